@@ -1,0 +1,70 @@
+import type { Handlers } from '../shared/dispatch';
+import { HookscopeError } from '../shared/errors';
+import type { TunnelState } from '../shared/model';
+import type { LiveBus } from './live-bus';
+import type { EndpointStore } from './store/endpoint-store';
+import type { EventStore } from './store/event-store';
+import type { SettingsStore } from './store/settings-store';
+import { VERSION } from './version';
+
+/** The command handlers over the engine's parts; inputs arrive parsed by `dispatch`. */
+export function createHandlers(deps: {
+  events: EventStore;
+  endpoints: EndpointStore;
+  settings: SettingsStore;
+  bus: LiveBus;
+  receiverUrl: () => string;
+  tunnel: () => TunnelState;
+}): Handlers {
+  const { events, endpoints, settings, bus } = deps;
+  return {
+    getStatus: () => ({
+      receiverUrl: deps.receiverUrl(),
+      version: VERSION,
+      events: events.count,
+      tunnel: deps.tunnel(),
+    }),
+    saveEndpoint: (input) => endpoints.save(input),
+    listEndpoints: () => ({ items: endpoints.list() }),
+    deleteEndpoint: ({ id }) => {
+      if (!endpoints.get(id)) throw new HookscopeError('not_found', `no endpoint "${id}"`);
+      return { deleted: endpoints.delete(id) };
+    },
+    listEvents: (input) =>
+      events.list({
+        limit: input.limit ?? 100,
+        beforeSeq: input.beforeSeq,
+        afterSeq: input.afterSeq,
+        endpointId: input.endpointId,
+        query: input.query,
+      }),
+    getEvent: ({ id }) => {
+      const e = events.get(id);
+      if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
+      return e;
+    },
+    deleteEvents: (input) => {
+      if (input.all) {
+        const deleted = events.deleteAll();
+        bus.forget('all');
+        bus.emit('events.deleted', { ids: [], all: true });
+        return { deleted };
+      }
+      const ids = events.deleteIds(input.ids ?? []);
+      if (ids.length > 0) {
+        bus.forget(ids);
+        bus.emit('events.deleted', { ids, all: false });
+      }
+      return { deleted: ids.length };
+    },
+    replayEvent: ({ id }) => {
+      if (!events.summary(id)) throw new HookscopeError('not_found', `no event "${id}"`);
+      throw new HookscopeError(
+        'not_implemented',
+        'replay is not implemented yet (it arrives with forwarding)',
+      );
+    },
+    getSettings: () => settings.get(),
+    saveSettings: (patch) => settings.save(patch),
+  };
+}

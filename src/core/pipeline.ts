@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { Inspector } from './inspect';
+import type { Ingest } from './receiver';
+import type { EndpointStore } from './store/endpoint-store';
+import type { EventStore } from './store/event-store';
+import type { Clock } from './types';
+
+/**
+ * The path of one webhook after the receiver: endpoint match → checks → durable write →
+ * the endpoint's configured response. The returned promise settles only after the commit.
+ */
+export function createIngest(deps: {
+  endpoints: EndpointStore;
+  events: EventStore;
+  inspect: Inspector;
+  clock: Clock;
+}): Ingest {
+  return async (d) => {
+    const endpoint = deps.endpoints.match(d.path);
+    const inspection = deps.inspect(
+      d,
+      endpoint,
+      deps.endpoints.secretsOf(endpoint.id),
+      deps.clock(),
+    );
+    const response = endpoint.response;
+    const contentType = d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+    await deps.events.append({
+      ...d,
+      ...inspection,
+      id: randomUUID(),
+      endpointId: endpoint.id,
+      contentType,
+      responseStatus: response.status,
+      forwardStatus: 'none', // the forwarder (its own issue) sets pending when it queues a job
+    });
+    return {
+      status: response.status,
+      headers: response.headers ?? [],
+      body: response.body ?? '',
+      delayMs: response.delayMs ?? 0,
+    };
+  };
+}

@@ -1,0 +1,55 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrations } from './migrations';
+
+export type Db = Database.Database;
+
+/** Options for opening the log. `nativeBinding` lets Electron load its own ABI build. */
+export interface OpenDbOptions {
+  dataDir: string;
+  fileName?: string;
+  nativeBinding?: string;
+}
+
+/**
+ * Opens (creating if needed) the SQLite log in `dataDir`, sets the pragmas every open needs
+ * (WAL, synchronous=FULL: it silently reverts on reopen, so it is set each time) and applies
+ * pending migrations in one transaction each. Throws when the file cannot be opened.
+ */
+export function openDb(options: OpenDbOptions): Db {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = join(options.dataDir, options.fileName ?? 'hookscope.db');
+  const db = new Database(
+    file,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  );
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  // Checkpoints are run by the store in idle time, not by a commit on the ack path.
+  db.pragma('wal_autocheckpoint = 0');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT)');
+  const done = new Set(
+    db
+      .prepare('SELECT version FROM migrations')
+      .all()
+      .map((r) => (r as { version: number }).version),
+  );
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO migrations (version, applied_at) VALUES (?, ?)').run(
+        m.version,
+        new Date().toISOString(),
+      );
+    })();
+  }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { ParsedInput } from '../../shared/contract';
+import { HookscopeError } from '../../shared/errors';
+import type { Endpoint, EndpointResponse } from '../../shared/model';
+import type { SecretStore } from '../secrets';
+import type { Db } from './db';
+
+export const DEFAULT_ENDPOINT_ID = 'default';
+export const DEFAULT_RESPONSE: EndpointResponse = {
+  status: 200,
+  headers: [['Content-Type', 'application/json']],
+  body: '{"ok":true}',
+};
+
+interface Row {
+  id: string;
+  name: string;
+  path: string;
+  provider: string;
+  tolerance_sec: number | null;
+  forward_to: string | null;
+  response: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Endpoints (path prefixes with their settings), cached in memory for matching on the
+ * receiver's hot path. The endpoint with path `/` always exists and cannot be deleted.
+ */
+export class EndpointStore {
+  private byPath: Endpoint[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretStore,
+  ) {
+    const hasDefault = db.prepare("SELECT 1 FROM endpoints WHERE path = '/'").get();
+    if (!hasDefault) {
+      const now = new Date().toISOString();
+      db.prepare(
+        `INSERT INTO endpoints (id, name, path, provider, tolerance_sec, forward_to, response,
+         created_at, updated_at) VALUES (?, 'Default', '/', 'auto', NULL, NULL, ?, ?, ?)`,
+      ).run(DEFAULT_ENDPOINT_ID, JSON.stringify(DEFAULT_RESPONSE), now, now);
+    }
+    this.reload();
+  }
+
+  private reload(): void {
+    const rows = this.db.prepare('SELECT * FROM endpoints').all() as Row[];
+    // Longest prefix first, so matching takes the most specific endpoint.
+    this.byPath = rows.map((r) => this.toEndpoint(r)).sort((a, b) => b.path.length - a.path.length);
+  }
+
+  private toEndpoint(r: Row): Endpoint {
+    return {
+      id: r.id,
+      name: r.name,
+      path: r.path,
+      provider: r.provider as Endpoint['provider'],
+      secretCount: this.secrets.get(r.id).length,
+      toleranceSec: r.tolerance_sec,
+      forwardTo: r.forward_to,
+      response: JSON.parse(r.response) as EndpointResponse,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  /** All endpoints, the default first, then by path. */
+  list(): Endpoint[] {
+    return [...this.byPath].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** The endpoint with this id, or undefined. */
+  get(id: string): Endpoint | undefined {
+    return this.byPath.find((e) => e.id === id);
+  }
+
+  /** The most specific endpoint whose prefix matches `path` (always at least the default). */
+  match(path: string): Endpoint {
+    for (const e of this.byPath) {
+      if (e.path === '/' || path === e.path || path.startsWith(e.path + '/')) return e;
+    }
+    throw new Error('default endpoint missing');
+  }
+
+  /** The configured secrets of an endpoint (engine-internal; never sent to a UI). */
+  secretsOf(id: string): string[] {
+    return this.secrets.get(id);
+  }
+
+  /**
+   * Creates or updates an endpoint. Throws `not_found` for an unknown id, `conflict` when
+   * another endpoint has the same path, `bad_input` when moving the default off `/`.
+   */
+  save(input: ParsedInput<'saveEndpoint'>): Endpoint {
+    const existing = input.id !== undefined ? this.get(input.id) : undefined;
+    if (input.id !== undefined && !existing) {
+      throw new HookscopeError('not_found', `no endpoint "${input.id}"`);
+    }
+    if (existing?.path === '/' && input.path !== '/') {
+      throw new HookscopeError('bad_input', 'the default endpoint keeps the path /');
+    }
+    const clash = this.byPath.find((e) => e.path === input.path && e.id !== existing?.id);
+    if (clash) {
+      throw new HookscopeError('conflict', `endpoint "${clash.name}" already uses ${input.path}`);
+    }
+    const now = new Date().toISOString();
+    const id = existing?.id ?? randomUUID();
+    const row: Row = {
+      id,
+      name: input.name,
+      path: input.path,
+      provider: input.provider ?? existing?.provider ?? 'auto',
+      tolerance_sec:
+        input.toleranceSec !== undefined ? input.toleranceSec : (existing?.toleranceSec ?? null),
+      forward_to: input.forwardTo !== undefined ? input.forwardTo : (existing?.forwardTo ?? null),
+      response: JSON.stringify(input.response ?? existing?.response ?? DEFAULT_RESPONSE),
+      created_at: existing?.createdAt ?? now,
+      updated_at: now,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO endpoints (id, name, path, provider, tolerance_sec, forward_to, response,
+         created_at, updated_at) VALUES (@id, @name, @path, @provider, @tolerance_sec,
+         @forward_to, @response, @created_at, @updated_at)
+         ON CONFLICT (id) DO UPDATE SET name = @name, path = @path, provider = @provider,
+         tolerance_sec = @tolerance_sec, forward_to = @forward_to, response = @response,
+         updated_at = @updated_at`,
+      )
+      .run(row);
+    if (input.secrets !== undefined) this.secrets.set(id, input.secrets);
+    this.reload();
+    return this.get(id)!;
+  }
+
+  /** Deletes an endpoint (its events stay). Throws `bad_input` for the default endpoint. */
+  delete(id: string): boolean {
+    const e = this.get(id);
+    if (!e) return false;
+    if (e.path === '/')
+      throw new HookscopeError('bad_input', 'the default endpoint cannot be deleted');
+    this.db.prepare('DELETE FROM endpoints WHERE id = ?').run(id);
+    this.secrets.delete(id);
+    this.reload();
+    return true;
+  }
+}

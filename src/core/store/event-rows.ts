@@ -1,0 +1,100 @@
+import type { EventDetail, EventSummary } from '../../shared/model';
+
+/** Columns a summary needs (never the body). */
+export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
+  via_tunnel, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
+  response_status, forward_status`;
+
+export interface SummaryRow {
+  seq: number;
+  rev: number;
+  id: string;
+  received_at: number;
+  endpoint_id: string;
+  method: string;
+  path: string;
+  size: number;
+  content_type: string | null;
+  via_tunnel: number;
+  sig_status: EventSummary['signature']['status'];
+  sig_provider: string | null;
+  duplicate_of: string | null;
+  delivery_count: number;
+  schema_status: EventSummary['schema']['status'];
+  response_status: number;
+  forward_status: EventSummary['forward']['status'];
+}
+
+export interface DetailRow extends SummaryRow {
+  query: string;
+  source_ip: string | null;
+  public_url: string | null;
+  headers: string;
+  sig_reason: string;
+  idem_key: string | null;
+  idem_source: string | null;
+  schema_name: string | null;
+  schema_issues: string | null;
+}
+
+/** Maps a row to the wire summary. */
+export function toSummary(r: SummaryRow): EventSummary {
+  return {
+    id: r.id,
+    seq: r.seq,
+    rev: r.rev,
+    receivedAt: new Date(r.received_at).toISOString(),
+    endpointId: r.endpoint_id,
+    method: r.method,
+    path: r.path,
+    size: r.size,
+    contentType: r.content_type,
+    viaTunnel: r.via_tunnel === 1,
+    signature: { status: r.sig_status, provider: r.sig_provider },
+    idempotency: { duplicateOf: r.duplicate_of, deliveryCount: r.delivery_count },
+    schema: { status: r.schema_status },
+    forward: { status: r.forward_status },
+    response: { status: r.response_status },
+  };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text when it is valid UTF-8, else undefined. */
+export function bodyText(body: Buffer): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Maps a row and its body to the wire detail. */
+export function toDetail(r: DetailRow, body: Buffer): EventDetail {
+  const s = toSummary(r);
+  const text = bodyText(body);
+  const schema: EventDetail['schema'] = { status: r.schema_status };
+  if (r.schema_name) schema.name = r.schema_name;
+  if (r.schema_issues) schema.issues = JSON.parse(r.schema_issues) as string[];
+  return {
+    ...s,
+    query: r.query,
+    sourceIp: r.source_ip,
+    publicUrl: r.public_url,
+    headers: JSON.parse(r.headers) as [string, string][],
+    body: {
+      base64: body.toString('base64'),
+      size: body.length,
+      ...(text !== undefined ? { text } : {}),
+    },
+    signature: { status: r.sig_status, provider: r.sig_provider, reason: r.sig_reason },
+    idempotency: {
+      key: r.idem_key,
+      source: r.idem_source,
+      duplicateOf: r.duplicate_of,
+      deliveryCount: r.delivery_count,
+    },
+    schema,
+    forwards: [],
+  };
+}

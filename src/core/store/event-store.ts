@@ -1,0 +1,292 @@
+import type { EventDetail, EventSummary } from '../../shared/model';
+import type { NewEvent } from '../types';
+import type { Db } from './db';
+import {
+  SUMMARY_COLUMNS,
+  toDetail,
+  toSummary,
+  type DetailRow,
+  type SummaryRow,
+} from './event-rows';
+import { GroupCommit } from './group-commit';
+import { SearchIndex } from './search-index';
+
+export interface ListFilter {
+  limit: number;
+  beforeSeq?: number | undefined;
+  afterSeq?: number | undefined;
+  endpointId?: string | undefined;
+  query?: string | undefined;
+}
+
+/** Called with the summaries of every commit (inserts and updates), in rev order. */
+export type ChangeListener = (summaries: EventSummary[]) => void;
+
+/**
+ * The durable event log: appends go through a group commit (the promise resolves only after
+ * the transaction is on disk), reads are synchronous prepared statements. One `rev` counter
+ * orders every insert and update; an insert's `seq` is its first rev.
+ */
+export class EventStore {
+  private readonly commit: GroupCommit<NewEvent, EventSummary>;
+  private readonly search: SearchIndex;
+  private rev: number;
+  private total: number;
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    const maxRev = db.prepare('SELECT max(rev) AS r FROM events').get() as { r: number | null };
+    const hwm = db.prepare("SELECT value FROM meta WHERE key = 'rev'").get() as
+      { value: string } | undefined;
+    this.rev = Math.max(maxRev.r ?? 0, hwm ? Number(hwm.value) : 0);
+    this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    this.search = new SearchIndex(db);
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path,
+        query, source_ip, via_tunnel, public_url, headers, size, content_type, sig_status,
+        sig_provider, sig_reason, idem_key, idem_source, duplicate_of, delivery_count,
+        schema_status, schema_name, schema_issues, response_status, forward_status)
+        VALUES (@seq, @rev, @id, @received_at, @endpoint_id, @method, @path, @query, @source_ip,
+        @via_tunnel, @public_url, @headers, @size, @content_type, @sig_status, @sig_provider,
+        @sig_reason, @idem_key, @idem_source, @duplicate_of, @delivery_count, @schema_status,
+        @schema_name, @schema_issues, @response_status, @forward_status)`),
+      insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
+      saveRev: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('rev', ?)"),
+      firstWithKey: db.prepare(
+        `SELECT id, seq, (SELECT count(*) FROM events WHERE idem_key = @key) AS n
+         FROM events WHERE idem_key = @key ORDER BY seq LIMIT 1`,
+      ),
+      bumpCount: db.prepare('UPDATE events SET delivery_count = ?, rev = ? WHERE id = ?'),
+      summaryById: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ?`),
+      detailById: db.prepare('SELECT * FROM events WHERE id = ?'),
+      bodyBySeq: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
+      changesSince: db.prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM events WHERE rev > ? ORDER BY rev LIMIT ?`,
+      ),
+    };
+    this.commit = new GroupCommit((batch) => this.commitBatch(batch));
+  }
+
+  /** Appends one delivery; resolves with its summary after the commit is durable. */
+  append(event: NewEvent): Promise<EventSummary> {
+    return this.commit.enqueue(event);
+  }
+
+  /** Registers a listener for committed changes; returns the unsubscribe function. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events stored now. */
+  get count(): number {
+    return this.total;
+  }
+
+  /** The highest rev handed out so far. */
+  get currentRev(): number {
+    return this.rev;
+  }
+
+  private commitBatch(batch: NewEvent[]): EventSummary[] {
+    const changed = new Map<string, EventSummary>();
+    const results: EventSummary[] = [];
+    const startRev = this.rev;
+    try {
+      this.db.transaction(() => {
+        for (const e of batch) results.push(this.insertOne(e, changed));
+        this.stmts.saveRev.run(String(this.rev));
+      })();
+    } catch (err) {
+      this.rev = startRev;
+      throw err;
+    }
+    this.total += batch.length;
+    this.search.schedule();
+    const all = [...results, ...changed.values()].sort((a, b) => a.rev - b.rev);
+    for (const l of this.listeners) l(all);
+    return results;
+  }
+
+  private insertOne(e: NewEvent, changed: Map<string, EventSummary>): EventSummary {
+    const seq = ++this.rev;
+    let duplicateOf: string | null = null;
+    let deliveryCount = 1;
+    if (e.idempotency.key !== null) {
+      const first = this.stmts.firstWithKey.get({ key: e.idempotency.key }) as
+        { id: string; seq: number; n: number } | undefined;
+      if (first) {
+        duplicateOf = first.id;
+        deliveryCount = first.n + 1;
+        // The first delivery carries the running total, so its row shows "delivered n times".
+        this.stmts.bumpCount.run(deliveryCount, ++this.rev, first.id);
+        const row = this.stmts.summaryById.get(first.id) as SummaryRow;
+        changed.set(first.id, toSummary(row));
+      }
+    }
+    const row = {
+      seq,
+      rev: seq,
+      id: e.id,
+      received_at: e.receivedAt,
+      endpoint_id: e.endpointId,
+      method: e.method,
+      path: e.path,
+      query: e.query,
+      source_ip: e.sourceIp,
+      via_tunnel: e.viaTunnel ? 1 : 0,
+      public_url: e.publicUrl,
+      headers: JSON.stringify(e.headers),
+      size: e.body.length,
+      content_type: e.contentType,
+      sig_status: e.signature.status,
+      sig_provider: e.signature.provider,
+      sig_reason: e.signature.reason,
+      idem_key: e.idempotency.key,
+      idem_source: e.idempotency.source,
+      duplicate_of: duplicateOf,
+      delivery_count: deliveryCount,
+      schema_status: e.schema.status,
+      schema_name: e.schema.name ?? null,
+      schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
+      response_status: e.responseStatus,
+      forward_status: e.forwardStatus,
+    };
+    this.stmts.insert.run(row);
+    this.stmts.insertBody.run(seq, e.body);
+    return toSummary(row);
+  }
+
+  /** Waits until every queued append has been committed. */
+  drained(): Promise<void> {
+    return this.commit.drained();
+  }
+
+  /** Commits anything queued now, synchronously (shutdown). */
+  flush(): void {
+    this.commit.flush();
+  }
+
+  /** A page of summaries, newest first, with `hasMore` when older (or newer) ones remain. */
+  list(f: ListFilter): { items: EventSummary[]; hasMore: boolean } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: f.limit + 1 };
+    if (f.beforeSeq !== undefined) {
+      where.push('e.seq < @beforeSeq');
+      params.beforeSeq = f.beforeSeq;
+    }
+    if (f.afterSeq !== undefined) {
+      where.push('e.seq > @afterSeq');
+      params.afterSeq = f.afterSeq;
+    }
+    if (f.endpointId !== undefined) {
+      where.push('e.endpoint_id = @endpointId');
+      params.endpointId = f.endpointId;
+    }
+    let from = 'events e';
+    const match = f.query ? SearchIndex.toMatch(f.query) : null;
+    if (match !== null) {
+      this.search.catchUp();
+      from = 'events_fts f JOIN events e ON e.seq = f.rowid';
+      where.push('events_fts MATCH @match');
+      params.match = match;
+    }
+    const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
+    const sql = `SELECT ${cols} FROM ${from}
+      ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY e.seq DESC LIMIT @limit`;
+    const rows = this.db.prepare(sql).all(params) as SummaryRow[];
+    const hasMore = rows.length > f.limit;
+    return { items: rows.slice(0, f.limit).map(toSummary), hasMore };
+  }
+
+  /** The full event with its body, or undefined when no such id. */
+  get(id: string): EventDetail | undefined {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return undefined;
+    const body = this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined;
+    return toDetail(row, body?.body ?? Buffer.alloc(0));
+  }
+
+  /** The summary of one event, or undefined. */
+  summary(id: string): EventSummary | undefined {
+    const row = this.stmts.summaryById.get(id) as SummaryRow | undefined;
+    return row ? toSummary(row) : undefined;
+  }
+
+  /** Summaries changed after `rev`, oldest change first (SSE backfill). */
+  changesSince(rev: number, limit: number): EventSummary[] {
+    return (this.stmts.changesSince.all(rev, limit) as SummaryRow[]).map(toSummary);
+  }
+
+  /** Deletes every event; returns how many there were. */
+  deleteAll(): number {
+    const n = this.total;
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM events; DELETE FROM bodies;');
+      this.search.clear();
+    })();
+    this.total = 0;
+    return n;
+  }
+
+  /** Deletes the given events; returns the ids that existed and were deleted. */
+  deleteIds(ids: string[]): string[] {
+    const deleted: string[] = [];
+    const find = this.db.prepare('SELECT seq FROM events WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = find.get(id) as { seq: number } | undefined;
+        if (!row) continue;
+        this.removeSeq(row.seq);
+        deleted.push(id);
+      }
+    })();
+    this.total -= deleted.length;
+    return deleted;
+  }
+
+  /** Deletes up to `limit` oldest events matching `olderThan` or beyond `keep`; returns ids. */
+  deleteOldest(opts: { olderThanMs?: number; keep?: number; limit: number }): string[] {
+    const rows: { seq: number; id: string }[] = [];
+    if (opts.olderThanMs !== undefined) {
+      rows.push(
+        ...(this.db
+          .prepare('SELECT seq, id FROM events WHERE received_at < ? ORDER BY seq LIMIT ?')
+          .all(opts.olderThanMs, opts.limit) as { seq: number; id: string }[]),
+      );
+    }
+    if (opts.keep !== undefined && rows.length < opts.limit) {
+      const excess = this.total - rows.length - opts.keep;
+      if (excess > 0) {
+        const after = rows.length ? rows[rows.length - 1]!.seq : -1;
+        rows.push(
+          ...(this.db
+            .prepare('SELECT seq, id FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+            .all(after, Math.min(excess, opts.limit - rows.length)) as {
+            seq: number;
+            id: string;
+          }[]),
+        );
+      }
+    }
+    if (rows.length === 0) return [];
+    this.db.transaction(() => {
+      for (const r of rows) this.removeSeq(r.seq);
+    })();
+    this.total -= rows.length;
+    return rows.map((r) => r.id);
+  }
+
+  private removeSeq(seq: number): void {
+    this.db.prepare('DELETE FROM events WHERE seq = ?').run(seq);
+    this.db.prepare('DELETE FROM bodies WHERE seq = ?').run(seq);
+    this.search.remove(seq);
+  }
+
+  /** Stops background indexing timers. */
+  close(): void {
+    this.search.stop();
+  }
+}

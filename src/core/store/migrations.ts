@@ -1,0 +1,56 @@
+/** Schema migrations, applied in order, each once (recorded in the `migrations` table). */
+export const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE endpoints (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL UNIQUE,
+        provider TEXT NOT NULL,
+        tolerance_sec INTEGER,
+        forward_to TEXT,
+        response TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        rev INTEGER NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        received_at INTEGER NOT NULL,
+        endpoint_id TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT NOT NULL,
+        source_ip TEXT,
+        via_tunnel INTEGER NOT NULL,
+        public_url TEXT,
+        headers TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content_type TEXT,
+        sig_status TEXT NOT NULL,
+        sig_provider TEXT,
+        sig_reason TEXT NOT NULL,
+        idem_key TEXT,
+        idem_source TEXT,
+        duplicate_of TEXT,
+        delivery_count INTEGER NOT NULL,
+        schema_status TEXT NOT NULL,
+        schema_name TEXT,
+        schema_issues TEXT,
+        response_status INTEGER NOT NULL,
+        forward_status TEXT NOT NULL
+      );
+      CREATE INDEX events_rev ON events (rev);
+      CREATE INDEX events_endpoint ON events (endpoint_id, seq);
+      CREATE INDEX events_idem ON events (idem_key) WHERE idem_key IS NOT NULL;
+      CREATE INDEX events_received ON events (received_at);
+      CREATE TABLE bodies (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);
+      CREATE VIRTUAL TABLE events_fts USING fts5 (
+        path, headers, body, content='', contentless_delete=1, tokenize='unicode61'
+      );
+    `,
+  },
+];

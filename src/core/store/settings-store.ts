@@ -1,0 +1,31 @@
+import { Settings } from '../../shared/model';
+import type { Db } from './db';
+
+export const DEFAULT_SETTINGS: Settings = {
+  retention: { maxEvents: 100_000, maxAgeDays: 30 },
+};
+
+/** User settings, one JSON document in the `meta` table, validated on read and write. */
+export class SettingsStore {
+  private current: Settings;
+
+  constructor(private readonly db: Db) {
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as
+      { value: string } | undefined;
+    const parsed = row ? Settings.safeParse(JSON.parse(row.value)) : null;
+    this.current = parsed?.success ? parsed.data : DEFAULT_SETTINGS;
+  }
+
+  get(): Settings {
+    return this.current;
+  }
+
+  /** Merges a partial update, persists it and returns the full settings. */
+  save(patch: Partial<Settings>): Settings {
+    this.current = Settings.parse({ ...this.current, ...patch });
+    this.db
+      .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('settings', ?)")
+      .run(JSON.stringify(this.current));
+    return this.current;
+  }
+}

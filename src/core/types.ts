@@ -1,0 +1,38 @@
+import type { SignatureStatus } from '../shared/model';
+
+/** One request exactly as the receiver got it: raw bytes and the raw header list. */
+export interface IncomingDelivery {
+  receivedAt: number;
+  method: string;
+  /** The path as sent, still percent-encoded, without the query string. */
+  path: string;
+  /** The query string without the leading `?` ('' when none). */
+  query: string;
+  /** Header pairs in received order, duplicates kept, names as sent. */
+  headers: [string, string][];
+  body: Buffer;
+  /** The client address: the socket peer, or the forwarded client when that is trusted. */
+  sourceIp: string | null;
+  viaTunnel: boolean;
+  /** The public URL the request arrived on when it came through the tunnel, else null. */
+  publicUrl: string | null;
+}
+
+/** What the checks found: filled by the signature, idempotency and schema steps. */
+export interface Inspection {
+  signature: { status: SignatureStatus; provider: string | null; reason: string };
+  idempotency: { key: string | null; source: string | null };
+  schema: { status: 'valid' | 'invalid' | 'none'; name?: string; issues?: string[] };
+}
+
+/** A delivery ready to be committed to the log. */
+export interface NewEvent extends IncomingDelivery, Inspection {
+  id: string;
+  endpointId: string;
+  contentType: string | null;
+  responseStatus: number;
+  forwardStatus: 'none' | 'pending';
+}
+
+/** Injectable clock (tests freeze it). */
+export type Clock = () => number;

@@ -1,0 +1,101 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { VERSION } from '../core/version';
+import { createOutput, serve } from './serve';
+
+const USAGE = `Usage: hookscope <command> [options]
+
+Commands:
+  serve     Receive webhooks, keep them in the local log, and serve the UI in a browser
+
+Options for serve:
+  --data-dir DIR        Where the log lives (default: the OS app-data folder)
+  --receiver-port N     Port webhooks are sent to (default 7700; 0 = any free port)
+  --api-port N          Port of the UI and control API, loopback only (default 7701; 0 = any)
+  --host ADDR           Receiver bind address (default 127.0.0.1; 0.0.0.0 for the LAN)
+  --tunnel              Open a public ngrok URL to the receiver
+  --no-open             Do not open the UI in a browser
+  --json                Print one JSON line when ready, then only JSON lines
+  -h, --help            Show this help
+  -v, --version         Show the version
+
+Environment: HOOKSCOPE_TOKEN fixes the API token; HOOKSCOPE_DATA_DIR the data folder.`;
+
+/** Parses a port flag; throws with a clear message for anything but 0..65535. */
+function port(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new Error(`${flag} must be a port number 0-65535, got "${value}"`);
+  return n;
+}
+
+/** The CLI entry: `hookscope serve ...`. Exits 2 on bad usage, 1 when startup fails. */
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        'receiver-port': { type: 'string' },
+        'api-port': { type: 'string' },
+        host: { type: 'string' },
+        tunnel: { type: 'boolean', default: false },
+        'no-open': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`hookscope: ${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const out = createOutput(values.json);
+  if (command !== 'serve') {
+    process.stderr.write(`hookscope: unknown command "${command}"\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  try {
+    await serve(
+      {
+        dataDir: values['data-dir'],
+        receiverPort: port(values['receiver-port'], 7700, '--receiver-port'),
+        apiPort: port(values['api-port'], 7701, '--api-port'),
+        host: values.host ?? '127.0.0.1',
+        tunnel: values.tunnel,
+        open: !values['no-open'],
+        json: values.json,
+        staticDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
+      },
+      out,
+    );
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const message =
+      e.code === 'EADDRINUSE'
+        ? `port already in use (${e.message}); choose another with --receiver-port/--api-port or 0`
+        : e.message;
+    out.error(message);
+    process.exit(1);
+  }
+}
+
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`hookscope: unhandled rejection: ${String(reason)}\n`);
+});
+
+void main(process.argv.slice(2));

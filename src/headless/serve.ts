@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { Engine } from '../core/engine';
+import { defaultDataDir } from '../core/paths';
+import { VERSION } from '../core/version';
+import { ApiServer } from './api-server';
+import { openUrl } from './open-url';
+
+export interface ServeOptions {
+  dataDir?: string | undefined;
+  receiverPort: number;
+  apiPort: number;
+  host: string;
+  tunnel: boolean;
+  open: boolean;
+  json: boolean;
+  staticDir: string;
+}
+
+/** Writes human lines or, with --json, one JSON object per line. */
+export interface Output {
+  json: boolean;
+  info(event: string, fields: Record<string, unknown>, human: string): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Builds the stdout/stderr writer for `--json` or human output. */
+export function createOutput(json: boolean): Output {
+  return {
+    json,
+    info(event, fields, human) {
+      process.stdout.write(json ? JSON.stringify({ event, ...fields }) + '\n' : human + '\n');
+    },
+    error(message, fields = {}) {
+      if (json) process.stdout.write(JSON.stringify({ event: 'error', message, ...fields }) + '\n');
+      else process.stderr.write(`hookscope: ${message}\n`);
+    },
+  };
+}
+
+/**
+ * `hookscope serve`: the engine plus the control API and UI, until SIGINT/SIGTERM, then a
+ * clean shutdown (deliveries in flight committed and answered, database closed).
+ */
+export async function serve(opts: ServeOptions, out: Output): Promise<void> {
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  const token = process.env.HOOKSCOPE_TOKEN || randomBytes(24).toString('base64url');
+  const engine = new Engine({ dataDir, receiverHost: opts.host, receiverPort: opts.receiverPort });
+  let api: ApiServer | null = null;
+  try {
+    const { receiverUrl } = await engine.start();
+    api = new ApiServer(engine, token, opts.staticDir);
+    const { url: apiUrl } = await api.listen(opts.apiPort);
+    const uiUrl = `${apiUrl}/#token=${token}`;
+    out.info(
+      'ready',
+      { receiverUrl, apiUrl, token, dataDir, version: VERSION },
+      [
+        `Hookscope ${VERSION}`,
+        `  Receiver  ${receiverUrl}   (send webhooks here)`,
+        `  UI        ${uiUrl}`,
+        `  Data      ${dataDir}`,
+        'Press Ctrl+C to stop.',
+      ].join('\n'),
+    );
+    if (opts.tunnel) {
+      out.error('the ngrok tunnel is not available in this version yet; receiving locally only');
+    }
+    if (opts.open) openUrl(uiUrl, (m) => out.error(m));
+  } catch (err) {
+    await api?.close();
+    await engine.stop();
+    throw err;
+  }
+
+  const server = api;
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      process.exit(1);
+    }
+    stopping = true;
+    (async () => {
+      await server.close();
+      await engine.stop();
+      out.info('stopped', { signal }, 'Hookscope stopped.');
+      process.exit(0);
+    })().catch((err: unknown) => {
+      out.error(`shutdown failed: ${(err as Error).message}`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

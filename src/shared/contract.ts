@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import {
+  Endpoint,
+  EndpointPath,
+  EndpointResponse,
+  EventDetail,
+  EventSummary,
+  ForwardAttempt,
+  ProviderId,
+  Settings,
+  TunnelState,
+} from './model';
+
+const Id = z.string().min(1).max(200);
+
+/**
+ * The one command contract (DESIGN.md §2). Every transport (IPC, HTTP) derives its channel
+ * names from these keys and parses inputs with these schemas through `dispatch`.
+ */
+export const commands = {
+  getStatus: {
+    input: z.object({}).strict(),
+    output: z.object({
+      receiverUrl: z.string(),
+      version: z.string(),
+      events: z.number().int(),
+      tunnel: TunnelState,
+    }),
+  },
+  saveEndpoint: {
+    input: z
+      .object({
+        id: Id.optional(),
+        name: z.string().min(1).max(200),
+        path: EndpointPath,
+        provider: z.union([ProviderId, z.literal('auto')]).optional(),
+        secrets: z.array(z.string().min(1).max(10_000)).max(10).optional(),
+        toleranceSec: z.number().int().min(0).max(31_536_000).nullable().optional(),
+        forwardTo: z
+          .url({ protocol: /^https?$/ })
+          .nullable()
+          .optional(),
+        response: EndpointResponse.optional(),
+      })
+      .strict(),
+    output: Endpoint,
+  },
+  listEndpoints: {
+    input: z.object({}).strict(),
+    output: z.object({ items: z.array(Endpoint) }),
+  },
+  deleteEndpoint: {
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ deleted: z.boolean() }),
+  },
+  listEvents: {
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(500).optional(),
+        beforeSeq: z.number().int().optional(),
+        afterSeq: z.number().int().optional(),
+        endpointId: Id.optional(),
+        query: z.string().max(500).optional(),
+      })
+      .strict(),
+    output: z.object({ items: z.array(EventSummary), hasMore: z.boolean() }),
+  },
+  getEvent: {
+    input: z.object({ id: Id }).strict(),
+    output: EventDetail,
+  },
+  deleteEvents: {
+    input: z
+      .object({ ids: z.array(Id).max(10_000).optional(), all: z.boolean().optional() })
+      .strict()
+      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
+        message: 'give ids or all: true',
+      }),
+    output: z.object({ deleted: z.number().int() }),
+  },
+  replayEvent: {
+    input: z
+      .object({
+        id: Id,
+        targetUrl: z.url({ protocol: /^https?$/ }).optional(),
+        resign: z.boolean().optional(),
+        edits: z
+          .object({
+            method: z.string().min(1).max(20).optional(),
+            path: z.string().max(2000).optional(),
+            headers: z.array(z.tuple([z.string(), z.string()])).optional(),
+            body: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    output: ForwardAttempt,
+  },
+  getSettings: {
+    input: z.object({}).strict(),
+    output: Settings,
+  },
+  saveSettings: {
+    input: Settings.partial().strict(),
+    output: Settings,
+  },
+} as const;
+
+/** Live pushes from the engine to every UI. */
+export const pushes = {
+  /** New or changed event summaries, batched (~50 ms); `rev` is the highest rev in the batch. */
+  'events.batch': z.object({ rev: z.number().int(), items: z.array(EventSummary) }),
+  /** Events removed (by the user or by retention); `all` when the log was cleared. */
+  'events.deleted': z.object({ ids: z.array(z.string()), all: z.boolean() }),
+  /** The client missed too much to be sent it: reload the list, then go on from `rev`. */
+  'events.reset': z.object({ rev: z.number().int() }),
+  'tunnel.state': TunnelState,
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type PushName = keyof typeof pushes;
+export type Input<N extends CommandName> = z.input<Commands[N]['input']>;
+export type ParsedInput<N extends CommandName> = z.output<Commands[N]['input']>;
+export type Output<N extends CommandName> = z.infer<Commands[N]['output']>;
+export type Push<P extends PushName> = z.infer<(typeof pushes)[P]>;
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const pushNames = Object.keys(pushes) as PushName[];
+
+/** True when `name` is one of the contract's commands (guards untrusted channel names). */
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+/** True when `name` is one of the contract's pushes. */
+export function isPushName(name: string): name is PushName {
+  return Object.prototype.hasOwnProperty.call(pushes, name);
+}

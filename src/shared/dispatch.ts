@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import {
+  commands,
+  isCommandName,
+  type CommandName,
+  type Input,
+  type Output,
+  type ParsedInput,
+  type Push,
+  type PushName,
+} from './contract';
+import { HookscopeError, isErrorBody } from './errors';
+
+/** One handler per command; each receives already-parsed input. */
+export type Handlers = {
+  [N in CommandName]: (input: ParsedInput<N>) => Output<N> | Promise<Output<N>>;
+};
+
+/** Maps zod issues to the wire shape (path + message). */
+export function zodIssues(error: z.ZodError): { path: (string | number)[]; message: string }[] {
+  return error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+  }));
+}
+
+/**
+ * Parses `rawInput` with the command's schema, then runs its handler.
+ * Throws HookscopeError `unknown_command` for a name outside the contract and `bad_input`
+ * (with the zod issues) when the input does not parse.
+ */
+export async function dispatch(
+  handlers: Handlers,
+  name: string,
+  rawInput: unknown,
+): Promise<unknown> {
+  if (!isCommandName(name)) throw new HookscopeError('unknown_command', `no command "${name}"`);
+  const parsed = commands[name].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    throw new HookscopeError('bad_input', `invalid input for ${name}`, zodIssues(parsed.error));
+  }
+  const handler = handlers[name] as (input: unknown) => unknown;
+  return await handler(parsed.data);
+}
+
+/** The two verbs every transport (IPC preload, HTTP + SSE) offers the UI. */
+export interface Transport {
+  invoke(name: CommandName, input: unknown): Promise<unknown>;
+  on(event: PushName, listener: (payload: unknown) => void): () => void;
+}
+
+/** A typed client over any Transport: `client.listEvents({...})`, `client.on('events.batch', f)`. */
+export type Client = {
+  [N in CommandName]: (input?: Input<N>) => Promise<Output<N>>;
+} & {
+  on<P extends PushName>(event: P, listener: (payload: Push<P>) => void): () => void;
+};
+
+/** Builds the typed proxy; errors from the transport are rethrown as HookscopeError. */
+export function createClient(transport: Transport): Client {
+  return new Proxy({} as Client, {
+    get(_target, prop) {
+      if (prop === 'on') {
+        return (event: PushName, listener: (payload: unknown) => void) =>
+          transport.on(event, listener);
+      }
+      if (typeof prop !== 'string' || !isCommandName(prop)) return undefined;
+      return async (input?: unknown) => {
+        try {
+          return await transport.invoke(prop, input ?? {});
+        } catch (err) {
+          if (err instanceof HookscopeError) throw err;
+          if (isErrorBody(err)) throw new HookscopeError(err.code, err.message, err.issues);
+          throw err;
+        }
+      };
+    },
+  });
+}

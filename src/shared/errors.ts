@@ -1,0 +1,51 @@
+/** Error codes every transport maps to the same meaning (and HTTP status in headless mode). */
+export type ErrorCode =
+  | 'bad_input'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unknown_command'
+  | 'not_found'
+  | 'conflict'
+  | 'not_implemented'
+  | 'internal';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  issues?: { path: (string | number)[]; message: string }[];
+}
+
+/** An error a command handler throws on purpose; its message is safe to show the user. */
+export class HookscopeError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorBody['issues'],
+  ) {
+    super(message);
+    this.name = 'HookscopeError';
+  }
+
+  toBody(): ErrorBody {
+    return this.issues
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message };
+  }
+}
+
+/** Converts anything thrown into the wire error shape; unknown errors become `internal`. */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof HookscopeError) return err.toBody();
+  if (isErrorBody(err)) return err;
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** True for a plain `{ code, message }` object as carried over a transport. */
+export function isErrorBody(v: unknown): v is ErrorBody {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ErrorBody).code === 'string' &&
+    typeof (v as ErrorBody).message === 'string'
+  );
+}
