@@ -15,7 +15,13 @@ function isOwnPage(url: string): boolean {
 }
 
 async function createWindow(): Promise<void> {
-  engine = new Engine({ dataDir: app.getPath('userData'), receiverPort: 7700 });
+  // npm start passes a better-sqlite3 built for Electron's ABI (the Node build serves tests).
+  const nativeBinding = process.env.HOOKSCOPE_SQLITE_BINDING;
+  engine = new Engine({
+    dataDir: app.getPath('userData'),
+    receiverPort: 7700,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
   await engine.start();
   for (const name of commandNames) {
     ipcMain.handle(`hs:${name}`, async (event, input: unknown) => {

@@ -2,7 +2,7 @@ import { Settings } from '../../shared/model';
 import type { Db } from './db';
 
 export const DEFAULT_SETTINGS: Settings = {
-  retention: { maxEvents: 100_000, maxAgeDays: 30 },
+  retention: { maxEvents: 200_000, maxAgeDays: 90 },
 };
 
 /** User settings, one JSON document in the `meta` table, validated on read and write. */

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../src/core/store/db';
+import { EventStore } from '../../src/core/store/event-store';
+import type { NewEvent } from '../../src/core/types';
+import { tempDir } from '../helpers/engine';
+
+let n = 0;
+function newEvent(over: Partial<NewEvent> = {}): NewEvent {
+  n++;
+  return {
+    id: `evt-${n}`,
+    receivedAt: Date.now(),
+    method: 'POST',
+    path: '/hooks',
+    query: '',
+    headers: [['Content-Type', 'application/json']],
+    body: Buffer.from(JSON.stringify({ n })),
+    sourceIp: '127.0.0.1',
+    viaTunnel: false,
+    publicUrl: null,
+    signature: { status: 'none', provider: null, reason: '' },
+    idempotency: { key: null, source: null },
+    schema: { status: 'none' },
+    endpointId: 'default',
+    contentType: 'application/json',
+    responseStatus: 200,
+    forwardStatus: 'none',
+    ...over,
+  };
+}
+
+const open: { db: Db; cleanup: () => void }[] = [];
+function store(dir?: string): { s: EventStore; db: Db; dir: string } {
+  const t = dir ? { dir, cleanup: () => undefined } : tempDir();
+  const db = openDb({ dataDir: t.dir });
+  open.push({ db, cleanup: t.cleanup });
+  return { s: new EventStore(db), db, dir: t.dir };
+}
+afterEach(() => {
+  for (const o of open.splice(0)) {
+    if (o.db.open) o.db.close();
+    o.cleanup();
+  }
+});
+
+describe('EventStore', () => {
+  it('sets WAL and synchronous=FULL on every open', () => {
+    const { db, dir } = store();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.close();
+    const again = store(dir);
+    expect(again.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('commits appends of one event-loop turn in one transaction and notifies once', async () => {
+    const { s, db } = store();
+    const batches: number[] = [];
+    s.onChange((items) => batches.push(items.length));
+    let commits = 0;
+    const orig = db.transaction.bind(db);
+    (db as { transaction: typeof db.transaction }).transaction = ((fn: () => unknown) => {
+      commits++;
+      return orig(fn as never);
+    }) as typeof db.transaction;
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => s.append(newEvent())));
+    expect(results.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(batches).toEqual([5]);
+    expect(commits).toBe(1);
+    expect(s.count).toBe(5);
+  });
+
+  it('pages newest first by seq with hasMore', async () => {
+    const { s } = store();
+    for (let i = 0; i < 7; i++) await s.append(newEvent());
+    const p1 = s.list({ limit: 3 });
+    expect(p1.items.map((e) => e.seq)).toEqual([7, 6, 5]);
+    expect(p1.hasMore).toBe(true);
+    const p3 = s.list({ limit: 3, beforeSeq: 2 });
+    expect(p3.items.map((e) => e.seq)).toEqual([1]);
+    expect(p3.hasMore).toBe(false);
+    expect(s.list({ limit: 10, afterSeq: 5 }).items.map((e) => e.seq)).toEqual([7, 6]);
+  });
+
+  it('classifies repeated idempotency keys as duplicates of the first delivery', async () => {
+    const { s } = store();
+    const changes: { id: string; deliveryCount: number }[] = [];
+    s.onChange((items) =>
+      changes.push(...items.map((i) => ({ id: i.id, deliveryCount: i.idempotency.deliveryCount }))),
+    );
+    const key = { key: 'evt_1', source: 'webhook-id' };
+    const first = await s.append(newEvent({ idempotency: key }));
+    const [second, third] = await Promise.all([
+      s.append(newEvent({ idempotency: key })),
+      s.append(newEvent({ idempotency: key })),
+    ]);
+    const other = await s.append(newEvent({ idempotency: { key: 'evt_2', source: 'webhook-id' } }));
+    expect(first.idempotency).toEqual({ duplicateOf: null, deliveryCount: 1 });
+    expect(second!.idempotency).toEqual({ duplicateOf: first.id, deliveryCount: 2 });
+    expect(third!.idempotency).toEqual({ duplicateOf: first.id, deliveryCount: 3 });
+    expect(other.idempotency.duplicateOf).toBeNull();
+    // The first delivery now carries the running total, pushed as an update.
+    expect(s.get(first.id)!.idempotency).toMatchObject({ key: 'evt_1', deliveryCount: 3 });
+    expect(changes.filter((c) => c.id === first.id).map((c) => c.deliveryCount)).toEqual([1, 3]);
+  });
+
+  it('finds events by words in path, headers and body, including ones not yet indexed', async () => {
+    const { s } = store();
+    await s.append(
+      newEvent({ path: '/openai/hooks', body: Buffer.from('{"type":"batch.completed"}') }),
+    );
+    await s.append(newEvent({ headers: [['X-GitHub-Event', 'pull_request']] }));
+    await s.append(newEvent({ body: Buffer.from('{"type":"response.failed"}') }));
+    expect(s.list({ limit: 10, query: 'batch.completed' }).items).toHaveLength(1);
+    expect(s.list({ limit: 10, query: 'openai' }).items).toHaveLength(1);
+    expect(s.list({ limit: 10, query: 'pull_request' }).items).toHaveLength(1);
+    expect(s.list({ limit: 10, query: 'respon' }).items).toHaveLength(1); // prefix of last word
+    expect(s.list({ limit: 10, query: 'nothing-like-this' }).items).toHaveLength(0);
+    // FTS operators and quotes in user text are literal, never a syntax error.
+    expect(s.list({ limit: 10, query: '"unbalanced AND ( NEAR' }).items).toHaveLength(0);
+    expect(s.list({ limit: 10, query: '***' }).items).toHaveLength(3);
+  });
+
+  it('deletes by id and all, also from the search index', async () => {
+    const { s } = store();
+    const a = await s.append(newEvent({ body: Buffer.from('alpha') }));
+    await s.append(newEvent({ body: Buffer.from('beta') }));
+    expect(s.list({ limit: 10, query: 'alpha' }).items).toHaveLength(1);
+    expect(s.deleteIds([a.id, 'missing'])).toEqual([a.id]);
+    expect(s.get(a.id)).toBeUndefined();
+    expect(s.list({ limit: 10, query: 'alpha' }).items).toHaveLength(0);
+    expect(s.count).toBe(1);
+    expect(s.deleteAll()).toBe(1);
+    expect(s.list({ limit: 10 }).items).toHaveLength(0);
+    expect(s.list({ limit: 10, query: 'beta' }).items).toHaveLength(0);
+  });
+
+  it('reports changes after a rev in order, and never reuses revs after a restart', async () => {
+    const { s, db, dir } = store();
+    for (let i = 0; i < 4; i++) await s.append(newEvent());
+    expect(s.changesSince(2, 10).map((e) => e.rev)).toEqual([3, 4]);
+    s.deleteAll();
+    db.close();
+    const again = store(dir);
+    const next = await again.s.append(newEvent());
+    expect(next.seq).toBe(5);
+  });
+
+  it('deletes the oldest first for retention, by age and by count', async () => {
+    const { s } = store();
+    const now = Date.now();
+    await s.append(newEvent({ receivedAt: now - 10_000 }));
+    await s.append(newEvent({ receivedAt: now - 5_000 }));
+    for (let i = 0; i < 3; i++) await s.append(newEvent({ receivedAt: now }));
+    expect(s.deleteOldest({ olderThanMs: now - 1_000, limit: 100 })).toHaveLength(2);
+    expect(s.deleteOldest({ keep: 1, limit: 100 })).toHaveLength(2);
+    expect(s.list({ limit: 10 }).items.map((e) => e.seq)).toEqual([5]);
+  });
+});

@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { rawRequest } from '../helpers/http';
+import { CLI, startServe } from '../helpers/serve-process';
+
+describe('hookscope serve', () => {
+  it('keeps events across a clean stop and restart on the same data dir', async () => {
+    const s = await startServe();
+    const body = JSON.stringify({ id: 'evt_persist', type: 'batch.completed' });
+    expect((await rawRequest(s.receiverUrl, { path: '/persist', body })).status).toBe(200);
+    const exit = await s.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    expect(s.lines.at(-1)).toMatchObject({ event: 'stopped', signal: 'SIGTERM' });
+
+    const again = await startServe({ dataDir: s.dataDir });
+    try {
+      const list = (await (await again.api('listEvents', {})).json()) as {
+        items: { id: string; path: string }[];
+      };
+      expect(list.items.map((e) => e.path)).toEqual(['/persist']);
+      const detail = (await (await again.api('getEvent', { id: list.items[0]!.id })).json()) as {
+        body: { text: string };
+      };
+      expect(detail.body.text).toBe(body);
+    } finally {
+      expect((await again.stop('SIGINT')).code).toBe(0);
+    }
+  });
+
+  it('prints exactly one JSON ready line with the documented fields', async () => {
+    const s = await startServe();
+    try {
+      expect(s.receiverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(s.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(s.apiUrl).not.toBe(s.receiverUrl);
+      expect(s.token.length).toBeGreaterThanOrEqual(32);
+      expect(s.lines).toEqual([]);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('exits 2 with usage for an unknown flag or command', () => {
+    const flag = spawnSync(process.execPath, [CLI, 'serve', '--nope'], { encoding: 'utf8' });
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toMatch(/Unknown option '--nope'/);
+    const cmd = spawnSync(process.execPath, [CLI, 'frobnicate'], { encoding: 'utf8' });
+    expect(cmd.status).toBe(2);
+    expect(cmd.stderr).toContain('unknown command "frobnicate"');
+    const port = spawnSync(process.execPath, [CLI, 'serve', '--receiver-port', 'abc', '--json'], {
+      encoding: 'utf8',
+    });
+    expect(port.status).toBe(1);
+    expect(JSON.parse(port.stdout.trim())).toMatchObject({
+      event: 'error',
+      message: expect.stringContaining('--receiver-port'),
+    });
+  });
+
+  it('says clearly when a port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [CLI, 'serve', '--receiver-port', String(port), '--api-port', '0', '--no-open'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('port already in use');
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine, type EngineOptions } from '../../src/core/engine';
+import { createClient, dispatch, type Client } from '../../src/shared/dispatch';
+import type { PushName } from '../../src/shared/contract';
+
+/** A fresh temp data dir, removed by the returned cleanup. */
+export function tempDir(prefix = 'hookscope-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestEngine {
+  engine: Engine;
+  client: Client;
+  receiverUrl: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a real engine (real SQLite file, receiver on port 0) with an in-process client. */
+export async function startEngine(opts: Partial<EngineOptions> = {}): Promise<TestEngine> {
+  const { dir, cleanup } = opts.dataDir
+    ? { dir: opts.dataDir, cleanup: () => undefined }
+    : tempDir();
+  const engine = new Engine({ dataDir: dir, receiverPort: 0, ...opts });
+  const { receiverUrl } = await engine.start();
+  const client = createClient({
+    invoke: (name, input) => dispatch(engine.handlers, name, input),
+    on: (event: PushName, listener) =>
+      engine.subscribe((name, payload) => {
+        if (name === event) listener(payload);
+      }),
+  });
+  return {
+    engine,
+    client,
+    receiverUrl,
+    dataDir: dir,
+    async stop() {
+      await engine.stop();
+      cleanup();
+    },
+  };
+}
