@@ -20,6 +20,8 @@ export interface EngineOptions {
   receiverHost?: string;
   /** Receiver port; 0 picks a free one. */
   receiverPort?: number;
+  /** When `receiverPort` is taken, listen on a free port instead of failing. */
+  fallbackToFreePort?: boolean;
   clock?: Clock;
   /** Defaults to a 0600 file in the data dir. */
   secretStore?: SecretStore;
@@ -94,10 +96,14 @@ export class Engine {
 
   /** Starts the receiver and background upkeep; throws when the port cannot be bound. */
   async start(): Promise<{ receiverUrl: string; receiverPort: number }> {
-    const { port, url } = await this.receiver.listen(
-      this.opts.receiverPort ?? 0,
-      this.opts.receiverHost ?? '127.0.0.1',
-    );
+    const host = this.opts.receiverHost ?? '127.0.0.1';
+    const wanted = this.opts.receiverPort ?? 0;
+    const { port, url } = await this.receiver.listen(wanted, host).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !this.opts.fallbackToFreePort) {
+        throw err;
+      }
+      return this.receiver.listen(0, host);
+    });
     this.receiverUrl = url;
     this.maintenance.start();
     return { receiverUrl: url, receiverPort: port };

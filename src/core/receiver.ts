@@ -46,7 +46,6 @@ export class Receiver {
       (req, res) => this.handle(req, res, viaTunnel),
     );
     server.maxHeadersCount = 0; // keep every header; node drops those past 2,000 by default
-    this.servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -54,6 +53,7 @@ export class Receiver {
         resolve();
       });
     });
+    this.servers.push(server);
     const addr = server.address() as AddressInfo;
     const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     const urlHost = shownHost.includes(':') ? `[${shownHost}]` : shownHost;

@@ -11,8 +11,10 @@ Commands:
 
 Options for serve:
   --data-dir DIR        Where the log lives (default: the OS app-data folder)
-  --receiver-port N     Port webhooks are sent to (default 7700; 0 = any free port)
-  --api-port N          Port of the UI and control API, loopback only (default 7701; 0 = any)
+  --receiver-port N     Port webhooks are sent to (default 7700, or a free one if taken;
+                        0 = any free port)
+  --api-port N          Port of the UI and control API, loopback only (default 7701, or a
+                        free one if taken; 0 = any free port)
   --host ADDR           Receiver bind address (default 127.0.0.1; 0.0.0.0 for the LAN)
   --tunnel              Open a public ngrok URL to the receiver
   --no-open             Do not open the UI in a browser
@@ -75,6 +77,10 @@ export async function main(argv: string[]): Promise<void> {
         dataDir: values['data-dir'],
         receiverPort: port(values['receiver-port'], 7700, '--receiver-port'),
         apiPort: port(values['api-port'], 7701, '--api-port'),
+        defaultPorts: {
+          receiver: values['receiver-port'] === undefined,
+          api: values['api-port'] === undefined,
+        },
         host: values.host ?? '127.0.0.1',
         tunnel: values.tunnel,
         open: !values['no-open'],

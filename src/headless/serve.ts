@@ -9,6 +9,8 @@ export interface ServeOptions {
   dataDir?: string | undefined;
   receiverPort: number;
   apiPort: number;
+  /** The ports were defaults, not asked for: take free ones when they are busy. */
+  defaultPorts: { receiver: boolean; api: boolean };
   host: string;
   tunnel: boolean;
   open: boolean;
@@ -44,12 +46,21 @@ export function createOutput(json: boolean): Output {
 export async function serve(opts: ServeOptions, out: Output): Promise<void> {
   const dataDir = opts.dataDir ?? defaultDataDir();
   const token = process.env.HOOKSCOPE_TOKEN || randomBytes(24).toString('base64url');
-  const engine = new Engine({ dataDir, receiverHost: opts.host, receiverPort: opts.receiverPort });
+  const engine = new Engine({
+    dataDir,
+    receiverHost: opts.host,
+    receiverPort: opts.receiverPort,
+    fallbackToFreePort: opts.defaultPorts.receiver,
+  });
   let api: ApiServer | null = null;
   try {
     const { receiverUrl } = await engine.start();
-    api = new ApiServer(engine, token, opts.staticDir);
-    const { url: apiUrl } = await api.listen(opts.apiPort);
+    const created = new ApiServer(engine, token, opts.staticDir);
+    api = created;
+    const { url: apiUrl } = await created.listen(opts.apiPort).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !opts.defaultPorts.api) throw err;
+      return created.listen(0);
+    });
     const uiUrl = `${apiUrl}/#token=${token}`;
     out.info(
       'ready',

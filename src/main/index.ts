@@ -20,6 +20,7 @@ async function createWindow(): Promise<void> {
   engine = new Engine({
     dataDir: app.getPath('userData'),
     receiverPort: 7700,
+    fallbackToFreePort: true,
     ...(nativeBinding ? { nativeBinding } : {}),
   });
   await engine.start();

@@ -6,7 +6,7 @@ let s: ServeProcess;
 beforeAll(async () => {
   s = await startServe({ env: { HOOKSCOPE_TOKEN: 'fixed-test-token' } });
 });
-afterAll(() => s.stop());
+afterAll(() => s.dispose());
 
 describe('control API', () => {
   it('takes its token from HOOKSCOPE_TOKEN and answers getStatus', async () => {

@@ -77,6 +77,7 @@ describe('durability', () => {
       expect(lost).toEqual([]);
     } finally {
       await again.stop();
+      await s.dispose();
     }
   });
 });

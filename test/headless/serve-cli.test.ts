@@ -1,8 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../helpers/http';
 import { CLI, startServe } from '../helpers/serve-process';
+
+/** Listens on `port` so nothing else can; null when something already does. */
+function occupy(port: number): Promise<Server | null> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
 
 describe('hookscope serve', () => {
   it('keeps events across a clean stop and restart on the same data dir', async () => {
@@ -25,6 +34,8 @@ describe('hookscope serve', () => {
       expect(detail.body.text).toBe(body);
     } finally {
       expect((await again.stop('SIGINT')).code).toBe(0);
+      expect(again.lines.at(-1)).toMatchObject({ event: 'stopped', signal: 'SIGINT' });
+      await s.dispose();
     }
   });
 
@@ -37,7 +48,7 @@ describe('hookscope serve', () => {
       expect(s.token.length).toBeGreaterThanOrEqual(32);
       expect(s.lines).toEqual([]);
     } finally {
-      await s.stop();
+      await s.dispose();
     }
   });
 
@@ -58,7 +69,20 @@ describe('hookscope serve', () => {
     });
   });
 
-  it('says clearly when a port is taken', async () => {
+  it('moves to free ports when the default ones are taken', async () => {
+    const blockers = await Promise.all([7700, 7701].map(occupy));
+    const s = await startServe({ defaultPorts: true });
+    try {
+      expect(new URL(s.receiverUrl).port).not.toBe('7700');
+      expect(new URL(s.apiUrl).port).not.toBe('7701');
+      expect((await s.api('getStatus')).status).toBe(200);
+    } finally {
+      await s.dispose();
+      for (const b of blockers) b?.close();
+    }
+  });
+
+  it('says clearly when a port asked for is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;

@@ -6,7 +6,7 @@ let s: ServeProcess;
 beforeAll(async () => {
   s = await startServe();
 });
-afterAll(() => s.stop());
+afterAll(() => s.dispose());
 
 async function deliver(path: string): Promise<string> {
   const res = await fetch(`${s.receiverUrl}${path}`, { method: 'POST', body: path });

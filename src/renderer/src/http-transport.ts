@@ -13,14 +13,20 @@ export class HttpTransport implements Transport {
   private readonly listeners = new Map<PushName, Set<Listener>>();
   private lastEventId: string | null = null;
   private abort: AbortController | null = null;
+  /** Settles when the stream's current connection attempt has been answered (or failed). */
+  private opening: Promise<void> | null = null;
 
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
+    private readonly fetch: typeof globalThis.fetch = globalThis.fetch.bind(globalThis),
   ) {}
 
   async invoke(name: CommandName, input: unknown): Promise<unknown> {
-    const res = await fetch(`${this.baseUrl}/api/${name}`, {
+    // A command sent while the stream is connecting waits for it: the server registers the
+    // stream before answering, so a list read afterwards plus the stream misses nothing.
+    if (this.opening) await this.opening;
+    const res = await this.fetch(`${this.baseUrl}/api/${name}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(input ?? {}),
@@ -61,11 +67,18 @@ export class HttpTransport implements Transport {
       try {
         const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
         if (this.lastEventId !== null) headers['Last-Event-ID'] = this.lastEventId;
-        const res = await fetch(`${this.baseUrl}/api/stream`, { headers, signal: abort.signal });
+        const pending = this.fetch(`${this.baseUrl}/api/stream`, { headers, signal: abort.signal });
+        this.opening = pending.then(
+          () => undefined,
+          () => undefined,
+        );
+        const res = await pending;
+        this.opening = null;
         if (!res.ok || !res.body) throw new Error(`stream HTTP ${res.status}`);
         delay = 500;
         await this.read(res.body);
       } catch {
+        this.opening = null;
         if (abort.signal.aborted) return;
       }
       await new Promise((r) => setTimeout(r, delay));
