@@ -2,7 +2,7 @@ import type { PushName } from '../shared/contract';
 import type { Handlers } from '../shared/dispatch';
 import type { TunnelState } from '../shared/model';
 import { createHandlers } from './handlers';
-import { noInspection, type Inspector } from './inspect';
+import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest } from './pipeline';
 import { Receiver } from './receiver';
@@ -77,7 +77,7 @@ export class Engine {
       ingest: createIngest({
         endpoints,
         events: this.events,
-        inspect: opts.inspect ?? noInspection,
+        inspect: opts.inspect ?? inspect,
         clock,
       }),
       clock,

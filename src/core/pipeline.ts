@@ -23,12 +23,19 @@ export function createIngest(deps: {
       deps.endpoints.secretsOf(endpoint.id),
       deps.clock(),
     );
-    const response = endpoint.response;
+    const id = randomUUID();
+    const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
+    const badSignature = ['invalid', 'stale', 'missing'].includes(inspection.signature.status);
+    const response =
+      (badSignature ? endpoint.invalidSignatureResponse : null) ??
+      (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ??
+      endpoint.response;
     const contentType = d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
     await deps.events.append({
       ...d,
       ...inspection,
-      id: randomUUID(),
+      ...dup,
+      id,
       endpointId: endpoint.id,
       contentType,
       responseStatus: response.status,

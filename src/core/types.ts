@@ -32,6 +32,9 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   contentType: string | null;
   responseStatus: number;
   forwardStatus: 'none' | 'pending';
+  /** From EventStore.classify, taken in the same tick as the append. */
+  duplicateOf: string | null;
+  deliveryCount: number;
 }
 
 /** Injectable clock (tests freeze it). */

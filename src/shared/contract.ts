@@ -6,6 +6,7 @@ import {
   EventDetail,
   EventSummary,
   ForwardAttempt,
+  GenericHmacConfig,
   ProviderId,
   Settings,
   TunnelState,
@@ -41,6 +42,9 @@ export const commands = {
           .nullable()
           .optional(),
         response: EndpointResponse.optional(),
+        hmac: GenericHmacConfig.nullable().optional(),
+        invalidSignatureResponse: EndpointResponse.nullable().optional(),
+        duplicateResponse: EndpointResponse.nullable().optional(),
       })
       .strict(),
     output: Endpoint,

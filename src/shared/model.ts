@@ -57,6 +57,29 @@ export const EndpointPath = z
   .regex(/^\/[^?#\s]*$/, 'must start with / and contain no spaces, ? or #')
   .transform((p) => (p.length > 1 ? p.replace(/\/+$/, '') || '/' : p));
 
+/**
+ * The generic HMAC scheme's settings: which header carries the signature, how it is computed
+ * and encoded, and what is signed (the body, or a timestamp header's value + separator + body).
+ */
+export const GenericHmacConfig = z
+  .object({
+    header: HeaderName,
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']),
+    encoding: z.enum(['hex', 'base64']),
+    /** Text before the signature in the header, e.g. `sha256=`. */
+    prefix: z.string().max(50).default(''),
+    signed: z.enum(['body', 'timestamp+body']).default('body'),
+    timestampHeader: HeaderName.optional(),
+    /** Between the timestamp and the body when both are signed. */
+    separator: z.string().max(8).default('.'),
+    timestampUnit: z.enum(['s', 'ms']).default('s'),
+  })
+  .refine((c) => c.signed === 'body' || c.timestampHeader !== undefined, {
+    message: 'timestampHeader is required when the timestamp is signed',
+    path: ['timestampHeader'],
+  });
+export type GenericHmacConfig = z.infer<typeof GenericHmacConfig>;
+
 export const Endpoint = z.object({
   id: z.string(),
   name: z.string(),
@@ -67,6 +90,12 @@ export const Endpoint = z.object({
   toleranceSec: z.number().int().min(0).nullable(),
   forwardTo: z.string().nullable(),
   response: EndpointResponse,
+  /** Settings of the generic-hmac provider; null otherwise. */
+  hmac: GenericHmacConfig.nullable(),
+  /** Answer deliveries whose signature is invalid, stale or missing with this (e.g. 401). */
+  invalidSignatureResponse: EndpointResponse.nullable(),
+  /** Answer duplicate deliveries with this instead of `response`. */
+  duplicateResponse: EndpointResponse.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

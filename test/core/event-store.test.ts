@@ -8,6 +8,8 @@ let n = 0;
 function newEvent(over: Partial<NewEvent> = {}): NewEvent {
   n++;
   return {
+    duplicateOf: null,
+    deliveryCount: 1,
     id: `evt-${n}`,
     receivedAt: Date.now(),
     method: 'POST',
@@ -84,17 +86,32 @@ describe('EventStore', () => {
 
   it('classifies repeated idempotency keys as duplicates of the first delivery', async () => {
     const { s } = store();
+    // As the pipeline does: classify and append in the same tick.
+    const add = (over: Partial<NewEvent>, endpointId = 'default') => {
+      const e = newEvent({ ...over, endpointId });
+      return s.append({ ...e, ...s.classify(endpointId, e.idempotency.key, e.id) });
+    };
     const changes: { id: string; deliveryCount: number }[] = [];
     s.onChange((items) =>
       changes.push(...items.map((i) => ({ id: i.id, deliveryCount: i.idempotency.deliveryCount }))),
     );
     const key = { key: 'evt_1', source: 'webhook-id' };
-    const first = await s.append(newEvent({ idempotency: key }));
+    const first = await add({ idempotency: key });
     const [second, third] = await Promise.all([
-      s.append(newEvent({ idempotency: key })),
-      s.append(newEvent({ idempotency: key })),
+      add({ idempotency: key }),
+      add({ idempotency: key }),
     ]);
-    const other = await s.append(newEvent({ idempotency: { key: 'evt_2', source: 'webhook-id' } }));
+    const other = await add({ idempotency: { key: 'evt_2', source: 'webhook-id' } });
+    // The same key on another endpoint is a first delivery there.
+    const elsewhere = await add({ idempotency: key }, 'other-endpoint');
+    // Duplicates within one commit batch point at the first of the batch.
+    const [b1, b2] = await Promise.all([
+      add({ idempotency: { key: 'evt_3', source: 'x' } }),
+      add({ idempotency: { key: 'evt_3', source: 'x' } }),
+    ]);
+    expect(b1!.idempotency.duplicateOf).toBeNull();
+    expect(b2!.idempotency).toEqual({ duplicateOf: b1!.id, deliveryCount: 2 });
+    expect(elsewhere.idempotency).toEqual({ duplicateOf: null, deliveryCount: 1 });
     expect(first.idempotency).toEqual({ duplicateOf: null, deliveryCount: 1 });
     expect(second!.idempotency).toEqual({ duplicateOf: first.id, deliveryCount: 2 });
     expect(third!.idempotency).toEqual({ duplicateOf: first.id, deliveryCount: 3 });

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../helpers/http';
@@ -86,10 +89,21 @@ describe('hookscope serve', () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'hookscope-port-'));
     try {
       const r = spawnSync(
         process.execPath,
-        [CLI, 'serve', '--receiver-port', String(port), '--api-port', '0', '--no-open'],
+        [
+          CLI,
+          'serve',
+          '--data-dir',
+          dir,
+          '--receiver-port',
+          String(port),
+          '--api-port',
+          '0',
+          '--no-open',
+        ],
         {
           encoding: 'utf8',
         },
@@ -98,6 +112,7 @@ describe('hookscope serve', () => {
       expect(r.stderr).toContain('port already in use');
     } finally {
       blocker.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

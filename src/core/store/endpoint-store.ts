@@ -12,6 +12,13 @@ export const DEFAULT_RESPONSE: EndpointResponse = {
   body: '{"ok":true}',
 };
 
+/** Endpoint settings kept together in the `options` JSON column. */
+interface Options {
+  hmac: Endpoint['hmac'];
+  invalidSignatureResponse: Endpoint['invalidSignatureResponse'];
+  duplicateResponse: Endpoint['duplicateResponse'];
+}
+
 interface Row {
   id: string;
   name: string;
@@ -20,6 +27,7 @@ interface Row {
   tolerance_sec: number | null;
   forward_to: string | null;
   response: string;
+  options: string;
   created_at: string;
   updated_at: string;
 }
@@ -53,6 +61,7 @@ export class EndpointStore {
   }
 
   private toEndpoint(r: Row): Endpoint {
+    const o = JSON.parse(r.options) as Partial<Options>;
     return {
       id: r.id,
       name: r.name,
@@ -62,6 +71,9 @@ export class EndpointStore {
       toleranceSec: r.tolerance_sec,
       forwardTo: r.forward_to,
       response: JSON.parse(r.response) as EndpointResponse,
+      hmac: o.hmac ?? null,
+      invalidSignatureResponse: o.invalidSignatureResponse ?? null,
+      duplicateResponse: o.duplicateResponse ?? null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -108,6 +120,18 @@ export class EndpointStore {
     }
     const now = new Date().toISOString();
     const id = existing?.id ?? randomUUID();
+    const pick = <K extends keyof Options>(k: K): Options[K] =>
+      input[k] !== undefined ? (input[k] as Options[K]) : (existing?.[k] ?? null);
+    const options: Options = {
+      hmac: pick('hmac'),
+      invalidSignatureResponse: pick('invalidSignatureResponse'),
+      duplicateResponse: pick('duplicateResponse'),
+    };
+    if ((input.provider ?? existing?.provider) === 'generic-hmac' && !options.hmac) {
+      throw new HookscopeError('bad_input', 'the generic-hmac provider needs its hmac settings', [
+        { path: ['hmac'], message: 'required when provider is generic-hmac' },
+      ]);
+    }
     const row: Row = {
       id,
       name: input.name,
@@ -117,17 +141,18 @@ export class EndpointStore {
         input.toleranceSec !== undefined ? input.toleranceSec : (existing?.toleranceSec ?? null),
       forward_to: input.forwardTo !== undefined ? input.forwardTo : (existing?.forwardTo ?? null),
       response: JSON.stringify(input.response ?? existing?.response ?? DEFAULT_RESPONSE),
+      options: JSON.stringify(options),
       created_at: existing?.createdAt ?? now,
       updated_at: now,
     };
     this.db
       .prepare(
         `INSERT INTO endpoints (id, name, path, provider, tolerance_sec, forward_to, response,
-         created_at, updated_at) VALUES (@id, @name, @path, @provider, @tolerance_sec,
-         @forward_to, @response, @created_at, @updated_at)
+         options, created_at, updated_at) VALUES (@id, @name, @path, @provider, @tolerance_sec,
+         @forward_to, @response, @options, @created_at, @updated_at)
          ON CONFLICT (id) DO UPDATE SET name = @name, path = @path, provider = @provider,
          tolerance_sec = @tolerance_sec, forward_to = @forward_to, response = @response,
-         updated_at = @updated_at`,
+         options = @options, updated_at = @updated_at`,
       )
       .run(row);
     if (input.secrets !== undefined) this.secrets.set(id, input.secrets);

@@ -33,6 +33,8 @@ export class EventStore {
   private rev: number;
   private total: number;
   private readonly listeners = new Set<ChangeListener>();
+  /** Keys classified since the last commit: endpoint + key → first id and running count. */
+  private pendingKeys = new Map<string, { firstId: string | null; count: number }>();
   private readonly stmts;
 
   constructor(private readonly db: Db) {
@@ -54,10 +56,13 @@ export class EventStore {
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       saveRev: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('rev', ?)"),
       firstWithKey: db.prepare(
-        `SELECT id, seq, (SELECT count(*) FROM events WHERE idem_key = @key) AS n
-         FROM events WHERE idem_key = @key ORDER BY seq LIMIT 1`,
+        `SELECT id, (SELECT count(*) FROM events WHERE endpoint_id = @endpointId
+           AND idem_key = @key) AS n
+         FROM events WHERE endpoint_id = @endpointId AND idem_key = @key ORDER BY seq LIMIT 1`,
       ),
-      bumpCount: db.prepare('UPDATE events SET delivery_count = ?, rev = ? WHERE id = ?'),
+      bumpCount: db.prepare(
+        'UPDATE events SET delivery_count = max(delivery_count, ?), rev = ? WHERE id = ?',
+      ),
       summaryById: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ?`),
       detailById: db.prepare('SELECT * FROM events WHERE id = ?'),
       bodyBySeq: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
@@ -93,6 +98,7 @@ export class EventStore {
     const changed = new Map<string, EventSummary>();
     const results: EventSummary[] = [];
     const startRev = this.rev;
+    this.pendingKeys.clear();
     try {
       this.db.transaction(() => {
         for (const e of batch) results.push(this.insertOne(e, changed));
@@ -109,21 +115,38 @@ export class EventStore {
     return results;
   }
 
+  /**
+   * Classifies a delivery by its idempotency key within its endpoint: the first delivery with
+   * the key, or a duplicate of it with its running count. Counts deliveries still waiting in
+   * the current commit batch too, so call it in the same tick as `append`.
+   */
+  classify(
+    endpointId: string,
+    key: string | null,
+    eventId: string,
+  ): { duplicateOf: string | null; deliveryCount: number } {
+    if (key === null) return { duplicateOf: null, deliveryCount: 1 };
+    const k = `${endpointId}\u0000${key}`;
+    let seen = this.pendingKeys.get(k);
+    if (!seen) {
+      const first = this.stmts.firstWithKey.get({ endpointId, key }) as
+        { id: string; n: number } | undefined;
+      seen = first ? { firstId: first.id, count: first.n } : { firstId: null, count: 0 };
+      this.pendingKeys.set(k, seen);
+    }
+    seen.count++;
+    const duplicateOf = seen.firstId;
+    seen.firstId ??= eventId;
+    return { duplicateOf, deliveryCount: seen.count };
+  }
+
   private insertOne(e: NewEvent, changed: Map<string, EventSummary>): EventSummary {
     const seq = ++this.rev;
-    let duplicateOf: string | null = null;
-    let deliveryCount = 1;
-    if (e.idempotency.key !== null) {
-      const first = this.stmts.firstWithKey.get({ key: e.idempotency.key }) as
-        { id: string; seq: number; n: number } | undefined;
-      if (first) {
-        duplicateOf = first.id;
-        deliveryCount = first.n + 1;
-        // The first delivery carries the running total, so its row shows "delivered n times".
-        this.stmts.bumpCount.run(deliveryCount, ++this.rev, first.id);
-        const row = this.stmts.summaryById.get(first.id) as SummaryRow;
-        changed.set(first.id, toSummary(row));
-      }
+    if (e.duplicateOf !== null) {
+      // The first delivery carries the running total, so its row shows "delivered n times".
+      this.stmts.bumpCount.run(e.deliveryCount, ++this.rev, e.duplicateOf);
+      const row = this.stmts.summaryById.get(e.duplicateOf) as SummaryRow | undefined;
+      if (row) changed.set(e.duplicateOf, toSummary(row));
     }
     const row = {
       seq,
@@ -145,8 +168,8 @@ export class EventStore {
       sig_reason: e.signature.reason,
       idem_key: e.idempotency.key,
       idem_source: e.idempotency.source,
-      duplicate_of: duplicateOf,
-      delivery_count: deliveryCount,
+      duplicate_of: e.duplicateOf,
+      delivery_count: e.deliveryCount,
       schema_status: e.schema.status,
       schema_name: e.schema.name ?? null,
       schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,

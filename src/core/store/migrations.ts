@@ -12,6 +12,7 @@ export const migrations: { version: number; sql: string }[] = [
         tolerance_sec INTEGER,
         forward_to TEXT,
         response TEXT NOT NULL,
+        options TEXT NOT NULL DEFAULT '{}',
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
       );
@@ -45,7 +46,7 @@ export const migrations: { version: number; sql: string }[] = [
       );
       CREATE INDEX events_rev ON events (rev);
       CREATE INDEX events_endpoint ON events (endpoint_id, seq);
-      CREATE INDEX events_idem ON events (idem_key) WHERE idem_key IS NOT NULL;
+      CREATE INDEX events_idem ON events (endpoint_id, idem_key, seq) WHERE idem_key IS NOT NULL;
       CREATE INDEX events_received ON events (received_at);
       CREATE TABLE bodies (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);
       CREATE VIRTUAL TABLE events_fts USING fts5 (

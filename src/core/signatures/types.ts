@@ -1,0 +1,72 @@
+import type { GenericHmacConfig, ProviderId, SignatureStatus } from '../../shared/model';
+import type { HeaderBag } from './headers';
+
+/** The parts of a delivery a signature scheme looks at: raw bytes, never re-serialized. */
+export interface SignatureInput {
+  method: string;
+  /** The path as received (percent-encoded), without the query. */
+  path: string;
+  /** The query string without `?` ('' when none). */
+  query: string;
+  headers: [string, string][];
+  body: Buffer;
+  /**
+   * The full URL the sender used: the public (tunnel) URL when known, else built from the Host
+   * header. URL-signing schemes (Twilio, Square, HubSpot) sign this.
+   */
+  url: string;
+}
+
+/** What a verifier gets besides the request. */
+export interface VerifyContext {
+  /** Configured secrets, trimmed, in rotation order (newest first or as the user listed). */
+  secrets: string[];
+  /** Now in ms since the epoch (injectable clock). */
+  now: number;
+  /** Allowed timestamp skew in seconds (the endpoint's, else the scheme's default). */
+  toleranceSec: number;
+  /** Settings of the generic HMAC scheme (null for every other scheme). */
+  hmac: GenericHmacConfig | null;
+}
+
+/** A verdict with a reason a person can act on. */
+export interface VerifyResult {
+  status: Exclude<SignatureStatus, 'none'>;
+  reason: string;
+}
+
+/** The provider's own delivery/event id used for duplicate detection. */
+export interface IdempotencyKey {
+  key: string;
+  /** Where it came from, e.g. `webhook-id header` or `body.id`. */
+  source: string;
+}
+
+/** One provider's signature scheme: a pure module (no I/O, clock passed in). */
+export interface SignatureScheme {
+  id: ProviderId;
+  /** Display name, e.g. "Stripe". */
+  name: string;
+  /** Recommended tolerance in seconds; null when the scheme carries no timestamp. */
+  defaultToleranceSec: number | null;
+  /** What makes the scheme weak (plain token, unsigned body, no timestamp), or null. */
+  weakness: string | null;
+  /** True when the headers show this provider sent the request (used for `auto`). */
+  detect(h: HeaderBag): boolean;
+  /** Verifies the raw request against the configured secrets. Never throws. */
+  verify(req: SignatureInput, h: HeaderBag, ctx: VerifyContext): VerifyResult;
+  /**
+   * Signs the request as the provider would at `now` (ms) with `secret`: returns the full new
+   * header list (old signature headers replaced, everything else kept in order). Throws
+   * HookscopeError('bad_input') when the secret cannot be used by this scheme (e.g. a public
+   * key for Ed25519 providers).
+   */
+  sign(
+    req: SignatureInput,
+    secret: string,
+    now: number,
+    hmac: GenericHmacConfig | null,
+  ): [string, string][];
+  /** The provider's delivery or event id, or null when it sends none. */
+  idempotencyKey(req: SignatureInput, h: HeaderBag, json: unknown): IdempotencyKey | null;
+}

@@ -1,0 +1,168 @@
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { Webhook as SvixWebhook } from 'svix';
+import OpenAI from 'openai';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HeaderBag } from '../../../src/core/signatures/headers';
+import { openai, standardWebhooks, svix } from '../../../src/core/signatures/standard-family';
+import { input, NOW, pairs, verify } from './helpers';
+
+// The published Standard Webhooks test vector (standard-webhooks spec, "Verifying" example).
+const VECTOR = {
+  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+  timestamp: '1614265330',
+  body: '{"test": 2432232314}',
+  signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+};
+
+const secret = 'whsec_' + Buffer.from('a-32-byte-test-secret-for-hooks!').toString('base64');
+const body = readFileSync(
+  new URL('../../../../shared/fixtures/openai/batch.completed.json', import.meta.url),
+);
+
+describe('Standard Webhooks family', () => {
+  it('accepts the published test vector', () => {
+    const req = input({
+      body: VECTOR.body,
+      headers: [
+        ['webhook-id', VECTOR.id],
+        ['webhook-timestamp', VECTOR.timestamp],
+        ['webhook-signature', VECTOR.signature],
+      ],
+    });
+    const v = verify(standardWebhooks, req, [VECTOR.secret], {
+      now: Number(VECTOR.timestamp) * 1000,
+    });
+    expect(v).toMatchObject({ status: 'valid' });
+  });
+
+  it('verifies what the standardwebhooks library signs, and the library verifies what we sign', () => {
+    const wh = new StandardWebhook(secret);
+    const ts = new Date(NOW);
+    const sig = wh.sign('msg_1', ts, body.toString());
+    const req = input({
+      body,
+      headers: [
+        ['webhook-id', 'msg_1'],
+        ['webhook-timestamp', String(NOW / 1000)],
+        ['webhook-signature', sig],
+      ],
+    });
+    expect(verify(standardWebhooks, req, [secret]).status).toBe('valid');
+
+    const signed = standardWebhooks.sign(input({ body }), secret, Date.now(), null);
+    const headers = Object.fromEntries(signed);
+    expect(() => wh.verify(body.toString(), headers)).not.toThrow();
+  });
+
+  it('verifies OpenAI deliveries as the openai SDK signs them, and passes webhooks.unwrap', async () => {
+    const client = new OpenAI({ apiKey: 'sk-test', webhookSecret: secret });
+    const signed = openai.sign(
+      input({
+        body,
+        headers: [['User-Agent', 'OpenAI/1.0 (+https://platform.openai.com/docs/webhooks)']],
+      }),
+      secret,
+      Date.now(),
+      null,
+    );
+    expect(openai.detect(new HeaderBag(signed))).toBe(true);
+    const event = await client.webhooks.unwrap(body.toString(), Object.fromEntries(signed));
+    expect(event.type).toBe('batch.completed');
+    const req = input({ body, headers: signed });
+    expect(verify(openai, req, [secret], { now: Date.now() }).status).toBe('valid');
+  });
+
+  it('verifies svix-signed deliveries and svix verifies ours', () => {
+    const wh = new SvixWebhook(secret);
+    const ts = new Date(NOW);
+    const sig = wh.sign('msg_2', ts, body.toString());
+    const req = input({
+      body,
+      headers: pairs({
+        'svix-id': 'msg_2',
+        'svix-timestamp': String(NOW / 1000),
+        'svix-signature': sig,
+      }),
+    });
+    expect(svix.detect(new HeaderBag(req.headers))).toBe(true);
+    expect(verify(svix, req, [secret]).status).toBe('valid');
+    const ours = Object.fromEntries(svix.sign(input({ body }), secret, Date.now(), null));
+    expect(() => wh.verify(body.toString(), ours)).not.toThrow();
+  });
+
+  describe('verdicts with reasons', () => {
+    const signedAt = (at: number, s = secret, b: string | Buffer = body) =>
+      input({ body: b, headers: standardWebhooks.sign(input({ body: b }), s, at, null) });
+    const other = 'whsec_' + Buffer.from('another-secret-entirely-32-bytes').toString('base64');
+
+    it('valid, naming the secret that matched among rotated ones', () => {
+      const v = verify(standardWebhooks, signedAt(NOW), [other, `  ${secret}  `]);
+      expect(v.status).toBe('valid');
+      expect(v.reason).toContain('secret #2 of 2');
+    });
+
+    it('invalid when the body was changed or the secret is wrong', () => {
+      const req = signedAt(NOW);
+      const tampered = { ...req, body: Buffer.concat([req.body, Buffer.from(' ')]) };
+      expect(verify(standardWebhooks, tampered, [secret])).toMatchObject({
+        status: 'invalid',
+        reason: expect.stringContaining('body or signed fields were changed'),
+      });
+      expect(verify(standardWebhooks, req, [other]).status).toBe('invalid');
+    });
+
+    it('accepts any of several signatures in the header', () => {
+      const req = signedAt(NOW);
+      const headers = req.headers.map(([n, v]): [string, string] =>
+        n === 'webhook-signature' ? [n, `v1,${Buffer.alloc(32).toString('base64')} ${v}`] : [n, v],
+      );
+      expect(verify(standardWebhooks, { ...req, headers }, [secret]).status).toBe('valid');
+    });
+
+    it('stale for old and future timestamps, with the age and the tolerance', () => {
+      const old = verify(standardWebhooks, signedAt(NOW - 600_000), [secret]);
+      expect(old).toMatchObject({ status: 'stale' });
+      expect(old.reason).toContain('600 s old');
+      expect(old.reason).toContain('300 s tolerance');
+      const future = verify(standardWebhooks, signedAt(NOW + 400_000), [secret]);
+      expect(future.reason).toContain('400 s in the future');
+      expect(
+        verify(standardWebhooks, signedAt(NOW - 600_000), [secret], { toleranceSec: 900 }).status,
+      ).toBe('valid');
+    });
+
+    it('missing, no-secret and malformed', () => {
+      expect(verify(standardWebhooks, input({ body }), [secret]).status).toBe('missing');
+      expect(verify(standardWebhooks, signedAt(NOW), []).status).toBe('no-secret');
+      const bad = input({
+        body,
+        headers: pairs({
+          'webhook-id': 'x',
+          'webhook-timestamp': 'yesterday',
+          'webhook-signature': 'v1,abc',
+        }),
+      });
+      expect(verify(standardWebhooks, bad, [secret])).toMatchObject({
+        status: 'invalid',
+        reason: expect.stringMatching(/Malformed webhook-signature header: .*Unix seconds/),
+      });
+      const notB64 = input({
+        body,
+        headers: pairs({
+          'webhook-id': 'x',
+          'webhook-timestamp': '1',
+          'webhook-signature': 'v1,@@@',
+        }),
+      });
+      expect(verify(standardWebhooks, notB64, [secret]).reason).toContain('is not "v1,<base64>"');
+    });
+
+    it('uses webhook-id as the idempotency key', () => {
+      const req = signedAt(NOW);
+      const key = standardWebhooks.idempotencyKey(req, new HeaderBag(req.headers), undefined);
+      expect(key).toEqual({ key: expect.stringMatching(/^msg_/), source: 'webhook-id header' });
+    });
+  });
+});
