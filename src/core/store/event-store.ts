@@ -55,10 +55,11 @@ export class EventStore {
         @schema_name, @schema_issues, @response_status, @forward_status)`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       saveRev: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('rev', ?)"),
+      // The first delivery's delivery_count is the running total (bumped by each duplicate),
+      // so classification is one index probe however many duplicates there are.
       firstWithKey: db.prepare(
-        `SELECT id, (SELECT count(*) FROM events WHERE endpoint_id = @endpointId
-           AND idem_key = @key) AS n
-         FROM events WHERE endpoint_id = @endpointId AND idem_key = @key ORDER BY seq LIMIT 1`,
+        `SELECT id, delivery_count AS n FROM events
+         WHERE endpoint_id = @endpointId AND idem_key = @key ORDER BY seq LIMIT 1`,
       ),
       bumpCount: db.prepare(
         'UPDATE events SET delivery_count = max(delivery_count, ?), rev = ? WHERE id = ?',
