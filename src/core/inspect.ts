@@ -50,7 +50,8 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
   const h = new HeaderBag(d.headers);
   const scheme = resolveScheme(endpoint.provider, h);
   const input = signatureInput(d, h);
-  const json = parseJson(d.body);
+  // Parsed only when something reads it: an unrecognised delivery needs no JSON at all.
+  const json = scheme ? parseJson(d.body) : undefined;
   let signature: Inspection['signature'];
   if (!scheme) {
     signature = {

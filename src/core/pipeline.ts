@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from './ids';
 import type { Inspector } from './inspect';
 import type { Ingest } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
 import type { Clock } from './types';
+
+const BAD_SIGNATURE = new Set(['invalid', 'stale', 'missing']);
 
 /**
  * The path of one webhook after the receiver: endpoint match → checks → durable write →
@@ -23,19 +25,31 @@ export function createIngest(deps: {
       deps.endpoints.secretsOf(endpoint.id),
       deps.clock(),
     );
-    const id = randomUUID();
+    const id = uuidv7(d.receivedAt);
     const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
-    const badSignature = ['invalid', 'stale', 'missing'].includes(inspection.signature.status);
+    const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
     const response =
       (badSignature ? endpoint.invalidSignatureResponse : null) ??
       (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ??
       endpoint.response;
     const contentType = d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+    // Built field by field: spreading three objects into one is V8's slow path here.
     await deps.events.append({
-      ...d,
-      ...inspection,
-      ...dup,
       id,
+      receivedAt: d.receivedAt,
+      method: d.method,
+      path: d.path,
+      query: d.query,
+      headers: d.headers,
+      body: d.body,
+      sourceIp: d.sourceIp,
+      viaTunnel: d.viaTunnel,
+      publicUrl: d.publicUrl,
+      signature: inspection.signature,
+      idempotency: inspection.idempotency,
+      schema: inspection.schema,
+      duplicateOf: dup.duplicateOf,
+      deliveryCount: dup.deliveryCount,
       endpointId: endpoint.id,
       contentType,
       responseStatus: response.status,

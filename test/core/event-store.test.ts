@@ -32,11 +32,11 @@ function newEvent(over: Partial<NewEvent> = {}): NewEvent {
 }
 
 const open: { db: Db; cleanup: () => void }[] = [];
-function store(dir?: string): { s: EventStore; db: Db; dir: string } {
+function store(dir?: string, searchBudgetMs?: number): { s: EventStore; db: Db; dir: string } {
   const t = dir ? { dir, cleanup: () => undefined } : tempDir();
   const db = openDb({ dataDir: t.dir });
   open.push({ db, cleanup: t.cleanup });
-  return { s: new EventStore(db), db, dir: t.dir };
+  return { s: new EventStore(db, searchBudgetMs), db, dir: t.dir };
 }
 afterEach(() => {
   for (const o of open.splice(0)) {
@@ -136,6 +136,21 @@ describe('EventStore', () => {
     // FTS operators and quotes in user text are literal, never a syntax error.
     expect(s.list({ limit: 10, query: '"unbalanced AND ( NEAR' }).items).toHaveLength(0);
     expect(s.list({ limit: 10, query: '***' }).items).toHaveLength(3);
+  });
+
+  it('finds rows the index has not reached yet by substring, with _ taken literally', async () => {
+    const { s } = store(undefined, 0); // no time to index: everything is in the tail
+    await s.append(
+      newEvent({ path: '/openai/hooks', body: Buffer.from('{"type":"batch.completed"}') }),
+    );
+    await s.append(newEvent({ headers: [['X-GitHub-Event', 'pull_request']] }));
+    await s.append(newEvent({ body: Buffer.from('{"id":"evt_abc"}') }));
+    expect(s.list({ limit: 10, query: 'batch completed' }).items).toHaveLength(1);
+    expect(s.list({ limit: 10, query: 'PULL_REQUEST' }).items).toHaveLength(1);
+    expect(s.list({ limit: 10, query: 'evt_abc' }).items).toHaveLength(1);
+    await s.append(newEvent({ body: Buffer.from('{"id":"evtXdef"}') }));
+    expect(s.list({ limit: 10, query: 'evt_def' }).items).toHaveLength(0); // _ is no wildcard
+    expect(s.list({ limit: 10, query: 'openai', beforeSeq: 1 }).items).toHaveLength(0);
   });
 
   it('deletes by id and all, also from the search index', async () => {

@@ -37,7 +37,11 @@ export class EventStore {
   private pendingKeys = new Map<string, { firstId: string | null; count: number }>();
   private readonly stmts;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Time a search may spend indexing pending rows before matching the rest by substring. */
+    private readonly searchBudgetMs = 20,
+  ) {
     const maxRev = db.prepare('SELECT max(rev) AS r FROM events').get() as { r: number | null };
     const hwm = db.prepare("SELECT value FROM meta WHERE key = 'rev'").get() as
       { value: string } | undefined;
@@ -45,14 +49,12 @@ export class EventStore {
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     this.search = new SearchIndex(db);
     this.stmts = {
+      // Positional parameters: binding 26 named ones costs measurably per row.
       insert: db.prepare(`INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path,
         query, source_ip, via_tunnel, public_url, headers, size, content_type, sig_status,
         sig_provider, sig_reason, idem_key, idem_source, duplicate_of, delivery_count,
         schema_status, schema_name, schema_issues, response_status, forward_status)
-        VALUES (@seq, @rev, @id, @received_at, @endpoint_id, @method, @path, @query, @source_ip,
-        @via_tunnel, @public_url, @headers, @size, @content_type, @sig_status, @sig_provider,
-        @sig_reason, @idem_key, @idem_source, @duplicate_of, @delivery_count, @schema_status,
-        @schema_name, @schema_issues, @response_status, @forward_status)`),
+        VALUES (${Array.from({ length: 26 }, () => '?').join(', ')})`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       saveRev: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('rev', ?)"),
       // The first delivery's delivery_count is the running total (bumped by each duplicate),
@@ -67,6 +69,9 @@ export class EventStore {
       summaryById: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ?`),
       detailById: db.prepare('SELECT * FROM events WHERE id = ?'),
       bodyBySeq: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
+      oldest: db.prepare('SELECT seq, id, received_at FROM events ORDER BY seq LIMIT ?'),
+      deleteEvent: db.prepare('DELETE FROM events WHERE seq = ?'),
+      deleteBody: db.prepare('DELETE FROM bodies WHERE seq = ?'),
       changesSince: db.prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM events WHERE rev > ? ORDER BY rev LIMIT ?`,
       ),
@@ -149,7 +154,7 @@ export class EventStore {
       const row = this.stmts.summaryById.get(e.duplicateOf) as SummaryRow | undefined;
       if (row) changed.set(e.duplicateOf, toSummary(row));
     }
-    const row = {
+    const row: DetailRow = {
       seq,
       rev: seq,
       id: e.id,
@@ -177,7 +182,34 @@ export class EventStore {
       response_status: e.responseStatus,
       forward_status: e.forwardStatus,
     };
-    this.stmts.insert.run(row);
+    this.stmts.insert.run(
+      row.seq,
+      row.rev,
+      row.id,
+      row.received_at,
+      row.endpoint_id,
+      row.method,
+      row.path,
+      row.query,
+      row.source_ip,
+      row.via_tunnel,
+      row.public_url,
+      row.headers,
+      row.size,
+      row.content_type,
+      row.sig_status,
+      row.sig_provider,
+      row.sig_reason,
+      row.idem_key,
+      row.idem_source,
+      row.duplicate_of,
+      row.delivery_count,
+      row.schema_status,
+      row.schema_name,
+      row.schema_issues,
+      row.response_status,
+      row.forward_status,
+    );
     this.stmts.insertBody.run(seq, e.body);
     return toSummary(row);
   }
@@ -208,19 +240,49 @@ export class EventStore {
       where.push('e.endpoint_id = @endpointId');
       params.endpointId = f.endpointId;
     }
-    let from = 'events e';
-    const match = f.query ? SearchIndex.toMatch(f.query) : null;
-    if (match !== null) {
-      this.search.catchUp();
-      from = 'events_fts f JOIN events e ON e.seq = f.rowid';
-      where.push('events_fts MATCH @match');
-      params.match = match;
-    }
     const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
-    const sql = `SELECT ${cols} FROM ${from}
-      ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY e.seq DESC LIMIT @limit`;
-    const rows = this.db.prepare(sql).all(params) as SummaryRow[];
+    const words = f.query ? SearchIndex.words(f.query) : null;
+    const page = (
+      from: string,
+      conds: string[],
+      extra: Record<string, unknown> = {},
+    ): SummaryRow[] =>
+      this.db
+        .prepare(
+          `SELECT ${cols} FROM ${from} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
+           ORDER BY e.seq DESC LIMIT @limit`,
+        )
+        .all({ ...params, ...extra }) as SummaryRow[];
+    let rows: SummaryRow[];
+    if (words === null) {
+      rows = page('events e', where);
+    } else {
+      // Index what is pending within a small budget; rows still above the index (a long burst
+      // that has not been indexed yet) are matched by substring instead, so nothing is missed.
+      const indexed = this.search.catchUp(this.searchBudgetMs);
+      const likes: Record<string, string> = {};
+      const tailConds = words.map((w, i) => {
+        likes[`w${i}`] = `%${w.replace(/[\\%_]/g, '\\$&')}%`;
+        const like = (col: string): string => `${col} LIKE @w${i} ESCAPE '\\'`;
+        return `(${like('e.path')} OR ${like('e.query')} OR ${like('e.headers')} OR ${like('CAST(b.body AS TEXT)')})`;
+      });
+      const tail = page(
+        'events e JOIN bodies b ON b.seq = e.seq',
+        [...where, 'e.seq > @indexed', ...tailConds],
+        {
+          ...likes,
+          indexed,
+        },
+      );
+      const fts = page(
+        'events_fts f JOIN events e ON e.seq = f.rowid',
+        [...where, 'events_fts MATCH @match'],
+        {
+          match: SearchIndex.toMatch(f.query!),
+        },
+      );
+      rows = [...tail, ...fts];
+    }
     const hasMore = rows.length > f.limit;
     return { items: rows.slice(0, f.limit).map(toSummary), hasMore };
   }
@@ -271,41 +333,34 @@ export class EventStore {
     return deleted;
   }
 
-  /** Deletes up to `limit` oldest events matching `olderThan` or beyond `keep`; returns ids. */
+  /**
+   * Deletes up to `limit` of the oldest events that are older than `olderThanMs` or beyond the
+   * newest `keep`; returns their ids. Walks in seq order (arrival order), so no time index.
+   */
   deleteOldest(opts: { olderThanMs?: number; keep?: number; limit: number }): string[] {
-    const rows: { seq: number; id: string }[] = [];
-    if (opts.olderThanMs !== undefined) {
-      rows.push(
-        ...(this.db
-          .prepare('SELECT seq, id FROM events WHERE received_at < ? ORDER BY seq LIMIT ?')
-          .all(opts.olderThanMs, opts.limit) as { seq: number; id: string }[]),
-      );
+    const excess = opts.keep !== undefined ? Math.max(0, this.total - opts.keep) : 0;
+    const rows = this.stmts.oldest.all(opts.limit) as {
+      seq: number;
+      id: string;
+      received_at: number;
+    }[];
+    const cut: typeof rows = [];
+    for (const [i, r] of rows.entries()) {
+      const old = opts.olderThanMs !== undefined && r.received_at < opts.olderThanMs;
+      if (i >= excess && !old) break; // later rows are newer: keep them too
+      cut.push(r);
     }
-    if (opts.keep !== undefined && rows.length < opts.limit) {
-      const excess = this.total - rows.length - opts.keep;
-      if (excess > 0) {
-        const after = rows.length ? rows[rows.length - 1]!.seq : -1;
-        rows.push(
-          ...(this.db
-            .prepare('SELECT seq, id FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
-            .all(after, Math.min(excess, opts.limit - rows.length)) as {
-            seq: number;
-            id: string;
-          }[]),
-        );
-      }
-    }
-    if (rows.length === 0) return [];
+    if (cut.length === 0) return [];
     this.db.transaction(() => {
-      for (const r of rows) this.removeSeq(r.seq);
+      for (const r of cut) this.removeSeq(r.seq);
     })();
-    this.total -= rows.length;
-    return rows.map((r) => r.id);
+    this.total -= cut.length;
+    return cut.map((r) => r.id);
   }
 
   private removeSeq(seq: number): void {
-    this.db.prepare('DELETE FROM events WHERE seq = ?').run(seq);
-    this.db.prepare('DELETE FROM bodies WHERE seq = ?').run(seq);
+    this.stmts.deleteEvent.run(seq);
+    this.stmts.deleteBody.run(seq);
     this.search.remove(seq);
   }
 

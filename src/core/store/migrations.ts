@@ -47,7 +47,6 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE INDEX events_rev ON events (rev);
       CREATE INDEX events_endpoint ON events (endpoint_id, seq);
       CREATE INDEX events_idem ON events (endpoint_id, idem_key, seq) WHERE idem_key IS NOT NULL;
-      CREATE INDEX events_received ON events (received_at);
       CREATE TABLE bodies (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);
       CREATE VIRTUAL TABLE events_fts USING fts5 (
         path, headers, body, content='', contentless_delete=1, tokenize='unicode61'

@@ -1,7 +1,9 @@
 import type { Db } from './db';
 import { bodyText } from './event-rows';
 
-const CHUNK = 250;
+const CHUNK = 100;
+/** Index only after the log has been quiet this long: indexing competes with the receiver. */
+const QUIET_MS = 250;
 /** Bodies larger than this are not indexed (search covers path and headers for them). */
 const MAX_INDEXED_BODY = 256 * 1024;
 
@@ -12,6 +14,7 @@ const MAX_INDEXED_BODY = 256 * 1024;
  */
 export class SearchIndex {
   private timer: NodeJS.Timeout | null = null;
+  private lastWrite = 0;
   private indexedSeq: number;
   private readonly stmts;
 
@@ -30,31 +33,50 @@ export class SearchIndex {
     };
   }
 
+  /** The words of a search text (letters, digits, underscore), or null when none. */
+  static words(text: string): string[] | null {
+    return text.match(/[\p{L}\p{N}_]+/gu);
+  }
+
   /**
    * Turns user text into a safe FTS5 query: every word quoted (so operators and quotes in the
    * text are literal), all words required, the last one as a prefix. Null when no words.
    */
   static toMatch(text: string): string | null {
-    const words = text.match(/[\p{L}\p{N}_]+/gu);
+    const words = SearchIndex.words(text);
     if (!words) return null;
     return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
   }
 
-  /** Indexes pending rows soon, a chunk at a time, yielding to the receiver between chunks. */
+  /** Notes a write; pending rows are indexed once the log has been quiet for a moment. */
   schedule(): void {
+    this.lastWrite = Date.now();
     if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.indexChunk() === CHUNK) this.schedule();
-    }, 100);
+    const tick = (): void => {
+      const quietFor = Date.now() - this.lastWrite;
+      if (quietFor < QUIET_MS) {
+        this.timer = setTimeout(tick, QUIET_MS - quietFor);
+      } else if (this.indexChunk() === CHUNK) {
+        this.timer = setTimeout(tick, 0); // yield to deliveries between chunks
+      } else {
+        this.timer = null;
+      }
+      this.timer?.unref();
+    };
+    this.timer = setTimeout(tick, QUIET_MS);
     this.timer.unref();
   }
 
-  /** Indexes everything not yet indexed (before a search). */
-  catchUp(): void {
-    while (this.indexChunk() === CHUNK) {
+  /**
+   * Indexes what is pending for at most `budgetMs` (before a search) and returns the highest
+   * indexed seq: rows above it must be searched another way.
+   */
+  catchUp(budgetMs: number): number {
+    const until = Date.now() + budgetMs;
+    while (Date.now() < until && this.indexChunk() === CHUNK) {
       /* keep going */
     }
+    return this.indexedSeq;
   }
 
   private indexChunk(): number {
