@@ -7,12 +7,14 @@ import { LiveBus } from './live-bus';
 import { createIngest } from './pipeline';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
-import { openDb, type Db } from './store/db';
+import { Checkpointer } from './store/checkpointer';
+import { DB_FILE, openDb, type Db } from './store/db';
 import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
 import { Maintenance } from './store/maintenance';
 import { SettingsStore } from './store/settings-store';
 import type { Clock } from './types';
+import { join } from 'node:path';
 
 export interface EngineOptions {
   dataDir: string;
@@ -45,6 +47,7 @@ export class Engine {
   private readonly db: Db;
   private readonly receiver: Receiver;
   private readonly maintenance: Maintenance;
+  private readonly checkpointer: Checkpointer;
   private receiverUrl = '';
   private tunnelState: TunnelState = { state: 'off' };
   private stopping: Promise<void> | null = null;
@@ -62,8 +65,9 @@ export class Engine {
     );
     const settings = new SettingsStore(this.db);
     this.events.onChange((items) => this.bus.publishSummaries(items));
+    this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
     this.maintenance = new Maintenance(
-      this.db,
+      this.checkpointer,
       this.events,
       () => settings.get(),
       clock,
@@ -120,7 +124,8 @@ export class Engine {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.maintenance.stop();
+      await this.maintenance.stop();
+      await this.checkpointer.close();
       const closed = this.receiver.close();
       await this.events.drained();
       await closed;

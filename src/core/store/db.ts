@@ -5,6 +5,9 @@ import { migrations } from './migrations';
 
 export type Db = Database.Database;
 
+/** The log's file name in the data dir. */
+export const DB_FILE = 'hookscope.db';
+
 /** Options for opening the log. `nativeBinding` lets Electron load its own ABI build. */
 export interface OpenDbOptions {
   dataDir: string;
@@ -19,7 +22,7 @@ export interface OpenDbOptions {
  */
 export function openDb(options: OpenDbOptions): Db {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const file = join(options.dataDir, options.fileName ?? 'hookscope.db');
+  const file = join(options.dataDir, options.fileName ?? DB_FILE);
   const db = new Database(
     file,
     options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},

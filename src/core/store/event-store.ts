@@ -56,6 +56,8 @@ export class EventStore {
         schema_status, schema_name, schema_issues, response_status, forward_status)
         VALUES (${Array.from({ length: 26 }, () => '?').join(', ')})`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
+      // The rev high-water mark is saved only when rows are removed: otherwise max(rev) of the
+      // events table is it, and the commit on the ack path writes one page less.
       saveRev: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('rev', ?)"),
       // The first delivery's delivery_count is the running total (bumped by each duplicate),
       // so classification is one index probe however many duplicates there are.
@@ -108,7 +110,6 @@ export class EventStore {
     try {
       this.db.transaction(() => {
         for (const e of batch) results.push(this.insertOne(e, changed));
-        this.stmts.saveRev.run(String(this.rev));
       })();
     } catch (err) {
       this.rev = startRev;
@@ -310,6 +311,7 @@ export class EventStore {
   deleteAll(): number {
     const n = this.total;
     this.db.transaction(() => {
+      this.stmts.saveRev.run(String(this.rev));
       this.db.exec('DELETE FROM events; DELETE FROM bodies;');
       this.search.clear();
     })();
@@ -322,6 +324,7 @@ export class EventStore {
     const deleted: string[] = [];
     const find = this.db.prepare('SELECT seq FROM events WHERE id = ?');
     this.db.transaction(() => {
+      this.stmts.saveRev.run(String(this.rev));
       for (const id of ids) {
         const row = find.get(id) as { seq: number } | undefined;
         if (!row) continue;
@@ -352,6 +355,7 @@ export class EventStore {
     }
     if (cut.length === 0) return [];
     this.db.transaction(() => {
+      this.stmts.saveRev.run(String(this.rev));
       for (const r of cut) this.removeSeq(r.seq);
     })();
     this.total -= cut.length;
