@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 /** HMAC of `parts` (concatenated) with `key`. */
 export function hmac(

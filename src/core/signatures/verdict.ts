@@ -12,6 +12,14 @@ export interface Observed {
   timestampMs?: number | undefined;
   /** Extra advice for a missing header, e.g. which dashboard setting enables signing. */
   missingHint?: string;
+  /** How reasons name the carrier; default `<header> header` (e.g. Mailgun: a body field). */
+  carrier?: string;
+  /** A plain shared token rather than a signature: reasons say so. */
+  kind?: 'signature' | 'token';
+  /** What the signature covers, for the mismatch reason; default "the body or signed fields". */
+  covers?: string;
+  /** Signing is optional for this provider (a missing header is not suspicious by itself). */
+  optional?: boolean;
 }
 
 /**
@@ -29,19 +37,24 @@ export function decide(
   weakness: string | null = null,
 ): VerifyResult {
   const weak = weakness ? ` Weak scheme: ${weakness}.` : '';
+  const carrier = o.carrier ?? `${o.header} header`;
+  const noun = o.kind === 'token' ? 'token' : 'signature';
   if (o.signatures === null) {
+    const why = o.optional
+      ? `the provider sends it only when a secret is set in its webhook settings, so this delivery is unsigned`
+      : `this provider signs its deliveries, so this one is unsigned or was not sent by it`;
     return {
       status: 'missing',
-      reason: `No ${o.header} header: this provider signs its deliveries, so this one is unsigned or was not sent by it.${o.missingHint ? ' ' + o.missingHint : ''}`,
+      reason: `No ${carrier}: ${why}.${o.missingHint ? ' ' + o.missingHint : ''}`,
     };
   }
   if (o.malformed !== undefined) {
-    return { status: 'invalid', reason: `Malformed ${o.header} header: ${o.malformed}.` };
+    return { status: 'invalid', reason: `Malformed ${carrier}: ${o.malformed}.` };
   }
   if (ctx.secrets.length === 0) {
     return {
       status: 'no-secret',
-      reason: `Signed (${o.header} present) but this endpoint has no secret: add the signing secret from the provider's dashboard to check it.`,
+      reason: `Signed (${carrier} present) but this endpoint has no secret: add the signing secret from the provider's dashboard to check it.`,
     };
   }
   const unusable: string[] = [];
@@ -65,17 +78,22 @@ export function decide(
     if (age.outside) {
       return {
         status: 'stale',
-        reason: `The signature matches ${which}, but the timestamp is ${age.text}, outside the ${ctx.toleranceSec} s tolerance: a replay, a delayed retry, or a clock that is off.`,
+        reason: `The ${noun} matches ${which}, but the timestamp is ${age.text}, outside the ${ctx.toleranceSec} s tolerance: a replay, a delayed retry, or a clock that is off.`,
       };
     }
-    return { status: 'valid', reason: `Signature matches ${which}.${weak}` };
+    return {
+      status: 'valid',
+      reason: `${o.kind === 'token' ? 'Token' : 'Signature'} matches ${which}.${weak}`,
+    };
   }
   const tried =
     ctx.secrets.length === 1
       ? 'the configured secret'
       : `any of the ${ctx.secrets.length} configured secrets`;
   const parts = [
-    `No signature in ${o.header} matches ${tried}: the secret is wrong (or rotated), or the body or signed fields were changed after signing.`,
+    o.kind === 'token'
+      ? `The ${carrier} does not match ${tried}: the token is wrong or was rotated.`
+      : `No signature in ${o.carrier ?? o.header} matches ${tried}: the secret is wrong (or rotated), or ${o.covers ?? 'the body or signed fields'} were changed after signing.`,
   ];
   if (unusable.length > 0) parts.push(`Unusable: ${unusable.join('; ')}.`);
   if (age.outside) parts.push(`The timestamp is also ${age.text}.`);
@@ -88,7 +106,9 @@ export function timestampAge(
   timestampMs: number | undefined,
 ): { outside: boolean; text: string } {
   if (timestampMs === undefined) return { outside: false, text: '' };
-  const ageSec = Math.round((ctx.now - timestampMs) / 1000);
+  const ageMs = ctx.now - timestampMs;
+  const ageSec = Math.round(ageMs / 1000);
   const text = ageSec >= 0 ? `${ageSec} s old` : `${-ageSec} s in the future`;
-  return { outside: Math.abs(ageSec) > ctx.toleranceSec, text };
+  // Compared in ms: a request signed 0.4 s ago is inside a tolerance of 0.
+  return { outside: Math.abs(ageMs) > ctx.toleranceSec * 1000, text };
 }

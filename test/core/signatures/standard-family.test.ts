@@ -166,3 +166,22 @@ describe('Standard Webhooks family', () => {
     });
   });
 });
+
+describe('timestamp tolerance', () => {
+  it('compares the age in ms: 400 ms old is inside a tolerance of 0 s, 1.4 s is not', () => {
+    const secret = 'whsec_' + Buffer.from('tolerance-secret-32-bytes-long!!').toString('base64');
+    const signed = (at: number) =>
+      input({
+        body: '{}',
+        headers: standardWebhooks.sign(input({ body: '{}' }), secret, at, null),
+      });
+    // webhook-timestamp has whole seconds: sign on a second boundary.
+    const at = Math.floor(NOW / 1000) * 1000;
+    expect(
+      verify(standardWebhooks, signed(at), [secret], { now: at + 400, toleranceSec: 0 }).status,
+    ).toBe('valid');
+    expect(
+      verify(standardWebhooks, signed(at), [secret], { now: at + 1400, toleranceSec: 0 }).status,
+    ).toBe('stale');
+  });
+});

@@ -1,0 +1,44 @@
+import { hmac, safeEqual } from './crypto';
+import { readSignatures } from './generic-hmac';
+import { replaceHeaders } from './headers';
+import type { SignatureScheme } from './types';
+import { decide } from './verdict';
+
+const SIG = 'Typeform-Signature';
+const WEAKNESS = 'no timestamp is signed, so a captured delivery can be replayed';
+
+/** Typeform: `Typeform-Signature: sha256=<base64>`, HMAC-SHA256 of the raw body. */
+export const typeform: SignatureScheme = {
+  id: 'typeform',
+  name: 'Typeform',
+  defaultToleranceSec: null,
+  weakness: WEAKNESS,
+  detect: (h) => h.has('typeform-signature'),
+  verify(req, h, ctx) {
+    const read = readSignatures(h.all(SIG), {
+      prefix: 'sha256=',
+      encoding: 'base64',
+      bytes: 32,
+      digest: 'HMAC-SHA256',
+    });
+    return decide(
+      ctx,
+      {
+        header: SIG,
+        ...read,
+        missingHint: 'Typeform signs only webhooks that have a secret set.',
+      },
+      (secret) => hmac('sha256', secret, req.body),
+      safeEqual,
+      WEAKNESS,
+    );
+  },
+  sign(req, secret) {
+    const sig = hmac('sha256', secret.trim(), req.body).toString('base64');
+    return replaceHeaders(req.headers, [SIG], [[SIG, `sha256=${sig}`]]);
+  },
+  idempotencyKey(_req, _h, json) {
+    const id = (json as { event_id?: unknown } | null | undefined)?.event_id;
+    return typeof id === 'string' && id ? { key: id, source: 'body.event_id' } : null;
+  },
+};

@@ -1,0 +1,144 @@
+import { expect, it } from 'vitest';
+import { HeaderBag } from '../../../src/core/signatures/headers';
+import type { SignatureInput, SignatureScheme } from '../../../src/core/signatures/types';
+import { NOW, verify } from './helpers';
+
+/** `req` with header `name` set to `value` (replacing every spelling), or removed when null. */
+export function withHeader(
+  req: SignatureInput,
+  name: string,
+  value: string | null,
+): SignatureInput {
+  const rest = req.headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
+  return { ...req, headers: value === null ? rest : [...rest, [name, value]] };
+}
+
+/** The value of header `name` in `req` (case-insensitive). */
+export function header(req: SignatureInput, name: string): string {
+  const v = new HeaderBag(req.headers).get(name);
+  if (v === undefined) throw new Error(`no ${name} header`);
+  return v;
+}
+
+/** `req` with one byte appended to the body. */
+export function tamperBody(req: SignatureInput): SignatureInput {
+  return { ...req, body: Buffer.concat([req.body, Buffer.from(' ')]) };
+}
+
+export interface VerdictFixture {
+  scheme: SignatureScheme;
+  /** The configured secret (for Ed25519/ECDSA providers: the public key). */
+  secret: string;
+  /** A different, well-formed secret that did not sign anything. */
+  other: string;
+  /**
+   * A delivery signed at `at` (ms) with `secret` (or `other`), produced independently of the
+   * scheme's own sign() (by the provider's SDK or the documented recipe).
+   */
+  signed: (at: number, which?: 'secret' | 'other') => SignatureInput;
+  /** Changes what the signature covers; defaults to appending a byte to the body. */
+  tamper?: (req: SignatureInput) => SignatureInput;
+  /** Removes the signature. */
+  unsign: (req: SignatureInput) => SignatureInput;
+  /** Makes the signature unparseable; `reason` is a fragment the verdict must contain. */
+  malformed: { make: (req: SignatureInput) => SignatureInput; reason: string | RegExp };
+  /** Adds a second, wrong signature next to the real one, where the scheme allows several. */
+  extraSignature?: (req: SignatureInput) => SignatureInput;
+  /** The secret with surrounding whitespace as pasted (defaults to spaces and a newline). */
+  padded?: string;
+}
+
+/** The verdict checks every provider must pass (valid, invalid, stale, missing, malformed...). */
+export function verdictSuite(f: VerdictFixture): void {
+  const { scheme } = f;
+  const tol = scheme.defaultToleranceSec;
+
+  it('valid with the right secret, naming no rotation', () => {
+    const v = verify(scheme, f.signed(NOW), [f.secret]);
+    expect(v.status).toBe('valid');
+    expect(v.reason).toContain('the configured secret');
+    if (scheme.weakness) expect(v.reason).toContain(scheme.weakness);
+  });
+
+  it('invalid when the signed content was changed', () => {
+    const v = verify(scheme, (f.tamper ?? tamperBody)(f.signed(NOW)), [f.secret]);
+    expect(v.status).toBe('invalid');
+    expect(v.reason).toMatch(/No signature in .* matches the configured secret/);
+  });
+
+  it('invalid with the wrong secret', () => {
+    const v = verify(scheme, f.signed(NOW), [f.other]);
+    expect(v.status).toBe('invalid');
+    expect(verify(scheme, f.signed(NOW, 'other'), [f.other]).status).toBe('valid');
+  });
+
+  it('valid with rotated secrets when the second matches, and the reason names it', () => {
+    const v = verify(scheme, f.signed(NOW), [f.other, f.secret]);
+    expect(v).toMatchObject({ status: 'valid', reason: expect.stringContaining('secret #2 of 2') });
+    const none = verify(scheme, f.signed(NOW), [f.other, f.other]);
+    expect(none.status).toBe('invalid');
+    expect(none.reason).toContain('any of the 2 configured secrets');
+  });
+
+  it('verifies a secret pasted with surrounding whitespace (trimmed like the inspector)', () => {
+    const padded = f.padded ?? `  ${f.secret}\n`;
+    expect(verify(scheme, f.signed(NOW), [padded]).status).toBe('valid');
+  });
+
+  if (f.extraSignature) {
+    const extra = f.extraSignature;
+    it('accepts any of several signatures in one delivery', () => {
+      const req = extra(f.signed(NOW));
+      expect(verify(scheme, req, [f.secret]).status).toBe('valid');
+      expect(verify(scheme, req, [f.other]).status).toBe('invalid');
+    });
+  }
+
+  if (tol !== null) {
+    it(`stale for old and future timestamps, with the age and the ${tol} s tolerance`, () => {
+      const ageSec = tol + 300;
+      const old = verify(scheme, f.signed(NOW - ageSec * 1000), [f.secret]);
+      expect(old.status).toBe('stale');
+      expect(old.reason).toContain(`${ageSec} s old`);
+      expect(old.reason).toContain(`${tol} s tolerance`);
+      const future = verify(scheme, f.signed(NOW + ageSec * 1000), [f.secret]);
+      expect(future.status).toBe('stale');
+      expect(future.reason).toContain(`${ageSec} s in the future`);
+      // Inside the tolerance, and with a wider endpoint tolerance, it is valid.
+      expect(verify(scheme, f.signed(NOW - tol * 1000), [f.secret]).status).toBe('valid');
+      expect(
+        verify(scheme, f.signed(NOW - ageSec * 1000), [f.secret], { toleranceSec: ageSec }).status,
+      ).toBe('valid');
+    });
+
+    it('a stale delivery with the wrong secret is invalid and still mentions the age', () => {
+      const v = verify(scheme, f.signed(NOW - (tol + 300) * 1000), [f.other]);
+      expect(v.status).toBe('invalid');
+      expect(v.reason).toContain(`${tol + 300} s old`);
+    });
+  } else {
+    it('has no timestamp: an old delivery stays valid and the weakness is stated', () => {
+      expect(verify(scheme, f.signed(NOW - 86_400_000), [f.secret]).status).toBe('valid');
+      expect(scheme.weakness).toMatch(/no timestamp/);
+    });
+  }
+
+  it('missing when the signature is absent', () => {
+    const v = verify(scheme, f.unsign(f.signed(NOW)), [f.secret]);
+    expect(v.status).toBe('missing');
+    expect(v.reason.length).toBeGreaterThan(10);
+  });
+
+  it('no-secret when signed but nothing is configured (blank secrets count as none)', () => {
+    expect(verify(scheme, f.signed(NOW), []).status).toBe('no-secret');
+    expect(verify(scheme, f.signed(NOW), ['   ']).status).toBe('no-secret');
+  });
+
+  it('invalid with a reason for a malformed signature', () => {
+    const v = verify(scheme, f.malformed.make(f.signed(NOW)), [f.secret]);
+    expect(v.status).toBe('invalid');
+    expect(v.reason).toMatch(/^Malformed /);
+    if (typeof f.malformed.reason === 'string') expect(v.reason).toContain(f.malformed.reason);
+    else expect(v.reason).toMatch(f.malformed.reason);
+  });
+}

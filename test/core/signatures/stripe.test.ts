@@ -1,0 +1,143 @@
+import Stripe from 'stripe';
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { HeaderBag } from '../../../src/core/signatures/headers';
+import { resolveScheme } from '../../../src/core/signatures/registry';
+import { stripe } from '../../../src/core/signatures/stripe';
+import { header, verdictSuite, withHeader } from './commerce-helpers';
+import { input, NOW, verify } from './helpers';
+
+const client = new Stripe('sk_test_hookscope');
+const secret = 'whsec_test_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6';
+const other = 'whsec_test_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz';
+const body = JSON.stringify(
+  {
+    id: 'evt_1QabcDEFghiJKLmn',
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    created: NOW / 1000,
+    data: { object: { id: 'pi_1', object: 'payment_intent', amount: 2000, currency: 'eur' } },
+  },
+  null,
+  2,
+);
+
+/** A delivery signed by stripe-node's own test helper. */
+function signed(at: number, which: 'secret' | 'other' = 'secret') {
+  const sig = client.webhooks.generateTestHeaderString({
+    payload: body,
+    secret: which === 'secret' ? secret : other,
+    timestamp: Math.floor(at / 1000),
+  });
+  return input({
+    body,
+    headers: [
+      ['Stripe-Signature', sig],
+      ['Content-Type', 'application/json'],
+    ],
+  });
+}
+
+describe('Stripe', () => {
+  verdictSuite({
+    scheme: stripe,
+    secret,
+    other,
+    signed,
+    unsign: (req) => withHeader(req, 'stripe-signature', null),
+    malformed: {
+      make: (req) => withHeader(req, 'Stripe-Signature', 't=yesterday,v1=abc'),
+      reason: 't= must be Unix seconds',
+    },
+    extraSignature: (req) => {
+      const h = header(req, 'stripe-signature');
+      const [t, v1] = h.split(',');
+      return withHeader(
+        req,
+        'Stripe-Signature',
+        `${t},v1=${'0'.repeat(64)},${v1},v0=${'f'.repeat(64)}`,
+      );
+    },
+  });
+
+  it('detects Stripe-Signature and auto resolves to stripe', () => {
+    const h = new HeaderBag(signed(NOW).headers);
+    expect(stripe.detect(h)).toBe(true);
+    expect(resolveScheme('auto', h)?.id).toBe('stripe');
+    expect(stripe.detect(new HeaderBag([['webhook-signature', 'v1,x']]))).toBe(false);
+  });
+
+  it('matches an HMAC computed from the documented recipe (t.body, whole whsec_ string as key)', () => {
+    const t = NOW / 1000;
+    const hex = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+    const req = input({ body, headers: [['stripe-signature', `t=${t},v1=${hex}`]] });
+    expect(verify(stripe, req, [secret]).status).toBe('valid');
+    // The key is the string as-is: decoding the part after whsec_ (as Standard Webhooks does) fails.
+    const decoded = createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+      .update(`${t}.${body}`)
+      .digest('hex');
+    const wrong = input({ body, headers: [['stripe-signature', `t=${t},v1=${decoded}`]] });
+    expect(verify(stripe, wrong, [secret]).status).toBe('invalid');
+  });
+
+  it('sign() output passes stripe.webhooks.constructEvent', () => {
+    const signedHeaders = stripe.sign(
+      input({
+        body,
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Stripe-Signature', 't=1,v1=old'],
+          ['User-Agent', 'Stripe/1.0'],
+        ],
+      }),
+      ` ${secret} `,
+      NOW,
+      null,
+    );
+    expect(signedHeaders.map(([n]) => n)).toEqual([
+      'Content-Type',
+      'User-Agent',
+      'Stripe-Signature',
+    ]);
+    const sig = Object.fromEntries(signedHeaders)['Stripe-Signature']!;
+    const event = client.webhooks.constructEvent(body, sig, secret, 300, undefined, NOW);
+    expect(event.id).toBe('evt_1QabcDEFghiJKLmn');
+    expect(() => client.webhooks.constructEvent(body, sig, other, 300, undefined, NOW)).toThrow(
+      /No signatures found/,
+    );
+    expect(() =>
+      client.webhooks.constructEvent(body, sig, secret, 300, undefined, NOW + 301_000),
+    ).toThrow(/tolerance/);
+  });
+
+  it('malformed headers: missing t, missing v1, non-hex v1', () => {
+    const base = signed(NOW);
+    const cases: [string, string][] = [
+      ['v1=' + 'a'.repeat(64), 'no t=<timestamp>'],
+      [`t=${NOW / 1000}`, 'no v1=<signature>'],
+      [`t=${NOW / 1000},v1=zz`, 'v1= must be 64 hex digits'],
+      ['', 'no t=<timestamp>'],
+    ];
+    for (const [value, reason] of cases) {
+      const v = verify(stripe, withHeader(base, 'Stripe-Signature', value), [secret]);
+      expect(v.status).toBe('invalid');
+      expect(v.reason).toContain(reason);
+    }
+  });
+
+  it('hints when the configured secret is not a whsec_ endpoint secret', () => {
+    const v = verify(stripe, signed(NOW), ['sk_test_123']);
+    expect(v.status).toBe('invalid');
+    expect(v.reason).toContain('does not start with whsec_');
+  });
+
+  it('uses the event id from the body as the idempotency key', () => {
+    const req = signed(NOW);
+    expect(stripe.idempotencyKey(req, new HeaderBag(req.headers), JSON.parse(body))).toEqual({
+      key: 'evt_1QabcDEFghiJKLmn',
+      source: 'body.id',
+    });
+    expect(stripe.idempotencyKey(req, new HeaderBag(req.headers), undefined)).toBeNull();
+    expect(stripe.idempotencyKey(req, new HeaderBag(req.headers), [{ id: 'x' }])).toBeNull();
+  });
+});
