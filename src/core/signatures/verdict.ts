@@ -106,9 +106,9 @@ export function timestampAge(
   timestampMs: number | undefined,
 ): { outside: boolean; text: string } {
   if (timestampMs === undefined) return { outside: false, text: '' };
-  const ageMs = ctx.now - timestampMs;
-  const ageSec = Math.round(ageMs / 1000);
+  // Whole seconds on both sides, as the providers' SDKs count: most timestamps have second
+  // granularity, so a request signed 0.4 s ago is 0 s old, not 1.
+  const ageSec = Math.floor(ctx.now / 1000) - Math.floor(timestampMs / 1000);
   const text = ageSec >= 0 ? `${ageSec} s old` : `${-ageSec} s in the future`;
-  // Compared in ms: a request signed 0.4 s ago is inside a tolerance of 0.
-  return { outside: Math.abs(ageMs) > ctx.toleranceSec * 1000, text };
+  return { outside: Math.abs(ageSec) > ctx.toleranceSec, text };
 }

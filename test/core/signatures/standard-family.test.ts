@@ -168,7 +168,7 @@ describe('Standard Webhooks family', () => {
 });
 
 describe('timestamp tolerance', () => {
-  it('compares the age in ms: 400 ms old is inside a tolerance of 0 s, 1.4 s is not', () => {
+  it('counts the age in whole seconds: 400 ms old is inside a tolerance of 0 s, 1.4 s is not', () => {
     const secret = 'whsec_' + Buffer.from('tolerance-secret-32-bytes-long!!').toString('base64');
     const signed = (at: number) =>
       input({
