@@ -37,6 +37,8 @@ export function createHandlers(deps: {
         afterSeq: input.afterSeq,
         endpointId: input.endpointId,
         query: input.query,
+        jobId: input.jobId,
+        eventType: input.eventType,
       }),
     getEvent: ({ id }) => {
       const e = events.get(id);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Endpoint } from '../shared/model';
-import { checkSchema } from './schemas';
+import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
 import { resolveScheme } from './signatures/registry';
 import type { IdempotencyKey, SignatureInput } from './signatures/types';
@@ -51,7 +51,7 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
   const scheme = resolveScheme(endpoint.provider, h);
   const input = signatureInput(d, h);
   // Parsed only when something reads it: an unrecognised delivery needs no JSON at all.
-  const json = scheme ? parseJson(d.body) : undefined;
+  const json = scheme || endpoint.jsonSchema !== null ? parseJson(d.body) : undefined;
   let signature: Inspection['signature'];
   if (!scheme) {
     signature = {
@@ -87,12 +87,29 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
     key = null;
   }
   key ??= genericKey(h, d.body);
+  const job = scheme?.id === 'openai' ? openAiJob(json) : null;
   return {
     signature,
     idempotency: key ? { key: key.key, source: key.source } : { key: null, source: null },
-    schema: checkSchema(scheme?.id ?? null, json, endpoint),
+    schema: checkSchema(scheme?.id ?? null, json, endpoint.jsonSchema),
+    eventType: eventType(h, json),
+    jobId: job?.kind ? job.jobId : null,
   };
 };
+
+/** Headers that name the event type, in the order they are trusted. */
+const TYPE_HEADERS = ['x-github-event', 'x-gitlab-event', 'x-shopify-topic', 'x-event-name'];
+
+/** The provider's event type: a type header (+ GitHub's `action`), else the body's type field. */
+function eventType(h: HeaderBag, json: unknown): string | null {
+  const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  const str = (v: unknown): string | null => (typeof v === 'string' && v ? v.slice(0, 200) : null);
+  for (const name of TYPE_HEADERS) {
+    const v = str(h.get(name));
+    if (v) return name === 'x-github-event' && str(body.action) ? `${v}.${str(body.action)}` : v;
+  }
+  return str(body.type) ?? str(body.event_type) ?? str(body.event);
+}
 
 /** `Idempotency-Key` header, else a hash of a non-empty body. */
 function genericKey(h: HeaderBag, body: Buffer): IdempotencyKey | null {

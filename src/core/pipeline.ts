@@ -48,6 +48,8 @@ export function createIngest(deps: {
       signature: inspection.signature,
       idempotency: inspection.idempotency,
       schema: inspection.schema,
+      eventType: inspection.eventType,
+      jobId: inspection.jobId,
       duplicateOf: dup.duplicateOf,
       deliveryCount: dup.deliveryCount,
       endpointId: endpoint.id,

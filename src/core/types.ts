@@ -23,6 +23,8 @@ export interface Inspection {
   signature: { status: SignatureStatus; provider: string | null; reason: string };
   idempotency: { key: string | null; source: string | null };
   schema: { status: 'valid' | 'invalid' | 'none'; name?: string; issues?: string[] };
+  eventType: string | null;
+  jobId: string | null;
 }
 
 /** A delivery ready to be committed to the log. */

@@ -45,6 +45,11 @@ export const commands = {
         hmac: GenericHmacConfig.nullable().optional(),
         invalidSignatureResponse: EndpointResponse.nullable().optional(),
         duplicateResponse: EndpointResponse.nullable().optional(),
+        /** A JSON Schema (draft 2020-12, 2019-09, 07 or 06) the payloads must match. */
+        jsonSchema: z
+          .union([z.record(z.string(), z.unknown()), z.boolean()])
+          .nullable()
+          .optional(),
       })
       .strict(),
     output: Endpoint,
@@ -65,6 +70,9 @@ export const commands = {
         afterSeq: z.number().int().optional(),
         endpointId: Id.optional(),
         query: z.string().max(500).optional(),
+        /** Only events about this job (e.g. an OpenAI batch or response id). */
+        jobId: z.string().max(200).optional(),
+        eventType: z.string().max(200).optional(),
       })
       .strict(),
     output: z.object({ items: z.array(EventSummary), hasMore: z.boolean() }),

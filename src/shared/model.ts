@@ -96,6 +96,8 @@ export const Endpoint = z.object({
   invalidSignatureResponse: EndpointResponse.nullable(),
   /** Answer duplicate deliveries with this instead of `response`. */
   duplicateResponse: EndpointResponse.nullable(),
+  /** The endpoint's own JSON Schema for payloads (replaces the provider's built-in one). */
+  jsonSchema: z.unknown().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -127,6 +129,10 @@ export const EventSummary = z.object({
   size: z.number().int(),
   contentType: z.string().nullable(),
   viaTunnel: z.boolean(),
+  /** The provider's event type (body `type`, X-GitHub-Event + action, ...), when there is one. */
+  eventType: z.string().nullable(),
+  /** For async AI jobs: the job the event is about (OpenAI `data.id`: batch, response, ...). */
+  jobId: z.string().nullable(),
   signature: z.object({ status: SignatureStatus, provider: z.string().nullable() }),
   idempotency: z.object({ duplicateOf: z.string().nullable(), deliveryCount: z.number().int() }),
   schema: z.object({ status: SchemaStatus }),

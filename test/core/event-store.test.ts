@@ -10,6 +10,8 @@ function newEvent(over: Partial<NewEvent> = {}): NewEvent {
   return {
     duplicateOf: null,
     deliveryCount: 1,
+    eventType: null,
+    jobId: null,
     id: `evt-${n}`,
     receivedAt: Date.now(),
     method: 'POST',

@@ -13,6 +13,8 @@ const ev = (id: string, seq: number, rev: number, status = 'none'): EventSummary
   size: 0,
   contentType: null,
   viaTunnel: false,
+  eventType: null,
+  jobId: null,
   signature: { status: status as EventSummary['signature']['status'], provider: null },
   idempotency: { duplicateOf: null, deliveryCount: 1 },
   schema: { status: 'none' },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
 import type { Endpoint, EndpointResponse } from '../../shared/model';
+import { compileUserSchema } from '../schemas';
 import type { SecretStore } from '../secrets';
 import type { Db } from './db';
 
@@ -17,6 +18,7 @@ interface Options {
   hmac: Endpoint['hmac'];
   invalidSignatureResponse: Endpoint['invalidSignatureResponse'];
   duplicateResponse: Endpoint['duplicateResponse'];
+  jsonSchema: Endpoint['jsonSchema'];
 }
 
 interface Row {
@@ -74,6 +76,7 @@ export class EndpointStore {
       hmac: o.hmac ?? null,
       invalidSignatureResponse: o.invalidSignatureResponse ?? null,
       duplicateResponse: o.duplicateResponse ?? null,
+      jsonSchema: o.jsonSchema ?? null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -126,7 +129,16 @@ export class EndpointStore {
       hmac: pick('hmac'),
       invalidSignatureResponse: pick('invalidSignatureResponse'),
       duplicateResponse: pick('duplicateResponse'),
+      jsonSchema: pick('jsonSchema'),
     };
+    if (options.jsonSchema !== null) {
+      const compiled = compileUserSchema(options.jsonSchema);
+      if (!compiled.ok) {
+        throw new HookscopeError('bad_input', `the JSON Schema cannot be used: ${compiled.error}`, [
+          { path: ['jsonSchema'], message: compiled.error },
+        ]);
+      }
+    }
     if ((input.provider ?? existing?.provider) === 'generic-hmac' && !options.hmac) {
       throw new HookscopeError('bad_input', 'the generic-hmac provider needs its hmac settings', [
         { path: ['hmac'], message: 'required when provider is generic-hmac' },

@@ -17,6 +17,8 @@ export interface ListFilter {
   afterSeq?: number | undefined;
   endpointId?: string | undefined;
   query?: string | undefined;
+  jobId?: string | undefined;
+  eventType?: string | undefined;
 }
 
 /** Called with the summaries of every commit (inserts and updates), in rev order. */
@@ -49,12 +51,12 @@ export class EventStore {
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     this.search = new SearchIndex(db);
     this.stmts = {
-      // Positional parameters: binding 26 named ones costs measurably per row.
+      // Positional parameters: binding 28 named ones costs measurably per row.
       insert: db.prepare(`INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path,
-        query, source_ip, via_tunnel, public_url, headers, size, content_type, sig_status,
+        query, source_ip, via_tunnel, public_url, event_type, job_id, headers, size, content_type, sig_status,
         sig_provider, sig_reason, idem_key, idem_source, duplicate_of, delivery_count,
         schema_status, schema_name, schema_issues, response_status, forward_status)
-        VALUES (${Array.from({ length: 26 }, () => '?').join(', ')})`),
+        VALUES (${Array.from({ length: 28 }, () => '?').join(', ')})`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       // The rev high-water mark is saved only when rows are removed: otherwise max(rev) of the
       // events table is it, and the commit on the ack path writes one page less.
@@ -167,6 +169,8 @@ export class EventStore {
       source_ip: e.sourceIp,
       via_tunnel: e.viaTunnel ? 1 : 0,
       public_url: e.publicUrl,
+      event_type: e.eventType,
+      job_id: e.jobId,
       headers: JSON.stringify(e.headers),
       size: e.body.length,
       content_type: e.contentType,
@@ -195,6 +199,8 @@ export class EventStore {
       row.source_ip,
       row.via_tunnel,
       row.public_url,
+      row.event_type,
+      row.job_id,
       row.headers,
       row.size,
       row.content_type,
@@ -240,6 +246,14 @@ export class EventStore {
     if (f.endpointId !== undefined) {
       where.push('e.endpoint_id = @endpointId');
       params.endpointId = f.endpointId;
+    }
+    if (f.jobId !== undefined) {
+      where.push('e.job_id = @jobId');
+      params.jobId = f.jobId;
+    }
+    if (f.eventType !== undefined) {
+      where.push('e.event_type = @eventType');
+      params.eventType = f.eventType;
     }
     const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
     const words = f.query ? SearchIndex.words(f.query) : null;

@@ -28,6 +28,8 @@ export const migrations: { version: number; sql: string }[] = [
         source_ip TEXT,
         via_tunnel INTEGER NOT NULL,
         public_url TEXT,
+        event_type TEXT,
+        job_id TEXT,
         headers TEXT NOT NULL,
         size INTEGER NOT NULL,
         content_type TEXT,
@@ -46,6 +48,7 @@ export const migrations: { version: number; sql: string }[] = [
       );
       CREATE INDEX events_rev ON events (rev);
       CREATE INDEX events_endpoint ON events (endpoint_id, seq);
+      CREATE INDEX events_job ON events (job_id, seq) WHERE job_id IS NOT NULL;
       CREATE INDEX events_idem ON events (endpoint_id, idem_key, seq) WHERE idem_key IS NOT NULL;
       CREATE TABLE bodies (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);
       CREATE VIRTUAL TABLE events_fts USING fts5 (

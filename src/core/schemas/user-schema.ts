@@ -1,0 +1,260 @@
+import Ajv, {
+  type AnySchema,
+  type AnySchemaObject,
+  type ErrorObject,
+  type Options,
+  type ValidateFunction,
+} from 'ajv';
+import Ajv2019 from 'ajv/dist/2019.js';
+import Ajv2020 from 'ajv/dist/2020.js';
+import type AjvCore from 'ajv/dist/core.js';
+import { createRequire } from 'node:module';
+import {
+  formatPath,
+  issue,
+  jsonType,
+  limitIssues,
+  preview,
+  isObject,
+  type SchemaResult,
+} from './issues';
+
+/** The display name of an endpoint's own schema in results. */
+export const USER_SCHEMA_NAME = 'endpoint JSON Schema';
+
+type Draft = '2020-12' | '2019-09' | 'draft-07' | 'draft-06';
+
+/** `$schema` URIs (without scheme and trailing `#`) of the drafts ajv can run here. */
+const drafts: Record<string, Draft> = {
+  'json-schema.org/draft/2020-12/schema': '2020-12',
+  'json-schema.org/draft/2019-09/schema': '2019-09',
+  'json-schema.org/draft-07/schema': 'draft-07',
+  'json-schema.org/draft-06/schema': 'draft-06',
+};
+
+const options: Options = {
+  strict: false,
+  allErrors: true,
+  // `format` is an annotation unless a format plugin is loaded (none is); say nothing about it.
+  validateFormats: false,
+  logger: false,
+  // `required` must not be satisfied by Object.prototype members such as `toString`.
+  ownProperties: true,
+};
+
+function newInstance(draft: Draft, opts: Options): AjvCore {
+  switch (draft) {
+    case '2020-12':
+      return new Ajv2020(opts);
+    case '2019-09':
+      return new Ajv2019(opts);
+    case 'draft-07':
+      return new Ajv(opts);
+    case 'draft-06': {
+      const ajv = new Ajv(opts);
+      const load = createRequire(import.meta.url);
+      ajv.addMetaSchema(load('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
+      return ajv;
+    }
+  }
+}
+
+// One long-lived instance per draft only validates schemas against the meta-schema (compiling
+// a meta-schema takes ~50 ms). Each user schema is compiled in an instance of its own (~2 ms,
+// once per distinct schema): ajv registers every `$id` it compiles, so a shared instance would
+// make schemas of different endpoints, or two versions of one, clash.
+const metaValidators = new Map<Draft, AjvCore>();
+
+function metaValidator(draft: Draft): AjvCore {
+  let ajv = metaValidators.get(draft);
+  if (!ajv) {
+    ajv = newInstance(draft, options);
+    metaValidators.set(draft, ajv);
+  }
+  return ajv;
+}
+
+/** `first` stops at the first error (fast); `all` lists every error, for small bodies. */
+type Compiled =
+  { ok: true; first: ValidateFunction; all: ValidateFunction } | { ok: false; error: string };
+
+/** The draft a schema asks for, or an error for a `$schema` ajv cannot run here. */
+function draftOf(schema: unknown): { draft: Draft | null } | { error: string } {
+  if (!isObject(schema) || !('$schema' in schema)) return { draft: null };
+  const uri = schema.$schema;
+  if (typeof uri !== 'string') return { error: '$schema must be a string' };
+  const key = uri.replace(/^https?:\/\//, '').replace(/#$/, '');
+  const draft = drafts[key];
+  if (draft) return { draft };
+  const known = 'draft 2020-12, 2019-09, draft-07 or draft-06';
+  if (/draft-0[0-4]\b/.test(key)) return { error: `${uri} is not supported; use ${known}` };
+  return { error: `unknown $schema ${JSON.stringify(uri)}; use ${known}` };
+}
+
+/** Up to five distinct schema errors, as `path: message` relative to the schema. */
+function schemaErrorText(errors: ErrorObject[] | null | undefined, schema: unknown): string {
+  const list = limitIssues(errors ?? [], (e) => ajvIssue(e, schema));
+  return list.slice(0, 5).join('; ') + (list.length > 5 ? '; ...' : '');
+}
+
+/** Compiles under one draft; `meta` tells that the schema broke that draft's rules. */
+function compileWith(draft: Draft, schema: AnySchema): Compiled & { meta?: true } {
+  try {
+    const meta = metaValidator(draft);
+    if (meta.validateSchema(schema) !== true) {
+      const why = schemaErrorText(meta.errors, schema);
+      return { ok: false, meta: true, error: `not a valid JSON Schema (${draft}): ${why}` };
+    }
+    const compile = (allErrors: boolean) =>
+      newInstance(draft, { ...options, allErrors, validateSchema: false }).compile(schema);
+    const first = compile(false);
+    if ('$async' in first && first.$async) {
+      return { ok: false, error: '$async schemas are not supported' };
+    }
+    return { ok: true, first: first as ValidateFunction, all: compile(true) as ValidateFunction };
+  } catch (err) {
+    // Unresolvable $ref, bad `pattern` regex, `$id` used twice, ...
+    return { ok: false, error: `cannot compile (${draft}): ${(err as Error).message}` };
+  }
+}
+
+function compileFresh(schema: unknown): Compiled {
+  if (typeof schema !== 'boolean' && !isObject(schema)) {
+    return {
+      ok: false,
+      error: `a JSON Schema is an object or a boolean, got ${jsonType(schema)}`,
+    };
+  }
+  const d = draftOf(schema);
+  if ('error' in d) return { ok: false, error: d.error };
+  if (d.draft) return compileWith(d.draft, schema);
+  // No $schema: 2020-12, else draft-07 (older schemas use tuple `items` and `definitions`).
+  const latest = compileWith('2020-12', schema);
+  if (latest.ok || !latest.meta) return latest;
+  const older = compileWith('draft-07', schema);
+  return older.ok ? older : latest;
+}
+
+const MAX_CACHED = 100;
+const byObject = new WeakMap<object, Compiled>();
+/** By JSON text, least recently used first. */
+const byText = new Map<string, Compiled>();
+
+/**
+ * The compiled schema, from the cache when this object (or an equal one) was compiled before.
+ * Schema objects are treated as immutable: mutate one and pass a new object.
+ */
+function compiled(schema: unknown): Compiled {
+  const isRef = typeof schema === 'object' && schema !== null;
+  if (isRef) {
+    const hit = byObject.get(schema);
+    if (hit) return hit;
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(schema);
+  } catch (err) {
+    return { ok: false, error: `not JSON (${(err as Error).message})` };
+  }
+  if (text === undefined) return { ok: false, error: `a JSON Schema is an object or a boolean` };
+  let c = byText.get(text);
+  if (c) {
+    byText.delete(text);
+  } else {
+    // Compile a private copy: the caller's object may change later, the validator may not.
+    c = compileFresh(JSON.parse(text));
+    if (byText.size >= MAX_CACHED) byText.delete(byText.keys().next().value as string);
+  }
+  byText.set(text, c);
+  if (isRef) byObject.set(schema, c);
+  return c;
+}
+
+/**
+ * Checks that `jsonSchema` is a JSON Schema this build can run: draft 2020-12 (the default
+ * without `$schema`, falling back to draft-07), 2019-09, draft-07 or draft-06. `format` is not
+ * checked. Never throws; the compiled validator is cached for checkUserSchema.
+ */
+export function compileUserSchema(
+  jsonSchema: unknown,
+): { ok: true } | { ok: false; error: string } {
+  const c = compiled(jsonSchema);
+  return c.ok ? { ok: true } : { ok: false, error: c.error };
+}
+
+/** Bodies with more values than this get only the first issue (ajv stops there). */
+const ALL_ERRORS_MAX_VALUES = 10_000;
+
+/**
+ * Validates a parsed body against an endpoint's JSON Schema; `size` is the body's value count
+ * (countValues) when known. A schema that does not compile, or a body too deep for a recursive
+ * schema, gives 'none' with the reason as the only issue. Never throws.
+ */
+export function checkUserSchema(schema: unknown, json: unknown, size = Infinity): SchemaResult {
+  const name = USER_SCHEMA_NAME;
+  const c = compiled(schema);
+  if (!c.ok) return { status: 'none', name, issues: [issue('(schema)', c.error)] };
+  try {
+    if (c.first(json)) return { status: 'valid', name };
+    const validate = size <= ALL_ERRORS_MAX_VALUES ? c.all : c.first;
+    if (validate === c.all) validate(json);
+    const issues = limitIssues(validate.errors ?? [], (e) => ajvIssue(e, json));
+    if (validate === c.first) issues.push('... (stopped at the first issue: the body is large)');
+    return { status: 'invalid', name, issues };
+  } catch (err) {
+    const why =
+      err instanceof RangeError ? 'the body is nested too deeply' : (err as Error).message;
+    return { status: 'none', name, issues: [issue('(root)', `could not be checked: ${why}`)] };
+  }
+}
+
+type Segment = string | { index: number };
+
+/** The path segments of a JSON pointer, telling array indices from keys by walking `data`. */
+function pointerSegments(pointer: string, data: unknown): { path: Segment[]; value: unknown } {
+  const path: Segment[] = [];
+  let value = data;
+  if (!pointer) return { path, value };
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(value) && /^\d+$/.test(key)) {
+      path.push({ index: Number(key) });
+      value = value[Number(key)];
+    } else {
+      path.push(key);
+      value = isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+    }
+  }
+  return { path, value };
+}
+
+const typeList = (t: unknown): string =>
+  (Array.isArray(t) ? t.map(String) : String(t).split(',')).join(' or ');
+
+/** One ajv error as `path: message`, in the same words as the zod checks. */
+function ajvIssue(e: ErrorObject, data: unknown): string {
+  const { path, value } = pointerSegments(e.instancePath, data);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return issue(formatPath([...path, String(p.missingProperty)]), 'required');
+    case 'additionalProperties':
+      return issue(formatPath([...path, String(p.additionalProperty)]), 'unexpected property');
+    case 'unevaluatedProperties':
+      return issue(formatPath([...path, String(p.unevaluatedProperty)]), 'unexpected property');
+    case 'type':
+      return issue(formatPath(path), `expected ${typeList(p.type)}, received ${jsonType(value)}`);
+    case 'enum': {
+      const allowed = Array.isArray(p.allowedValues) ? p.allowedValues : [];
+      const list = allowed.map((v) => JSON.stringify(v) ?? String(v)).join(' or ');
+      return issue(formatPath(path), `expected ${list}, received ${preview(value)}`);
+    }
+    case 'const':
+      return issue(
+        formatPath(path),
+        `expected ${JSON.stringify(p.allowedValue) ?? 'a constant'}, received ${preview(value)}`,
+      );
+    default:
+      return issue(formatPath(path), e.message ?? `fails "${e.keyword}"`);
+  }
+}

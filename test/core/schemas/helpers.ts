@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Endpoint } from '../../../src/shared/model';
+
+const fixtures = new URL('../../../../shared/fixtures/', import.meta.url);
+
+/** The parsed JSON fixtures of one family (`openai`, `github`), by file name without `.json`. */
+export function loadFixtures(family: string): Map<string, unknown> {
+  const dir = new URL(`${family}/`, fixtures);
+  const out = new Map<string, unknown>();
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    out.set(file.replace(/\.json$/, ''), JSON.parse(readFileSync(new URL(file, dir), 'utf8')));
+  }
+  return out;
+}
+
+/** One fixture, parsed. */
+export function fixture(family: string, name: string): Record<string, unknown> {
+  const f = loadFixtures(family).get(name);
+  if (!f) throw new Error(`no fixture ${family}/${name}`);
+  return f as Record<string, unknown>;
+}
+
+/** A deep copy that a test may mutate. */
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** An endpoint as the store returns it; checkSchema does not look at it yet. */
+export const endpoint: Endpoint = {
+  id: 'ep_test',
+  name: 'Test',
+  path: '/hooks',
+  provider: 'auto',
+  secretCount: 0,
+  toleranceSec: null,
+  forwardTo: null,
+  response: { status: 200 },
+  hmac: null,
+  invalidSignatureResponse: null,
+  duplicateResponse: null,
+  jsonSchema: null,
+  createdAt: '2026-11-27T12:00:00.000Z',
+  updatedAt: '2026-11-27T12:00:00.000Z',
+};
