@@ -1,6 +1,7 @@
 import type { Handlers } from '../shared/dispatch';
 import { HookscopeError } from '../shared/errors';
 import type { TunnelState } from '../shared/model';
+import { decodeBody } from './decode-body';
 import type { LiveBus } from './live-bus';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
@@ -39,7 +40,16 @@ export function createHandlers(deps: {
         query: input.query,
         jobId: input.jobId,
         eventType: input.eventType,
+        method: input.method,
+        signatureStatus: input.signatureStatus,
+        duplicatesOnly: input.duplicatesOnly,
+        forwardStatus: input.forwardStatus,
       }),
+    decodeBody: ({ id }) => {
+      const e = events.get(id);
+      if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
+      return decodeBody(e.headers, Buffer.from(e.body.base64, 'base64'));
+    },
     getEvent: ({ id }) => {
       const e = events.get(id);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);

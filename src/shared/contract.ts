@@ -6,9 +6,11 @@ import {
   EventDetail,
   EventSummary,
   ForwardAttempt,
+  ForwardStatus,
   GenericHmacConfig,
   ProviderId,
   Settings,
+  SignatureStatus,
   TunnelState,
 } from './model';
 
@@ -73,6 +75,11 @@ export const commands = {
         /** Only events about this job (e.g. an OpenAI batch or response id). */
         jobId: z.string().max(200).optional(),
         eventType: z.string().max(200).optional(),
+        method: z.string().min(1).max(20).optional(),
+        signatureStatus: z.array(SignatureStatus).min(1).max(6).optional(),
+        /** Only deliveries that repeat an earlier one (same idempotency key). */
+        duplicatesOnly: z.boolean().optional(),
+        forwardStatus: z.array(ForwardStatus).min(1).max(6).optional(),
       })
       .strict(),
     output: z.object({ items: z.array(EventSummary), hasMore: z.boolean() }),
@@ -80,6 +87,19 @@ export const commands = {
   getEvent: {
     input: z.object({ id: Id }).strict(),
     output: EventDetail,
+  },
+  /** The body decoded per its Content-Encoding (gzip, deflate, br); the stored bytes stay as is. */
+  decodeBody: {
+    input: z.object({ id: Id }).strict(),
+    output: z.object({
+      /** The Content-Encoding that was undone, or null when the body was not encoded. */
+      encoding: z.string().nullable(),
+      base64: z.string(),
+      size: z.number().int(),
+      text: z.string().optional(),
+      /** Why decoding failed (the raw body is still in getEvent). */
+      error: z.string().optional(),
+    }),
   },
   deleteEvents: {
     input: z

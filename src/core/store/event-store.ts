@@ -19,6 +19,10 @@ export interface ListFilter {
   query?: string | undefined;
   jobId?: string | undefined;
   eventType?: string | undefined;
+  method?: string | undefined;
+  signatureStatus?: string[] | undefined;
+  duplicatesOnly?: boolean | undefined;
+  forwardStatus?: string[] | undefined;
 }
 
 /** Called with the summaries of every commit (inserts and updates), in rev order. */
@@ -255,6 +259,18 @@ export class EventStore {
       where.push('e.event_type = @eventType');
       params.eventType = f.eventType;
     }
+    if (f.method !== undefined) {
+      where.push('e.method = @method');
+      params.method = f.method.toUpperCase();
+    }
+    if (f.duplicatesOnly) where.push('e.duplicate_of IS NOT NULL');
+    const inList = (column: string, name: string, values: string[] | undefined): void => {
+      if (!values) return;
+      where.push(`${column} IN (${values.map((_, i) => `@${name}${i}`).join(', ')})`);
+      values.forEach((v, i) => (params[`${name}${i}`] = v));
+    };
+    inList('e.sig_status', 'sig', f.signatureStatus);
+    inList('e.forward_status', 'fwd', f.forwardStatus);
     const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
     const words = f.query ? SearchIndex.words(f.query) : null;
     const page = (
