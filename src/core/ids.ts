@@ -1,4 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+
+// Random bytes are drawn 4 KB at a time: one randomBytes(16) call per delivery showed up at
+// 3% of the receiver's CPU.
+const pool = Buffer.alloc(4096);
+let offset = pool.length;
+
+function random10(): Buffer {
+  if (offset + 10 > pool.length) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  offset += 10;
+  return pool.subarray(offset - 10, offset);
+}
 
 /**
  * A time-ordered UUID (version 7): 48 bits of Unix ms, then random bits. Ids of successive
@@ -6,8 +20,9 @@ import { randomBytes } from 'node:crypto';
  * random pages on every insert.
  */
 export function uuidv7(now: number = Date.now()): string {
-  const b = randomBytes(16);
+  const b = Buffer.allocUnsafe(16);
   b.writeUIntBE(now, 0, 6);
+  random10().copy(b, 6);
   b[6] = (b[6]! & 0x0f) | 0x70;
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = b.toString('hex');
