@@ -123,6 +123,22 @@ describe('EventStore', () => {
     expect(changes.filter((c) => c.id === first.id).map((c) => c.deliveryCount)).toEqual([1, 3]);
   });
 
+  it('keeps classifying duplicates sensibly after retention removed the first delivery', async () => {
+    const { s } = store();
+    const add = (key: string) => {
+      const e = newEvent({ idempotency: { key, source: 'x' } });
+      return s.append({ ...e, ...s.classify('default', key, e.id) });
+    };
+    const first = await add('evt_r');
+    const second = await add('evt_r');
+    expect(s.deleteOldest({ keep: 1, limit: 10 })).toEqual([first.id]);
+    const third = await add('evt_r');
+    // The earliest delivery still stored stands in for the first one.
+    expect(third.idempotency.duplicateOf).toBe(second.id);
+    expect(third.idempotency.deliveryCount).toBeGreaterThanOrEqual(2);
+    expect(s.get(third.id)!.idempotency.duplicateOf).toBe(second.id);
+  });
+
   it('finds events by words in path, headers and body, including ones not yet indexed', async () => {
     const { s } = store();
     await s.append(
