@@ -1,6 +1,10 @@
 import type { PushName } from '../shared/contract';
 import type { Handlers } from '../shared/dispatch';
-import type { TunnelState } from '../shared/model';
+import { createForwardHandlers } from './forward/forward-handlers';
+import { Forwarder } from './forward/forwarder';
+import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
+import { toWireAttempt } from './forward/wire';
+import { ForwardStore } from './store/forward-store';
 import { createHandlers } from './handlers';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
@@ -13,6 +17,11 @@ import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
 import { Maintenance } from './store/maintenance';
 import { SettingsStore } from './store/settings-store';
+import { systemLookup, type AuthtokenLookup } from './tunnel/authtoken';
+import { NgrokTunnel } from './tunnel/ngrok-tunnel';
+import { TunnelManager } from './tunnel/tunnel-manager';
+import { TunnelSettingsStore } from './tunnel/tunnel-settings';
+import type { TunnelFactory } from './tunnel/types';
 import type { Clock } from './types';
 import { join } from 'node:path';
 
@@ -25,8 +34,16 @@ export interface EngineOptions {
   /** When `receiverPort` is taken, listen on a free port instead of failing. */
   fallbackToFreePort?: boolean;
   clock?: Clock;
-  /** Defaults to a 0600 file in the data dir. */
+  /** Defaults to a 0600 file in the data dir. Also holds the ngrok authtoken. */
   secretStore?: SecretStore;
+  /** Makes the public tunnel; default: the @ngrok/ngrok SDK in process. Tests pass a fake. */
+  tunnelFactory?: TunnelFactory;
+  /** Where to look for an ngrok authtoken (env, home dir, platform); default: this process. */
+  authtokenLookup?: AuthtokenLookup;
+  /** Retry timing for forwards (tests shorten it); attempts come from the settings. */
+  retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
+  /** Backoff for reopening a tunnel that closed (tests shorten it). */
+  tunnelRetryDelayMs?: { first: number; max: number };
   /** better-sqlite3 addon built for another ABI (Electron). */
   nativeBinding?: string;
   maxBodyBytes?: number;
@@ -48,8 +65,11 @@ export class Engine {
   private readonly receiver: Receiver;
   private readonly maintenance: Maintenance;
   private readonly checkpointer: Checkpointer;
+  private readonly tunnels: TunnelManager;
+  private readonly forwards: ForwardStore;
+  private readonly forwarder: Forwarder;
   private receiverUrl = '';
-  private tunnelState: TunnelState = { state: 'off' };
+  private ingress: Promise<{ port: number; url: string }> | null = null;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly opts: EngineOptions) {
@@ -58,13 +78,29 @@ export class Engine {
       dataDir: opts.dataDir,
       ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
     });
-    this.events = new EventStore(this.db);
-    const endpoints = new EndpointStore(
-      this.db,
-      opts.secretStore ?? new FileSecretStore(opts.dataDir),
-    );
+    this.forwards = new ForwardStore(this.db);
+    this.events = new EventStore(this.db, undefined, this.forwards);
+    const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir);
+    const endpoints = new EndpointStore(this.db, secrets);
     const settings = new SettingsStore(this.db);
-    this.events.onChange((items) => this.bus.publishSummaries(items));
+    const tunnelSettings = new TunnelSettingsStore(
+      this.db,
+      secrets,
+      () => opts.authtokenLookup ?? systemLookup(),
+    );
+    this.tunnels = new TunnelManager({
+      factory: opts.tunnelFactory ?? (() => new NgrokTunnel()),
+      target: async () => (await this.tunnelIngress()).url,
+      settings: tunnelSettings,
+      publish: (state) => this.bus.emit('tunnel.state', state),
+      ...(opts.tunnelRetryDelayMs ? { retryDelayMs: opts.tunnelRetryDelayMs } : {}),
+    });
+    this.events.onChange((items) => {
+      this.bus.publishSummaries(items);
+      // A new delivery with a forward target: the queue has work now.
+      if (items.some((i) => i.rev === i.seq && i.forward.status === 'pending'))
+        this.forwarder.kick();
+    });
     this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
     this.maintenance = new Maintenance(
       this.checkpointer,
@@ -88,14 +124,44 @@ export class Engine {
       maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024,
       trustedProxies: opts.trustedProxies ?? [],
     });
-    this.handlers = createHandlers({
-      events: this.events,
-      endpoints,
-      settings,
-      bus: this.bus,
-      receiverUrl: () => this.receiverUrl,
-      tunnel: () => this.tunnelState,
-    });
+    const forwardTimeout = (): number => settings.get().forwarding.timeoutMs;
+    this.forwarder = new Forwarder(
+      this.forwards,
+      this.events,
+      () => {
+        const f = settings.get().forwarding;
+        return {
+          paused: f.paused,
+          concurrency: f.concurrency,
+          timeoutMs: f.timeoutMs,
+          retry: { ...DEFAULT_RETRY, maxAttempts: f.maxAttempts, ...opts.retry },
+        };
+      },
+      clock,
+      (a) => this.bus.emit('forward.attempt', toWireAttempt(a)),
+    );
+    this.handlers = {
+      ...createHandlers({
+        events: this.events,
+        endpoints,
+        settings,
+        bus: this.bus,
+        receiverUrl: () => this.receiverUrl,
+        tunnels: this.tunnels,
+        tunnelSettings,
+        forwards: this.forwards,
+        onSettingsSaved: () => this.forwarder.kick(),
+      }),
+      ...createForwardHandlers({
+        events: this.events,
+        endpoints,
+        forwards: this.forwards,
+        forwarder: this.forwarder,
+        clock,
+        timeoutMs: forwardTimeout,
+        published: (a) => this.bus.emit('forward.attempt', a),
+      }),
+    };
   }
 
   /** Starts the receiver and background upkeep; throws when the port cannot be bound. */
@@ -110,7 +176,19 @@ export class Engine {
     });
     this.receiverUrl = url;
     this.maintenance.start();
+    this.forwarder.start();
     return { receiverUrl: url, receiverPort: port };
+  }
+
+  /**
+   * The receiver's loopback listener that only the tunnel connects to (opened on first use).
+   * Requests on it are marked as tunnelled, and their X-Forwarded-For/-Proto/-Host are
+   * believed for the client IP and the public URL. It serves the receiver only, never the
+   * control API or the UI.
+   */
+  tunnelIngress(): Promise<{ port: number; url: string }> {
+    this.ingress ??= this.receiver.listen(0, '127.0.0.1', true);
+    return this.ingress;
   }
 
   /** Subscribes to every push (`events.batch`, `tunnel.state`, ...). */
@@ -124,12 +202,14 @@ export class Engine {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.tunnels.stop().catch(() => undefined);
       await this.maintenance.stop();
       await this.checkpointer.close();
       const closed = this.receiver.close();
       await this.events.drained();
       await closed;
       this.events.flush();
+      await this.forwarder.stop();
       this.events.close();
       this.bus.close();
       this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,11 +1,15 @@
 import type { Handlers } from '../shared/dispatch';
+import type { ForwardCommand } from './forward/forward-handlers';
+import { toWireAttempt } from './forward/wire';
+import type { ForwardStore } from './store/forward-store';
 import { HookscopeError } from '../shared/errors';
-import type { TunnelState } from '../shared/model';
 import { decodeBody } from './decode-body';
 import type { LiveBus } from './live-bus';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
 import type { SettingsStore } from './store/settings-store';
+import type { TunnelManager } from './tunnel/tunnel-manager';
+import type { TunnelSettingsStore } from './tunnel/tunnel-settings';
 import { VERSION } from './version';
 
 /** The command handlers over the engine's parts; inputs arrive parsed by `dispatch`. */
@@ -15,15 +19,18 @@ export function createHandlers(deps: {
   settings: SettingsStore;
   bus: LiveBus;
   receiverUrl: () => string;
-  tunnel: () => TunnelState;
-}): Handlers {
+  tunnels: TunnelManager;
+  tunnelSettings: TunnelSettingsStore;
+  forwards: ForwardStore;
+  onSettingsSaved: () => void;
+}): Omit<Handlers, ForwardCommand> {
   const { events, endpoints, settings, bus } = deps;
   return {
     getStatus: () => ({
       receiverUrl: deps.receiverUrl(),
       version: VERSION,
       events: events.count,
-      tunnel: deps.tunnel(),
+      tunnel: deps.tunnels.state,
     }),
     saveEndpoint: (input) => endpoints.save(input),
     listEndpoints: () => ({ items: endpoints.list() }),
@@ -53,7 +60,7 @@ export function createHandlers(deps: {
     getEvent: ({ id }) => {
       const e = events.get(id);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
-      return e;
+      return { ...e, forwards: deps.forwards.attemptsFor(id).map(toWireAttempt) };
     },
     deleteEvents: (input) => {
       if (input.all) {
@@ -69,14 +76,15 @@ export function createHandlers(deps: {
       }
       return { deleted: ids.length };
     },
-    replayEvent: ({ id }) => {
-      if (!events.summary(id)) throw new HookscopeError('not_found', `no event "${id}"`);
-      throw new HookscopeError(
-        'not_implemented',
-        'replay is not implemented yet (it arrives with forwarding)',
-      );
-    },
     getSettings: () => settings.get(),
-    saveSettings: (patch) => settings.save(patch),
+    saveSettings: (patch) => {
+      const saved = settings.save(patch);
+      deps.onSettingsSaved();
+      return saved;
+    },
+    startTunnel: ({ options }) => deps.tunnels.start(options),
+    stopTunnel: () => deps.tunnels.stop(),
+    getTunnelSettings: () => deps.tunnelSettings.view(),
+    saveTunnelSettings: (input) => deps.tunnelSettings.save(input),
   };
 }

@@ -1,3 +1,4 @@
+import { forwardUrl } from './forward/prepare';
 import { uuidv7 } from './ids';
 import type { Inspector } from './inspect';
 import type { Ingest } from './receiver';
@@ -32,6 +33,10 @@ export function createIngest(deps: {
       (badSignature ? endpoint.invalidSignatureResponse : null) ??
       (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ??
       endpoint.response;
+    // Duplicates are forwarded too unless the endpoint says not to (their app must cope).
+    const forward =
+      endpoint.forwardTo !== null && (dup.duplicateOf === null || endpoint.forwardDuplicates);
+    const target = forward ? forwardUrl(endpoint.forwardTo!, endpoint.path, d) : null;
     const contentType = d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
     // Built field by field: spreading three objects into one is V8's slow path here.
     await deps.events.append({
@@ -55,7 +60,8 @@ export function createIngest(deps: {
       endpointId: endpoint.id,
       contentType,
       responseStatus: response.status,
-      forwardStatus: 'none', // the forwarder (its own issue) sets pending when it queues a job
+      forwardStatus: target ? 'pending' : 'none',
+      forwardTarget: target,
     });
     return {
       status: response.status,

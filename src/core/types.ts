@@ -34,6 +34,8 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   contentType: string | null;
   responseStatus: number;
   forwardStatus: 'none' | 'pending';
+  /** Where to forward it (endpoint target + path suffix + query), or null. */
+  forwardTarget: string | null;
   /** From EventStore.classify, taken in the same tick as the append. */
   duplicateOf: string | null;
   deliveryCount: number;

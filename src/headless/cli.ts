@@ -16,13 +16,17 @@ Options for serve:
   --api-port N          Port of the UI and control API, loopback only (default 7701, or a
                         free one if taken; 0 = any free port)
   --host ADDR           Receiver bind address (default 127.0.0.1; 0.0.0.0 for the LAN)
-  --tunnel              Open a public ngrok URL to the receiver
+  --tunnel              Open a public ngrok URL to the receiver (never to the UI/API);
+                        authtoken: the one saved in Hookscope, else NGROK_AUTHTOKEN, else
+                        ngrok's own config file (ngrok.yml)
   --no-open             Do not open the UI in a browser
   --json                Print one JSON line when ready, then only JSON lines
   -h, --help            Show this help
   -v, --version         Show the version
 
-Environment: HOOKSCOPE_TOKEN fixes the API token; HOOKSCOPE_DATA_DIR the data folder.`;
+Environment: HOOKSCOPE_TOKEN fixes the API token; HOOKSCOPE_DATA_DIR the data folder;
+NGROK_AUTHTOKEN the ngrok authtoken (get one at
+https://dashboard.ngrok.com/get-started/your-authtoken).`;
 
 /** Parses a port flag; throws with a clear message for anything but 0..65535. */
 function port(value: string | undefined, fallback: number, flag: string): number {

@@ -4,6 +4,7 @@ import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { ApiServer } from './api-server';
 import { openUrl } from './open-url';
+import { startTunnelWithOutput } from './tunnel-output';
 
 export interface ServeOptions {
   dataDir?: string | undefined;
@@ -73,9 +74,8 @@ export async function serve(opts: ServeOptions, out: Output): Promise<void> {
         'Press Ctrl+C to stop.',
       ].join('\n'),
     );
-    if (opts.tunnel) {
-      out.error('the ngrok tunnel is not available in this version yet; receiving locally only');
-    }
+    // After the ready line, so a tunnel that cannot start never holds up or breaks local use.
+    if (opts.tunnel) startTunnelWithOutput(engine, out, receiverUrl);
     if (opts.open) openUrl(uiUrl, (m) => out.error(m));
   } catch (err) {
     await api?.close();

@@ -5,12 +5,16 @@ import {
   EndpointResponse,
   EventDetail,
   EventSummary,
+  DeadLetter,
   ForwardAttempt,
   ForwardStatus,
   GenericHmacConfig,
   ProviderId,
   Settings,
   SignatureStatus,
+  AuthtokenInput,
+  TunnelOptionsPatch,
+  TunnelSettings,
   TunnelState,
 } from './model';
 
@@ -52,6 +56,7 @@ export const commands = {
           .union([z.record(z.string(), z.unknown()), z.boolean()])
           .nullable()
           .optional(),
+        forwardDuplicates: z.boolean().optional(),
       })
       .strict(),
     output: Endpoint,
@@ -115,7 +120,10 @@ export const commands = {
       .object({
         id: Id,
         targetUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Sign again with the endpoint's secret and a fresh timestamp, as the provider would. */
         resign: z.boolean().optional(),
+        /** With resign: a new delivery id instead of the original (which tests idempotency). */
+        newDeliveryId: z.boolean().optional(),
         edits: z
           .object({
             method: z.string().min(1).max(20).optional(),
@@ -129,6 +137,40 @@ export const commands = {
       .strict(),
     output: ForwardAttempt,
   },
+  listDeadLetters: {
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(500).optional(),
+        beforeId: z.number().int().optional(),
+      })
+      .strict(),
+    output: z.object({ items: z.array(DeadLetter), hasMore: z.boolean() }),
+  },
+  /** Puts dead-lettered forwards back in the queue (one, several or all). */
+  redriveDeadLetters: {
+    input: z
+      .object({
+        ids: z.array(z.number().int()).max(10_000).optional(),
+        all: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
+        message: 'give ids or all: true',
+      }),
+    output: z.object({ redriven: z.number().int() }),
+  },
+  purgeDeadLetters: {
+    input: z
+      .object({
+        ids: z.array(z.number().int()).max(10_000).optional(),
+        all: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
+        message: 'give ids or all: true',
+      }),
+    output: z.object({ purged: z.number().int() }),
+  },
   getSettings: {
     input: z.object({}).strict(),
     output: Settings,
@@ -136,6 +178,38 @@ export const commands = {
   saveSettings: {
     input: Settings.partial().strict(),
     output: Settings,
+  },
+  /**
+   * Starts the ngrok tunnel to the receiver (never to this API) with the saved settings, plus
+   * `options` for this start only. Answers once it is online or has failed (see `tunnel.state`
+   * for later changes); an error state is an answer, not a thrown error. Starting again with
+   * the same settings while it runs changes nothing; with other settings it restarts.
+   */
+  startTunnel: {
+    input: z.object({ options: TunnelOptionsPatch.optional() }).strict(),
+    output: TunnelState,
+  },
+  stopTunnel: {
+    input: z.object({}).strict(),
+    output: TunnelState,
+  },
+  /** The saved tunnel options and where the authtoken comes from; never a secret. */
+  getTunnelSettings: {
+    input: z.object({}).strict(),
+    output: TunnelSettings,
+  },
+  /**
+   * Saves the authtoken (`null` forgets it) and changes options (a field left out is kept,
+   * `null` clears it). Takes effect at the next start.
+   */
+  saveTunnelSettings: {
+    input: z
+      .object({
+        authtoken: AuthtokenInput.nullable().optional(),
+        options: TunnelOptionsPatch.optional(),
+      })
+      .strict(),
+    output: TunnelSettings,
   },
 } as const;
 
@@ -148,6 +222,8 @@ export const pushes = {
   /** The client missed too much to be sent it: reload the list, then go on from `rev`. */
   'events.reset': z.object({ rev: z.number().int() }),
   'tunnel.state': TunnelState,
+  /** A forward or replay attempt was recorded. */
+  'forward.attempt': ForwardAttempt,
 } as const;
 
 export type Commands = typeof commands;

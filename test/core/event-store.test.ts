@@ -12,6 +12,7 @@ function newEvent(over: Partial<NewEvent> = {}): NewEvent {
     deliveryCount: 1,
     eventType: null,
     jobId: null,
+    forwardTarget: null,
     id: `evt-${n}`,
     receivedAt: Date.now(),
     method: 'POST',

@@ -114,15 +114,15 @@ describe('control API', () => {
     expect(proto.status).toBe(404);
   });
 
-  it('answers replayEvent with a clear not-implemented error until forwarding lands', async () => {
+  it('answers replayEvent without a target with a clear 400', async () => {
     await fetch(`${s.receiverUrl}/replay-me`, { method: 'POST', body: 'x' });
     const { items } = (await (await s.api('listEvents', { limit: 1 })).json()) as {
       items: { id: string }[];
     };
     const res = await s.api('replayEvent', { id: items[0]!.id });
-    expect(res.status).toBe(501);
+    expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
-      error: { code: 'not_implemented', message: expect.stringMatching(/not implemented/) },
+      error: { code: 'bad_input', message: expect.stringMatching(/nowhere to send it/) },
     });
   });
 

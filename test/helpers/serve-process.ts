@@ -138,6 +138,8 @@ export async function startServe(opts: StartOptions = {}): Promise<ServeProcess>
         before.push(line);
         if (isReady(parsed)) {
           clearTimeout(timer);
+          // Set now, not after the await: lines that arrive in the same chunk belong to `lines`.
+          ready = parsed;
           resolve(parsed);
         } else if ((parsed as { event?: unknown }).event === 'error') {
           clearTimeout(timer);

@@ -19,6 +19,7 @@ interface Options {
   invalidSignatureResponse: Endpoint['invalidSignatureResponse'];
   duplicateResponse: Endpoint['duplicateResponse'];
   jsonSchema: Endpoint['jsonSchema'];
+  forwardDuplicates?: boolean;
 }
 
 interface Row {
@@ -77,6 +78,7 @@ export class EndpointStore {
       invalidSignatureResponse: o.invalidSignatureResponse ?? null,
       duplicateResponse: o.duplicateResponse ?? null,
       jsonSchema: o.jsonSchema ?? null,
+      forwardDuplicates: o.forwardDuplicates ?? true,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -123,13 +125,14 @@ export class EndpointStore {
     }
     const now = new Date().toISOString();
     const id = existing?.id ?? randomUUID();
-    const pick = <K extends keyof Options>(k: K): Options[K] =>
+    const pick = <K extends Exclude<keyof Options, 'forwardDuplicates'>>(k: K): Options[K] =>
       input[k] !== undefined ? (input[k] as Options[K]) : (existing?.[k] ?? null);
     const options: Options = {
       hmac: pick('hmac'),
       invalidSignatureResponse: pick('invalidSignatureResponse'),
       duplicateResponse: pick('duplicateResponse'),
       jsonSchema: pick('jsonSchema'),
+      forwardDuplicates: input.forwardDuplicates ?? existing?.forwardDuplicates ?? true,
     };
     if (options.jsonSchema !== null) {
       const compiled = compileUserSchema(options.jsonSchema);

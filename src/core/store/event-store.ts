@@ -9,6 +9,7 @@ import {
   type SummaryRow,
 } from './event-rows';
 import { GroupCommit } from './group-commit';
+import type { ForwardStore } from './forward-store';
 import { SearchIndex } from './search-index';
 
 export interface ListFilter {
@@ -47,6 +48,8 @@ export class EventStore {
     private readonly db: Db,
     /** Time a search may spend indexing pending rows before matching the rest by substring. */
     private readonly searchBudgetMs = 20,
+    /** The forward queue, written in the same transaction as the event. */
+    private readonly forwards: ForwardStore | null = null,
   ) {
     const maxRev = db.prepare('SELECT max(rev) AS r FROM events').get() as { r: number | null };
     const hwm = db.prepare("SELECT value FROM meta WHERE key = 'rev'").get() as
@@ -77,6 +80,7 @@ export class EventStore {
       summaryById: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ?`),
       detailById: db.prepare('SELECT * FROM events WHERE id = ?'),
       bodyBySeq: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
+      setForward: db.prepare('UPDATE events SET forward_status = ?, rev = ? WHERE id = ?'),
       oldest: db.prepare('SELECT seq, id, received_at FROM events ORDER BY seq LIMIT ?'),
       deleteEvent: db.prepare('DELETE FROM events WHERE seq = ?'),
       deleteBody: db.prepare('DELETE FROM bodies WHERE seq = ?'),
@@ -222,6 +226,8 @@ export class EventStore {
       row.forward_status,
     );
     this.stmts.insertBody.run(seq, e.body);
+    if (e.forwardTarget !== null && this.forwards)
+      this.forwards.insertJob(e.id, e.forwardTarget, e.receivedAt);
     return toSummary(row);
   }
 
@@ -326,6 +332,45 @@ export class EventStore {
     return toDetail(row, body?.body ?? Buffer.alloc(0));
   }
 
+  /** Sets an event's forward status (a change: new rev, pushed to listeners). */
+  setForwardStatus(id: string, status: EventSummary['forward']['status']): void {
+    const rev = this.rev + 1;
+    if (this.stmts.setForward.run(status, rev, id).changes === 0) return;
+    this.rev = rev;
+    const row = this.stmts.summaryById.get(id) as SummaryRow;
+    const summary = toSummary(row);
+    for (const l of this.listeners) l([summary]);
+  }
+
+  /** The stored request as received (for forwarding and replay), or null when deleted. */
+  source(id: string): {
+    method: string;
+    path: string;
+    query: string;
+    headers: [string, string][];
+    body: Buffer;
+    sourceIp: string | null;
+    host: string | null;
+    endpointId: string;
+    publicUrl: string | null;
+  } | null {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return null;
+    const body = this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined;
+    const headers = JSON.parse(row.headers) as [string, string][];
+    return {
+      method: row.method,
+      path: row.path,
+      query: row.query,
+      headers,
+      body: body?.body ?? Buffer.alloc(0),
+      sourceIp: row.source_ip,
+      host: headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? null,
+      endpointId: row.endpoint_id,
+      publicUrl: row.public_url,
+    };
+  }
+
   /** The summary of one event, or undefined. */
   summary(id: string): EventSummary | undefined {
     const row = this.stmts.summaryById.get(id) as SummaryRow | undefined;
@@ -343,6 +388,7 @@ export class EventStore {
     this.db.transaction(() => {
       this.stmts.saveRev.run(String(this.rev));
       this.db.exec('DELETE FROM events; DELETE FROM bodies;');
+      this.forwards?.forgetEvents('all');
       this.search.clear();
     })();
     this.total = 0;
@@ -360,6 +406,7 @@ export class EventStore {
         if (!row) continue;
         this.removeSeq(row.seq);
         deleted.push(id);
+        this.forwards?.forgetEvents([id]);
       }
     })();
     this.total -= deleted.length;
@@ -387,6 +434,7 @@ export class EventStore {
     this.db.transaction(() => {
       this.stmts.saveRev.run(String(this.rev));
       for (const r of cut) this.removeSeq(r.seq);
+      this.forwards?.forgetEvents(cut.map((r) => r.id));
     })();
     this.total -= cut.length;
     return cut.map((r) => r.id);

@@ -56,4 +56,39 @@ export const migrations: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE forward_jobs (
+        id INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        target_url TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX forward_jobs_due ON forward_jobs (state, next_at);
+      CREATE INDEX forward_jobs_event ON forward_jobs (event_id);
+      CREATE TABLE forward_attempts (
+        id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        job_id INTEGER,
+        kind TEXT NOT NULL,
+        target_url TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status INTEGER,
+        error TEXT,
+        duration_ms REAL NOT NULL,
+        at INTEGER NOT NULL,
+        response_headers TEXT,
+        response_body BLOB,
+        response_truncated INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX forward_attempts_event ON forward_attempts (event_id, at);
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import type { Db } from './db';
 
 export const DEFAULT_SETTINGS: Settings = {
   retention: { maxEvents: 200_000, maxAgeDays: 90 },
+  forwarding: { paused: false, concurrency: 4, timeoutMs: 30_000, maxAttempts: 5 },
 };
 
 /** User settings, one JSON document in the `meta` table, validated on read and write. */
@@ -12,7 +13,10 @@ export class SettingsStore {
   constructor(private readonly db: Db) {
     const row = db.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as
       { value: string } | undefined;
-    const parsed = row ? Settings.safeParse(JSON.parse(row.value)) : null;
+    // Settings saved by an older version lack newer sections: fill them from the defaults.
+    const parsed = row
+      ? Settings.safeParse({ ...DEFAULT_SETTINGS, ...(JSON.parse(row.value) as object) })
+      : null;
     this.current = parsed?.success ? parsed.data : DEFAULT_SETTINGS;
   }
 

@@ -41,6 +41,7 @@ export const endpoint: Endpoint = {
   invalidSignatureResponse: null,
   duplicateResponse: null,
   jsonSchema: null,
+  forwardDuplicates: true,
   createdAt: '2026-11-27T12:00:00.000Z',
   updatedAt: '2026-11-27T12:00:00.000Z',
 };

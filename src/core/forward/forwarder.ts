@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { EventSummary } from '../../shared/model';
+import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-store';
+import type { Clock } from '../types';
+import { forwardRequest, type ForwardSource } from './prepare';
+import { classify, nextDelay, parseRetryAfter, type RetryPolicy } from './retry-policy';
+import { send } from './send';
+
+/** Forwarding settings, read before every round so changes apply at once. */
+export interface ForwardSettings {
+  paused: boolean;
+  concurrency: number;
+  timeoutMs: number;
+  retry: RetryPolicy;
+}
+
+/** What the forwarder needs from the event log. */
+export interface ForwardEvents {
+  /** The stored request, or null when the event was deleted. */
+  source(eventId: string): (ForwardSource & { host: string | null }) | null;
+  setForwardStatus(eventId: string, status: EventSummary['forward']['status']): void;
+}
+
+/** Response bytes kept per attempt. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * Works the durable forward queue after the ack: claims due jobs up to the concurrency limit,
+ * sends each, records the attempt, and retries (backoff, Retry-After) or dead-letters it. A
+ * slow or broken target never touches the receiver: everything here runs after the 2xx.
+ */
+export class Forwarder {
+  private inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  /** Set once the log may be closing: late answers are not recorded (the job stays running and is retried on the next start). */
+  private closed = false;
+
+  constructor(
+    private readonly store: ForwardStore,
+    private readonly events: ForwardEvents,
+    private readonly settings: () => ForwardSettings,
+    private readonly clock: Clock,
+    private readonly onAttempt: (a: AttemptRecord) => void,
+  ) {}
+
+  /** Resumes after a restart: jobs that were in flight are retried (at-least-once). */
+  start(): void {
+    this.stopped = false;
+    this.closed = false;
+    this.store.resetRunning();
+    this.kick();
+  }
+
+  /** Looks for due work now (new jobs, finished ones, changed settings). */
+  kick(): void {
+    if (this.stopped) return;
+    const s = this.settings();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (s.paused) return;
+    const now = this.clock();
+    for (const job of this.store.claimDue(now, s.concurrency - this.inFlight.size)) {
+      const p = this.run(job, s).finally(() => {
+        this.inFlight.delete(p);
+        this.kick();
+      });
+      this.inFlight.add(p);
+    }
+    if (this.inFlight.size >= s.concurrency) return;
+    const next = this.store.nextDueAt();
+    if (next !== null) {
+      this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.clock()));
+      this.timer.unref();
+    }
+  }
+
+  private async run(job: ForwardJob, s: ForwardSettings): Promise<void> {
+    const src = this.events.source(job.eventId);
+    if (!src) {
+      this.store.finish(
+        job,
+        { state: 'dead', nextAt: 0, status: null, error: 'the event was deleted' },
+        this.clock(),
+      );
+      return;
+    }
+    this.events.setForwardStatus(job.eventId, job.attempts === 0 ? 'pending' : 'retrying');
+    const res = await send(forwardRequest(src, job.targetUrl, src.host), {
+      timeoutMs: s.timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
+    if (this.closed) return;
+    const now = this.clock();
+    const attempt: AttemptRecord = {
+      id: randomUUID(),
+      eventId: job.eventId,
+      jobId: job.id,
+      kind: 'live',
+      targetUrl: job.targetUrl,
+      attempt: job.attempts + 1,
+      status: res.status,
+      error: res.error,
+      durationMs: res.durationMs,
+      at: now,
+      responseHeaders: res.headers,
+      responseBody: res.body,
+      responseTruncated: res.truncated,
+    };
+    this.store.recordAttempt(attempt);
+    const outcome = classify(res.status);
+    if (outcome === 'ok') {
+      this.store.finish(job, { state: 'done', nextAt: now, status: res.status, error: null }, now);
+      this.events.setForwardStatus(job.eventId, 'ok');
+    } else if (outcome === 'retry' && attempt.attempt < s.retry.maxAttempts) {
+      const retryAfter = parseRetryAfter(
+        res.headers.find(([n]) => n.toLowerCase() === 'retry-after')?.[1],
+        now,
+      );
+      const nextAt = now + nextDelay(s.retry, attempt.attempt, retryAfter);
+      this.store.finish(
+        job,
+        { state: 'pending', nextAt, status: res.status, error: res.error },
+        now,
+      );
+      this.events.setForwardStatus(job.eventId, 'retrying');
+    } else {
+      this.store.finish(
+        job,
+        { state: 'dead', nextAt: now, status: res.status, error: res.error },
+        now,
+      );
+      this.events.setForwardStatus(job.eventId, 'dead');
+    }
+    this.onAttempt(attempt);
+  }
+
+  /** Jobs being sent right now. */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Stops claiming work and waits up to `graceMs` for attempts in flight; any still running
+   * then stay queued as running and are sent again on the next start.
+   */
+  async stop(graceMs = 2000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.inFlight]),
+      new Promise((r) => (timeout = setTimeout(r, graceMs))),
+    ]);
+    clearTimeout(timeout);
+    this.closed = true;
+  }
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { ParsedInput } from '../../shared/contract';
+import { HookscopeError } from '../../shared/errors';
+import { HeaderBag } from '../signatures/headers';
+import { resolveScheme } from '../signatures/registry';
+import type { EndpointStore } from '../store/endpoint-store';
+import type { EventStore } from '../store/event-store';
+import type { AttemptRecord, ForwardStore } from '../store/forward-store';
+import type { Clock } from '../types';
+import { MAX_RESPONSE_BYTES } from './forwarder';
+import { forwardRequest, forwardUrl } from './prepare';
+import { send } from './send';
+
+/** Headers that carry a provider's delivery id; replaced when a new id is asked for. */
+const DELIVERY_ID_HEADERS: Record<string, () => string> = {
+  'webhook-id': () => `msg_${randomUUID().replace(/-/g, '')}`,
+  'svix-id': () => `msg_${randomUUID().replace(/-/g, '')}`,
+  'x-github-delivery': () => randomUUID(),
+  'linear-delivery': () => randomUUID(),
+  'x-shopify-event-id': () => randomUUID(),
+  'x-shopify-webhook-id': () => randomUUID(),
+  'idempotency-key': () => randomUUID(),
+  'x-atlassian-webhook-identifier': () => randomUUID(),
+  'i-twilio-idempotency-token': () => randomUUID(),
+  'x-gitlab-event-uuid': () => randomUUID(),
+};
+
+export interface ReplayDeps {
+  events: EventStore;
+  endpoints: EndpointStore;
+  forwards: ForwardStore;
+  clock: Clock;
+  timeoutMs: () => number;
+}
+
+/**
+ * Sends a stored event again, now: to `targetUrl` or the endpoint's forward target, with the
+ * edits applied, re-signed with the endpoint's first secret and a fresh timestamp when asked
+ * (so the app's verifier accepts an old event). Recorded as a `replay` attempt of the event.
+ * Throws `not_found` for an unknown event and `bad_input` when there is no target or it
+ * cannot be re-signed.
+ */
+export async function replayEvent(
+  deps: ReplayDeps,
+  input: ParsedInput<'replayEvent'>,
+): Promise<AttemptRecord> {
+  const src = deps.events.source(input.id);
+  if (!src) throw new HookscopeError('not_found', `no event "${input.id}"`);
+  const endpoint = deps.endpoints.get(src.endpointId) ?? deps.endpoints.match(src.path);
+  const edits = input.edits ?? {};
+  const edited = {
+    ...src,
+    method: edits.method ?? src.method,
+    path: edits.path ?? src.path,
+    headers: edits.headers ?? src.headers,
+    body: edits.body !== undefined ? Buffer.from(edits.body) : src.body,
+  };
+  const target =
+    input.targetUrl ??
+    (endpoint.forwardTo ? forwardUrl(endpoint.forwardTo, endpoint.path, edited) : null);
+  if (!target) {
+    throw new HookscopeError(
+      'bad_input',
+      `nowhere to send it: give targetUrl or set a forward target on endpoint "${endpoint.name}"`,
+      [{ path: ['targetUrl'], message: 'required when the endpoint has no forward target' }],
+    );
+  }
+  let headers = edited.headers;
+  if (input.newDeliveryId) {
+    headers = headers.map(([n, v]): [string, string] => {
+      const mint = DELIVERY_ID_HEADERS[n.toLowerCase()];
+      return mint ? [n, mint()] : [n, v];
+    });
+  }
+  if (input.resign) {
+    const scheme = resolveScheme(endpoint.provider, new HeaderBag(headers));
+    if (!scheme) {
+      throw new HookscopeError(
+        'bad_input',
+        `cannot re-sign: no provider is set on endpoint "${endpoint.name}" and none is recognised in the headers`,
+      );
+    }
+    const secret = deps.endpoints.secretsOf(endpoint.id)[0]?.trim();
+    if (!secret) {
+      throw new HookscopeError(
+        'bad_input',
+        `cannot re-sign: endpoint "${endpoint.name}" has no secret`,
+      );
+    }
+    const q = new URL(target);
+    headers = scheme.sign(
+      {
+        method: edited.method,
+        path: q.pathname,
+        query: q.search.slice(1),
+        headers,
+        body: edited.body,
+        url: target,
+      },
+      secret,
+      deps.clock(),
+      endpoint.hmac,
+    );
+  }
+  const res = await send(forwardRequest({ ...edited, headers }, target, src.host), {
+    timeoutMs: deps.timeoutMs(),
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+  });
+  const attempt: AttemptRecord = {
+    id: randomUUID(),
+    eventId: input.id,
+    jobId: null,
+    kind: 'replay',
+    targetUrl: target,
+    attempt: deps.forwards.attemptsFor(input.id).filter((a) => a.kind === 'replay').length + 1,
+    status: res.status,
+    error: res.error,
+    durationMs: res.durationMs,
+    at: deps.clock(),
+    responseHeaders: res.headers,
+    responseBody: res.body,
+    responseTruncated: res.truncated,
+  };
+  deps.forwards.recordAttempt(attempt);
+  return attempt;
+}

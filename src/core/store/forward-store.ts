@@ -1,0 +1,259 @@
+import type { Db } from './db';
+
+export type JobState = 'pending' | 'running' | 'done' | 'dead';
+export type AttemptKind = 'live' | 'replay' | 'redrive';
+
+/** One event's delivery to the developer's app, retried until done or dead. */
+export interface ForwardJob {
+  id: number;
+  eventId: string;
+  targetUrl: string;
+  attempts: number;
+  nextAt: number;
+  state: JobState;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One HTTP exchange with a target, live forward or replay. */
+export interface AttemptRecord {
+  id: string;
+  eventId: string;
+  jobId: number | null;
+  kind: AttemptKind;
+  targetUrl: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  at: number;
+  responseHeaders: [string, string][];
+  responseBody: Buffer;
+  responseTruncated: boolean;
+}
+
+interface JobRow {
+  id: number;
+  event_id: string;
+  target_url: string;
+  attempts: number;
+  next_at: number;
+  state: JobState;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface AttemptRow {
+  id: string;
+  event_id: string;
+  job_id: number | null;
+  kind: AttemptKind;
+  target_url: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+  at: number;
+  response_headers: string | null;
+  response_body: Buffer | null;
+  response_truncated: number;
+}
+
+const toJob = (r: JobRow): ForwardJob => ({
+  id: r.id,
+  eventId: r.event_id,
+  targetUrl: r.target_url,
+  attempts: r.attempts,
+  nextAt: r.next_at,
+  state: r.state,
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toAttempt = (r: AttemptRow): AttemptRecord => ({
+  id: r.id,
+  eventId: r.event_id,
+  jobId: r.job_id,
+  kind: r.kind,
+  targetUrl: r.target_url,
+  attempt: r.attempt,
+  status: r.status,
+  error: r.error,
+  durationMs: r.duration_ms,
+  at: r.at,
+  responseHeaders: r.response_headers ? (JSON.parse(r.response_headers) as [string, string][]) : [],
+  responseBody: r.response_body ?? Buffer.alloc(0),
+  responseTruncated: r.response_truncated === 1,
+});
+
+/**
+ * The durable forward queue and the attempt log, in the same SQLite file as the events: a
+ * job is inserted in the same transaction as its event, so an acknowledged delivery never
+ * loses its forward, even on a crash.
+ */
+export class ForwardStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO forward_jobs (event_id, target_url, attempts, next_at, state, created_at, updated_at)
+         VALUES (?, ?, 0, ?, 'pending', ?, ?)`,
+      ),
+      resetRunning: db.prepare("UPDATE forward_jobs SET state = 'pending' WHERE state = 'running'"),
+      due: db.prepare(
+        "SELECT * FROM forward_jobs WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+      ),
+      claim: db.prepare("UPDATE forward_jobs SET state = 'running', updated_at = ? WHERE id = ?"),
+      nextDue: db.prepare("SELECT min(next_at) AS t FROM forward_jobs WHERE state = 'pending'"),
+      finish: db.prepare(
+        `UPDATE forward_jobs SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
+         updated_at = ? WHERE id = ?`,
+      ),
+      attempt: db.prepare(
+        `INSERT INTO forward_attempts (id, event_id, job_id, kind, target_url, attempt, status, error,
+         duration_ms, at, response_headers, response_body, response_truncated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      attemptsFor: db.prepare(
+        'SELECT * FROM forward_attempts WHERE event_id = ? ORDER BY at, rowid',
+      ),
+      dead: db.prepare(
+        "SELECT * FROM forward_jobs WHERE state = 'dead' AND id < ? ORDER BY id DESC LIMIT ?",
+      ),
+      job: db.prepare('SELECT * FROM forward_jobs WHERE id = ?'),
+      pendingCount: db.prepare(
+        "SELECT count(*) AS n FROM forward_jobs WHERE state IN ('pending', 'running')",
+      ),
+    };
+  }
+
+  /** Queues a forward (call inside the event's commit transaction). */
+  insertJob(eventId: string, targetUrl: string, now: number): void {
+    this.s.insert.run(eventId, targetUrl, now, now, now);
+  }
+
+  /** After a crash: jobs that were in flight are pending again (at-least-once). */
+  resetRunning(): number {
+    return this.s.resetRunning.run().changes;
+  }
+
+  /** Claims up to `limit` due jobs (state running) in due order. */
+  claimDue(now: number, limit: number): ForwardJob[] {
+    if (limit <= 0) return [];
+    return this.db.transaction(() => {
+      const rows = (this.s.due.all(now, limit) as JobRow[]).map(toJob);
+      for (const j of rows) this.s.claim.run(now, j.id);
+      return rows.map((j) => ({ ...j, state: 'running' as const }));
+    })();
+  }
+
+  /** When the next pending job is due (ms), or null when none is pending. */
+  nextDueAt(): number | null {
+    return (this.s.nextDue.get() as { t: number | null }).t;
+  }
+
+  /** Records where a job stands after an attempt. */
+  finish(
+    job: ForwardJob,
+    patch: { state: JobState; nextAt: number; status: number | null; error: string | null },
+    now: number,
+  ): void {
+    this.s.finish.run(
+      patch.state,
+      job.attempts + 1,
+      patch.nextAt,
+      patch.status,
+      patch.error,
+      now,
+      job.id,
+    );
+  }
+
+  /** Appends an attempt to the log. */
+  recordAttempt(a: AttemptRecord): void {
+    this.s.attempt.run(
+      a.id,
+      a.eventId,
+      a.jobId,
+      a.kind,
+      a.targetUrl,
+      a.attempt,
+      a.status,
+      a.error,
+      a.durationMs,
+      a.at,
+      JSON.stringify(a.responseHeaders),
+      a.responseBody,
+      a.responseTruncated ? 1 : 0,
+    );
+  }
+
+  /** Every attempt for an event, oldest first. */
+  attemptsFor(eventId: string): AttemptRecord[] {
+    return (this.s.attemptsFor.all(eventId) as AttemptRow[]).map(toAttempt);
+  }
+
+  /** Dead-lettered jobs, newest first, paged by id. */
+  listDead(limit: number, beforeId = Number.MAX_SAFE_INTEGER): ForwardJob[] {
+    return (this.s.dead.all(beforeId, limit) as JobRow[]).map(toJob);
+  }
+
+  job(id: number): ForwardJob | undefined {
+    const r = this.s.job.get(id) as JobRow | undefined;
+    return r ? toJob(r) : undefined;
+  }
+
+  /** Puts dead jobs back in the queue, due now, with a fresh attempt count; returns them. */
+  redrive(ids: number[] | 'all', now: number): ForwardJob[] {
+    return this.db.transaction(() => {
+      const rows = (
+        ids === 'all'
+          ? this.db.prepare("SELECT * FROM forward_jobs WHERE state = 'dead'").all()
+          : ids
+              .map((id) => this.s.job.get(id))
+              .filter((r) => (r as JobRow | undefined)?.state === 'dead')
+      ) as JobRow[];
+      const upd = this.db.prepare(
+        "UPDATE forward_jobs SET state = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE id = ?",
+      );
+      for (const r of rows) upd.run(now, now, r.id);
+      return rows.map(toJob);
+    })();
+  }
+
+  /** Removes dead jobs (their attempts stay in the log); returns how many. */
+  purge(ids: number[] | 'all'): number {
+    if (ids === 'all')
+      return this.db.prepare("DELETE FROM forward_jobs WHERE state = 'dead'").run().changes;
+    const del = this.db.prepare("DELETE FROM forward_jobs WHERE id = ? AND state = 'dead'");
+    return this.db.transaction(() => ids.reduce((n, id) => n + del.run(id).changes, 0))();
+  }
+
+  /** Jobs not yet finished (pending or running). */
+  get pendingCount(): number {
+    return (this.s.pendingCount.get() as { n: number }).n;
+  }
+
+  /** Drops jobs and attempts of deleted events. */
+  forgetEvents(eventIds: string[] | 'all'): void {
+    if (eventIds === 'all') {
+      this.db.exec('DELETE FROM forward_jobs; DELETE FROM forward_attempts;');
+      return;
+    }
+    const j = this.db.prepare('DELETE FROM forward_jobs WHERE event_id = ?');
+    const a = this.db.prepare('DELETE FROM forward_attempts WHERE event_id = ?');
+    this.db.transaction(() => {
+      for (const id of eventIds) {
+        j.run(id);
+        a.run(id);
+      }
+    })();
+  }
+}
