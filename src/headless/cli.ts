@@ -2,14 +2,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../core/version';
+import { HookscopeError } from '../shared/errors';
+import { startListening } from './listen';
 import { createOutput, serve } from './serve';
 
 const USAGE = `Usage: hookscope <command> [options]
 
 Commands:
   serve     Receive webhooks, keep them in the local log, and serve the UI in a browser
+  listen    Like serve, without opening a browser: forward deliveries to your app and print
+            a line per delivery and per forward (like \`stripe listen\`)
 
-Options for serve:
+Options for listen:
+  --forward-to URL      Your app's webhook URL, e.g. http://localhost:3000/webhooks
+  --path /PREFIX        The endpoint path to listen on (default /)
+  --provider P          The provider that signs the deliveries (default: detect)
+  --secret S            The signing secret (repeat for rotated secrets)
+
+Options for serve and listen:
   --data-dir DIR        Where the log lives (default: the OS app-data folder)
   --receiver-port N     Port webhooks are sent to (default 7700, or a free one if taken;
                         0 = any free port)
@@ -37,7 +47,7 @@ function port(value: string | undefined, fallback: number, flag: string): number
   return n;
 }
 
-/** The CLI entry: `hookscope serve ...`. Exits 2 on bad usage, 1 when startup fails. */
+/** The CLI entry: `hookscope serve|listen ...`. Exits 2 on bad usage, 1 when startup fails. */
 export async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
@@ -50,6 +60,10 @@ export async function main(argv: string[]): Promise<void> {
         'api-port': { type: 'string' },
         host: { type: 'string' },
         tunnel: { type: 'boolean', default: false },
+        'forward-to': { type: 'string' },
+        path: { type: 'string' },
+        provider: { type: 'string' },
+        secret: { type: 'string', multiple: true },
         'no-open': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -71,7 +85,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const out = createOutput(values.json);
-  if (command !== 'serve') {
+  if (command !== 'serve' && command !== 'listen') {
     process.stderr.write(`hookscope: unknown command "${command}"\n\n${USAGE}\n`);
     process.exit(2);
   }
@@ -87,18 +101,34 @@ export async function main(argv: string[]): Promise<void> {
         },
         host: values.host ?? '127.0.0.1',
         tunnel: values.tunnel,
-        open: !values['no-open'],
+        open: command === 'serve' && !values['no-open'],
         json: values.json,
         staticDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
       },
       out,
+      command === 'listen'
+        ? (engine, receiverUrl) =>
+            startListening(
+              engine,
+              {
+                forwardTo: values['forward-to'],
+                path: values.path ?? '/',
+                provider: values.provider,
+                secrets: values.secret ?? [],
+              },
+              out,
+              receiverUrl,
+            )
+        : undefined,
     );
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const message =
       e.code === 'EADDRINUSE'
         ? `port already in use (${e.message}); choose another with --receiver-port/--api-port or 0`
-        : e.message;
+        : e instanceof HookscopeError && e.issues
+          ? `${e.message}: ${e.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`
+          : e.message;
     out.error(message);
     process.exit(1);
   }

@@ -44,7 +44,12 @@ export function createOutput(json: boolean): Output {
  * `hookscope serve`: the engine plus the control API and UI, until SIGINT/SIGTERM, then a
  * clean shutdown (deliveries in flight committed and answered, database closed).
  */
-export async function serve(opts: ServeOptions, out: Output): Promise<void> {
+export async function serve(
+  opts: ServeOptions,
+  out: Output,
+  /** Runs after the ready line, before the tunnel (e.g. `listen` configuring its endpoint). */
+  setup?: (engine: Engine, receiverUrl: string) => Promise<unknown>,
+): Promise<void> {
   const dataDir = opts.dataDir ?? defaultDataDir();
   const token = process.env.HOOKSCOPE_TOKEN || randomBytes(24).toString('base64url');
   const engine = new Engine({
@@ -74,6 +79,7 @@ export async function serve(opts: ServeOptions, out: Output): Promise<void> {
         'Press Ctrl+C to stop.',
       ].join('\n'),
     );
+    if (setup) await setup(engine, receiverUrl);
     // After the ready line, so a tunnel that cannot start never holds up or breaks local use.
     if (opts.tunnel) startTunnelWithOutput(engine, out, receiverUrl);
     if (opts.open) openUrl(uiUrl, (m) => out.error(m));

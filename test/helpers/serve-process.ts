@@ -23,6 +23,8 @@ export interface StartOptions {
   args?: string[];
   /** Leave out `--receiver-port 0 --api-port 0` (use the defaults). */
   defaultPorts?: boolean;
+  /** The CLI command; default serve. */
+  command?: 'serve' | 'listen';
 }
 
 export interface StopResult {
@@ -85,7 +87,7 @@ export async function startServe(opts: StartOptions = {}): Promise<ServeProcess>
     process.execPath,
     [
       CLI,
-      'serve',
+      opts.command ?? 'serve',
       '--data-dir',
       dataDir,
       ...(opts.defaultPorts ? [] : ['--receiver-port', '0', '--api-port', '0']),
