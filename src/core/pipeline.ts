@@ -1,5 +1,6 @@
 import { forwardUrl } from './forward/prepare';
 import { uuidv7 } from './ids';
+import type { EndpointResponse } from '../shared/model';
 import type { Inspector } from './inspect';
 import type { Ingest } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
@@ -7,6 +8,14 @@ import type { EventStore } from './store/event-store';
 import type { Clock } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'missing']);
+
+function simulatedResponse(status: number): EndpointResponse {
+  return {
+    status,
+    headers: [['Content-Type', 'application/json']],
+    body: JSON.stringify({ error: 'simulated failure (hookscope)' }),
+  };
+}
 
 /**
  * The path of one webhook after the receiver: endpoint match → checks → durable write →
@@ -29,7 +38,9 @@ export function createIngest(deps: {
     const id = uuidv7(d.receivedAt);
     const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
+    const simulated = deps.endpoints.takeSimulatedFailure(endpoint.id);
     const response =
+      (simulated !== null ? simulatedResponse(simulated) : null) ??
       (badSignature ? endpoint.invalidSignatureResponse : null) ??
       (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ??
       endpoint.response;

@@ -12,6 +12,7 @@ import {
   ProviderId,
   Settings,
   SignatureStatus,
+  SimulatedFailures,
   AuthtokenInput,
   TunnelOptionsPatch,
   TunnelSettings,
@@ -57,6 +58,7 @@ export const commands = {
           .nullable()
           .optional(),
         forwardDuplicates: z.boolean().optional(),
+        simulate: SimulatedFailures.nullable().optional(),
       })
       .strict(),
     output: Endpoint,

@@ -80,6 +80,17 @@ export const GenericHmacConfig = z
   });
 export type GenericHmacConfig = z.infer<typeof GenericHmacConfig>;
 
+/**
+ * Answer some deliveries with a failure status (they are still stored): the next `failNext`
+ * ones, then `failPercent` % at random.
+ */
+export const SimulatedFailures = z.object({
+  failNext: z.number().int().min(0).max(1_000_000),
+  failPercent: z.number().min(0).max(100),
+  status: z.number().int().min(400).max(599),
+});
+export type SimulatedFailures = z.infer<typeof SimulatedFailures>;
+
 export const Endpoint = z.object({
   id: z.string(),
   name: z.string(),
@@ -100,6 +111,8 @@ export const Endpoint = z.object({
   jsonSchema: z.unknown().nullable(),
   /** Forward duplicate deliveries too (default true: the app should be idempotent). */
   forwardDuplicates: z.boolean(),
+  /** Failure simulation, to exercise a provider's retries; null when off. */
+  simulate: SimulatedFailures.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

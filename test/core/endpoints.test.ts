@@ -69,6 +69,34 @@ describe('endpoints', () => {
     expect(e!.response.status).toBe(503);
   });
 
+  it('fails the next N deliveries with the chosen status, stores them, then answers normally', async () => {
+    t = await startEngine();
+    const ep = await t.client.saveEndpoint({
+      name: 'Flaky',
+      path: '/flaky',
+      simulate: { failNext: 2, failPercent: 0, status: 503 },
+    });
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await rawRequest(t.receiverUrl, { path: '/flaky', body: `${i}` })).status);
+    expect(statuses).toEqual([503, 503, 200]);
+    expect(
+      (await t.client.listEvents({ endpointId: ep.id })).items.map((e) => e.response.status),
+    ).toEqual([200, 503, 503]);
+    expect((await t.client.listEndpoints()).items.find((e) => e.id === ep.id)!.simulate).toEqual({
+      failNext: 0,
+      failPercent: 0,
+      status: 503,
+    });
+    await t.client.saveEndpoint({
+      id: ep.id,
+      name: 'Flaky',
+      path: '/flaky',
+      simulate: { failNext: 0, failPercent: 100, status: 429 },
+    });
+    expect((await rawRequest(t.receiverUrl, { path: '/flaky' })).status).toBe(429);
+  });
+
   it('rejects bad endpoint input with clear errors', async () => {
     t = await startEngine();
     await t.client.saveEndpoint({ name: 'A', path: '/a' });

@@ -20,6 +20,7 @@ interface Options {
   duplicateResponse: Endpoint['duplicateResponse'];
   jsonSchema: Endpoint['jsonSchema'];
   forwardDuplicates?: boolean;
+  simulate: Endpoint['simulate'];
 }
 
 interface Row {
@@ -79,6 +80,7 @@ export class EndpointStore {
       duplicateResponse: o.duplicateResponse ?? null,
       jsonSchema: o.jsonSchema ?? null,
       forwardDuplicates: o.forwardDuplicates ?? true,
+      simulate: o.simulate ?? null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -132,6 +134,7 @@ export class EndpointStore {
       invalidSignatureResponse: pick('invalidSignatureResponse'),
       duplicateResponse: pick('duplicateResponse'),
       jsonSchema: pick('jsonSchema'),
+      simulate: pick('simulate'),
       forwardDuplicates: input.forwardDuplicates ?? existing?.forwardDuplicates ?? true,
     };
     if (options.jsonSchema !== null) {
@@ -173,6 +176,28 @@ export class EndpointStore {
     if (input.secrets !== undefined) this.secrets.set(id, input.secrets);
     this.reload();
     return this.get(id)!;
+  }
+
+  /**
+   * The simulated failure status for the next delivery to an endpoint, or null; counts down
+   * `failNext` (persisted, so a restart keeps the count).
+   */
+  takeSimulatedFailure(id: string, random: () => number = Math.random): number | null {
+    const e = this.get(id);
+    const sim = e?.simulate;
+    if (!e || !sim) return null;
+    if (sim.failNext > 0) {
+      const next = { ...sim, failNext: sim.failNext - 1 };
+      const row = this.db.prepare('SELECT options FROM endpoints WHERE id = ?').get(id) as {
+        options: string;
+      };
+      this.db
+        .prepare('UPDATE endpoints SET options = ? WHERE id = ?')
+        .run(JSON.stringify({ ...(JSON.parse(row.options) as object), simulate: next }), id);
+      e.simulate = next;
+      return sim.status;
+    }
+    return sim.failPercent > 0 && random() * 100 < sim.failPercent ? sim.status : null;
   }
 
   /** Deletes an endpoint (its events stay). Throws `bad_input` for the default endpoint. */

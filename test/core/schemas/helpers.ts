@@ -42,6 +42,7 @@ export const endpoint: Endpoint = {
   duplicateResponse: null,
   jsonSchema: null,
   forwardDuplicates: true,
+  simulate: null,
   createdAt: '2026-11-27T12:00:00.000Z',
   updatedAt: '2026-11-27T12:00:00.000Z',
 };
