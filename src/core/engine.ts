@@ -8,7 +8,8 @@ import { ForwardStore } from './store/forward-store';
 import { createHandlers } from './handlers';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
-import { createIngest } from './pipeline';
+import { createIngest, importDeliveries } from './pipeline';
+import { createTransferHandlers } from './transfer/transfer-handlers';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { Checkpointer } from './store/checkpointer';
@@ -151,6 +152,14 @@ export class Engine {
         tunnelSettings,
         forwards: this.forwards,
         onSettingsSaved: () => this.forwarder.kick(),
+      }),
+      ...createTransferHandlers({
+        events: this.events,
+        store: (items) =>
+          importDeliveries(
+            { endpoints, events: this.events, inspect: opts.inspect ?? inspect, clock },
+            items,
+          ),
       }),
       ...createForwardHandlers({
         events: this.events,

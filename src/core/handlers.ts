@@ -23,7 +23,7 @@ export function createHandlers(deps: {
   tunnelSettings: TunnelSettingsStore;
   forwards: ForwardStore;
   onSettingsSaved: () => void;
-}): Omit<Handlers, ForwardCommand> {
+}): Omit<Handlers, ForwardCommand | 'exportEvents' | 'importEvents'> {
   const { events, endpoints, settings, bus } = deps;
   return {
     getStatus: () => ({

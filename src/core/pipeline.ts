@@ -5,7 +5,7 @@ import type { Inspector } from './inspect';
 import type { Ingest } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
-import type { Clock } from './types';
+import type { Clock, IncomingDelivery } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'missing']);
 
@@ -81,4 +81,39 @@ export function createIngest(deps: {
       delayMs: response.delayMs ?? 0,
     };
   };
+}
+
+/**
+ * Stores deliveries read from a file (HAR/NDJSON) through the same checks as live ones, marked
+ * as imported, never forwarded. Returns how many were stored.
+ */
+export async function importDeliveries(
+  deps: { endpoints: EndpointStore; events: EventStore; inspect: Inspector; clock: Clock },
+  items: { delivery: IncomingDelivery; responseStatus: number }[],
+): Promise<number> {
+  const appended = items.map(({ delivery: d, responseStatus }) => {
+    const endpoint = deps.endpoints.match(d.path);
+    const inspection = deps.inspect(
+      d,
+      endpoint,
+      deps.endpoints.secretsOf(endpoint.id),
+      deps.clock(),
+    );
+    const id = uuidv7(d.receivedAt);
+    const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
+    return deps.events.append({
+      ...d,
+      ...inspection,
+      ...dup,
+      id,
+      endpointId: endpoint.id,
+      contentType: d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null,
+      responseStatus,
+      forwardStatus: 'none',
+      forwardTarget: null,
+      imported: true,
+    });
+  });
+  await Promise.all(appended);
+  return appended.length;
 }

@@ -36,6 +36,8 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   forwardStatus: 'none' | 'pending';
   /** Where to forward it (endpoint target + path suffix + query), or null. */
   forwardTarget: string | null;
+  /** Brought in from a file (HAR/NDJSON), not received. */
+  imported?: boolean;
   /** From EventStore.classify, taken in the same tick as the append. */
   duplicateOf: string | null;
   deliveryCount: number;

@@ -139,6 +139,24 @@ export const commands = {
       .strict(),
     output: ForwardAttempt,
   },
+  /** A selection (ids) or the newest `limit` events as a HAR 1.2 log or NDJSON. */
+  exportEvents: {
+    input: z
+      .object({
+        format: z.enum(['har', 'ndjson']),
+        ids: z.array(Id).max(10_000).optional(),
+        limit: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    output: z.object({ content: z.string(), count: z.number().int() }),
+  },
+  /** Brings events back from a HAR or NDJSON export; they are marked imported. */
+  importEvents: {
+    input: z
+      .object({ format: z.enum(['har', 'ndjson']), content: z.string().max(100_000_000) })
+      .strict(),
+    output: z.object({ imported: z.number().int() }),
+  },
   listDeadLetters: {
     input: z
       .object({

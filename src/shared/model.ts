@@ -144,6 +144,8 @@ export const EventSummary = z.object({
   size: z.number().int(),
   contentType: z.string().nullable(),
   viaTunnel: z.boolean(),
+  /** Brought in from a HAR or NDJSON file rather than received. */
+  imported: z.boolean(),
   /** The provider's event type (body `type`, X-GitHub-Event + action, ...), when there is one. */
   eventType: z.string().nullable(),
   /** For async AI jobs: the job the event is about (OpenAI `data.id`: batch, response, ...). */

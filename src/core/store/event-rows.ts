@@ -2,7 +2,7 @@ import type { EventDetail, EventSummary } from '../../shared/model';
 
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
-  via_tunnel, event_type, job_id, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
+  via_tunnel, imported, event_type, job_id, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
   response_status, forward_status`;
 
 export interface SummaryRow {
@@ -16,6 +16,7 @@ export interface SummaryRow {
   size: number;
   content_type: string | null;
   via_tunnel: number;
+  imported: number;
   event_type: string | null;
   job_id: string | null;
   sig_status: EventSummary['signature']['status'];
@@ -52,6 +53,7 @@ export function toSummary(r: SummaryRow): EventSummary {
     size: r.size,
     contentType: r.content_type,
     viaTunnel: r.via_tunnel === 1,
+    imported: r.imported === 1,
     eventType: r.event_type,
     jobId: r.job_id,
     signature: { status: r.sig_status, provider: r.sig_provider },

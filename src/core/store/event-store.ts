@@ -58,12 +58,12 @@ export class EventStore {
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     this.search = new SearchIndex(db);
     this.stmts = {
-      // Positional parameters: binding 28 named ones costs measurably per row.
+      // Positional parameters: binding 29 named ones costs measurably per row.
       insert: db.prepare(`INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path,
-        query, source_ip, via_tunnel, public_url, event_type, job_id, headers, size, content_type, sig_status,
+        query, source_ip, via_tunnel, imported, public_url, event_type, job_id, headers, size, content_type, sig_status,
         sig_provider, sig_reason, idem_key, idem_source, duplicate_of, delivery_count,
         schema_status, schema_name, schema_issues, response_status, forward_status)
-        VALUES (${Array.from({ length: 28 }, () => '?').join(', ')})`),
+        VALUES (${Array.from({ length: 29 }, () => '?').join(', ')})`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       // The rev high-water mark is saved only when rows are removed: otherwise max(rev) of the
       // events table is it, and the commit on the ack path writes one page less.
@@ -176,6 +176,7 @@ export class EventStore {
       query: e.query,
       source_ip: e.sourceIp,
       via_tunnel: e.viaTunnel ? 1 : 0,
+      imported: e.imported ? 1 : 0,
       public_url: e.publicUrl,
       event_type: e.eventType,
       job_id: e.jobId,
@@ -206,6 +207,7 @@ export class EventStore {
       row.query,
       row.source_ip,
       row.via_tunnel,
+      row.imported,
       row.public_url,
       row.event_type,
       row.job_id,

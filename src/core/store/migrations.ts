@@ -91,4 +91,8 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE INDEX forward_attempts_event ON forward_attempts (event_id, at);
     `,
   },
+  {
+    version: 3,
+    sql: `ALTER TABLE events ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
