@@ -10,6 +10,8 @@ import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest, importDeliveries } from './pipeline';
 import { createTransferHandlers } from './transfer/transfer-handlers';
+import { SAMPLES } from './samples/catalogue';
+import { sendSample } from './samples/send-sample';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { Checkpointer } from './store/checkpointer';
@@ -153,6 +155,19 @@ export class Engine {
         forwards: this.forwards,
         onSettingsSaved: () => this.forwarder.kick(),
       }),
+      listSamples: () => ({
+        items: SAMPLES.map(({ id, provider, title }) => ({ id, provider, title })),
+      }),
+      sendSample: (input) =>
+        sendSample(
+          {
+            endpoints,
+            receiverUrl: () => this.receiverUrl,
+            publicUrl: () => this.tunnels.state.publicUrl,
+            clock,
+          },
+          input,
+        ),
       ...createTransferHandlers({
         events: this.events,
         store: (items) =>

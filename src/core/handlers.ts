@@ -23,7 +23,10 @@ export function createHandlers(deps: {
   tunnelSettings: TunnelSettingsStore;
   forwards: ForwardStore;
   onSettingsSaved: () => void;
-}): Omit<Handlers, ForwardCommand | 'exportEvents' | 'importEvents'> {
+}): Omit<
+  Handlers,
+  ForwardCommand | 'exportEvents' | 'importEvents' | 'listSamples' | 'sendSample'
+> {
   const { events, endpoints, settings, bus } = deps;
   return {
     getStatus: () => ({

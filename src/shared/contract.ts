@@ -157,6 +157,30 @@ export const commands = {
       .strict(),
     output: z.object({ imported: z.number().int() }),
   },
+  /** The sample deliveries `sendSample` can send. */
+  listSamples: {
+    input: z.object({}).strict(),
+    output: z.object({
+      items: z.array(z.object({ id: z.string(), provider: ProviderId, title: z.string() })),
+    }),
+  },
+  /** Sends a fresh sample delivery to an endpoint, signed with its secret ("trigger"). */
+  sendSample: {
+    input: z
+      .object({
+        sample: z.string().min(1).max(100),
+        endpointId: Id.optional(),
+        /** local: the receiver's own URL; public: through the tunnel (must be online). */
+        via: z.enum(['local', 'public']).optional(),
+      })
+      .strict(),
+    output: z.object({
+      status: z.number().int().nullable(),
+      error: z.string().nullable(),
+      url: z.string(),
+      signed: z.boolean(),
+    }),
+  },
   listDeadLetters: {
     input: z
       .object({
