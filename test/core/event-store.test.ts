@@ -208,3 +208,15 @@ describe('EventStore', () => {
     expect(s.list({ limit: 10 }).items.map((e) => e.seq)).toEqual([5]);
   });
 });
+
+describe('Checkpointer', () => {
+  it('reports a worker that cannot load better-sqlite3 as a failed checkpoint, not a crash', async () => {
+    const { Checkpointer } = await import('../../src/core/store/checkpointer');
+    const { dir, cleanup } = tempDir();
+    const c = new Checkpointer(`${dir}/hookscope.db`, '/nonexistent/better_sqlite3.node');
+    await expect(c.checkpoint('PASSIVE')).rejects.toBeInstanceOf(Error);
+    await expect(c.checkpoint('PASSIVE')).rejects.toBeInstanceOf(Error);
+    await c.close();
+    cleanup();
+  });
+});

@@ -36,14 +36,25 @@ export class Checkpointer {
       workerData: { file, nativeBinding, modulePath },
     });
     this.worker.unref();
+    // A worker that cannot load better-sqlite3 must not take the receiver down: checkpoints
+    // then fail (and are retried next round) while deliveries keep being stored.
+    this.worker.on('error', (err) => {
+      this.failed = err;
+    });
   }
+
+  private failed: Error | null = null;
 
   /** PASSIVE while deliveries flow; TRUNCATE when quiet to give the WAL's space back. */
   checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<CheckpointResult> {
     const run = this.queue.then(
       () =>
         new Promise<CheckpointResult>((resolve, reject) => {
+          if (this.failed) return reject(this.failed);
+          const onError = (err: Error): void => reject(err);
+          this.worker.once('error', onError);
           this.worker.once('message', (m: { ok: boolean; error?: string } & CheckpointResult) => {
+            this.worker.off('error', onError);
             if (m.ok) resolve(m);
             else reject(new Error(m.error));
           });
