@@ -1,62 +1,6 @@
-import { request as httpRequest } from 'node:http';
-import type { Page } from '@playwright/test';
-import { expect, test, type HookscopeServer } from './helpers/serve';
-
-/** POSTs a webhook with Node's fetch and checks the receiver acknowledged it as stored. */
-async function sendWebhook(
-  server: HookscopeServer,
-  path: string,
-  body: string,
-  headers: Record<string, string> = {},
-): Promise<void> {
-  const res = await fetch(`${server.receiverUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-  expect(res.status, `receiver answer for ${path}`).toBe(200);
-  expect(await res.json()).toEqual({ ok: true });
-}
-
-/**
- * POSTs with node:http, which puts `path` in the request line byte for byte (fetch would
- * percent-encode characters such as `<` and `>`).
- */
-function sendRaw(server: HookscopeServer, path: string, body: string): Promise<number> {
-  const url = new URL(server.receiverUrl);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path,
-        headers: { 'content-type': 'text/html', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const apiPath = (url: string): string => new URL(url).pathname;
-
-/**
- * Opens the UI and waits until it is live: the first page of events is loaded and the push
- * stream is attached on the server (its response headers are written after the client is
- * registered), so a webhook sent from now on must show up without a reload.
- */
-async function openUi(page: Page, url: string, receiverUrl: string): Promise<void> {
-  const stream = page.waitForResponse((r) => apiPath(r.url()) === '/api/stream' && r.ok());
-  const list = page.waitForResponse((r) => apiPath(r.url()) === '/api/listEvents' && r.ok());
-  await page.goto(url);
-  await Promise.all([stream, list]);
-  await expect(page.getByTestId('receiver-url')).toHaveText(receiverUrl);
-}
+import { expect, test } from './helpers/serve';
+import { apiPath, openUi } from './helpers/ui';
+import { sendRaw, sendWebhook } from './helpers/webhooks';
 
 test('shows the receiver URL and lists deliveries live, newest first', async ({ page, server }) => {
   await openUi(page, server.uiUrl, server.receiverUrl);
@@ -97,9 +41,13 @@ test('clicking a row shows the exact body and the headers sent', async ({ page, 
   await page.getByTestId('event-row').filter({ hasText: '/hooks/detail' }).click();
   const detail = page.getByTestId('event-detail');
   await expect(detail).toBeVisible();
-  await expect(detail.getByRole('heading')).toHaveText('POST /hooks/detail');
+  await expect(detail.getByTestId('detail-title')).toHaveText('POST /hooks/detail');
   // textContent, not the whitespace-normalised text: the body must be shown byte for byte.
+  await detail.getByTestId('tab-body').click();
+  await detail.getByTestId('body-mode-raw').click();
   await expect(page.getByTestId('event-body')).toHaveJSProperty('textContent', body);
+  // The chosen tab stays chosen for the next event; the headers are on their own tab.
+  await detail.getByTestId('tab-headers').click();
 
   const header = (name: string) =>
     detail
@@ -111,9 +59,12 @@ test('clicking a row shows the exact body and the headers sent', async ({ page, 
 
   // Selecting another row replaces the detail.
   await page.getByTestId('event-row').filter({ hasText: '/hooks/first' }).click();
-  await expect(detail.getByRole('heading')).toHaveText('POST /hooks/first');
-  await expect(page.getByTestId('event-body')).toHaveJSProperty('textContent', '{"other":true}');
+  await expect(detail.getByTestId('detail-title')).toHaveText('POST /hooks/first');
   await expect(header('x-e2e-marker')).toHaveCount(0);
+  await expect(header('content-type').locator('td')).toHaveText('application/json');
+  await detail.getByTestId('tab-body').click();
+  await detail.getByTestId('body-mode-raw').click();
+  await expect(page.getByTestId('event-body')).toHaveJSProperty('textContent', '{"other":true}');
 });
 
 test('markup in a path or body is shown as text, never run', async ({ page, server }) => {
@@ -130,7 +81,8 @@ test('markup in a path or body is shown as text, never run', async ({ page, serv
   await expect(page.getByTestId('event-path')).toHaveText(path);
   await row.click();
   const detail = page.getByTestId('event-detail');
-  await expect(detail.getByRole('heading')).toHaveText(`POST ${path}`);
+  await expect(detail.getByTestId('detail-title')).toHaveText(`POST ${path}`);
+  await detail.getByTestId('tab-body').click();
   await expect(page.getByTestId('event-body')).toHaveJSProperty('textContent', body);
   await expect(page.getByTestId('event-body')).toBeVisible();
   await expect(page.getByText(body, { exact: true })).toBeVisible();

@@ -1,81 +1,149 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Client } from '../../shared/dispatch';
-import type { EventDetail } from '../../shared/model';
-import { useEvents } from './use-events';
+import { DetailPane, type DetailTab } from './components/detail-pane';
+import { EmptyState } from './components/empty-state';
+import { EndpointsPanel } from './components/endpoints-panel';
+import { EventList } from './components/event-list';
+import { FilterBar } from './components/filter-bar';
+import { TopBar } from './components/top-bar';
+import { formatCount } from './format/format';
+import { useEndpoints } from './hooks/use-endpoints';
+import { useEventDetail } from './hooks/use-event-detail';
+import { useHashState } from './hooks/use-hash-state';
+import { useLiveList } from './hooks/use-live-list';
+import { useStatus } from './hooks/use-status';
+import { EMPTY_FILTER, isEmptyFilter } from './model/filter';
 
-/** The minimal inspector: receiver URL, a live list of deliveries, and one event's detail. */
+const listNoun = (unfiltered: boolean, n: number): string =>
+  unfiltered ? (n === 1 ? 'delivery' : 'deliveries') : 'matching';
+
+/** The inspector: top bar, filters, the live list and the open event. */
 export function App({ client }: { client: Client }) {
-  const { events, error } = useEvents(client);
-  const [receiverUrl, setReceiverUrl] = useState('');
-  const [selected, setSelected] = useState<string | null>(null);
-  const [detail, setDetail] = useState<EventDetail | null>(null);
-
+  const { filter, setFilter, selected, setSelected } = useHashState();
+  const [paused, setPaused] = useState(false);
+  const { list, snap } = useLiveList(client, filter, paused);
+  const { status, tunnel, setTunnel } = useStatus(client);
+  const { endpoints, reload: reloadEndpoints } = useEndpoints(client);
+  const [tab, setTab] = useState<DetailTab>('overview');
+  const [panel, setPanel] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const rev = selected ? list.pages.get(selected)?.rev : undefined;
+  const { detail, error, refresh } = useEventDetail(client, selected, rev);
+  const endpointNames = useMemo(() => new Map(endpoints.map((e) => [e.id, e.name])), [endpoints]);
+  // A delivery to an endpoint created elsewhere (another window, the API): fetch the names again.
+  const unknownEndpoint = list.pages.pages[0]?.items?.find(
+    (e) => !endpointNames.has(e.endpointId),
+  )?.endpointId;
   useEffect(() => {
-    client.getStatus().then(
-      (s) => setReceiverUrl(s.receiverUrl),
-      () => undefined,
-    );
-  }, [client]);
-
-  useEffect(() => {
+    if (unknownEndpoint) reloadEndpoints();
+  }, [unknownEndpoint, reloadEndpoints]);
+  const receiverUrl = status?.receiverUrl ?? '';
+  const firstRun =
+    status?.events === 0 && isEmptyFilter(filter) && snap.total === 0 && !snap.loading;
+  const focusSearch = useCallback(() => searchRef.current?.focus(), []);
+  const deleteOpen = (): void => {
     if (!selected) return;
-    let alive = true;
-    client.getEvent({ id: selected }).then(
-      (d) => alive && setDetail(d),
-      () => undefined,
-    );
-    return () => {
-      alive = false;
-    };
-  }, [client, selected]);
+    void client.deleteEvents({ ids: [selected] }).catch(() => undefined);
+    setSelected(null);
+  };
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 12 }}>
-      <header>
-        <strong>Hookscope</strong> — send webhooks to{' '}
-        <code data-testid="receiver-url">{receiverUrl}</code>{' '}
-        <span data-testid="event-count">{events.length}</span> events
-      </header>
-      {error && <p role="alert">{error}</p>}
-      <table data-testid="event-list">
-        <tbody>
-          {events.map((e) => (
-            <tr
-              key={e.id}
-              data-testid="event-row"
-              onClick={() => setSelected(e.id)}
-              style={{ cursor: 'pointer', background: e.id === selected ? '#eef' : undefined }}
-            >
-              <td>{new Date(e.receivedAt).toLocaleTimeString()}</td>
-              <td>{e.method}</td>
-              <td data-testid="event-path">{e.path}</td>
-              <td>{e.size} B</td>
-              <td>{e.signature.status}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {detail && detail.id === selected && (
-        <section data-testid="event-detail">
-          <h2>
-            {detail.method} {detail.path}
-            {detail.query ? `?${detail.query}` : ''}
-          </h2>
-          <table>
-            <tbody>
-              {detail.headers.map(([n, v], i) => (
-                <tr key={i}>
-                  <th style={{ textAlign: 'left' }}>{n}</th>
-                  <td>{v}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <pre data-testid="event-body">
-            {detail.body.text ?? `(${detail.body.size} bytes of binary data)`}
-          </pre>
-        </section>
+    <div className="app">
+      <TopBar
+        client={client}
+        receiverUrl={receiverUrl}
+        tunnel={tunnel}
+        onTunnel={setTunnel}
+        events={status?.events ?? null}
+        paused={paused}
+        pending={snap.pending}
+        onTogglePause={() => setPaused(!paused)}
+        onEndpoints={() => setPanel(true)}
+      />
+      <FilterBar filter={filter} endpoints={endpoints} onChange={setFilter} searchRef={searchRef} />
+      {snap.error && (
+        <div className="banner" role="alert">
+          {snap.error}
+        </div>
       )}
-    </main>
+      <main className="main">
+        {firstRun ? (
+          <EmptyState receiverUrl={receiverUrl} />
+        ) : (
+          <>
+            <section className="list-pane" aria-label="Deliveries">
+              <div className="list-head">
+                <span data-testid="list-count">
+                  {snap.loading
+                    ? 'Loading…'
+                    : `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} ${listNoun(isEmptyFilter(filter), snap.total)}`}
+                </span>
+                {paused && <span className="pill pill-warn">paused</span>}
+              </div>
+              {!snap.loading && snap.total === 0 ? (
+                <div className="no-match" data-testid="no-match">
+                  <p>No delivery matches these filters.</p>
+                  <button type="button" className="btn" onClick={() => setFilter(EMPTY_FILTER)}>
+                    Clear filters
+                  </button>
+                </div>
+              ) : (
+                <EventList
+                  client={client}
+                  list={list}
+                  snap={snap}
+                  endpointNames={endpointNames}
+                  openId={selected}
+                  onOpen={setSelected}
+                  onSearch={focusSearch}
+                  shortcuts={!panel}
+                />
+              )}
+            </section>
+            <section className="detail-pane" aria-label="Selected delivery">
+              {detail ? (
+                <DetailPane
+                  client={client}
+                  detail={detail}
+                  receiverUrl={receiverUrl}
+                  endpoint={endpoints.find((e) => e.id === detail.endpointId)}
+                  tab={tab}
+                  onTab={setTab}
+                  onOpen={setSelected}
+                  onDelete={deleteOpen}
+                  onFilterJob={(jobId) => setFilter({ ...EMPTY_FILTER, jobId })}
+                  onFilterType={(eventType) => setFilter({ ...EMPTY_FILTER, eventType })}
+                  onChanged={refresh}
+                />
+              ) : (
+                <div className="detail-empty">
+                  {selected && error ? (
+                    <p role="status">This delivery is no longer in the log ({error}).</p>
+                  ) : selected ? (
+                    <p>Loading…</p>
+                  ) : (
+                    <>
+                      <p>Select a delivery to see its verdicts, body and headers.</p>
+                      <p className="keys">
+                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move ·{' '}
+                        <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>Delete</kbd> remove
+                      </p>
+                    </>
+                  )}
+                </div>
+              )}
+            </section>
+          </>
+        )}
+      </main>
+      {panel && (
+        <EndpointsPanel
+          client={client}
+          endpoints={endpoints}
+          onChanged={reloadEndpoints}
+          onClose={() => setPanel(false)}
+        />
+      )}
+    </div>
   );
 }

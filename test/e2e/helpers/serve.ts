@@ -1,9 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { startServe, type ServeProcess, type StartOptions } from '../../helpers/serve-process';
 
 export type HookscopeServer = ServeProcess;
 
 export interface ServeFixtures {
+  /** A temp dir of this test's own, removed after every server of the test has stopped. */
+  scratchDir: string;
   /** Starts another server; every server started is stopped (and checked) after the test. */
   launchServer: (opts?: StartOptions) => Promise<HookscopeServer>;
   /** A server of this test's own, with a fresh data dir. */
@@ -13,7 +18,14 @@ export interface ServeFixtures {
 /** `test` with a Hookscope server per test; each must shut down cleanly on SIGTERM. */
 export const test = base.extend<ServeFixtures>({
   // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
-  launchServer: async ({}, use) => {
+  scratchDir: async ({}, use) => {
+    const dir = await mkdtemp(join(tmpdir(), 'hookscope-e2e-'));
+    await use(dir);
+    await rm(dir, { recursive: true, force: true });
+  },
+  // Depends on scratchDir so that it is torn down (servers stopped) before the dir goes.
+  launchServer: async ({ scratchDir }, use) => {
+    void scratchDir;
     const started: HookscopeServer[] = [];
     await use(async (opts) => {
       const s = await startServe(opts);

@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import type { Client } from '../../../shared/dispatch';
+import type { EventDetail } from '../../../shared/model';
+import { headerValue } from '../format/format';
+import { useDecodedBody } from '../hooks/use-decoded-body';
+import { BodyView } from './body-view';
+
+/** The body; gzip/deflate/br bodies are shown decoded (by the engine) with a note. */
+export function BodyTab({ client, detail }: { client: Client; detail: EventDetail }) {
+  const coding = headerValue(detail.headers, 'content-encoding')?.trim().toLowerCase();
+  const encoded = !!coding && coding !== 'identity' && detail.body.size > 0;
+  const { decoded, error } = useDecodedBody(client, detail.id, encoded);
+  const [stored, setStored] = useState(false);
+  const useDecoded = encoded && decoded && !error && !stored;
+  const body = useDecoded ? decoded : detail.body;
+  return (
+    <div className="tab-pad">
+      {encoded && (
+        <p className={`notice${error ? ' notice-warn' : ''}`} data-testid="decoded-note">
+          {error
+            ? `The body is ${coding}-encoded and could not be decoded: ${error}. Showing the stored bytes.`
+            : !decoded
+              ? `Decoding the ${coding}-encoded body…`
+              : stored
+                ? `Showing the stored ${coding}-encoded bytes.`
+                : `Decoded from ${decoded.encoding} for display (${decoded.size} bytes); the stored ${detail.body.size} bytes are unchanged.`}
+          {decoded && !error && (
+            <button type="button" className="btn btn-link" onClick={() => setStored(!stored)}>
+              {stored ? 'Show decoded' : 'Show stored bytes'}
+            </button>
+          )}
+        </p>
+      )}
+      {(!encoded || decoded || error) && (
+        <BodyView
+          key={`${detail.id}:${useDecoded ? 'd' : 's'}`}
+          base64={body.base64}
+          size={body.size}
+          text={body.text}
+          contentType={detail.contentType}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import type { EventDetail } from '../../../shared/model';
+import { base64ToBytes } from '../format/base64';
+import { toCurl } from '../format/curl';
+import { fullUrl } from '../format/full-url';
+import { CopyButton } from './copy-button';
+
+/** Actions on the open event: copy as cURL, replay, delete (with a confirm step). */
+export function DetailActions({
+  detail,
+  receiverUrl,
+  onDelete,
+  onReplay,
+}: {
+  detail: EventDetail;
+  receiverUrl: string;
+  onDelete: () => void;
+  onReplay: () => void;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const curl = (): string =>
+    toCurl({
+      url: fullUrl(detail, receiverUrl),
+      method: detail.method,
+      headers: detail.headers,
+      body: base64ToBytes(detail.body.base64),
+      bodyText: detail.body.text,
+    });
+  return (
+    <div className="actions">
+      <CopyButton
+        text={curl}
+        label="Copy as cURL"
+        testId="copy-curl"
+        className="btn"
+        title="A curl command that sends these exact bytes again"
+      />
+      <button
+        type="button"
+        className="btn"
+        data-testid="replay"
+        title="Send it again to your app (or any URL), optionally re-signed"
+        onClick={onReplay}
+      >
+        Replay…
+      </button>
+      {/* A "Diff with…" action goes here once the engine can compare two events. */}
+      {confirming ? (
+        <span className="confirm">
+          Delete this event?
+          <button
+            type="button"
+            className="btn btn-danger"
+            data-testid="confirm-delete"
+            onClick={onDelete}
+          >
+            Delete
+          </button>
+          <button type="button" className="btn" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          className="btn"
+          data-testid="delete-event"
+          onClick={() => setConfirming(true)}
+        >
+          Delete
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+import { useState } from 'react';
+import type { Client } from '../../../shared/dispatch';
+import type { Endpoint, EventDetail } from '../../../shared/model';
+import { formatBytes } from '../format/format';
+import { rawRequest } from '../format/raw-request';
+import { BodyTab } from './body-tab';
+import { ChunkedText } from './chunked-text';
+import { CopyButton } from './copy-button';
+import { DetailActions } from './detail-actions';
+import { KvTable } from './kv-table';
+import { MethodBadge } from './method-badge';
+import { OverviewTab } from './overview-tab';
+import { ReplayPanel } from './replay-panel';
+import { RelativeTime } from './relative-time';
+
+export type DetailTab = 'overview' | 'body' | 'headers' | 'query' | 'raw';
+
+/** The open event: title, actions and the Overview/Body/Headers/Query/Raw tabs. */
+export function DetailPane({
+  client,
+  detail,
+  receiverUrl,
+  endpoint,
+  tab,
+  onTab,
+  onOpen,
+  onDelete,
+  onFilterJob,
+  onFilterType,
+  onChanged,
+}: {
+  client: Client;
+  detail: EventDetail;
+  receiverUrl: string;
+  endpoint: Endpoint | undefined;
+  tab: DetailTab;
+  onTab: (t: DetailTab) => void;
+  onOpen: (id: string) => void;
+  onDelete: () => void;
+  onFilterJob: (jobId: string) => void;
+  onFilterType: (eventType: string) => void;
+  /** The event gained a forward attempt (a replay): fetch it again. */
+  onChanged: () => void;
+}) {
+  const [replaying, setReplaying] = useState(false);
+  const query = [...new URLSearchParams(detail.query).entries()];
+  const tabs: { id: DetailTab; label: string }[] = [
+    { id: 'overview', label: 'Overview' },
+    { id: 'body', label: 'Body' },
+    { id: 'headers', label: `Headers (${detail.headers.length})` },
+    { id: 'query', label: `Query${query.length ? ` (${query.length})` : ''}` },
+    { id: 'raw', label: 'Raw' },
+  ];
+  return (
+    <section className="detail" data-testid="event-detail">
+      <header className="detail-head">
+        <h2 className="detail-title" data-testid="detail-title">
+          <MethodBadge method={detail.method} />{' '}
+          <span className="mono">
+            {detail.path}
+            {detail.query ? `?${detail.query}` : ''}
+          </span>
+        </h2>
+        <div className="detail-meta">
+          {detail.eventType && <span className="mono">{detail.eventType}</span>}
+          <RelativeTime iso={detail.receivedAt} />
+          <span>{formatBytes(detail.body.size)}</span>
+          <span className="toolbar-spacer" />
+          <DetailActions
+            detail={detail}
+            receiverUrl={receiverUrl}
+            onDelete={onDelete}
+            onReplay={() => setReplaying(!replaying)}
+          />
+        </div>
+        {replaying && (
+          <ReplayPanel
+            key={detail.id}
+            client={client}
+            detail={detail}
+            endpoint={endpoint}
+            onSent={onChanged}
+            onClose={() => setReplaying(false)}
+          />
+        )}
+      </header>
+      <nav className="tabs" role="tablist">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'tab tab-on' : 'tab'}
+            data-testid={`tab-${t.id}`}
+            onClick={() => onTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div className="tab-body" role="tabpanel">
+        {tab === 'overview' && (
+          <OverviewTab
+            detail={detail}
+            receiverUrl={receiverUrl}
+            endpoint={endpoint}
+            onOpen={onOpen}
+            onFilterJob={onFilterJob}
+            onFilterType={onFilterType}
+          />
+        )}
+        {tab === 'body' && <BodyTab key={detail.id} client={client} detail={detail} />}
+        {tab === 'headers' && (
+          <div className="tab-pad">
+            <div className="body-toolbar">
+              <span className="muted">In received order, exactly as sent.</span>
+              <span className="toolbar-spacer" />
+              <CopyButton
+                text={() => detail.headers.map(([n, v]) => `${n}: ${v}`).join('\n')}
+                label="Copy headers"
+              />
+            </div>
+            <KvTable rows={detail.headers} empty="No headers." testId="headers-table" />
+          </div>
+        )}
+        {tab === 'query' && (
+          <div className="tab-pad">
+            {detail.query && <p className="mono break small">?{detail.query}</p>}
+            <KvTable rows={query} empty="No query string." testId="query-table" />
+          </div>
+        )}
+        {tab === 'raw' && (
+          <div className="tab-pad">
+            <div className="body-toolbar">
+              <span className="muted">
+                The request as it arrived (HTTP/1.1 framing shown for reading).
+              </span>
+              <span className="toolbar-spacer" />
+              <CopyButton text={() => rawRequest(detail)} label="Copy raw" />
+            </div>
+            <ChunkedText key={detail.id} text={rawRequest(detail)} testId="raw-request" />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,218 @@
+import { useState, type ReactNode } from 'react';
+import type { Client } from '../../../shared/dispatch';
+import { HookscopeError } from '../../../shared/errors';
+import { providerIds, type Endpoint } from '../../../shared/model';
+import { providerName } from '../format/provider-names';
+import { fromDraft, issuesByField, toDraft, type EndpointDraft } from '../model/endpoint-draft';
+
+function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className={`field${error ? ' field-error' : ''}`}>
+      <span className="field-label">{label}</span>
+      {children}
+      {error ? (
+        <span className="field-msg" role="alert">
+          {error}
+        </span>
+      ) : hint ? (
+        <span className="field-hint">{hint}</span>
+      ) : null}
+    </label>
+  );
+}
+
+/** Create or edit one endpoint; messages come from the contract's schema and the engine. */
+export function EndpointForm({
+  client,
+  endpoint,
+  onDone,
+}: {
+  client: Client;
+  endpoint?: Endpoint;
+  onDone: () => void;
+}) {
+  const [d, setD] = useState<EndpointDraft>(() => toDraft(endpoint));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<EndpointDraft>): void => setD({ ...d, ...patch });
+  const isDefault = endpoint?.path === '/';
+
+  const save = async (): Promise<void> => {
+    const { input, errors: found } = fromDraft(d);
+    setErrors(found);
+    if (!input) return;
+    setBusy(true);
+    try {
+      await client.saveEndpoint(input);
+      onDone();
+    } catch (err) {
+      const e = err as Error;
+      const byField = err instanceof HookscopeError && err.issues ? issuesByField(err.issues) : {};
+      setErrors({ ...byField, '': e.message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="endpoint-form"
+      data-testid="endpoint-form"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        void save();
+      }}
+    >
+      <div className="form-grid">
+        <Field label="Name" error={errors.name}>
+          <input
+            value={d.name}
+            data-testid="ep-name"
+            onChange={(e) => set({ name: e.target.value })}
+            placeholder="Stripe"
+          />
+        </Field>
+        <Field
+          label="Path prefix"
+          error={errors.path}
+          hint="Deliveries to this path and below use this endpoint."
+        >
+          <input
+            className="mono"
+            value={d.path}
+            data-testid="ep-path"
+            disabled={isDefault}
+            onChange={(e) => set({ path: e.target.value })}
+            placeholder="/stripe"
+          />
+        </Field>
+        <Field label="Provider" error={errors.provider}>
+          <select
+            value={d.provider}
+            data-testid="ep-provider"
+            onChange={(e) => set({ provider: e.target.value })}
+          >
+            <option value="auto">Detect from headers</option>
+            {providerIds.map((p) => (
+              <option key={p} value={p}>
+                {providerName(p)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Tolerance (seconds)"
+          error={errors.toleranceSec}
+          hint="Empty: the provider's default."
+        >
+          <input
+            inputMode="numeric"
+            value={d.toleranceSec}
+            data-testid="ep-tolerance"
+            onChange={(e) => set({ toleranceSec: e.target.value })}
+            placeholder="300"
+          />
+        </Field>
+        <Field
+          label="Signing secrets"
+          error={errors.secrets}
+          hint={
+            endpoint
+              ? `${endpoint.secretCount} configured; new ones (one per line) replace them.`
+              : 'One per line; several while rotating.'
+          }
+        >
+          <textarea
+            className="mono"
+            rows={2}
+            value={d.secrets}
+            data-testid="ep-secrets"
+            onChange={(e) => set({ secrets: e.target.value })}
+            placeholder="whsec_…"
+          />
+        </Field>
+        {endpoint && endpoint.secretCount > 0 && (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={d.clearSecrets}
+              onChange={(e) => set({ clearSecrets: e.target.checked })}
+            />
+            Remove all secrets
+          </label>
+        )}
+        <Field
+          label="Forward to"
+          error={errors.forwardTo}
+          hint="Your local app, e.g. http://localhost:3000/webhooks."
+        >
+          <input
+            className="mono"
+            value={d.forwardTo}
+            data-testid="ep-forward"
+            onChange={(e) => set({ forwardTo: e.target.value })}
+            placeholder="http://localhost:3000/webhooks"
+          />
+        </Field>
+        <label
+          className="check"
+          title="Duplicates are forwarded too unless this is off (your app should be idempotent)"
+        >
+          <input
+            type="checkbox"
+            checked={d.forwardDuplicates}
+            data-testid="ep-forward-duplicates"
+            onChange={(e) => set({ forwardDuplicates: e.target.checked })}
+          />
+          Forward duplicate deliveries too
+        </label>
+        <Field label="Response status" error={errors.response}>
+          <input
+            inputMode="numeric"
+            value={d.responseStatus}
+            data-testid="ep-status"
+            onChange={(e) => set({ responseStatus: e.target.value })}
+          />
+        </Field>
+        <Field label="Response Content-Type">
+          <input
+            className="mono"
+            value={d.responseContentType}
+            onChange={(e) => set({ responseContentType: e.target.value })}
+          />
+        </Field>
+        <Field label="Response body">
+          <textarea
+            className="mono"
+            rows={2}
+            value={d.responseBody}
+            onChange={(e) => set({ responseBody: e.target.value })}
+          />
+        </Field>
+      </div>
+      {errors[''] && (
+        <p className="notice notice-bad" role="alert" data-testid="ep-error">
+          {errors['']}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="ep-save">
+          {endpoint ? 'Save endpoint' : 'Create endpoint'}
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+import { memo } from 'react';
+import type { EventSummary } from '../../../shared/model';
+import { formatBytes } from '../format/format';
+import { MethodBadge } from './method-badge';
+import { RelativeTime } from './relative-time';
+import { StatusPills } from './status-pills';
+
+/** One delivery in the list (fixed height, two lines). */
+export const EventRow = memo(function EventRow({
+  e,
+  endpointName,
+  open,
+  cursor,
+  top,
+  onClick,
+}: {
+  e: EventSummary;
+  endpointName: string | undefined;
+  open: boolean;
+  cursor: boolean;
+  top: number;
+  onClick: (id: string) => void;
+}) {
+  return (
+    <div
+      className={`row${open ? ' row-open' : ''}${cursor ? ' row-cursor' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-testid="event-row"
+      data-id={e.id}
+      role="option"
+      aria-selected={open}
+      onClick={() => onClick(e.id)}
+    >
+      <div className="row-line">
+        <MethodBadge method={e.method} />
+        <span className="row-path mono" data-testid="event-path">
+          {e.path}
+        </span>
+        <RelativeTime iso={e.receivedAt} className="row-time" />
+      </div>
+      <div className="row-line row-sub">
+        {e.eventType && <span className="row-type mono">{e.eventType}</span>}
+        <span className="row-endpoint">{endpointName ?? e.endpointId}</span>
+        <span className="row-size">{formatBytes(e.size)}</span>
+        <StatusPills e={e} />
+      </div>
+    </div>
+  );
+});

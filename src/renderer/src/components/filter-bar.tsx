@@ -1,0 +1,162 @@
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { Endpoint, SignatureStatus } from '../../../shared/model';
+import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../model/filter';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const SIGNATURES: { value: string; label: string }[] = [
+  { value: '', label: 'Any signature' },
+  { value: 'invalid,stale,missing', label: 'Problems only' },
+  { value: 'valid', label: 'Valid' },
+  { value: 'invalid', label: 'Invalid' },
+  { value: 'stale', label: 'Stale' },
+  { value: 'missing', label: 'Missing' },
+  { value: 'no-secret', label: 'Not verified (no secret)' },
+  { value: 'none', label: 'Unsigned (no provider)' },
+];
+const SEARCH_DEBOUNCE_MS = 250;
+
+/** Search box and filters; every change lands in the URL hash through `onChange`. */
+export function FilterBar({
+  filter,
+  endpoints,
+  onChange,
+  searchRef,
+}: {
+  filter: Filter;
+  endpoints: Endpoint[];
+  onChange: (f: Filter) => void;
+  searchRef: RefObject<HTMLInputElement | null>;
+}) {
+  const [text, setText] = useState(filter.query);
+  const latest = useRef(filter);
+  useEffect(() => {
+    latest.current = filter;
+  });
+  // A query changed from outside (hash, Clear, a job link) replaces what is typed.
+  const [outside, setOutside] = useState(filter.query);
+  if (outside !== filter.query) {
+    setOutside(filter.query);
+    setText(filter.query);
+  }
+  useEffect(() => {
+    if (text === latest.current.query) return;
+    const t = setTimeout(() => onChange({ ...latest.current, query: text }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text, onChange]);
+
+  const set = (patch: Partial<Filter>): void => onChange({ ...filter, ...patch });
+  const sigValue = [...filter.signature].join(',');
+  const sigKnown = SIGNATURES.some((s) => s.value === sigValue);
+  return (
+    <div className="filterbar" role="search">
+      <input
+        ref={searchRef}
+        className="search"
+        type="search"
+        placeholder="Search paths, headers and bodies   ( / )"
+        aria-label="Search"
+        data-testid="search"
+        value={text}
+        spellCheck={false}
+        onChange={(ev) => setText(ev.target.value)}
+        onKeyDown={(ev) => {
+          if (ev.key === 'Escape') ev.currentTarget.blur();
+          if (ev.key === 'Enter') onChange({ ...filter, query: text });
+        }}
+      />
+      <select
+        aria-label="Method"
+        data-testid="filter-method"
+        value={filter.method}
+        onChange={(ev) => set({ method: ev.target.value })}
+      >
+        <option value="">Any method</option>
+        {METHODS.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Endpoint"
+        data-testid="filter-endpoint"
+        value={filter.endpointId}
+        onChange={(ev) => set({ endpointId: ev.target.value })}
+      >
+        <option value="">All endpoints</option>
+        {endpoints.map((e) => (
+          <option key={e.id} value={e.id}>
+            {e.name} ({e.path})
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Signature"
+        data-testid="filter-signature"
+        value={sigKnown ? sigValue : ''}
+        onChange={(ev) =>
+          set({
+            signature: ev.target.value ? (ev.target.value.split(',') as SignatureStatus[]) : [],
+          })
+        }
+      >
+        {SIGNATURES.map((s) => (
+          <option key={s.value} value={s.value}>
+            {s.label}
+          </option>
+        ))}
+      </select>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="filter-duplicates"
+          checked={filter.duplicatesOnly}
+          onChange={(ev) => set({ duplicatesOnly: ev.target.checked })}
+        />
+        Duplicates
+      </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="filter-failed-forwards"
+          checked={filter.failedForwardsOnly}
+          onChange={(ev) => set({ failedForwardsOnly: ev.target.checked })}
+        />
+        Failed forwards
+      </label>
+      {filter.jobId && (
+        <button
+          type="button"
+          className="chip"
+          title="Remove the job filter"
+          onClick={() => set({ jobId: '' })}
+        >
+          job <span className="mono">{filter.jobId}</span> ✕
+        </button>
+      )}
+      {filter.eventType && (
+        <button
+          type="button"
+          className="chip"
+          title="Remove the event type filter"
+          onClick={() => set({ eventType: '' })}
+        >
+          type <span className="mono">{filter.eventType}</span> ✕
+        </button>
+      )}
+      {!isEmptyFilter(filter) && (
+        <button
+          type="button"
+          className="btn btn-link"
+          data-testid="clear-filters"
+          onClick={() => {
+            setText('');
+            onChange(EMPTY_FILTER);
+          }}
+        >
+          Clear
+        </button>
+      )}
+    </div>
+  );
+}

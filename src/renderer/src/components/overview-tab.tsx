@@ -1,0 +1,103 @@
+import type { ReactNode } from 'react';
+import type { Endpoint, EventDetail } from '../../../shared/model';
+import { formatBytes, formatTimestamp } from '../format/format';
+import { fullUrl } from '../format/full-url';
+import { DeliveryCard } from './delivery-card';
+import { ForwardCard } from './forward-card';
+import { RelativeTime } from './relative-time';
+import { SchemaCard } from './schema-card';
+import { SignatureCard } from './signature-card';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+/** Request facts and every verdict, in plain words. */
+export function OverviewTab({
+  detail,
+  receiverUrl,
+  endpoint,
+  onOpen,
+  onFilterJob,
+  onFilterType,
+}: {
+  detail: EventDetail;
+  receiverUrl: string;
+  endpoint: Endpoint | undefined;
+  onOpen: (id: string) => void;
+  onFilterJob: (jobId: string) => void;
+  onFilterType: (eventType: string) => void;
+}) {
+  return (
+    <div className="tab-pad overview" data-testid="overview">
+      <dl className="facts">
+        <Fact label="URL">
+          <span className="mono break">{fullUrl(detail, receiverUrl)}</span>
+        </Fact>
+        <Fact label="Received">
+          {formatTimestamp(detail.receivedAt)} (<RelativeTime iso={detail.receivedAt} />)
+          {detail.viaTunnel ? ' · via tunnel' : ''}
+        </Fact>
+        {detail.eventType && (
+          <Fact label="Event type">
+            <span className="mono">{detail.eventType}</span>{' '}
+            <button
+              type="button"
+              className="btn btn-link"
+              onClick={() => onFilterType(detail.eventType!)}
+            >
+              Show all of this type
+            </button>
+          </Fact>
+        )}
+        {detail.jobId && (
+          <Fact label="Job">
+            <span className="mono" data-testid="job-id">
+              {detail.jobId}
+            </span>{' '}
+            <button
+              type="button"
+              className="btn btn-link"
+              data-testid="filter-job"
+              onClick={() => onFilterJob(detail.jobId!)}
+            >
+              Show all events of this job
+            </button>
+          </Fact>
+        )}
+        <Fact label="Endpoint">
+          {endpoint ? (
+            <>
+              {endpoint.name} <span className="mono muted">{endpoint.path}</span>
+            </>
+          ) : (
+            <span className="mono">{detail.endpointId}</span>
+          )}
+        </Fact>
+        <Fact label="Body">
+          {formatBytes(detail.body.size)}
+          {detail.contentType ? (
+            <span className="mono"> · {detail.contentType}</span>
+          ) : (
+            ' · no Content-Type'
+          )}
+        </Fact>
+        <Fact label="Source IP">
+          <span className="mono">{detail.sourceIp ?? 'unknown'}</span>
+        </Fact>
+        <Fact label="Answered">
+          <span className="mono">{detail.response.status}</span>
+        </Fact>
+      </dl>
+      <SignatureCard detail={detail} />
+      <DeliveryCard detail={detail} onOpen={onOpen} />
+      <SchemaCard detail={detail} />
+      <ForwardCard detail={detail} endpoint={endpoint} />
+    </div>
+  );
+}

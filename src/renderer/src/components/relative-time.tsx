@@ -1,0 +1,12 @@
+import { formatTimestamp, relativeTime } from '../format/format';
+import { useNow } from '../hooks/use-now';
+
+/** "5s ago", updated by the shared ticker; the exact time on hover. */
+export function RelativeTime({ iso, className }: { iso: string; className?: string }) {
+  const now = useNow();
+  return (
+    <time className={className} dateTime={iso} title={formatTimestamp(iso)}>
+      {relativeTime(iso, now)}
+    </time>
+  );
+}

@@ -1,0 +1,57 @@
+import type { EventSummary } from '../../../shared/model';
+import { providerName } from '../format/provider-names';
+import { signaturePill } from '../format/signature-help';
+import { Pill, type Tone } from './pill';
+
+const FORWARD: Record<string, { label: string; tone: Tone } | undefined> = {
+  pending: { label: 'forwarding', tone: 'muted' },
+  ok: { label: 'forwarded', tone: 'good' },
+  retrying: { label: 'retrying', tone: 'warn' },
+  failed: { label: 'forward failed', tone: 'bad' },
+  dead: { label: 'dead letter', tone: 'bad' },
+};
+
+/** The verdict pills of a row: signature, duplicate, schema, forward, custom response. */
+export function StatusPills({ e }: { e: EventSummary }) {
+  const sig = signaturePill(e.signature.status);
+  const fwd = FORWARD[e.forward.status];
+  const provider = e.signature.provider ? ` (${providerName(e.signature.provider)})` : '';
+  return (
+    <span className="pills">
+      {sig && (
+        <Pill tone={sig.tone} title={`Signature: ${e.signature.status}${provider}`}>
+          {sig.label}
+        </Pill>
+      )}
+      {e.idempotency.duplicateOf !== null ? (
+        <Pill tone="warn" title="Same idempotency key as an earlier delivery">
+          duplicate #{e.idempotency.deliveryCount}
+        </Pill>
+      ) : e.idempotency.deliveryCount > 1 ? (
+        <Pill tone="muted" title="First delivery; the sender delivered it again since">
+          ×{e.idempotency.deliveryCount}
+        </Pill>
+      ) : null}
+      {e.schema.status === 'invalid' && (
+        <Pill tone="bad" title="The payload does not match its schema">
+          schema ✗
+        </Pill>
+      )}
+      {e.schema.status === 'valid' && (
+        <Pill tone="muted" title="The payload matches its schema">
+          schema ✓
+        </Pill>
+      )}
+      {fwd && (
+        <Pill tone={fwd.tone} title={`Forward: ${e.forward.status}`}>
+          {fwd.label}
+        </Pill>
+      )}
+      {(e.response.status < 200 || e.response.status >= 300) && (
+        <Pill tone="warn" title="The status Hookscope answered this delivery with">
+          answered {e.response.status}
+        </Pill>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,83 @@
+import type { Client } from '../../../shared/dispatch';
+import type { TunnelState } from '../../../shared/model';
+import { formatCount } from '../format/format';
+import { CopyButton } from './copy-button';
+import { TunnelControl } from './tunnel-control';
+
+/** Receiver and public URLs with copy buttons, tunnel state, event count, pause, endpoints. */
+export function TopBar({
+  client,
+  receiverUrl,
+  tunnel,
+  onTunnel,
+  events,
+  paused,
+  pending,
+  onTogglePause,
+  onEndpoints,
+}: {
+  client: Client;
+  receiverUrl: string;
+  tunnel: TunnelState | null;
+  onTunnel: (t: TunnelState) => void;
+  events: number | null;
+  paused: boolean;
+  pending: number;
+  onTogglePause: () => void;
+  onEndpoints: () => void;
+}) {
+  const publicUrl =
+    tunnel?.state === 'online' || tunnel?.state === 'reconnecting' ? tunnel.publicUrl : undefined;
+  return (
+    <header className="topbar">
+      <div className="brand" aria-label="Hookscope">
+        <span className="brand-mark" aria-hidden="true" />
+        Hookscope
+      </div>
+      <div className="url-field" title="Send webhooks here (any method, any path)">
+        <span className="url-label">Receiver</span>
+        <code className="url-value" data-testid="receiver-url">
+          {receiverUrl}
+        </code>
+        <CopyButton
+          text={() => receiverUrl}
+          label="Copy"
+          title="Copy the receiver URL"
+          testId="copy-receiver"
+        />
+      </div>
+      {publicUrl && (
+        <div className="url-field url-public" title="The public tunnel URL">
+          <span className="url-label">Public</span>
+          <code className="url-value" data-testid="public-url">
+            {publicUrl}
+          </code>
+          <CopyButton text={() => publicUrl} label="Copy" title="Copy the public URL" />
+        </div>
+      )}
+      <TunnelControl client={client} tunnel={tunnel} onState={onTunnel} />
+      <div className="topbar-spacer" />
+      <span className="count" title="Deliveries stored in the log">
+        <span data-testid="event-count">{events === null ? '…' : formatCount(events)}</span>{' '}
+        {events === 1 ? 'event' : 'events'}
+      </span>
+      <button
+        type="button"
+        className={`btn${paused ? ' btn-warn' : ''}`}
+        aria-pressed={paused}
+        data-testid="pause-live"
+        onClick={onTogglePause}
+        title={
+          paused ? 'Apply the held deliveries and follow live again' : 'Hold new deliveries back'
+        }
+      >
+        {paused
+          ? `▶ Resume${pending ? ` (${formatCount(pending)} waiting)` : ''}`
+          : '❚❚ Pause live'}
+      </button>
+      <button type="button" className="btn" onClick={onEndpoints} data-testid="open-endpoints">
+        Endpoints
+      </button>
+    </header>
+  );
+}

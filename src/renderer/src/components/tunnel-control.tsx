@@ -1,0 +1,142 @@
+import { useState } from 'react';
+import type { Client } from '../../../shared/dispatch';
+import { errorText } from '../format/error-text';
+import { TunnelOptionsForm } from './tunnel-options-form';
+import type { TunnelState } from '../../../shared/model';
+
+const LABEL: Record<TunnelState['state'], string> = {
+  off: 'Local only',
+  connecting: 'Tunnel connecting…',
+  online: 'Tunnel online',
+  reconnecting: 'Tunnel reconnecting…',
+  error: 'Tunnel failed',
+};
+
+/**
+ * Tunnel state with start/stop, and a settings popover: the ngrok authtoken (it goes to the
+ * engine only and never comes back to the UI) and the tunnel options.
+ */
+export function TunnelControl({
+  client,
+  tunnel,
+  onState,
+}: {
+  client: Client;
+  tunnel: TunnelState | null;
+  onState: (t: TunnelState) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState(false);
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const state = tunnel?.state ?? 'off';
+  const running = state === 'online' || state === 'connecting' || state === 'reconnecting';
+
+  const act = async (what: () => Promise<TunnelState>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await what();
+      onState(next);
+      setOpen(next.state === 'error');
+    } catch (err) {
+      setError(errorText(err));
+      setOpen(true);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saveAndStart = (): Promise<void> =>
+    act(async () => {
+      await client.saveTunnelSettings({ authtoken: token });
+      setToken('');
+      return client.startTunnel({});
+    });
+
+  const problem = error ?? (state === 'error' ? (tunnel?.message ?? 'the tunnel failed') : null);
+  return (
+    <div className="tunnel-control">
+      <span
+        className={`tunnel tunnel-${state}`}
+        data-testid="tunnel-state"
+        title={
+          tunnel?.hint ?? tunnel?.message ?? 'No public tunnel: reachable from this machine only'
+        }
+      >
+        <span className="dot" aria-hidden="true" />
+        {LABEL[state]}
+      </span>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="tunnel-toggle"
+        disabled={busy}
+        onClick={() => void act(() => (running ? client.stopTunnel({}) : client.startTunnel({})))}
+      >
+        {busy ? '…' : running ? 'Stop' : 'Start tunnel'}
+      </button>
+      {!running && (
+        <button
+          type="button"
+          className="btn btn-link btn-small"
+          data-testid="tunnel-authtoken"
+          onClick={() => setOpen(!open)}
+        >
+          Settings
+        </button>
+      )}
+      {open && (
+        <div className="popover" role="dialog" aria-label="Tunnel" data-testid="tunnel-popover">
+          {problem && (
+            <p className="notice notice-bad" role="alert">
+              {problem}
+              {tunnel?.hint && !error ? ` — ${tunnel.hint}` : ''}
+            </p>
+          )}
+          <form
+            onSubmit={(ev) => {
+              ev.preventDefault();
+              void saveAndStart();
+            }}
+          >
+            <label className="field">
+              <span className="field-label">ngrok authtoken</span>
+              <input
+                type="password"
+                className="mono"
+                autoComplete="off"
+                value={token}
+                data-testid="tunnel-token"
+                placeholder="Paste it from dashboard.ngrok.com"
+                onChange={(e) => setToken(e.target.value)}
+              />
+              <span className="field-hint">Kept by the engine; the UI never reads it back.</span>
+            </label>
+            <div className="form-actions">
+              <button type="submit" className="btn btn-primary" disabled={busy || !token.trim()}>
+                Save and start
+              </button>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  setOpen(false);
+                  setError(null);
+                }}
+              >
+                Close
+              </button>
+            </div>
+          </form>
+          {saved && (
+            <p className="notice" role="status">
+              {saved}
+            </p>
+          )}
+          <TunnelOptionsForm client={client} onSaved={setSaved} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import { useEffect, useState } from 'react';
+import type { Client } from '../../../shared/dispatch';
+import { tunnelRegions, type TunnelOptionsPatch } from '../../../shared/model';
+import { errorText } from '../format/error-text';
+
+/** Splits a comma/space/newline separated list; undefined → empty. */
+const list = (s: string): string[] => s.split(/[\s,]+/).filter(Boolean);
+
+/**
+ * The tunnel's saved options: domain, region, client IP allow/deny lists, basic auth and
+ * ngrok's edge webhook verification. Secrets (password, verification secret) are write-only:
+ * the engine reports only that they are set. Errors are the contract's, field by field.
+ */
+export function TunnelOptionsForm({
+  client,
+  onSaved,
+}: {
+  client: Client;
+  onSaved: (m: string) => void;
+}) {
+  const [domain, setDomain] = useState('');
+  const [region, setRegion] = useState('');
+  const [allow, setAllow] = useState('');
+  const [deny, setDeny] = useState('');
+  const [basicAuth, setBasicAuth] = useState('');
+  const [basicUser, setBasicUser] = useState<string | undefined>();
+  const [verifyProvider, setVerifyProvider] = useState('');
+  const [verifySecret, setVerifySecret] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let alive = true;
+    client.getTunnelSettings({}).then(
+      ({ options: o }) => {
+        if (!alive) return;
+        setDomain(o.domain ?? '');
+        setRegion(o.region ?? '');
+        setAllow((o.allowCidrs ?? []).join(', '));
+        setDeny((o.denyCidrs ?? []).join(', '));
+        setBasicUser(o.basicAuthUser);
+        setVerifyProvider(o.webhookVerification?.provider ?? '');
+      },
+      (err: unknown) => alive && setError(errorText(err)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [client]);
+
+  const save = async (): Promise<void> => {
+    const patch: TunnelOptionsPatch = {
+      domain: domain.trim() || null,
+      region: (region || null) as TunnelOptionsPatch['region'],
+      allowCidrs: list(allow).length ? list(allow) : null,
+      denyCidrs: list(deny).length ? list(deny) : null,
+      // Left out when untouched, so a saved password or secret is kept.
+      ...(basicAuth.trim() ? { basicAuth: basicAuth.trim() } : {}),
+      ...(verifyProvider.trim() && verifySecret
+        ? { webhookVerification: { provider: verifyProvider.trim(), secret: verifySecret } }
+        : !verifyProvider.trim()
+          ? { webhookVerification: null }
+          : {}),
+    };
+    try {
+      setError(null);
+      await client.saveTunnelSettings({ options: patch });
+      setBasicAuth('');
+      setVerifySecret('');
+      onSaved('Tunnel options saved: they apply at the next start.');
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  return (
+    <form
+      className="tunnel-options"
+      data-testid="tunnel-options"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        void save();
+      }}
+    >
+      {error && (
+        <p className="notice notice-bad" role="alert" data-testid="tunnel-options-error">
+          {error}
+        </p>
+      )}
+      <label className="field">
+        <span className="field-label">Reserved domain</span>
+        <input
+          className="mono"
+          value={domain}
+          placeholder="hooks.example.ngrok.app"
+          onChange={(e) => setDomain(e.target.value)}
+          data-testid="tunnel-domain"
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Region</span>
+        <select
+          value={region}
+          onChange={(e) => setRegion(e.target.value)}
+          data-testid="tunnel-region"
+        >
+          <option value="">nearest</option>
+          {tunnelRegions.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span className="field-label">Allow only these client IP ranges (CIDR)</span>
+        <input
+          className="mono"
+          value={allow}
+          placeholder="203.0.113.0/24, 198.51.100.7/32"
+          onChange={(e) => setAllow(e.target.value)}
+          data-testid="tunnel-allow"
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Deny these client IP ranges (CIDR)</span>
+        <input
+          className="mono"
+          value={deny}
+          onChange={(e) => setDeny(e.target.value)}
+          data-testid="tunnel-deny"
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">
+          Basic auth (user:password){basicUser ? ` — on for ${basicUser}` : ''}
+        </span>
+        <input
+          className="mono"
+          type="password"
+          autoComplete="off"
+          value={basicAuth}
+          onChange={(e) => setBasicAuth(e.target.value)}
+          data-testid="tunnel-basic-auth"
+        />
+        <span className="field-hint">For sharing with people; providers cannot log in.</span>
+      </label>
+      <label className="field">
+        <span className="field-label">Edge webhook verification: provider and secret</span>
+        <input
+          className="mono"
+          value={verifyProvider}
+          placeholder="github, stripe, …"
+          onChange={(e) => setVerifyProvider(e.target.value)}
+          data-testid="tunnel-verify-provider"
+        />
+        <input
+          className="mono"
+          type="password"
+          autoComplete="off"
+          value={verifySecret}
+          placeholder="signing secret"
+          onChange={(e) => setVerifySecret(e.target.value)}
+          data-testid="tunnel-verify-secret"
+        />
+      </label>
+      <div className="form-actions">
+        <button type="submit" className="btn" data-testid="tunnel-options-save">
+          Save options
+        </button>
+      </div>
+    </form>
+  );
+}

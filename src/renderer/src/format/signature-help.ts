@@ -1,0 +1,96 @@
+import type { SignatureStatus } from '../../../shared/model';
+import { providerName } from './provider-names';
+
+/** Plain-words meaning of a signature verdict and what to do about it. */
+export interface SignatureHelp {
+  /** Short verdict, e.g. "invalid", "too old". */
+  label: string;
+  title: string;
+  meaning: string;
+  action: string | null;
+  tone: 'good' | 'bad' | 'warn' | 'muted';
+}
+
+const display = (p: string | null): string => (p ? providerName(p) : 'the provider');
+
+/** Explains a verdict for the Overview tab. */
+export function signatureHelp(status: SignatureStatus, provider: string | null): SignatureHelp {
+  const who = display(provider);
+  switch (status) {
+    case 'valid':
+      return {
+        label: 'valid',
+        title: 'Signature valid',
+        meaning: `A configured secret verifies it: this delivery comes from ${who} and its body was not changed on the way.`,
+        action: null,
+        tone: 'good',
+      };
+    case 'invalid':
+      return {
+        label: 'invalid',
+        title: 'Signature invalid',
+        meaning: 'The delivery carries a signature, but it does not verify.',
+        action:
+          `Check that the endpoint's secret is the webhook signing secret from ${who}'s dashboard ` +
+          '(not an API key), that it was not rotated, and that nothing between the sender and ' +
+          'Hookscope rewrites the body (proxies that re-encode JSON break signatures).',
+        tone: 'bad',
+      };
+    case 'stale':
+      return {
+        label: 'too old',
+        title: 'Signature too old',
+        meaning: 'The signature verifies, but its timestamp is outside the allowed tolerance.',
+        action:
+          'A resent or replayed delivery is expected to look like this. Otherwise check the ' +
+          "clocks of both machines, or raise the endpoint's tolerance.",
+        tone: 'warn',
+      };
+    case 'missing':
+      return {
+        label: 'missing',
+        title: 'Signature missing',
+        meaning: `${who} signs its deliveries, but this one has no signature.`,
+        action:
+          'Make sure the request really comes from the provider: test tools and hand-written ' +
+          'curl calls do not sign. A spoofed request looks exactly like this.',
+        tone: 'bad',
+      };
+    case 'no-secret':
+      return {
+        label: 'not checked',
+        title: 'Signature not checked',
+        meaning: `The delivery is signed (${who}), but the endpoint has no secret to check it with.`,
+        action: 'Add the signing secret to the endpoint (Endpoints → Edit → Secrets) to verify it.',
+        tone: 'muted',
+      };
+    case 'none':
+      return {
+        label: 'not signed',
+        title: 'Not signed',
+        meaning: 'No signature scheme was recognised and the endpoint names no provider.',
+        action: 'If this sender signs its webhooks, pick its provider on the endpoint.',
+        tone: 'muted',
+      };
+  }
+}
+
+/** Short label for list pills; null when there is nothing worth a pill. */
+export function signaturePill(
+  status: SignatureStatus,
+): { label: string; tone: SignatureHelp['tone'] } | null {
+  switch (status) {
+    case 'valid':
+      return { label: 'signed', tone: 'good' };
+    case 'invalid':
+      return { label: 'bad signature', tone: 'bad' };
+    case 'stale':
+      return { label: 'stale signature', tone: 'warn' };
+    case 'missing':
+      return { label: 'unsigned', tone: 'bad' };
+    case 'no-secret':
+      return { label: 'not verified', tone: 'muted' };
+    case 'none':
+      return null;
+  }
+}

@@ -1,0 +1,21 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { Client } from '../../../shared/dispatch';
+import type { Filter } from '../model/filter';
+import { LiveList, type ListSnapshot } from '../model/live-list';
+
+/** The live event list for `filter`, paused or not; see LiveList. */
+export function useLiveList(
+  client: Client,
+  filter: Filter,
+  paused: boolean,
+): { list: LiveList; snap: ListSnapshot } {
+  const [list] = useState(() => new LiveList(client, filter));
+  useEffect(() => {
+    list.start();
+    return () => list.stop();
+  }, [list]);
+  useEffect(() => list.setFilter(filter), [list, filter]);
+  useEffect(() => list.setPaused(paused), [list, paused]);
+  const snap = useSyncExternalStore(list.subscribe, list.getSnapshot);
+  return { list, snap };
+}

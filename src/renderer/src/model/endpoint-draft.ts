@@ -1,0 +1,87 @@
+import { commands, type Input } from '../../../shared/contract';
+import type { Endpoint } from '../../../shared/model';
+import { zodIssues } from '../../../shared/dispatch';
+
+/** The endpoint form's fields, as typed. */
+export interface EndpointDraft {
+  id?: string;
+  name: string;
+  path: string;
+  provider: string;
+  /** New secrets, one per line; empty keeps the configured ones when editing. */
+  secrets: string;
+  clearSecrets: boolean;
+  toleranceSec: string;
+  forwardTo: string;
+  forwardDuplicates: boolean;
+  responseStatus: string;
+  responseContentType: string;
+  responseBody: string;
+}
+
+/** A draft for a new endpoint, or filled from an existing one. */
+export function toDraft(e?: Endpoint): EndpointDraft {
+  const contentType = e?.response.headers?.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
+  return {
+    ...(e ? { id: e.id } : {}),
+    name: e?.name ?? '',
+    path: e?.path ?? '/',
+    provider: e?.provider ?? 'auto',
+    secrets: '',
+    clearSecrets: false,
+    toleranceSec: e?.toleranceSec != null ? String(e.toleranceSec) : '',
+    forwardTo: e?.forwardTo ?? '',
+    forwardDuplicates: e?.forwardDuplicates ?? true,
+    responseStatus: String(e?.response.status ?? 200),
+    responseContentType: contentType ?? 'application/json',
+    responseBody: e?.response.body ?? '{"ok":true}',
+  };
+}
+
+const num = (s: string): number => (s.trim() === '' ? NaN : Number(s));
+
+/**
+ * The saveEndpoint input for a draft, checked with the contract's own schema. Errors map
+ * field names (`path`, `secrets`, `response`, ...) to the contract's messages.
+ */
+export function fromDraft(d: EndpointDraft): {
+  input: Input<'saveEndpoint'> | null;
+  errors: Record<string, string>;
+} {
+  const secrets = d.secrets
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const headers: [string, string][] = d.responseContentType.trim()
+    ? [['Content-Type', d.responseContentType.trim()]]
+    : [];
+  const input: Input<'saveEndpoint'> = {
+    ...(d.id ? { id: d.id } : {}),
+    name: d.name.trim(),
+    path: d.path.trim(),
+    provider: d.provider as Input<'saveEndpoint'>['provider'],
+    ...(secrets.length || d.clearSecrets || !d.id
+      ? { secrets: d.clearSecrets ? [] : secrets }
+      : {}),
+    toleranceSec: d.toleranceSec.trim() === '' ? null : num(d.toleranceSec),
+    forwardTo: d.forwardTo.trim() === '' ? null : d.forwardTo.trim(),
+    forwardDuplicates: d.forwardDuplicates,
+    response: { status: num(d.responseStatus), headers, body: d.responseBody },
+  };
+  const parsed = commands.saveEndpoint.input.safeParse(input);
+  if (parsed.success) return { input, errors: {} };
+  return { input: null, errors: issuesByField(zodIssues(parsed.error)) };
+}
+
+/** Groups issues by their first path element (the form field); '' for form-wide ones. */
+export function issuesByField(
+  issues: { path: (string | number)[]; message: string }[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues) {
+    const field = String(i.path[0] ?? '');
+    const where = i.path.length > 1 ? `${i.path.slice(1).join('.')}: ` : '';
+    out[field] = out[field] ? `${out[field]}; ${where}${i.message}` : `${where}${i.message}`;
+  }
+  return out;
+}

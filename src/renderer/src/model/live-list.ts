@@ -1,0 +1,241 @@
+import type { Client } from '../../../shared/dispatch';
+import type { EventSummary } from '../../../shared/model';
+import { EventPages, PAGE_LIMIT } from './event-pages';
+import { filterKey, matchesFilter, toListInput, type Filter } from './filter';
+import { PushQueue, type LiveOp, type Scheduler } from './push-queue';
+
+/** The first page shown: small, so the first paint is quick. */
+export const HEAD_SIZE = 200;
+/** Load the next older page when the view is this close to the end of what is loaded. */
+const PREFETCH_ROWS = 150;
+/** At most this often the server is asked which new events match a text search. */
+const QUERY_REFRESH_MS = 250;
+
+/** What the list view renders from; a new object on every change. */
+export interface ListSnapshot {
+  version: number;
+  total: number;
+  hasMore: boolean;
+  loading: boolean;
+  error: string | null;
+  /** Rows ever added at the top (a running count: the view diffs it to keep its place). */
+  topInserted: number;
+  /** Bumped when the list was reloaded from scratch (filter change, reset). */
+  generation: number;
+  /** New events held back while paused. */
+  pending: number;
+  paused: boolean;
+}
+
+/**
+ * The live, filtered event list: loads pages through the client, applies pushes once per
+ * frame (held while paused), and keeps only a bounded window of summaries in memory.
+ */
+export class LiveList {
+  readonly pages = new EventPages();
+  private readonly queue: PushQueue;
+  private buffered: LiveOp[] | null = null;
+  private inflight = new Set<string>();
+  private offs: (() => void)[] = [];
+  private listeners = new Set<() => void>();
+  private queryTimer: ReturnType<typeof setTimeout> | null = null;
+  private snap: ListSnapshot = {
+    version: 0,
+    total: 0,
+    hasMore: false,
+    loading: true,
+    error: null,
+    topInserted: 0,
+    generation: 0,
+    pending: 0,
+    paused: false,
+  };
+
+  constructor(
+    private readonly client: Client,
+    private filter: Filter,
+    scheduler?: Scheduler,
+  ) {
+    this.queue = new PushQueue((ops) => this.apply(ops), scheduler);
+  }
+
+  /** Subscribes to the pushes, then loads the first page. Safe to call again after stop. */
+  start(): void {
+    if (this.offs.length) return;
+    // Subscribed before the first read, so nothing committed in between is missed.
+    this.offs = [
+      this.client.on('events.batch', (b) => this.enqueue({ kind: 'batch', items: b.items })),
+      this.client.on('events.deleted', (d) => this.enqueue({ kind: 'deleted', payload: d })),
+      this.client.on('events.reset', () => this.enqueue({ kind: 'reset' })),
+    ];
+    void this.reload();
+  }
+
+  /** Unsubscribes and drops what is queued. */
+  stop(): void {
+    for (const off of this.offs) off();
+    this.offs = [];
+    this.queue.dispose();
+    if (this.queryTimer) clearTimeout(this.queryTimer);
+    this.queryTimer = null;
+    this.snap = { ...this.snap, generation: this.snap.generation + 1 };
+  }
+
+  /** Shows another filter (reloads when it differs). */
+  setFilter(f: Filter): void {
+    if (filterKey(f) === filterKey(this.filter)) return;
+    this.filter = f;
+    void this.reload();
+  }
+
+  /** Holds live changes back (true) or applies them again (false). */
+  setPaused(paused: boolean): void {
+    if (paused === this.snap.paused) return;
+    if (paused) this.queue.pause();
+    else this.queue.resume();
+    this.emit({ paused, pending: this.waiting() });
+  }
+
+  /** Loads what rows `start..end` need, prefetches older rows, evicts far pages. */
+  ensureRange(start: number, end: number): void {
+    if (this.snap.loading) return;
+    for (const k of this.pages.missing(start, end)) {
+      const before = this.pages.pages[k]!.before;
+      this.load(`fill:${before}`, { beforeSeq: before ?? undefined, limit: PAGE_LIMIT }, (r) =>
+        this.pages.fill(before, r.items),
+      );
+    }
+    const cursor = this.pages.nextCursor();
+    if (cursor !== null && end >= this.pages.total() - PREFETCH_ROWS) {
+      this.load(`more:${cursor}`, { beforeSeq: cursor, limit: PAGE_LIMIT }, (r) =>
+        this.pages.append(cursor, r.items, r.hasMore),
+      );
+    }
+    this.pages.evict(start, end);
+  }
+
+  /** Starts over from the newest page. */
+  async reload(): Promise<void> {
+    const generation = this.snap.generation + 1;
+    this.buffered = [];
+    this.inflight.clear();
+    this.emit({ loading: true, generation, error: null });
+    try {
+      const input = toListInput(this.filter);
+      // With a filter the first page says nothing about the log's newest seq: ask for it
+      // first, so every later event is recognised as new when it is pushed.
+      const newest = Object.keys(input).length
+        ? ((await this.client.listEvents({ limit: 1 })).items[0]?.seq ?? 0)
+        : 0;
+      const head = await this.client.listEvents({ ...input, limit: HEAD_SIZE });
+      if (generation !== this.snap.generation) return;
+      this.pages.reset(head.items, head.hasMore, newest);
+      const ops = this.buffered;
+      this.buffered = null;
+      this.emit({ loading: false });
+      this.apply(ops);
+    } catch (err) {
+      if (generation !== this.snap.generation) return;
+      this.buffered = null;
+      this.emit({ loading: false, error: (err as Error).message });
+    }
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): ListSnapshot => this.snap;
+
+  /** New deliveries in the queue (changes to events already listed are not counted). */
+  private waiting(): number {
+    return this.queue.pending((e) => e.seq > this.pages.baselineSeq);
+  }
+
+  private enqueue(op: LiveOp): void {
+    this.queue.push(op);
+    if (this.snap.paused) this.emit({ pending: this.waiting() });
+  }
+
+  private apply(ops: LiveOp[]): void {
+    if (this.buffered) {
+      this.buffered.push(...ops);
+      return;
+    }
+    let inserted = 0;
+    let queryNeeded = false;
+    for (const [i, op] of ops.entries()) {
+      if (op.kind === 'reset' || (op.kind === 'deleted' && op.payload.all)) {
+        void this.reload();
+        this.buffered!.push(...ops.slice(i + 1));
+        return;
+      }
+      if (op.kind === 'deleted') {
+        this.pages.remove(op.payload.ids);
+        continue;
+      }
+      const fresh: EventSummary[] = [];
+      for (const s of op.items) {
+        if (s.seq <= this.pages.baselineSeq) this.pages.update(s);
+        else if (this.pages.get(s.id)) this.pages.update(s);
+        else {
+          const m = matchesFilter(this.filter, s);
+          if (m === true) fresh.push(s);
+          else if (m === null) queryNeeded = true;
+        }
+      }
+      inserted += this.pages.insertHead(fresh.sort((a, b) => b.seq - a.seq));
+    }
+    if (queryNeeded) this.scheduleQueryRefresh();
+    this.emit({ topInserted: this.snap.topInserted + inserted, pending: this.waiting() });
+  }
+
+  /** A text search runs on the server: ask it which of the new events match. */
+  private scheduleQueryRefresh(): void {
+    if (this.queryTimer) return;
+    this.queryTimer = setTimeout(() => {
+      this.queryTimer = null;
+      const after = this.pages.baselineSeq;
+      const input = { ...toListInput(this.filter), afterSeq: after, limit: PAGE_LIMIT };
+      this.load(`new:${after}`, input, (r) => {
+        const n = this.pages.insertHead(r.items);
+        this.snap = { ...this.snap, topInserted: this.snap.topInserted + n };
+      });
+    }, QUERY_REFRESH_MS);
+  }
+
+  private load(
+    key: string,
+    paging: Parameters<Client['listEvents']>[0],
+    done: (r: { items: EventSummary[]; hasMore: boolean }) => void,
+  ): void {
+    if (this.inflight.has(key)) return;
+    this.inflight.add(key);
+    const generation = this.snap.generation;
+    this.client.listEvents({ ...toListInput(this.filter), ...paging }).then(
+      (r) => {
+        if (generation !== this.snap.generation) return;
+        this.inflight.delete(key);
+        done(r);
+        this.emit({});
+      },
+      (err: Error) => {
+        if (generation !== this.snap.generation) return;
+        this.inflight.delete(key);
+        this.emit({ error: err.message });
+      },
+    );
+  }
+
+  private emit(patch: Partial<ListSnapshot>): void {
+    this.snap = {
+      ...this.snap,
+      ...patch,
+      version: this.snap.version + 1,
+      total: this.pages.total(),
+      hasMore: this.pages.hasMore,
+    };
+    for (const l of this.listeners) l();
+  }
+}

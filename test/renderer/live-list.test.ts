@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { Input, PushName } from '../../src/shared/contract';
+import type { Client } from '../../src/shared/dispatch';
+import type { EventSummary } from '../../src/shared/model';
+import { EMPTY_FILTER } from '../../src/renderer/src/model/filter';
+import { LiveList } from '../../src/renderer/src/model/live-list';
+import { summary } from './fixtures';
+
+/** An in-memory engine: listEvents over `log`, pushes delivered by `push`. */
+function fakeEngine() {
+  const log: EventSummary[] = [];
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const calls: Input<'listEvents'>[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  const client = {
+    async listEvents(input: Input<'listEvents'> = {}) {
+      calls.push(input);
+      await gate;
+      const items = log
+        .filter((e) => input.beforeSeq === undefined || e.seq < input.beforeSeq)
+        .filter((e) => input.afterSeq === undefined || e.seq > input.afterSeq)
+        .filter((e) => !input.method || e.method === input.method)
+        .filter((e) => !input.query || e.path.includes(input.query))
+        .sort((a, b) => b.seq - a.seq);
+      const limit = input.limit ?? 100;
+      return { items: items.slice(0, limit), hasMore: items.length > limit };
+    },
+    on(event: PushName, l: (p: unknown) => void) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(l);
+      return () => set.delete(l);
+    },
+  } as unknown as Client;
+  const push = (event: PushName, payload: unknown): void => {
+    for (const l of listeners.get(event) ?? []) l(payload);
+  };
+  const hold = (): (() => void) => {
+    let release!: () => void;
+    gate = new Promise((r) => (release = r));
+    return release;
+  };
+  return { log, client, push, calls, hold };
+}
+
+const frames: (() => void)[] = [];
+const scheduler = (run: () => void): (() => void) => {
+  frames.push(run);
+  return () => undefined;
+};
+const flushFrames = (): void => {
+  while (frames.length) frames.shift()!();
+};
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+const paths = (l: LiveList): string[] =>
+  Array.from({ length: l.pages.total() }, (_, i) => l.pages.at(i)?.path ?? '?');
+
+describe('LiveList', () => {
+  it('loads the newest page, then adds pushed events on top once per frame', async () => {
+    const engine = fakeEngine();
+    engine.log.push(summary(1), summary(2));
+    const list = new LiveList(engine.client, EMPTY_FILTER, scheduler);
+    list.start();
+    await settle();
+    expect(paths(list)).toEqual(['/p/2', '/p/1']);
+    engine.push('events.batch', { rev: 3, items: [summary(3)] });
+    expect(paths(list)).toHaveLength(2); // not before the frame
+    flushFrames();
+    expect(paths(list)).toEqual(['/p/3', '/p/2', '/p/1']);
+    expect(list.getSnapshot().topInserted).toBe(1);
+    engine.push('events.deleted', { ids: ['e2'], all: false });
+    flushFrames();
+    expect(paths(list)).toEqual(['/p/3', '/p/1']);
+    list.stop();
+  });
+
+  it('misses nothing pushed while the first page is loading, and shows nothing twice', async () => {
+    const engine = fakeEngine();
+    engine.log.push(summary(1));
+    const release = engine.hold();
+    const list = new LiveList(engine.client, EMPTY_FILTER, scheduler);
+    list.start();
+    engine.log.push(summary(2));
+    engine.push('events.batch', { rev: 2, items: [summary(2)] });
+    flushFrames();
+    release();
+    await settle();
+    expect(paths(list)).toEqual(['/p/2', '/p/1']);
+  });
+
+  it('with a filter, adds only matching new events and recognises old ones as updates', async () => {
+    const engine = fakeEngine();
+    engine.log.push(summary(1), summary(2, { method: 'GET' }), summary(3));
+    const list = new LiveList(engine.client, { ...EMPTY_FILTER, method: 'GET' }, scheduler);
+    list.start();
+    await settle();
+    expect(paths(list)).toEqual(['/p/2']);
+    // seq 3 existed at load time (it is a changed summary, not a new event): not inserted.
+    engine.push('events.batch', {
+      rev: 6,
+      items: [summary(3, { rev: 5, method: 'GET' }), summary(4), summary(6, { method: 'GET' })],
+    });
+    flushFrames();
+    expect(paths(list)).toEqual(['/p/6', '/p/2']);
+  });
+
+  it('asks the server which new events match a text search', async () => {
+    const engine = fakeEngine();
+    engine.log.push(summary(1, { path: '/hit/1' }), summary(2));
+    const list = new LiveList(engine.client, { ...EMPTY_FILTER, query: 'hit' }, scheduler);
+    list.start();
+    await settle();
+    expect(paths(list)).toEqual(['/hit/1']);
+    engine.log.push(summary(3, { path: '/hit/3' }), summary(4));
+    engine.push('events.batch', { rev: 4, items: [engine.log[2], engine.log[3]] });
+    flushFrames();
+    await expect.poll(() => paths(list), { timeout: 2000 }).toEqual(['/hit/3', '/hit/1']);
+    expect(engine.calls.at(-1)).toMatchObject({ query: 'hit', afterSeq: 2 });
+    list.stop();
+  });
+
+  it('holds pushes while paused and reloads on a reset', async () => {
+    const engine = fakeEngine();
+    engine.log.push(summary(1));
+    const list = new LiveList(engine.client, EMPTY_FILTER, scheduler);
+    list.start();
+    await settle();
+    list.setPaused(true);
+    engine.push('events.batch', { rev: 2, items: [summary(2)] });
+    flushFrames();
+    expect(list.getSnapshot().pending).toBe(1);
+    expect(paths(list)).toEqual(['/p/1']);
+    list.setPaused(false);
+    flushFrames();
+    expect(paths(list)).toEqual(['/p/2', '/p/1']);
+    engine.log.splice(0, engine.log.length, summary(7));
+    engine.push('events.reset', { rev: 7 });
+    flushFrames();
+    await settle();
+    expect(paths(list)).toEqual(['/p/7']);
+  });
+});
