@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createNotifier, type Note } from '../../src/main/notifications';
+import type { EventSummary } from '../../src/shared/model';
+
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+
+function summary(over: Partial<EventSummary> & { id: string }): EventSummary {
+  return {
+    seq: 1,
+    rev: 1,
+    receivedAt: new Date(NOW - 1000).toISOString(),
+    endpointId: 'default',
+    method: 'POST',
+    path: '/stripe',
+    size: 10,
+    contentType: 'application/json',
+    viaTunnel: false,
+    imported: false,
+    eventType: null,
+    jobId: null,
+    signature: { status: 'valid', provider: 'stripe' },
+    idempotency: { duplicateOf: null, deliveryCount: 1 },
+    schema: { status: 'none' },
+    forward: { status: 'none' },
+    response: { status: 200 },
+    ...over,
+  };
+}
+
+function setup(enabled = true) {
+  const shown: Note[] = [];
+  const state = { enabled };
+  const notify = createNotifier({
+    enabled: () => state.enabled,
+    show: (n) => shown.push(n),
+    now: () => NOW,
+  });
+  const batch = (...items: EventSummary[]) => notify('events.batch', { rev: 1, items });
+  return { shown, state, notify, batch };
+}
+
+const invalid = (id: string, over: Partial<EventSummary> = {}) =>
+  summary({ id, signature: { status: 'invalid', provider: 'stripe' }, ...over });
+
+describe('native notifications', () => {
+  it('announces a new delivery with an invalid signature once', () => {
+    const { shown, batch } = setup();
+    batch(invalid('a'), summary({ id: 'ok' }));
+    expect(shown).toEqual([{ title: 'Invalid signature', body: 'POST /stripe (stripe)' }]);
+    // The same event again (its forward status changed): no second notification.
+    batch(invalid('a', { forward: { status: 'ok' } }));
+    expect(shown).toHaveLength(1);
+  });
+
+  it('sums up many in one notification', () => {
+    const { shown, batch } = setup();
+    batch(invalid('a'), invalid('b'), invalid('c'));
+    expect(shown).toEqual([
+      { title: 'Invalid signatures', body: '3 deliveries failed verification' },
+    ]);
+  });
+
+  it('ignores old deliveries re-published after a change', () => {
+    const { shown, batch } = setup();
+    batch(invalid('old', { receivedAt: new Date(NOW - 10 * 60_000).toISOString() }));
+    expect(shown).toEqual([]);
+  });
+
+  it('announces a dead-lettered forward once', () => {
+    const { shown, batch } = setup();
+    batch(summary({ id: 'f', forward: { status: 'retrying' } }));
+    expect(shown).toEqual([]);
+    batch(summary({ id: 'f', forward: { status: 'dead' } }));
+    batch(summary({ id: 'f', forward: { status: 'dead' } }));
+    expect(shown).toEqual([
+      { title: 'Forward dead-lettered', body: 'POST /stripe gave up after retries' },
+    ]);
+    batch(
+      summary({ id: 'g', forward: { status: 'dead' } }),
+      summary({ id: 'h', forward: { status: 'dead' } }),
+    );
+    expect(shown.at(-1)).toEqual({
+      title: 'Forwards dead-lettered',
+      body: '2 forwards gave up after retries',
+    });
+  });
+
+  it('shows nothing while turned off, and picks up again when turned on', () => {
+    const { shown, batch, state } = setup(false);
+    batch(invalid('a'), summary({ id: 'd', forward: { status: 'dead' } }));
+    expect(shown).toEqual([]);
+    state.enabled = true;
+    batch(invalid('b'));
+    expect(shown).toEqual([{ title: 'Invalid signature', body: 'POST /stripe (stripe)' }]);
+  });
+
+  it('ignores every other push', () => {
+    const { shown, notify } = setup();
+    notify('tunnel.state', { state: 'error', message: 'x' });
+    notify('events.deleted', { ids: ['a'], all: false });
+    notify('forward.attempt', { status: null, error: 'refused' });
+    expect(shown).toEqual([]);
+  });
+});
