@@ -11,6 +11,8 @@ import { LiveBus } from './live-bus';
 import { createIngest, importDeliveries } from './pipeline';
 import { createTransferHandlers } from './transfer/transfer-handlers';
 import { SAMPLES } from './samples/catalogue';
+import { diffEvents } from './diff/diff-events';
+import { HookscopeError } from '../shared/errors';
 import { sendSample } from './samples/send-sample';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
@@ -155,6 +157,12 @@ export class Engine {
         forwards: this.forwards,
         onSettingsSaved: () => this.forwarder.kick(),
       }),
+      diffEvents: ({ a, b }) => {
+        const [ea, eb] = [this.events.get(a), this.events.get(b)];
+        if (!ea) throw new HookscopeError('not_found', `no event "${a}"`);
+        if (!eb) throw new HookscopeError('not_found', `no event "${b}"`);
+        return diffEvents(ea, eb);
+      },
       listSamples: () => ({
         items: SAMPLES.map(({ id, provider, title }) => ({ id, provider, title })),
       }),

@@ -25,7 +25,7 @@ export function createHandlers(deps: {
   onSettingsSaved: () => void;
 }): Omit<
   Handlers,
-  ForwardCommand | 'exportEvents' | 'importEvents' | 'listSamples' | 'sendSample'
+  ForwardCommand | 'exportEvents' | 'importEvents' | 'listSamples' | 'sendSample' | 'diffEvents'
 > {
   const { events, endpoints, settings, bus } = deps;
   return {

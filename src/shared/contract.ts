@@ -157,6 +157,55 @@ export const commands = {
       .strict(),
     output: z.object({ imported: z.number().int() }),
   },
+  /**
+   * How two events differ: request line, headers by name, and the body (JSON structurally as
+   * JSON Pointer changes, other text by characters, binary by size).
+   */
+  diffEvents: {
+    input: z.object({ a: Id, b: Id }).strict(),
+    output: z.object({
+      request: z.array(
+        z.object({
+          field: z.enum(['method', 'path', 'query']),
+          before: z.string(),
+          after: z.string(),
+        }),
+      ),
+      headers: z.object({
+        added: z.array(z.tuple([z.string(), z.string()])),
+        removed: z.array(z.tuple([z.string(), z.string()])),
+        changed: z.array(z.object({ name: z.string(), before: z.string(), after: z.string() })),
+      }),
+      body: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('same') }),
+        z.object({
+          kind: z.literal('json'),
+          changes: z.array(
+            z.object({
+              op: z.enum(['add', 'remove', 'replace']),
+              path: z.string(),
+              before: z.unknown().optional(),
+              after: z.unknown().optional(),
+            }),
+          ),
+        }),
+        z.object({
+          kind: z.literal('text'),
+          chunks: z.array(
+            z.object({
+              op: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
+              text: z.string(),
+            }),
+          ),
+        }),
+        z.object({
+          kind: z.literal('binary'),
+          beforeSize: z.number().int(),
+          afterSize: z.number().int(),
+        }),
+      ]),
+    }),
+  },
   /** The sample deliveries `sendSample` can send. */
   listSamples: {
     input: z.object({}).strict(),
