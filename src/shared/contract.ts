@@ -230,6 +230,18 @@ export const commands = {
       signed: z.boolean(),
     }),
   },
+  /** Replays several events one after the other, oldest first (same options as replayEvent). */
+  replayEvents: {
+    input: z
+      .object({
+        ids: z.array(Id).min(1).max(1000),
+        targetUrl: z.url({ protocol: /^https?$/ }).optional(),
+        resign: z.boolean().optional(),
+        newDeliveryId: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({ items: z.array(ForwardAttempt) }),
+  },
   listDeadLetters: {
     input: z
       .object({

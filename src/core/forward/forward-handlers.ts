@@ -8,7 +8,7 @@ import { replayEvent } from './replay';
 import { toDeadLetter, toWireAttempt } from './wire';
 
 export type ForwardCommand =
-  'replayEvent' | 'listDeadLetters' | 'redriveDeadLetters' | 'purgeDeadLetters';
+  'replayEvent' | 'replayEvents' | 'listDeadLetters' | 'redriveDeadLetters' | 'purgeDeadLetters';
 
 /** Replay and the dead-letter list. */
 export function createForwardHandlers(deps: {
@@ -26,6 +26,19 @@ export function createForwardHandlers(deps: {
       const attempt = toWireAttempt(await replayEvent(deps, input));
       deps.published(attempt);
       return attempt;
+    },
+    replayEvents: async ({ ids, ...options }) => {
+      // Oldest first, so the app sees them in the order the provider sent them.
+      const ordered = ids
+        .map((id) => ({ id, seq: events.summary(id)?.seq }))
+        .sort((x, y) => (x.seq ?? Infinity) - (y.seq ?? Infinity));
+      const items = [];
+      for (const { id } of ordered) {
+        const attempt = toWireAttempt(await replayEvent(deps, { id, ...options }));
+        deps.published(attempt);
+        items.push(attempt);
+      }
+      return { items };
     },
     listDeadLetters: ({ limit = 100, beforeId }) => {
       const jobs = forwards.listDead(limit + 1, beforeId);

@@ -262,3 +262,19 @@ describe('replay', () => {
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 });
+
+describe('bulk replay', () => {
+  it('replays a selection oldest first, whatever order the ids come in', async () => {
+    const target = await app((_req, _b, res) => res.end());
+    const t = await engine();
+    for (const p of ['/1', '/2', '/3']) await rawRequest(t.receiverUrl, { path: p, body: p });
+    const ids = (await t.client.listEvents({})).items.map((e) => e.id); // newest first
+    const { items } = await t.client.replayEvents({ ids, targetUrl: target.url });
+    expect(items.map((a) => [a.kind, a.status])).toEqual([
+      ['replay', 200],
+      ['replay', 200],
+      ['replay', 200],
+    ]);
+    expect(target.received.map((r) => r.body.toString())).toEqual(['/1', '/2', '/3']);
+  });
+});
