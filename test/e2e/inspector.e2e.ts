@@ -222,3 +222,32 @@ test('pause holds new rows back; scrolled away, new rows show as a pill', async 
   await expect.poll(firstVisible).toBe('/new/two');
   await expect(page.getByTestId('new-pill')).toHaveCount(0);
 });
+
+test('pin one event, open another, and diff them: JSON changes by path, headers by name', async ({
+  page,
+  server,
+}) => {
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  const post = (body: object, sig: string) =>
+    fetch(`${server.receiverUrl}/diff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sig': sig },
+      body: JSON.stringify(body),
+    });
+  await post({ type: 'batch.completed', data: { id: 'batch_1' } }, 'one');
+  await post({ type: 'batch.failed', data: { id: 'batch_1' }, error: '<b>x</b>' }, 'two');
+  const rows = page.getByTestId('event-row');
+  await expect(rows).toHaveCount(2);
+  await rows.nth(1).click();
+  await page.getByTestId('pin').click();
+  await expect(page.getByTestId('pin')).toHaveText('Unpin');
+  await rows.nth(0).click();
+  await page.getByTestId('diff').click();
+  const panel = page.getByTestId('diff-panel');
+  await expect(panel.getByTestId('diff-body')).toContainText(
+    'replace /type "batch.completed" → "batch.failed"',
+  );
+  await expect(panel.getByTestId('diff-body')).toContainText('add /error "<b>x</b>"');
+  await expect(panel.getByTestId('diff-heads')).toContainText('x-sig');
+  await expect(page.locator('[data-testid="diff-panel"] b')).toHaveCount(0);
+});

@@ -26,6 +26,7 @@ export function App({ client }: { client: Client }) {
   const { endpoints, reload: reloadEndpoints } = useEndpoints(client);
   const [tab, setTab] = useState<DetailTab>('overview');
   const [panel, setPanel] = useState(false);
+  const [pinned, setPinned] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const rev = selected ? list.pages.get(selected)?.rev : undefined;
   const { detail, error, refresh } = useEventDetail(client, selected, rev);
@@ -114,6 +115,8 @@ export function App({ client }: { client: Client }) {
                   onFilterJob={(jobId) => setFilter({ ...EMPTY_FILTER, jobId })}
                   onFilterType={(eventType) => setFilter({ ...EMPTY_FILTER, eventType })}
                   onChanged={refresh}
+                  pinned={pinned}
+                  onPin={setPinned}
                 />
               ) : (
                 <div className="detail-empty">

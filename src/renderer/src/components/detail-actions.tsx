@@ -11,11 +11,18 @@ export function DetailActions({
   receiverUrl,
   onDelete,
   onReplay,
+  pinned,
+  onPin,
+  onDiff,
 }: {
   detail: EventDetail;
   receiverUrl: string;
   onDelete: () => void;
   onReplay: () => void;
+  /** The event pinned for a diff, if any. */
+  pinned: string | null;
+  onPin: (id: string | null) => void;
+  onDiff: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
   const curl = (): string =>
@@ -44,7 +51,27 @@ export function DetailActions({
       >
         Replay…
       </button>
-      {/* A "Diff with…" action goes here once the engine can compare two events. */}
+      {pinned && pinned !== detail.id ? (
+        <button
+          type="button"
+          className="btn"
+          data-testid="diff"
+          title="Compare with the pinned event"
+          onClick={onDiff}
+        >
+          Diff with pinned
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="btn"
+          data-testid="pin"
+          title="Pin this event, open another one, then Diff"
+          onClick={() => onPin(pinned === detail.id ? null : detail.id)}
+        >
+          {pinned === detail.id ? 'Unpin' : 'Pin for diff'}
+        </button>
+      )}
       {confirming ? (
         <span className="confirm">
           Delete this event?

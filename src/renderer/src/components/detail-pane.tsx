@@ -7,6 +7,7 @@ import { BodyTab } from './body-tab';
 import { ChunkedText } from './chunked-text';
 import { CopyButton } from './copy-button';
 import { DetailActions } from './detail-actions';
+import { DiffPanel } from './diff-panel';
 import { KvTable } from './kv-table';
 import { MethodBadge } from './method-badge';
 import { OverviewTab } from './overview-tab';
@@ -28,6 +29,8 @@ export function DetailPane({
   onFilterJob,
   onFilterType,
   onChanged,
+  pinned,
+  onPin,
 }: {
   client: Client;
   detail: EventDetail;
@@ -41,8 +44,11 @@ export function DetailPane({
   onFilterType: (eventType: string) => void;
   /** The event gained a forward attempt (a replay): fetch it again. */
   onChanged: () => void;
+  pinned: string | null;
+  onPin: (id: string | null) => void;
 }) {
   const [replaying, setReplaying] = useState(false);
+  const [diffing, setDiffing] = useState(false);
   const query = [...new URLSearchParams(detail.query).entries()];
   const tabs: { id: DetailTab; label: string }[] = [
     { id: 'overview', label: 'Overview' },
@@ -71,6 +77,9 @@ export function DetailPane({
             receiverUrl={receiverUrl}
             onDelete={onDelete}
             onReplay={() => setReplaying(!replaying)}
+            pinned={pinned}
+            onPin={onPin}
+            onDiff={() => setDiffing(true)}
           />
         </div>
         {replaying && (
@@ -81,6 +90,15 @@ export function DetailPane({
             endpoint={endpoint}
             onSent={onChanged}
             onClose={() => setReplaying(false)}
+          />
+        )}
+        {diffing && pinned && pinned !== detail.id && (
+          <DiffPanel
+            key={detail.id}
+            client={client}
+            a={pinned}
+            b={detail.id}
+            onClose={() => setDiffing(false)}
           />
         )}
       </header>

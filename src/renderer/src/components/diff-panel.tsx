@@ -1,0 +1,134 @@
+import { useEffect, useState } from 'react';
+import type { Output } from '../../../shared/contract';
+import type { Client } from '../../../shared/dispatch';
+import { errorText } from '../format/error-text';
+
+type Diff = Output<'diffEvents'>;
+
+const show = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+
+/**
+ * How the pinned event (a) and the open one (b) differ: request line, headers by name and the
+ * body (JSON changes by pointer, text as removed/inserted runs). Everything is text.
+ */
+export function DiffPanel({
+  client,
+  a,
+  b,
+  onClose,
+}: {
+  client: Client;
+  a: string;
+  b: string;
+  onClose: () => void;
+}) {
+  const [diff, setDiff] = useState<Diff | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    client.diffEvents({ a, b }).then(
+      (d) => alive && setDiff(d),
+      (err: unknown) => alive && setError(errorText(err)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [client, a, b]);
+  const rows: [string, string, string, string][] = diff
+    ? [
+        ...diff.request.map((r): [string, string, string, string] => [
+          'changed',
+          r.field,
+          r.before,
+          r.after,
+        ]),
+        ...diff.headers.changed.map((h): [string, string, string, string] => [
+          'changed',
+          h.name,
+          h.before,
+          h.after,
+        ]),
+        ...diff.headers.removed.map(([n, v]): [string, string, string, string] => [
+          'removed',
+          n,
+          v,
+          '',
+        ]),
+        ...diff.headers.added.map(([n, v]): [string, string, string, string] => [
+          'added',
+          n,
+          '',
+          v,
+        ]),
+      ]
+    : [];
+  return (
+    <div className="replay-panel" data-testid="diff-panel">
+      <div className="body-toolbar">
+        <strong>Diff with the pinned event</strong>
+        <span className="toolbar-spacer" />
+        <button type="button" className="btn btn-small" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {error && (
+        <p className="notice notice-bad" role="alert">
+          {error}
+        </p>
+      )}
+      {diff && (
+        <>
+          <table className="kv" data-testid="diff-heads">
+            <tbody>
+              {rows.length === 0 && (
+                <tr>
+                  <td className="muted">Same request line and headers.</td>
+                </tr>
+              )}
+              {rows.map(([kind, name, before, after], i) => (
+                <tr key={i} className={`diff-${kind}`}>
+                  <th className="mono">{name}</th>
+                  <td className="mono">{before}</td>
+                  <td className="mono">{after}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div data-testid="diff-body">
+            {diff.body.kind === 'same' && <p className="muted">Bodies are identical.</p>}
+            {diff.body.kind === 'binary' && (
+              <p className="muted">
+                Binary bodies differ ({diff.body.beforeSize} → {diff.body.afterSize} bytes).
+              </p>
+            )}
+            {diff.body.kind === 'json' && (
+              <ul className="mono diff-list">
+                {diff.body.changes.map((c, i) => (
+                  <li key={i} className={`diff-${c.op}`}>
+                    {c.op} {c.path}
+                    {c.op !== 'add' ? ` ${show(c.before)}` : ''}
+                    {c.op === 'replace' ? ' →' : ''}
+                    {c.op !== 'remove' ? ` ${show(c.after)}` : ''}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {diff.body.kind === 'text' && (
+              <pre className="mono diff-text">
+                {diff.body.chunks.map((c, i) =>
+                  c.op === 0 ? (
+                    <span key={i}>{c.text}</span>
+                  ) : c.op === -1 ? (
+                    <del key={i}>{c.text}</del>
+                  ) : (
+                    <ins key={i}>{c.text}</ins>
+                  ),
+                )}
+              </pre>
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
