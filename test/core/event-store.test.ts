@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import type { NewEvent } from '../../src/core/types';
@@ -34,15 +34,17 @@ function newEvent(over: Partial<NewEvent> = {}): NewEvent {
   };
 }
 
-const open: { db: Db; cleanup: () => void }[] = [];
+const open: { db: Db; cleanup: () => void; store: EventStore }[] = [];
 function store(dir?: string, searchBudgetMs?: number): { s: EventStore; db: Db; dir: string } {
   const t = dir ? { dir, cleanup: () => undefined } : tempDir();
   const db = openDb({ dataDir: t.dir });
-  open.push({ db, cleanup: t.cleanup });
-  return { s: new EventStore(db, searchBudgetMs), db, dir: t.dir };
+  const s = new EventStore(db, searchBudgetMs);
+  open.push({ db, cleanup: t.cleanup, store: s });
+  return { s, db, dir: t.dir };
 }
 afterEach(() => {
   for (const o of open.splice(0)) {
+    o.store.close(); // stops the idle indexer's timer before the file goes
     if (o.db.open) o.db.close();
     o.cleanup();
   }
@@ -206,6 +208,20 @@ describe('EventStore', () => {
     expect(s.deleteOldest({ olderThanMs: now - 1_000, limit: 100 })).toHaveLength(2);
     expect(s.deleteOldest({ keep: 1, limit: 100 })).toHaveLength(2);
     expect(s.list({ limit: 10 }).items.map((e) => e.seq)).toEqual([5]);
+  });
+});
+
+describe('idle indexer', () => {
+  it('does nothing (and throws nothing) when its timer fires after the log was closed', async () => {
+    const { s, db } = store();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      await s.append(newEvent()); // schedules the indexer for when the log is quiet
+      db.close();
+      expect(() => vi.advanceTimersByTime(1000)).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

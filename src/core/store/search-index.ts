@@ -56,7 +56,7 @@ export class SearchIndex {
       const quietFor = Date.now() - this.lastWrite;
       if (quietFor < QUIET_MS) {
         this.timer = setTimeout(tick, QUIET_MS - quietFor);
-      } else if (this.indexChunk() === CHUNK) {
+      } else if (this.idleChunk() === CHUNK) {
         this.timer = setTimeout(tick, 0); // yield to deliveries between chunks
       } else {
         this.timer = null;
@@ -65,6 +65,16 @@ export class SearchIndex {
     };
     this.timer = setTimeout(tick, QUIET_MS);
     this.timer.unref();
+  }
+
+  /** One chunk from a timer: never throws (a closed log or a bad row waits for the next search). */
+  private idleChunk(): number {
+    if (!this.db.open) return 0;
+    try {
+      return this.indexChunk();
+    } catch {
+      return 0;
+    }
   }
 
   /**
