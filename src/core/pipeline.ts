@@ -17,26 +17,28 @@ function simulatedResponse(status: number): EndpointResponse {
   };
 }
 
+type Deps = { endpoints: EndpointStore; events: EventStore; inspect: Inspector; clock: Clock };
+
+/**
+ * Endpoint match, checks and duplicate classification: what live and imported deliveries
+ * share. Call in the same tick as the append (classification counts the pending batch).
+ */
+function check(deps: Deps, d: IncomingDelivery) {
+  const endpoint = deps.endpoints.match(d.path);
+  const inspection = deps.inspect(d, endpoint, deps.endpoints.secretsOf(endpoint.id), deps.clock());
+  const id = uuidv7(d.receivedAt);
+  const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
+  const contentType = d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+  return { endpoint, inspection, id, dup, contentType };
+}
+
 /**
  * The path of one webhook after the receiver: endpoint match → checks → durable write →
  * the endpoint's configured response. The returned promise settles only after the commit.
  */
-export function createIngest(deps: {
-  endpoints: EndpointStore;
-  events: EventStore;
-  inspect: Inspector;
-  clock: Clock;
-}): Ingest {
+export function createIngest(deps: Deps): Ingest {
   return async (d) => {
-    const endpoint = deps.endpoints.match(d.path);
-    const inspection = deps.inspect(
-      d,
-      endpoint,
-      deps.endpoints.secretsOf(endpoint.id),
-      deps.clock(),
-    );
-    const id = uuidv7(d.receivedAt);
-    const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
+    const { endpoint, inspection, id, dup, contentType } = check(deps, d);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
     const simulated = deps.endpoints.takeSimulatedFailure(endpoint.id);
     const response =
@@ -48,7 +50,6 @@ export function createIngest(deps: {
     const forward =
       endpoint.forwardTo !== null && (dup.duplicateOf === null || endpoint.forwardDuplicates);
     const target = forward ? forwardUrl(endpoint.forwardTo!, endpoint.path, d) : null;
-    const contentType = d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
     // Built field by field: spreading three objects into one is V8's slow path here.
     await deps.events.append({
       id,
@@ -88,26 +89,18 @@ export function createIngest(deps: {
  * as imported, never forwarded. Returns how many were stored.
  */
 export async function importDeliveries(
-  deps: { endpoints: EndpointStore; events: EventStore; inspect: Inspector; clock: Clock },
+  deps: Deps,
   items: { delivery: IncomingDelivery; responseStatus: number }[],
 ): Promise<number> {
   const appended = items.map(({ delivery: d, responseStatus }) => {
-    const endpoint = deps.endpoints.match(d.path);
-    const inspection = deps.inspect(
-      d,
-      endpoint,
-      deps.endpoints.secretsOf(endpoint.id),
-      deps.clock(),
-    );
-    const id = uuidv7(d.receivedAt);
-    const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
+    const { endpoint, inspection, id, dup, contentType } = check(deps, d);
     return deps.events.append({
       ...d,
       ...inspection,
       ...dup,
       id,
       endpointId: endpoint.id,
-      contentType: d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null,
+      contentType,
       responseStatus,
       forwardStatus: 'none',
       forwardTarget: null,
