@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../core/version';
 import { HookscopeError } from '../shared/errors';
+import { runEvents } from './events-cmd';
 import { startListening } from './listen';
 import { createOutput, serve } from './serve';
 
@@ -10,6 +11,7 @@ const USAGE = `Usage: hookscope <command> [options]
 
 Commands:
   serve     Receive webhooks, keep them in the local log, and serve the UI in a browser
+  events    list | show | replay | export stored events (hookscope events --help)
   listen    Like serve, without opening a browser: forward deliveries to your app and print
             a line per delivery and per forward (like \`stripe listen\`)
 
@@ -49,6 +51,18 @@ function port(value: string | undefined, fallback: number, flag: string): number
 
 /** The CLI entry: `hookscope serve|listen ...`. Exits 2 on bad usage, 1 when startup fails. */
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'events') {
+    try {
+      await runEvents(argv.slice(1));
+      return;
+    } catch (err) {
+      const e = err as Error & { issues?: { path: (string | number)[]; message: string }[] };
+      const issues = e.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      process.stderr.write(`hookscope events: ${e.message}${issues ? `: ${issues}` : ''}
+`);
+      process.exit(err instanceof HookscopeError && err.code === 'bad_input' ? 2 : 1);
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,0 +1,120 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Engine } from '../core/engine';
+import { defaultDataDir } from '../core/paths';
+import { createClient, dispatch, type Client } from '../shared/dispatch';
+import { HookscopeError, isErrorBody } from '../shared/errors';
+import { deliveryLine, forwardLine } from './listen';
+
+export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [options]
+
+  list                  The newest events   [--limit N] [--query TEXT]
+  show ID               One event with its headers and body
+  replay ID             Send it again       [--to URL] [--resign] [--new-id]
+  export                HAR or NDJSON       [--format har|ndjson] [--limit N] [--out FILE]
+
+Against a running instance: --api URL --token T (or HOOKSCOPE_API / HOOKSCOPE_TOKEN);
+otherwise the log in --data-dir DIR (default: the OS app-data folder) is opened directly.
+--json prints JSON instead of lines.`;
+
+/** A client over the control API of a running `hookscope serve|listen`. */
+function apiClient(apiUrl: string, token: string): Client {
+  return createClient({
+    async invoke(name, input) {
+      const res = await fetch(`${apiUrl.replace(/\/$/, '')}/api/${name}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(input ?? {}),
+      });
+      const body = (await res.json()) as { error?: unknown };
+      if (res.ok) return body;
+      throw isErrorBody(body.error) ? body.error : new Error(`HTTP ${res.status}`);
+    },
+    on: () => () => undefined,
+  });
+}
+
+/**
+ * `hookscope events ...`: list, show, replay and export stored events, through a running
+ * instance's API or straight from a data dir. Throws HookscopeError for bad usage.
+ */
+export async function runEvents(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      api: { type: 'string' },
+      token: { type: 'string' },
+      'data-dir': { type: 'string' },
+      limit: { type: 'string' },
+      query: { type: 'string' },
+      to: { type: 'string' },
+      resign: { type: 'boolean', default: false },
+      'new-id': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'har' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [action, id] = positionals;
+  if (values.help || action === undefined) {
+    process.stdout.write(`${EVENTS_USAGE}\n`);
+    return;
+  }
+  const apiUrl = values.api ?? process.env.HOOKSCOPE_API;
+  const token = values.token ?? process.env.HOOKSCOPE_TOKEN;
+  let engine: Engine | null = null;
+  let client: Client;
+  if (apiUrl) {
+    if (!token) throw new HookscopeError('bad_input', '--api needs --token (or HOOKSCOPE_TOKEN)');
+    client = apiClient(apiUrl, token);
+  } else {
+    const e = new Engine({ dataDir: values['data-dir'] ?? defaultDataDir() });
+    engine = e;
+    client = createClient({
+      invoke: (name, input) => dispatch(e.handlers, name, input),
+      on: () => () => undefined,
+    });
+  }
+  const print = (v: unknown, line: string): void => {
+    process.stdout.write((values.json ? JSON.stringify(v) : line) + '\n');
+  };
+  const limit = values.limit !== undefined ? Number(values.limit) : undefined;
+  try {
+    if (action === 'list') {
+      const page = await client.listEvents({
+        ...(limit ? { limit } : {}),
+        ...(values.query ? { query: values.query } : {}),
+      });
+      for (const e of page.items) print(e, deliveryLine(e));
+    } else if (action === 'show' && id) {
+      const e = await client.getEvent({ id });
+      const head = `${e.method} ${e.path}${e.query ? `?${e.query}` : ''}\n${e.headers.map(([n, v]) => `${n}: ${v}`).join('\n')}`;
+      const body = e.body.text ?? `(${e.body.size} bytes, not UTF-8; base64: ${e.body.base64})`;
+      print(e, `${head}\n\n${body}\n\nsignature ${e.signature.status}: ${e.signature.reason}`);
+    } else if (action === 'replay' && id) {
+      const a = await client.replayEvent({
+        id,
+        ...(values.to ? { targetUrl: values.to } : {}),
+        ...(values.resign ? { resign: true } : {}),
+        ...(values['new-id'] ? { newDeliveryId: true } : {}),
+      });
+      print(a, forwardLine(a));
+    } else if (action === 'export') {
+      const format = values.format === 'ndjson' ? 'ndjson' : 'har';
+      const { content, count } = await client.exportEvents({ format, ...(limit ? { limit } : {}) });
+      if (values.out) {
+        writeFileSync(values.out, content);
+        print({ count, out: values.out }, `exported ${count} events to ${values.out}`);
+      } else process.stdout.write(content);
+    } else {
+      throw new HookscopeError(
+        'bad_input',
+        `unknown or incomplete events command\n\n${EVENTS_USAGE}`,
+      );
+    }
+  } finally {
+    await engine?.stop();
+  }
+}
