@@ -43,3 +43,34 @@ test('endpoints: create with the contract’s validation messages, edit, delete'
   await stripe.getByRole('button', { name: 'Confirm delete' }).click();
   await expect(panel.getByTestId('endpoint-row')).toHaveCount(1);
 });
+
+test('endpoints: 401 on bad signatures and simulated failures, set from the form', async ({
+  page,
+  server,
+}) => {
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('open-endpoints').click();
+  const panel = page.getByTestId('endpoints-panel');
+  await panel.getByTestId('new-endpoint').click();
+  await panel.getByTestId('ep-name').fill('GitHub');
+  await panel.getByTestId('ep-path').fill('/gh');
+  await panel.getByTestId('ep-provider').selectOption('github');
+  await panel.getByTestId('ep-secrets').fill('s3cret');
+  await panel.getByTestId('ep-reject-bad').check();
+  await panel.getByTestId('ep-fail-status').fill('99');
+  await panel.getByTestId('ep-fail-next').fill('1');
+  await panel.getByTestId('ep-save').click();
+  await expect(panel).toContainText('status: Too small: expected number to be >=400');
+  await panel.getByTestId('ep-fail-status').fill('503');
+  await panel.getByTestId('ep-save').click();
+  await expect(panel.getByTestId('endpoint-row').filter({ hasText: '/gh' })).toHaveCount(1);
+
+  const post = () =>
+    fetch(`${server.receiverUrl}/gh`, {
+      method: 'POST',
+      headers: { 'x-github-event': 'ping', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+      body: '{}',
+    }).then((r) => r.status);
+  expect(await post()).toBe(503); // the simulated failure comes first
+  expect(await post()).toBe(401); // then the signature check answers like production
+});

@@ -199,6 +199,51 @@ export function EndpointForm({
             onChange={(e) => set({ responseBody: e.target.value })}
           />
         </Field>
+        <Field label="Response delay (ms)" hint="After the delivery is stored, before answering.">
+          <input
+            inputMode="numeric"
+            value={d.responseDelayMs}
+            data-testid="ep-delay"
+            onChange={(e) => set({ responseDelayMs: e.target.value })}
+          />
+        </Field>
+        <label className="check" title="Like a production endpoint that verifies signatures">
+          <input
+            type="checkbox"
+            checked={d.rejectBadSignatures}
+            data-testid="ep-reject-bad"
+            onChange={(e) => set({ rejectBadSignatures: e.target.checked })}
+          />
+          Answer 401 to invalid, stale or unsigned deliveries
+        </label>
+        <Field
+          label="Simulate failures: next N, and/or X %, with status"
+          error={errors.simulate}
+          hint="To see how the provider retries; the deliveries are still stored."
+        >
+          <span className="inline-fields">
+            <input
+              inputMode="numeric"
+              placeholder="N"
+              value={d.failNext}
+              data-testid="ep-fail-next"
+              onChange={(e) => set({ failNext: e.target.value })}
+            />
+            <input
+              inputMode="decimal"
+              placeholder="%"
+              value={d.failPercent}
+              data-testid="ep-fail-percent"
+              onChange={(e) => set({ failPercent: e.target.value })}
+            />
+            <input
+              inputMode="numeric"
+              value={d.failStatus}
+              data-testid="ep-fail-status"
+              onChange={(e) => set({ failStatus: e.target.value })}
+            />
+          </span>
+        </Field>
       </div>
       {errors[''] && (
         <p className="notice notice-bad" role="alert" data-testid="ep-error">

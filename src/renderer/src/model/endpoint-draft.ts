@@ -17,6 +17,13 @@ export interface EndpointDraft {
   responseStatus: string;
   responseContentType: string;
   responseBody: string;
+  responseDelayMs: string;
+  /** Answer 401 to invalid, stale or unsigned deliveries, as a production endpoint would. */
+  rejectBadSignatures: boolean;
+  /** Failure simulation: the next N deliveries and/or X % of them get `failStatus`. */
+  failNext: string;
+  failPercent: string;
+  failStatus: string;
 }
 
 /** A draft for a new endpoint, or filled from an existing one. */
@@ -35,6 +42,11 @@ export function toDraft(e?: Endpoint): EndpointDraft {
     responseStatus: String(e?.response.status ?? 200),
     responseContentType: contentType ?? 'application/json',
     responseBody: e?.response.body ?? '{"ok":true}',
+    responseDelayMs: e?.response.delayMs ? String(e.response.delayMs) : '',
+    rejectBadSignatures: e?.invalidSignatureResponse != null,
+    failNext: e?.simulate ? String(e.simulate.failNext) : '',
+    failPercent: e?.simulate ? String(e.simulate.failPercent) : '',
+    failStatus: String(e?.simulate?.status ?? 503),
   };
 }
 
@@ -66,7 +78,27 @@ export function fromDraft(d: EndpointDraft): {
     toleranceSec: d.toleranceSec.trim() === '' ? null : num(d.toleranceSec),
     forwardTo: d.forwardTo.trim() === '' ? null : d.forwardTo.trim(),
     forwardDuplicates: d.forwardDuplicates,
-    response: { status: num(d.responseStatus), headers, body: d.responseBody },
+    response: {
+      status: num(d.responseStatus),
+      headers,
+      body: d.responseBody,
+      ...(d.responseDelayMs.trim() ? { delayMs: num(d.responseDelayMs) } : {}),
+    },
+    invalidSignatureResponse: d.rejectBadSignatures
+      ? {
+          status: 401,
+          headers: [['Content-Type', 'application/json']],
+          body: '{"error":"invalid signature"}',
+        }
+      : null,
+    simulate:
+      d.failNext.trim() || d.failPercent.trim()
+        ? {
+            failNext: d.failNext.trim() ? num(d.failNext) : 0,
+            failPercent: d.failPercent.trim() ? num(d.failPercent) : 0,
+            status: num(d.failStatus),
+          }
+        : null,
   };
   const parsed = commands.saveEndpoint.input.safeParse(input);
   if (parsed.success) return { input, errors: {} };
