@@ -96,7 +96,7 @@ export class Forwarder {
       id: randomUUID(),
       eventId: job.eventId,
       jobId: job.id,
-      kind: 'live',
+      kind: job.redriven ? 'redrive' : 'live',
       targetUrl: job.targetUrl,
       attempt: job.attempts + 1,
       status: res.status,

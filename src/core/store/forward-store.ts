@@ -15,6 +15,8 @@ export interface ForwardJob {
   lastError: string | null;
   createdAt: number;
   updatedAt: number;
+  /** Put back in the queue from the dead-letter list. */
+  redriven: boolean;
 }
 
 /** One HTTP exchange with a target, live forward or replay. */
@@ -45,6 +47,7 @@ interface JobRow {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  redriven: number;
 }
 
 interface AttemptRow {
@@ -74,6 +77,7 @@ const toJob = (r: JobRow): ForwardJob => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  redriven: r.redriven === 1,
 });
 
 const toAttempt = (r: AttemptRow): AttemptRecord => ({
@@ -221,7 +225,7 @@ export class ForwardStore {
               .filter((r) => (r as JobRow | undefined)?.state === 'dead')
       ) as JobRow[];
       const upd = this.db.prepare(
-        "UPDATE forward_jobs SET state = 'pending', attempts = 0, next_at = ?, updated_at = ? WHERE id = ?",
+        "UPDATE forward_jobs SET state = 'pending', attempts = 0, redriven = 1, next_at = ?, updated_at = ? WHERE id = ?",
       );
       for (const r of rows) upd.run(now, now, r.id);
       return rows.map(toJob);

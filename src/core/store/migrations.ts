@@ -95,4 +95,8 @@ export const migrations: { version: number; sql: string }[] = [
     version: 3,
     sql: `ALTER TABLE events ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 4,
+    sql: `ALTER TABLE forward_jobs ADD COLUMN redriven INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

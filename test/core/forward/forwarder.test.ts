@@ -195,6 +195,7 @@ describe('Forwarder', () => {
     expect(s.jobs.redrive('all', Date.now())).toHaveLength(1);
     s.fwd.kick();
     await s.attemptsReach(4);
+    expect(s.attempts[3]!.kind).toBe('redrive');
     expect(s.events.summary(e.id)!.forward.status).toBe('ok');
     expect(s.jobs.listDead(10)).toEqual([]);
   });
