@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Client } from '../../shared/dispatch';
+import { DeadLettersPanel } from './components/dead-letters-panel';
 import { DetailPane, type DetailTab } from './components/detail-pane';
 import { EmptyState } from './components/empty-state';
 import { EndpointsPanel } from './components/endpoints-panel';
@@ -26,6 +27,7 @@ export function App({ client }: { client: Client }) {
   const { endpoints, reload: reloadEndpoints } = useEndpoints(client);
   const [tab, setTab] = useState<DetailTab>('overview');
   const [panel, setPanel] = useState(false);
+  const [deadLetters, setDeadLetters] = useState(false);
   const [pinned, setPinned] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const rev = selected ? list.pages.get(selected)?.rev : undefined;
@@ -60,6 +62,7 @@ export function App({ client }: { client: Client }) {
         pending={snap.pending}
         onTogglePause={() => setPaused(!paused)}
         onEndpoints={() => setPanel(true)}
+        onDeadLetters={() => setDeadLetters(true)}
       />
       <FilterBar filter={filter} endpoints={endpoints} onChange={setFilter} searchRef={searchRef} />
       {snap.error && (
@@ -97,7 +100,7 @@ export function App({ client }: { client: Client }) {
                   openId={selected}
                   onOpen={setSelected}
                   onSearch={focusSearch}
-                  shortcuts={!panel}
+                  shortcuts={!panel && !deadLetters}
                 />
               )}
             </section>
@@ -145,6 +148,13 @@ export function App({ client }: { client: Client }) {
           endpoints={endpoints}
           onChanged={reloadEndpoints}
           onClose={() => setPanel(false)}
+        />
+      )}
+      {deadLetters && (
+        <DeadLettersPanel
+          client={client}
+          onOpen={setSelected}
+          onClose={() => setDeadLetters(false)}
         />
       )}
     </div>

@@ -4,7 +4,7 @@ import { formatCount } from '../format/format';
 import { CopyButton } from './copy-button';
 import { TunnelControl } from './tunnel-control';
 
-/** Receiver and public URLs with copy buttons, tunnel state, event count, pause, endpoints. */
+/** Receiver and public URLs with copy buttons, tunnel state, event count, pause, endpoints, dead letters. */
 export function TopBar({
   client,
   receiverUrl,
@@ -15,6 +15,7 @@ export function TopBar({
   pending,
   onTogglePause,
   onEndpoints,
+  onDeadLetters,
 }: {
   client: Client;
   receiverUrl: string;
@@ -25,6 +26,7 @@ export function TopBar({
   pending: number;
   onTogglePause: () => void;
   onEndpoints: () => void;
+  onDeadLetters: () => void;
 }) {
   const publicUrl =
     tunnel?.state === 'online' || tunnel?.state === 'reconnecting' ? tunnel.publicUrl : undefined;
@@ -77,6 +79,15 @@ export function TopBar({
       </button>
       <button type="button" className="btn" onClick={onEndpoints} data-testid="open-endpoints">
         Endpoints
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={onDeadLetters}
+        data-testid="open-dead-letters"
+        title="Forwards that gave up: redrive or purge them"
+      >
+        Dead letters
       </button>
     </header>
   );

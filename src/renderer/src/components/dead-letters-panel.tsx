@@ -1,0 +1,266 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Client } from '../../../shared/dispatch';
+import type { DeadLetter } from '../../../shared/model';
+import { errorText } from '../format/error-text';
+import { formatCount } from '../format/format';
+import { MethodBadge } from './method-badge';
+import { RelativeTime } from './relative-time';
+
+const PAGE = 100;
+
+/**
+ * A dialog listing the forwards that gave up (dead letters), newest first, with redrive
+ * (queue again) and purge (drop from the list; the event stays in the log), one or all.
+ * Reloads when a forward attempt is recorded anywhere and after every action.
+ */
+export function DeadLettersPanel({
+  client,
+  onOpen,
+  onClose,
+}: {
+  client: Client;
+  onOpen: (eventId: string) => void;
+  onClose: () => void;
+}) {
+  const [items, setItems] = useState<DeadLetter[] | null>(null);
+  const [hasMore, setHasMore] = useState(false);
+  const [shown, setShown] = useState(PAGE);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [confirmPurgeAll, setConfirmPurgeAll] = useState(false);
+  const seq = useRef(0);
+
+  const load = useCallback(
+    (limit: number): void => {
+      const mine = ++seq.current;
+      client.listDeadLetters({ limit: Math.min(limit, 500) }).then(
+        (r) => {
+          if (mine !== seq.current) return;
+          setItems(r.items);
+          setHasMore(r.hasMore);
+          setError(null);
+        },
+        (err: unknown) => {
+          if (mine === seq.current) setError(errorText(err));
+        },
+      );
+    },
+    [client],
+  );
+
+  useEffect(() => load(shown), [load, shown]);
+
+  // A forward attempt anywhere may add, or settle, a dead letter: reload (coalesced).
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = client.on('forward.attempt', () => {
+      if (timer === undefined) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          load(shown);
+        }, 200);
+      }
+    });
+    return () => {
+      off();
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [client, load, shown]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const act = (run: () => Promise<string>): void => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    run().then(
+      (message) => {
+        setNotice(message);
+        setBusy(false);
+        setConfirmPurgeAll(false);
+        load(shown);
+      },
+      (err: unknown) => {
+        setError(errorText(err));
+        setBusy(false);
+        load(shown);
+      },
+    );
+  };
+  const plural = (n: number): string => `${formatCount(n)} ${n === 1 ? 'forward' : 'forwards'}`;
+  const redrive = (ids: number[] | 'all'): void =>
+    act(async () => {
+      const r = await client.redriveDeadLetters(ids === 'all' ? { all: true } : { ids });
+      return `Queued ${plural(r.redriven)} again.`;
+    });
+  const purge = (ids: number[] | 'all'): void =>
+    act(async () => {
+      const r = await client.purgeDeadLetters(ids === 'all' ? { all: true } : { ids });
+      return `Purged ${plural(r.purged)} from the dead letters (the events stay in the log).`;
+    });
+
+  const empty = items !== null && items.length === 0;
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Dead letters"
+        data-testid="dead-letters-panel"
+      >
+        <header className="modal-head">
+          <h2>Dead letters</h2>
+          <span className="muted">Forwards that gave up after their last attempt.</span>
+          <span className="toolbar-spacer" />
+          <button type="button" className="btn" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
+        </header>
+        {error && (
+          <p className="notice notice-bad" role="alert">
+            {error}
+          </p>
+        )}
+        {notice && (
+          <p className="notice" role="status" data-testid="dead-letters-notice">
+            {notice}
+          </p>
+        )}
+        {items === null ? (
+          <p className="muted">Loading…</p>
+        ) : empty ? (
+          <p className="muted" data-testid="dead-letters-empty">
+            No dead letters: every forward was delivered or is still being retried.
+          </p>
+        ) : (
+          <>
+            <table className="endpoints dead-letters">
+              <thead>
+                <tr>
+                  <th>Event</th>
+                  <th>Target</th>
+                  <th>Attempts</th>
+                  <th>Last result</th>
+                  <th>When</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((d) => (
+                  <tr
+                    key={d.id}
+                    data-testid="dead-letter-row"
+                    className={d.event ? 'dead-letter-open' : undefined}
+                    title={d.event ? 'Open this event' : 'The event is no longer in the log'}
+                    onClick={() => {
+                      if (!d.event) return;
+                      onOpen(d.eventId);
+                      onClose();
+                    }}
+                  >
+                    <td>
+                      {d.event ? (
+                        <>
+                          <MethodBadge method={d.event.method} />{' '}
+                          <span className="mono">{d.event.path}</span>
+                          {d.event.eventType && (
+                            <span className="mono muted small"> {d.event.eventType}</span>
+                          )}
+                        </>
+                      ) : (
+                        <span className="muted">Event deleted</span>
+                      )}
+                    </td>
+                    <td className="mono">{d.targetUrl}</td>
+                    <td>{d.attempts}</td>
+                    <td className="bad mono">
+                      {d.lastStatus !== null ? d.lastStatus : (d.lastError ?? 'failed')}
+                    </td>
+                    <td>
+                      <RelativeTime iso={d.updatedAt} />
+                    </td>
+                    <td className="row-actions">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={busy}
+                        data-testid="dead-letter-redrive"
+                        title="Put this forward back in the queue"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          redrive([d.id]);
+                        }}
+                      >
+                        Redrive
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={busy}
+                        data-testid="dead-letter-purge"
+                        title="Drop it from the dead letters (the event stays in the log)"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          purge([d.id]);
+                        }}
+                      >
+                        Purge
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {hasMore && (
+              <div className="form-actions">
+                <button type="button" className="btn" onClick={() => setShown(shown + PAGE)}>
+                  Show more
+                </button>
+              </div>
+            )}
+          </>
+        )}
+        <div className="form-actions">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={busy || empty || items === null}
+            data-testid="dead-letters-redrive-all"
+            onClick={() => redrive('all')}
+          >
+            Redrive all
+          </button>
+          {confirmPurgeAll ? (
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={busy}
+              data-testid="dead-letters-purge-all-confirm"
+              onClick={() => purge('all')}
+            >
+              Confirm purge all
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn"
+              disabled={busy || empty || items === null}
+              data-testid="dead-letters-purge-all"
+              onClick={() => setConfirmPurgeAll(true)}
+            >
+              Purge all
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
