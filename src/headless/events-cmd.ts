@@ -12,6 +12,9 @@ export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [
   show ID               One event with its headers and body
   replay ID             Send it again       [--to URL] [--resign] [--new-id]
   export                HAR or NDJSON       [--format har|ndjson] [--limit N] [--out FILE]
+  samples               The sample deliveries that trigger can send
+  trigger SAMPLE        Send a fresh sample, signed with the endpoint's secret
+                        [--endpoint ID] [--public]  (e.g. trigger openai.batch.completed)
 
 Against a running instance: --api URL --token T (or HOOKSCOPE_API / HOOKSCOPE_TOKEN);
 otherwise the log in --data-dir DIR (default: the OS app-data folder) is opened directly.
@@ -53,6 +56,8 @@ export async function runEvents(argv: string[]): Promise<void> {
       'new-id': { type: 'boolean', default: false },
       format: { type: 'string', default: 'har' },
       out: { type: 'string' },
+      endpoint: { type: 'string' },
+      public: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -108,6 +113,19 @@ export async function runEvents(argv: string[]): Promise<void> {
         writeFileSync(values.out, content);
         print({ count, out: values.out }, `exported ${count} events to ${values.out}`);
       } else process.stdout.write(content);
+    } else if (action === 'samples') {
+      for (const x of (await client.listSamples({})).items) {
+        print(x, `${x.id.padEnd(34)} ${x.title}`);
+      }
+    } else if (action === 'trigger' && id) {
+      const r = await client.sendSample({
+        sample: id,
+        ...(values.endpoint ? { endpointId: values.endpoint } : {}),
+        ...(values.public ? { via: 'public' as const } : {}),
+      });
+      const what = r.status !== null ? `[${r.status}]` : `[failed: ${r.error ?? 'no answer'}]`;
+      const how = r.signed ? 'signed' : 'unsigned (the endpoint has no secret)';
+      print(r, `sent ${id} to ${r.url} ${what} ${how}`);
     } else {
       throw new HookscopeError(
         'bad_input',

@@ -50,6 +50,16 @@ describe('hookscope events', () => {
       expect(got).toEqual(['{"id":"evt_cli","type":"order.created"}']);
       const har = await run(process.execPath, [CLI, 'events', 'export', ...api]);
       expect(JSON.parse(har.stdout).log.entries).toHaveLength(1);
+      const samples = await run(process.execPath, [CLI, 'events', 'samples', ...api]);
+      expect(samples.stdout).toContain('openai.batch.completed');
+      const trigger = await run(process.execPath, [
+        CLI,
+        'events',
+        'trigger',
+        'github.push',
+        ...api,
+      ]);
+      expect(trigger.stdout).toMatch(/sent github\.push to .* \[200\] unsigned/);
       const bad = await run(process.execPath, [CLI, 'events', 'show', 'nope', ...api]).catch(
         (e: { code: number; stderr: string }) => e,
       );

@@ -88,6 +88,11 @@ export async function replayEvent(
       );
     }
     const q = new URL(target);
+    const now = deps.clock();
+    // A timestamp signed inside the body (Linear) moves too, unless the user edited the body.
+    if (scheme.refreshBody && edits.body === undefined) {
+      edited.body = scheme.refreshBody(edited.body, now) ?? edited.body;
+    }
     headers = scheme.sign(
       {
         method: edited.method,
@@ -98,7 +103,7 @@ export async function replayEvent(
         url: target,
       },
       secret,
-      deps.clock(),
+      now,
       endpoint.hmac,
     );
   }

@@ -21,7 +21,7 @@ function bodyTimestamp(body: Buffer): number | undefined {
 /**
  * Linear: `Linear-Signature: <hex>`, HMAC-SHA256 of the raw body with the webhook's signing
  * secret. The timestamp is the body's `webhookTimestamp` (ms), which Linear's SDK accepts within
- * one minute. Re-signing cannot move that timestamp: it is part of the signed body.
+ * one minute. Re-signing first moves that timestamp (refreshBody), then signs the new body.
  */
 export const linear: SignatureScheme = {
   id: 'linear',
@@ -51,6 +51,12 @@ export const linear: SignatureScheme = {
   sign(req, secret) {
     const sig = hmac('sha256', secret.trim(), req.body).toString('hex');
     return replaceHeaders(req.headers, [SIG], [[SIG, sig]]);
+  },
+  refreshBody(body, now) {
+    if (bodyTimestamp(body) === undefined) return null;
+    // Only the number changes: the rest of the body keeps its exact bytes.
+    const text = body.toString('utf8').replace(/("webhookTimestamp"\s*:\s*)\d+/, `$1${now}`);
+    return Buffer.from(text);
   },
   idempotencyKey(_req, h) {
     const id = h.get('linear-delivery')?.trim();

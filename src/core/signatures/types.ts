@@ -67,6 +67,12 @@ export interface SignatureScheme {
     now: number,
     hmac: GenericHmacConfig | null,
   ): [string, string][];
+  /**
+   * For schemes whose signed timestamp lives in the body (Linear's `webhookTimestamp`): the
+   * body with that timestamp set to `now` (ms), other bytes untouched; null when it has none.
+   * Re-signing calls it first so a replay is not stale.
+   */
+  refreshBody?(body: Buffer, now: number): Buffer | null;
   /** The provider's delivery or event id, or null when it sends none. */
   idempotencyKey(req: SignatureInput, h: HeaderBag, json: unknown): IdempotencyKey | null;
 }

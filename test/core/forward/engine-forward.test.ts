@@ -278,3 +278,56 @@ describe('bulk replay', () => {
     expect(target.received.map((r) => r.body.toString())).toEqual(['/1', '/2', '/3']);
   });
 });
+
+describe('re-signing a body-timestamped scheme', () => {
+  it('moves Linear’s webhookTimestamp to now, so a 10-minute-old event is no longer stale', async () => {
+    const { linear } = await import('../../../src/core/signatures/linear');
+    const { HeaderBag } = await import('../../../src/core/signatures/headers');
+    const secret = 'lin_wh_secret';
+    const verdicts: string[] = [];
+    const target = await app((req, body, res) => {
+      const headers = Object.entries(req.headers).map(
+        ([n, v]) => [n, String(v)] as [string, string],
+      );
+      const v = linear.verify(
+        { method: 'POST', path: '/', query: '', headers, body, url: 'http://x/' },
+        new HeaderBag(headers),
+        { secrets: [secret], now: Date.now(), toleranceSec: 60, hmac: null },
+      );
+      verdicts.push(v.status);
+      res.end();
+    });
+    const t = await engine();
+    await t.client.saveEndpoint({
+      id: 'default',
+      name: 'Linear',
+      path: '/',
+      provider: 'linear',
+      secrets: [secret],
+    });
+    const old = Date.now() - 10 * 60_000;
+    const body = `{"action":"create","type":"Issue","data":{"id":"i1"},"webhookTimestamp":${old}}`;
+    await rawRequest(t.receiverUrl, {
+      headers: [
+        [
+          'Linear-Signature',
+          linear.sign(
+            { method: 'POST', path: '/', query: '', headers: [], body: Buffer.from(body), url: '' },
+            secret,
+            old,
+            null,
+          )[0]![1],
+        ],
+      ],
+      body,
+    });
+    const [e] = (await t.client.listEvents({})).items;
+    expect(e!.signature.status).toBe('stale');
+    await t.client.replayEvent({ id: e!.id, targetUrl: target.url });
+    await t.client.replayEvent({ id: e!.id, targetUrl: target.url, resign: true });
+    expect(verdicts).toEqual(['stale', 'valid']);
+    expect(target.received[1]!.body.toString()).toMatch(
+      /^\{"action":"create","type":"Issue","data":\{"id":"i1"\},"webhookTimestamp":\d+\}$/,
+    );
+  });
+});
