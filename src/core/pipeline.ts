@@ -40,7 +40,7 @@ export function createIngest(deps: Deps): Ingest {
   return async (d) => {
     const { endpoint, inspection, id, dup, contentType } = check(deps, d);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
-    const simulated = deps.endpoints.takeSimulatedFailure(endpoint.id);
+    const simulated = deps.endpoints.takeSimulatedFailure(endpoint);
     const response =
       (simulated !== null ? simulatedResponse(simulated) : null) ??
       (badSignature ? endpoint.invalidSignatureResponse : null) ??

@@ -182,10 +182,11 @@ export class EndpointStore {
    * The simulated failure status for the next delivery to an endpoint, or null; counts down
    * `failNext` (persisted, so a restart keeps the count).
    */
-  takeSimulatedFailure(id: string, random: () => number = Math.random): number | null {
-    const e = this.get(id);
-    const sim = e?.simulate;
-    if (!e || !sim) return null;
+  takeSimulatedFailure(e: Endpoint, random: () => number = Math.random): number | null {
+    // Takes the endpoint match() returned (the cached object): no lookup on the receiver's path.
+    const sim = e.simulate;
+    if (!sim) return null;
+    const id = e.id;
     if (sim.failNext > 0) {
       const next = { ...sim, failNext: sim.failNext - 1 };
       const row = this.db.prepare('SELECT options FROM endpoints WHERE id = ?').get(id) as {
