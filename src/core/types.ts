@@ -18,6 +18,16 @@ export interface IncomingDelivery {
   publicUrl: string | null;
 }
 
+/** A stored delivery's request, as forwarding and replay read it back. */
+export interface StoredRequest extends Pick<
+  IncomingDelivery,
+  'method' | 'path' | 'query' | 'headers' | 'body' | 'sourceIp' | 'publicUrl'
+> {
+  /** The Host header the sender used, or null. */
+  host: string | null;
+  endpointId: string;
+}
+
 /** What the checks found: filled by the signature, idempotency and schema steps. */
 export interface Inspection {
   signature: { status: SignatureStatus; provider: string | null; reason: string };

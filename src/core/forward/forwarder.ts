@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventSummary } from '../../shared/model';
 import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-store';
-import type { Clock } from '../types';
-import { forwardRequest, type ForwardSource } from './prepare';
+import type { Clock, StoredRequest } from '../types';
+import { forwardRequest } from './prepare';
 import { classify, nextDelay, parseRetryAfter, type RetryPolicy } from './retry-policy';
 import { send } from './send';
 
@@ -17,7 +17,7 @@ export interface ForwardSettings {
 /** What the forwarder needs from the event log. */
 export interface ForwardEvents {
   /** The stored request, or null when the event was deleted. */
-  source(eventId: string): (ForwardSource & { host: string | null }) | null;
+  source(eventId: string): StoredRequest | null;
   setForwardStatus(eventId: string, status: EventSummary['forward']['status']): void;
 }
 

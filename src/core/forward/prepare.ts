@@ -1,3 +1,4 @@
+import type { IncomingDelivery } from '../types';
 import type { OutgoingRequest } from './send';
 
 /** Headers that describe one connection, not the message: never passed on (RFC 9110 §7.6.1). */
@@ -16,14 +17,10 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** The parts of a stored delivery a forward needs. */
-export interface ForwardSource {
-  method: string;
-  path: string;
-  query: string;
-  headers: [string, string][];
-  body: Buffer;
-  sourceIp: string | null;
-}
+export type ForwardSource = Pick<
+  IncomingDelivery,
+  'method' | 'path' | 'query' | 'headers' | 'body' | 'sourceIp'
+>;
 
 /**
  * The URL a delivery is forwarded to: the target, plus the part of the path after the

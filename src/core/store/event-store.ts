@@ -1,5 +1,5 @@
 import type { EventDetail, EventSummary } from '../../shared/model';
-import type { NewEvent } from '../types';
+import type { NewEvent, StoredRequest } from '../types';
 import type { Db } from './db';
 import {
   SUMMARY_COLUMNS,
@@ -345,17 +345,7 @@ export class EventStore {
   }
 
   /** The stored request as received (for forwarding and replay), or null when deleted. */
-  source(id: string): {
-    method: string;
-    path: string;
-    query: string;
-    headers: [string, string][];
-    body: Buffer;
-    sourceIp: string | null;
-    host: string | null;
-    endpointId: string;
-    publicUrl: string | null;
-  } | null {
+  source(id: string): StoredRequest | null {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return null;
     const body = this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined;
