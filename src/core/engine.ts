@@ -184,6 +184,15 @@ export class Engine {
             items,
           ),
       }),
+      // Check-up (issue 9): being built.
+      runCheckup: () => {
+        throw new HookscopeError('not_implemented', 'the check-up is not available yet');
+      },
+      listCheckups: () => ({ items: [] }),
+      getCheckup: ({ id }) => {
+        throw new HookscopeError('not_found', `no check-up "${id}"`);
+      },
+      deleteCheckup: () => ({ deleted: false }),
       ...createForwardHandlers({
         events: this.events,
         endpoints,

@@ -1,5 +1,6 @@
 import type { Handlers } from '../shared/dispatch';
 import type { ForwardCommand } from './forward/forward-handlers';
+import type { CheckupCommand } from '../shared/checkup';
 import { toWireAttempt } from './forward/wire';
 import type { ForwardStore } from './store/forward-store';
 import { HookscopeError } from '../shared/errors';
@@ -25,7 +26,13 @@ export function createHandlers(deps: {
   onSettingsSaved: () => void;
 }): Omit<
   Handlers,
-  ForwardCommand | 'exportEvents' | 'importEvents' | 'listSamples' | 'sendSample' | 'diffEvents'
+  | ForwardCommand
+  | CheckupCommand
+  | 'exportEvents'
+  | 'importEvents'
+  | 'listSamples'
+  | 'sendSample'
+  | 'diffEvents'
 > {
   const { events, endpoints, settings, bus } = deps;
   return {

@@ -18,6 +18,7 @@ import {
   TunnelSettings,
   TunnelState,
 } from './model';
+import { checkupCommands } from './checkup';
 
 const Id = z.string().min(1).max(200);
 
@@ -316,6 +317,7 @@ export const commands = {
       .strict(),
     output: TunnelSettings,
   },
+  ...checkupCommands,
 } as const;
 
 /** Live pushes from the engine to every UI. */
