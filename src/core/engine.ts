@@ -8,7 +8,7 @@ import { ForwardStore } from './store/forward-store';
 import { createHandlers } from './handlers';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
-import { createIngest, importDeliveries } from './pipeline';
+import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
 import { createTransferHandlers } from './transfer/transfer-handlers';
 import { SAMPLES } from './samples/catalogue';
 import { diffEvents } from './diff/diff-events';
@@ -17,7 +17,11 @@ import { sendSample } from './samples/send-sample';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { Checkpointer } from './store/checkpointer';
-import { DB_FILE, openDb, type Db } from './store/db';
+import { DB_FILE, type Db } from './store/db';
+import { DataDirLock, openLog } from './store/open-log';
+import { DiskGuard } from './disk-guard';
+import type { Notice } from '../shared/model';
+import { mkdirSync } from 'node:fs';
 import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
 import { Maintenance } from './store/maintenance';
@@ -51,9 +55,10 @@ export interface EngineOptions {
   tunnelRetryDelayMs?: { first: number; max: number };
   /** better-sqlite3 addon built for another ABI (Electron). */
   nativeBinding?: string;
-  maxBodyBytes?: number;
   trustedProxies?: string[];
   inspect?: Inspector;
+  /** How often free disk space is measured (default 2 s). */
+  diskCheckIntervalMs?: number;
   /** Retention/checkpoint interval (tests shorten it). */
   maintenanceIntervalMs?: number;
 }
@@ -67,6 +72,10 @@ export class Engine {
   readonly bus = new LiveBus();
   readonly events: EventStore;
   private readonly db: Db;
+  private readonly lock: DataDirLock;
+  /** What happened at start that the user must know (shown by every UI). */
+  readonly notices: Notice[];
+  private readonly disk: DiskGuard;
   private readonly receiver: Receiver;
   private readonly maintenance: Maintenance;
   private readonly checkpointer: Checkpointer;
@@ -79,10 +88,22 @@ export class Engine {
 
   constructor(private readonly opts: EngineOptions) {
     const clock = opts.clock ?? Date.now;
-    this.db = openDb({
-      dataDir: opts.dataDir,
-      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
-    });
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    this.lock = DataDirLock.acquire(opts.dataDir);
+    try {
+      const opened = openLog(
+        {
+          dataDir: opts.dataDir,
+          ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+        },
+        clock,
+      );
+      this.db = opened.db;
+      this.notices = opened.notices;
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
     this.forwards = new ForwardStore(this.db);
     this.events = new EventStore(this.db, undefined, this.forwards);
     const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir);
@@ -118,6 +139,12 @@ export class Engine {
       },
       opts.maintenanceIntervalMs,
     );
+    this.disk = new DiskGuard(
+      opts.dataDir,
+      () => settings.get().receiver.minFreeDiskBytes,
+      (h) => this.bus.emit('receiver.health', h),
+      opts.diskCheckIntervalMs,
+    );
     this.receiver = new Receiver({
       ingest: createIngest({
         endpoints,
@@ -125,8 +152,10 @@ export class Engine {
         inspect: opts.inspect ?? inspect,
         clock,
       }),
+      logRefusal: createRefusalLog({ endpoints, events: this.events }),
       clock,
-      maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024,
+      limits: () => settings.get().receiver,
+      refusal: () => this.disk.refusal,
       trustedProxies: opts.trustedProxies ?? [],
     });
     const forwardTimeout = (): number => settings.get().forwarding.timeoutMs;
@@ -155,7 +184,13 @@ export class Engine {
         tunnels: this.tunnels,
         tunnelSettings,
         forwards: this.forwards,
-        onSettingsSaved: () => this.forwarder.kick(),
+        health: () => this.disk.health(),
+        notices: () => this.notices,
+        onSettingsSaved: () => {
+          this.forwarder.kick();
+          this.receiver.limitsChanged();
+          void this.disk.check();
+        },
       }),
       diffEvents: ({ a, b }) => {
         const [ea, eb] = [this.events.get(a), this.events.get(b)];
@@ -216,6 +251,7 @@ export class Engine {
       return this.receiver.listen(0, host);
     });
     this.receiverUrl = url;
+    this.disk.start();
     this.maintenance.start();
     this.forwarder.start();
     return { receiverUrl: url, receiverPort: port };
@@ -244,6 +280,7 @@ export class Engine {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.tunnels.stop().catch(() => undefined);
+      this.disk.stop();
       await this.maintenance.stop();
       await this.checkpointer.close();
       const closed = this.receiver.close();
@@ -255,6 +292,7 @@ export class Engine {
       this.bus.close();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
+      this.lock.release();
     })();
     return this.stopping;
   }

@@ -1,6 +1,7 @@
 import type { Handlers } from '../shared/dispatch';
 import type { ForwardCommand } from './forward/forward-handlers';
 import type { CheckupCommand } from '../shared/checkup';
+import type { Notice, ReceiverHealth } from '../shared/model';
 import { toWireAttempt } from './forward/wire';
 import type { ForwardStore } from './store/forward-store';
 import { HookscopeError } from '../shared/errors';
@@ -24,6 +25,8 @@ export function createHandlers(deps: {
   tunnelSettings: TunnelSettingsStore;
   forwards: ForwardStore;
   onSettingsSaved: () => void;
+  health: () => ReceiverHealth;
+  notices: () => Notice[];
 }): Omit<
   Handlers,
   | ForwardCommand
@@ -41,6 +44,8 @@ export function createHandlers(deps: {
       version: VERSION,
       events: events.count,
       tunnel: deps.tunnels.state,
+      health: deps.health(),
+      notices: deps.notices(),
     }),
     saveEndpoint: (input) => endpoints.save(input),
     listEndpoints: () => ({ items: endpoints.list() }),

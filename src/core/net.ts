@@ -38,3 +38,8 @@ export function isTrusted(ip: string, trusted: string[]): boolean {
   if (trusted.length === 0) return false;
   return blockList(trusted).check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 }
+
+/** True for 127.0.0.0/8 and ::1 (this machine). */
+export function isLoopback(ip: string | null): boolean {
+  return ip !== null && (ip === '::1' || ip.startsWith('127.'));
+}

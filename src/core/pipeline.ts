@@ -2,7 +2,7 @@ import { forwardUrl } from './forward/prepare';
 import { uuidv7 } from './ids';
 import type { EndpointResponse } from '../shared/model';
 import type { Inspector } from './inspect';
-import type { Ingest } from './receiver';
+import type { Ingest, LogRefusal } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
 import type { Clock, IncomingDelivery } from './types';
@@ -81,6 +81,36 @@ export function createIngest(deps: Deps): Ingest {
       body: response.body ?? '',
       delayMs: response.delayMs ?? 0,
     };
+  };
+}
+
+/**
+ * Logs a request the receiver refused (limits): the request line and headers with the reason,
+ * no body, no checks, never forwarded. Best effort: a refusal is answered whether or not this
+ * could be stored.
+ */
+export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogRefusal {
+  return (d, status, reason) => {
+    const endpoint = deps.endpoints.match(d.path);
+    deps.events
+      .append({
+        ...d,
+        id: uuidv7(d.receivedAt),
+        endpointId: endpoint.id,
+        contentType: d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null,
+        signature: { status: 'none', provider: null, reason: `not checked: ${reason}` },
+        idempotency: { key: null, source: null },
+        schema: { status: 'none' },
+        eventType: null,
+        jobId: null,
+        duplicateOf: null,
+        deliveryCount: 1,
+        responseStatus: status,
+        forwardStatus: 'none',
+        forwardTarget: null,
+        rejected: reason,
+      })
+      .catch(() => undefined);
   };
 }
 

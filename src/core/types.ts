@@ -48,6 +48,8 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   forwardTarget: string | null;
   /** Brought in from a file (HAR/NDJSON), not received. */
   imported?: boolean;
+  /** The receiver refused it (limits): why. Such events have no body and are not forwarded. */
+  rejected?: string;
   /** From EventStore.classify, taken in the same tick as the append. */
   duplicateOf: string | null;
   deliveryCount: number;

@@ -79,6 +79,7 @@ export async function serve(
         'Press Ctrl+C to stop.',
       ].join('\n'),
     );
+    for (const n of engine.notices) out.info('notice', { ...n }, `Warning: ${n.message}`);
     if (setup) await setup(engine, receiverUrl);
     // After the ready line, so a tunnel that cannot start never holds up or breaks local use.
     if (opts.tunnel) startTunnelWithOutput(engine, out, receiverUrl);

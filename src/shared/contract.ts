@@ -10,6 +10,8 @@ import {
   ForwardStatus,
   GenericHmacConfig,
   ProviderId,
+  Notice,
+  ReceiverHealth,
   Settings,
   SignatureStatus,
   SimulatedFailures,
@@ -34,6 +36,10 @@ export const commands = {
       version: z.string(),
       events: z.number().int(),
       tunnel: TunnelState,
+      /** What the receiver refuses right now (disk guard). */
+      health: ReceiverHealth,
+      /** What happened at start that the user must know (a corrupt log moved aside). */
+      notices: z.array(Notice),
     }),
   },
   saveEndpoint: {
@@ -329,6 +335,8 @@ export const pushes = {
   /** The client missed too much to be sent it: reload the list, then go on from `rev`. */
   'events.reset': z.object({ rev: z.number().int() }),
   'tunnel.state': TunnelState,
+  /** The receiver started or stopped refusing deliveries (disk guard). */
+  'receiver.health': ReceiverHealth,
   /** A forward or replay attempt was recorded. */
   'forward.attempt': ForwardAttempt,
 } as const;

@@ -155,6 +155,11 @@ export const EventSummary = z.object({
   schema: z.object({ status: SchemaStatus }),
   forward: z.object({ status: ForwardStatus }),
   response: z.object({ status: z.number().int() }),
+  /**
+   * Set when the receiver refused the request (body or header limits, rate limit): why, in
+   * words. The event keeps the request line and headers, never the refused body.
+   */
+  rejected: z.string().optional(),
 });
 export type EventSummary = z.infer<typeof EventSummary>;
 
@@ -410,6 +415,71 @@ export const DeadLetter = z.object({
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
+const Ms = z.number().int().min(1000).max(3_600_000);
+
+/**
+ * Limits the receiver enforces on a URL open to the internet. Each refusal is a clear HTTP
+ * status; `maxHeaderBytes` applies to listeners opened after the change (the next start).
+ */
+export const ReceiverLimits = z.object({
+  /** Larger bodies get 413 (answered as soon as the limit is passed) and are not stored. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024),
+  /** More header fields than this get 431. */
+  maxHeaders: z.number().int().min(10).max(100_000),
+  /** All header bytes together; more get 431 (from the HTTP parser). */
+  maxHeaderBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024),
+  /** A client must send all its headers within this (slow-client protection): else 408. */
+  headersTimeoutMs: Ms,
+  /** ... and the whole request within this: else 408. */
+  requestTimeoutMs: Ms,
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: Ms,
+  /** Open connections at once; more are answered 503 with Retry-After and closed. */
+  maxConnections: z.number().int().min(1).max(100_000),
+  /**
+   * Per client IP for requests from outside this machine (the tunnel, the LAN): a token
+   * bucket refilled at `perSecond` holding up to `burst`; past it, 429 with Retry-After.
+   * Loopback clients are never limited. null turns it off.
+   */
+  rateLimit: z
+    .object({
+      perSecond: z.number().min(0.1).max(100_000),
+      burst: z.number().int().min(1).max(1_000_000),
+    })
+    .nullable(),
+  /** Below this much free space under the data dir, deliveries get 507 (nothing is lost). */
+  minFreeDiskBytes: z.number().int().min(0),
+});
+export type ReceiverLimits = z.infer<typeof ReceiverLimits>;
+
+/** What the receiver is refusing right now and why (shown in the UI). */
+export const ReceiverHealth = z.object({
+  /** Deliveries are answered 507 because free disk space is below the guard. */
+  diskLow: z.boolean(),
+  /** Free bytes under the data dir at the last check (null before the first). */
+  freeBytes: z.number().nullable(),
+  /** The reason in words when something is refused; null when all is well. */
+  message: z.string().nullable(),
+});
+export type ReceiverHealth = z.infer<typeof ReceiverHealth>;
+
+/** Something that happened at start the user must know about (e.g. a corrupt log set aside). */
+export const Notice = z.object({
+  code: z.enum(['log_recovered']),
+  message: z.string(),
+  /** The file it concerns (where the old log was moved). */
+  path: z.string().optional(),
+});
+export type Notice = z.infer<typeof Notice>;
+
 export const Settings = z.object({
   retention: z.object({
     /** Keep at most this many events (oldest removed first); null = unlimited. */
@@ -418,5 +488,6 @@ export const Settings = z.object({
     maxAgeDays: z.number().min(0).nullable(),
   }),
   forwarding: ForwardingSettings,
+  receiver: ReceiverLimits,
 });
 export type Settings = z.infer<typeof Settings>;

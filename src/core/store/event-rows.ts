@@ -3,7 +3,7 @@ import type { EventDetail, EventSummary } from '../../shared/model';
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
   via_tunnel, imported, event_type, job_id, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
-  response_status, forward_status`;
+  response_status, forward_status, rejected`;
 
 export interface SummaryRow {
   seq: number;
@@ -26,6 +26,7 @@ export interface SummaryRow {
   schema_status: EventSummary['schema']['status'];
   response_status: number;
   forward_status: EventSummary['forward']['status'];
+  rejected: string | null;
 }
 
 export interface DetailRow extends SummaryRow {
@@ -61,6 +62,7 @@ export function toSummary(r: SummaryRow): EventSummary {
     schema: { status: r.schema_status },
     forward: { status: r.forward_status },
     response: { status: r.response_status },
+    ...(r.rejected !== null ? { rejected: r.rejected } : {}),
   };
 }
 

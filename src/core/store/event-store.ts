@@ -58,12 +58,12 @@ export class EventStore {
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     this.search = new SearchIndex(db);
     this.stmts = {
-      // Positional parameters: binding 29 named ones costs measurably per row.
+      // Positional parameters: binding 30 named ones costs measurably per row.
       insert: db.prepare(`INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path,
         query, source_ip, via_tunnel, imported, public_url, event_type, job_id, headers, size, content_type, sig_status,
         sig_provider, sig_reason, idem_key, idem_source, duplicate_of, delivery_count,
-        schema_status, schema_name, schema_issues, response_status, forward_status)
-        VALUES (${Array.from({ length: 29 }, () => '?').join(', ')})`),
+        schema_status, schema_name, schema_issues, response_status, forward_status, rejected)
+        VALUES (${Array.from({ length: 30 }, () => '?').join(', ')})`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       // The rev high-water mark is saved only when rows are removed: otherwise max(rev) of the
       // events table is it, and the commit on the ack path writes one page less.
@@ -195,6 +195,7 @@ export class EventStore {
       schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
       response_status: e.responseStatus,
       forward_status: e.forwardStatus,
+      rejected: e.rejected ?? null,
     };
     this.stmts.insert.run(
       row.seq,
@@ -226,6 +227,7 @@ export class EventStore {
       row.schema_issues,
       row.response_status,
       row.forward_status,
+      row.rejected,
     );
     this.stmts.insertBody.run(seq, e.body);
     if (e.forwardTarget !== null && this.forwards)

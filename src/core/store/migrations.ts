@@ -99,4 +99,9 @@ export const migrations: { version: number; sql: string }[] = [
     version: 4,
     sql: `ALTER TABLE forward_jobs ADD COLUMN redriven INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Requests the receiver refused (413, 431, 429): why, in words; null for stored deliveries.
+    version: 6,
+    sql: `ALTER TABLE events ADD COLUMN rejected TEXT;`,
+  },
 ];

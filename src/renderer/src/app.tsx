@@ -7,6 +7,7 @@ import { EndpointsPanel } from './components/endpoints-panel';
 import { EventList } from './components/event-list';
 import { FilterBar } from './components/filter-bar';
 import { TopBar } from './components/top-bar';
+import { HealthBanner } from './components/health-banner';
 import { formatCount } from './format/format';
 import { useEndpoints } from './hooks/use-endpoints';
 import { useEventDetail } from './hooks/use-event-detail';
@@ -64,6 +65,7 @@ export function App({ client }: { client: Client }) {
         onEndpoints={() => setPanel(true)}
         onDeadLetters={() => setDeadLetters(true)}
       />
+      <HealthBanner health={status?.health} notices={status?.notices} />
       <FilterBar filter={filter} endpoints={endpoints} onChange={setFilter} searchRef={searchRef} />
       {snap.error && (
         <div className="banner" role="alert">

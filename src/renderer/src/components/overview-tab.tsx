@@ -35,6 +35,12 @@ export function OverviewTab({
 }) {
   return (
     <div className="tab-pad overview" data-testid="overview">
+      {detail.rejected !== undefined && (
+        <p className="notice notice-bad" data-testid="refused">
+          Refused with {detail.response.status}: {detail.rejected}. The body was not kept; the
+          limits are in the receiver settings.
+        </p>
+      )}
       <dl className="facts">
         <Fact label="URL">
           <span className="mono break">{fullUrl(detail, receiverUrl)}</span>

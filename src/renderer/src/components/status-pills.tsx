@@ -18,6 +18,11 @@ export function StatusPills({ e }: { e: EventSummary }) {
   const provider = e.signature.provider ? ` (${providerName(e.signature.provider)})` : '';
   return (
     <span className="pills">
+      {e.rejected !== undefined && (
+        <Pill tone="bad" title={`Refused: ${e.rejected}`}>
+          refused {e.response.status}
+        </Pill>
+      )}
       {sig && (
         <Pill tone={sig.tone} title={`Signature: ${e.signature.status}${provider}`}>
           {sig.label}
@@ -47,7 +52,7 @@ export function StatusPills({ e }: { e: EventSummary }) {
           {fwd.label}
         </Pill>
       )}
-      {(e.response.status < 200 || e.response.status >= 300) && (
+      {e.rejected === undefined && (e.response.status < 200 || e.response.status >= 300) && (
         <Pill tone="warn" title="The status Hookscope answered this delivery with">
           answered {e.response.status}
         </Pill>

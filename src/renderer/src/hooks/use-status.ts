@@ -40,6 +40,7 @@ export function useStatus(client: Client): {
       client.on('events.deleted', soon),
       client.on('events.reset', soon),
       client.on('tunnel.state', (t) => setTunnel(t)),
+      client.on('receiver.health', (health) => setStatus((s) => (s ? { ...s, health } : s))),
     ];
     refresh();
     return () => {

@@ -1,0 +1,155 @@
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Notice } from '../../shared/model';
+import { DB_FILE, openDb, type Db, type OpenDbOptions } from './db';
+
+/** SQLite result codes that mean the file is not a readable log. */
+const CORRUPT = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+const LOCKED = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
+const READ_ONLY = new Set(['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH']);
+
+/** A start-up failure whose message says what is wrong and what to do. */
+export class LogOpenError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'locked' | 'read_only' | 'in_use',
+  ) {
+    super(message);
+    this.name = 'LogOpenError';
+  }
+}
+
+/**
+ * Opens the log; when the file is corrupt it is moved aside (never deleted) with its WAL and a
+ * fresh log is started, and a notice tells the user where the old file is. A log that is
+ * locked by another program or cannot be written is a clear `LogOpenError`.
+ */
+export function openLog(
+  options: OpenDbOptions,
+  now: () => number = Date.now,
+): { db: Db; notices: Notice[] } {
+  const file = join(options.dataDir, options.fileName ?? DB_FILE);
+  try {
+    return { db: openChecked(options), notices: [] };
+  } catch (err) {
+    const code = sqliteCode(err);
+    if (code && CORRUPT.has(code)) {
+      const movedTo = moveAside(file, now());
+      const db = openChecked(options);
+      const why = (err as Error).message;
+      return {
+        db,
+        notices: [
+          {
+            code: 'log_recovered',
+            message: `The log ${file} could not be read (${why}). It was moved to ${movedTo} (nothing was deleted) and a fresh log was started.`,
+            path: movedTo,
+          },
+        ],
+      };
+    }
+    throw describeOpenError(err, file);
+  }
+}
+
+/** Opens and reads enough of the log that a corrupt file shows itself now, not on a delivery. */
+function openChecked(options: OpenDbOptions): Db {
+  const db = openDb(options);
+  try {
+    db.prepare('SELECT count(*), max(rev) FROM events').get();
+    db.prepare('SELECT count(*) FROM bodies').get();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** The primary SQLite result code of an error from better-sqlite3, or null. */
+function sqliteCode(err: unknown): string | null {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? baseCode(code) : null;
+}
+
+/** Turns an open failure into a message that says what to do; other errors pass through. */
+export function describeOpenError(err: unknown, file: string): Error {
+  const raw = (err as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : '';
+  const base = baseCode(code);
+  const why = (err as Error).message;
+  if (LOCKED.has(base)) {
+    return new LogOpenError(
+      `The log ${file} is locked by another program (${why}). Close it (another Hookscope, or a database tool holding a write lock) and start again.`,
+      'locked',
+    );
+  }
+  if (READ_ONLY.has(base) || code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+    return new LogOpenError(
+      `The log ${file} cannot be written (${why}). Give your user write access to it and its folder, or start with another data folder (--data-dir or HOOKSCOPE_DATA_DIR).`,
+      'read_only',
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** `SQLITE_CORRUPT_INDEX` → `SQLITE_CORRUPT`: the primary result code of an extended one. */
+function baseCode(code: string): string {
+  const m = /^SQLITE_[A-Z]+/.exec(code);
+  return m ? m[0] : code;
+}
+
+function moveAside(file: string, at: number): string {
+  const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
+  const target = `${file}.corrupt-${stamp}`;
+  renameSync(file, target);
+  for (const ext of ['-wal', '-shm']) {
+    if (existsSync(file + ext)) renameSync(file + ext, target + ext);
+  }
+  return target;
+}
+
+/**
+ * One engine per data folder: a lock file holding the owner's pid. A lock left by a process
+ * that no longer runs (killed, power cut) is taken over.
+ */
+export class DataDirLock {
+  private constructor(private readonly path: string) {}
+
+  static acquire(dataDir: string): DataDirLock {
+    const path = join(dataDir, 'hookscope.lock');
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+        return new DataDirLock(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw describeOpenError(err, path);
+        const pid = Number(readFileSync(path, 'utf8').trim());
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+          throw new LogOpenError(
+            `Another Hookscope (pid ${pid}) is using the data folder ${dataDir}. Close it, talk to it (hookscope events --api ...), or start this one with another folder (--data-dir).`,
+            'in_use',
+          );
+        }
+        unlinkSync(path); // stale: its owner is gone
+      }
+    }
+    throw new LogOpenError(`Could not take the lock ${path}.`, 'in_use');
+  }
+
+  release(): void {
+    try {
+      if (readFileSync(this.path, 'utf8').trim() === String(process.pid)) unlinkSync(this.path);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
