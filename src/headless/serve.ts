@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
+import { blockList } from '../core/net';
 import { VERSION } from '../core/version';
 import { ApiServer } from './api-server';
 import { openUrl } from './open-url';
@@ -41,6 +42,24 @@ export function createOutput(json: boolean): Output {
 }
 
 /**
+ * HOOKSCOPE_TRUSTED_PROXIES: comma-separated IPs/CIDRs of reverse proxies in front of the
+ * receiver (e.g. Caddy on the LAN) whose X-Forwarded-For names the client. Throws on a bad
+ * entry so a typo is not silently ignored.
+ */
+export function trustedProxies(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  try {
+    blockList(entries);
+  } catch (err) {
+    throw new Error(`HOOKSCOPE_TRUSTED_PROXIES: ${(err as Error).message}`, { cause: err });
+  }
+  return entries;
+}
+
+/**
  * `hookscope serve`: the engine plus the control API and UI, until SIGINT/SIGTERM, then a
  * clean shutdown (deliveries in flight committed and answered, database closed).
  */
@@ -57,6 +76,7 @@ export async function serve(
     receiverHost: opts.host,
     receiverPort: opts.receiverPort,
     fallbackToFreePort: opts.defaultPorts.receiver,
+    trustedProxies: trustedProxies(process.env.HOOKSCOPE_TRUSTED_PROXIES),
   });
   let api: ApiServer | null = null;
   try {
