@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Client } from '../../shared/dispatch';
+import { CheckupPanel, type CheckupTarget } from './components/checkup-panel';
 import { DeadLettersPanel } from './components/dead-letters-panel';
 import { DetailPane, type DetailTab } from './components/detail-pane';
 import { EmptyState } from './components/empty-state';
@@ -14,6 +15,7 @@ import { useEventDetail } from './hooks/use-event-detail';
 import { useHashState } from './hooks/use-hash-state';
 import { useLiveList } from './hooks/use-live-list';
 import { useStatus } from './hooks/use-status';
+import { pickEndpoint } from './model/checkup-form';
 import { EMPTY_FILTER, isEmptyFilter } from './model/filter';
 
 const listNoun = (unfiltered: boolean, n: number): string =>
@@ -29,6 +31,7 @@ export function App({ client }: { client: Client }) {
   const [tab, setTab] = useState<DetailTab>('overview');
   const [panel, setPanel] = useState(false);
   const [deadLetters, setDeadLetters] = useState(false);
+  const [checkup, setCheckup] = useState<CheckupTarget | null>(null);
   const [pinned, setPinned] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const rev = selected ? list.pages.get(selected)?.rev : undefined;
@@ -63,6 +66,7 @@ export function App({ client }: { client: Client }) {
         pending={snap.pending}
         onTogglePause={() => setPaused(!paused)}
         onEndpoints={() => setPanel(true)}
+        onCheckup={() => setCheckup({ endpointId: pickEndpoint(endpoints)?.id })}
         onDeadLetters={() => setDeadLetters(true)}
       />
       <HealthBanner health={status?.health} notices={status?.notices} />
@@ -102,7 +106,7 @@ export function App({ client }: { client: Client }) {
                   openId={selected}
                   onOpen={setSelected}
                   onSearch={focusSearch}
-                  shortcuts={!panel && !deadLetters}
+                  shortcuts={!panel && !deadLetters && !checkup}
                 />
               )}
             </section>
@@ -122,6 +126,13 @@ export function App({ client }: { client: Client }) {
                   onChanged={refresh}
                   pinned={pinned}
                   onPin={setPinned}
+                  onCheckup={() =>
+                    setCheckup({
+                      endpointId: detail.endpointId,
+                      eventId: detail.id,
+                      providerHint: detail.signature.provider,
+                    })
+                  }
                 />
               ) : (
                 <div className="detail-empty">
@@ -149,7 +160,19 @@ export function App({ client }: { client: Client }) {
           client={client}
           endpoints={endpoints}
           onChanged={reloadEndpoints}
+          onCheckup={(endpointId) => {
+            setPanel(false);
+            setCheckup({ endpointId });
+          }}
           onClose={() => setPanel(false)}
+        />
+      )}
+      {checkup && (
+        <CheckupPanel
+          client={client}
+          endpoints={endpoints}
+          open={checkup}
+          onClose={() => setCheckup(null)}
         />
       )}
       {deadLetters && (

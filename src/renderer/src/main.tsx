@@ -9,6 +9,7 @@ import './styles/list.css';
 import './styles/detail.css';
 import './styles/json-tree.css';
 import './styles/forms.css';
+import './styles/checkup.css';
 import { pickTransport } from './transport';
 
 const transport = pickTransport();

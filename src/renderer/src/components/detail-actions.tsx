@@ -5,7 +5,7 @@ import { toCurl } from '../format/curl';
 import { fullUrl } from '../format/full-url';
 import { CopyButton } from './copy-button';
 
-/** Actions on the open event: copy as cURL, replay, delete (with a confirm step). */
+/** Actions on the open event: copy as cURL, replay, pin/diff, check-up, delete (confirmed). */
 export function DetailActions({
   detail,
   receiverUrl,
@@ -14,6 +14,7 @@ export function DetailActions({
   pinned,
   onPin,
   onDiff,
+  onCheckup,
 }: {
   detail: EventDetail;
   receiverUrl: string;
@@ -23,6 +24,8 @@ export function DetailActions({
   pinned: string | null;
   onPin: (id: string | null) => void;
   onDiff: () => void;
+  /** Opens a check-up of the endpoint's receiver with this delivery as the payload. */
+  onCheckup: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
   const curl = (): string =>
@@ -72,6 +75,15 @@ export function DetailActions({
           {pinned === detail.id ? 'Unpin' : 'Pin for diff'}
         </button>
       )}
+      <button
+        type="button"
+        className="btn"
+        data-testid="checkup-delivery"
+        title="Check your receiver with this delivery: valid, duplicate, forged, tampered, …"
+        onClick={onCheckup}
+      >
+        Check-up…
+      </button>
       {confirming ? (
         <span className="confirm">
           Delete this event?

@@ -31,6 +31,7 @@ export function DetailPane({
   onChanged,
   pinned,
   onPin,
+  onCheckup,
 }: {
   client: Client;
   detail: EventDetail;
@@ -46,6 +47,8 @@ export function DetailPane({
   onChanged: () => void;
   pinned: string | null;
   onPin: (id: string | null) => void;
+  /** Opens the check-up with this delivery as the payload. */
+  onCheckup: () => void;
 }) {
   const [replaying, setReplaying] = useState(false);
   const [diffing, setDiffing] = useState(false);
@@ -80,6 +83,7 @@ export function DetailPane({
             pinned={pinned}
             onPin={onPin}
             onDiff={() => setDiffing(true)}
+            onCheckup={onCheckup}
           />
         </div>
         {replaying && (

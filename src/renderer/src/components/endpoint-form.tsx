@@ -1,35 +1,10 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { HookscopeError } from '../../../shared/errors';
-import { providerIds, type Endpoint } from '../../../shared/model';
-import { providerName } from '../format/provider-names';
+import type { Endpoint } from '../../../shared/model';
 import { fromDraft, issuesByField, toDraft, type EndpointDraft } from '../model/endpoint-draft';
-
-function Field({
-  label,
-  error,
-  hint,
-  children,
-}: {
-  label: string;
-  error?: string | undefined;
-  hint?: string;
-  children: ReactNode;
-}) {
-  return (
-    <label className={`field${error ? ' field-error' : ''}`}>
-      <span className="field-label">{label}</span>
-      {children}
-      {error ? (
-        <span className="field-msg" role="alert">
-          {error}
-        </span>
-      ) : hint ? (
-        <span className="field-hint">{hint}</span>
-      ) : null}
-    </label>
-  );
-}
+import { Field } from './field';
+import { ProviderOptions } from './provider-options';
 
 /** Create or edit one endpoint; messages come from the contract's schema and the engine. */
 export function EndpointForm({
@@ -103,11 +78,7 @@ export function EndpointForm({
             onChange={(e) => set({ provider: e.target.value })}
           >
             <option value="auto">Detect from headers</option>
-            {providerIds.map((p) => (
-              <option key={p} value={p}>
-                {providerName(p)}
-              </option>
-            ))}
+            <ProviderOptions />
           </select>
         </Field>
         <Field

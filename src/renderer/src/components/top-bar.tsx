@@ -4,7 +4,10 @@ import { formatCount } from '../format/format';
 import { CopyButton } from './copy-button';
 import { TunnelControl } from './tunnel-control';
 
-/** Receiver and public URLs with copy buttons, tunnel state, event count, pause, endpoints, dead letters. */
+/**
+ * Receiver and public URLs with copy buttons, tunnel state, event count, pause, endpoints,
+ * check-up, dead letters.
+ */
 export function TopBar({
   client,
   receiverUrl,
@@ -15,6 +18,7 @@ export function TopBar({
   pending,
   onTogglePause,
   onEndpoints,
+  onCheckup,
   onDeadLetters,
 }: {
   client: Client;
@@ -26,6 +30,7 @@ export function TopBar({
   pending: number;
   onTogglePause: () => void;
   onEndpoints: () => void;
+  onCheckup: () => void;
   onDeadLetters: () => void;
 }) {
   const publicUrl =
@@ -79,6 +84,15 @@ export function TopBar({
       </button>
       <button type="button" className="btn" onClick={onEndpoints} data-testid="open-endpoints">
         Endpoints
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={onCheckup}
+        data-testid="open-checkup"
+        title="Grade your own receiver: signatures, duplicates, timing, bursts"
+      >
+        Check-up
       </button>
       <button
         type="button"
