@@ -47,3 +47,28 @@ test('a corrupt log set aside at start is named in a banner that can be dismisse
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toHaveCount(0);
 });
+
+test('the settings panel changes a receiver limit, which applies at once, and explains a bad value', async ({
+  page,
+  server,
+}) => {
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('open-settings').click();
+  const panel = page.getByTestId('settings-panel');
+  await expect(panel.getByTestId('set-maxBodyMb')).toHaveValue('25');
+  await panel.getByTestId('set-maxBodyMb').fill('0');
+  await panel.getByTestId('settings-save').click();
+  await expect(panel.getByText('at least 0.001')).toBeVisible();
+  await panel.getByTestId('set-maxBodyMb').fill('0.002');
+  await panel.getByTestId('set-rateLimited').uncheck();
+  await panel.getByTestId('settings-save').click();
+  await expect(panel.getByTestId('settings-message')).toHaveText(
+    'Saved. The new limits apply now.',
+  );
+  const saved = (await (await server.api('getSettings')).json()) as {
+    receiver: { maxBodyBytes: number; rateLimit: unknown };
+  };
+  expect(saved.receiver).toMatchObject({ maxBodyBytes: 2097, rateLimit: null });
+  expect((await rawRequest(server.receiverUrl, { body: 'x'.repeat(3000) })).status).toBe(413);
+  expect((await rawRequest(server.receiverUrl, { body: 'x'.repeat(2000) })).status).toBe(200);
+});

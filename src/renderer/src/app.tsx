@@ -7,6 +7,7 @@ import { EmptyState } from './components/empty-state';
 import { EndpointsPanel } from './components/endpoints-panel';
 import { EventList } from './components/event-list';
 import { FilterBar } from './components/filter-bar';
+import { SettingsPanel } from './components/settings-panel';
 import { TopBar } from './components/top-bar';
 import { HealthBanner } from './components/health-banner';
 import { formatCount } from './format/format';
@@ -31,6 +32,7 @@ export function App({ client }: { client: Client }) {
   const [tab, setTab] = useState<DetailTab>('overview');
   const [panel, setPanel] = useState(false);
   const [deadLetters, setDeadLetters] = useState(false);
+  const [settings, setSettings] = useState(false);
   const [checkup, setCheckup] = useState<CheckupTarget | null>(null);
   const [pinned, setPinned] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -68,6 +70,7 @@ export function App({ client }: { client: Client }) {
         onEndpoints={() => setPanel(true)}
         onCheckup={() => setCheckup({ endpointId: pickEndpoint(endpoints)?.id })}
         onDeadLetters={() => setDeadLetters(true)}
+        onSettings={() => setSettings(true)}
       />
       <HealthBanner health={status?.health} notices={status?.notices} />
       <FilterBar filter={filter} endpoints={endpoints} onChange={setFilter} searchRef={searchRef} />
@@ -106,7 +109,7 @@ export function App({ client }: { client: Client }) {
                   openId={selected}
                   onOpen={setSelected}
                   onSearch={focusSearch}
-                  shortcuts={!panel && !deadLetters && !checkup}
+                  shortcuts={!panel && !deadLetters && !checkup && !settings}
                 />
               )}
             </section>
@@ -182,6 +185,7 @@ export function App({ client }: { client: Client }) {
           onClose={() => setDeadLetters(false)}
         />
       )}
+      {settings && <SettingsPanel client={client} onClose={() => setSettings(false)} />}
     </div>
   );
 }

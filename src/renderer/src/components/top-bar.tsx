@@ -6,7 +6,7 @@ import { TunnelControl } from './tunnel-control';
 
 /**
  * Receiver and public URLs with copy buttons, tunnel state, event count, pause, endpoints,
- * check-up, dead letters.
+ * check-up, dead letters, settings.
  */
 export function TopBar({
   client,
@@ -20,6 +20,7 @@ export function TopBar({
   onEndpoints,
   onCheckup,
   onDeadLetters,
+  onSettings,
 }: {
   client: Client;
   receiverUrl: string;
@@ -32,6 +33,7 @@ export function TopBar({
   onEndpoints: () => void;
   onCheckup: () => void;
   onDeadLetters: () => void;
+  onSettings: () => void;
 }) {
   const publicUrl =
     tunnel?.state === 'online' || tunnel?.state === 'reconnecting' ? tunnel.publicUrl : undefined;
@@ -102,6 +104,15 @@ export function TopBar({
         title="Forwards that gave up: redrive or purge them"
       >
         Dead letters
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={onSettings}
+        data-testid="open-settings"
+        title="Retention, forwarding and the receiver's limits"
+      >
+        Settings
       </button>
     </header>
   );
