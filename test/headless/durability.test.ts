@@ -37,47 +37,61 @@ function post(agent: Agent, base: URL, path: string): Promise<number> {
   });
 }
 
-describe('durability', () => {
-  it('loses no acknowledged delivery when killed with SIGKILL under concurrent load', async () => {
-    const s = await startServe();
-    const base = new URL(s.receiverUrl);
-    const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-    const acked: string[] = [];
-    let next = 0;
-    let killed = false;
-    const KILL_AFTER = 400;
-    let kill!: () => void;
-    const killedAt = new Promise<void>((r) => (kill = r));
-    const worker = async (): Promise<void> => {
-      // Bounded: each worker stops at the kill or after 200 requests.
-      for (let i = 0; i < 200 && !killed; i++) {
-        const path = `/durable/${next++}`;
-        const status = await post(agent, base, path);
-        if (status === 200) acked.push(path);
-        if (acked.length >= KILL_AFTER && !killed) {
-          killed = true;
-          kill();
-        }
+/**
+ * 32 keep-alive senders post until `killAfter` deliveries are acked, then the process gets
+ * `signal`. Returns what was acked before the kill settled and how many were sent.
+ */
+async function loadThenKill(
+  s: ServeProcess,
+  signal: NodeJS.Signals,
+  killAfter: number,
+): Promise<{ acked: string[]; sent: number; exit: Awaited<ReturnType<ServeProcess['stop']>> }> {
+  const base = new URL(s.receiverUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const acked: string[] = [];
+  let next = 0;
+  let killed = false;
+  let kill!: () => void;
+  const killedAt = new Promise<void>((r) => (kill = r));
+  const worker = async (): Promise<void> => {
+    // Bounded: each worker stops at the kill or after 200 requests.
+    for (let i = 0; i < 200 && !killed; i++) {
+      const path = `/durable/${next++}`;
+      const status = await post(agent, base, path);
+      if (status === 200) acked.push(path);
+      if (acked.length >= killAfter && !killed) {
+        killed = true;
+        kill();
       }
-    };
-    const workers = Array.from({ length: 32 }, worker);
-    await killedAt;
-    const exit = await s.stop('SIGKILL');
-    expect(exit.signal).toBe('SIGKILL');
-    await Promise.all(workers);
-    agent.destroy();
-    const ackedAtKill = [...acked];
-    expect(ackedAtKill.length).toBeGreaterThanOrEqual(KILL_AFTER);
-    expect(next).toBeGreaterThan(ackedAtKill.length); // requests were still in flight
-
-    const again = await startServe({ dataDir: s.dataDir });
-    try {
-      const stored = await storedPaths(again);
-      const lost = ackedAtKill.filter((p) => !stored.has(p));
-      expect(lost).toEqual([]);
-    } finally {
-      await again.stop();
-      await s.dispose();
     }
-  });
+  };
+  const workers = Array.from({ length: 32 }, worker);
+  await killedAt;
+  const exit = await s.stop(signal);
+  await Promise.all(workers);
+  agent.destroy();
+  return { acked: [...acked], sent: next, exit };
+}
+
+describe('durability', () => {
+  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+    it(`loses no acknowledged delivery when stopped with ${signal} under concurrent load`, async () => {
+      const s = await startServe();
+      const { acked, sent, exit } = await loadThenKill(s, signal, 400);
+      if (signal === 'SIGKILL') expect(exit.signal).toBe('SIGKILL');
+      // SIGTERM is a clean stop: requests in flight are committed and answered, then exit 0.
+      else expect(exit.code).toBe(0);
+      expect(acked.length).toBeGreaterThanOrEqual(400);
+      expect(sent).toBeGreaterThan(400); // requests were still in flight
+
+      const again = await startServe({ dataDir: s.dataDir });
+      try {
+        const stored = await storedPaths(again);
+        expect(acked.filter((p) => !stored.has(p))).toEqual([]);
+      } finally {
+        await again.stop();
+        await s.dispose();
+      }
+    });
+  }
 });
