@@ -1,9 +1,36 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type ReactNode,
+} from 'react';
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), ' +
+  'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Keeps Tab and Shift+Tab inside the dialog (it is modal: the page behind is inert). */
+function trapTab(e: ReactKeyboardEvent<HTMLDivElement>): void {
+  if (e.key !== 'Tab') return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (!first || !last) return;
+  const at = document.activeElement;
+  if (e.shiftKey && (at === first || at === e.currentTarget)) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && at === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
 
 /**
  * The dialog shell: a backdrop (a click on it closes), Escape closes, a header with the title,
- * a muted line, optional controls and ✕. Focus moves into the dialog when it opens and goes
- * back to where it was when it closes.
+ * a muted line, optional controls and ✕. Focus moves into the dialog when it opens, Tab
+ * stays inside it, and focus goes back to where it was when it closes.
  */
 export function Modal({
   title,
@@ -36,7 +63,9 @@ export function Modal({
   useEffect(() => {
     if (box.current && !box.current.contains(document.activeElement)) box.current.focus();
     return () => {
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      // Only when the focus went down with the dialog: not when another dialog took it.
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (lost && opener instanceof HTMLElement && opener.isConnected) opener.focus();
     };
   }, [opener]);
 
@@ -50,6 +79,7 @@ export function Modal({
         aria-label={title}
         data-testid={testId}
         tabIndex={-1}
+        onKeyDown={trapTab}
       >
         <header className="modal-head">
           <h2>{title}</h2>
