@@ -5,6 +5,8 @@ import { Forwarder } from './forward/forwarder';
 import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
 import { toWireAttempt } from './forward/wire';
 import { ForwardStore } from './store/forward-store';
+import { createCheckupHandlers } from './checkup/checkup-handlers';
+import { CheckupStore } from './store/checkup-store';
 import { createHandlers } from './handlers';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
@@ -219,15 +221,12 @@ export class Engine {
             items,
           ),
       }),
-      // Check-up (issue 9): being built.
-      runCheckup: () => {
-        throw new HookscopeError('not_implemented', 'the check-up is not available yet');
-      },
-      listCheckups: () => ({ items: [] }),
-      getCheckup: ({ id }) => {
-        throw new HookscopeError('not_found', `no check-up "${id}"`);
-      },
-      deleteCheckup: () => ({ deleted: false }),
+      ...createCheckupHandlers({
+        endpoints,
+        events: this.events,
+        store: new CheckupStore(this.db),
+        clock,
+      }),
       ...createForwardHandlers({
         events: this.events,
         endpoints,

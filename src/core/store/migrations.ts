@@ -100,6 +100,21 @@ export const migrations: { version: number; sql: string }[] = [
     sql: `ALTER TABLE forward_jobs ADD COLUMN redriven INTEGER NOT NULL DEFAULT 0;`,
   },
   {
+    // Check-up runs (issue 9): the summary for history lists, the probes for one run.
+    version: 5,
+    sql: `
+      CREATE TABLE checkups (
+        id TEXT PRIMARY KEY,
+        endpoint_id TEXT,
+        started_at INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        probes TEXT NOT NULL
+      );
+      CREATE INDEX checkups_endpoint ON checkups (endpoint_id, started_at);
+      CREATE INDEX checkups_started ON checkups (started_at);
+    `,
+  },
+  {
     // Requests the receiver refused (413, 431, 429): why, in words; null for stored deliveries.
     version: 6,
     sql: `ALTER TABLE events ADD COLUMN rejected TEXT;`,

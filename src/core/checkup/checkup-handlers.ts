@@ -1,0 +1,119 @@
+import type { ParsedInput } from '../../shared/contract';
+import type { Handlers } from '../../shared/dispatch';
+import { HookscopeError } from '../../shared/errors';
+import type { Endpoint } from '../../shared/model';
+import { forwardRequest } from '../forward/prepare';
+import { send as httpSend } from '../forward/send';
+import { schemeById } from '../signatures/registry';
+import type { CheckupStore } from '../store/checkup-store';
+import type { EndpointStore } from '../store/endpoint-store';
+import type { EventStore } from '../store/event-store';
+import type { Clock } from '../types';
+import { runBattery, type BatteryDeps, type BatteryOptions } from './battery';
+import { choosePayload, storedPayload, type Payload } from './payload';
+
+export type CheckupCommand = 'runCheckup' | 'listCheckups' | 'getCheckup' | 'deleteCheckup';
+
+export interface CheckupDeps {
+  endpoints: EndpointStore;
+  events: EventStore;
+  store: CheckupStore;
+  clock: Clock;
+  /** Defaults to the real HTTP client. */
+  send?: BatteryDeps['send'];
+}
+
+/** The check-up commands: run (and store) a battery, and the per-endpoint history. */
+export function createCheckupHandlers(deps: CheckupDeps): Pick<Handlers, CheckupCommand> {
+  return {
+    runCheckup: async (input) => {
+      const run = await runBattery(resolve(deps, input), {
+        send: deps.send ?? httpSend,
+        clock: deps.clock,
+      });
+      deps.store.save(run);
+      return run;
+    },
+    listCheckups: ({ endpointId, limit = 50 }) => ({ items: deps.store.list(limit, endpointId) }),
+    getCheckup: ({ id }) => {
+      const run = deps.store.get(id);
+      if (!run) throw new HookscopeError('not_found', `no check-up "${id}"`);
+      return run;
+    },
+    deleteCheckup: ({ id }) => ({ deleted: deps.store.delete(id) }),
+  };
+}
+
+const missing = (field: string, message: string): HookscopeError =>
+  new HookscopeError('bad_input', message, [{ path: [field], message }]);
+
+/**
+ * Fills the run's options from the input, else from the endpoint (forward target, provider,
+ * first secret). Throws `not_found` for an unknown endpoint or event, `bad_input` saying what
+ * to give when something is missing.
+ */
+function resolve(deps: CheckupDeps, input: ParsedInput<'runCheckup'>): BatteryOptions {
+  let endpoint: Endpoint | null = null;
+  if (input.endpointId !== undefined) {
+    endpoint = deps.endpoints.get(input.endpointId) ?? null;
+    if (!endpoint) throw new HookscopeError('not_found', `no endpoint "${input.endpointId}"`);
+  }
+  const named = endpoint ? `endpoint "${endpoint.name}"` : null;
+  const target = input.target ?? endpoint?.forwardTo ?? null;
+  if (!target) {
+    throw missing(
+      'target',
+      named
+        ? `${named} has no forward target: give target (the URL of your webhook handler)`
+        : 'give target (the URL of your webhook handler) or an endpointId with a forward target',
+    );
+  }
+  const provider = input.provider ?? endpoint?.provider;
+  if (provider === undefined) throw missing('provider', 'give provider (e.g. stripe, github)');
+  if (provider === 'auto') {
+    throw missing(
+      'provider',
+      `${named} detects its provider from each delivery ('auto'), but the check-up signs as one provider: give provider`,
+    );
+  }
+  const secret = input.secret ?? (endpoint && deps.endpoints.secretsOf(endpoint.id)[0]?.trim());
+  if (!secret) {
+    throw missing(
+      'secret',
+      named ? `${named} has no signing secret: give secret` : 'give secret (the signing secret)',
+    );
+  }
+  return {
+    target,
+    provider,
+    secret,
+    hmac: endpoint?.hmac ?? null,
+    toleranceSec: endpoint?.toleranceSec ?? null,
+    payload: input.eventId
+      ? eventPayload(deps.events, input.eventId, provider, target)
+      : choosePayload(provider, input.sample),
+    endpointId: endpoint?.id ?? null,
+    ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+    ...(input.burst ? { burst: input.burst } : {}),
+    ...(input.latencySamples !== undefined ? { latencySamples: input.latencySamples } : {}),
+  };
+}
+
+/** A stored delivery as the payload: its headers (minus connection ones) and exact body. */
+function eventPayload(
+  events: EventStore,
+  id: string,
+  provider: NonNullable<BatteryOptions['provider']>,
+  target: string,
+): Payload {
+  const src = events.source(id);
+  if (!src) throw new HookscopeError('not_found', `no event "${id}"`);
+  const scheme = schemeById(provider);
+  if (!scheme) throw new HookscopeError('bad_input', `no signature scheme for "${provider}"`);
+  // Connection headers go; Host, Content-Length and X-Forwarded-* are the sender's business.
+  const headers = forwardRequest(src, target, null).headers.filter(([n]) => {
+    const lower = n.toLowerCase();
+    return lower !== 'host' && lower !== 'content-length' && !lower.startsWith('x-forwarded-');
+  });
+  return storedPayload(`event:${id}`, { headers, body: src.body }, scheme, target);
+}
