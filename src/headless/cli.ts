@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../core/version';
 import { HookscopeError } from '../shared/errors';
+import { runCheckupCommand } from './checkup-cmd';
 import { runEvents } from './events-cmd';
 import { startListening } from './listen';
 import { createOutput, serve } from './serve';
@@ -12,6 +13,12 @@ const USAGE = `Usage: hookscope <command> [options]
 Commands:
   serve     Receive webhooks, keep them in the local log, and serve the UI in a browser
   events    list | show | replay | export stored events (hookscope events --help)
+  checkup   Grade your own webhook handler: send it signed valid, duplicate, forged,
+            tampered, stale and unsigned deliveries, a timed series and a burst
+            (hookscope checkup --target URL --provider P --secret S [--sample ID]
+            [--burst N] [--concurrency C] [--latency-samples N] [--timeout MS] [--json];
+            --endpoint ID with --api URL --token T keeps the run in the endpoint's history;
+            hookscope checkup --help)
   listen    Like serve, without opening a browser: forward deliveries to your app and print
             a line per delivery and per forward (like \`stripe listen\`)
 
@@ -49,19 +56,41 @@ function port(value: string | undefined, fallback: number, flag: string): number
   return n;
 }
 
-/** The CLI entry: `hookscope serve|listen ...`. Exits 2 on bad usage, 1 when startup fails. */
+/** An error's message with its issues, if any ("path: message; ..."). */
+function describeError(err: unknown): string {
+  const e = err as Error & { issues?: { path: (string | number)[]; message: string }[] };
+  const issues = e.issues?.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+  return `${e.message}${issues ? `: ${issues}` : ''}`;
+}
+
+/** parseArgs' own errors (unknown option, missing value) are bad usage. */
+const isUsage = (err: unknown): boolean =>
+  typeof (err as { code?: unknown }).code === 'string' &&
+  (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+
+/** The CLI entry: `hookscope serve|listen|events|checkup ...`. Exits 2 on bad usage, 1 on failure. */
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'events') {
     try {
       await runEvents(argv.slice(1));
       return;
     } catch (err) {
-      const e = err as Error & { issues?: { path: (string | number)[]; message: string }[] };
-      const issues = e.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      process.stderr.write(`hookscope events: ${e.message}${issues ? `: ${issues}` : ''}
-`);
+      process.stderr.write(`hookscope events: ${describeError(err)}\n`);
       process.exit(err instanceof HookscopeError && err.code === 'bad_input' ? 2 : 1);
     }
+  }
+  if (argv[0] === 'checkup') {
+    let passed: boolean | null;
+    try {
+      passed = await runCheckupCommand(argv.slice(1));
+    } catch (err) {
+      const usage = err instanceof HookscopeError ? err.code === 'bad_input' : isUsage(err);
+      const help = usage ? ' (hookscope checkup --help)' : '';
+      process.stderr.write(`hookscope checkup: ${describeError(err)}${help}\n`);
+      process.exit(usage ? 2 : 1);
+    }
+    if (passed === false) process.exitCode = 1;
+    return;
   }
   let parsed;
   try {

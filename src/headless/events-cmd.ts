@@ -21,7 +21,7 @@ otherwise the log in --data-dir DIR (default: the OS app-data folder) is opened 
 --json prints JSON instead of lines.`;
 
 /** A client over the control API of a running `hookscope serve|listen`. */
-function apiClient(apiUrl: string, token: string): Client {
+export function apiClient(apiUrl: string, token: string): Client {
   return createClient({
     async invoke(name, input) {
       const res = await fetch(`${apiUrl.replace(/\/$/, '')}/api/${name}`, {

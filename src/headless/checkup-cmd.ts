@@ -1,0 +1,142 @@
+import { parseArgs } from 'node:util';
+import { runBattery } from '../core/checkup/battery';
+import { choosePayload } from '../core/checkup/payload';
+import { Engine } from '../core/engine';
+import { send } from '../core/forward/send';
+import { defaultDataDir } from '../core/paths';
+import type { Checkup } from '../shared/checkup';
+import { commands, type Input } from '../shared/contract';
+import { createClient, dispatch, zodIssues } from '../shared/dispatch';
+import { HookscopeError } from '../shared/errors';
+import { formatReport } from './checkup-report';
+import { apiClient } from './events-cmd';
+
+export const CHECKUP_USAGE = `Usage: hookscope checkup --target URL --provider P --secret S [options]
+       hookscope checkup --endpoint ID [--api URL --token T | --data-dir DIR] [options]
+
+Sends your webhook handler a fixed battery of real, signed deliveries (valid, duplicate,
+forged, tampered, stale, unsigned, a timed series and a burst) and grades how it answers.
+Only --target is contacted. Exits 0 when every must-pass probe passes, 1 when one fails.
+
+  --target URL          Your webhook handler (default with --endpoint: its forward target)
+  --provider P          The provider to sign as, e.g. stripe, github, openai
+  --secret S            The signing secret your handler verifies with
+  --sample ID           A catalogue sample (default: the provider's first, else a generic event)
+  --event ID            A stored delivery as the payload (with --endpoint, --api or --data-dir)
+  --burst N             Distinct deliveries in the burst (default 50)
+  --concurrency C       How many of them at once (default 10)
+  --latency-samples N   Deliveries timed one after the other (default 5)
+  --timeout MS          Per request (default: the provider's delivery timeout, at most 30 s)
+  --endpoint ID         Run for a Hookscope endpoint (its target, provider and secret) and
+                        keep the run in its history: through a running instance with
+                        --api URL --token T (or HOOKSCOPE_API / HOOKSCOPE_TOKEN), else in the
+                        log in --data-dir DIR (default: the OS app-data folder)
+  --json                Print the check-up as JSON`;
+
+const bad = (message: string): HookscopeError => new HookscopeError('bad_input', message);
+
+function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw bad(`${flag} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+/**
+ * `hookscope checkup ...`: runs the check-up standalone (nothing stored), or through a running
+ * instance or a data dir when an endpoint, event or --api is given (stored in the history).
+ * Prints the report or the JSON and returns whether it passed. Throws HookscopeError
+ * `bad_input` for bad usage.
+ */
+export async function runCheckupCommand(argv: string[]): Promise<boolean | null> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      target: { type: 'string' },
+      provider: { type: 'string' },
+      secret: { type: 'string' },
+      sample: { type: 'string' },
+      event: { type: 'string' },
+      burst: { type: 'string' },
+      concurrency: { type: 'string' },
+      'latency-samples': { type: 'string' },
+      timeout: { type: 'string' },
+      endpoint: { type: 'string' },
+      api: { type: 'string' },
+      token: { type: 'string' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${CHECKUP_USAGE}\n`);
+    return null;
+  }
+  const burstCount = count(values.burst, '--burst');
+  const concurrency = count(values.concurrency, '--concurrency');
+  const latencySamples = count(values['latency-samples'], '--latency-samples');
+  const timeoutMs = count(values.timeout, '--timeout');
+  const raw: Record<string, unknown> = {
+    endpointId: values.endpoint,
+    target: values.target,
+    provider: values.provider,
+    secret: values.secret,
+    sample: values.sample,
+    eventId: values.event,
+    latencySamples,
+    timeoutMs,
+    ...(burstCount !== undefined || concurrency !== undefined
+      ? { burst: { count: burstCount ?? 50, concurrency: concurrency ?? 10 } }
+      : {}),
+  };
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+  const parsed = commands.runCheckup.input.safeParse(raw);
+  if (!parsed.success) {
+    throw new HookscopeError('bad_input', 'invalid options', zodIssues(parsed.error));
+  }
+  const input = parsed.data;
+  const apiUrl = values.api ?? process.env.HOOKSCOPE_API;
+  let run: Checkup;
+  if (apiUrl) {
+    const token = values.token ?? process.env.HOOKSCOPE_TOKEN;
+    if (!token) throw bad('--api needs --token (or HOOKSCOPE_TOKEN)');
+    run = await apiClient(apiUrl, token).runCheckup(input as Input<'runCheckup'>);
+  } else if (input.endpointId || input.eventId || values['data-dir']) {
+    run = await inDataDir(values['data-dir'] ?? defaultDataDir(), input);
+  } else {
+    const absent = (['target', 'provider', 'secret'] as const).filter((k) => !input[k]);
+    if (absent.length > 0) {
+      throw bad(`give ${absent.map((k) => `--${k}`).join(', ')} (or --endpoint ID)`);
+    }
+    run = await runBattery(
+      {
+        target: input.target!,
+        provider: input.provider!,
+        secret: input.secret!,
+        hmac: null,
+        payload: choosePayload(input.provider!, input.sample),
+        endpointId: null,
+        ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+        ...(input.burst ? { burst: input.burst } : {}),
+        ...(input.latencySamples !== undefined ? { latencySamples: input.latencySamples } : {}),
+      },
+      { send, clock: Date.now },
+    );
+  }
+  process.stdout.write(`${values.json ? JSON.stringify(run) : formatReport(run)}\n`);
+  return run.passed;
+}
+
+/** Runs through an engine on the data dir, so the run lands in the endpoint's history. */
+async function inDataDir(dataDir: string, input: Input<'runCheckup'>): Promise<Checkup> {
+  const engine = new Engine({ dataDir });
+  try {
+    const client = createClient({
+      invoke: (name, i) => dispatch(engine.handlers, name, i),
+      on: () => () => undefined,
+    });
+    return await client.runCheckup(input);
+  } finally {
+    await engine.stop();
+  }
+}
