@@ -93,12 +93,12 @@ describe('hookscope checkup', () => {
         'sample "github.push" is a github delivery, but the check-up signs as stripe',
       ],
     ];
-    for (const [args, message] of cases) {
-      const out = await hookscope(['checkup', ...args]);
-      expect({ args, code: out.code }).toEqual({ args, code: 2 });
-      expect(out.stderr).toContain(message);
-      expect(out.stderr).toContain('(hookscope checkup --help)');
-    }
+    const outs = await Promise.all(cases.map(([args]) => hookscope(['checkup', ...args])));
+    cases.forEach(([args, message], i) => {
+      expect({ args, code: outs[i]!.code }).toEqual({ args, code: 2 });
+      expect(outs[i]!.stderr).toContain(message);
+      expect(outs[i]!.stderr).toContain('(hookscope checkup --help)');
+    });
     expect(r.received()).toBe(0);
   });
 

@@ -154,15 +154,16 @@ describe('check-up battery against reference receivers', () => {
   });
 
   it('a receiver slower than the timeout fails valid; the timed probes are not run', async () => {
-    const r = await receiver({ verify: stripeVerify(), delayMs: 600 });
-    const c = await run(r, { timeoutMs: 300 });
+    const r = await receiver({ verify: stripeVerify(), delayMs: 1500 });
+    // The fast answers (duplicate, the rejections) have 500 ms; the valid one needs 1.5 s.
+    const c = await run(r, { timeoutMs: 500 });
     expect(verdicts(c)).toEqual({ ...ALL_PASS, valid: 'fail', latency: 'fail', burst: 'fail' });
     expect(probe(c, 'valid').summary).toBe(
-      'Answered no answer (timed out after 300 ms) to a correctly signed delivery.',
+      'Answered no answer (timed out after 500 ms) to a correctly signed delivery.',
     );
     expect(probe(c, 'valid').fix).toContain('Acknowledge before heavy processing');
     expect(probe(c, 'burst').summary).toBe(
-      'Not run: the valid delivery got no answer (timed out after 300 ms).',
+      'Not run: the valid delivery got no answer (timed out after 500 ms).',
     );
     // Seen on arrival, so the repeat is acknowledged at once.
     expect(probe(c, 'duplicate').response?.status).toBe(200);
