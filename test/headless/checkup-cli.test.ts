@@ -9,6 +9,7 @@ import {
   stripeVerify,
   type Receiver,
 } from '../core/checkup/receivers';
+import { startEngine, tempDir } from '../helpers/engine';
 import { ROOT, startServe } from '../helpers/serve-process';
 
 /** `bin/hookscope.js` (needs `npm run build`). */
@@ -133,6 +134,28 @@ describe('hookscope checkup', () => {
       expect(unknown.stderr).toContain('no endpoint "nope"');
     } finally {
       await s.dispose();
+    }
+  });
+
+  it('--endpoint without --api runs in the log of --data-dir and keeps the run there', async () => {
+    const r = await receiver({ verify: stripeVerify() });
+    const { dir, cleanup } = tempDir();
+    try {
+      const out = await stripeRun(r, '--endpoint', 'default', '--data-dir', dir, '--json');
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      const c = Checkup.parse(JSON.parse(out.stdout));
+      expect(c).toMatchObject({ endpointId: 'default', passed: true });
+      const t = await startEngine({ dataDir: dir });
+      try {
+        expect((await t.client.listCheckups({ endpointId: 'default' })).items).toEqual([
+          expect.objectContaining({ id: c.id }),
+        ]);
+      } finally {
+        await t.stop();
+      }
+    } finally {
+      cleanup();
     }
   });
 });
