@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src/core/store/settings-store';
+import { DEFAULT_SETTINGS } from '../../src/shared/defaults';
 import { fromDraft, toDraft } from '../../src/renderer/src/model/settings-draft';
 
 describe('settings form', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS } from '../../../shared/defaults';
 import { Settings } from '../../../shared/model';
 
 const MB = 1024 * 1024;
@@ -73,9 +74,10 @@ export function toDraft(s: Settings): SettingsDraft {
     const v = read(s, f.path);
     d[field] = typeof v === 'number' ? String(Math.round((v / f.factor) * 1000) / 1000) : '';
   }
-  if (!rate) {
-    d.perSecond = '50';
-    d.burst = '200';
+  const offered = DEFAULT_SETTINGS.receiver.rateLimit;
+  if (!rate && offered) {
+    d.perSecond = String(offered.perSecond);
+    d.burst = String(offered.burst);
   }
   return d;
 }
