@@ -45,7 +45,8 @@ Options for serve and listen:
 
 Environment: HOOKSCOPE_TOKEN fixes the API token; HOOKSCOPE_DATA_DIR the data folder;
 NGROK_AUTHTOKEN the ngrok authtoken (get one at
-https://dashboard.ngrok.com/get-started/your-authtoken).`;
+https://dashboard.ngrok.com/get-started/your-authtoken); HOOKSCOPE_TRUSTED_PROXIES the
+reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For names the client.`;
 
 /** Parses a port flag; throws with a clear message for anything but 0..65535. */
 function port(value: string | undefined, fallback: number, flag: string): number {
