@@ -4,6 +4,7 @@ import type { DeadLetter } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { formatCount } from '../format/format';
 import { MethodBadge } from './method-badge';
+import { Modal } from './modal';
 import { RelativeTime } from './relative-time';
 
 const PAGE = 100;
@@ -68,14 +69,6 @@ export function DeadLettersPanel({
     };
   }, [client, load, shown]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
-
   const act = (run: () => Promise<string>): void => {
     setBusy(true);
     setError(null);
@@ -108,159 +101,148 @@ export function DeadLettersPanel({
 
   const empty = items !== null && items.length === 0;
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Dead letters"
-        data-testid="dead-letters-panel"
-      >
-        <header className="modal-head">
-          <h2>Dead letters</h2>
-          <span className="muted">Forwards that gave up after their last attempt.</span>
-          <span className="toolbar-spacer" />
-          <button type="button" className="btn" onClick={onClose} aria-label="Close">
-            ✕
-          </button>
-        </header>
-        {error && (
-          <p className="notice notice-bad" role="alert">
-            {error}
-          </p>
-        )}
-        {notice && (
-          <p className="notice" role="status" data-testid="dead-letters-notice">
-            {notice}
-          </p>
-        )}
-        {items === null ? (
-          <p className="muted">Loading…</p>
-        ) : empty ? (
-          <p className="muted" data-testid="dead-letters-empty">
-            No dead letters: every forward was delivered or is still being retried.
-          </p>
-        ) : (
-          <>
-            <table className="endpoints dead-letters">
-              <thead>
-                <tr>
-                  <th>Event</th>
-                  <th>Target</th>
-                  <th>Attempts</th>
-                  <th>Last result</th>
-                  <th>When</th>
-                  <th />
+    <Modal
+      title="Dead letters"
+      subtitle="Forwards that gave up after their last attempt."
+      testId="dead-letters-panel"
+      onClose={onClose}
+    >
+      {error && (
+        <p className="notice notice-bad" role="alert">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p className="notice" role="status" data-testid="dead-letters-notice">
+          {notice}
+        </p>
+      )}
+      {items === null ? (
+        <p className="muted">Loading…</p>
+      ) : empty ? (
+        <p className="muted" data-testid="dead-letters-empty">
+          No dead letters: every forward was delivered or is still being retried.
+        </p>
+      ) : (
+        <>
+          <table className="endpoints dead-letters">
+            <thead>
+              <tr>
+                <th>Event</th>
+                <th>Target</th>
+                <th>Attempts</th>
+                <th>Last result</th>
+                <th>When</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((d) => (
+                <tr
+                  key={d.id}
+                  data-testid="dead-letter-row"
+                  className={d.event ? 'dead-letter-open' : undefined}
+                  title={d.event ? 'Open this event' : 'The event is no longer in the log'}
+                  onClick={() => {
+                    if (!d.event) return;
+                    onOpen(d.eventId);
+                    onClose();
+                  }}
+                >
+                  <td>
+                    {d.event ? (
+                      <>
+                        <MethodBadge method={d.event.method} />{' '}
+                        <span className="mono">{d.event.path}</span>
+                        {d.event.eventType && (
+                          <span className="mono muted small"> {d.event.eventType}</span>
+                        )}
+                      </>
+                    ) : (
+                      <span className="muted">Event deleted</span>
+                    )}
+                  </td>
+                  <td className="mono">{d.targetUrl}</td>
+                  <td>{d.attempts}</td>
+                  <td className="bad mono">
+                    {d.lastStatus !== null ? d.lastStatus : (d.lastError ?? 'failed')}
+                  </td>
+                  <td>
+                    <RelativeTime iso={d.updatedAt} />
+                  </td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      disabled={busy}
+                      data-testid="dead-letter-redrive"
+                      title="Put this forward back in the queue"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        redrive([d.id]);
+                      }}
+                    >
+                      Redrive
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      disabled={busy}
+                      data-testid="dead-letter-purge"
+                      title="Drop it from the dead letters (the event stays in the log)"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        purge([d.id]);
+                      }}
+                    >
+                      Purge
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((d) => (
-                  <tr
-                    key={d.id}
-                    data-testid="dead-letter-row"
-                    className={d.event ? 'dead-letter-open' : undefined}
-                    title={d.event ? 'Open this event' : 'The event is no longer in the log'}
-                    onClick={() => {
-                      if (!d.event) return;
-                      onOpen(d.eventId);
-                      onClose();
-                    }}
-                  >
-                    <td>
-                      {d.event ? (
-                        <>
-                          <MethodBadge method={d.event.method} />{' '}
-                          <span className="mono">{d.event.path}</span>
-                          {d.event.eventType && (
-                            <span className="mono muted small"> {d.event.eventType}</span>
-                          )}
-                        </>
-                      ) : (
-                        <span className="muted">Event deleted</span>
-                      )}
-                    </td>
-                    <td className="mono">{d.targetUrl}</td>
-                    <td>{d.attempts}</td>
-                    <td className="bad mono">
-                      {d.lastStatus !== null ? d.lastStatus : (d.lastError ?? 'failed')}
-                    </td>
-                    <td>
-                      <RelativeTime iso={d.updatedAt} />
-                    </td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        disabled={busy}
-                        data-testid="dead-letter-redrive"
-                        title="Put this forward back in the queue"
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          redrive([d.id]);
-                        }}
-                      >
-                        Redrive
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        disabled={busy}
-                        data-testid="dead-letter-purge"
-                        title="Drop it from the dead letters (the event stays in the log)"
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          purge([d.id]);
-                        }}
-                      >
-                        Purge
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {hasMore && (
-              <div className="form-actions">
-                <button type="button" className="btn" onClick={() => setShown(shown + PAGE)}>
-                  Show more
-                </button>
-              </div>
-            )}
-          </>
-        )}
-        <div className="form-actions">
+              ))}
+            </tbody>
+          </table>
+          {hasMore && (
+            <div className="form-actions">
+              <button type="button" className="btn" onClick={() => setShown(shown + PAGE)}>
+                Show more
+              </button>
+            </div>
+          )}
+        </>
+      )}
+      <div className="form-actions">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy || empty || items === null}
+          data-testid="dead-letters-redrive-all"
+          onClick={() => redrive('all')}
+        >
+          Redrive all
+        </button>
+        {confirmPurgeAll ? (
           <button
             type="button"
-            className="btn btn-primary"
-            disabled={busy || empty || items === null}
-            data-testid="dead-letters-redrive-all"
-            onClick={() => redrive('all')}
+            className="btn btn-danger"
+            disabled={busy}
+            data-testid="dead-letters-purge-all-confirm"
+            onClick={() => purge('all')}
           >
-            Redrive all
+            Confirm purge all
           </button>
-          {confirmPurgeAll ? (
-            <button
-              type="button"
-              className="btn btn-danger"
-              disabled={busy}
-              data-testid="dead-letters-purge-all-confirm"
-              onClick={() => purge('all')}
-            >
-              Confirm purge all
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="btn"
-              disabled={busy || empty || items === null}
-              data-testid="dead-letters-purge-all"
-              onClick={() => setConfirmPurgeAll(true)}
-            >
-              Purge all
-            </button>
-          )}
-        </div>
+        ) : (
+          <button
+            type="button"
+            className="btn"
+            disabled={busy || empty || items === null}
+            data-testid="dead-letters-purge-all"
+            onClick={() => setConfirmPurgeAll(true)}
+          >
+            Purge all
+          </button>
+        )}
       </div>
-    </div>
+    </Modal>
   );
 }
