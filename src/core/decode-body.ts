@@ -1,8 +1,14 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { bodyText } from './store/event-rows';
 
-/** Decoded bodies larger than this are cut off (a zip bomb must not exhaust memory). */
-const MAX_DECODED = 64 * 1024 * 1024;
+/** Decoding stops with an error past this size (a zip bomb must not exhaust memory). */
+export const MAX_DECODED = 64 * 1024 * 1024;
+/** More stacked encodings than this are refused (each layer may expand up to MAX_DECODED). */
+export const MAX_CODINGS = 4;
+
+/** zlib's error for output past maxOutputLength. */
+const tooLarge = (err: unknown): boolean =>
+  (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
 
 const decoders: Record<string, (b: Buffer) => Buffer> = {
   gzip: (b) => gunzipSync(b, { maxOutputLength: MAX_DECODED }),
@@ -12,7 +18,8 @@ const decoders: Record<string, (b: Buffer) => Buffer> = {
   deflate: (b) => {
     try {
       return inflateSync(b, { maxOutputLength: MAX_DECODED });
-    } catch {
+    } catch (err) {
+      if (tooLarge(err)) throw err;
       return inflateRawSync(b, { maxOutputLength: MAX_DECODED });
     }
   },
@@ -28,7 +35,8 @@ export interface DecodedBody {
 
 /**
  * Undoes the Content-Encoding(s) of a stored body for display, last applied first. The
- * stored bytes are never changed. Unknown encodings and corrupt data give `error`.
+ * stored bytes are never changed. Unknown encodings, corrupt data, more than MAX_CODINGS
+ * encodings and output past MAX_DECODED bytes give `error`; it never throws.
  */
 export function decodeBody(headers: [string, string][], body: Buffer): DecodedBody {
   const header = headers
@@ -41,8 +49,12 @@ export function decodeBody(headers: [string, string][], body: Buffer): DecodedBo
     .filter((c) => c && c !== 'identity');
   let out = body;
   try {
+    if (codings.length > MAX_CODINGS) {
+      throw new Error(`${codings.length} stacked Content-Encodings (at most ${MAX_CODINGS})`);
+    }
     for (const c of [...codings].reverse()) {
-      const decode = decoders[c];
+      // Own keys only: "constructor" or "__proto__" must not reach Object.prototype.
+      const decode = Object.hasOwn(decoders, c) ? decoders[c] : undefined;
       if (!decode) throw new Error(`unsupported Content-Encoding "${c}"`);
       out = decode(out);
     }
@@ -51,7 +63,9 @@ export function decodeBody(headers: [string, string][], body: Buffer): DecodedBo
       encoding: codings.join(', ') || null,
       base64: body.toString('base64'),
       size: body.length,
-      error: `could not decode: ${(err as Error).message}`,
+      error: tooLarge(err)
+        ? `could not decode: the decoded body is larger than ${MAX_DECODED / 1024 / 1024} MB`
+        : `could not decode: ${(err as Error).message}`,
     };
   }
   const text = bodyText(out);
