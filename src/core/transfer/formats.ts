@@ -1,6 +1,21 @@
 import type { EventDetail } from '../../shared/model';
 import type { IncomingDelivery } from '../types';
 import { VERSION } from '../version';
+import {
+  base64,
+  headerList,
+  ImportError,
+  isBoolean,
+  isObj,
+  isString,
+  method,
+  optional,
+  parse,
+  publicUrl,
+  status,
+  text,
+  time,
+} from './import-fields';
 
 /** Hookscope's own fields on a HAR entry, so a round trip keeps every byte. */
 interface HookscopeExtra {
@@ -10,6 +25,9 @@ interface HookscopeExtra {
   viaTunnel: boolean;
   publicUrl: string | null;
   bodyBase64: string;
+  /** The path and query as received: `request.url` is normalised by URL parsers (`..`, é). */
+  path: string;
+  query: string;
 }
 
 interface HarEntry {
@@ -102,6 +120,8 @@ export function toHar(events: EventDetail[]): string {
         viaTunnel: e.viaTunnel,
         publicUrl: e.publicUrl,
         bodyBase64: e.body.base64,
+        path: e.path,
+        query: e.query,
       },
     };
   });
@@ -117,85 +137,116 @@ export function toNdjson(events: EventDetail[]): string {
   return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
 }
 
-/** Reads a HAR log back into deliveries; throws an Error saying what is wrong. */
-export function fromHar(text: string): ImportedDelivery[] {
-  let har: { log?: { entries?: HarEntry[] } };
-  try {
-    har = JSON.parse(text) as typeof har;
-  } catch (err) {
-    throw new Error(`not JSON: ${(err as Error).message}`, { cause: err });
-  }
-  const entries = har.log?.entries;
+/**
+ * Reads a HAR log back into deliveries. Throws an Error naming the entry and field when the
+ * file is not a HAR log or an entry is not a request Hookscope can store; never a TypeError.
+ */
+export function fromHar(content: string): ImportedDelivery[] {
+  const har = parse(content, '');
+  const log = isObj(har) ? har.log : undefined;
+  const entries = isObj(log) ? log.entries : undefined;
   if (!Array.isArray(entries)) throw new Error('not a HAR file: no log.entries');
-  return entries.map((h, i) => {
-    const req = h.request;
-    if (!req || typeof req.method !== 'string' || typeof req.url !== 'string') {
-      throw new Error(`entry ${i}: request.method and request.url are required`);
-    }
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch {
-      throw new Error(`entry ${i}: request.url "${req.url}" is not a URL`);
+  return entries.map((h: unknown, i) => {
+    const where = `entry ${i}`;
+    const req = isObj(h) ? h.request : undefined;
+    if (!isObj(h) || !isObj(req) || typeof req.method !== 'string' || typeof req.url !== 'string') {
+      throw new ImportError(`${where}: request.method and request.url are required`);
     }
     const x = h._hookscope;
-    const body = x
-      ? Buffer.from(x.bodyBase64, 'base64')
-      : req.postData
-        ? Buffer.from(
-            req.postData.text ?? '',
-            req.postData.encoding === 'base64' ? 'base64' : 'utf8',
-          )
-        : Buffer.alloc(0);
-    const at = Date.parse(h.startedDateTime);
+    if (x !== undefined && !isObj(x)) {
+      throw new ImportError(`${where}: _hookscope must be an object`);
+    }
+    let target: { path: string; query: string };
+    if (x?.path !== undefined) {
+      // Exported by Hookscope: the exact path and query (request.url is only for other tools).
+      target = {
+        path: text(x.path, where, '_hookscope.path'),
+        query: text(x.query, where, '_hookscope.query', true),
+      };
+    } else {
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch {
+        throw new ImportError(`${where}: request.url "${req.url.slice(0, 200)}" is not a URL`);
+      }
+      target = { path: url.pathname, query: url.search.slice(1) };
+    }
+    const rawHeaders = req.headers ?? [];
+    if (!Array.isArray(rawHeaders)) {
+      throw new ImportError(`${where}: request.headers must be a list`);
+    }
+    const pairs = rawHeaders.map((p: unknown) => (isObj(p) ? [p.name, p.value] : []));
+    const post = req.postData;
+    if (post !== undefined && !isObj(post)) {
+      throw new ImportError(`${where}: request.postData must be an object`);
+    }
+    let body: Buffer = Buffer.alloc(0);
+    if (x) body = base64(x.bodyBase64, where, '_hookscope.bodyBase64');
+    else if (post?.encoding === 'base64') body = base64(post.text, where, 'postData.text');
+    else if (post && post.text !== undefined) {
+      if (typeof post.text !== 'string') {
+        throw new ImportError(`${where}: postData.text must be a string`);
+      }
+      body = Buffer.from(post.text, 'utf8');
+    }
+    const response = isObj(h.response) ? h.response : {};
     return {
       delivery: {
-        receivedAt: Number.isNaN(at) ? Date.now() : at,
-        method: req.method,
-        path: url.pathname,
-        query: url.search.slice(1),
-        headers: (req.headers ?? []).map(
-          (p) => [String(p.name), String(p.value)] as [string, string],
-        ),
+        receivedAt: time(h.startedDateTime, where, 'startedDateTime'),
+        method: method(req.method, where, 'request.method'),
+        path: target.path,
+        query: target.query,
+        headers: headerList(pairs, where, 'request.headers'),
         body,
-        sourceIp: x?.sourceIp ?? null,
-        viaTunnel: x?.viaTunnel ?? false,
-        publicUrl: x?.publicUrl ?? null,
+        sourceIp: optional(x?.sourceIp, isString, where, '_hookscope.sourceIp'),
+        viaTunnel: optional(x?.viaTunnel, isBoolean, where, '_hookscope.viaTunnel') ?? false,
+        publicUrl: publicUrl(x?.publicUrl, where, '_hookscope.publicUrl'),
       },
-      responseStatus: Number.isInteger(h.response?.status) ? h.response.status : 200,
+      responseStatus: status(response.status),
     };
   });
 }
 
-/** Reads NDJSON (as written by toNdjson) back into deliveries. */
-export function fromNdjson(text: string): ImportedDelivery[] {
-  return text
+/**
+ * Reads NDJSON (as written by toNdjson) back into deliveries. Throws an Error naming the line
+ * and field when a line is not an event Hookscope can store; never a TypeError.
+ */
+export function fromNdjson(content: string): ImportedDelivery[] {
+  return content
     .split('\n')
-    .filter((l) => l.trim())
-    .map((line, i) => {
-      let e: EventDetail;
-      try {
-        e = JSON.parse(line) as EventDetail;
-      } catch (err) {
-        throw new Error(`line ${i + 1}: not JSON: ${(err as Error).message}`, { cause: err });
+    .map((line, i) => ({ line, where: `line ${i + 1}` }))
+    .filter(({ line }) => line.trim())
+    .map(({ line, where }) => {
+      const e = parse(line, `${where}: `);
+      if (
+        !isObj(e) ||
+        typeof e.method !== 'string' ||
+        typeof e.path !== 'string' ||
+        !Array.isArray(e.headers)
+      ) {
+        throw new ImportError(`${where}: method, path and headers are required`);
       }
-      if (typeof e.method !== 'string' || typeof e.path !== 'string' || !Array.isArray(e.headers)) {
-        throw new Error(`line ${i + 1}: method, path and headers are required`);
-      }
-      const at = Date.parse(e.receivedAt);
+      const pairs = e.headers.map((p: unknown) => (Array.isArray(p) && p.length === 2 ? p : []));
+      const body = e.body === undefined ? undefined : isObj(e.body) ? e.body : null;
+      if (body === null) throw new ImportError(`${where}: body must be an object`);
+      const response = isObj(e.response) ? e.response : {};
       return {
         delivery: {
-          receivedAt: Number.isNaN(at) ? Date.now() : at,
-          method: e.method,
-          path: e.path,
-          query: e.query ?? '',
-          headers: e.headers,
-          body: Buffer.from(e.body?.base64 ?? '', 'base64'),
-          sourceIp: e.sourceIp ?? null,
-          viaTunnel: e.viaTunnel ?? false,
-          publicUrl: e.publicUrl ?? null,
+          receivedAt: time(e.receivedAt, where, 'receivedAt'),
+          method: method(e.method, where, 'method'),
+          path: text(e.path, where, 'path'),
+          query: text(e.query, where, 'query', true),
+          headers: headerList(pairs, where, 'headers'),
+          body:
+            body?.base64 === undefined
+              ? Buffer.alloc(0)
+              : base64(body.base64, where, 'body.base64'),
+          sourceIp: optional(e.sourceIp, isString, where, 'sourceIp'),
+          viaTunnel: optional(e.viaTunnel, isBoolean, where, 'viaTunnel') ?? false,
+          publicUrl: publicUrl(e.publicUrl, where, 'publicUrl'),
         },
-        responseStatus: e.response?.status ?? 200,
+        responseStatus: status(response.status),
       };
     });
 }
