@@ -1,4 +1,42 @@
-const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[^>]*>|[^<]+/g;
+/**
+ * Splits XML into comments, CDATA sections, tags and text runs, in linear time (a regex with
+ * lazy scans is quadratic on a body full of unterminated `<`). Every character of the input
+ * is in exactly one token: from an unterminated `<` on, the rest is one text token.
+ */
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  // Once a terminator is not found from some position, it is not found from any later one.
+  const missing = new Set<string>();
+  const find = (needle: string, from: number): number => {
+    if (missing.has(needle)) return -1;
+    const at = text.indexOf(needle, from);
+    if (at === -1) missing.add(needle);
+    return at;
+  };
+  let i = 0;
+  while (i < text.length) {
+    let end = -1;
+    if (text[i] !== '<') {
+      end = text.indexOf('<', i);
+      if (end === -1) end = text.length;
+    } else {
+      if (text.startsWith('<!--', i)) {
+        const close = find('-->', i + 4);
+        if (close !== -1) end = close + 3;
+      } else if (text.startsWith('<![CDATA[', i)) {
+        const close = find(']]>', i + 9);
+        if (close !== -1) end = close + 3;
+      }
+      if (end === -1) {
+        const close = find('>', i + 1);
+        end = close === -1 ? text.length : close + 1;
+      }
+    }
+    tokens.push(text.slice(i, end));
+    i = end;
+  }
+  return tokens;
+}
 
 /**
  * Indents XML by 2 spaces per element, as text (nothing is parsed into a DOM, so nothing
@@ -7,7 +45,7 @@ const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<[^>]*>|[^<]+/g;
  * between tags.
  */
 export function prettyXml(text: string): string {
-  const tokens = text.match(TOKEN) ?? [];
+  const tokens = tokenize(text);
   const lines: string[] = [];
   let depth = 0;
   const pad = (): string => '  '.repeat(Math.min(depth, 64));
