@@ -55,7 +55,8 @@ export function toCurl(req: CurlRequest): string {
   const hasBody = req.body.length > 0;
   if (method === 'HEAD') parts.push('--head');
   else if (method !== 'GET' || hasBody) parts.push(`-X ${shellQuote(method)}`);
-  parts.push(shellQuote(req.url));
+  // A URL that starts with `-` would be read as an option (a stored public URL is data).
+  parts.push(req.url.startsWith('-') ? `--url ${shellQuote(req.url)}` : shellQuote(req.url));
   const present = new Set(req.headers.map(([n]) => n.toLowerCase()));
   for (const [name, value] of req.headers) {
     if (SKIP.has(name.toLowerCase())) continue;
