@@ -1,0 +1,686 @@
+import Ajv from 'ajv';
+import fc from 'fast-check';
+import {
+  brotliCompressSync,
+  constants,
+  deflateRawSync,
+  deflateSync,
+  gzipSync,
+  type InputType,
+} from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBody, MAX_CODINGS, MAX_DECODED } from '../../src/core/decode-body';
+import { inspect } from '../../src/core/inspect';
+import { checkSchema, compileUserSchema } from '../../src/core/schemas';
+import { HeaderBag } from '../../src/core/signatures/headers';
+import {
+  clerk,
+  openai,
+  replicate,
+  resend,
+  standardWebhooks,
+  svix,
+} from '../../src/core/signatures/standard-family';
+import type { SignatureInput } from '../../src/core/signatures/types';
+import { bodyText } from '../../src/core/store/event-rows';
+import { fromHar, fromNdjson, toHar, toNdjson } from '../../src/core/transfer/formats';
+import type { ImportedDelivery } from '../../src/core/transfer/formats';
+import { HookscopeError } from '../../src/shared/errors';
+import {
+  providerIds,
+  SignatureStatus,
+  type Endpoint,
+  type EventDetail,
+} from '../../src/shared/model';
+import { rawRequest } from '../helpers/http';
+import { startEngine, type TestEngine } from '../helpers/engine';
+
+/**
+ * Every parser of the engine against hostile input: content codings, HAR/NDJSON import, the
+ * Standard Webhooks header parsers, user JSON Schemas and the per-delivery checks. The
+ * receiver itself has its own fuzz test (receiver-fuzz.test.ts).
+ */
+
+/** Bad inputs tried by this file (fast-check runs and fixed corpora), for RELIABILITY.md. */
+const RUNS = {
+  decode: 300,
+  decodeRoundTrip: 150,
+  importText: 400,
+  importFields: 400,
+  importRoundTrip: 150,
+  engineImport: 60,
+  standardVerify: 300,
+  standardSign: 150,
+  uniqueItems: 200,
+  inspect: 300,
+};
+
+/** 100,000 levels of nesting: deeper than any recursive parser's stack. */
+const DEPTH = 100_000;
+const deepArray = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
+const deepObject = '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
+
+/** Strings that break naive parsers: line breaks, NUL, lone surrogates, huge and unicode. */
+const nasty = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({
+    unit: fc.constantFrom('\r', '\n', '\0', ' ', ',', '=', ';', '%', 'é', '🚀', '\uD800', 'a', '"'),
+    maxLength: 30,
+  }),
+  fc.constantFrom('', 'x'.repeat(70_000), 'v1,' + '='.repeat(5000), '1e400', '-0', 'NaN'),
+);
+
+describe('decodeBody (Content-Encoding) under hostile input', () => {
+  const coding = fc.oneof(
+    fc.constantFrom('gzip', 'x-gzip', 'deflate', 'br', 'identity', 'zstd', 'GZIP', ' br '),
+    fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty'),
+    nasty,
+  );
+  const KNOWN = ['gzip', 'x-gzip', 'deflate', 'br'];
+  const compressors: Record<string, (b: InputType) => Buffer> = {
+    gzip: gzipSync,
+    deflate: deflateSync,
+    br: brotliCompressSync,
+  };
+
+  it('never throws on any bytes under any Content-Encoding; failures keep the stored bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(coding, { maxLength: 6 }),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }),
+          // Real compressed data, truncated or with one byte flipped.
+          fc
+            .tuple(fc.uint8Array({ maxLength: 600 }), fc.constantFrom('gzip', 'deflate', 'br'))
+            .chain(([b, c]) => {
+              const z = compressors[c]!(b);
+              return fc
+                .tuple(fc.nat(z.length), fc.nat(z.length - 1), fc.boolean())
+                .map(([cut, at, flip]) => {
+                  const out = Buffer.from(z.subarray(0, flip ? z.length : cut));
+                  if (flip && out.length) out[at] = out[at]! ^ 0x55;
+                  return new Uint8Array(out);
+                });
+            }),
+        ),
+        (codings, bytes) => {
+          const body = Buffer.from(bytes);
+          const d = decodeBody([['Content-Encoding', codings.join(',')]], body);
+          expect(typeof d.base64).toBe('string');
+          if (d.error !== undefined) {
+            expect(d.error).toMatch(/^could not decode: ./);
+            expect(Buffer.from(d.base64, 'base64').equals(body)).toBe(true);
+          }
+          if (d.encoding === null) expect(Buffer.from(d.base64, 'base64').equals(body)).toBe(true);
+          // Decoded only through a real decoder (regression: "constructor" passed as one).
+          if (d.error === undefined && d.encoding !== null) {
+            for (const c of d.encoding.split(', ')) expect(KNOWN).toContain(c);
+          }
+        },
+      ),
+      { numRuns: RUNS.decode },
+    );
+  });
+
+  it('undoes any stack of up to MAX_CODINGS encodings byte-exact', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.array(fc.constantFrom('gzip', 'deflate', 'br', 'raw-deflate'), {
+          maxLength: MAX_CODINGS,
+        }),
+        (bytes, stack) => {
+          let wire: Buffer = Buffer.from(bytes);
+          for (const c of stack)
+            wire = c === 'raw-deflate' ? deflateRawSync(wire) : compressors[c]!(wire);
+          const header = stack.map((c) => (c === 'raw-deflate' ? 'deflate' : c)).join(', ');
+          const d = decodeBody([['Content-Encoding', header]], wire);
+          expect(d.error).toBeUndefined();
+          expect(Buffer.from(d.base64, 'base64').equals(Buffer.from(bytes))).toBe(true);
+        },
+      ),
+      { numRuns: RUNS.decodeRoundTrip },
+    );
+  });
+
+  it('stops decompression bombs at MAX_DECODED with a clear error, for every coding', () => {
+    // 64 MB + 1 of zeros: a few hundred KB on the wire.
+    const plain = Buffer.alloc(MAX_DECODED + 1);
+    const bombs: [string, Buffer][] = [
+      ['gzip', gzipSync(plain, { level: 1 })],
+      ['deflate', deflateSync(plain, { level: 1 })],
+      ['deflate', deflateRawSync(plain, { level: 1 })],
+      ['br', brotliCompressSync(plain, { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } })],
+    ];
+    for (const [coding, bomb] of bombs) {
+      expect(bomb.length).toBeLessThan(1024 * 1024);
+      const d = decodeBody([['Content-Encoding', coding]], bomb);
+      // Regression: zlib's "Cannot create a Buffer larger than 67108864 bytes" (and, for a
+      // zlib-wrapped deflate bomb, the raw-deflate fallback's unrelated error) said nothing.
+      expect(d.error, coding).toBe('could not decode: the decoded body is larger than 64 MB');
+      expect(d.size).toBe(bomb.length);
+    }
+  });
+
+  it('refuses more than MAX_CODINGS stacked encodings without decoding any', () => {
+    const codings = Array.from({ length: 10_000 }, () => 'gzip').join(',');
+    const d = decodeBody([['Content-Encoding', codings]], gzipSync('x'));
+    expect(d.error).toBe(
+      `could not decode: 10000 stacked Content-Encodings (at most ${MAX_CODINGS})`,
+    );
+  });
+});
+
+/** A delivery as an import must hand the store: every field of the right type. */
+function wellTyped({ delivery: d, responseStatus }: ImportedDelivery): void {
+  expect(typeof d.receivedAt).toBe('number');
+  expect(d.receivedAt).toBeGreaterThanOrEqual(0);
+  expect(d.receivedAt).toBeLessThan(2 ** 48);
+  expect(d.method).toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/);
+  expect(typeof d.path).toBe('string');
+  expect(typeof d.query).toBe('string');
+  expect(Buffer.isBuffer(d.body)).toBe(true);
+  for (const h of d.headers) {
+    expect(h).toHaveLength(2);
+    expect(typeof h[0]).toBe('string');
+    expect(typeof h[1]).toBe('string');
+    expect(`${h[0]}${h[1]}`).not.toMatch(/[\r\n\0]/);
+  }
+  expect(d.sourceIp === null || typeof d.sourceIp === 'string').toBe(true);
+  expect(typeof d.viaTunnel).toBe('boolean');
+  expect(d.publicUrl === null || /^https?:\/\//i.test(d.publicUrl)).toBe(true);
+  expect(Number.isInteger(responseStatus)).toBe(true);
+}
+
+/** Runs an import parser: either well-typed deliveries or a plain Error, never a TypeError. */
+function importOrClearError(parse: (s: string) => ImportedDelivery[], text: string): void {
+  let out: ImportedDelivery[];
+  try {
+    out = parse(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).constructor.name).not.toMatch(/^(TypeError|RangeError)$/);
+    expect((err as Error).message).toMatch(/\w/);
+    return;
+  }
+  out.forEach(wellTyped);
+}
+
+const headerPair = fc.tuple(
+  fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
+  fc.string({ unit: 'binary-ascii', maxLength: 30 }).map((v) => v.replace(/[\r\n\0]/g, ' ')),
+);
+/** EventDetails with hostile request lines, headers and bodies, as the store reads them back. */
+const eventDetail: fc.Arbitrary<EventDetail> = fc
+  .record({
+    method: fc.stringMatching(/^[A-Z][A-Z0-9!#$%&'*+.^_`|~-]{0,10}$/),
+    path: fc
+      .array(fc.constantFrom('..', '.', '%00', '%zz', 'é', '🙂', '%2F', 'a b', '', '?'), {
+        maxLength: 5,
+      })
+      .map((s) => `/${s.join('/')}`),
+    query: fc.constantFrom('', 'a=1&a=2', 'x=%zz', 'é=🙂', '=&&'),
+    headers: fc.array(headerPair, { maxLength: 6 }),
+    body: fc.oneof(
+      fc.uint8Array({ maxLength: 500 }),
+      fc.json().map((j) => new TextEncoder().encode(j)),
+    ),
+    receivedAt: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+    publicUrl: fc.option(fc.webUrl(), { nil: null }),
+    sourceIp: fc.option(fc.ipV4(), { nil: null }),
+    status: fc.integer({ min: 100, max: 599 }),
+  })
+  .map((r) => {
+    const body = Buffer.from(r.body);
+    const text = bodyText(body);
+    return {
+      id: 'e',
+      seq: 1,
+      rev: 1,
+      receivedAt: new Date(r.receivedAt).toISOString(),
+      endpointId: 'default',
+      method: r.method,
+      path: r.path,
+      size: body.length,
+      contentType: null,
+      viaTunnel: false,
+      imported: false,
+      eventType: null,
+      jobId: null,
+      query: r.query,
+      sourceIp: r.sourceIp,
+      publicUrl: r.publicUrl,
+      headers: r.headers,
+      body: { base64: body.toString('base64'), size: body.length, ...(text ? { text } : {}) },
+      signature: { status: 'none', provider: null, reason: '' },
+      idempotency: { key: null, source: null, duplicateOf: null, deliveryCount: 1 },
+      schema: { status: 'none' },
+      forward: { status: 'none' },
+      response: { status: r.status },
+      forwards: [],
+    } satisfies EventDetail;
+  });
+
+/** Replaces the value at a random path of a JSON value with `value`. */
+function replaceAt(root: unknown, pick: number, value: unknown): unknown {
+  const slots: [Record<string, unknown> | unknown[], string | number][] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => (slots.push([v, i]), walk(x)));
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        slots.push([v as Record<string, unknown>, k]);
+        walk(x);
+      }
+    }
+  };
+  walk(root);
+  const slot = slots[pick % Math.max(slots.length, 1)];
+  if (!slot) return value;
+  (slot[0] as Record<string | number, unknown>)[slot[1]] = value;
+  return root;
+}
+
+describe('HAR and NDJSON import under hostile files', () => {
+  const parsers = { har: fromHar, ndjson: fromNdjson } as const;
+
+  it('gives well-typed deliveries or a clear error for any text, truncated exports included', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('har', 'ndjson' as const),
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.json({ maxDepth: 6 }),
+          fc.array(fc.json({ maxDepth: 4 }), { maxLength: 4 }).map((l) => l.join('\n')),
+          fc
+            .tuple(fc.array(eventDetail, { minLength: 1, maxLength: 2 }), fc.nat(), fc.boolean())
+            .map(([events, cut, har]) => {
+              const text = har ? toHar(events) : toNdjson(events);
+              return text.slice(0, cut % (text.length + 1));
+            }),
+        ),
+        (format, text) => importOrClearError(parsers[format], text),
+      ),
+      { numRuns: RUNS.importText },
+    );
+  });
+
+  it('gives well-typed deliveries or a clear error when any field holds any JSON value', () => {
+    const hostileValue = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      nasty,
+      fc.constantFrom(1e308, -1, 2 ** 53 + 1, -0, true, null, [], {}, [1, 2], ['a', 1]),
+      fc.constantFrom('1900-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '-000001-01-01'),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('har', 'ndjson' as const),
+        eventDetail,
+        fc.nat(),
+        hostileValue,
+        (format, event, pick, value) => {
+          const doc: unknown = JSON.parse(format === 'har' ? toHar([event]) : toNdjson([event]));
+          const text = JSON.stringify(replaceAt(doc, pick, value));
+          importOrClearError(parsers[format], text);
+        },
+      ),
+      { numRuns: RUNS.importFields },
+    );
+  });
+
+  it('reads its own exports back byte-exact: method, path, query, headers, body, time', () => {
+    fc.assert(
+      fc.property(fc.array(eventDetail, { maxLength: 3 }), (events) => {
+        for (const [format, out] of [
+          ['har', fromHar(toHar(events))],
+          ['ndjson', fromNdjson(toNdjson(events))],
+        ] as const) {
+          expect(
+            out.map(({ delivery: d, responseStatus }) => ({
+              method: d.method,
+              path: d.path,
+              query: d.query,
+              headers: d.headers,
+              body: d.body.toString('base64'),
+              at: new Date(d.receivedAt).toISOString(),
+              publicUrl: d.publicUrl,
+              status: responseStatus,
+            })),
+            format,
+          ).toEqual(
+            events.map((e) => ({
+              method: e.method,
+              path: e.path,
+              query: e.query,
+              headers: e.headers,
+              body: e.body.base64,
+              at: e.receivedAt,
+              publicUrl: e.publicUrl,
+              status: e.response.status,
+            })),
+          );
+        }
+      }),
+      { numRuns: RUNS.importRoundTrip },
+    );
+  });
+
+  it('answers bombs, huge numbers and duplicate keys with an import or a clear error', () => {
+    const line = (extra: string): string =>
+      `{"method":"POST","path":"/p","headers":[],"body":{"base64":"eA=="}${extra}}`;
+    const corpus: [keyof typeof parsers, string, RegExp | null][] = [
+      ['har', deepArray, /not a HAR file/],
+      ['har', deepObject, /not a HAR file/],
+      ['ndjson', deepArray, /line 1: method, path and headers are required/],
+      ['ndjson', deepObject, /line 1: method, path and headers are required/],
+      ['ndjson', line(`,"x":${deepArray}`), null],
+      ['ndjson', line(',"receivedAt":1e400,"response":{"status":1e400}'), null],
+      ['ndjson', line(',"response":{"status":123456789012345678901234567890}'), null],
+      // Duplicate keys: JSON.parse keeps the last one, and so does the import.
+      ['ndjson', line(',"method":"PUT","method":"PATCH"'), null],
+      ['ndjson', line(',"__proto__":{"method":"X"},"constructor":1'), null],
+      ['ndjson', line('').replace('"eA=="', '"e A=="'), /line 1: body.base64 must be base64/],
+      ['ndjson', line(',"receivedAt":"1900-01-01T00:00:00Z"'), /receivedAt is out of range/],
+      ['ndjson', line(',"publicUrl":"-o/tmp/x"'), /publicUrl must be an http\(s\) URL/],
+      ['ndjson', line('').replace('"headers":[]', '"headers":[1,2]'), /headers\[0\]/],
+      ['ndjson', line('').replace('"headers":[]', '"headers":[["a","b\\r\\nc"]]'), /line break/],
+      ['ndjson', 'null', /line 1: method, path and headers are required/],
+      ['har', '{"log":{"entries":[null]}}', /entry 0: request.method/],
+      [
+        'har',
+        '{"log":{"entries":[{"request":{"method":"GET","url":"http://x/","headers":5}}]}}',
+        /entry 0: request.headers must be a list/,
+      ],
+      [
+        'har',
+        '{"log":{"entries":[{"request":{"method":"GET","url":"http://x/"},"_hookscope":{"bodyBase64":5}}]}}',
+        /entry 0: _hookscope.bodyBase64 must be base64/,
+      ],
+    ];
+    for (const [format, text, error] of corpus) {
+      const t0 = performance.now();
+      if (error) expect(() => parsers[format](text), text.slice(0, 80)).toThrow(error);
+      else importOrClearError(parsers[format], text);
+      expect(performance.now() - t0).toBeLessThan(2000);
+    }
+    expect(fromNdjson(line(',"method":"PUT","method":"PATCH"'))[0]!.delivery.method).toBe('PATCH');
+  });
+
+  describe('through the engine', () => {
+    let t: TestEngine;
+    beforeAll(async () => {
+      t = await startEngine();
+    });
+    afterAll(() => t.stop());
+
+    it('answers hostile imports with bad_input, never internal, and keeps storing live deliveries', async () => {
+      // Regression: `"headers":[1,2]` reached the store and failed there with a 500
+      // (".for is not iterable"), in the same commit batch as live deliveries.
+      await expect(
+        t.client.importEvents({
+          format: 'ndjson',
+          content: '{"method":"GET","path":"/","headers":[1,2]}',
+        }),
+      ).rejects.toMatchObject({
+        code: 'bad_input',
+        message: expect.stringMatching(/headers\[0\]/),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('har', 'ndjson' as const),
+          eventDetail,
+          fc.nat(),
+          fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty),
+          async (format, event, pick, value) => {
+            const doc: unknown = JSON.parse(format === 'har' ? toHar([event]) : toNdjson([event]));
+            const content = JSON.stringify(replaceAt(doc, pick, value));
+            const live = rawRequest(t.receiverUrl, { path: '/live', body: 'x' });
+            try {
+              const r = await t.client.importEvents({ format, content });
+              expect(r.imported).toBe(1);
+            } catch (err) {
+              expect(err).toMatchObject({ code: 'bad_input' });
+            }
+            expect((await live).status).toBe(200);
+          },
+        ),
+        { numRuns: RUNS.engineImport },
+      );
+      expect((await t.client.getStatus()).events).toBeGreaterThanOrEqual(RUNS.engineImport);
+    });
+  });
+});
+
+describe('Standard Webhooks family header parsers under hostile input', () => {
+  const schemes = [standardWebhooks, openai, svix, clerk, resend, replicate];
+  const NAMES = [
+    'webhook-id',
+    'webhook-timestamp',
+    'webhook-signature',
+    'svix-id',
+    'svix-timestamp',
+    'svix-signature',
+    'User-Agent',
+  ];
+  const sigValue = fc.oneof(
+    nasty,
+    fc.base64String({ maxLength: 60 }).map((b) => `v1,${b}`),
+    fc
+      .array(fc.base64String({ maxLength: 60 }), { maxLength: 5 })
+      .map((l) => l.map((b) => `v1,${b}`).join(' ')),
+    fc.constantFrom('v1,', 'v1', ',', 'v1a,AAAA', 'v1,!!!!', 'v1,AAAA v2,BBBB', 'OpenAI/1.0'),
+    fc.bigInt().map(String),
+  );
+  const headers = fc.array(
+    fc.tuple(fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 20 })), sigValue),
+    { maxLength: 10 },
+  );
+  const secret = fc.oneof(
+    nasty,
+    fc.constantFrom(
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      'whsec_',
+      'whsec_!!',
+      'whsec_' + 'A'.repeat(9000),
+    ),
+  );
+  const request = fc.record({
+    method: fc.constantFrom('POST', 'GET'),
+    path: fc.constant('/h'),
+    query: fc.constant(''),
+    headers,
+    body: fc.uint8Array({ maxLength: 500 }).map((b) => Buffer.from(b)),
+    url: fc.constant('https://h.example/h'),
+  }) as fc.Arbitrary<SignatureInput>;
+  const STATUSES = SignatureStatus.options.filter((s) => s !== 'none');
+
+  it('verify, detect and idempotencyKey never throw and always give a known verdict', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...schemes),
+        request,
+        fc.array(secret, { maxLength: 3 }),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        (scheme, req, secrets, now) => {
+          const h = new HeaderBag(req.headers);
+          expect(typeof scheme.detect(h)).toBe('boolean');
+          const v = scheme.verify(req, h, { secrets, now, toleranceSec: 300, hmac: null });
+          expect(STATUSES).toContain(v.status);
+          expect(v.reason.length).toBeGreaterThan(0);
+          const key = scheme.idempotencyKey(req, h, undefined);
+          if (key) expect(typeof key.key).toBe('string');
+        },
+      ),
+      { numRuns: RUNS.standardVerify },
+    );
+  });
+
+  it('sign() then verify() is valid for any body and headers; unusable secrets throw bad_input only', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...schemes), request, secret, (scheme, req, key) => {
+        const now = Date.UTC(2026, 0, 1);
+        let signed: [string, string][];
+        try {
+          signed = scheme.sign(req, key, now, null);
+        } catch (err) {
+          expect(err).toBeInstanceOf(HookscopeError);
+          expect((err as HookscopeError).code).toBe('bad_input');
+          return;
+        }
+        const again = { ...req, headers: signed };
+        const v = scheme.verify(again, new HeaderBag(signed), {
+          secrets: [key],
+          now,
+          toleranceSec: 300,
+          hmac: null,
+        });
+        expect(v.status, v.reason).toBe('valid');
+      }),
+      { numRuns: RUNS.standardSign },
+    );
+  });
+});
+
+describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies check bounded', () => {
+  it('refuses 100,000-deep and very wide schemas with a clear error, quickly', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < DEPTH; i++) deep = { items: deep };
+    let deepProps: unknown = {};
+    for (let i = 0; i < 2000; i++) deepProps = { properties: { a: deepProps } };
+    const cases: unknown[] = [
+      deep,
+      deepProps,
+      { pattern: '(' },
+      { $ref: '#/nowhere' },
+      { $ref: '#', anyOf: [{ $ref: '#' }] },
+      { $id: 'a', properties: { x: { $id: 'a' } } },
+      { $schema: 'http://json-schema.org/draft-04/schema#' },
+      { type: 'nonsense' },
+      { enum: Array.from({ length: 100_000 }, (_, i) => i) },
+    ];
+    for (const schema of cases) {
+      const t0 = performance.now();
+      const c = compileUserSchema(schema);
+      expect(typeof c.ok).toBe('boolean');
+      if (!c.ok) expect(c.error).toMatch(/\w/);
+      const r = checkSchema(null, { a: 1 }, schema);
+      expect(['valid', 'invalid', 'none']).toContain(r.status);
+      if (!c.ok) expect(r.status).toBe('none');
+      expect(performance.now() - t0).toBeLessThan(3000);
+    }
+    expect(compileUserSchema(deep)).toEqual({
+      ok: false,
+      error: 'not JSON (Maximum call stack size exceeded)',
+    });
+  });
+
+  it('checks uniqueItems in linear time (49,000 objects), agreeing with ajv on duplicates', () => {
+    // Regression: ajv compares object items pairwise; this body held the receiver ~1 minute.
+    const many = Array.from({ length: 49_000 }, (_, i) => ({ n: i }));
+    const schema = { type: 'array', uniqueItems: true };
+    const t0 = performance.now();
+    expect(checkSchema(null, many, schema).status).toBe('valid');
+    many.push({ n: 7 });
+    expect(checkSchema(null, many, schema)).toEqual({
+      status: 'invalid',
+      name: 'endpoint JSON Schema',
+      issues: [
+        '(root): must NOT have duplicate items (items ## 7 and 49000 are identical)',
+        '... (stopped at the first issue: the body is large)',
+      ],
+    });
+    expect(performance.now() - t0).toBeLessThan(2000);
+
+    const reference = new Ajv({ strict: false }).compile({ uniqueItems: true });
+    const item = fc.oneof(
+      fc.constantFrom(0, -0, 1, 1.0, '1', true, null, [], {}, [1], { a: 1, b: 2 }, { b: 2, a: 1 }),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 8 }), (items) => {
+        const ours = checkSchema(null, items, { uniqueItems: true }).status === 'valid';
+        expect(ours).toBe(reference(items));
+      }),
+      { numRuns: RUNS.uniqueItems },
+    );
+  });
+});
+
+describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
+  const endpoint = (provider: Endpoint['provider'], jsonSchema: unknown): Endpoint => ({
+    id: 'default',
+    name: 'Default',
+    path: '/',
+    provider,
+    secretCount: 1,
+    toleranceSec: null,
+    forwardTo: null,
+    response: { status: 200 },
+    hmac: null,
+    invalidSignatureResponse: null,
+    duplicateResponse: null,
+    jsonSchema,
+    forwardDuplicates: true,
+    simulate: null,
+    createdAt: '',
+    updatedAt: '',
+  });
+  const bombs = [
+    deepArray,
+    deepObject,
+    `{"id":${'9'.repeat(400)},"n":1e400,"m":-1e-400}`,
+    '{"type":"a","type":"b","id":"x","id":"y","data":{"id":"z"}}',
+    '{"__proto__":{"type":"polluted"},"constructor":{"prototype":1}}',
+  ].map((s) => Buffer.from(s));
+  const body = fc.oneof(
+    fc.constantFrom(...bombs),
+    fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+    fc.jsonValue({ maxDepth: 4 }).map((j) => Buffer.from(JSON.stringify(j) ?? 'null')),
+    // Invalid UTF-8 inside JSON-looking text.
+    fc
+      .uint8Array({ minLength: 1, maxLength: 20 })
+      .map((b) =>
+        Buffer.concat([
+          Buffer.from('{"type":"'),
+          Buffer.from(b),
+          Buffer.from([0xff, 0xfe, 0x22, 0x7d]),
+        ]),
+      ),
+  );
+
+  it('never throws and always gives a well-formed inspection, for every provider', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...providerIds, 'auto' as const),
+        fc.constantFrom(null, { type: 'object' }, { type: 'array', uniqueItems: true }, true),
+        fc.array(fc.tuple(fc.string({ maxLength: 20 }), nasty), { maxLength: 8 }),
+        body,
+        (provider, schema, headers, b) => {
+          const t0 = performance.now();
+          const r = inspect(
+            {
+              receivedAt: 0,
+              method: 'POST',
+              path: '/',
+              query: '',
+              headers: [['User-Agent', 'OpenAI/1.0'], ['webhook-signature', 'v1,AAAA'], ...headers],
+              body: b,
+              sourceIp: null,
+              viaTunnel: false,
+              publicUrl: null,
+            },
+            endpoint(provider, schema),
+            ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'x'],
+            Date.now(),
+          );
+          expect(SignatureStatus.options).toContain(r.signature.status);
+          expect(r.signature.reason).not.toMatch(/^Could not check the signature/);
+          expect(['valid', 'invalid', 'none']).toContain(r.schema.status);
+          expect(r.eventType === null || typeof r.eventType === 'string').toBe(true);
+          expect(performance.now() - t0).toBeLessThan(2000);
+        },
+      ),
+      { numRuns: RUNS.inspect },
+    );
+  });
+});
