@@ -4,7 +4,7 @@ import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-s
 import type { Clock, StoredRequest } from '../types';
 import { forwardRequest } from './prepare';
 import { classify, nextDelay, parseRetryAfter, type RetryPolicy } from './retry-policy';
-import { send } from './send';
+import { send, type SendResult } from './send';
 
 /** Forwarding settings, read before every round so changes apply at once. */
 export interface ForwardSettings {
@@ -85,7 +85,8 @@ export class Forwarder {
       );
       return;
     }
-    this.events.setForwardStatus(job.eventId, job.attempts === 0 ? 'pending' : 'retrying');
+    // The event already shows pending (new, redriven) or retrying (set when the last attempt
+    // failed): no write here, every write is an fsync on the thread the receiver runs on.
     const res = await send(forwardRequest(src, job.targetUrl, src.host), {
       timeoutMs: s.timeoutMs,
       maxResponseBytes: MAX_RESPONSE_BYTES,
@@ -107,6 +108,18 @@ export class Forwarder {
       responseBody: res.body,
       responseTruncated: res.truncated,
     };
+    // One commit for the attempt, the job and the event's status (one fsync, not three).
+    this.store.transaction(() => this.settle(job, attempt, res, s, now));
+    this.onAttempt(attempt);
+  }
+
+  private settle(
+    job: ForwardJob,
+    attempt: AttemptRecord,
+    res: SendResult,
+    s: ForwardSettings,
+    now: number,
+  ): void {
     this.store.recordAttempt(attempt);
     const outcome = classify(res.status);
     if (outcome === 'ok') {
@@ -132,7 +145,6 @@ export class Forwarder {
       );
       this.events.setForwardStatus(job.eventId, 'dead');
     }
-    this.onAttempt(attempt);
   }
 
   /** Jobs being sent right now. */

@@ -163,6 +163,11 @@ export class ForwardStore {
     return (this.s.nextDue.get() as { t: number | null }).t;
   }
 
+  /** Runs `fn` in one transaction (one commit) with the event log's writes it makes. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Records where a job stands after an attempt. */
   finish(
     job: ForwardJob,
