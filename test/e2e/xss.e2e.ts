@@ -1,7 +1,10 @@
 import type { Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from './helpers/serve';
-import { openUi } from './helpers/ui';
-import { sendRaw } from './helpers/webhooks';
+import { openUi, readClipboard } from './helpers/ui';
+import { sendRaw, sendWebhook } from './helpers/webhooks';
 
 /** Payloads that would run or create elements if any of them reached the DOM as markup. */
 const CORPUS = [
@@ -96,4 +99,155 @@ test('the XSS corpus in bodies, headers, paths, queries and JSON keys never runs
   await expect(detail.getByTestId('headers-table')).toContainText(headerValue);
   await assertNothingRan(page, dialogs);
   expect(errors).toEqual([]);
+});
+
+/** A stand-in app that answers every forward and replay 500 with the corpus as body and header. */
+async function hostileApp(): Promise<{ url: string; hits: () => number; close: () => void }> {
+  let hits = 0;
+  const app = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      hits++;
+      res.writeHead(500, {
+        'content-type': 'text/html',
+        'x-evil': '<img src=x onerror="window.__pwned=\'response-header\'">',
+      });
+      res.end(joined);
+    });
+  });
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(app.address() as AddressInfo).port}`,
+    hits: () => hits,
+    close: () => app.close(),
+  };
+}
+
+/** The arguments curl would get from a copied command (bash runs it with curl as a function). */
+function curlArgs(command: string): string[] {
+  const shim = 'curl() { printf "%s\\0" "$@"; }\n';
+  const r = spawnSync('bash', ['-s'], { input: `${shim}${command}\n` });
+  expect(r.status, r.stderr.toString()).toBe(0);
+  return r.stdout.toString('utf8').split('\0').slice(0, -1);
+}
+
+test('the corpus in endpoint names, schema issues, forward answers, the diff, the replay editor, dead letters and Copy as cURL never runs', async ({
+  page,
+  context,
+  server,
+}) => {
+  test.setTimeout(60_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const errors: Error[] = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const app = await hostileApp();
+  try {
+    // One attempt per forward, so both deliveries become dead letters at once.
+    const settings = await server.api('saveSettings', {
+      forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
+    });
+    expect(settings.status).toBe(200);
+    const name = '<img src=x onerror="window.__pwned=\'endpoint\'"><b>endpoint</b>';
+    const badKey = "<svg onload=window.__pwned='schema'>";
+    const target = `${app.url}/<img src=x onerror="window.__pwned='target'">`;
+    const saved = await server.api('saveEndpoint', {
+      name,
+      path: '/xss',
+      forwardTo: target,
+      jsonSchema: {
+        type: 'object',
+        required: ['<img src=x onerror="window.__pwned=\'required\'">'],
+        properties: { [badKey]: { type: 'number' } },
+        additionalProperties: false,
+      },
+    });
+    expect(saved.status).toBe(200);
+
+    await openUi(page, server.uiUrl, server.receiverUrl);
+    const header = '<script>window.__pwned="curl-header"</script> $(touch /tmp/pwned) `id`';
+    const bodies = [0, 1].map((i) =>
+      JSON.stringify({
+        [badKey]: CORPUS[i],
+        [CORPUS[i + 2]!]: `'$(echo pwned)'\n${CORPUS[i + 4]}`,
+      }),
+    );
+    for (const body of bodies) await sendWebhook(server, '/xss/in', body, { 'x-evil': header });
+    const rows = page.getByTestId('event-row');
+    await expect(rows).toHaveCount(2);
+    // The list: the endpoint name (and the schema and forward pills) as text.
+    await expect(rows.first()).toContainText(name);
+    await expect(rows.first()).toContainText('dead letter');
+    await assertNothingRan(page, dialogs);
+
+    // Overview: schema issues naming the hostile keys, the forward target, the app's answer.
+    const detail = page.getByTestId('event-detail');
+    await rows.first().click();
+    await expect(detail.getByTestId('schema-card')).toContainText(badKey);
+    const forward = detail.getByTestId('forward-card');
+    // Forwards go to the URL as parsed (percent-encoded), shown as text.
+    const sentTo = new URL(target).href;
+    await expect(forward).toContainText(sentTo);
+    await forward.locator('tbody tr').first().click();
+    await expect(detail.getByTestId('forward-response')).toContainText(CORPUS[0]!);
+    await expect(detail.getByTestId('forward-response')).toContainText('response-header');
+    await assertNothingRan(page, dialogs);
+
+    // Copy as cURL: the clipboard holds one command that hands curl the exact strings.
+    await detail.getByTestId('copy-curl').click();
+    await expect(detail.getByTestId('copy-curl')).toHaveText('Copied ✓');
+    const args = curlArgs(await readClipboard(page));
+    expect(args).toContain(`x-evil: ${header}`);
+    expect(args[args.indexOf('--data-raw') + 1]).toBe(bodies[1]);
+    await assertNothingRan(page, dialogs);
+
+    // The diff of the two deliveries.
+    await detail.getByTestId('pin').click();
+    await rows.nth(1).click();
+    await detail.getByTestId('diff').click();
+    const diff = page.getByTestId('diff-panel');
+    await expect(diff.getByTestId('diff-body')).toContainText(`replace /${badKey} `);
+    await assertNothingRan(page, dialogs);
+    await diff.getByRole('button', { name: 'Close' }).click();
+    await expect(diff).toHaveCount(0);
+
+    // The replay editor, prefilled with the hostile request, and the app's hostile answer.
+    await detail.getByTestId('replay').click();
+    await detail.getByTestId('replay-edit').check();
+    await expect(detail.getByTestId('replay-edit-body')).toHaveValue(bodies[0]!);
+    await expect(detail.getByTestId('replay-edit-headers')).toHaveValue(
+      new RegExp(`x-evil: ${header.replace(/[$()`*.]/g, '\\$&')}`, 'i'),
+    );
+    await assertNothingRan(page, dialogs);
+    await detail.getByTestId('replay-target').fill(`${app.url}/replayed`);
+    await detail.getByTestId('replay-send').click();
+    await expect(detail.getByTestId('replay-result')).toContainText('500');
+    await assertNothingRan(page, dialogs);
+
+    // The dead-letter panel lists both, target and path as text.
+    await page.getByTestId('open-dead-letters').click();
+    const letters = page.getByTestId('dead-letters-panel').getByTestId('dead-letter-row');
+    await expect(letters).toHaveCount(2);
+    await expect(letters.first()).toContainText(sentTo);
+    await assertNothingRan(page, dialogs);
+    await page.keyboard.press('Escape');
+
+    // The endpoints panel and the editor, holding the name as a value.
+    await page.getByTestId('open-endpoints').click();
+    const endpointRow = page.getByTestId('endpoints-panel').getByTestId('endpoint-row');
+    await expect(endpointRow.filter({ hasText: name })).toHaveCount(1);
+    await assertNothingRan(page, dialogs);
+    await expect(endpointRow.filter({ hasText: name })).toContainText(target);
+    await endpointRow.filter({ hasText: name }).getByRole('button', { name: 'Edit' }).click();
+    await expect(page.getByTestId('ep-name')).toHaveValue(name);
+    await assertNothingRan(page, dialogs);
+    expect(app.hits()).toBe(3);
+    expect(errors).toEqual([]);
+  } finally {
+    app.close();
+  }
 });
