@@ -55,6 +55,12 @@ const RUNS = {
   inspect: 300,
 };
 
+/**
+ * A bound that tells "finished" from "hung" (the quadratic or exponential versions take
+ * minutes); not a performance figure, which `npm run bench` measures.
+ */
+const HANG_MS = 10_000;
+
 /** 100,000 levels of nesting: deeper than any recursive parser's stack. */
 const DEPTH = 100_000;
 const deepArray = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
@@ -401,7 +407,7 @@ describe('HAR and NDJSON import under hostile files', () => {
       const t0 = performance.now();
       if (error) expect(() => parsers[format](text), text.slice(0, 80)).toThrow(error);
       else importOrClearError(parsers[format], text);
-      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(performance.now() - t0).toBeLessThan(HANG_MS);
     }
     expect(fromNdjson(line(',"method":"PUT","method":"PATCH"'))[0]!.delivery.method).toBe('PATCH');
   });
@@ -566,7 +572,7 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
       const r = checkSchema(null, { a: 1 }, schema);
       expect(['valid', 'invalid', 'none']).toContain(r.status);
       if (!c.ok) expect(r.status).toBe('none');
-      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(performance.now() - t0).toBeLessThan(HANG_MS);
     }
     expect(compileUserSchema(deep)).toEqual({
       ok: false,
@@ -589,7 +595,7 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
         '... (stopped at the first issue: the body is large)',
       ],
     });
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(HANG_MS);
 
     const reference = new Ajv({ strict: false }).compile({ uniqueItems: true });
     const item = fc.oneof(
@@ -677,7 +683,7 @@ describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
           expect(r.signature.reason).not.toMatch(/^Could not check the signature/);
           expect(['valid', 'invalid', 'none']).toContain(r.schema.status);
           expect(r.eventType === null || typeof r.eventType === 'string').toBe(true);
-          expect(performance.now() - t0).toBeLessThan(2000);
+          expect(performance.now() - t0).toBeLessThan(HANG_MS);
         },
       ),
       { numRuns: RUNS.inspect },

@@ -27,6 +27,11 @@ const RUNS = {
 };
 
 const DEPTH = 100_000;
+/**
+ * A bound that tells "finished" from "hung" (the quadratic versions take minutes); not a
+ * performance figure, which `npm run bench` measures.
+ */
+const HANG_MS = 10_000;
 
 /** Strings that break naive parsers: unbalanced brackets, quotes, escapes, unicode. */
 const jsonish = fc.oneof(
@@ -77,7 +82,7 @@ describe('parseJson (the lazy JSON tree)', () => {
       const t0 = performance.now();
       const r = parseJson(text);
       expect(r.ok).toBe(true);
-      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(performance.now() - t0).toBeLessThan(HANG_MS);
     }
     // Unbalanced: a clear error, not a crash.
     expect(parseJson('['.repeat(DEPTH))).toMatchObject({ ok: false, offset: DEPTH });
@@ -118,7 +123,7 @@ describe('prettyJson', () => {
     const t0 = performance.now();
     const out = prettyJson('['.repeat(DEPTH) + ']'.repeat(DEPTH));
     expect(out.length).toBeLessThan(DEPTH * 2 * 140);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(HANG_MS);
   });
 });
 
@@ -143,14 +148,14 @@ describe('prettyXml', () => {
     expect(prettyXml('x < y')).toBe('x\n< y');
   });
 
-  it('stays linear on 100 KB of unterminated tags, comments and CDATA', () => {
+  it('stays linear on 300 KB of unterminated tags, comments and CDATA', () => {
     // Regression: the tokenizer regex rescanned to the end from every `<` (quadratic: 2.7 s
-    // for 40 KB, ~17 s for this, half an hour for the 1 MB the view shows).
+    // for 40 KB, ~17 s for 100 KB, minutes for this, half an hour for the 1 MB the view shows).
     for (const unit of ['<', '<!--', '<![CDATA[', '<a', '<!--a>']) {
-      const text = unit.repeat(Math.ceil(100_000 / unit.length));
+      const text = unit.repeat(Math.ceil(300_000 / unit.length));
       const t0 = performance.now();
       const out = prettyXml(text);
-      expect(performance.now() - t0, unit).toBeLessThan(1000);
+      expect(performance.now() - t0, unit).toBeLessThan(HANG_MS);
       expect(out.replace(/\s/g, '')).toBe(text);
     }
   });
