@@ -78,6 +78,14 @@ export class ApiServer {
       return this.sse.attach(res, Array.isArray(last) ? last[0] : last);
     }
     if (req.method !== 'POST') return sendMethodNotAllowed(res, 'POST');
+    if (Number(req.headers['content-length']) > MAX_COMMAND_BYTES) {
+      // Said up front: answer now instead of reading it all first.
+      res.setHeader('Connection', 'close');
+      send(res, 413, {
+        error: { code: 'bad_input', message: `body larger than ${MAX_COMMAND_BYTES} bytes` },
+      });
+      return;
+    }
     const raw = await readBody(req);
     if (raw === null) {
       return sendError(res, {
@@ -147,11 +155,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function sendError(res: ServerResponse, error: ErrorBody): void {
+  if (res.destroyed) return; // the client hung up: nobody to answer
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  send(res, STATUS[error.code], { error });
+  send(res, STATUS[error.code] ?? 500, { error });
 }
 
 function sendMethodNotAllowed(res: ServerResponse, allow: string): void {

@@ -37,15 +37,31 @@ export class HookscopeError extends Error {
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof HookscopeError) return err.toBody();
   if (isErrorBody(err)) return err;
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+  const message = (err as { message?: unknown } | null)?.message;
+  return { code: 'internal', message: typeof message === 'string' ? message : String(err) };
 }
 
-/** True for a plain `{ code, message }` object as carried over a transport. */
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'bad_input',
+  'unauthorized',
+  'forbidden',
+  'unknown_command',
+  'not_found',
+  'conflict',
+  'not_implemented',
+  'internal',
+]);
+
+/**
+ * True for a plain `{ code, message }` object as carried over a transport, with one of our
+ * codes: a Node or SQLite error (`{ code: 'ECONNRESET' | 'SQLITE_IOERR', message }`) is not one.
+ */
 export function isErrorBody(v: unknown): v is ErrorBody {
   return (
     typeof v === 'object' &&
     v !== null &&
     typeof (v as ErrorBody).code === 'string' &&
+    ERROR_CODES.has((v as ErrorBody).code) &&
     typeof (v as ErrorBody).message === 'string'
   );
 }
