@@ -32,7 +32,8 @@ let runSeq = 0;
  * and halves what the generator can send). Safe because without pipelining the next request
  * is written only after the previous one has been fully sent and answered. Relies on
  * autocannon 9 internals (`requestIterator.currentRequest.requestBuffer`); fails loudly if
- * they change.
+ * they change. Each client gets `eventId()`: the id in the request it last sent (the one its
+ * next response answers).
  */
 function uniqueIds() {
   const run = String(runSeq++ % 100).padStart(2, '0');
@@ -50,15 +51,22 @@ function uniqueIds() {
     };
     stamp();
     client.on('request', stamp);
+    client.eventId = () => buf.toString('latin1', at, offset + 24);
   };
 }
 
 /**
  * One autocannon run. Latencies are taken per 2xx response from autocannon's client (exact
  * floating-point ms; autocannon's own histogram keeps whole ms only), and 2xx responses are
- * also counted per second to show a timeline.
+ * also counted per second to show a timeline. `amount` (instead of `duration`) sends exactly
+ * that many requests and waits for their answers; `onResponse(client, status, ms)` sees every
+ * response.
  */
-export async function load(baseUrl, body, { connections, duration, overallRate, serverPid }) {
+export async function load(
+  baseUrl,
+  body,
+  { connections, duration, amount, overallRate, serverPid, onResponse },
+) {
   const latencies = new Samples();
   const perSecond = [];
   let ok = 0;
@@ -69,16 +77,17 @@ export async function load(baseUrl, body, { connections, duration, overallRate, 
     headers: { 'content-type': 'application/json' },
     body,
     connections,
-    duration,
+    ...(amount ? { amount } : { duration }),
     timeout: 10,
     setupClient: uniqueIds(),
     ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
   });
-  instance.on('response', (_client, status, _bytes, responseTime) => {
+  instance.on('response', (client, status, _bytes, responseTime) => {
     if (status >= 200 && status < 300) {
       ok++;
       latencies.push(responseTime);
     }
+    onResponse?.(client, status, responseTime);
   });
   const ticker = setInterval(() => {
     perSecond.push(ok - okAtLastTick);
