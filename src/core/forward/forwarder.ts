@@ -21,6 +21,15 @@ export interface ForwardEvents {
   setForwardStatus(eventId: string, status: EventSummary['forward']['status']): void;
 }
 
+/** The scheme, host and port a job goes to (its slot share is per origin). */
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /** Response bytes kept per attempt. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -31,6 +40,8 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
  */
 export class Forwarder {
   private inFlight = new Set<Promise<void>>();
+  /** Attempts in flight per target origin. */
+  private readonly perTarget = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   /** Set once the log may be closing: late answers are not recorded (the job stays running and is retried on the next start). */
@@ -60,9 +71,27 @@ export class Forwarder {
     this.timer = null;
     if (s.paused) return;
     const now = this.clock();
-    for (const job of this.store.claimDue(now, s.concurrency - this.inFlight.size)) {
+    // One slow or hanging target must not hold every slot while others wait: past half of
+    // them, a target gets another only when no other target has a job due.
+    const share = Math.max(1, Math.ceil(s.concurrency / 2));
+    let turnedDown = false;
+    let waiting: Set<string> | null = null; // origins with a job due, computed once
+    const accept = (job: ForwardJob, due: readonly ForwardJob[]): boolean => {
+      const o = origin(job.targetUrl);
+      if ((this.perTarget.get(o) ?? 0) < share) return true;
+      waiting ??= new Set(due.map((d) => origin(d.targetUrl)));
+      if (waiting.size === 1) return true; // nobody else is waiting
+      turnedDown = true;
+      return false;
+    };
+    for (const job of this.store.claimDue(now, s.concurrency - this.inFlight.size, accept)) {
+      const o = origin(job.targetUrl);
+      this.perTarget.set(o, (this.perTarget.get(o) ?? 0) + 1);
       const p = this.run(job, s).finally(() => {
         this.inFlight.delete(p);
+        const left = (this.perTarget.get(o) ?? 1) - 1;
+        if (left > 0) this.perTarget.set(o, left);
+        else this.perTarget.delete(o);
         this.kick();
       });
       this.inFlight.add(p);
@@ -70,7 +99,10 @@ export class Forwarder {
     if (this.inFlight.size >= s.concurrency) return;
     const next = this.store.nextDueAt();
     if (next !== null) {
-      this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.clock()));
+      // A job turned down is due now: its target's running attempts kick again when they end;
+      // look again a little later anyway rather than spin.
+      const at = turnedDown ? Math.max(next, now + 250) : next;
+      this.timer = setTimeout(() => this.kick(), Math.max(0, at - this.clock()));
       this.timer.unref();
     }
   }

@@ -148,13 +148,27 @@ export class ForwardStore {
     return this.s.resetRunning.run().changes;
   }
 
-  /** Claims up to `limit` due jobs (state running) in due order. */
-  claimDue(now: number, limit: number): ForwardJob[] {
+  /**
+   * Claims up to `limit` due jobs (state running) in due order, skipping those `accept` turns
+   * down (it sees every due job looked at, to know who else is waiting).
+   */
+  claimDue(
+    now: number,
+    limit: number,
+    accept: (job: ForwardJob, due: readonly ForwardJob[]) => boolean = () => true,
+  ): ForwardJob[] {
     if (limit <= 0) return [];
     return this.db.transaction(() => {
-      const rows = (this.s.due.all(now, limit) as JobRow[]).map(toJob);
-      for (const j of rows) this.s.claim.run(now, j.id);
-      return rows.map((j) => ({ ...j, state: 'running' as const }));
+      // Look past the first `limit`: some may be turned down.
+      const due = (this.s.due.all(now, Math.min(limit * 16, 1000)) as JobRow[]).map(toJob);
+      const picked: ForwardJob[] = [];
+      for (const j of due) {
+        if (picked.length >= limit) break;
+        if (!accept(j, due)) continue;
+        this.s.claim.run(now, j.id);
+        picked.push({ ...j, state: 'running' });
+      }
+      return picked;
     })();
   }
 

@@ -240,6 +240,47 @@ describe('Forwarder', () => {
     expect(again.events.summary(e.id)!.forward.status).toBe('ok');
   });
 
+  it('keeps slots for other targets while one target hangs, and gives it every slot when alone', async () => {
+    // Two targets on one server: /slow holds every request until released, /ok answers at once.
+    const arrivals: string[] = [];
+    const held: (() => void)[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      arrivals.push(req.url!);
+      if (req.url === '/slow') held.push(() => res.end('late'));
+      else res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const port = (server.address() as AddressInfo).port;
+    // Two origins for one server: 127.0.0.1 and localhost.
+    const slow = `http://127.0.0.1:${port}/slow`;
+    const ok = `http://localhost:${port}/ok`;
+    const s = setup();
+    s.setSettings({ ...fast, concurrency: 4, timeoutMs: 60_000 });
+    s.fwd.start();
+    // Alone, the hanging target may take all 4 slots.
+    for (let i = 0; i < 6; i++) await s.events.append(event(slow));
+    s.fwd.kick();
+    await expect.poll(() => held.length).toBe(4);
+    // Another target's deliveries queue behind them. One slot frees up: the hanging target,
+    // over half the slots while others wait, does not get it back, so all 5 flow through it;
+    // alone again, it takes the one free slot.
+    for (let i = 0; i < 5; i++) await s.events.append(event(ok));
+    s.fwd.kick();
+    held.shift()!();
+    await s.attemptsReach(6);
+    await expect.poll(() => arrivals.length).toBe(10);
+    expect(arrivals).toEqual([...Array(4).fill('/slow'), ...Array(5).fill('/ok'), '/slow']);
+    for (const release of held.splice(0)) release();
+    await expect.poll(() => held.length).toBe(1); // the last job
+    held.shift()!();
+    await s.attemptsReach(11);
+  });
+
   it('drops the jobs of deleted events', async () => {
     const s = setup();
     const e = await s.events.append(event('http://127.0.0.1:9/never'));
