@@ -1,5 +1,6 @@
 import { HookscopeError } from '../../shared/errors';
-import { fromHex, hmac, safeEqual } from './crypto';
+import { hmac, safeEqual } from './crypto';
+import { parseKeyedSignatureHeader } from './keyed-header';
 import { replaceHeaders } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';
@@ -11,44 +12,8 @@ import { decide } from './verdict';
  * (Paddle Classic's `p_signature` body field is a different, retired scheme.)
  */
 
+const FORMAT = { separator: ';', tsKey: 'ts', sigKey: 'h1' };
 const HEADER = 'Paddle-Signature';
-
-interface Parsed {
-  ts: string | undefined;
-  tsMs: number | undefined;
-  signatures: Buffer[];
-  malformed: string | undefined;
-}
-
-function parse(header: string): Parsed {
-  let ts: string | undefined;
-  const signatures: Buffer[] = [];
-  const bad: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq === -1) continue;
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 'ts') ts = value;
-    else if (key === 'h1') {
-      const sig = fromHex(value);
-      if (sig && sig.length === 32) signatures.push(sig);
-      else bad.push(JSON.stringify(value.slice(0, 40)));
-    }
-  }
-  const okTs = ts !== undefined && /^\d{1,12}$/.test(ts);
-  let malformed: string | undefined;
-  if (ts === undefined)
-    malformed = 'no ts=<timestamp> in it (expected "ts=<unix seconds>;h1=<hex>")';
-  else if (!okTs) malformed = `ts= must be Unix seconds, got ${JSON.stringify(ts.slice(0, 40))}`;
-  else if (signatures.length === 0) {
-    malformed =
-      bad.length > 0
-        ? `h1= must be 64 hex digits, got ${bad.slice(0, 3).join(', ')}`
-        : 'no h1=<signature> in it (expected "ts=<unix seconds>;h1=<hex>")';
-  }
-  return { ts, tsMs: okTs ? Number(ts) * 1000 : undefined, signatures, malformed };
-}
 
 export const paddle: SignatureScheme = {
   id: 'paddle',
@@ -58,7 +23,7 @@ export const paddle: SignatureScheme = {
   detect: (h) => h.has('paddle-signature'),
   verify(req, h, ctx) {
     const header = h.get(HEADER);
-    const p = header === undefined ? null : parse(header);
+    const p = header === undefined ? null : parseKeyedSignatureHeader(header, FORMAT);
     return decide(
       ctx,
       {

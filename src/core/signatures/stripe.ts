@@ -1,5 +1,6 @@
 import { HookscopeError } from '../../shared/errors';
-import { fromHex, hmac, safeEqual } from './crypto';
+import { hmac, safeEqual } from './crypto';
+import { parseKeyedSignatureHeader } from './keyed-header';
 import { replaceHeaders } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';
@@ -11,45 +12,8 @@ import { decide } from './verdict';
  * as stripe-node does.
  */
 
+const FORMAT = { separator: ',', tsKey: 't', sigKey: 'v1' };
 const HEADER = 'Stripe-Signature';
-
-interface Parsed {
-  ts: string | undefined;
-  tsMs: number | undefined;
-  signatures: Buffer[];
-  malformed: string | undefined;
-}
-
-/** Parses the header the way stripe-node does (`,`-separated `key=value`), strictly. */
-function parse(header: string): Parsed {
-  let ts: string | undefined;
-  const signatures: Buffer[] = [];
-  const bad: string[] = [];
-  for (const item of header.split(',')) {
-    const eq = item.indexOf('=');
-    if (eq === -1) continue;
-    const key = item.slice(0, eq).trim();
-    const value = item.slice(eq + 1).trim();
-    if (key === 't') ts = value;
-    else if (key === 'v1') {
-      const sig = fromHex(value);
-      if (sig && sig.length === 32) signatures.push(sig);
-      else bad.push(JSON.stringify(value.slice(0, 40)));
-    }
-  }
-  let malformed: string | undefined;
-  if (ts === undefined) malformed = 'no t=<timestamp> in it';
-  else if (!/^\d{1,12}$/.test(ts)) {
-    malformed = `t= must be Unix seconds, got ${JSON.stringify(ts.slice(0, 40))}`;
-  } else if (signatures.length === 0) {
-    malformed =
-      bad.length > 0
-        ? `v1= must be 64 hex digits, got ${bad.slice(0, 3).join(', ')}`
-        : 'no v1=<signature> in it (expected "t=<unix seconds>,v1=<hex>")';
-  }
-  const tsMs = ts !== undefined && /^\d{1,12}$/.test(ts) ? Number(ts) * 1000 : undefined;
-  return { ts, tsMs, signatures, malformed };
-}
 
 export const stripe: SignatureScheme = {
   id: 'stripe',
@@ -59,7 +23,7 @@ export const stripe: SignatureScheme = {
   detect: (h) => h.has('stripe-signature'),
   verify(req, h, ctx) {
     const header = h.get('stripe-signature');
-    const p = header === undefined ? null : parse(header);
+    const p = header === undefined ? null : parseKeyedSignatureHeader(header, FORMAT);
     const v = decide(
       ctx,
       {
