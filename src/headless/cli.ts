@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,8 @@ Options for listen:
   --path /PREFIX        The endpoint path to listen on (default /)
   --provider P          The provider that signs the deliveries (default: detect)
   --secret S            The signing secret (repeat for rotated secrets)
+  --secret-file PATH    Read secrets from a file, one per line (keeps them out of the
+                        process list, where --secret is visible to other local users)
 
 Options for serve and listen:
   --data-dir DIR        Where the log lives (default: the OS app-data folder)
@@ -69,6 +72,27 @@ const isUsage = (err: unknown): boolean =>
   typeof (err as { code?: unknown }).code === 'string' &&
   (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
 
+/** Secrets from `--secret-file` files: one per line, blank lines and surrounding space ignored. */
+function readSecretFiles(paths: string[]): string[] {
+  return paths.flatMap((path) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `--secret-file: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        { cause: err },
+      );
+    }
+    const found = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    if (found.length === 0) throw new Error(`--secret-file: ${path} holds no secret`);
+    return found;
+  });
+}
+
 /** The CLI entry: `hookscope serve|listen|events|checkup ...`. Exits 2 on bad usage, 1 on failure. */
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'events') {
@@ -108,6 +132,7 @@ export async function main(argv: string[]): Promise<void> {
         path: { type: 'string' },
         provider: { type: 'string' },
         secret: { type: 'string', multiple: true },
+        'secret-file': { type: 'string', multiple: true },
         'no-open': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -131,6 +156,13 @@ export async function main(argv: string[]): Promise<void> {
   const out = createOutput(values.json);
   if (command !== 'serve' && command !== 'listen') {
     process.stderr.write(`hookscope: unknown command "${command}"\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  let secrets: string[];
+  try {
+    secrets = [...(values.secret ?? []), ...readSecretFiles(values['secret-file'] ?? [])];
+  } catch (err) {
+    process.stderr.write(`hookscope: ${(err as Error).message}\n`);
     process.exit(2);
   }
   try {
@@ -158,7 +190,7 @@ export async function main(argv: string[]): Promise<void> {
                 forwardTo: values['forward-to'],
                 path: values.path ?? '/',
                 provider: values.provider,
-                secrets: values.secret ?? [],
+                secrets,
               },
               out,
               receiverUrl,

@@ -1,4 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +64,60 @@ describe('hookscope listen', () => {
     } finally {
       await s.dispose();
       app.close();
+    }
+  });
+
+  it('reads secrets from --secret-file (one per line) so they stay out of the process list', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookscope-secret-'));
+    const file = join(dir, 'secrets');
+    // An old and a new secret while rotating; the delivery is signed with the second.
+    writeFileSync(file, 'whsec_old\n\n  whsec_new  \n');
+    const s = await startServe({
+      command: 'listen',
+      args: ['--path', '/stripe', '--provider', 'stripe', '--secret-file', file],
+    });
+    try {
+      expect(s.child.spawnargs.join(' ')).not.toContain('whsec_new');
+      const body = '{"id":"evt_file"}';
+      const t = Math.floor(Date.now() / 1000);
+      const v1 = createHmac('sha256', 'whsec_new').update(`${t}.${body}`).digest('hex');
+      const res = await fetch(`${s.receiverUrl}/stripe`, {
+        method: 'POST',
+        headers: { 'Stripe-Signature': `t=${t},v1=${v1}` },
+        body,
+      });
+      expect(res.status).toBe(200);
+      const deadline = Date.now() + 5000;
+      while (!s.lines.some((l) => l.event === 'delivery') && Date.now() < deadline) {
+        await new Promise<void>((r) => s.child.stdout!.once('data', () => r()));
+      }
+      expect(s.lines.find((l) => l.event === 'delivery')).toMatchObject({
+        signature: { status: 'valid', provider: 'stripe' },
+      });
+    } finally {
+      await s.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unreadable or empty --secret-file with exit 2, saying which', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookscope-secret-'));
+    try {
+      const empty = join(dir, 'empty');
+      writeFileSync(empty, '\n  \n');
+      for (const [file, message] of [
+        [join(dir, 'missing'), `--secret-file: cannot read ${join(dir, 'missing')} (ENOENT)`],
+        [empty, `--secret-file: ${empty} holds no secret`],
+      ] as const) {
+        const r = spawnSync(process.execPath, [CLI, 'listen', '--secret-file', file], {
+          encoding: 'utf8',
+          timeout: 15_000,
+        });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(message);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
