@@ -1,3 +1,4 @@
+import safeRegex from 'safe-regex2';
 import Ajv, {
   type AnySchema,
   type AnySchemaObject,
@@ -171,11 +172,58 @@ function compileWith(draft: Draft, schema: AnySchema): Compiled & { meta?: true 
   }
 }
 
+/** Keywords whose values are data, not schemas: a `pattern` key inside them is not a regex. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/**
+ * The first `pattern` / `patternProperties` regex that can take exponential time on some
+ * input (nested quantifiers such as `^(a+)+$`, by safe-regex2's star-height check), or null.
+ * Checked at save time: the schema runs on the receiver's thread for every delivery, and a
+ * regex cannot be interrupted once it runs.
+ */
+function unsafePattern(schema: unknown): string | null {
+  // An invalid regex is left to ajv, which says what is wrong with it.
+  const slow = (re: string): boolean => {
+    try {
+      new RegExp(re, 'u');
+    } catch {
+      return false;
+    }
+    return !safeRegex(re);
+  };
+  const stack: unknown[] = [schema];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (!isObject(node)) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (DATA_KEYWORDS.has(key)) continue;
+      if (key === 'pattern' && typeof value === 'string' && slow(value)) return value;
+      if (key === 'patternProperties' && isObject(value)) {
+        const bad = Object.keys(value).find(slow);
+        if (bad !== undefined) return bad;
+      }
+      if (typeof value === 'object' && value !== null) stack.push(value);
+    }
+  }
+  return null;
+}
+
 function compileFresh(schema: unknown): Compiled {
   if (typeof schema !== 'boolean' && !isObject(schema)) {
     return {
       ok: false,
       error: `a JSON Schema is an object or a boolean, got ${jsonType(schema)}`,
+    };
+  }
+  const unsafe = unsafePattern(schema);
+  if (unsafe !== null) {
+    return {
+      ok: false,
+      error: `the pattern ${JSON.stringify(unsafe.slice(0, 80))} can take exponential time on some inputs (a quantifier inside a quantified group, as in (a+)+): rewrite it without the nesting`,
     };
   }
   const d = draftOf(schema);

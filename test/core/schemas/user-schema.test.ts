@@ -129,6 +129,39 @@ describe('endpoint JSON Schema', () => {
     }
   });
 
+  it('refuses patterns that can take exponential time, wherever they are, before they run', () => {
+    const slow = '^(a+)+$';
+    for (const schema of [
+      { type: 'string', pattern: slow },
+      { properties: { id: { allOf: [{ pattern: '(x+x+)+y' }] } } },
+      { patternProperties: { [slow]: { type: 'string' } } },
+      { $defs: { s: { items: [{ pattern: '(\\w+\\s?)*$' }] } } },
+    ]) {
+      const compiled = compileUserSchema(schema);
+      expect(compiled.ok, JSON.stringify(schema)).toBe(false);
+      expect(compiled.ok ? '' : compiled.error).toMatch(
+        /^the pattern ".*" can take exponential time on some inputs .*rewrite it without the nesting$/,
+      );
+    }
+    // The delivery that would have taken seconds is answered at once, with the reason.
+    const started = performance.now();
+    const r = check({ type: 'string', pattern: slow }, `${'a'.repeat(40)}!`);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(r.status).toBe('none');
+    expect(r.issues?.[0]).toMatch(/exponential time/);
+    // Ordinary patterns, and "pattern" as a property name or inside data, are fine.
+    expect(compileUserSchema({ type: 'string', pattern: '^evt_[A-Za-z0-9]{24}$' })).toEqual({
+      ok: true,
+    });
+    expect(
+      compileUserSchema({
+        properties: { pattern: { type: 'string' } },
+        default: { pattern: slow },
+        examples: [{ pattern: slow }],
+      }),
+    ).toEqual({ ok: true });
+  });
+
   it('survives a recursive schema on a body nested too deeply', () => {
     const tree = { anyOf: [{ type: 'null' }, { type: 'array', items: { $ref: '#' } }] };
     let deep: unknown = null;
