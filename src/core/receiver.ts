@@ -32,6 +32,9 @@ export interface ReceiverOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** A host name or IPv4 (or a bracketed IPv6), with an optional port. */
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const STORE_FAILED = JSON.stringify({ error: 'hookscope could not store this delivery' });
 /** Headers kept on a request refused for having too many. */
 const REFUSED_HEADERS_KEPT = 100;
@@ -214,7 +217,10 @@ export class Receiver {
         clientFromForwardedFor(req.headers['x-forwarded-for'], this.opts.trustedProxies) ?? peer;
       const proto = first(req.headers['x-forwarded-proto']) ?? (viaTunnel ? 'https' : 'http');
       const host = first(req.headers['x-forwarded-host']) ?? req.headers.host;
-      if (host) publicUrl = `${proto}://${host}${target}`;
+      // Only a well-formed origin: these headers come from outside.
+      if (host && /^https?$/i.test(proto) && HOST.test(host)) {
+        publicUrl = `${proto.toLowerCase()}://${host}${target}`;
+      }
     }
     return {
       receivedAt,

@@ -69,6 +69,30 @@ describe('what the tunnel reaches', () => {
     expect(e.publicUrl).toBe('https://abc123.ngrok-free.app/twilio/sms?From=%2B1555&x=1');
   });
 
+  it('keeps no public URL when the forwarded host or scheme is not a well-formed origin', async () => {
+    const { url } = await t.engine.tunnelIngress();
+    const cases: [string, string, string | null][] = [
+      ['https', 'ok.ngrok.app:8443', 'https://ok.ngrok.app:8443/p'],
+      ['HTTP', '[2001:db8::1]', 'http://[2001:db8::1]/p'],
+      ['javascript', 'ok.ngrok.app', null],
+      ['https', 'evil.example/@x', null],
+      ['https', '-curl-option', null],
+      ['https', 'a b', null],
+    ];
+    for (const [proto, host, expected] of cases) {
+      await rawRequest(url, {
+        path: '/p',
+        headers: [
+          ['X-Forwarded-Proto', proto],
+          ['X-Forwarded-Host', host],
+        ],
+      });
+      const { items } = await t.client.listEvents({ limit: 1 });
+      const e = await t.client.getEvent({ id: items[0]!.id });
+      expect(e.publicUrl, `${proto} ${host}`).toBe(expected);
+    }
+  });
+
   it('does not believe forwarded headers on the ordinary receiver port', async () => {
     await rawRequest(t.receiverUrl, {
       path: '/local',
