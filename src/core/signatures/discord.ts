@@ -1,15 +1,6 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  sign as cryptoSign,
-  verify as cryptoVerify,
-  type KeyObject,
-} from 'node:crypto';
-import { HookscopeError } from '../../shared/errors';
-import { fromBase64, fromHex, safeEqual } from './crypto';
-import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
-import { decide } from './verdict';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { fromBase64, fromHex } from './crypto';
+import { timestampedPublicKeyScheme, type KeyPair } from './public-key';
 
 /**
  * Discord (interactions endpoint and webhook events): Ed25519 over `${timestamp}${raw body}`.
@@ -19,72 +10,27 @@ import { decide } from './verdict';
  * Discord documents no tolerance; Hookscope uses 300 s like most timestamped schemes.
  */
 
-const SIG = 'X-Signature-Ed25519';
-const TS = 'X-Signature-Timestamp';
 /** DER SubjectPublicKeyInfo prefix of a raw 32-byte Ed25519 public key (RFC 8410). */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const NOT_A_KEY =
   "not an Ed25519 public key (Discord shows the application's public key as 64 hex digits)";
 
-export const discord: SignatureScheme = {
+export const discord = timestampedPublicKeyScheme({
   id: 'discord',
   name: 'Discord',
-  defaultToleranceSec: 300,
-  weakness: null,
+  sigHeader: 'X-Signature-Ed25519',
+  tsHeader: 'X-Signature-Timestamp',
+  digest: null,
+  readSignature: (value) => {
+    const sig = fromHex(value);
+    return sig && sig.length === 64 ? sig : null;
+  },
+  signatureForm: 'an Ed25519 signature as 128 hex digits',
+  encodeSignature: (sig) => sig.toString('hex'),
+  keyOf,
+  publicOnly:
+    "Discord signs with its own private key; the configured key is the application's public key and can only verify. To re-sign (for testing), configure an Ed25519 private key (PEM or JWK) and point your handler at its public key.",
   detect: (h) => h.has('x-signature-ed25519') && h.has('x-signature-timestamp'),
-  verify(req, h, ctx) {
-    const header = h.get(SIG);
-    const ts = h.get(TS);
-    const okTs = ts !== undefined && /^\d{1,12}$/.test(ts);
-    let signatures: Buffer[] | null = null;
-    let malformed: string | undefined;
-    if (header !== undefined) {
-      const sig = fromHex(header.trim());
-      signatures = sig && sig.length === 64 ? [sig] : [];
-      if (signatures.length === 0) {
-        malformed = `expected an Ed25519 signature as 128 hex digits, got ${JSON.stringify(header.slice(0, 60))}`;
-      } else if (ts === undefined) malformed = `the ${TS} header it signs is missing`;
-      else if (!okTs)
-        malformed = `the ${TS} header must be Unix seconds, got ${JSON.stringify(ts.slice(0, 40))}`;
-    }
-    const message = okTs ? Buffer.concat([Buffer.from(ts), req.body]) : req.body;
-    return decide(
-      ctx,
-      {
-        header: SIG,
-        signatures,
-        malformed,
-        timestampMs: okTs ? Number(ts) * 1000 : undefined,
-      },
-      (secret) => {
-        const key = keyOf(secret);
-        if (typeof key === 'string') return key;
-        // Asymmetric: a sent signature "is expected" when it verifies under this key.
-        return (signatures ?? []).filter((s) => verifies(message, key.publicKey, s));
-      },
-      safeEqual,
-    );
-  },
-  sign(req, secret, now) {
-    const key = keyOf(secret);
-    if (typeof key === 'string') throw new HookscopeError('bad_input', `Discord key: ${key}`);
-    if (!key.privateKey) {
-      throw new HookscopeError(
-        'bad_input',
-        "Discord signs with its own private key; the configured key is the application's public key and can only verify. To re-sign (for testing), configure an Ed25519 private key (PEM or JWK) and point your handler at its public key.",
-      );
-    }
-    const ts = String(Math.floor(now / 1000));
-    const sig = cryptoSign(null, Buffer.concat([Buffer.from(ts), req.body]), key.privateKey);
-    return replaceHeaders(
-      req.headers,
-      [SIG, TS],
-      [
-        [SIG, sig.toString('hex')],
-        [TS, ts],
-      ],
-    );
-  },
   idempotencyKey(_req, _h, json) {
     // Interactions carry a snowflake id; webhook events (type 1) carry none.
     const id =
@@ -93,18 +39,10 @@ export const discord: SignatureScheme = {
         : undefined;
     return typeof id === 'string' && id ? { key: id, source: 'body.id' } : null;
   },
-};
-
-function verifies(message: Buffer, key: KeyObject, sig: Buffer): boolean {
-  try {
-    return cryptoVerify(null, message, key, sig);
-  } catch {
-    return false;
-  }
-}
+});
 
 /** Reads an Ed25519 key: public (hex, PEM, JWK, base64 SPKI) or private (PEM, JWK). */
-function keyOf(secret: string): { publicKey: KeyObject; privateKey: KeyObject | null } | string {
+function keyOf(secret: string): KeyPair | string {
   const s = secret.trim();
   let privateKey: KeyObject | null = null;
   let publicKey: KeyObject;

@@ -1,16 +1,6 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  sign as cryptoSign,
-  verify as cryptoVerify,
-  type KeyObject,
-} from 'node:crypto';
-import { HookscopeError } from '../../shared/errors';
-import { fromBase64, safeEqual } from './crypto';
-import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
-import { decide } from './verdict';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { fromBase64 } from './crypto';
+import { timestampedPublicKeyScheme, type KeyPair } from './public-key';
 
 /**
  * SendGrid (Twilio SendGrid) Signed Event Webhook: ECDSA P-256 with SHA-256 over
@@ -21,72 +11,23 @@ import { decide } from './verdict';
  * that can re-sign. SendGrid documents no tolerance; Hookscope uses 300 s.
  */
 
-const SIG = 'X-Twilio-Email-Event-Webhook-Signature';
-const TS = 'X-Twilio-Email-Event-Webhook-Timestamp';
 const NOT_A_KEY =
   'not an ECDSA P-256 key (SendGrid shows the verification key as base64; PEM also works)';
 
-export const sendgrid: SignatureScheme = {
+export const sendgrid = timestampedPublicKeyScheme({
   id: 'sendgrid',
   name: 'SendGrid',
-  defaultToleranceSec: 300,
-  weakness: null,
+  sigHeader: 'X-Twilio-Email-Event-Webhook-Signature',
+  tsHeader: 'X-Twilio-Email-Event-Webhook-Timestamp',
+  digest: 'sha256',
+  readSignature: fromBase64,
+  signatureForm: 'a base64 ECDSA signature',
+  encodeSignature: (sig) => sig.toString('base64'),
+  keyOf,
+  publicOnly:
+    'SendGrid signs with its own private key; the configured verification key is public and can only verify. To re-sign (for testing), configure an ECDSA P-256 private key (PEM or JWK) and point your handler at its public key.',
+  missingHint: 'Signing is off unless "Signed Event Webhook" is enabled in SendGrid Mail Settings.',
   detect: (h) => h.has('x-twilio-email-event-webhook-signature'),
-  verify(req, h, ctx) {
-    const header = h.get(SIG);
-    const ts = h.get(TS);
-    const okTs = ts !== undefined && /^\d{1,12}$/.test(ts);
-    let signatures: Buffer[] | null = null;
-    let malformed: string | undefined;
-    if (header !== undefined) {
-      const sig = fromBase64(header.trim());
-      signatures = sig ? [sig] : [];
-      if (!sig)
-        malformed = `expected a base64 ECDSA signature, got ${JSON.stringify(header.slice(0, 60))}`;
-      else if (ts === undefined) malformed = `the ${TS} header it signs is missing`;
-      else if (!okTs)
-        malformed = `the ${TS} header must be Unix seconds, got ${JSON.stringify(ts.slice(0, 40))}`;
-    }
-    const message = okTs ? Buffer.concat([Buffer.from(ts), req.body]) : req.body;
-    return decide(
-      ctx,
-      {
-        header: SIG,
-        signatures,
-        malformed,
-        timestampMs: okTs ? Number(ts) * 1000 : undefined,
-        missingHint:
-          'Signing is off unless "Signed Event Webhook" is enabled in SendGrid Mail Settings.',
-      },
-      (secret) => {
-        const key = keyOf(secret);
-        if (typeof key === 'string') return key;
-        // Asymmetric: a sent signature "is expected" when it verifies under this key.
-        return (signatures ?? []).filter((s) => verifies(message, key.publicKey, s));
-      },
-      safeEqual,
-    );
-  },
-  sign(req, secret, now) {
-    const key = keyOf(secret);
-    if (typeof key === 'string') throw new HookscopeError('bad_input', `SendGrid key: ${key}`);
-    if (!key.privateKey) {
-      throw new HookscopeError(
-        'bad_input',
-        'SendGrid signs with its own private key; the configured verification key is public and can only verify. To re-sign (for testing), configure an ECDSA P-256 private key (PEM or JWK) and point your handler at its public key.',
-      );
-    }
-    const ts = String(Math.floor(now / 1000));
-    const sig = cryptoSign('sha256', Buffer.concat([Buffer.from(ts), req.body]), key.privateKey);
-    return replaceHeaders(
-      req.headers,
-      [SIG, TS],
-      [
-        [SIG, sig.toString('base64')],
-        [TS, ts],
-      ],
-    );
-  },
   idempotencyKey(_req, _h, json) {
     if (!Array.isArray(json)) return null;
     const ids = json
@@ -105,18 +46,10 @@ export const sendgrid: SignatureScheme = {
       source: `sg_event_id of the ${ids.length} events`,
     };
   },
-};
-
-function verifies(message: Buffer, key: KeyObject, sig: Buffer): boolean {
-  try {
-    return cryptoVerify('sha256', message, key, sig);
-  } catch {
-    return false;
-  }
-}
+});
 
 /** Reads a P-256 key: public (SPKI base64/PEM/JWK) or private (PKCS#8/SEC1 base64, PEM, JWK). */
-function keyOf(secret: string): { publicKey: KeyObject; privateKey: KeyObject | null } | string {
+function keyOf(secret: string): KeyPair | string {
   const s = secret.trim();
   let privateKey: KeyObject | null = null;
   let publicKey: KeyObject | null = null;
