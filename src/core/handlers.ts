@@ -65,6 +65,7 @@ export function createHandlers(deps: {
         method: input.method,
         signatureStatus: input.signatureStatus,
         duplicatesOnly: input.duplicatesOnly,
+        refusedOnly: input.refusedOnly,
         forwardStatus: input.forwardStatus,
       }),
     decodeBody: ({ id }) => {

@@ -93,6 +93,8 @@ export const commands = {
         signatureStatus: z.array(SignatureStatus).min(1).max(6).optional(),
         /** Only deliveries that repeat an earlier one (same idempotency key). */
         duplicatesOnly: z.boolean().optional(),
+        /** Only requests the receiver refused (body/header limits, rate limit). */
+        refusedOnly: z.boolean().optional(),
         forwardStatus: z.array(ForwardStatus).min(1).max(6).optional(),
       })
       .strict(),

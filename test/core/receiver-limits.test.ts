@@ -120,6 +120,11 @@ describe('receiver limits', () => {
     expect(e.rejected).toMatch(/^30\d header fields, over the limit of 50$/);
     expect((await t.client.getEvent({ id: e.id })).headers).toHaveLength(100);
     expect((await rawRequest(t.receiverUrl, { headers: headers.slice(0, 40) })).status).toBe(200);
+    // The refused filter lists refusals only (413s of the earlier tests and this 431).
+    const refused = (await t.client.listEvents({ refusedOnly: true, limit: 500 })).items;
+    expect(refused[0]!.id).toBe(e.id);
+    expect(refused.map((r) => r.response.status)).toEqual([431, 413, 413]);
+    expect(refused.every((r) => r.rejected !== undefined)).toBe(true);
   });
 
   it('rate-limits tunnel clients per IP with 429 + Retry-After, logs once, never limits loopback', async () => {

@@ -14,6 +14,7 @@ test('a refused delivery shows as refused with its reason, and the disk guard sh
   expect((await limits({ maxBodyBytes: 2048 })).status).toBe(200);
   await openUi(page, server.uiUrl, server.receiverUrl);
 
+  expect((await rawRequest(server.receiverUrl, { path: '/fine', body: '{}' })).status).toBe(200);
   const res = await rawRequest(server.receiverUrl, { path: '/too-big', body: 'x'.repeat(5000) });
   expect(res.status).toBe(413);
   const row = page.getByTestId('event-row').filter({ hasText: '/too-big' });
@@ -22,6 +23,12 @@ test('a refused delivery shows as refused with its reason, and the disk guard sh
   await expect(page.getByTestId('refused')).toContainText(
     'Refused with 413: body of 5000 bytes, larger than the limit of 2048 bytes; not stored',
   );
+  // The Refused filter shows refusals only.
+  await page.getByTestId('filter-refused').check();
+  await expect(page.getByTestId('event-row')).toHaveCount(1);
+  await expect(page.getByTestId('event-row')).toContainText('/too-big');
+  await page.getByTestId('filter-refused').uncheck();
+  await expect(page.getByTestId('event-row')).toHaveCount(2);
 
   await expect(page.getByTestId('disk-low')).toHaveCount(0);
   expect((await limits({ minFreeDiskBytes: Number.MAX_SAFE_INTEGER })).status).toBe(200);

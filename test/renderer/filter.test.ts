@@ -17,6 +17,7 @@ const full: Filter = {
   endpointId: 'ep1',
   signature: ['invalid', 'stale'],
   duplicatesOnly: true,
+  refusedOnly: true,
   failedForwardsOnly: true,
   jobId: 'batch_1',
   eventType: 'batch.completed',
@@ -55,6 +56,7 @@ describe('toListInput', () => {
       endpointId: 'ep1',
       signatureStatus: ['invalid', 'stale'],
       duplicatesOnly: true,
+      refusedOnly: true,
       forwardStatus: ['retrying', 'failed', 'dead'],
       jobId: 'batch_1',
       eventType: 'batch.completed',
@@ -73,6 +75,12 @@ describe('matchesFilter', () => {
     expect(matchesFilter({ ...EMPTY_FILTER, duplicatesOnly: true }, e)).toBe(false);
     const dup = summary(2, { idempotency: { duplicateOf: 'e1', deliveryCount: 2 } });
     expect(matchesFilter({ ...EMPTY_FILTER, duplicatesOnly: true }, dup)).toBe(true);
+    expect(matchesFilter({ ...EMPTY_FILTER, refusedOnly: true }, e)).toBe(false);
+    const refused = summary(4, {
+      rejected: 'body larger than the limit',
+      response: { status: 413 },
+    });
+    expect(matchesFilter({ ...EMPTY_FILTER, refusedOnly: true }, refused)).toBe(true);
     const failed = summary(3, { forward: { status: 'dead' } });
     expect(matchesFilter({ ...EMPTY_FILTER, failedForwardsOnly: true }, failed)).toBe(true);
     expect(matchesFilter({ ...EMPTY_FILTER, jobId: 'j' }, e)).toBe(false);

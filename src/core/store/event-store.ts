@@ -23,6 +23,7 @@ export interface ListFilter {
   method?: string | undefined;
   signatureStatus?: string[] | undefined;
   duplicatesOnly?: boolean | undefined;
+  refusedOnly?: boolean | undefined;
   forwardStatus?: string[] | undefined;
 }
 
@@ -274,6 +275,7 @@ export class EventStore {
       params.method = f.method.toUpperCase();
     }
     if (f.duplicatesOnly) where.push('e.duplicate_of IS NOT NULL');
+    if (f.refusedOnly) where.push('e.rejected IS NOT NULL');
     const inList = (column: string, name: string, values: string[] | undefined): void => {
       if (!values) return;
       where.push(`${column} IN (${values.map((_, i) => `@${name}${i}`).join(', ')})`);

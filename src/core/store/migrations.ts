@@ -119,4 +119,9 @@ export const migrations: { version: number; sql: string }[] = [
     version: 6,
     sql: `ALTER TABLE events ADD COLUMN rejected TEXT;`,
   },
+  {
+    // The "refused" filter reads only the refusals, newest first, however large the log.
+    version: 7,
+    sql: `CREATE INDEX events_rejected ON events (seq) WHERE rejected IS NOT NULL;`,
+  },
 ];

@@ -115,6 +115,15 @@ export function FilterBar({
         />
         Duplicates
       </label>
+      <label className="check" title="Requests the receiver refused (size, header or rate limits)">
+        <input
+          type="checkbox"
+          data-testid="filter-refused"
+          checked={filter.refusedOnly}
+          onChange={(ev) => set({ refusedOnly: ev.target.checked })}
+        />
+        Refused
+      </label>
       <label className="check">
         <input
           type="checkbox"

@@ -8,6 +8,7 @@ export interface Filter {
   endpointId: string;
   signature: SignatureStatus[];
   duplicatesOnly: boolean;
+  refusedOnly: boolean;
   failedForwardsOnly: boolean;
   jobId: string;
   eventType: string;
@@ -19,6 +20,7 @@ export const EMPTY_FILTER: Filter = {
   endpointId: '',
   signature: [],
   duplicatesOnly: false,
+  refusedOnly: false,
   failedForwardsOnly: false,
   jobId: '',
   eventType: '',
@@ -49,6 +51,7 @@ export function filterKey(f: Filter): string {
     f.endpointId,
     [...f.signature].sort(),
     f.duplicatesOnly,
+    f.refusedOnly,
     f.failedForwardsOnly,
     f.jobId,
     f.eventType,
@@ -66,6 +69,7 @@ export function parseFilter(params: URLSearchParams): Filter {
     endpointId: params.get('ep') ?? '',
     signature: [...new Set(sig)],
     duplicatesOnly: params.get('dup') === '1',
+    refusedOnly: params.get('refused') === '1',
     failedForwardsOnly: params.get('fwd') === 'failed',
     jobId: params.get('job') ?? '',
     eventType: params.get('type') ?? '',
@@ -80,6 +84,7 @@ export function writeFilter(params: URLSearchParams, f: Filter): URLSearchParams
   set('ep', f.endpointId);
   set('sig', f.signature.join(','));
   set('dup', f.duplicatesOnly ? '1' : '');
+  set('refused', f.refusedOnly ? '1' : '');
   set('fwd', f.failedForwardsOnly ? 'failed' : '');
   set('job', f.jobId);
   set('type', f.eventType);
@@ -95,6 +100,7 @@ export function toListInput(f: Filter): Input<'listEvents'> {
   if (f.endpointId) input.endpointId = f.endpointId;
   if (f.signature.length) input.signatureStatus = f.signature;
   if (f.duplicatesOnly) input.duplicatesOnly = true;
+  if (f.refusedOnly) input.refusedOnly = true;
   if (f.failedForwardsOnly) input.forwardStatus = [...FAILED_FORWARDS];
   if (f.jobId) input.jobId = f.jobId;
   if (f.eventType) input.eventType = f.eventType;
@@ -110,6 +116,7 @@ export function matchesFilter(f: Filter, e: EventSummary): boolean | null {
   if (f.endpointId && e.endpointId !== f.endpointId) return false;
   if (f.signature.length && !f.signature.includes(e.signature.status)) return false;
   if (f.duplicatesOnly && e.idempotency.duplicateOf === null) return false;
+  if (f.refusedOnly && e.rejected === undefined) return false;
   if (f.failedForwardsOnly && !(FAILED_FORWARDS as readonly string[]).includes(e.forward.status))
     return false;
   if (f.jobId && e.jobId !== f.jobId) return false;
