@@ -263,6 +263,26 @@ test('check-up with a stored delivery from the event detail; input errors in pla
   });
 });
 
+test('opened from the top bar before the endpoints have loaded, the form fills in when they arrive', async ({
+  page,
+  server,
+}) => {
+  await withShop(server, verifiesButNoTimestamp, async (target) => {
+    let release!: () => void;
+    const loaded = new Promise<void>((r) => (release = r));
+    await page.route('**/api/listEndpoints', async (route) => {
+      await loaded;
+      await route.continue();
+    });
+    await openUi(page, server.uiUrl, server.receiverUrl);
+    await page.getByTestId('open-checkup').click();
+    const field = page.getByTestId('checkup-panel').getByTestId('checkup-target');
+    await expect(field).toHaveValue('');
+    release();
+    await expect(field).toHaveValue(target);
+  });
+});
+
 test('saves the check-up report as docs/checkup.png (light) and docs/checkup-dark.png', async ({
   page,
   server,

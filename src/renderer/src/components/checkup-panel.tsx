@@ -7,6 +7,7 @@ import { useNow } from '../hooks/use-now';
 import {
   formFromCheckup,
   initialForm,
+  pickEndpoint,
   toRunInput,
   type CheckupField,
   type CheckupForm as Form,
@@ -58,6 +59,17 @@ export function CheckupPanel({
   const [endpointId, setEndpointId] = useState(open.endpointId);
   const endpoint = endpoints.find((e) => e.id === endpointId);
   const [form, setForm] = useState<Form>(() => initialForm(endpoint, open));
+  // Opened before the endpoints were loaded (the top bar, right after start): fill the form in
+  // once they arrive, with the endpoint asked for or the one the top bar would have picked.
+  const [awaiting, setAwaiting] = useState(endpoint === undefined);
+  if (awaiting) {
+    const e = endpointId ? endpoint : pickEndpoint(endpoints);
+    if (e) {
+      setAwaiting(false);
+      setEndpointId(e.id);
+      setForm(initialForm(e, open));
+    }
+  }
   const [errors, setErrors] = useState<Partial<Record<CheckupField, string>>>({});
   const [samples, setSamples] = useState<SampleInfo[]>([]);
   const [history, setHistory] = useState<CheckupSummary[] | null>(null);
@@ -81,6 +93,10 @@ export function CheckupPanel({
       () => undefined, // without the catalogue, the provider's default sample still works
     );
   }, [client]);
+
+  useEffect(() => {
+    latestEndpoint.current = endpointId;
+  }, [endpointId]);
 
   const loadHistory = useCallback((): void => {
     const forId = endpointId;
