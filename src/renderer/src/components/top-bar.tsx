@@ -110,9 +110,10 @@ export function TopBar({
         className="btn"
         onClick={onSettings}
         data-testid="open-settings"
-        title="Retention, forwarding and the receiver's limits"
+        aria-label="Settings"
+        title="Settings: retention, forwarding and the receiver's limits"
       >
-        Settings
+        ⚙
       </button>
     </header>
   );

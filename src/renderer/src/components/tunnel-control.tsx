@@ -82,8 +82,9 @@ export function TunnelControl({
           className="btn btn-link btn-small"
           data-testid="tunnel-authtoken"
           onClick={() => setOpen(!open)}
+          title="Authtoken, domain, IP restrictions and the other tunnel options"
         >
-          Settings
+          Options
         </button>
       )}
       {open && (
