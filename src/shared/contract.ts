@@ -24,6 +24,16 @@ import { checkupCommands } from './checkup';
 
 const Id = z.string().min(1).max(200);
 
+/** Some items by id (up to 10,000), or `all: true`. */
+function selection<T extends z.ZodType>(id: T) {
+  return z
+    .object({ ids: z.array(id).max(10_000).optional(), all: z.boolean().optional() })
+    .strict()
+    .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
+      message: 'give ids or all: true',
+    });
+}
+
 /**
  * The one command contract (DESIGN.md §2). Every transport (IPC, HTTP) derives its channel
  * names from these keys and parses inputs with these schemas through `dispatch`.
@@ -118,12 +128,7 @@ export const commands = {
     }),
   },
   deleteEvents: {
-    input: z
-      .object({ ids: z.array(Id).max(10_000).optional(), all: z.boolean().optional() })
-      .strict()
-      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
-        message: 'give ids or all: true',
-      }),
+    input: selection(Id),
     output: z.object({ deleted: z.number().int() }),
   },
   replayEvent: {
@@ -262,27 +267,11 @@ export const commands = {
   },
   /** Puts dead-lettered forwards back in the queue (one, several or all). */
   redriveDeadLetters: {
-    input: z
-      .object({
-        ids: z.array(z.number().int()).max(10_000).optional(),
-        all: z.boolean().optional(),
-      })
-      .strict()
-      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
-        message: 'give ids or all: true',
-      }),
+    input: selection(z.number().int()),
     output: z.object({ redriven: z.number().int() }),
   },
   purgeDeadLetters: {
-    input: z
-      .object({
-        ids: z.array(z.number().int()).max(10_000).optional(),
-        all: z.boolean().optional(),
-      })
-      .strict()
-      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
-        message: 'give ids or all: true',
-      }),
+    input: selection(z.number().int()),
     output: z.object({ purged: z.number().int() }),
   },
   getSettings: {
