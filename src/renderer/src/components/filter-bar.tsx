@@ -13,6 +13,32 @@ const SIGNATURES: { value: string; label: string }[] = [
   { value: 'no-secret', label: 'Not verified (no secret)' },
   { value: 'none', label: 'Unsigned (no provider)' },
 ];
+/** The on/off filters, each a checkbox. */
+const TOGGLES: {
+  key: 'duplicatesOnly' | 'refusedOnly' | 'failedForwardsOnly';
+  label: string;
+  testId: string;
+  title: string;
+}[] = [
+  {
+    key: 'duplicatesOnly',
+    label: 'Duplicates',
+    testId: 'filter-duplicates',
+    title: 'Deliveries with the idempotency key of an earlier one',
+  },
+  {
+    key: 'refusedOnly',
+    label: 'Refused',
+    testId: 'filter-refused',
+    title: 'Requests the receiver refused (size, header or rate limits)',
+  },
+  {
+    key: 'failedForwardsOnly',
+    label: 'Failed forwards',
+    testId: 'filter-failed-forwards',
+    title: 'Forwards being retried, failed or dead-lettered',
+  },
+];
 const SEARCH_DEBOUNCE_MS = 250;
 
 /** Search box and filters; every change lands in the URL hash through `onChange`. */
@@ -106,33 +132,17 @@ export function FilterBar({
           </option>
         ))}
       </select>
-      <label className="check">
-        <input
-          type="checkbox"
-          data-testid="filter-duplicates"
-          checked={filter.duplicatesOnly}
-          onChange={(ev) => set({ duplicatesOnly: ev.target.checked })}
-        />
-        Duplicates
-      </label>
-      <label className="check" title="Requests the receiver refused (size, header or rate limits)">
-        <input
-          type="checkbox"
-          data-testid="filter-refused"
-          checked={filter.refusedOnly}
-          onChange={(ev) => set({ refusedOnly: ev.target.checked })}
-        />
-        Refused
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          data-testid="filter-failed-forwards"
-          checked={filter.failedForwardsOnly}
-          onChange={(ev) => set({ failedForwardsOnly: ev.target.checked })}
-        />
-        Failed forwards
-      </label>
+      {TOGGLES.map((t) => (
+        <label className="check" key={t.key} title={t.title}>
+          <input
+            type="checkbox"
+            data-testid={t.testId}
+            checked={filter[t.key]}
+            onChange={(ev) => set({ [t.key]: ev.target.checked })}
+          />
+          {t.label}
+        </label>
+      ))}
       {filter.jobId && (
         <button
           type="button"
