@@ -17,6 +17,11 @@ function simulatedResponse(status: number): EndpointResponse {
   };
 }
 
+/** The first Content-Type header as sent, or null. */
+function contentTypeOf(headers: [string, string][]): string | null {
+  return headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+}
+
 type Deps = { endpoints: EndpointStore; events: EventStore; inspect: Inspector; clock: Clock };
 
 /**
@@ -28,7 +33,7 @@ function check(deps: Deps, d: IncomingDelivery) {
   const inspection = deps.inspect(d, endpoint, deps.endpoints.secretsOf(endpoint.id), deps.clock());
   const id = uuidv7(d.receivedAt);
   const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
-  const contentType = d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+  const contentType = contentTypeOf(d.headers);
   return { endpoint, inspection, id, dup, contentType };
 }
 
@@ -97,7 +102,7 @@ export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogR
         ...d,
         id: uuidv7(d.receivedAt),
         endpointId: endpoint.id,
-        contentType: d.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null,
+        contentType: contentTypeOf(d.headers),
         signature: { status: 'none', provider: null, reason: `not checked: ${reason}` },
         idempotency: { key: null, source: null },
         schema: { status: 'none' },
