@@ -1,15 +1,16 @@
-import { statfs, statfsSync } from 'node:fs';
+import { statfs, statfsSync, type StatsFs } from 'node:fs';
 import type { ReceiverHealth } from '../shared/model';
 
 const MB = 1024 * 1024;
 
-/** Free bytes for an unprivileged user on the file system holding `dir`. */
-export type FreeSpace = (dir: string) => Promise<number>;
+/** Bytes an unprivileged user may still write on that file system. */
+const free = (s: StatsFs): number => s.bavail * s.bsize;
 
-const freeSpace: FreeSpace = (dir) =>
-  new Promise((resolve, reject) =>
-    statfs(dir, (err, s) => (err ? reject(err) : resolve(s.bavail * s.bsize))),
-  );
+const freeSpace = (dir: string): Promise<number> =>
+  new Promise((resolve, reject) => statfs(dir, (err, s) => (err ? reject(err) : resolve(free(s)))));
+
+/** How often free space is measured. */
+const INTERVAL_MS = 2000;
 
 /**
  * Watches free space under the data folder. Below the threshold the receiver answers 507
@@ -25,8 +26,6 @@ export class DiskGuard {
     private readonly dir: string,
     private readonly minFree: () => number,
     private readonly publish: (h: ReceiverHealth) => void,
-    private readonly intervalMs = 2000,
-    private readonly measure: FreeSpace = freeSpace,
   ) {}
 
   /** Why deliveries are refused now, or null. Read on every request: no I/O. */
@@ -34,18 +33,17 @@ export class DiskGuard {
 
   start(): void {
     try {
-      const s = statfsSync(this.dir);
-      this.update(s.bavail * s.bsize);
+      this.update(free(statfsSync(this.dir)));
     } catch {
       // An unreadable folder fails the log's own open with a clearer message.
     }
-    this.timer = setInterval(() => void this.check(), this.intervalMs);
+    this.timer = setInterval(() => void this.check(), INTERVAL_MS);
     this.timer.unref();
   }
 
   /** Measures now (also after the threshold changed); never rejects. */
   check(): Promise<void> {
-    this.checking ??= this.measure(this.dir)
+    this.checking ??= freeSpace(this.dir)
       .then(
         (free) => this.update(free),
         () => undefined,

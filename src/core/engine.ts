@@ -59,8 +59,6 @@ export interface EngineOptions {
   nativeBinding?: string;
   trustedProxies?: string[];
   inspect?: Inspector;
-  /** How often free disk space is measured (default 2 s). */
-  diskCheckIntervalMs?: number;
   /** Retention/checkpoint interval (tests shorten it). */
   maintenanceIntervalMs?: number;
 }
@@ -145,7 +143,6 @@ export class Engine {
       opts.dataDir,
       () => settings.get().receiver.minFreeDiskBytes,
       (h) => this.bus.emit('receiver.health', h),
-      opts.diskCheckIntervalMs,
     );
     this.receiver = new Receiver({
       ingest: createIngest({
