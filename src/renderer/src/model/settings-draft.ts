@@ -1,4 +1,5 @@
 import { DEFAULT_SETTINGS } from '../../../shared/defaults';
+import type { z } from 'zod';
 import { Settings } from '../../../shared/model';
 
 const MB = 1024 * 1024;
@@ -122,15 +123,15 @@ export function fromDraft(d: SettingsDraft): {
     const field = (Object.keys(FIELDS) as NumberField[]).find(
       (k) => FIELDS[k].path.join('.') === key,
     );
-    errors[field ?? 'maxEvents'] ??= describe(issue.message, field ? FIELDS[field].factor : 1);
+    errors[field ?? 'maxEvents'] ??= describe(issue, field ? FIELDS[field].factor : 1);
   }
   return { settings: null, errors };
 }
 
-/** zod's "Too small: expected number to be >=1024" in the form's unit. */
-function describe(message: string, factor: number): string {
-  const m = /(>=|<=|>|<)\s*(-?[\d.e+]+)/.exec(message);
-  if (!m) return message;
-  const bound = Math.round((Number(m[2]) / factor) * 1000) / 1000;
-  return m[1]!.startsWith('>') ? `at least ${bound}` : `at most ${bound}`;
+/** A range issue in the form's unit ("at least 0.001" for 1024 bytes shown in MB). */
+function describe(issue: z.core.$ZodIssue, factor: number): string {
+  const inUnit = (n: number | bigint): number => Math.round((Number(n) / factor) * 1000) / 1000;
+  if (issue.code === 'too_small') return `at least ${inUnit(issue.minimum)}`;
+  if (issue.code === 'too_big') return `at most ${inUnit(issue.maximum)}`;
+  return issue.message;
 }
