@@ -4,7 +4,7 @@ import { choosePayload } from '../core/checkup/payload';
 import { Engine } from '../core/engine';
 import { send } from '../core/forward/send';
 import { defaultDataDir } from '../core/paths';
-import type { Checkup } from '../shared/checkup';
+import { DEFAULT_BURST, type Checkup } from '../shared/checkup';
 import { commands, type Input } from '../shared/contract';
 import { createClient, dispatch, zodIssues } from '../shared/dispatch';
 import { HookscopeError } from '../shared/errors';
@@ -86,7 +86,12 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
     latencySamples,
     timeoutMs,
     ...(burstCount !== undefined || concurrency !== undefined
-      ? { burst: { count: burstCount ?? 50, concurrency: concurrency ?? 10 } }
+      ? {
+          burst: {
+            count: burstCount ?? DEFAULT_BURST.count,
+            concurrency: concurrency ?? DEFAULT_BURST.concurrency,
+          },
+        }
       : {}),
   };
   for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];

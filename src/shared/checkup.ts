@@ -120,6 +120,13 @@ export type CheckupSummary = z.infer<typeof CheckupSummary>;
 
 const Id = z.string().min(1).max(200);
 
+/** The burst probe when not told otherwise: 50 distinct deliveries, 10 at once. */
+export const DEFAULT_BURST = { count: 50, concurrency: 10 } as const;
+/** The most a burst may send, and at once (keeps a check-up bounded). */
+export const MAX_BURST = { count: 500, concurrency: 50 } as const;
+/** Valid deliveries timed one after the other when not told otherwise. */
+export const DEFAULT_LATENCY_SAMPLES = 5;
+
 export const checkupCommands = {
   /**
    * Runs the check-up against `target` (default: the endpoint's forward target) as `provider`
@@ -139,8 +146,8 @@ export const checkupCommands = {
         /** Distinct deliveries in the burst probe (default 50) and how many at once (10). */
         burst: z
           .object({
-            count: z.number().int().min(1).max(500),
-            concurrency: z.number().int().min(1).max(50),
+            count: z.number().int().min(1).max(MAX_BURST.count),
+            concurrency: z.number().int().min(1).max(MAX_BURST.concurrency),
           })
           .strict()
           .optional(),

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Checkup, CheckupRequest, ProbeResult } from '../../src/shared/checkup';
+import {
+  DEFAULT_BURST as BURST_DEFAULT,
+  type Checkup,
+  type CheckupRequest,
+  type ProbeResult,
+} from '../../src/shared/checkup';
 import type { Endpoint } from '../../src/shared/model';
 import {
-  BURST_DEFAULT,
   formFromCheckup,
   initialForm,
   parsePayloadValue,

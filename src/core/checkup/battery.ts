@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  Checkup,
-  CheckupResponse,
-  LatencyStats,
-  ProbeId,
-  ProbeResult,
+import {
+  DEFAULT_BURST,
+  DEFAULT_LATENCY_SAMPLES,
+  type Checkup,
+  type CheckupResponse,
+  type LatencyStats,
+  type ProbeId,
+  type ProbeResult,
 } from '../../shared/checkup';
 import { HookscopeError } from '../../shared/errors';
 import type { GenericHmacConfig, ProviderId } from '../../shared/model';
@@ -44,8 +46,6 @@ import { MAX_DEFAULT_TIMEOUT_MS, deliveryTimeout } from './timeouts';
 
 /** The answer kept of each response (the report shows the first 4 KB). */
 export const MAX_RESPONSE_BYTES = 4096;
-export const DEFAULT_BURST = { count: 50, concurrency: 10 };
-export const DEFAULT_LATENCY_SAMPLES = 5;
 /** Tolerance assumed for a signed timestamp when the scheme states none. */
 const DEFAULT_TOLERANCE_SEC = 300;
 /** p95 above this warns: "acknowledge before heavy processing". */

@@ -1,10 +1,8 @@
-import type { Checkup } from '../../../shared/checkup';
+import { DEFAULT_BURST, MAX_BURST, type Checkup } from '../../../shared/checkup';
 import type { Input } from '../../../shared/contract';
 import { providerIds, type Endpoint, type ProviderId } from '../../../shared/model';
 
 /** The burst the issue asks for by default: 50 distinct deliveries, 10 at a time. */
-export const BURST_DEFAULT = { count: 50, concurrency: 10 } as const;
-const BURST_MAX = { count: 500, concurrency: 50 } as const;
 
 /** The payload choice: the provider's default sample, a catalogue sample, or a stored event. */
 export type PayloadChoice =
@@ -57,8 +55,8 @@ export function initialForm(
     payload: opts.eventId ? { kind: 'event' } : { kind: 'default' },
     eventId: opts.eventId ?? '',
     secret: '',
-    burstCount: String(BURST_DEFAULT.count),
-    burstConcurrency: String(BURST_DEFAULT.concurrency),
+    burstCount: String(DEFAULT_BURST.count),
+    burstConcurrency: String(DEFAULT_BURST.concurrency),
   };
 }
 
@@ -132,11 +130,11 @@ export function toRunInput(
   }
   const eventId = form.eventId.trim();
   if (form.payload.kind === 'event' && !eventId) errors.eventId = 'The id of a stored delivery';
-  const count = wholeNumber(form.burstCount, 1, BURST_MAX.count);
-  if (count === null) errors.burstCount = `A whole number from 1 to ${BURST_MAX.count}`;
-  const concurrency = wholeNumber(form.burstConcurrency, 1, BURST_MAX.concurrency);
+  const count = wholeNumber(form.burstCount, 1, MAX_BURST.count);
+  if (count === null) errors.burstCount = `A whole number from 1 to ${MAX_BURST.count}`;
+  const concurrency = wholeNumber(form.burstConcurrency, 1, MAX_BURST.concurrency);
   if (concurrency === null) {
-    errors.burstConcurrency = `A whole number from 1 to ${BURST_MAX.concurrency}`;
+    errors.burstConcurrency = `A whole number from 1 to ${MAX_BURST.concurrency}`;
   }
   if (Object.keys(errors).length > 0 || !form.provider || count === null || concurrency === null) {
     return { errors };
