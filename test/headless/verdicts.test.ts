@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
 
 const fixture = (p: string): string =>
-  readFileSync(new URL(`../../../shared/fixtures/${p}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 const OPENAI_SECRET = 'whsec_' + Buffer.from('openai-endpoint-secret-32-bytes!').toString('base64');
 const UA = 'OpenAI/1.0 (+https://platform.openai.com/docs/webhooks)';
 

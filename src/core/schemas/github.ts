@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { boundedArray, checkWithZod, isObject, type SchemaResult } from './issues';
 
 // GitHub webhook envelopes for push, pull_request and ping, after GitHub's documented payloads
-// (checked against octokit/webhooks payload examples in /work/shared/fixtures/github). GitHub
+// (checked against octokit/webhooks payload examples in test/fixtures/github). GitHub
 // names the event in the X-GitHub-Event header, which a schema check does not see, so the
 // event is inferred from the body's shape; other events get no schema ('none') rather than a
 // false 'invalid'. Unknown fields are allowed (and not walked): GitHub adds fields all the time.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../../src/shared/model';
 
-const fixtures = new URL('../../../../shared/fixtures/', import.meta.url);
+const fixtures = new URL('../../fixtures/', import.meta.url);
 
 /** The parsed JSON fixtures of one family (`openai`, `github`), by file name without `.json`. */
 export function loadFixtures(family: string): Map<string, unknown> {

@@ -6,7 +6,7 @@ import { github } from '../../../src/core/signatures/github';
 import { HeaderBag } from '../../../src/core/signatures/headers';
 import { input, NOW, verify } from './helpers';
 
-const FIXTURES = new URL('../../../../shared/fixtures/github/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/github/', import.meta.url);
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
 const secret = 'gh-webhook-secret-4f1c9e';
 const other = 'a-different-secret';

@@ -18,7 +18,7 @@ const VECTOR = {
 
 const secret = 'whsec_' + Buffer.from('a-32-byte-test-secret-for-hooks!').toString('base64');
 const body = readFileSync(
-  new URL('../../../../shared/fixtures/openai/batch.completed.json', import.meta.url),
+  new URL('../../fixtures/openai/batch.completed.json', import.meta.url),
 );
 
 describe('Standard Webhooks family', () => {
