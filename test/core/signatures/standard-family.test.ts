@@ -17,9 +17,7 @@ const VECTOR = {
 };
 
 const secret = 'whsec_' + Buffer.from('a-32-byte-test-secret-for-hooks!').toString('base64');
-const body = readFileSync(
-  new URL('../../fixtures/openai/batch.completed.json', import.meta.url),
-);
+const body = readFileSync(new URL('../../fixtures/openai/batch.completed.json', import.meta.url));
 
 describe('Standard Webhooks family', () => {
   it('accepts the published test vector', () => {
