@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Endpoint } from '../shared/model';
+import { parseJson } from './json-body';
 import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
 import { resolveScheme } from './signatures/registry';
 import type { IdempotencyKey, SignatureInput } from './signatures/types';
 import type { IncomingDelivery, Inspection } from './types';
-
-/** Bodies larger than this are not parsed as JSON for keys and schemas. */
-const MAX_JSON_BYTES = 5 * 1024 * 1024;
 
 /**
  * Runs the per-delivery checks (signature, idempotency key, schema) before the delivery is
@@ -31,18 +29,6 @@ export function signatureInput(d: IncomingDelivery, h: HeaderBag): SignatureInpu
     body: d.body,
     url: d.publicUrl ?? `http://${h.get('host') ?? 'localhost'}${target}`,
   };
-}
-
-/** The body parsed as JSON when it looks like JSON, else undefined. */
-export function parseJson(body: Buffer): unknown {
-  if (body.length === 0 || body.length > MAX_JSON_BYTES) return undefined;
-  const first = body[0];
-  if (first !== 0x7b && first !== 0x5b && first !== 0x20 && first !== 0x0a) return undefined;
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The checks every delivery goes through. */

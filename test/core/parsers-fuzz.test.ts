@@ -11,8 +11,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBody, MAX_CODINGS, MAX_DECODED } from '../../src/core/decode-body';
 import { inspect } from '../../src/core/inspect';
-import { checkSchema, compileUserSchema } from '../../src/core/schemas';
+import { MAX_JSON_DEPTH, parseJson, readJsonBody } from '../../src/core/json-body';
+import { checkSchema, compileUserSchema, providersWithSchema } from '../../src/core/schemas';
 import { HeaderBag } from '../../src/core/signatures/headers';
+import { mailgun } from '../../src/core/signatures/mailgun';
+import { schemeList } from '../../src/core/signatures/registry';
 import {
   clerk,
   openai,
@@ -176,6 +179,26 @@ describe('decodeBody (Content-Encoding) under hostile input', () => {
       `could not decode: 10000 stacked Content-Encodings (at most ${MAX_CODINGS})`,
     );
   });
+});
+
+/** An endpoint as the store hands it to inspect. */
+const endpointFor = (provider: Endpoint['provider'], jsonSchema: unknown = null): Endpoint => ({
+  id: 'default',
+  name: 'Default',
+  path: '/',
+  provider,
+  secretCount: 1,
+  toleranceSec: null,
+  forwardTo: null,
+  response: { status: 200 },
+  hmac: null,
+  invalidSignatureResponse: null,
+  duplicateResponse: null,
+  jsonSchema,
+  forwardDuplicates: true,
+  simulate: null,
+  createdAt: '',
+  updatedAt: '',
 });
 
 /** A delivery as an import must hand the store: every field of the right type. */
@@ -375,11 +398,11 @@ describe('HAR and NDJSON import under hostile files', () => {
     const line = (extra: string): string =>
       `{"method":"POST","path":"/p","headers":[],"body":{"base64":"eA=="}${extra}}`;
     const corpus: [keyof typeof parsers, string, RegExp | null][] = [
-      ['har', deepArray, /not a HAR file/],
-      ['har', deepObject, /not a HAR file/],
-      ['ndjson', deepArray, /line 1: method, path and headers are required/],
-      ['ndjson', deepObject, /line 1: method, path and headers are required/],
-      ['ndjson', line(`,"x":${deepArray}`), null],
+      ['har', deepArray, /^nested more than 1000 levels deep: not an export$/],
+      ['har', deepObject, /^nested more than 1000 levels deep: not an export$/],
+      ['ndjson', deepArray, /^line 1: nested more than 1000 levels deep/],
+      ['ndjson', deepObject, /^line 1: nested more than 1000 levels deep/],
+      ['ndjson', line(`,"x":${deepArray}`), /^line 1: nested more than 1000 levels deep/],
       ['ndjson', line(',"receivedAt":1e400,"response":{"status":1e400}'), null],
       ['ndjson', line(',"response":{"status":123456789012345678901234567890}'), null],
       // Duplicate keys: JSON.parse keeps the last one, and so does the import.
@@ -613,24 +636,6 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
 });
 
 describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
-  const endpoint = (provider: Endpoint['provider'], jsonSchema: unknown): Endpoint => ({
-    id: 'default',
-    name: 'Default',
-    path: '/',
-    provider,
-    secretCount: 1,
-    toleranceSec: null,
-    forwardTo: null,
-    response: { status: 200 },
-    hmac: null,
-    invalidSignatureResponse: null,
-    duplicateResponse: null,
-    jsonSchema,
-    forwardDuplicates: true,
-    simulate: null,
-    createdAt: '',
-    updatedAt: '',
-  });
   const bombs = [
     deepArray,
     deepObject,
@@ -675,7 +680,7 @@ describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
               viaTunnel: false,
               publicUrl: null,
             },
-            endpoint(provider, schema),
+            endpointFor(provider, schema),
             ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'x'],
             Date.now(),
           );
@@ -688,5 +693,263 @@ describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
       ),
       { numRuns: RUNS.inspect },
     );
+  });
+});
+
+/**
+ * Every parser that sees public bytes, on 1 MB inputs shaped to make a backtracking regex or a
+ * rescanning loop go quadratic (one unit repeated: `content-disposition:` on one line, `&a=`,
+ * `[`, `t=1,` ...). Each must finish: HANG_MS only tells finished from hung (the quadratic
+ * multipart header regex took 32 s on 1 MB).
+ */
+describe('parsers of public bytes stay linear on pathological 1 MB inputs', () => {
+  const MB = 1024 * 1024;
+  const repeat = (unit: string, size = MB): string =>
+    unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const finishes = (what: string, run: () => unknown): void => {
+    const t0 = performance.now();
+    run();
+    expect(performance.now() - t0, what).toBeLessThan(HANG_MS);
+  };
+  /** Units that defeat naive scanners of headers, forms, multipart, JSON and URLs. */
+  const UNITS = [
+    'content-disposition: form-data;',
+    ' name=',
+    '--b\r\n\r\n',
+    '&a=',
+    '%3A',
+    '[',
+    '{"a":',
+    '"webhookTimestamp": ',
+    't=1,v1=',
+    'v1,a ',
+    'sha256=',
+    'algorithm=',
+    'a.a-',
+    '@:',
+  ];
+  const TYPES = [
+    'multipart/form-data; boundary=b',
+    'application/x-www-form-urlencoded',
+    'application/json',
+    'text/plain',
+  ];
+  /** Every header a scheme reads, all holding the same pathological value. */
+  const SIGNATURE_HEADERS = [
+    'Stripe-Signature',
+    'X-Hub-Signature-256',
+    'X-Hub-Signature',
+    'webhook-id',
+    'webhook-timestamp',
+    'webhook-signature',
+    'svix-signature',
+    'X-Twilio-Signature',
+    'X-Twilio-Webhooks-Signature-Settings',
+    'Linear-Signature',
+    'Paddle-Signature',
+    'X-Shopify-Hmac-Sha256',
+    'X-Square-HmacSha256-Signature',
+    'X-Slack-Signature',
+    'X-Slack-Request-Timestamp',
+    'X-HubSpot-Signature-v3',
+    'X-HubSpot-Request-Timestamp',
+    'Typeform-Signature',
+    'X-Signature-Ed25519',
+    'X-Signature-Timestamp',
+    'X-Gitlab-Token',
+    'X-Zm-Signature',
+    'X-Twilio-Email-Event-Webhook-Signature',
+    'X-Signature',
+    'Idempotency-Key',
+  ];
+  const hmac = {
+    header: 'X-Signature',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    prefix: 'sha256=',
+    signed: 'timestamp+body',
+    timestampHeader: 'webhook-timestamp',
+    separator: '.',
+    timestampUnit: 's',
+  } as const;
+  const request = (unit: string, type: string): SignatureInput => {
+    const value = repeat(unit, 64 * 1024).replace(/[\r\n]/g, ' ');
+    const body =
+      type.startsWith('multipart/') && !unit.startsWith('--')
+        ? `--b\r\n${repeat(unit)}\r\n\r\nv\r\n--b--`
+        : repeat(unit);
+    return {
+      method: 'POST',
+      path: '/p',
+      query: value,
+      headers: [
+        ['Content-Type', type],
+        ...SIGNATURE_HEADERS.map((n): [string, string] => [n, value]),
+      ],
+      body: Buffer.from(body),
+      url: `https://${value}/p?bodySHA256=${value}`,
+    };
+  };
+
+  it('signature schemes: verify, detect, idempotencyKey, sign and refreshBody', () => {
+    const requests = UNITS.map((unit, k) => request(unit, TYPES[k % TYPES.length]!));
+    for (const scheme of schemeList) {
+      UNITS.forEach((unit, k) => {
+        const req = requests[k]!;
+        const h = new HeaderBag(req.headers);
+        finishes(`${scheme.id} ${JSON.stringify(unit)}`, () => {
+          scheme.detect(h);
+          scheme.verify(req, h, {
+            secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+            now: 0,
+            toleranceSec: 300,
+            hmac,
+          });
+          scheme.idempotencyKey(req, h, undefined);
+          scheme.refreshBody?.(req.body, 0);
+          try {
+            scheme.sign(req, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 0, hmac);
+          } catch (err) {
+            expect(err).toBeInstanceOf(HookscopeError);
+          }
+        });
+      });
+    }
+  });
+
+  it('the multipart field reader (Mailgun): many content-disposition headers on one line', () => {
+    // Regression: `content-disposition:[^\r\n]*?\bname="..."` retried its lazy scan from every
+    // occurrence: 32 s on 1 MB. The field is still found after such a line.
+    const junk = `Content-Disposition: form-data;${repeat('content-disposition: x;')}`;
+    const body = Buffer.from(
+      `--b\r\n${junk}\r\n\r\nv\r\n--b\r\nContent-Disposition: form-data; filename="t"; name="token"\r\n\r\ntok\r\n--b--`,
+    );
+    const req: SignatureInput = {
+      method: 'POST',
+      path: '/',
+      query: '',
+      headers: [['Content-Type', 'multipart/form-data; boundary=b']],
+      body,
+      url: 'https://h.example/',
+    };
+    finishes('mailgun multipart', () => {
+      const key = mailgun.idempotencyKey(req, new HeaderBag(req.headers), undefined);
+      expect(key).toEqual({ key: 'tok', source: 'token form field' });
+    });
+  });
+
+  it('JSON bodies: nesting past MAX_JSON_DEPTH is not handed to JSON.parse', () => {
+    // V8's JSON.parse spends seconds on a few MB of `[[[[` (one array per byte).
+    const body = Buffer.from(repeat('[', 5 * MB));
+    finishes('5 MB of [', () =>
+      expect(readJsonBody(body)).toEqual({
+        value: undefined,
+        skipped: `nested more than ${MAX_JSON_DEPTH} levels deep, not parsed`,
+      }),
+    );
+    const nest = (n: number, inner = '1'): Buffer =>
+      Buffer.from('['.repeat(n) + inner + ']'.repeat(n));
+    expect(readJsonBody(nest(MAX_JSON_DEPTH)).skipped).toBeNull();
+    expect(readJsonBody(nest(MAX_JSON_DEPTH + 1)).skipped).toMatch(/nested more than/);
+    // Brackets and escaped quotes inside strings do not count.
+    const inString = nest(MAX_JSON_DEPTH - 1, `["${'\\\\'}${'\\"'}${'['.repeat(5000)}"]`);
+    expect(readJsonBody(inString).skipped).toBeNull();
+    expect(parseJson(Buffer.from(' {"a":[1]}'))).toEqual({ a: [1] });
+    expect(parseJson(Buffer.from('x{}'))).toBeUndefined();
+  });
+
+  it('the per-delivery checks (inspect), for every content type', () => {
+    // Each scheme's own parsing is above; here detection, JSON, schemas, keys and event type.
+    for (const provider of ['auto' as const, ...providersWithSchema]) {
+      for (const [k, unit] of UNITS.entries()) {
+        const req = request(unit, TYPES[k % TYPES.length]!);
+        finishes(`inspect ${provider} ${JSON.stringify(unit)}`, () =>
+          inspect(
+            { ...req, receivedAt: 0, sourceIp: null, viaTunnel: false, publicUrl: req.url },
+            { ...endpointFor(provider as Endpoint['provider']), hmac },
+            ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+            0,
+          ),
+        );
+      }
+    }
+  });
+
+  it('the built-in schemas on 1 MB strings where dates and ids go', () => {
+    for (const unit of ['0', '2020-01-01T00:00:00.', 'Z', ':', '+00:00']) {
+      const s = `2020-01-01T00:00:00.${repeat(unit)}!`;
+      finishes(`schemas ${unit}`, () => {
+        for (const [provider, body] of [
+          ['standard-webhooks', { type: 'a', timestamp: s, data: {} }],
+          ['resend', { type: s, created_at: s, data: {} }],
+          ['stripe', { object: 'v2.core.event', id: s, created: s, livemode: true, type: s }],
+          ['openai', { type: s, id: s, created_at: 1, data: { id: s } }],
+          ['github', { ref: s, commits: [{ id: s }], zen: s }],
+        ] as const) {
+          expect(checkSchema(provider, body).status).not.toBe('valid');
+        }
+      });
+    }
+  });
+
+  it('Content-Encoding lists of 1 MB', () => {
+    for (const unit of [',', ' ', 'gzip,', 'identity, ', 'x']) {
+      finishes(`decodeBody ${unit}`, () => {
+        const d = decodeBody([['Content-Encoding', repeat(unit)]], gzipSync('x'));
+        expect(typeof d.base64).toBe('string');
+      });
+    }
+  });
+
+  it('HAR and NDJSON imports of 1 MB pathological text', () => {
+    const texts = [
+      repeat('\n'),
+      repeat('{}\n'),
+      repeat('['),
+      `{"log":{"entries":[${repeat('{},')}]}}`,
+      `{"method":"POST","path":"/","headers":[],"body":{"base64":"${repeat('A')}!"}}`,
+      `{"method":"POST","path":"/","headers":[],"publicUrl":"http://${repeat('a.')}"}`,
+      `{"method":"${repeat('A')}","path":"/","headers":[]}`,
+      `{"log":{"entries":[{"request":{"method":"GET","url":"http://${repeat('%')}"}}]}}`,
+    ];
+    for (const text of texts) {
+      for (const parse of [fromHar, fromNdjson]) {
+        finishes(`${parse.name} ${JSON.stringify(text.slice(0, 40))}`, () =>
+          importOrClearError(parse, text),
+        );
+      }
+    }
+  });
+
+  describe('the receiver, on the tunnel listener that reads X-Forwarded-*', () => {
+    let t: TestEngine;
+    beforeAll(async () => {
+      t = await startEngine();
+    });
+    afterAll(() => t.stop());
+
+    it('answers forwarded headers and request targets that fill the header limit', async () => {
+      const ingress = await t.engine.tunnelIngress();
+      // The header block stays under the 64 KB default; the parsers see all of it.
+      for (const unit of ['a.', 'a-a.', '[:', ',', ' ,', '1.1.1.1,', 'a'.repeat(61) + '.']) {
+        const value = repeat(unit, 20 * 1024);
+        const t0 = performance.now();
+        const r = await rawRequest(ingress.url, {
+          path: `/${repeat(unit, 2000).replaceAll(' ', '%20')}`,
+          headers: [
+            ['X-Forwarded-Host', value],
+            ['X-Forwarded-Proto', 'https'],
+          ],
+          body: 'x',
+        });
+        expect(r.status, unit).toBe(200);
+        const r2 = await rawRequest(ingress.url, {
+          path: `http://${repeat(unit, 20 * 1024).replaceAll(' ', '%20')}`,
+          headers: [['X-Forwarded-For', value]],
+        });
+        expect([200, 400]).toContain(r2.status);
+        expect(performance.now() - t0, unit).toBeLessThan(HANG_MS);
+      }
+    });
   });
 });

@@ -4,6 +4,8 @@
  * so a hostile file gives a clear message and never a half-typed delivery.
  */
 
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json-body';
+
 /** Why a file cannot be imported; its message names the entry or line and the field. */
 export class ImportError extends Error {}
 
@@ -96,8 +98,11 @@ export const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 export const status = (v: unknown): number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599 ? v : 200;
 
-/** JSON.parse with the place (`line 3: `) in front of the error. */
+/** JSON.parse with the place (`line 3: `) in front of the error; refuses absurd nesting. */
 export function parse(json: string, where: string): unknown {
+  if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
+    throw new ImportError(`${where}nested more than ${MAX_JSON_DEPTH} levels deep: not an export`);
+  }
   try {
     return JSON.parse(json) as unknown;
   } catch (err) {
