@@ -10,12 +10,16 @@ import type { IncomingDelivery, Inspection } from './types';
 /**
  * Runs the per-delivery checks (signature, idempotency key, schema) before the delivery is
  * stored and answered. Pure: no I/O, `now` comes from the caller's clock. Never throws.
+ * `userSchema` is the verdict of the endpoint's own JSON Schema, checked beforehand off this
+ * thread (SchemaChecker), or null when the endpoint has none: then the provider's built-in
+ * schema applies.
  */
 export type Inspector = (
   delivery: IncomingDelivery,
   endpoint: Endpoint,
   secrets: string[],
   now: number,
+  userSchema: Inspection['schema'] | null,
 ) => Inspection;
 
 /** The request as signature schemes see it, with the URL the sender used. */
@@ -32,7 +36,7 @@ export function signatureInput(d: IncomingDelivery, h: HeaderBag): SignatureInpu
 }
 
 /** The checks every delivery goes through. */
-export const inspect: Inspector = (d, endpoint, secrets, now) => {
+export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
   const h = new HeaderBag(d.headers);
   const scheme = resolveScheme(endpoint.provider, h);
   const input = signatureInput(d, h);
@@ -77,7 +81,7 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
   return {
     signature,
     idempotency: key ? { key: key.key, source: key.source } : { key: null, source: null },
-    schema: checkSchema(scheme?.id ?? null, json, endpoint.jsonSchema),
+    schema: userSchema ?? checkSchema(scheme?.id ?? null, json),
     eventType: eventType(h, json),
     jobId: job?.kind ? job.jobId : null,
   };

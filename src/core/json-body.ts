@@ -30,6 +30,9 @@ export function nestedDeeperThan(text: string | Uint8Array, max: number): boolea
   return false;
 }
 
+/** `skipped` of a body that is simply not JSON. */
+export const NOT_JSON = 'not JSON';
+
 /** Why a body was not parsed as JSON, in words for a schema verdict; null when it was. */
 export type JsonBody = { value: unknown; skipped: null } | { value: undefined; skipped: string };
 
@@ -41,7 +44,7 @@ export function readJsonBody(body: Uint8Array): JsonBody {
   const none = (skipped: string): JsonBody => ({ value: undefined, skipped });
   const first = body[0];
   if (first !== 0x7b && first !== 0x5b && first !== 0x20 && first !== 0x0a) {
-    return none('not JSON');
+    return none(NOT_JSON);
   }
   if (body.length > MAX_JSON_BYTES) {
     return none(`larger than ${MAX_JSON_BYTES / 1024 / 1024} MB, not parsed`);
@@ -53,7 +56,7 @@ export function readJsonBody(body: Uint8Array): JsonBody {
     const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     return { value: JSON.parse(text) as unknown, skipped: null };
   } catch {
-    return none('not JSON');
+    return none(NOT_JSON);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { SignatureStatus } from '../shared/model';
+import type { SchemaStatus, SignatureStatus } from '../shared/model';
 
 /** One request exactly as the receiver got it: raw bytes and the raw header list. */
 export interface IncomingDelivery {
@@ -32,7 +32,7 @@ export interface StoredRequest extends Pick<
 export interface Inspection {
   signature: { status: SignatureStatus; provider: string | null; reason: string };
   idempotency: { key: string | null; source: string | null };
-  schema: { status: 'valid' | 'invalid' | 'none'; name?: string; issues?: string[] };
+  schema: { status: SchemaStatus; name?: string; issues?: string[] };
   eventType: string | null;
   jobId: string | null;
 }

@@ -127,7 +127,12 @@ export const SignatureStatus = z.enum([
   'none',
 ]);
 export type SignatureStatus = z.infer<typeof SignatureStatus>;
-export const SchemaStatus = z.enum(['valid', 'invalid', 'none']);
+/**
+ * `error`: the check of an endpoint's own JSON Schema did not finish (too slow, out of memory,
+ * the checker busy); the issues say why. The delivery is stored all the same.
+ */
+export const SchemaStatus = z.enum(['valid', 'invalid', 'none', 'error']);
+export type SchemaStatus = z.infer<typeof SchemaStatus>;
 export const ForwardStatus = z.enum(['none', 'pending', 'ok', 'retrying', 'failed', 'dead']);
 
 /** What lists and the live stream carry for one delivery; never the body. */

@@ -4,6 +4,15 @@ import type { Inspection } from '../types';
 /** What a schema check reports: `Inspection['schema']`. */
 export type SchemaResult = Inspection['schema'];
 
+/**
+ * Bodies with more JSON values than this are not checked (about 1-2 MB of typical JSON; a
+ * GitHub push with its maximum of 2048 commits stays well below).
+ */
+export const MAX_CHECKED_VALUES = 100_000;
+
+/** The one issue of a body not checked for its size. */
+export const tooManyValuesIssue = `(root): not checked: the body holds more than ${MAX_CHECKED_VALUES} values`;
+
 /** Most issues one check reports; the last slot says how many more were found. */
 export const MAX_ISSUES = 20;
 /** Longest single issue text; longer ones are cut (a value can be a whole payload). */
