@@ -7,16 +7,25 @@ import type { SchemaChecker } from './schemas/schema-checker';
 import type { Ingest, LogRefusal } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
+import type { ImportedDelivery } from './transfer/formats';
 import type { Clock, IncomingDelivery } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'missing']);
 
+const simulated = new Map<number, EndpointResponse>();
+
+/** The answer of a simulated failure (one object per status: events reference it). */
 function simulatedResponse(status: number): EndpointResponse {
-  return {
-    status,
-    headers: [['Content-Type', 'application/json']],
-    body: JSON.stringify({ error: 'simulated failure (hookscope)' }),
-  };
+  let r = simulated.get(status);
+  if (!r) {
+    r = {
+      status,
+      headers: [['Content-Type', 'application/json']],
+      body: JSON.stringify({ error: 'simulated failure (hookscope)' }),
+    };
+    simulated.set(status, r);
+  }
+  return r;
 }
 
 /** The first Content-Type header as sent, or null. */
@@ -70,9 +79,9 @@ export function createIngest(deps: Deps): Ingest {
     const schema = schemaCheck === null ? null : await schemaCheck;
     const { inspection, id, dup, contentType } = check(deps, d, endpoint, schema);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
-    const simulated = deps.endpoints.takeSimulatedFailure(endpoint);
+    const failure = deps.endpoints.takeSimulatedFailure(endpoint);
     const response =
-      (simulated !== null ? simulatedResponse(simulated) : null) ??
+      (failure !== null ? simulatedResponse(failure) : null) ??
       (badSignature ? endpoint.invalidSignatureResponse : null) ??
       (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ??
       endpoint.response;
@@ -102,6 +111,7 @@ export function createIngest(deps: Deps): Ingest {
       endpointId: endpoint.id,
       contentType,
       responseStatus: response.status,
+      response,
       forwardStatus: target ? 'pending' : 'none',
       forwardTarget: target,
     });
@@ -153,10 +163,7 @@ export const IMPORT_CHUNK = 250;
  * next, so live deliveries are stored and answered between them; user-schema checks of an
  * import queue behind live ones. Returns how many were stored.
  */
-export async function importDeliveries(
-  deps: Deps,
-  items: { delivery: IncomingDelivery; responseStatus: number }[],
-): Promise<number> {
+export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): Promise<number> {
   for (let at = 0; at < items.length; at += IMPORT_CHUNK) {
     const chunk = items.slice(at, at + IMPORT_CHUNK).map((item) => ({
       ...item,
@@ -165,7 +172,7 @@ export async function importDeliveries(
     const schemas = await Promise.all(
       chunk.map(({ delivery, endpoint }) => userSchema(deps, endpoint, delivery, true)),
     );
-    const appended = chunk.map(({ delivery: d, responseStatus, endpoint }, k) => {
+    const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint }, k) => {
       const { inspection, id, dup, contentType } = check(deps, d, endpoint, schemas[k] ?? null);
       return deps.events.append({
         ...d,
@@ -175,6 +182,7 @@ export async function importDeliveries(
         endpointId: endpoint.id,
         contentType,
         responseStatus,
+        response,
         forwardStatus: 'none',
         forwardTarget: null,
         imported: true,

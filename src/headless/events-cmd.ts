@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
+import { streamExport } from '../core/transfer/export-stream';
 import { createClient, dispatch, type Client } from '../shared/dispatch';
 import { HookscopeError, isErrorBody } from '../shared/errors';
 import { deliveryLine, forwardLine } from './listen';
@@ -12,6 +14,7 @@ export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [
   show ID               One event with its headers and body
   replay ID             Send it again       [--to URL] [--resign] [--new-id]
   export                HAR or NDJSON       [--format har|ndjson] [--limit N] [--out FILE]
+                        (the newest N, default 1000, streamed: any size)
   samples               The sample deliveries that trigger can send
   trigger SAMPLE        Send a fresh sample, signed with the endpoint's secret
                         [--endpoint ID] [--public]  (e.g. trigger openai.batch.completed)
@@ -19,6 +22,19 @@ export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [
 Against a running instance: --api URL --token T (or HOOKSCOPE_API / HOOKSCOPE_TOKEN);
 otherwise the log in --data-dir DIR (default: the OS app-data folder) is opened directly.
 --json prints JSON instead of lines.`;
+
+/** Writes one piece and resolves once the stream took it (its buffer drained): bounded memory. */
+function writeTo(out: Writable, piece: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (err: Error): void => reject(err);
+    out.once('error', failed);
+    out.write(piece, (err) => {
+      out.off('error', failed);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
 
 /** A client over the control API of a running `hookscope serve|listen`. */
 export function apiClient(apiUrl: string, token: string): Client {
@@ -108,11 +124,21 @@ export async function runEvents(argv: string[]): Promise<void> {
       print(a, forwardLine(a));
     } else if (action === 'export') {
       const format = values.format === 'ndjson' ? 'ndjson' : 'har';
-      const { content, count } = await client.exportEvents({ format, ...(limit ? { limit } : {}) });
+      // Streamed event by event: any number and size of bodies in bounded memory.
+      const out = values.out ? createWriteStream(values.out) : process.stdout;
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+        throw new HookscopeError('bad_input', `--limit must be a whole number above 0`);
+      }
+      const count = await streamExport(client, { format, limit: limit ?? 1000 }, (piece) =>
+        writeTo(out, piece),
+      );
       if (values.out) {
-        writeFileSync(values.out, content);
+        await new Promise<void>((resolve, reject) => {
+          out.once('error', reject);
+          out.end(resolve);
+        });
         print({ count, out: values.out }, `exported ${count} events to ${values.out}`);
-      } else process.stdout.write(content);
+      }
     } else if (action === 'samples') {
       for (const x of (await client.listSamples({})).items) {
         print(x, `${x.id.padEnd(34)} ${x.title}`);

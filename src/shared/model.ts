@@ -213,6 +213,16 @@ export const EventDetail = EventSummary.extend({
     name: z.string().optional(),
     issues: z.array(z.string()).optional(),
   }),
+  /**
+   * What Hookscope answered: the status, and the headers, body and delay as configured at the
+   * time (events stored before they were kept, and refusals, have the status only).
+   */
+  response: z.object({
+    status: z.number().int(),
+    headers: z.array(z.tuple([z.string(), z.string()])).optional(),
+    body: z.string().optional(),
+    delayMs: z.number().int().optional(),
+  }),
   forwards: z.array(ForwardAttempt),
 });
 export type EventDetail = z.infer<typeof EventDetail>;

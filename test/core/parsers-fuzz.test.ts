@@ -260,6 +260,14 @@ const eventDetail: fc.Arbitrary<EventDetail> = fc
     publicUrl: fc.option(fc.webUrl(), { nil: null }),
     sourceIp: fc.option(fc.ipV4(), { nil: null }),
     status: fc.integer({ min: 100, max: 599 }),
+    answer: fc.option(
+      fc.record({
+        headers: fc.array(headerPair, { maxLength: 3 }),
+        body: fc.string({ maxLength: 40 }),
+        delayMs: fc.integer({ min: 1, max: 120_000 }),
+      }),
+      { nil: undefined },
+    ),
   })
   .map((r) => {
     const body = Buffer.from(r.body);
@@ -287,7 +295,7 @@ const eventDetail: fc.Arbitrary<EventDetail> = fc
       idempotency: { key: null, source: null, duplicateOf: null, deliveryCount: 1 },
       schema: { status: 'none' },
       forward: { status: 'none' },
-      response: { status: r.status },
+      response: { status: r.status, ...r.answer },
       forwards: [],
     } satisfies EventDetail;
   });
@@ -358,7 +366,7 @@ describe('HAR and NDJSON import under hostile files', () => {
     );
   });
 
-  it('reads its own exports back byte-exact: method, path, query, headers, body, time', () => {
+  it('reads its own exports back byte-exact: request, time, and the response Hookscope gave', () => {
     fc.assert(
       fc.property(fc.array(eventDetail, { maxLength: 3 }), (events) => {
         for (const [format, out] of [
@@ -366,7 +374,7 @@ describe('HAR and NDJSON import under hostile files', () => {
           ['ndjson', fromNdjson(toNdjson(events))],
         ] as const) {
           expect(
-            out.map(({ delivery: d, responseStatus }) => ({
+            out.map(({ delivery: d, responseStatus, response }) => ({
               method: d.method,
               path: d.path,
               query: d.query,
@@ -374,7 +382,7 @@ describe('HAR and NDJSON import under hostile files', () => {
               body: d.body.toString('base64'),
               at: new Date(d.receivedAt).toISOString(),
               publicUrl: d.publicUrl,
-              status: responseStatus,
+              response: { status: responseStatus, ...response },
             })),
             format,
           ).toEqual(
@@ -386,7 +394,7 @@ describe('HAR and NDJSON import under hostile files', () => {
               body: e.body.base64,
               at: e.receivedAt,
               publicUrl: e.publicUrl,
-              status: e.response.status,
+              response: e.response,
             })),
           );
         }

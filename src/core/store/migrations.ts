@@ -124,4 +124,13 @@ export const migrations: { version: number; sql: string }[] = [
     version: 7,
     sql: `CREATE INDEX events_rejected ON events (seq) WHERE rejected IS NOT NULL;`,
   },
+  {
+    // The response each delivery was answered with (headers, body), stored once per distinct
+    // response: for HAR exports. Null for older events and refusals.
+    version: 8,
+    sql: `
+      CREATE TABLE responses (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+      ALTER TABLE events ADD COLUMN response_id INTEGER;
+    `,
+  },
 ];
