@@ -10,20 +10,29 @@ export const MAX_JSON_DEPTH = 1000;
 
 /**
  * True when the JSON text nests arrays and objects more than `max` levels deep somewhere.
- * One pass, brackets inside strings skipped; exact for valid JSON, a safe guess for the rest.
+ * One pass; strings are skipped with indexOf (a quote preceded by an odd run of backslashes is
+ * escaped). Exact for valid JSON, a safe guess for the rest.
  */
 export function nestedDeeperThan(text: string | Uint8Array, max: number): boolean {
-  const bytes = typeof text === 'string' ? null : text;
-  const str = typeof text === 'string' ? text : '';
+  const str = typeof text === 'string' ? text : null;
+  const bytes =
+    typeof text === 'string' ? null : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  const code = (i: number): number => (str !== null ? str.charCodeAt(i) : bytes![i]!);
+  const quote = (from: number): number =>
+    str !== null ? str.indexOf('"', from) : bytes!.indexOf(0x22, from);
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const c = bytes ? bytes[i]! : str.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
+    const c = code(i);
+    if (c === 0x22) {
+      for (;;) {
+        const q = quote(i + 1);
+        if (q === -1) return false;
+        let k = q - 1;
+        while (code(k) === 0x5c) k--;
+        i = q;
+        if ((q - 1 - k) % 2 === 0) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
       if (++depth > max) return true;
     } else if (c === 0x5d || c === 0x7d) depth--;
   }

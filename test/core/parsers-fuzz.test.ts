@@ -28,6 +28,7 @@ import {
 import type { SignatureInput } from '../../src/core/signatures/types';
 import { bodyText } from '../../src/core/store/event-rows';
 import { fromHar, fromNdjson, toHar, toNdjson } from '../../src/core/transfer/formats';
+import { harEntries } from '../../src/core/transfer/har';
 import type { ImportedDelivery } from '../../src/core/transfer/formats';
 import { HookscopeError } from '../../src/shared/errors';
 import {
@@ -52,6 +53,7 @@ const RUNS = {
   importText: 400,
   importFields: 400,
   importRoundTrip: 150,
+  harSplit: 300,
   engineImport: 60,
   standardVerify: 300,
   standardSign: 150,
@@ -400,6 +402,41 @@ describe('HAR and NDJSON import under hostile files', () => {
         }
       }),
       { numRuns: RUNS.importRoundTrip },
+    );
+  });
+
+  it('finds HAR entries without parsing the whole file, exactly as JSON.parse would', () => {
+    const doc = fc
+      .record({
+        before: fc.jsonValue({ maxDepth: 2 }),
+        entries: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 5 }),
+        after: fc.jsonValue({ maxDepth: 2 }),
+        indent: fc.constantFrom(undefined, 2, '\t'),
+      })
+      .map(({ before, entries, after, indent }) =>
+        JSON.stringify({ before, log: { version: '1.2', entries, after }, after }, null, indent),
+      );
+    const withDuplicates = fc
+      .tuple(doc, fc.constantFrom(',"log":5', ',"log":{"entries":[1]}', ''))
+      .map(([d, extra]) => d.replace(/}\s*$/, `${extra}}`));
+    fc.assert(
+      fc.property(fc.oneof(doc, withDuplicates, fc.json({ maxDepth: 4 })), (text) => {
+        let expected: unknown;
+        try {
+          const log = (JSON.parse(text) as { log?: { entries?: unknown } } | null)?.log;
+          expected = Array.isArray(log?.entries) ? log.entries : 'refused';
+        } catch {
+          expected = 'refused';
+        }
+        let got: unknown;
+        try {
+          got = [...harEntries(text)];
+        } catch {
+          got = 'refused';
+        }
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: RUNS.harSplit },
     );
   });
 

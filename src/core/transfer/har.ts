@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { EventDetail } from '../../shared/model';
 import { VERSION } from '../version';
 import type { ImportedDelivery } from './formats';
+import { harEntrySpans } from './har-split';
 import {
   base64,
   headerList,
@@ -162,17 +163,41 @@ function harResponse(r: Record<string, unknown>, wait: unknown, where: string) {
 }
 
 /**
+ * The entries of a HAR log, each parsed when it is reached: the text around the entries is
+ * parsed first (so a broken file is refused before any entry is used), then one entry at a
+ * time. Falls back to parsing the whole text when the entries cannot be located.
+ */
+export function* harEntries(content: string): Generator<unknown> {
+  const spans = harEntrySpans(content);
+  if (spans) {
+    const [open, close] = spans.array;
+    const rest = parse(content.slice(0, open + 1) + content.slice(close), '');
+    // Duplicate keys: JSON.parse keeps the last `log` and `entries`; so does this.
+    const log = isObj(rest) ? rest.log : undefined;
+    if (!isObj(log) || !Array.isArray(log.entries)) {
+      throw new Error('not a HAR file: no log.entries');
+    }
+    for (const [k, [start, end]] of spans.entries.entries()) {
+      yield parse(content.slice(start, end), `entry ${k}: `);
+    }
+    return;
+  }
+  const har = parse(content, '');
+  const log = isObj(har) ? har.log : undefined;
+  const entries = isObj(log) ? log.entries : undefined;
+  if (!Array.isArray(entries)) throw new Error('not a HAR file: no log.entries');
+  yield* entries as unknown[];
+}
+
+/**
  * Reads a HAR log back into deliveries, one entry at a time. Throws an ImportError naming the
  * entry and field when the file is not a HAR log or an entry is not a request Hookscope can
  * store; never a TypeError.
  */
 export function* readHar(content: string): Generator<ImportedDelivery> {
-  const har = parse(content, '');
-  const log = isObj(har) ? har.log : undefined;
-  const entries = isObj(log) ? log.entries : undefined;
-  if (!Array.isArray(entries)) throw new Error('not a HAR file: no log.entries');
-  for (const [i, h] of (entries as unknown[]).entries()) {
-    const where = `entry ${i}`;
+  let i = 0;
+  for (const h of harEntries(content)) {
+    const where = `entry ${i++}`;
     const req = isObj(h) ? h.request : undefined;
     if (!isObj(h) || !isObj(req) || typeof req.method !== 'string' || typeof req.url !== 'string') {
       throw new ImportError(`${where}: request.method and request.url are required`);
