@@ -4,6 +4,7 @@ import { EventStore } from '../../src/core/store/event-store';
 import type { SearchIndexOptions } from '../../src/core/store/search-index';
 import type { NewEvent } from '../../src/core/types';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { tempDir } from '../helpers/engine';
 import { SEARCH_CASES, SEARCH_DELIVERIES, type SearchDelivery } from './search-cases';
 
@@ -220,6 +221,47 @@ describe('what the event detail says search covers', () => {
         ['big_gzip', 'first'],
         ['binary', 'none'],
       ],
+    );
+  });
+});
+
+describe('any text typed into search', () => {
+  it('gives an answer, never an error, indexed or not', async () => {
+    const indexed = openStore(60_000);
+    const tail = openStore(0);
+    await add(indexed.s, SEARCH_DELIVERIES.slice(0, 6));
+    await add(tail.s, SEARCH_DELIVERIES.slice(0, 6));
+    const nasty = fc.constantFrom(
+      '\u0000',
+      '"',
+      '""',
+      '*',
+      ':',
+      '{path}',
+      '^',
+      '-',
+      '+',
+      '(',
+      ')',
+      'NEAR',
+      'body:',
+      'path:"',
+      '\ud800',
+      'é',
+      ' ',
+      'evt',
+    );
+    const query = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.array(nasty, { maxLength: 12 }).map((a) => a.join('')),
+    );
+    fc.assert(
+      fc.property(query, (q) => {
+        const a = indexed.s.list({ limit: 20, query: q }).items.map((e) => e.id);
+        const b = tail.s.list({ limit: 20, query: q }).items.map((e) => e.id);
+        expect(b).toEqual(a); // and the tail agrees with the index
+      }),
+      { numRuns: 300 },
     );
   });
 });

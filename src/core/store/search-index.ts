@@ -2,10 +2,12 @@ import type { Db } from './db';
 import { BODY_READ_BYTES, isEncoded, searchFields, type SearchFields } from './search-text';
 
 /** An indexing chunk stops at this many rows or this much text: a few ms of work. */
-const CHUNK_ROWS = 500;
-const CHUNK_TEXT = 2 * 1024 * 1024;
+const CHUNK_ROWS = 100;
+const CHUNK_TEXT = 256 * 1024;
 /** Index only after the log has been quiet this long: indexing competes with the receiver. */
 const QUIET_MS = 250;
+/** Rows left unindexed at open (a restart, the rebuilding migration) wait until start is over. */
+const OPEN_DELAY_MS = 2000;
 /** After a chunk failed to commit (disk full, I/O error), the next try comes this much later. */
 const RETRY_MS = 1000;
 /** Text one search may match outside the index (rows not indexed yet) before it stops. */
@@ -78,7 +80,7 @@ export class SearchIndex {
       scratchClear: db.prepare("INSERT INTO search_scratch.tail (tail) VALUES ('delete-all')"),
     };
     // After a restart (or the migration that rebuilds the index) nothing is left unindexed.
-    if (this.pending > 0) this.schedule();
+    if (this.pending > 0) this.arm(OPEN_DELAY_MS);
   }
 
   /** A table in memory defined exactly like events_fts (same tokenizer), for the tail. */

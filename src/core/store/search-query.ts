@@ -34,7 +34,10 @@ const FIELDS: Record<string, SearchField> = {
 const HAS_TOKEN = /[\p{L}\p{N}\p{Co}]/u;
 
 /** Splits a query into terms; never throws, whatever the text. */
-export function parseSearch(input: string): SearchTerm[] {
+export function parseSearch(text: string): SearchTerm[] {
+  // Control characters separate words anyway; NUL would end FTS5's reading of the query.
+  // eslint-disable-next-line no-control-regex
+  const input = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
   const terms: SearchTerm[] = [];
   // field prefix, then a quoted phrase (closing quote optional) or a run of non-space.
   const re = /(?:([A-Za-z]+):(?=\S))?(?:"([^"]*)"?(\*?)|(\S+))/gy;
