@@ -38,7 +38,10 @@ test('the search box says how search reads a query; a quoted search finds the ex
   // The detail says how much of a large body search covers.
   await search.fill('alphaword');
   await paths.first().click();
+  await expect(page.getByTestId('detail-title')).toHaveText('POST /big');
+  // A 2 MB body takes a moment to load and render on a busy machine.
   await expect(page.getByTestId('body-search-note')).toHaveText(
     '· searched: first 1 MB of this body',
+    { timeout: 20_000 },
   );
 });

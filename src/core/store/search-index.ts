@@ -6,6 +6,8 @@ const CHUNK_ROWS = 100;
 const CHUNK_TEXT = 256 * 1024;
 /** Index only after the log has been quiet this long: indexing competes with the receiver. */
 const QUIET_MS = 250;
+/** The longest rest between two chunks. */
+const MAX_REST_MS = 100;
 /** Rows left unindexed at open (a restart, the rebuilding migration) wait until start is over. */
 const OPEN_DELAY_MS = 2000;
 /** After a chunk failed to commit (disk full, I/O error), the next try comes this much later. */
@@ -123,7 +125,10 @@ export class SearchIndex {
     if (quietFor < QUIET_MS) return this.arm(QUIET_MS - quietFor);
     if (!this.db.open) return;
     try {
-      if (this.indexChunk()) this.arm(0); // yield to deliveries between chunks
+      const started = Date.now();
+      // More to do (a burst, a rebuild): rest as long as the chunk took, so deliveries and
+      // the UI's requests get at least half of the thread while a big log is indexed.
+      if (this.indexChunk()) this.arm(Math.min(Date.now() - started, MAX_REST_MS));
     } catch {
       this.arm(this.retryMs); // the chunk rolled back and stays pending: try again later
     }
