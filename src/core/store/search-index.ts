@@ -1,37 +1,22 @@
 import type { Db } from './db';
+import { SearchTail, type TailMatch, type TailRow } from './search-tail';
 import { BODY_READ_BYTES, isEncoded, searchFields, type SearchFields } from './search-text';
+
+export type { TailRow } from './search-tail';
 
 /** An indexing chunk stops at this many rows or this much text: a few ms of work. */
 const CHUNK_ROWS = 100;
 const CHUNK_TEXT = 256 * 1024;
 /** Index only after the log has been quiet this long: indexing competes with the receiver. */
 const QUIET_MS = 250;
+/** Text one search may match outside the index (rows not indexed yet) before it stops. */
+const TAIL_TEXT = 32 * 1024 * 1024;
 /** The longest rest between two chunks. */
 const MAX_REST_MS = 100;
 /** Rows left unindexed at open (a restart, the rebuilding migration) wait until start is over. */
 const OPEN_DELAY_MS = 2000;
 /** After a chunk failed to commit (disk full, I/O error), the next try comes this much later. */
 const RETRY_MS = 1000;
-/** Text one search may match outside the index (rows not indexed yet) before it stops. */
-const TAIL_TEXT = 32 * 1024 * 1024;
-/** Rows read per page while matching the tail. */
-const TAIL_PAGE = 200;
-
-/** A row to search that is not in the index yet: its seq, request fields and body size. */
-export interface TailRow {
-  seq: number;
-  path: string;
-  query: string;
-  headers: string;
-  size: number;
-}
-
-/** What matching the rows above the index found, newest first. */
-export interface TailMatch<T> {
-  rows: T[];
-  /** False when the text budget ran out before every row above the index was looked at. */
-  complete: boolean;
-}
 
 export interface SearchIndexOptions {
   /** Text a search may match outside the index (tests make it small). */
@@ -51,7 +36,7 @@ export class SearchIndex {
   private lastWrite = 0;
   /** The highest seq whose index rows are committed: moved only after the commit. */
   private indexedSeq: number;
-  private readonly tailText: number;
+  private readonly tail: SearchTail;
   private readonly retryMs: number;
   private readonly stmts;
 
@@ -59,52 +44,29 @@ export class SearchIndex {
     private readonly db: Db,
     opts: SearchIndexOptions = {},
   ) {
-    this.tailText = opts.tailText ?? TAIL_TEXT;
     this.retryMs = opts.retryMs ?? RETRY_MS;
     const row = db.prepare("SELECT value FROM meta WHERE key = 'fts_seq'").get() as
       { value: string } | undefined;
     this.indexedSeq = row ? Number(row.value) : 0;
-    this.attachScratch();
     this.stmts = {
       pending: db.prepare(
         'SELECT seq, path, query, headers, size FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
       ),
-      anyPending: db.prepare('SELECT count(*) AS n FROM events WHERE seq > ?'),
+      pendingCount: db.prepare('SELECT count(*) AS n FROM events WHERE seq > ?'),
       prefix: db.prepare('SELECT substr(body, 1, ?) AS body FROM bodies WHERE seq = ?'),
       whole: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
       insert: db.prepare('INSERT INTO events_fts (rowid, path, headers, body) VALUES (?, ?, ?, ?)'),
       save: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_seq', ?)"),
       remove: db.prepare('DELETE FROM events_fts WHERE rowid = ?'),
-      scratchInsert: db.prepare(
-        'INSERT INTO search_scratch.tail (rowid, path, headers, body) VALUES (?, ?, ?, ?)',
-      ),
-      scratchMatch: db.prepare('SELECT rowid FROM search_scratch.tail WHERE tail MATCH ?'),
-      scratchClear: db.prepare("INSERT INTO search_scratch.tail (tail) VALUES ('delete-all')"),
     };
+    this.tail = new SearchTail(db, (r) => this.fieldsOf(r), opts.tailText ?? TAIL_TEXT);
     // After a restart (or the migration that rebuilds the index) nothing is left unindexed.
     if (this.pending > 0) this.arm(OPEN_DELAY_MS);
   }
 
-  /** A table in memory defined exactly like events_fts (same tokenizer), for the tail. */
-  private attachScratch(): void {
-    const attached = this.db
-      .prepare("SELECT 1 FROM pragma_database_list WHERE name = 'search_scratch'")
-      .get();
-    if (!attached) this.db.exec("ATTACH DATABASE ':memory:' AS search_scratch");
-    const def = this.db
-      .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events_fts'")
-      .get() as { sql: string };
-    this.db.exec(
-      def.sql.replace(
-        /^CREATE VIRTUAL TABLE\s+\S+/i,
-        'CREATE VIRTUAL TABLE IF NOT EXISTS search_scratch.tail',
-      ),
-    );
-  }
-
   /** Rows stored but not indexed yet. */
   get pending(): number {
-    return (this.stmts.anyPending.get(this.indexedSeq) as { n: number }).n;
+    return (this.stmts.pendingCount.get(this.indexedSeq) as { n: number }).n;
   }
 
   /** Notes a write; pending rows are indexed once the log has been quiet for a moment. */
@@ -192,55 +154,13 @@ export class SearchIndex {
     return docs.length < rows.length || rows.length === CHUNK_ROWS;
   }
 
-  /**
-   * Matches rows that are not indexed yet against an FTS5 MATCH expression, newest first,
-   * until `want` match or the tail's text budget is spent. `page(beforeSeq)` gives the next
-   * candidates (already filtered, above the index, below `beforeSeq`, newest first).
-   */
+  /** Matches rows not indexed yet by the index's own rules (see SearchTail.match). */
   matchTail<T extends TailRow>(
     match: string,
     page: (beforeSeq: number, limit: number) => T[],
     want: number,
   ): TailMatch<T> {
-    const found: T[] = [];
-    let before = Number.MAX_SAFE_INTEGER;
-    let spent = 0;
-    for (;;) {
-      const rows = page(before, TAIL_PAGE);
-      if (rows.length === 0) return { rows: found, complete: true };
-      let batch: T[] = [];
-      let text = 0;
-      const flush = (): boolean => {
-        if (batch.length === 0) return false;
-        const hits = new Set(
-          (this.stmts.scratchMatch.all(match) as { rowid: number }[]).map((h) => h.rowid),
-        );
-        this.stmts.scratchClear.run();
-        for (const r of batch) {
-          if (!hits.has(r.seq)) continue;
-          found.push(r);
-          if (found.length >= want) return true;
-        }
-        batch = [];
-        text = 0;
-        return false;
-      };
-      for (const [i, r] of rows.entries()) {
-        const f = this.fieldsOf(r);
-        this.stmts.scratchInsert.run(r.seq, f.path, f.headers, f.body);
-        batch.push(r);
-        const n = f.path.length + f.headers.length + f.body.length;
-        text += n;
-        spent += n;
-        if (text >= CHUNK_TEXT || spent >= this.tailText) {
-          if (flush()) return { rows: found, complete: true };
-          const last = i === rows.length - 1 && rows.length < TAIL_PAGE;
-          if (spent >= this.tailText) return { rows: found, complete: last };
-        }
-      }
-      if (flush()) return { rows: found, complete: true };
-      before = rows[rows.length - 1]!.seq;
-    }
+    return this.tail.match(match, page, want);
   }
 
   /** Removes one event from the index (no-op when it was not indexed yet). */
