@@ -95,6 +95,13 @@ export const commands = {
         beforeSeq: z.number().int().optional(),
         afterSeq: z.number().int().optional(),
         endpointId: Id.optional(),
+        /**
+         * Search text (README "Search"): words match whole words (letters and digits, any case,
+         * diacritics folded), `"a b"` and `a-b` match adjacent words in order, `pre*` a prefix,
+         * `path:`, `header:`, `body:` pick a field; every term must match. Bodies are searched
+         * decoded (gzip, deflate, br), the first 1 MB of their text; bodies that are not text
+         * are not searched.
+         */
         query: z.string().max(500).optional(),
         /** Only events about this job (e.g. an OpenAI batch or response id). */
         jobId: z.string().max(200).optional(),

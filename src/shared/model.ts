@@ -197,6 +197,8 @@ export const EventDetail = EventSummary.extend({
   publicUrl: z.string().nullable(),
   headers: z.array(z.tuple([z.string(), z.string()])),
   body: z.object({ base64: z.string(), size: z.number().int(), text: z.string().optional() }),
+  /** What search covers of the body: all its text, the first SEARCH_BODY_BYTES, none (not text). */
+  bodySearch: z.enum(['all', 'first', 'none']).optional(),
   signature: z.object({
     status: SignatureStatus,
     provider: z.string().nullable(),

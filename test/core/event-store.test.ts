@@ -152,14 +152,15 @@ describe('EventStore', () => {
     expect(s.list({ limit: 10, query: 'batch.completed' }).items).toHaveLength(1);
     expect(s.list({ limit: 10, query: 'openai' }).items).toHaveLength(1);
     expect(s.list({ limit: 10, query: 'pull_request' }).items).toHaveLength(1);
-    expect(s.list({ limit: 10, query: 'respon' }).items).toHaveLength(1); // prefix of last word
+    expect(s.list({ limit: 10, query: 'respon' }).items).toHaveLength(0); // whole words only
+    expect(s.list({ limit: 10, query: 'respon*' }).items).toHaveLength(1); // prefix when asked
     expect(s.list({ limit: 10, query: 'nothing-like-this' }).items).toHaveLength(0);
     // FTS operators and quotes in user text are literal, never a syntax error.
     expect(s.list({ limit: 10, query: '"unbalanced AND ( NEAR' }).items).toHaveLength(0);
     expect(s.list({ limit: 10, query: '***' }).items).toHaveLength(3);
   });
 
-  it('finds rows the index has not reached yet by substring, with _ taken literally', async () => {
+  it('finds rows the index has not reached yet by the same rules, with _ joining a phrase', async () => {
     const { s } = store(undefined, 0); // no time to index: everything is in the tail
     await s.append(
       newEvent({ path: '/openai/hooks', body: Buffer.from('{"type":"batch.completed"}') }),

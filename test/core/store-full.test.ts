@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/core/store/db';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDb, type Db } from '../../src/core/store/db';
+import { EventStore } from '../../src/core/store/event-store';
+import type { NewEvent } from '../../src/core/types';
 import { rawRequest } from '../helpers/http';
-import { startEngine, type TestEngine } from '../helpers/engine';
+import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -40,5 +42,110 @@ describe('a full log', () => {
     db().pragma('max_page_count = 1073741823');
     expect((await rawRequest(t.receiverUrl, { body: big })).status).toBe(200);
     expect((await t.client.getStatus()).events).toBe(6);
+  });
+});
+
+describe('a full log and the search index', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    vi.useRealTimers();
+    for (const c of cleanups.splice(0)) c();
+  });
+  const RETRY_MS = 1000;
+  function open(dir: string, budgetMs: number): { db: Db; s: EventStore } {
+    const db = openDb({ dataDir: dir });
+    const s = new EventStore(db, budgetMs, null, { retryMs: RETRY_MS });
+    cleanups.unshift(() => {
+      s.close();
+      if (db.open) db.close();
+    });
+    return { db, s };
+  }
+  const words = (n: number): string =>
+    Array.from({ length: 2000 }, (_, i) => `w${n}x${i}`).join(' ');
+  const needle = (n: number): NewEvent => ({
+    id: `needle-${n}`,
+    receivedAt: Date.now(),
+    method: 'POST',
+    path: '/hooks',
+    query: '',
+    headers: [['Content-Type', 'application/json']],
+    // Enough distinct words that the index segment for a row needs new pages.
+    body: Buffer.from(JSON.stringify({ word: 'needle', n, words: words(n) })),
+    sourceIp: '127.0.0.1',
+    viaTunnel: false,
+    publicUrl: null,
+    endpointId: 'default',
+    contentType: 'application/json',
+    eventType: null,
+    jobId: null,
+    signature: { status: 'none', provider: null, reason: '' },
+    idempotency: { key: null, source: null },
+    duplicateOf: null,
+    deliveryCount: 1,
+    schema: { status: 'none' },
+    responseStatus: 200,
+    forwardStatus: 'none',
+    forwardTarget: null,
+  });
+  const found = (s: EventStore): string[] =>
+    s
+      .list({ limit: 50, query: 'needle' })
+      .items.map((e) => e.id)
+      .sort();
+  const indexedUpTo = (db: Db): number =>
+    Number(
+      (
+        db.prepare("SELECT value FROM meta WHERE key = 'fts_seq'").get() as
+          { value: string } | undefined
+      )?.value ?? 0,
+    );
+  const full = (db: Db): void => {
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+  };
+  const notFull = (db: Db): void => {
+    db.pragma('max_page_count = 1073741823');
+  };
+
+  it('keeps rows whose index chunk failed to commit searchable, indexes them later, also after a restart', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    // Budget 0: searches never index, only the idle indexer does (the path under test).
+    const { db, s } = open(dir, 0);
+    await Promise.all([1, 2, 3].map((n) => s.append(needle(n))));
+    full(db);
+    // The idle indexer's chunk fails: FTS5 writes its segment at COMMIT, a real SQLITE_FULL.
+    vi.advanceTimersByTime(300);
+    expect(indexedUpTo(db)).toBe(0);
+    expect(found(s)).toEqual(['needle-1', 'needle-2', 'needle-3']); // still found, from the tail
+
+    notFull(db);
+    vi.advanceTimersByTime(RETRY_MS); // the failed chunk is retried without any new write
+    expect(indexedUpTo(db)).toBe(3);
+    await s.append(needle(4));
+    vi.advanceTimersByTime(300);
+    expect(indexedUpTo(db)).toBe(4);
+    expect(found(s)).toEqual(['needle-1', 'needle-2', 'needle-3', 'needle-4']);
+
+    s.close();
+    db.close();
+    const restarted = open(dir, 0);
+    expect(indexedUpTo(restarted.db)).toBe(4);
+    expect(found(restarted.s)).toEqual(['needle-1', 'needle-2', 'needle-3', 'needle-4']);
+  });
+
+  it('answers a search while the disk is full (its own catch-up fails) and indexes once it is not', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { db, s } = open(dir, 60_000);
+    await Promise.all([1, 2].map((n) => s.append(needle(n))));
+    s.close(); // no idle indexing: the searches below do it
+    full(db);
+    expect(found(s)).toEqual(['needle-1', 'needle-2']);
+    expect(indexedUpTo(db)).toBe(0);
+    notFull(db);
+    expect(found(s)).toEqual(['needle-1', 'needle-2']);
+    expect(indexedUpTo(db)).toBe(2);
   });
 });

@@ -11,7 +11,10 @@ import {
 import { GroupCommit } from './group-commit';
 import { ResponseStore } from './response-store';
 import type { ForwardStore } from './forward-store';
-import { SearchIndex } from './search-index';
+import { HookscopeError } from '../../shared/errors';
+import { SearchIndex, type SearchIndexOptions, type TailRow } from './search-index';
+import { searchFields } from './search-text';
+import { parseSearch, toFtsMatch } from './search-query';
 
 export interface ListFilter {
   limit: number;
@@ -49,17 +52,19 @@ export class EventStore {
 
   constructor(
     private readonly db: Db,
-    /** Time a search may spend indexing pending rows before matching the rest by substring. */
+    /** Time a search may spend indexing pending rows before matching the rest in memory. */
     private readonly searchBudgetMs = 20,
     /** The forward queue, written in the same transaction as the event. */
     private readonly forwards: ForwardStore | null = null,
+    /** Search index tuning (tests shrink the tail budget). */
+    searchOptions: SearchIndexOptions = {},
   ) {
     const maxRev = db.prepare('SELECT max(rev) AS r FROM events').get() as { r: number | null };
     const hwm = db.prepare("SELECT value FROM meta WHERE key = 'rev'").get() as
       { value: string } | undefined;
     this.rev = Math.max(maxRev.r ?? 0, hwm ? Number(hwm.value) : 0);
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-    this.search = new SearchIndex(db);
+    this.search = new SearchIndex(db, searchOptions);
     this.responses = new ResponseStore(db);
     this.stmts = {
       // Positional parameters: binding 30 named ones costs measurably per row.
@@ -291,47 +296,57 @@ export class EventStore {
     inList('e.sig_status', 'sig', f.signatureStatus);
     inList('e.forward_status', 'fwd', f.forwardStatus);
     const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
-    const words = f.query ? SearchIndex.words(f.query) : null;
-    const page = (
+    const page = <T = SummaryRow>(
       from: string,
       conds: string[],
       extra: Record<string, unknown> = {},
-    ): SummaryRow[] =>
+      select = cols,
+    ): T[] =>
       this.db
         .prepare(
-          `SELECT ${cols} FROM ${from} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
+          `SELECT ${select} FROM ${from} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
            ORDER BY e.seq DESC LIMIT @limit`,
         )
-        .all({ ...params, ...extra }) as SummaryRow[];
-    let rows: SummaryRow[];
-    if (words === null) {
-      rows = page('events e', where);
-    } else {
-      // Index what is pending within a small budget; rows still above the index (a long burst
-      // that has not been indexed yet) are matched by substring instead, so nothing is missed.
-      const indexed = this.search.catchUp(this.searchBudgetMs);
-      const likes: Record<string, string> = {};
-      const tailConds = words.map((w, i) => {
-        likes[`w${i}`] = `%${w.replace(/[\\%_]/g, '\\$&')}%`;
-        const like = (col: string): string => `${col} LIKE @w${i} ESCAPE '\\'`;
-        return `(${like('e.path')} OR ${like('e.query')} OR ${like('e.headers')} OR ${like('CAST(b.body AS TEXT)')})`;
-      });
-      const tail = page(
-        'events e JOIN bodies b ON b.seq = e.seq',
-        [...where, 'e.seq > @indexed', ...tailConds],
-        {
-          ...likes,
-          indexed,
-        },
-      );
+        .all({ ...params, ...extra }) as T[];
+    const match = toFtsMatch(parseSearch(f.query ?? ''));
+    if (match === null) {
+      const rows = page('events e', where);
+      return { items: rows.slice(0, f.limit).map(toSummary), hasMore: rows.length > f.limit };
+    }
+    // Index what is pending within a small budget; rows still above the index (a burst not
+    // indexed yet) are matched by the same tokenizer and MATCH expression in memory.
+    const indexed = this.search.catchUp(this.searchBudgetMs);
+    const tail = this.search.matchTail(
+      match,
+      (beforeSeq, limit) =>
+        page<SummaryRow & TailRow>(
+          'events e',
+          [...where, 'e.seq > @indexed', 'e.seq < @tailBefore'],
+          { indexed, tailBefore: beforeSeq, limit },
+          `${cols}, e.query, e.headers`,
+        ),
+      f.limit + 1,
+    );
+    let rows: SummaryRow[] = tail.rows;
+    if (!tail.complete) {
+      // Out of budget: what was found is a correct first page (the next one goes on below
+      // it); with nothing found there is no honest answer yet.
+      if (rows.length === 0) {
+        throw new HookscopeError(
+          'conflict',
+          `search is still indexing ${this.search.pending} recent deliveries (it does so when ` +
+            'deliveries pause for a moment): try again shortly',
+        );
+      }
+      return { items: rows.map(toSummary), hasMore: true };
+    }
+    if (rows.length <= f.limit) {
       const fts = page(
         'events_fts f JOIN events e ON e.seq = f.rowid',
         [...where, 'events_fts MATCH @match'],
-        {
-          match: SearchIndex.toMatch(f.query!),
-        },
+        { match, limit: f.limit + 1 - rows.length },
       );
-      rows = [...tail, ...fts];
+      rows = [...rows, ...fts];
     }
     const hasMore = rows.length > f.limit;
     return { items: rows.slice(0, f.limit).map(toSummary), hasMore };
@@ -341,8 +356,10 @@ export class EventStore {
   get(id: string): EventDetail | undefined {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return undefined;
-    const body = this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined;
-    return toDetail(row, body?.body ?? Buffer.alloc(0));
+    const body = (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body;
+    const detail = toDetail(row, body ?? Buffer.alloc(0));
+    const { coverage } = searchFields(detail, body ?? Buffer.alloc(0), row.size);
+    return { ...detail, bodySearch: coverage };
   }
 
   /** Sets an event's forward status (a change: new rev, pushed to listeners). */

@@ -125,9 +125,24 @@ export const migrations: { version: number; sql: string }[] = [
     sql: `CREATE INDEX events_rejected ON events (seq) WHERE rejected IS NOT NULL;`,
   },
   {
+    // Search means whole tokens, diacritics folded (README "Search"); gzip/deflate/br bodies are
+    // indexed decoded and large bodies by their first MB. The index is rebuilt for that: it is
+    // emptied here and refilled from the start in idle chunks (search-index.ts), so opening a
+    // big log stays fast; rows not indexed yet are searched with the same rules meanwhile.
+    version: 8,
+    sql: `
+      DROP TABLE events_fts;
+      CREATE VIRTUAL TABLE events_fts USING fts5 (
+        path, headers, body, content='', contentless_delete=1,
+        tokenize='unicode61 remove_diacritics 2'
+      );
+      DELETE FROM meta WHERE key = 'fts_seq';
+    `,
+  },
+  {
     // The response each delivery was answered with (headers, body), stored once per distinct
     // response: for HAR exports. Null for older events and refusals.
-    version: 8,
+    version: 9,
     sql: `
       CREATE TABLE responses (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
       ALTER TABLE events ADD COLUMN response_id INTEGER;

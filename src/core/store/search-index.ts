@@ -1,116 +1,166 @@
 import type { Db } from './db';
-import { bodyText } from './event-rows';
+import { SearchTail, type TailMatch, type TailRow } from './search-tail';
+import { BODY_READ_BYTES, isEncoded, searchFields, type SearchFields } from './search-text';
 
-const CHUNK = 100;
+export type { TailRow } from './search-tail';
+
+/** An indexing chunk stops at this many rows or this much text: a few ms of work. */
+const CHUNK_ROWS = 100;
+const CHUNK_TEXT = 256 * 1024;
 /** Index only after the log has been quiet this long: indexing competes with the receiver. */
 const QUIET_MS = 250;
-/** Bodies larger than this are not indexed (search covers path and headers for them). */
-const MAX_INDEXED_BODY = 256 * 1024;
+/** Text one search may match outside the index (rows not indexed yet) before it stops. */
+const TAIL_TEXT = 32 * 1024 * 1024;
+/** The longest rest between two chunks. */
+const MAX_REST_MS = 100;
+/** Rows left unindexed at open (a restart, the rebuilding migration) wait until start is over. */
+const OPEN_DELAY_MS = 2000;
+/** After a chunk failed to commit (disk full, I/O error), the next try comes this much later. */
+const RETRY_MS = 1000;
+
+export interface SearchIndexOptions {
+  /** Text a search may match outside the index (tests make it small). */
+  tailText?: number;
+  retryMs?: number;
+}
 
 /**
- * The FTS5 index over path, headers and text body, kept off the ack path: an FTS insert
- * costs ~17× a plain row, so rows are indexed in small chunks in idle time, and a search
- * first catches up with whatever is not yet indexed.
+ * The FTS5 index over path, headers and body text, kept off the ack path: an FTS insert
+ * costs ~17× a plain row, so rows are indexed in small chunks in idle time. A search first
+ * catches up within a small budget; rows still above the index are matched by the same FTS5
+ * tokenizer and the same MATCH expression in an in-memory scratch table, so both give the
+ * same answers (search-query.ts says what a query means).
  */
 export class SearchIndex {
   private timer: NodeJS.Timeout | null = null;
   private lastWrite = 0;
+  /** The highest seq whose index rows are committed: moved only after the commit. */
   private indexedSeq: number;
+  private readonly tail: SearchTail;
+  private readonly retryMs: number;
   private readonly stmts;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    opts: SearchIndexOptions = {},
+  ) {
+    this.retryMs = opts.retryMs ?? RETRY_MS;
     const row = db.prepare("SELECT value FROM meta WHERE key = 'fts_seq'").get() as
       { value: string } | undefined;
     this.indexedSeq = row ? Number(row.value) : 0;
     this.stmts = {
       pending: db.prepare(
-        `SELECT e.seq, e.path, e.query, e.headers, b.body FROM events e
-         JOIN bodies b ON b.seq = e.seq WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
+        'SELECT seq, path, query, headers, size FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
       ),
+      pendingCount: db.prepare('SELECT count(*) AS n FROM events WHERE seq > ?'),
+      prefix: db.prepare('SELECT substr(body, 1, ?) AS body FROM bodies WHERE seq = ?'),
+      whole: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
       insert: db.prepare('INSERT INTO events_fts (rowid, path, headers, body) VALUES (?, ?, ?, ?)'),
       save: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_seq', ?)"),
       remove: db.prepare('DELETE FROM events_fts WHERE rowid = ?'),
     };
+    this.tail = new SearchTail(db, (r) => this.fieldsOf(r), opts.tailText ?? TAIL_TEXT);
+    // After a restart (or the migration that rebuilds the index) nothing is left unindexed.
+    if (this.pending > 0) this.arm(OPEN_DELAY_MS);
   }
 
-  /** The words of a search text (letters, digits, underscore), or null when none. */
-  static words(text: string): string[] | null {
-    return text.match(/[\p{L}\p{N}_]+/gu);
-  }
-
-  /**
-   * Turns user text into a safe FTS5 query: every word quoted (so operators and quotes in the
-   * text are literal), all words required, the last one as a prefix. Null when no words.
-   */
-  static toMatch(text: string): string | null {
-    const words = SearchIndex.words(text);
-    if (!words) return null;
-    return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+  /** Rows stored but not indexed yet. */
+  get pending(): number {
+    return (this.stmts.pendingCount.get(this.indexedSeq) as { n: number }).n;
   }
 
   /** Notes a write; pending rows are indexed once the log has been quiet for a moment. */
   schedule(): void {
     this.lastWrite = Date.now();
+    this.arm(QUIET_MS);
+  }
+
+  private arm(ms: number): void {
     if (this.timer) return;
-    const tick = (): void => {
-      const quietFor = Date.now() - this.lastWrite;
-      if (quietFor < QUIET_MS) {
-        this.timer = setTimeout(tick, QUIET_MS - quietFor);
-      } else if (this.idleChunk() === CHUNK) {
-        this.timer = setTimeout(tick, 0); // yield to deliveries between chunks
-      } else {
-        this.timer = null;
-      }
-      this.timer?.unref();
-    };
-    this.timer = setTimeout(tick, QUIET_MS);
+    this.timer = setTimeout(() => this.tick(), ms);
     this.timer.unref();
   }
 
-  /** One chunk from a timer: never throws (a closed log or a bad row waits for the next search). */
-  private idleChunk(): number {
-    if (!this.db.open) return 0;
+  private tick(): void {
+    this.timer = null;
+    const quietFor = Date.now() - this.lastWrite;
+    if (quietFor < QUIET_MS) return this.arm(QUIET_MS - quietFor);
+    if (!this.db.open) return;
     try {
-      return this.indexChunk();
+      const started = Date.now();
+      // More to do (a burst, a rebuild): rest as long as the chunk took, so deliveries and
+      // the UI's requests get at least half of the thread while a big log is indexed.
+      if (this.indexChunk()) this.arm(Math.min(Date.now() - started, MAX_REST_MS));
     } catch {
-      return 0;
+      this.arm(this.retryMs); // the chunk rolled back and stays pending: try again later
     }
   }
 
   /**
    * Indexes what is pending for at most `budgetMs` (before a search) and returns the highest
-   * indexed seq: rows above it must be searched another way.
+   * indexed seq: rows above it must be matched with `matchTail`. A chunk that cannot be
+   * committed (disk full) leaves its rows above the index, to be retried.
    */
   catchUp(budgetMs: number): number {
     const until = Date.now() + budgetMs;
-    while (Date.now() < until && this.indexChunk() === CHUNK) {
-      /* keep going */
+    try {
+      while (Date.now() < until && this.indexChunk()) {
+        /* keep going */
+      }
+    } catch {
+      this.arm(this.retryMs);
     }
     return this.indexedSeq;
   }
 
-  private indexChunk(): number {
-    const rows = this.stmts.pending.all(this.indexedSeq, CHUNK) as {
-      seq: number;
-      path: string;
-      query: string;
-      headers: string;
-      body: Buffer;
-    }[];
-    if (rows.length === 0) return 0;
+  /** The searchable fields of a stored row (reads only the part of the body searched). */
+  private fieldsOf(r: TailRow): SearchFields {
+    let headers: [string, string][];
+    try {
+      headers = JSON.parse(r.headers) as [string, string][];
+    } catch {
+      headers = []; // never written so by this store; index the rest rather than stall
+    }
+    const read = (
+      isEncoded(headers)
+        ? this.stmts.whole.get(r.seq)
+        : this.stmts.prefix.get(BODY_READ_BYTES, r.seq)
+    ) as { body: Buffer } | undefined;
+    return searchFields(
+      { path: r.path, query: r.query, headers },
+      read?.body ?? Buffer.alloc(0),
+      r.size,
+    );
+  }
+
+  /** Indexes one chunk in one transaction; true when more rows are pending. */
+  private indexChunk(): boolean {
+    const rows = this.stmts.pending.all(this.indexedSeq, CHUNK_ROWS) as TailRow[];
+    if (rows.length === 0) return false;
+    const docs: [number, SearchFields][] = [];
+    let text = 0;
+    for (const r of rows) {
+      const f = this.fieldsOf(r);
+      docs.push([r.seq, f]);
+      text += f.path.length + f.headers.length + f.body.length;
+      if (text >= CHUNK_TEXT) break;
+    }
+    const last = docs[docs.length - 1]![0];
     this.db.transaction(() => {
-      for (const r of rows) {
-        const headers = (JSON.parse(r.headers) as [string, string][])
-          .map(([n, v]) => `${n}: ${v}`)
-          .join('\n');
-        const text = r.body.length <= MAX_INDEXED_BODY ? (bodyText(r.body) ?? '') : '';
-        const path = r.query ? `${r.path}?${r.query}` : r.path;
-        this.stmts.insert.run(r.seq, path, headers, text);
-      }
-      this.indexedSeq = rows[rows.length - 1]!.seq;
-      this.stmts.save.run(String(this.indexedSeq));
+      for (const [seq, f] of docs) this.stmts.insert.run(seq, f.path, f.headers, f.body);
+      this.stmts.save.run(String(last));
     })();
-    return rows.length;
+    this.indexedSeq = last; // only now: the commit may have failed above
+    return docs.length < rows.length || rows.length === CHUNK_ROWS;
+  }
+
+  /** Matches rows not indexed yet by the index's own rules (see SearchTail.match). */
+  matchTail<T extends TailRow>(
+    match: string,
+    page: (beforeSeq: number, limit: number) => T[],
+    want: number,
+  ): TailMatch<T> {
+    return this.tail.match(match, page, want);
   }
 
   /** Removes one event from the index (no-op when it was not indexed yet). */

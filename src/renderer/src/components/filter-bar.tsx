@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Endpoint, SignatureStatus } from '../../../shared/model';
+import { SEARCH_HINT } from '../../../shared/search';
 import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../model/filter';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -54,6 +55,7 @@ export function FilterBar({
   searchRef: RefObject<HTMLInputElement | null>;
 }) {
   const [text, setText] = useState(filter.query);
+  const [focused, setFocused] = useState(false);
   const latest = useRef(filter);
   useEffect(() => {
     latest.current = filter;
@@ -82,8 +84,12 @@ export function FilterBar({
         placeholder="Search paths, headers and bodies   ( / )"
         aria-label="Search"
         data-testid="search"
+        title={SEARCH_HINT}
+        aria-describedby="search-hint"
         value={text}
         spellCheck={false}
+        onFocus={() => setFocused(true)}
+        onBlur={() => setFocused(false)}
         onChange={(ev) => setText(ev.target.value)}
         onKeyDown={(ev) => {
           if (ev.key === 'Escape') ev.currentTarget.blur();
@@ -162,6 +168,17 @@ export function FilterBar({
         >
           type <span className="mono">{filter.eventType}</span> ✕
         </button>
+      )}
+      {(focused || text !== '') && (
+        // How a search is read, while one is being typed or shown (also the input's tooltip).
+        <p
+          id="search-hint"
+          className="muted small"
+          data-testid="search-hint"
+          style={{ flexBasis: '100%', margin: 0, order: 1 }}
+        >
+          {SEARCH_HINT}
+        </p>
       )}
       {!isEmptyFilter(filter) && (
         <button

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Endpoint, EventDetail } from '../../../shared/model';
+import { SEARCH_BODY_BYTES } from '../../../shared/search';
 import { formatBytes, formatTimestamp } from '../format/format';
 import { fullUrl } from '../format/full-url';
 import { DeliveryCard } from './delivery-card';
@@ -91,6 +92,18 @@ export function OverviewTab({
             <span className="mono"> · {detail.contentType}</span>
           ) : (
             ' · no Content-Type'
+          )}
+          {detail.bodySearch === 'first' && (
+            <span className="muted" data-testid="body-search-note">
+              {' '}
+              · searched: first {SEARCH_BODY_BYTES / 1024 / 1024} MB of this body
+            </span>
+          )}
+          {detail.bodySearch === 'none' && (
+            <span className="muted" data-testid="body-search-note">
+              {' '}
+              · not searched (not text)
+            </span>
           )}
         </Fact>
         <Fact label="Source IP">
