@@ -27,10 +27,12 @@ import {
 } from '../../src/core/signatures/standard-family';
 import type { SignatureInput } from '../../src/core/signatures/types';
 import { bodyText } from '../../src/core/store/event-rows';
+import { searchFields } from '../../src/core/store/search-text';
 import { fromHar, fromNdjson, toHar, toNdjson } from '../../src/core/transfer/formats';
 import { harEntries } from '../../src/core/transfer/har';
 import type { ImportedDelivery } from '../../src/core/transfer/formats';
 import { HookscopeError } from '../../src/shared/errors';
+import { SEARCH_BODY_BYTES } from '../../src/shared/search';
 import {
   providerIds,
   SignatureStatus,
@@ -948,6 +950,25 @@ describe('parsers of public bytes stay linear on pathological 1 MB inputs', () =
         const d = decodeBody([['Content-Encoding', repeat(unit)]], gzipSync('x'));
         expect(typeof d.base64).toBe('string');
       });
+    }
+  });
+
+  it('the search text of a body cut at 1 MB inside a word (the index, getEvent)', () => {
+    // Regression: the partial word at the cut was dropped with /[\p{L}\p{N}\p{M}]+$/u, which
+    // retried from every position of a long word followed by a space: minutes for 1 MB.
+    for (const unit of ['a', 'é', 'a\u0301', '7', '🚀']) {
+      for (const partial of ['', 'bbb']) {
+        // One long run of `unit` (topped up with "a"), a space, a word cut at SEARCH_BODY_BYTES.
+        const room = SEARCH_BODY_BYTES - 1 - partial.length;
+        const units = Math.floor(room / Buffer.byteLength(unit));
+        const run = unit.repeat(units) + 'a'.repeat(room - units * Buffer.byteLength(unit));
+        const body = Buffer.from(`${run} ${partial}${'c'.repeat(8)}`);
+        let searched = '';
+        finishes(`searchFields ${JSON.stringify(unit)} ${JSON.stringify(partial)}`, () => {
+          searched = searchFields({ path: '/', query: '', headers: [] }, body, body.length).body;
+        });
+        expect(searched === `${run} `, `${JSON.stringify(unit)} ${partial}`).toBe(true);
+      }
     }
   });
 

@@ -13,7 +13,6 @@ export interface SearchFields {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8');
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]/u;
-const WORD_END = /[\p{L}\p{N}\p{M}]+$/u;
 
 /** Bytes to read of a body that is not encoded: the searched part and the next character. */
 export const BODY_READ_BYTES = SEARCH_BODY_BYTES + 4;
@@ -47,8 +46,24 @@ function textPrefix(bytes: Buffer): { text: string; cut: boolean } | null {
     return null;
   }
   const next = lenient.decode(bytes.subarray(end, end + 4));
-  if (WORD_CHAR.test(next)) text = text.replace(WORD_END, '');
+  if (WORD_CHAR.test(next)) text = withoutLastWord(text);
   return { text, cut: true };
+}
+
+/**
+ * `text` without the word characters it ends with, scanned back one character at a time. A
+ * regex such as `/[\p{L}\p{N}\p{M}]+$/` would retry from every position of a long word
+ * followed by a space: quadratic, minutes for the 1 MB a body is read to.
+ */
+function withoutLastWord(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const low = text.charCodeAt(end - 1);
+    const pair = low >= 0xdc00 && low <= 0xdfff && end > 1 ? 2 : 1;
+    if (!WORD_CHAR.test(text.slice(end - pair, end))) break;
+    end -= pair;
+  }
+  return text.slice(0, end);
 }
 
 function decodeUri(s: string): string {
