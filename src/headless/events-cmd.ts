@@ -1,11 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
 import { streamExport } from '../core/transfer/export-stream';
 import { createClient, dispatch, type Client } from '../shared/dispatch';
 import { HookscopeError, isErrorBody } from '../shared/errors';
+import { exportSink } from './export-sink';
 import { deliveryLine, forwardLine } from './listen';
 
 export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [options]
@@ -22,19 +21,6 @@ export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [
 Against a running instance: --api URL --token T (or HOOKSCOPE_API / HOOKSCOPE_TOKEN);
 otherwise the log in --data-dir DIR (default: the OS app-data folder) is opened directly.
 --json prints JSON instead of lines.`;
-
-/** Writes one piece and resolves once the stream took it (its buffer drained): bounded memory. */
-function writeTo(out: Writable, piece: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (err: Error): void => reject(err);
-    out.once('error', failed);
-    out.write(piece, (err) => {
-      out.off('error', failed);
-      if (err) reject(err);
-      else resolve();
-    });
-  });
-}
 
 /** A client over the control API of a running `hookscope serve|listen`. */
 export function apiClient(apiUrl: string, token: string): Client {
@@ -123,20 +109,18 @@ export async function runEvents(argv: string[]): Promise<void> {
       });
       print(a, forwardLine(a));
     } else if (action === 'export') {
-      const format = values.format === 'ndjson' ? 'ndjson' : 'har';
-      // Streamed event by event: any number and size of bodies in bounded memory.
-      const out = values.out ? createWriteStream(values.out) : process.stdout;
+      const format = values.format;
+      if (format !== 'har' && format !== 'ndjson') {
+        throw new HookscopeError('bad_input', `--format must be har or ndjson, got "${format}"`);
+      }
       if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
         throw new HookscopeError('bad_input', `--limit must be a whole number above 0`);
       }
-      const count = await streamExport(client, { format, limit: limit ?? 1000 }, (piece) =>
-        writeTo(out, piece),
-      );
+      // Streamed event by event: any number and size of bodies in bounded memory.
+      const out = exportSink(values.out);
+      const count = await streamExport(client, { format, limit: limit ?? 1000 }, out.write);
+      await out.end();
       if (values.out) {
-        await new Promise<void>((resolve, reject) => {
-          out.once('error', reject);
-          out.end(resolve);
-        });
         print({ count, out: values.out }, `exported ${count} events to ${values.out}`);
       }
     } else if (action === 'samples') {

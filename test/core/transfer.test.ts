@@ -205,6 +205,31 @@ describe('bounded export and import', () => {
     }
   });
 
+  it('refuses an answer whose text outgrows the limit although its bodies are small', async () => {
+    // 10 bodies of 2 MB of NUL bytes: 20 MB of bodies, but each NUL is "\u0000" in the JSON
+    // text (plus a base64 copy): about 150 MB of text, refused as it is built.
+    const t = await startEngine();
+    try {
+      const zeros = Buffer.alloc(2 * 1024 * 1024);
+      for (let i = 0; i < 10; i++) {
+        expect((await rawRequest(t.receiverUrl, { path: `/nul/${i}`, body: zeros })).status).toBe(
+          200,
+        );
+      }
+      for (const format of ['har', 'ndjson'] as const) {
+        await expect(t.client.exportEvents({ format })).rejects.toMatchObject({
+          code: 'bad_input',
+          message:
+            'the export would be more than 100.0 MB of text (10 events; headers, escaped text and base64 copies of the bodies count), more than one answer can carry: export fewer events (ids or limit), or stream any size to a file with `hookscope events export --out FILE`',
+        });
+      }
+      const two = await t.client.exportEvents({ format: 'har', limit: 2 });
+      expect(two.count).toBe(2);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('lets live deliveries through during a 20,000-event import', async () => {
     // Regression: the import was read, checked and appended in one go (11 s of a blocked
     // receiver); the live delivery was committed in the same batch as all 20,000.

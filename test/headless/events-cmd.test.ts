@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -140,6 +140,54 @@ describe('hookscope events', () => {
       expect(bad).toMatchObject({
         stderr: expect.stringContaining('--limit must be a whole number above 0'),
       });
+    } finally {
+      await s.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says what is wrong with an export in words, never with a stack trace', async () => {
+    const s = await startServe();
+    const dir = mkdtempSync(join(tmpdir(), 'hookscope-export-'));
+    try {
+      const body = randomBytes(1024 * 1024);
+      for (let i = 0; i < 12; i++) {
+        expect((await fetch(`${s.receiverUrl}/e/${i}`, { method: 'POST', body })).status).toBe(200);
+      }
+      await s.stop();
+      const offline = ['events', 'export', '--data-dir', s.dataDir];
+      const failing = (args: string[]) =>
+        run(process.execPath, [CLI, ...offline, ...args]).then(
+          () => null,
+          (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+        );
+      // Regression: an unhandled 'error' event (ENOENT) crashed the CLI with a stack trace.
+      const missing = join(dir, 'no-such-folder', 'x.har');
+      expect(await failing(['--out', missing])).toEqual({
+        code: 1,
+        stderr: `hookscope events: cannot write ${missing}: ENOENT: no such file or directory, open '${missing}'\n`,
+      });
+      // Bad options are refused before a file is created.
+      const file = join(dir, 'x.har');
+      expect(await failing(['--limit', '0', '--out', file])).toEqual({
+        code: 2,
+        stderr: 'hookscope events: --limit must be a whole number above 0\n',
+      });
+      expect(await failing(['--format', 'xml', '--out', file])).toEqual({
+        code: 2,
+        stderr: 'hookscope events: --format must be har or ndjson, got "xml"\n',
+      });
+      expect(existsSync(file)).toBe(false);
+      // A reader that stops reading (`| head -c 100`): the export ends quietly (was EPIPE,
+      // unhandled).
+      const child = spawn(process.execPath, [CLI, ...offline], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     } finally {
       await s.dispose();
       rmSync(dir, { recursive: true, force: true });

@@ -20,24 +20,25 @@ async function newestIds(client: Pick<Client, 'listEvents'>, limit: number): Pro
 
 /**
  * Writes the newest `limit` events as HAR or NDJSON, fetching and writing one event at a
- * time (`write` resolves once its piece is handed on), so memory holds one event whatever
- * the export's size. Events deleted meanwhile are left out. Returns how many were written.
+ * time (`write` resolves once its piece is handed on; false stops the export: the reader went
+ * away), so memory holds one event whatever the export's size. Events deleted meanwhile are
+ * left out. Returns how many were written.
  */
 export async function streamExport(
   client: Pick<Client, 'listEvents' | 'getEvent'>,
   opts: { format: TransferFormat; limit: number },
-  write: (piece: string) => Promise<void>,
+  write: (piece: string) => Promise<boolean>,
 ): Promise<number> {
   const ids = await newestIds(client, opts.limit);
   const p = exportParts[opts.format];
-  await write(p.head);
+  if (!(await write(p.head))) return 0;
   let count = 0;
   for (const id of ids) {
     const e = await client.getEvent({ id }).catch((err: unknown) => {
       if ((err as { code?: string }).code === 'not_found') return null;
       throw err;
     });
-    if (e) await write(p.item(e, count++));
+    if (e && !(await write(p.item(e, count++)))) return count;
   }
   await write(p.tail);
   return count;

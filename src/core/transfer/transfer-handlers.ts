@@ -10,8 +10,16 @@ import { exportParts, readImport } from './formats';
  * bodies of 20 MB failed with "Invalid string length" after taking ~3 GB.
  */
 export const MAX_EXPORT_BODY_BYTES = 32 * 1024 * 1024;
+/**
+ * The most text one answer may hold, checked as it is built: headers, escaped text (a NUL is
+ * six characters in JSON) and the base64 copy of each body can make it several times the
+ * bodies' size.
+ */
+export const MAX_EXPORT_CHARS = 100 * 1024 * 1024;
 
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const WHAT_TO_DO =
+  'export fewer events (ids or limit), or stream any size to a file with `hookscope events export --out FILE`';
 
 /** Export to and import from HAR 1.2 and NDJSON. */
 export function createTransferHandlers(deps: {
@@ -31,15 +39,24 @@ export function createTransferHandlers(deps: {
       if (bodies > MAX_EXPORT_BODY_BYTES) {
         throw new HookscopeError(
           'bad_input',
-          `the export would hold ${mb(bodies)} of bodies (${summaries.length} events), more than the ${mb(MAX_EXPORT_BODY_BYTES)} one answer can carry: export fewer events (ids or limit), or stream any size to a file with \`hookscope events export --out FILE\``,
+          `the export would hold ${mb(bodies)} of bodies (${summaries.length} events), more than the ${mb(MAX_EXPORT_BODY_BYTES)} one answer can carry: ${WHAT_TO_DO}`,
         );
       }
       const p = exportParts[format];
       const pieces = [p.head];
+      let chars = p.head.length;
       for (const [i, s] of summaries.entries()) {
         const e = deps.events.get(s.id);
         if (!e) throw new HookscopeError('not_found', `no event "${s.id}"`);
-        pieces.push(p.item(e, i));
+        const piece = p.item(e, i);
+        chars += piece.length;
+        if (chars > MAX_EXPORT_CHARS) {
+          throw new HookscopeError(
+            'bad_input',
+            `the export would be more than ${mb(MAX_EXPORT_CHARS)} of text (${summaries.length} events; headers, escaped text and base64 copies of the bodies count), more than one answer can carry: ${WHAT_TO_DO}`,
+          );
+        }
+        pieces.push(piece);
       }
       pieces.push(p.tail);
       return { content: pieces.join(''), count: summaries.length };
