@@ -46,18 +46,26 @@ export const NOT_JSON = 'not JSON';
 export type JsonBody = { value: unknown; skipped: null } | { value: undefined; skipped: string };
 
 /**
+ * Why a body is not read as JSON, from its first byte and size alone (constant time), or null
+ * when it may be: readJsonBody's first checks.
+ */
+export function unreadJson(body: Uint8Array): string | null {
+  const first = body[0];
+  if (first !== 0x7b && first !== 0x5b && first !== 0x20 && first !== 0x0a) return NOT_JSON;
+  if (body.length > MAX_JSON_BYTES) {
+    return `larger than ${MAX_JSON_BYTES / 1024 / 1024} MB, not parsed`;
+  }
+  return null;
+}
+
+/**
  * The body parsed as JSON when it looks like JSON (starts with `{`, `[` or whitespace), is at
  * most MAX_JSON_BYTES and nests at most MAX_JSON_DEPTH levels. Never throws.
  */
 export function readJsonBody(body: Uint8Array): JsonBody {
   const none = (skipped: string): JsonBody => ({ value: undefined, skipped });
-  const first = body[0];
-  if (first !== 0x7b && first !== 0x5b && first !== 0x20 && first !== 0x0a) {
-    return none(NOT_JSON);
-  }
-  if (body.length > MAX_JSON_BYTES) {
-    return none(`larger than ${MAX_JSON_BYTES / 1024 / 1024} MB, not parsed`);
-  }
+  const unread = unreadJson(body);
+  if (unread !== null) return none(unread);
   if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
     return none(`nested more than ${MAX_JSON_DEPTH} levels deep, not parsed`);
   }

@@ -11,7 +11,7 @@ import { checkClerk, checkResend, checkStandardWebhooks, checkSvix } from './sta
 import { checkStripe } from './stripe';
 
 export { MAX_CHECKED_VALUES } from './issues';
-export { USER_SCHEMA_NAME } from './user-schema';
+export { USER_SCHEMA_NAME } from './issues';
 export { openAiJob, openAiEventTypes, type OpenAiJob, type OpenAiJobKind } from './openai';
 export type { SchemaResult } from './issues';
 

@@ -1,7 +1,8 @@
-import { issue, type SchemaResult } from './issues';
+import { unreadJson } from '../json-body';
+import { issue, unreadVerdict, USER_SCHEMA_NAME, type SchemaResult } from './issues';
 import { schemaSizeProblem } from './schema-limits';
 import { SchemaThread, type Deadlines, type JobEnd } from './schema-thread';
-import { USER_SCHEMA_NAME, type CompileOutcome } from './user-schema';
+import type { CompileOutcome } from './user-schema';
 
 /** How long one check may run in the worker before it is stopped. */
 export const SCHEMA_CHECK_MS = 250;
@@ -78,6 +79,9 @@ export class SchemaChecker {
    * receiver holds) settles within `waitMs`; a background one (an import) waits its turn.
    */
   check(schema: unknown, body: Uint8Array, background = false): Promise<SchemaResult> {
+    // Not JSON, or too large to parse: said at once, without copying the body to the worker.
+    const unread = unreadJson(body);
+    if (unread !== null) return Promise.resolve(unreadVerdict(unread));
     const text = this.textOf(schema);
     if (typeof text !== 'string') return Promise.resolve(text);
     const slow = this.slowToCompile.get(text);

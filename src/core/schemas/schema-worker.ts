@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
-import { NOT_JSON, readJsonBody } from '../json-body';
-import { issue, type SchemaResult } from './issues';
+import { readJsonBody } from '../json-body';
+import { unreadVerdict } from './issues';
 import type { SchemaJob, SchemaReply } from './schema-thread';
-import { checkUserSchema, compileUserSchema, USER_SCHEMA_NAME, warmUp } from './user-schema';
+import { checkUserSchema, compileUserSchema, warmUp } from './user-schema';
 
 /**
  * The schema worker: compiles endpoints' JSON Schemas and checks bodies against them, off the
@@ -33,16 +33,7 @@ port.on('message', (job: SchemaJob) => {
   compileOnce(job.id, job.text);
   const json = readJsonBody(job.body);
   if (json.skipped !== null) {
-    // Not JSON: nothing to check, as for any endpoint. Too large or too deep: say so.
-    const result: SchemaResult =
-      json.skipped === NOT_JSON
-        ? { status: 'none' }
-        : {
-            status: 'none',
-            name: USER_SCHEMA_NAME,
-            issues: [issue('(root)', `not checked: the body is ${json.skipped}`)],
-          };
-    post({ id: job.id, result });
+    post({ id: job.id, result: unreadVerdict(json.skipped) });
     return;
   }
   const result = checkUserSchema(job.text, json.value, {

@@ -20,12 +20,10 @@ import {
   isObject,
   MAX_CHECKED_VALUES,
   tooManyValuesIssue,
+  USER_SCHEMA_NAME,
   type SchemaResult,
 } from './issues';
 import { schemaSizeProblem } from './schema-limits';
-
-/** The display name of an endpoint's own schema in results. */
-export const USER_SCHEMA_NAME = 'endpoint JSON Schema';
 
 type Draft = '2020-12' | '2019-09' | 'draft-07' | 'draft-06';
 

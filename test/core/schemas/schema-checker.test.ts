@@ -45,6 +45,18 @@ describe('SchemaChecker: user schemas off the engine thread, under deadlines', (
     });
   });
 
+  it('answers bodies it would not parse at once, without the worker', async () => {
+    // A compile deadline no worker can meet: only a verdict given without the worker passes.
+    const c = checker({ compileMs: 1 });
+    const schema = { type: 'object', title: 'never compiled' };
+    expect(await c.check(schema, Buffer.from('id=a'))).toEqual({ status: 'none' });
+    expect(await c.check(schema, Buffer.alloc(6 * 1024 * 1024, '{'))).toEqual({
+      status: 'none',
+      name: 'endpoint JSON Schema',
+      issues: ['(root): not checked: the body is larger than 5 MB, not parsed'],
+    });
+  });
+
   it('keeps the first issue of a sub-1 KB body whose full list would take exponential time', async () => {
     // Regression: 37 s frozen at depth 20 and out of memory at 21, on the receiver's thread.
     const c = checker();
@@ -105,11 +117,11 @@ describe('SchemaChecker: user schemas off the engine thread, under deadlines', (
   it('runs live checks before background ones (imports)', async () => {
     const c = checker();
     const order: string[] = [];
-    const schema = { type: 'number' };
+    const schema = { type: 'array' };
     const background = Array.from({ length: 50 }, (_, i) =>
-      c.check(schema, json(i), true).then(() => order.push(`import ${i}`)),
+      c.check(schema, json([i]), true).then(() => order.push(`import ${i}`)),
     );
-    const live = c.check(schema, json(1)).then(() => order.push('live'));
+    const live = c.check(schema, json([1])).then(() => order.push('live'));
     await Promise.all([...background, live]);
     expect(order.indexOf('live')).toBeLessThan(order.length - 1);
     expect(order.indexOf('live')).toBeLessThanOrEqual(1);
