@@ -50,7 +50,7 @@ export function StatusPills({ e }: { e: EventSummary }) {
       {e.schema.status === 'error' && (
         <Pill
           tone="warn"
-          title="The schema check did not finish (too slow for this body): stored unchecked"
+          title="The schema check did not finish (too slow, out of memory or no verdict in time; the Schema card says which): stored unchecked"
         >
           schema unchecked
         </Pill>
