@@ -10,6 +10,7 @@ import {
 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBody, MAX_CODINGS, MAX_DECODED } from '../../src/core/decode-body';
+import { diffEvents } from '../../src/core/diff/diff-events';
 import { inspect } from '../../src/core/inspect';
 import { MAX_JSON_DEPTH, parseJson, readJsonBody } from '../../src/core/json-body';
 import { checkSchema, providersWithSchema } from '../../src/core/schemas';
@@ -970,6 +971,56 @@ describe('parsers of public bytes stay linear on pathological 1 MB inputs', () =
         expect(searched === `${run} `, `${JSON.stringify(unit)} ${partial}`).toBe(true);
       }
     }
+  });
+
+  it('diffEvents on 1 MB bodies: structural only within bounds, else by text', () => {
+    // Regression: jsondiffpatch matched array items by LCS: two arrays of 8,000 numbers took
+    // 10 s and 600 MB; of 100,000 (under 1 MB) the process ran out of memory.
+    const detail = (text: string): EventDetail => ({
+      id: '0',
+      seq: 1,
+      rev: 1,
+      receivedAt: new Date(0).toISOString(),
+      endpointId: 'default',
+      method: 'POST',
+      path: '/',
+      query: '',
+      size: Buffer.byteLength(text),
+      contentType: 'application/json',
+      viaTunnel: false,
+      imported: false,
+      eventType: null,
+      jobId: null,
+      sourceIp: null,
+      publicUrl: null,
+      headers: [],
+      body: { base64: Buffer.from(text).toString('base64'), size: 0, text },
+      signature: { status: 'none', provider: null, reason: '' },
+      idempotency: { key: null, source: null, duplicateOf: null, deliveryCount: 1 },
+      schema: { status: 'none' },
+      forward: { status: 'none' },
+      response: { status: 200 },
+      forwards: [],
+    });
+    const numbers = (n: number, from: number): string =>
+      JSON.stringify(Array.from({ length: n }, (_, i) => from + i * 7));
+    const pairs: [string, string, string][] = [
+      ['100,000 numbers', numbers(100_000, 0), numbers(100_000, 3)],
+      ['{"a":[...]} of 100,000', `{"a":${numbers(100_000, 0)}}`, `{"a":${numbers(100_000, 1)}}`],
+      ['1 MB of [', repeat('['), `${repeat('[', MB - 1)}]`],
+      ['1 MB of {"a":', repeat('{"a":'), repeat('{"b":')],
+      ['text', repeat('ab '), repeat('ba ')],
+      ['text with lines', repeat('a\n'), repeat('b\na\n')],
+    ];
+    for (const [what, a, b] of pairs) {
+      finishes(`diffEvents ${what}`, () => {
+        const d = diffEvents(detail(a), detail(b));
+        expect(d.body.kind, what).toBe('text');
+      });
+    }
+    // Within the bounds, still structural.
+    const d = diffEvents(detail(numbers(200, 0)), detail(numbers(200, 1)));
+    expect(d.body.kind).toBe('json');
   });
 
   it('HAR and NDJSON imports of 1 MB pathological text', () => {
