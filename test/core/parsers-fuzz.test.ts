@@ -28,7 +28,7 @@ import {
 } from '../../src/core/signatures/standard-family';
 import type { SignatureInput } from '../../src/core/signatures/types';
 import { bodyText } from '../../src/core/store/event-rows';
-import { searchFields } from '../../src/core/store/search-text';
+import { MAX_SEARCH_EXPANSION, searchFields } from '../../src/core/store/search-text';
 import { fromHar, fromNdjson, toHar, toNdjson } from '../../src/core/transfer/formats';
 import { harEntries } from '../../src/core/transfer/har';
 import type { ImportedDelivery } from '../../src/core/transfer/formats';
@@ -971,6 +971,33 @@ describe('parsers of public bytes stay linear on pathological 1 MB inputs', () =
         expect(searched === `${run} `, `${JSON.stringify(unit)} ${partial}`).toBe(true);
       }
     }
+  });
+
+  it('compression bombs cost the search text work in proportion to their size', () => {
+    // Regression: a 106-byte brotli body decoding to 60 MB was decoded whole (and turned into
+    // text and base64 and back) for the index and getEvent: about a second each, on the
+    // engine's thread.
+    const fields = (coding: string, body: Buffer) =>
+      searchFields(
+        { path: '/', query: '', headers: [['Content-Encoding', coding]] },
+        body,
+        body.length,
+      );
+    const bomb = brotliCompressSync(Buffer.alloc(60 * MB, 'a'));
+    expect(bomb.length).toBeLessThan(200);
+    finishes('brotli bomb', () =>
+      expect(fields('br', bomb)).toMatchObject({ body: '', coverage: 'none' }),
+    );
+    // Within 4 MB, or MAX_SEARCH_EXPANSION times the stored size, bodies are searched.
+    const small = gzipSync(Buffer.from(repeat('word ', 3 * MB)));
+    expect(fields('gzip', small)).toMatchObject({ coverage: 'first' });
+    const text = Buffer.from(
+      Array.from({ length: 700_000 }, (_, i) => `w${(i * 7919) % 100_003} `).join(''),
+    );
+    const json = gzipSync(text);
+    expect(text.length / json.length).toBeLessThan(MAX_SEARCH_EXPANSION);
+    expect(text.length).toBeGreaterThan(4 * MB);
+    expect(fields('gzip', json)).toMatchObject({ coverage: 'first' });
   });
 
   it('diffEvents on 1 MB bodies: structural only within bounds, else by text', () => {
