@@ -10,20 +10,65 @@ export const MAX_CODINGS = 4;
 const tooLarge = (err: unknown): boolean =>
   (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
 
-const decoders: Record<string, (b: Buffer) => Buffer> = {
-  gzip: (b) => gunzipSync(b, { maxOutputLength: MAX_DECODED }),
-  'x-gzip': (b) => gunzipSync(b, { maxOutputLength: MAX_DECODED }),
-  br: (b) => brotliDecompressSync(b, { maxOutputLength: MAX_DECODED }),
+const decoders: Record<string, (b: Buffer, max: number) => Buffer> = {
+  gzip: (b, max) => gunzipSync(b, { maxOutputLength: max }),
+  'x-gzip': (b, max) => gunzipSync(b, { maxOutputLength: max }),
+  br: (b, max) => brotliDecompressSync(b, { maxOutputLength: max }),
   // "deflate" is meant to be zlib-wrapped, but some senders send raw deflate.
-  deflate: (b) => {
+  deflate: (b, max) => {
     try {
-      return inflateSync(b, { maxOutputLength: MAX_DECODED });
+      return inflateSync(b, { maxOutputLength: max });
     } catch (err) {
       if (tooLarge(err)) throw err;
-      return inflateRawSync(b, { maxOutputLength: MAX_DECODED });
+      return inflateRawSync(b, { maxOutputLength: max });
     }
   },
 };
+
+/** A body with its Content-Encoding(s) undone, or why not. */
+export type DecodedBytes =
+  { encoding: string | null; bytes: Buffer } | { encoding: string | null; error: string };
+
+/**
+ * Undoes the Content-Encoding(s) of a body, last applied first, each layer's output stopped
+ * at `maxOutput` bytes. Unknown encodings, corrupt data, more than MAX_CODINGS encodings and
+ * output past `maxOutput` give `error`; it never throws.
+ */
+export function decodeBytes(
+  headers: [string, string][],
+  body: Buffer,
+  maxOutput = MAX_DECODED,
+): DecodedBytes {
+  const header = headers
+    .filter(([n]) => n.toLowerCase() === 'content-encoding')
+    .map(([, v]) => v)
+    .join(',');
+  const codings = header
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  const encoding = codings.join(', ') || null;
+  let out = body;
+  try {
+    if (codings.length > MAX_CODINGS) {
+      throw new Error(`${codings.length} stacked Content-Encodings (at most ${MAX_CODINGS})`);
+    }
+    for (const c of [...codings].reverse()) {
+      // Own keys only: "constructor" or "__proto__" must not reach Object.prototype.
+      const decode = Object.hasOwn(decoders, c) ? decoders[c] : undefined;
+      if (!decode) throw new Error(`unsupported Content-Encoding "${c}"`);
+      out = decode(out, maxOutput);
+    }
+  } catch (err) {
+    return {
+      encoding,
+      error: tooLarge(err)
+        ? `could not decode: the decoded body is larger than ${maxOutput / 1024 / 1024} MB`
+        : `could not decode: ${(err as Error).message}`,
+    };
+  }
+  return { encoding, bytes: out };
+}
 
 export interface DecodedBody {
   encoding: string | null;
@@ -34,45 +79,25 @@ export interface DecodedBody {
 }
 
 /**
- * Undoes the Content-Encoding(s) of a stored body for display, last applied first. The
- * stored bytes are never changed. Unknown encodings, corrupt data, more than MAX_CODINGS
- * encodings and output past MAX_DECODED bytes give `error`; it never throws.
+ * Undoes the Content-Encoding(s) of a stored body for display (decodeBytes, up to
+ * MAX_DECODED). The stored bytes are never changed. Never throws: what cannot be decoded
+ * comes back as stored, with `error`.
  */
 export function decodeBody(headers: [string, string][], body: Buffer): DecodedBody {
-  const header = headers
-    .filter(([n]) => n.toLowerCase() === 'content-encoding')
-    .map(([, v]) => v)
-    .join(',');
-  const codings = header
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== 'identity');
-  let out = body;
-  try {
-    if (codings.length > MAX_CODINGS) {
-      throw new Error(`${codings.length} stacked Content-Encodings (at most ${MAX_CODINGS})`);
-    }
-    for (const c of [...codings].reverse()) {
-      // Own keys only: "constructor" or "__proto__" must not reach Object.prototype.
-      const decode = Object.hasOwn(decoders, c) ? decoders[c] : undefined;
-      if (!decode) throw new Error(`unsupported Content-Encoding "${c}"`);
-      out = decode(out);
-    }
-  } catch (err) {
+  const d = decodeBytes(headers, body);
+  if ('error' in d) {
     return {
-      encoding: codings.join(', ') || null,
+      encoding: d.encoding,
       base64: body.toString('base64'),
       size: body.length,
-      error: tooLarge(err)
-        ? `could not decode: the decoded body is larger than ${MAX_DECODED / 1024 / 1024} MB`
-        : `could not decode: ${(err as Error).message}`,
+      error: d.error,
     };
   }
-  const text = bodyText(out);
+  const text = bodyText(d.bytes);
   return {
-    encoding: codings.join(', ') || null,
-    base64: out.toString('base64'),
-    size: out.length,
+    encoding: d.encoding,
+    base64: d.bytes.toString('base64'),
+    size: d.bytes.length,
     ...(text !== undefined ? { text } : {}),
   };
 }

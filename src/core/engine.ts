@@ -13,6 +13,7 @@ import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
 import { createTransferHandlers } from './transfer/transfer-handlers';
 import { SAMPLES } from './samples/catalogue';
+import { SchemaChecker, type SchemaCheckerOptions } from './schemas/schema-checker';
 import { diffEvents } from './diff/diff-events';
 import { HookscopeError } from '../shared/errors';
 import { sendSample } from './samples/send-sample';
@@ -59,6 +60,8 @@ export interface EngineOptions {
   nativeBinding?: string;
   trustedProxies?: string[];
   inspect?: Inspector;
+  /** Deadlines of endpoints' own JSON Schema checks (tests change them). */
+  schemaChecker?: SchemaCheckerOptions;
   /** Retention/checkpoint interval (tests shorten it). */
   maintenanceIntervalMs?: number;
 }
@@ -81,7 +84,10 @@ export class Engine {
   private readonly checkpointer: Checkpointer;
   private readonly tunnels: TunnelManager;
   private readonly forwards: ForwardStore;
+  private readonly endpointStore: EndpointStore;
   private readonly forwarder: Forwarder;
+  /** Runs endpoints' own JSON Schemas in a worker thread, under deadlines. */
+  private readonly schemas: SchemaChecker;
   private receiverUrl = '';
   private ingress: Promise<{ port: number; url: string }> | null = null;
   private stopping: Promise<void> | null = null;
@@ -108,6 +114,8 @@ export class Engine {
     this.events = new EventStore(this.db, undefined, this.forwards);
     const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir);
     const endpoints = new EndpointStore(this.db, secrets);
+    this.endpointStore = endpoints;
+    this.schemas = new SchemaChecker(opts.schemaChecker);
     const settings = new SettingsStore(this.db);
     const tunnelSettings = new TunnelSettingsStore(
       this.db,
@@ -150,6 +158,7 @@ export class Engine {
         events: this.events,
         inspect: opts.inspect ?? inspect,
         clock,
+        schemas: this.schemas,
       }),
       logRefusal: createRefusalLog({ endpoints, events: this.events }),
       clock,
@@ -183,6 +192,7 @@ export class Engine {
         tunnels: this.tunnels,
         tunnelSettings,
         forwards: this.forwards,
+        schemas: this.schemas,
         health: () => this.disk.health(),
         notices: () => this.notices,
         onSettingsSaved: () => {
@@ -214,7 +224,13 @@ export class Engine {
         events: this.events,
         store: (items) =>
           importDeliveries(
-            { endpoints, events: this.events, inspect: opts.inspect ?? inspect, clock },
+            {
+              endpoints,
+              events: this.events,
+              inspect: opts.inspect ?? inspect,
+              clock,
+              schemas: this.schemas,
+            },
             items,
           ),
       }),
@@ -247,6 +263,9 @@ export class Engine {
       return this.receiver.listen(0, host);
     });
     this.receiverUrl = url;
+    // Compiled before the first delivery needs them.
+    for (const e of this.endpointStore.list())
+      if (e.jsonSchema !== null) this.schemas.warm(e.jsonSchema);
     this.disk.start();
     this.maintenance.start();
     this.forwarder.start();
@@ -282,6 +301,7 @@ export class Engine {
       const closed = this.receiver.close();
       await this.events.drained();
       await closed;
+      await this.schemas.close();
       this.events.flush();
       await this.forwarder.stop();
       this.events.close();

@@ -4,6 +4,7 @@ import type { CheckupCommand } from '../shared/checkup';
 import type { Notice, ReceiverHealth } from '../shared/model';
 import { toWireAttempt } from './forward/wire';
 import type { ForwardStore } from './store/forward-store';
+import type { SchemaChecker } from './schemas/schema-checker';
 import { HookscopeError } from '../shared/errors';
 import { decodeBody } from './decode-body';
 import type { LiveBus } from './live-bus';
@@ -24,6 +25,7 @@ export function createHandlers(deps: {
   tunnels: TunnelManager;
   tunnelSettings: TunnelSettingsStore;
   forwards: ForwardStore;
+  schemas: SchemaChecker;
   onSettingsSaved: () => void;
   health: () => ReceiverHealth;
   notices: () => Notice[];
@@ -47,7 +49,21 @@ export function createHandlers(deps: {
       health: deps.health(),
       notices: deps.notices(),
     }),
-    saveEndpoint: (input) => endpoints.save(input),
+    saveEndpoint: async (input) => {
+      // Compiled in a worker of its own under a deadline: a schema too large or too slow to
+      // compile is refused with why, and never holds up deliveries.
+      if (input.jsonSchema !== undefined && input.jsonSchema !== null) {
+        const c = await deps.schemas.validate(input.jsonSchema);
+        if (!c.ok) {
+          throw new HookscopeError('bad_input', `the JSON Schema cannot be used: ${c.error}`, [
+            { path: ['jsonSchema'], message: c.error },
+          ]);
+        }
+      }
+      const saved = endpoints.save(input);
+      if (saved.jsonSchema !== null) deps.schemas.warm(saved.jsonSchema);
+      return saved;
+    },
     listEndpoints: () => ({ items: endpoints.list() }),
     deleteEndpoint: ({ id }) => {
       if (!endpoints.get(id)) throw new HookscopeError('not_found', `no endpoint "${id}"`);

@@ -1,23 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { Endpoint } from '../shared/model';
+import { parseJson } from './json-body';
 import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
 import { resolveScheme } from './signatures/registry';
 import type { IdempotencyKey, SignatureInput } from './signatures/types';
 import type { IncomingDelivery, Inspection } from './types';
 
-/** Bodies larger than this are not parsed as JSON for keys and schemas. */
-const MAX_JSON_BYTES = 5 * 1024 * 1024;
-
 /**
  * Runs the per-delivery checks (signature, idempotency key, schema) before the delivery is
  * stored and answered. Pure: no I/O, `now` comes from the caller's clock. Never throws.
+ * `userSchema` is the verdict of the endpoint's own JSON Schema, checked beforehand off this
+ * thread (SchemaChecker), or null when the endpoint has none: then the provider's built-in
+ * schema applies.
  */
 export type Inspector = (
   delivery: IncomingDelivery,
   endpoint: Endpoint,
   secrets: string[],
   now: number,
+  userSchema: Inspection['schema'] | null,
 ) => Inspection;
 
 /** The request as signature schemes see it, with the URL the sender used. */
@@ -33,20 +35,8 @@ export function signatureInput(d: IncomingDelivery, h: HeaderBag): SignatureInpu
   };
 }
 
-/** The body parsed as JSON when it looks like JSON, else undefined. */
-export function parseJson(body: Buffer): unknown {
-  if (body.length === 0 || body.length > MAX_JSON_BYTES) return undefined;
-  const first = body[0];
-  if (first !== 0x7b && first !== 0x5b && first !== 0x20 && first !== 0x0a) return undefined;
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The checks every delivery goes through. */
-export const inspect: Inspector = (d, endpoint, secrets, now) => {
+export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
   const h = new HeaderBag(d.headers);
   const scheme = resolveScheme(endpoint.provider, h);
   const input = signatureInput(d, h);
@@ -91,7 +81,7 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
   return {
     signature,
     idempotency: key ? { key: key.key, source: key.source } : { key: null, source: null },
-    schema: checkSchema(scheme?.id ?? null, json, endpoint.jsonSchema),
+    schema: userSchema ?? checkSchema(scheme?.id ?? null, json),
     eventType: eventType(h, json),
     jobId: job?.kind ? job.jobId : null,
   };

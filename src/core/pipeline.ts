@@ -1,20 +1,31 @@
 import { forwardUrl } from './forward/prepare';
 import { uuidv7 } from './ids';
-import type { EndpointResponse } from '../shared/model';
+import type { Endpoint, EndpointResponse } from '../shared/model';
 import type { Inspector } from './inspect';
+import type { SchemaResult } from './schemas';
+import type { SchemaChecker } from './schemas/schema-checker';
 import type { Ingest, LogRefusal } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
+import type { ImportedDelivery } from './transfer/formats';
 import type { Clock, IncomingDelivery } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'missing']);
 
+const simulated = new Map<number, EndpointResponse>();
+
+/** The answer of a simulated failure (one object per status: events reference it). */
 function simulatedResponse(status: number): EndpointResponse {
-  return {
-    status,
-    headers: [['Content-Type', 'application/json']],
-    body: JSON.stringify({ error: 'simulated failure (hookscope)' }),
-  };
+  let r = simulated.get(status);
+  if (!r) {
+    r = {
+      status,
+      headers: [['Content-Type', 'application/json']],
+      body: JSON.stringify({ error: 'simulated failure (hookscope)' }),
+    };
+    simulated.set(status, r);
+  }
+  return r;
 }
 
 /** The first Content-Type header as sent, or null. */
@@ -22,19 +33,37 @@ function contentTypeOf(headers: [string, string][]): string | null {
   return headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
 }
 
-type Deps = { endpoints: EndpointStore; events: EventStore; inspect: Inspector; clock: Clock };
+type Deps = {
+  endpoints: EndpointStore;
+  events: EventStore;
+  inspect: Inspector;
+  clock: Clock;
+  schemas: SchemaChecker;
+};
+
+/** The verdict of the endpoint's own JSON Schema, from the schema worker; null without one. */
+function userSchema(
+  deps: Deps,
+  endpoint: Endpoint,
+  d: IncomingDelivery,
+  background = false,
+): Promise<SchemaResult> | null {
+  return endpoint.jsonSchema === null
+    ? null
+    : deps.schemas.check(endpoint.jsonSchema, d.body, background);
+}
 
 /**
- * Endpoint match, checks and duplicate classification: what live and imported deliveries
- * share. Call in the same tick as the append (classification counts the pending batch).
+ * Checks and duplicate classification: what live and imported deliveries share. Call in the
+ * same tick as the append (classification counts the pending batch).
  */
-function check(deps: Deps, d: IncomingDelivery) {
-  const endpoint = deps.endpoints.match(d.path);
-  const inspection = deps.inspect(d, endpoint, deps.endpoints.secretsOf(endpoint.id), deps.clock());
+function check(deps: Deps, d: IncomingDelivery, endpoint: Endpoint, schema: SchemaResult | null) {
+  const secrets = deps.endpoints.secretsOf(endpoint.id);
+  const inspection = deps.inspect(d, endpoint, secrets, deps.clock(), schema);
   const id = uuidv7(d.receivedAt);
   const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
   const contentType = contentTypeOf(d.headers);
-  return { endpoint, inspection, id, dup, contentType };
+  return { inspection, id, dup, contentType };
 }
 
 /**
@@ -43,11 +72,16 @@ function check(deps: Deps, d: IncomingDelivery) {
  */
 export function createIngest(deps: Deps): Ingest {
   return async (d) => {
-    const { endpoint, inspection, id, dup, contentType } = check(deps, d);
+    const endpoint = deps.endpoints.match(d.path);
+    // A user's schema runs in the schema worker: the receiver waits for its verdict (bounded)
+    // without blocking other deliveries. Then checks, classification and append in one tick.
+    const schemaCheck = userSchema(deps, endpoint, d);
+    const schema = schemaCheck === null ? null : await schemaCheck;
+    const { inspection, id, dup, contentType } = check(deps, d, endpoint, schema);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
-    const simulated = deps.endpoints.takeSimulatedFailure(endpoint);
+    const failure = deps.endpoints.takeSimulatedFailure(endpoint);
     const response =
-      (simulated !== null ? simulatedResponse(simulated) : null) ??
+      (failure !== null ? simulatedResponse(failure) : null) ??
       (badSignature ? endpoint.invalidSignatureResponse : null) ??
       (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ??
       endpoint.response;
@@ -77,6 +111,7 @@ export function createIngest(deps: Deps): Ingest {
       endpointId: endpoint.id,
       contentType,
       responseStatus: response.status,
+      response,
       forwardStatus: target ? 'pending' : 'none',
       forwardTarget: target,
     });
@@ -119,29 +154,41 @@ export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogR
   };
 }
 
+/** Deliveries checked and committed together before the import yields to the event loop. */
+export const IMPORT_CHUNK = 250;
+
 /**
  * Stores deliveries read from a file (HAR/NDJSON) through the same checks as live ones, marked
- * as imported, never forwarded. Returns how many were stored.
+ * as imported, never forwarded. Works in chunks of IMPORT_CHUNK, each committed before the
+ * next, so live deliveries are stored and answered between them; user-schema checks of an
+ * import queue behind live ones. Returns how many were stored.
  */
-export async function importDeliveries(
-  deps: Deps,
-  items: { delivery: IncomingDelivery; responseStatus: number }[],
-): Promise<number> {
-  const appended = items.map(({ delivery: d, responseStatus }) => {
-    const { endpoint, inspection, id, dup, contentType } = check(deps, d);
-    return deps.events.append({
-      ...d,
-      ...inspection,
-      ...dup,
-      id,
-      endpointId: endpoint.id,
-      contentType,
-      responseStatus,
-      forwardStatus: 'none',
-      forwardTarget: null,
-      imported: true,
+export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): Promise<number> {
+  for (let at = 0; at < items.length; at += IMPORT_CHUNK) {
+    const chunk = items.slice(at, at + IMPORT_CHUNK).map((item) => ({
+      ...item,
+      endpoint: deps.endpoints.match(item.delivery.path),
+    }));
+    const schemas = await Promise.all(
+      chunk.map(({ delivery, endpoint }) => userSchema(deps, endpoint, delivery, true)),
+    );
+    const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint }, k) => {
+      const { inspection, id, dup, contentType } = check(deps, d, endpoint, schemas[k] ?? null);
+      return deps.events.append({
+        ...d,
+        ...inspection,
+        ...dup,
+        id,
+        endpointId: endpoint.id,
+        contentType,
+        responseStatus,
+        response,
+        forwardStatus: 'none',
+        forwardTarget: null,
+        imported: true,
+      });
     });
-  });
-  await Promise.all(appended);
-  return appended.length;
+    await Promise.all(appended);
+  }
+  return items.length;
 }

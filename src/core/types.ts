@@ -1,4 +1,4 @@
-import type { SignatureStatus } from '../shared/model';
+import type { EndpointResponse, SchemaStatus, SignatureStatus } from '../shared/model';
 
 /** One request exactly as the receiver got it: raw bytes and the raw header list. */
 export interface IncomingDelivery {
@@ -32,7 +32,7 @@ export interface StoredRequest extends Pick<
 export interface Inspection {
   signature: { status: SignatureStatus; provider: string | null; reason: string };
   idempotency: { key: string | null; source: string | null };
-  schema: { status: 'valid' | 'invalid' | 'none'; name?: string; issues?: string[] };
+  schema: { status: SchemaStatus; name?: string; issues?: string[] };
   eventType: string | null;
   jobId: string | null;
 }
@@ -50,6 +50,8 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   imported?: boolean;
   /** The receiver refused it (limits): why. Such events have no body and are not forwarded. */
   rejected?: string;
+  /** The headers and body it was answered with (refusals: none); `responseStatus` is the status. */
+  response?: Pick<EndpointResponse, 'headers' | 'body' | 'delayMs'> | null;
   /** From EventStore.classify, taken in the same tick as the append. */
   duplicateOf: string | null;
   deliveryCount: number;

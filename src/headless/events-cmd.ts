@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
+import { streamExport } from '../core/transfer/export-stream';
 import { createClient, dispatch, type Client } from '../shared/dispatch';
 import { HookscopeError, isErrorBody } from '../shared/errors';
+import { exportSink } from './export-sink';
 import { deliveryLine, forwardLine } from './listen';
 
 export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [options]
@@ -12,6 +13,7 @@ export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [
   show ID               One event with its headers and body
   replay ID             Send it again       [--to URL] [--resign] [--new-id]
   export                HAR or NDJSON       [--format har|ndjson] [--limit N] [--out FILE]
+                        (the newest N, default 1000, streamed: any size)
   samples               The sample deliveries that trigger can send
   trigger SAMPLE        Send a fresh sample, signed with the endpoint's secret
                         [--endpoint ID] [--public]  (e.g. trigger openai.batch.completed)
@@ -107,12 +109,20 @@ export async function runEvents(argv: string[]): Promise<void> {
       });
       print(a, forwardLine(a));
     } else if (action === 'export') {
-      const format = values.format === 'ndjson' ? 'ndjson' : 'har';
-      const { content, count } = await client.exportEvents({ format, ...(limit ? { limit } : {}) });
+      const format = values.format;
+      if (format !== 'har' && format !== 'ndjson') {
+        throw new HookscopeError('bad_input', `--format must be har or ndjson, got "${format}"`);
+      }
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+        throw new HookscopeError('bad_input', `--limit must be a whole number above 0`);
+      }
+      // Streamed event by event: any number and size of bodies in bounded memory.
+      const out = exportSink(values.out);
+      const count = await streamExport(client, { format, limit: limit ?? 1000 }, out.write);
+      await out.end();
       if (values.out) {
-        writeFileSync(values.out, content);
         print({ count, out: values.out }, `exported ${count} events to ${values.out}`);
-      } else process.stdout.write(content);
+      }
     } else if (action === 'samples') {
       for (const x of (await client.listSamples({})).items) {
         print(x, `${x.id.padEnd(34)} ${x.title}`);

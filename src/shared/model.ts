@@ -127,7 +127,12 @@ export const SignatureStatus = z.enum([
   'none',
 ]);
 export type SignatureStatus = z.infer<typeof SignatureStatus>;
-export const SchemaStatus = z.enum(['valid', 'invalid', 'none']);
+/**
+ * `error`: the check of an endpoint's own JSON Schema did not finish (too slow, out of memory,
+ * the checker busy); the issues say why. The delivery is stored all the same.
+ */
+export const SchemaStatus = z.enum(['valid', 'invalid', 'none', 'error']);
+export type SchemaStatus = z.infer<typeof SchemaStatus>;
 export const ForwardStatus = z.enum(['none', 'pending', 'ok', 'retrying', 'failed', 'dead']);
 
 /** What lists and the live stream carry for one delivery; never the body. */
@@ -209,6 +214,16 @@ export const EventDetail = EventSummary.extend({
     status: SchemaStatus,
     name: z.string().optional(),
     issues: z.array(z.string()).optional(),
+  }),
+  /**
+   * What Hookscope answered: the status, and the headers, body and delay as configured at the
+   * time (events stored before they were kept, and refusals, have the status only).
+   */
+  response: z.object({
+    status: z.number().int(),
+    headers: z.array(z.tuple([z.string(), z.string()])).optional(),
+    body: z.string().optional(),
+    delayMs: z.number().int().optional(),
   }),
   forwards: z.array(ForwardAttempt),
 });

@@ -10,9 +10,14 @@ import {
 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBody, MAX_CODINGS, MAX_DECODED } from '../../src/core/decode-body';
+import { diffEvents } from '../../src/core/diff/diff-events';
 import { inspect } from '../../src/core/inspect';
-import { checkSchema, compileUserSchema } from '../../src/core/schemas';
+import { MAX_JSON_DEPTH, parseJson, readJsonBody } from '../../src/core/json-body';
+import { checkSchema, providersWithSchema } from '../../src/core/schemas';
+import { checkUserSchema, compileUserSchema } from '../../src/core/schemas/user-schema';
 import { HeaderBag } from '../../src/core/signatures/headers';
+import { mailgun } from '../../src/core/signatures/mailgun';
+import { schemeList } from '../../src/core/signatures/registry';
 import {
   clerk,
   openai,
@@ -23,9 +28,12 @@ import {
 } from '../../src/core/signatures/standard-family';
 import type { SignatureInput } from '../../src/core/signatures/types';
 import { bodyText } from '../../src/core/store/event-rows';
+import { MAX_SEARCH_EXPANSION, searchFields } from '../../src/core/store/search-text';
 import { fromHar, fromNdjson, toHar, toNdjson } from '../../src/core/transfer/formats';
+import { harEntries } from '../../src/core/transfer/har';
 import type { ImportedDelivery } from '../../src/core/transfer/formats';
 import { HookscopeError } from '../../src/shared/errors';
+import { SEARCH_BODY_BYTES } from '../../src/shared/search';
 import {
   providerIds,
   SignatureStatus,
@@ -48,6 +56,7 @@ const RUNS = {
   importText: 400,
   importFields: 400,
   importRoundTrip: 150,
+  harSplit: 300,
   engineImport: 60,
   standardVerify: 300,
   standardSign: 150,
@@ -178,6 +187,26 @@ describe('decodeBody (Content-Encoding) under hostile input', () => {
   });
 });
 
+/** An endpoint as the store hands it to inspect. */
+const endpointFor = (provider: Endpoint['provider'], jsonSchema: unknown = null): Endpoint => ({
+  id: 'default',
+  name: 'Default',
+  path: '/',
+  provider,
+  secretCount: 1,
+  toleranceSec: null,
+  forwardTo: null,
+  response: { status: 200 },
+  hmac: null,
+  invalidSignatureResponse: null,
+  duplicateResponse: null,
+  jsonSchema,
+  forwardDuplicates: true,
+  simulate: null,
+  createdAt: '',
+  updatedAt: '',
+});
+
 /** A delivery as an import must hand the store: every field of the right type. */
 function wellTyped({ delivery: d, responseStatus }: ImportedDelivery): void {
   expect(typeof d.receivedAt).toBe('number');
@@ -236,6 +265,14 @@ const eventDetail: fc.Arbitrary<EventDetail> = fc
     publicUrl: fc.option(fc.webUrl(), { nil: null }),
     sourceIp: fc.option(fc.ipV4(), { nil: null }),
     status: fc.integer({ min: 100, max: 599 }),
+    answer: fc.option(
+      fc.record({
+        headers: fc.array(headerPair, { maxLength: 3 }),
+        body: fc.string({ maxLength: 40 }),
+        delayMs: fc.integer({ min: 1, max: 120_000 }),
+      }),
+      { nil: undefined },
+    ),
   })
   .map((r) => {
     const body = Buffer.from(r.body);
@@ -263,7 +300,7 @@ const eventDetail: fc.Arbitrary<EventDetail> = fc
       idempotency: { key: null, source: null, duplicateOf: null, deliveryCount: 1 },
       schema: { status: 'none' },
       forward: { status: 'none' },
-      response: { status: r.status },
+      response: { status: r.status, ...r.answer },
       forwards: [],
     } satisfies EventDetail;
   });
@@ -334,7 +371,7 @@ describe('HAR and NDJSON import under hostile files', () => {
     );
   });
 
-  it('reads its own exports back byte-exact: method, path, query, headers, body, time', () => {
+  it('reads its own exports back byte-exact: request, time, and the response Hookscope gave', () => {
     fc.assert(
       fc.property(fc.array(eventDetail, { maxLength: 3 }), (events) => {
         for (const [format, out] of [
@@ -342,7 +379,7 @@ describe('HAR and NDJSON import under hostile files', () => {
           ['ndjson', fromNdjson(toNdjson(events))],
         ] as const) {
           expect(
-            out.map(({ delivery: d, responseStatus }) => ({
+            out.map(({ delivery: d, responseStatus, response }) => ({
               method: d.method,
               path: d.path,
               query: d.query,
@@ -350,7 +387,7 @@ describe('HAR and NDJSON import under hostile files', () => {
               body: d.body.toString('base64'),
               at: new Date(d.receivedAt).toISOString(),
               publicUrl: d.publicUrl,
-              status: responseStatus,
+              response: { status: responseStatus, ...response },
             })),
             format,
           ).toEqual(
@@ -362,7 +399,7 @@ describe('HAR and NDJSON import under hostile files', () => {
               body: e.body.base64,
               at: e.receivedAt,
               publicUrl: e.publicUrl,
-              status: e.response.status,
+              response: e.response,
             })),
           );
         }
@@ -371,15 +408,50 @@ describe('HAR and NDJSON import under hostile files', () => {
     );
   });
 
+  it('finds HAR entries without parsing the whole file, exactly as JSON.parse would', () => {
+    const doc = fc
+      .record({
+        before: fc.jsonValue({ maxDepth: 2 }),
+        entries: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 5 }),
+        after: fc.jsonValue({ maxDepth: 2 }),
+        indent: fc.constantFrom(undefined, 2, '\t'),
+      })
+      .map(({ before, entries, after, indent }) =>
+        JSON.stringify({ before, log: { version: '1.2', entries, after }, after }, null, indent),
+      );
+    const withDuplicates = fc
+      .tuple(doc, fc.constantFrom(',"log":5', ',"log":{"entries":[1]}', ''))
+      .map(([d, extra]) => d.replace(/}\s*$/, `${extra}}`));
+    fc.assert(
+      fc.property(fc.oneof(doc, withDuplicates, fc.json({ maxDepth: 4 })), (text) => {
+        let expected: unknown;
+        try {
+          const log = (JSON.parse(text) as { log?: { entries?: unknown } } | null)?.log;
+          expected = Array.isArray(log?.entries) ? log.entries : 'refused';
+        } catch {
+          expected = 'refused';
+        }
+        let got: unknown;
+        try {
+          got = [...harEntries(text)];
+        } catch {
+          got = 'refused';
+        }
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: RUNS.harSplit },
+    );
+  });
+
   it('answers bombs, huge numbers and duplicate keys with an import or a clear error', () => {
     const line = (extra: string): string =>
       `{"method":"POST","path":"/p","headers":[],"body":{"base64":"eA=="}${extra}}`;
     const corpus: [keyof typeof parsers, string, RegExp | null][] = [
-      ['har', deepArray, /not a HAR file/],
-      ['har', deepObject, /not a HAR file/],
-      ['ndjson', deepArray, /line 1: method, path and headers are required/],
-      ['ndjson', deepObject, /line 1: method, path and headers are required/],
-      ['ndjson', line(`,"x":${deepArray}`), null],
+      ['har', deepArray, /^nested more than 1000 levels deep: not an export$/],
+      ['har', deepObject, /^nested more than 1000 levels deep: not an export$/],
+      ['ndjson', deepArray, /^line 1: nested more than 1000 levels deep/],
+      ['ndjson', deepObject, /^line 1: nested more than 1000 levels deep/],
+      ['ndjson', line(`,"x":${deepArray}`), /^line 1: nested more than 1000 levels deep/],
       ['ndjson', line(',"receivedAt":1e400,"response":{"status":1e400}'), null],
       ['ndjson', line(',"response":{"status":123456789012345678901234567890}'), null],
       // Duplicate keys: JSON.parse keeps the last one, and so does the import.
@@ -569,14 +641,16 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
       const c = compileUserSchema(schema);
       expect(typeof c.ok).toBe('boolean');
       if (!c.ok) expect(c.error).toMatch(/\w/);
-      const r = checkSchema(null, { a: 1 }, schema);
+      const r = checkUserSchema(schema, { a: 1 });
       expect(['valid', 'invalid', 'none']).toContain(r.status);
       if (!c.ok) expect(r.status).toBe('none');
       expect(performance.now() - t0).toBeLessThan(HANG_MS);
     }
+    // Regression: this said only "not JSON (Maximum call stack size exceeded)".
     expect(compileUserSchema(deep)).toEqual({
       ok: false,
-      error: 'not JSON (Maximum call stack size exceeded)',
+      error:
+        'schema too deeply nested: more than 100 levels at /items/items/items/items/items/items/items/items/...',
     });
   });
 
@@ -585,9 +659,9 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
     const many = Array.from({ length: 49_000 }, (_, i) => ({ n: i }));
     const schema = { type: 'array', uniqueItems: true };
     const t0 = performance.now();
-    expect(checkSchema(null, many, schema).status).toBe('valid');
+    expect(checkUserSchema(schema, many).status).toBe('valid');
     many.push({ n: 7 });
-    expect(checkSchema(null, many, schema)).toEqual({
+    expect(checkUserSchema(schema, many)).toEqual({
       status: 'invalid',
       name: 'endpoint JSON Schema',
       issues: [
@@ -604,7 +678,7 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
     );
     fc.assert(
       fc.property(fc.array(item, { maxLength: 8 }), (items) => {
-        const ours = checkSchema(null, items, { uniqueItems: true }).status === 'valid';
+        const ours = checkUserSchema({ uniqueItems: true }, items).status === 'valid';
         expect(ours).toBe(reference(items));
       }),
       { numRuns: RUNS.uniqueItems },
@@ -613,24 +687,6 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
 });
 
 describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
-  const endpoint = (provider: Endpoint['provider'], jsonSchema: unknown): Endpoint => ({
-    id: 'default',
-    name: 'Default',
-    path: '/',
-    provider,
-    secretCount: 1,
-    toleranceSec: null,
-    forwardTo: null,
-    response: { status: 200 },
-    hmac: null,
-    invalidSignatureResponse: null,
-    duplicateResponse: null,
-    jsonSchema,
-    forwardDuplicates: true,
-    simulate: null,
-    createdAt: '',
-    updatedAt: '',
-  });
   const bombs = [
     deepArray,
     deepObject,
@@ -675,9 +731,10 @@ describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
               viaTunnel: false,
               publicUrl: null,
             },
-            endpoint(provider, schema),
+            endpointFor(provider, schema),
             ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'x'],
             Date.now(),
+            null,
           );
           expect(SignatureStatus.options).toContain(r.signature.status);
           expect(r.signature.reason).not.toMatch(/^Could not check the signature/);
@@ -688,5 +745,360 @@ describe('per-delivery checks (inspect) on hostile bodies and headers', () => {
       ),
       { numRuns: RUNS.inspect },
     );
+  });
+});
+
+/**
+ * Every parser that sees public bytes, on 1 MB inputs shaped to make a backtracking regex or a
+ * rescanning loop go quadratic (one unit repeated: `content-disposition:` on one line, `&a=`,
+ * `[`, `t=1,` ...). Each must finish: HANG_MS only tells finished from hung (the quadratic
+ * multipart header regex took 32 s on 1 MB).
+ */
+describe('parsers of public bytes stay linear on pathological 1 MB inputs', () => {
+  const MB = 1024 * 1024;
+  const repeat = (unit: string, size = MB): string =>
+    unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const finishes = (what: string, run: () => unknown): void => {
+    const t0 = performance.now();
+    run();
+    expect(performance.now() - t0, what).toBeLessThan(HANG_MS);
+  };
+  /** Units that defeat naive scanners of headers, forms, multipart, JSON and URLs. */
+  const UNITS = [
+    'content-disposition: form-data;',
+    ' name=',
+    '--b\r\n\r\n',
+    '&a=',
+    '%3A',
+    '[',
+    '{"a":',
+    '"webhookTimestamp": ',
+    't=1,v1=',
+    'v1,a ',
+    'sha256=',
+    'algorithm=',
+    'a.a-',
+    '@:',
+  ];
+  const TYPES = [
+    'multipart/form-data; boundary=b',
+    'application/x-www-form-urlencoded',
+    'application/json',
+    'text/plain',
+  ];
+  /** Every header a scheme reads, all holding the same pathological value. */
+  const SIGNATURE_HEADERS = [
+    'Stripe-Signature',
+    'X-Hub-Signature-256',
+    'X-Hub-Signature',
+    'webhook-id',
+    'webhook-timestamp',
+    'webhook-signature',
+    'svix-signature',
+    'X-Twilio-Signature',
+    'X-Twilio-Webhooks-Signature-Settings',
+    'Linear-Signature',
+    'Paddle-Signature',
+    'X-Shopify-Hmac-Sha256',
+    'X-Square-HmacSha256-Signature',
+    'X-Slack-Signature',
+    'X-Slack-Request-Timestamp',
+    'X-HubSpot-Signature-v3',
+    'X-HubSpot-Request-Timestamp',
+    'Typeform-Signature',
+    'X-Signature-Ed25519',
+    'X-Signature-Timestamp',
+    'X-Gitlab-Token',
+    'X-Zm-Signature',
+    'X-Twilio-Email-Event-Webhook-Signature',
+    'X-Signature',
+    'Idempotency-Key',
+  ];
+  const hmac = {
+    header: 'X-Signature',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    prefix: 'sha256=',
+    signed: 'timestamp+body',
+    timestampHeader: 'webhook-timestamp',
+    separator: '.',
+    timestampUnit: 's',
+  } as const;
+  const request = (unit: string, type: string): SignatureInput => {
+    const value = repeat(unit, 64 * 1024).replace(/[\r\n]/g, ' ');
+    const body =
+      type.startsWith('multipart/') && !unit.startsWith('--')
+        ? `--b\r\n${repeat(unit)}\r\n\r\nv\r\n--b--`
+        : repeat(unit);
+    return {
+      method: 'POST',
+      path: '/p',
+      query: value,
+      headers: [
+        ['Content-Type', type],
+        ...SIGNATURE_HEADERS.map((n): [string, string] => [n, value]),
+      ],
+      body: Buffer.from(body),
+      url: `https://${value}/p?bodySHA256=${value}`,
+    };
+  };
+
+  it('signature schemes: verify, detect, idempotencyKey, sign and refreshBody', () => {
+    const requests = UNITS.map((unit, k) => request(unit, TYPES[k % TYPES.length]!));
+    for (const scheme of schemeList) {
+      UNITS.forEach((unit, k) => {
+        const req = requests[k]!;
+        const h = new HeaderBag(req.headers);
+        finishes(`${scheme.id} ${JSON.stringify(unit)}`, () => {
+          scheme.detect(h);
+          scheme.verify(req, h, {
+            secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+            now: 0,
+            toleranceSec: 300,
+            hmac,
+          });
+          scheme.idempotencyKey(req, h, undefined);
+          scheme.refreshBody?.(req.body, 0);
+          try {
+            scheme.sign(req, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 0, hmac);
+          } catch (err) {
+            expect(err).toBeInstanceOf(HookscopeError);
+          }
+        });
+      });
+    }
+  });
+
+  it('the multipart field reader (Mailgun): many content-disposition headers on one line', () => {
+    // Regression: `content-disposition:[^\r\n]*?\bname="..."` retried its lazy scan from every
+    // occurrence: 32 s on 1 MB. The field is still found after such a line.
+    const junk = `Content-Disposition: form-data;${repeat('content-disposition: x;')}`;
+    const body = Buffer.from(
+      `--b\r\n${junk}\r\n\r\nv\r\n--b\r\nContent-Disposition: form-data; filename="t"; name="token"\r\n\r\ntok\r\n--b--`,
+    );
+    const req: SignatureInput = {
+      method: 'POST',
+      path: '/',
+      query: '',
+      headers: [['Content-Type', 'multipart/form-data; boundary=b']],
+      body,
+      url: 'https://h.example/',
+    };
+    finishes('mailgun multipart', () => {
+      const key = mailgun.idempotencyKey(req, new HeaderBag(req.headers), undefined);
+      expect(key).toEqual({ key: 'tok', source: 'token form field' });
+    });
+  });
+
+  it('JSON bodies: nesting past MAX_JSON_DEPTH is not handed to JSON.parse', () => {
+    // V8's JSON.parse spends seconds on a few MB of `[[[[` (one array per byte).
+    const body = Buffer.from(repeat('[', 5 * MB));
+    finishes('5 MB of [', () =>
+      expect(readJsonBody(body)).toEqual({
+        value: undefined,
+        skipped: `nested more than ${MAX_JSON_DEPTH} levels deep, not parsed`,
+      }),
+    );
+    const nest = (n: number, inner = '1'): Buffer =>
+      Buffer.from('['.repeat(n) + inner + ']'.repeat(n));
+    expect(readJsonBody(nest(MAX_JSON_DEPTH)).skipped).toBeNull();
+    expect(readJsonBody(nest(MAX_JSON_DEPTH + 1)).skipped).toMatch(/nested more than/);
+    // Brackets and escaped quotes inside strings do not count.
+    const inString = nest(MAX_JSON_DEPTH - 1, `["${'\\\\'}${'\\"'}${'['.repeat(5000)}"]`);
+    expect(readJsonBody(inString).skipped).toBeNull();
+    expect(parseJson(Buffer.from(' {"a":[1]}'))).toEqual({ a: [1] });
+    expect(parseJson(Buffer.from('x{}'))).toBeUndefined();
+  });
+
+  it('the per-delivery checks (inspect), for every content type', () => {
+    // Each scheme's own parsing is above; here detection, JSON, schemas, keys and event type.
+    for (const provider of ['auto' as const, ...providersWithSchema]) {
+      for (const [k, unit] of UNITS.entries()) {
+        const req = request(unit, TYPES[k % TYPES.length]!);
+        finishes(`inspect ${provider} ${JSON.stringify(unit)}`, () =>
+          inspect(
+            { ...req, receivedAt: 0, sourceIp: null, viaTunnel: false, publicUrl: req.url },
+            { ...endpointFor(provider as Endpoint['provider']), hmac },
+            ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+            0,
+            null,
+          ),
+        );
+      }
+    }
+  });
+
+  it('the built-in schemas on 1 MB strings where dates and ids go', () => {
+    for (const unit of ['0', '2020-01-01T00:00:00.', 'Z', ':', '+00:00']) {
+      const s = `2020-01-01T00:00:00.${repeat(unit)}!`;
+      finishes(`schemas ${unit}`, () => {
+        for (const [provider, body] of [
+          ['standard-webhooks', { type: 'a', timestamp: s, data: {} }],
+          ['resend', { type: s, created_at: s, data: {} }],
+          ['stripe', { object: 'v2.core.event', id: s, created: s, livemode: true, type: s }],
+          ['openai', { type: s, id: s, created_at: 1, data: { id: s } }],
+          ['github', { ref: s, commits: [{ id: s }], zen: s }],
+        ] as const) {
+          expect(checkSchema(provider, body).status).not.toBe('valid');
+        }
+      });
+    }
+  });
+
+  it('Content-Encoding lists of 1 MB', () => {
+    for (const unit of [',', ' ', 'gzip,', 'identity, ', 'x']) {
+      finishes(`decodeBody ${unit}`, () => {
+        const d = decodeBody([['Content-Encoding', repeat(unit)]], gzipSync('x'));
+        expect(typeof d.base64).toBe('string');
+      });
+    }
+  });
+
+  it('the search text of a body cut at 1 MB inside a word (the index, getEvent)', () => {
+    // Regression: the partial word at the cut was dropped with /[\p{L}\p{N}\p{M}]+$/u, which
+    // retried from every position of a long word followed by a space: minutes for 1 MB.
+    for (const unit of ['a', 'é', 'a\u0301', '7', '🚀']) {
+      for (const partial of ['', 'bbb']) {
+        // One long run of `unit` (topped up with "a"), a space, a word cut at SEARCH_BODY_BYTES.
+        const room = SEARCH_BODY_BYTES - 1 - partial.length;
+        const units = Math.floor(room / Buffer.byteLength(unit));
+        const run = unit.repeat(units) + 'a'.repeat(room - units * Buffer.byteLength(unit));
+        const body = Buffer.from(`${run} ${partial}${'c'.repeat(8)}`);
+        let searched = '';
+        finishes(`searchFields ${JSON.stringify(unit)} ${JSON.stringify(partial)}`, () => {
+          searched = searchFields({ path: '/', query: '', headers: [] }, body, body.length).body;
+        });
+        expect(searched === `${run} `, `${JSON.stringify(unit)} ${partial}`).toBe(true);
+      }
+    }
+  });
+
+  it('compression bombs cost the search text work in proportion to their size', () => {
+    // Regression: a 106-byte brotli body decoding to 60 MB was decoded whole (and turned into
+    // text and base64 and back) for the index and getEvent: about a second each, on the
+    // engine's thread.
+    const fields = (coding: string, body: Buffer) =>
+      searchFields(
+        { path: '/', query: '', headers: [['Content-Encoding', coding]] },
+        body,
+        body.length,
+      );
+    const bomb = brotliCompressSync(Buffer.alloc(60 * MB, 'a'));
+    expect(bomb.length).toBeLessThan(200);
+    finishes('brotli bomb', () =>
+      expect(fields('br', bomb)).toMatchObject({ body: '', coverage: 'none' }),
+    );
+    // Within 4 MB, or MAX_SEARCH_EXPANSION times the stored size, bodies are searched.
+    const small = gzipSync(Buffer.from(repeat('word ', 3 * MB)));
+    expect(fields('gzip', small)).toMatchObject({ coverage: 'first' });
+    const text = Buffer.from(
+      Array.from({ length: 700_000 }, (_, i) => `w${(i * 7919) % 100_003} `).join(''),
+    );
+    const json = gzipSync(text);
+    expect(text.length / json.length).toBeLessThan(MAX_SEARCH_EXPANSION);
+    expect(text.length).toBeGreaterThan(4 * MB);
+    expect(fields('gzip', json)).toMatchObject({ coverage: 'first' });
+  });
+
+  it('diffEvents on 1 MB bodies: structural only within bounds, else by text', () => {
+    // Regression: jsondiffpatch matched array items by LCS: two arrays of 8,000 numbers took
+    // 10 s and 600 MB; of 100,000 (under 1 MB) the process ran out of memory.
+    const detail = (text: string): EventDetail => ({
+      id: '0',
+      seq: 1,
+      rev: 1,
+      receivedAt: new Date(0).toISOString(),
+      endpointId: 'default',
+      method: 'POST',
+      path: '/',
+      query: '',
+      size: Buffer.byteLength(text),
+      contentType: 'application/json',
+      viaTunnel: false,
+      imported: false,
+      eventType: null,
+      jobId: null,
+      sourceIp: null,
+      publicUrl: null,
+      headers: [],
+      body: { base64: Buffer.from(text).toString('base64'), size: 0, text },
+      signature: { status: 'none', provider: null, reason: '' },
+      idempotency: { key: null, source: null, duplicateOf: null, deliveryCount: 1 },
+      schema: { status: 'none' },
+      forward: { status: 'none' },
+      response: { status: 200 },
+      forwards: [],
+    });
+    const numbers = (n: number, from: number): string =>
+      JSON.stringify(Array.from({ length: n }, (_, i) => from + i * 7));
+    const pairs: [string, string, string][] = [
+      ['100,000 numbers', numbers(100_000, 0), numbers(100_000, 3)],
+      ['{"a":[...]} of 100,000', `{"a":${numbers(100_000, 0)}}`, `{"a":${numbers(100_000, 1)}}`],
+      ['1 MB of [', repeat('['), `${repeat('[', MB - 1)}]`],
+      ['1 MB of {"a":', repeat('{"a":'), repeat('{"b":')],
+      ['text', repeat('ab '), repeat('ba ')],
+      ['text with lines', repeat('a\n'), repeat('b\na\n')],
+    ];
+    for (const [what, a, b] of pairs) {
+      finishes(`diffEvents ${what}`, () => {
+        const d = diffEvents(detail(a), detail(b));
+        expect(d.body.kind, what).toBe('text');
+      });
+    }
+    // Within the bounds, still structural.
+    const d = diffEvents(detail(numbers(200, 0)), detail(numbers(200, 1)));
+    expect(d.body.kind).toBe('json');
+  });
+
+  it('HAR and NDJSON imports of 1 MB pathological text', () => {
+    const texts = [
+      repeat('\n'),
+      repeat('{}\n'),
+      repeat('['),
+      `{"log":{"entries":[${repeat('{},')}]}}`,
+      `{"method":"POST","path":"/","headers":[],"body":{"base64":"${repeat('A')}!"}}`,
+      `{"method":"POST","path":"/","headers":[],"publicUrl":"http://${repeat('a.')}"}`,
+      `{"method":"${repeat('A')}","path":"/","headers":[]}`,
+      `{"log":{"entries":[{"request":{"method":"GET","url":"http://${repeat('%')}"}}]}}`,
+    ];
+    for (const text of texts) {
+      for (const parse of [fromHar, fromNdjson]) {
+        finishes(`${parse.name} ${JSON.stringify(text.slice(0, 40))}`, () =>
+          importOrClearError(parse, text),
+        );
+      }
+    }
+  });
+
+  describe('the receiver, on the tunnel listener that reads X-Forwarded-*', () => {
+    let t: TestEngine;
+    beforeAll(async () => {
+      t = await startEngine();
+    });
+    afterAll(() => t.stop());
+
+    it('answers forwarded headers and request targets that fill the header limit', async () => {
+      const ingress = await t.engine.tunnelIngress();
+      // The header block stays under the 64 KB default; the parsers see all of it.
+      for (const unit of ['a.', 'a-a.', '[:', ',', ' ,', '1.1.1.1,', 'a'.repeat(61) + '.']) {
+        const value = repeat(unit, 20 * 1024);
+        const t0 = performance.now();
+        const r = await rawRequest(ingress.url, {
+          path: `/${repeat(unit, 2000).replaceAll(' ', '%20')}`,
+          headers: [
+            ['X-Forwarded-Host', value],
+            ['X-Forwarded-Proto', 'https'],
+          ],
+          body: 'x',
+        });
+        expect(r.status, unit).toBe(200);
+        const r2 = await rawRequest(ingress.url, {
+          path: `http://${repeat(unit, 20 * 1024).replaceAll(' ', '%20')}`,
+          headers: [['X-Forwarded-For', value]],
+        });
+        expect([200, 400]).toContain(r2.status);
+        expect(performance.now() - t0, unit).toBeLessThan(HANG_MS);
+      }
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rawRequest } from '../helpers/http';
 import { startEngine } from '../helpers/engine';
 
@@ -72,6 +72,189 @@ describe('export and import', () => {
         message: expect.stringMatching(/line 1: not JSON/),
       });
       expect((await t.client.getStatus()).events).toBe(0);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('the response Hookscope gave, in exports', () => {
+  it('is each HAR entry’s response, as configured at the time, and survives an import', async () => {
+    const from = await startEngine();
+    const to = await startEngine();
+    try {
+      await from.client.saveEndpoint({
+        name: 'Hook',
+        path: '/hook',
+        response: {
+          status: 202,
+          headers: [
+            ['Content-Type', 'application/json'],
+            ['X-Hook', '1'],
+          ],
+          body: '{"queued":true}',
+          delayMs: 5,
+        },
+        duplicateResponse: { status: 409, body: 'seen' },
+      });
+      const key: [string, string][] = [['Idempotency-Key', 'k1']];
+      expect((await rawRequest(from.receiverUrl, { path: '/hook', headers: key })).status).toBe(
+        202,
+      );
+      expect((await rawRequest(from.receiverUrl, { path: '/hook', headers: key })).status).toBe(
+        409,
+      );
+      await rawRequest(from.receiverUrl, { path: '/plain', body: 'x' });
+      // The endpoint's response changes later: the stored events keep what they were given.
+      await from.client.saveEndpoint({
+        id: (await from.client.listEndpoints({})).items.find((e) => e.path === '/hook')!.id,
+        name: 'Hook',
+        path: '/hook',
+        response: { status: 200 },
+      });
+      const har = JSON.parse((await from.client.exportEvents({ format: 'har' })).content) as {
+        log: { entries: { request: { url: string }; response: unknown; timings: unknown }[] };
+      };
+      const answers = har.log.entries.map((e) => ({ response: e.response, wait: e.timings }));
+      expect(answers).toEqual([
+        {
+          response: {
+            status: 202,
+            statusText: 'Accepted',
+            httpVersion: 'HTTP/1.1',
+            headers: [
+              { name: 'Content-Type', value: 'application/json' },
+              { name: 'X-Hook', value: '1' },
+            ],
+            cookies: [],
+            content: { size: 15, mimeType: 'application/json', text: '{"queued":true}' },
+            redirectURL: '',
+            headersSize: -1,
+            bodySize: 15,
+          },
+          wait: { send: 0, wait: 5, receive: 0 },
+        },
+        expect.objectContaining({
+          response: expect.objectContaining({
+            status: 409,
+            statusText: 'Conflict',
+            headers: [],
+            content: { size: 4, mimeType: '', text: 'seen' },
+          }),
+        }),
+        expect.objectContaining({
+          response: expect.objectContaining({
+            status: 200,
+            headers: [{ name: 'Content-Type', value: 'application/json' }],
+            content: { size: 11, mimeType: 'application/json', text: '{"ok":true}' },
+          }),
+        }),
+      ]);
+      // Through an import and out again: the same answers, in HAR and in NDJSON.
+      const content = JSON.stringify(har);
+      expect(await to.client.importEvents({ format: 'har', content })).toEqual({ imported: 3 });
+      const again = JSON.parse((await to.client.exportEvents({ format: 'har' })).content) as {
+        log: { entries: { response: unknown; timings: unknown }[] };
+      };
+      expect(again.log.entries.map((e) => ({ response: e.response, wait: e.timings }))).toEqual(
+        answers,
+      );
+      const ndjson = (await to.client.exportEvents({ format: 'ndjson' })).content;
+      const lines = ndjson
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { response: unknown });
+      expect(lines[0]!.response).toEqual({
+        status: 202,
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['X-Hook', '1'],
+        ],
+        body: '{"queued":true}',
+        delayMs: 5,
+      });
+    } finally {
+      await from.stop();
+      await to.stop();
+    }
+  });
+});
+
+describe('bounded export and import', () => {
+  it('refuses an export answer over the limit before building it, saying what to do', async () => {
+    const t = await startEngine();
+    try {
+      const big = randomBytes(12 * 1024 * 1024);
+      for (let i = 0; i < 3; i++) {
+        expect((await rawRequest(t.receiverUrl, { path: `/big/${i}`, body: big })).status).toBe(
+          200,
+        );
+      }
+      const get = vi.spyOn(t.engine.events, 'get');
+      await expect(t.client.exportEvents({ format: 'har' })).rejects.toMatchObject({
+        code: 'bad_input',
+        message:
+          'the export would hold 36.0 MB of bodies (3 events), more than the 32.0 MB one answer can carry: export fewer events (ids or limit), or stream any size to a file with `hookscope events export --out FILE`',
+      });
+      // Refused on the sizes alone: no body was read.
+      expect(get).not.toHaveBeenCalled();
+      const two = await t.client.exportEvents({ format: 'ndjson', limit: 2 });
+      expect(two.count).toBe(2);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('refuses an answer whose text outgrows the limit although its bodies are small', async () => {
+    // 10 bodies of 2 MB of NUL bytes: 20 MB of bodies, but each NUL is "\u0000" in the JSON
+    // text (plus a base64 copy): about 150 MB of text, refused as it is built.
+    const t = await startEngine();
+    try {
+      const zeros = Buffer.alloc(2 * 1024 * 1024);
+      for (let i = 0; i < 10; i++) {
+        expect((await rawRequest(t.receiverUrl, { path: `/nul/${i}`, body: zeros })).status).toBe(
+          200,
+        );
+      }
+      for (const format of ['har', 'ndjson'] as const) {
+        await expect(t.client.exportEvents({ format })).rejects.toMatchObject({
+          code: 'bad_input',
+          message:
+            'the export would be more than 100.0 MB of text (10 events; headers, escaped text and base64 copies of the bodies count), more than one answer can carry: export fewer events (ids or limit), or stream any size to a file with `hookscope events export --out FILE`',
+        });
+      }
+      const two = await t.client.exportEvents({ format: 'har', limit: 2 });
+      expect(two.count).toBe(2);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('lets live deliveries through during a 20,000-event import', async () => {
+    // Regression: the import was read, checked and appended in one go (11 s of a blocked
+    // receiver); the live delivery was committed in the same batch as all 20,000.
+    const t = await startEngine();
+    try {
+      const line = (i: number): string =>
+        JSON.stringify({
+          method: 'POST',
+          path: `/imported/${i}`,
+          headers: [['X-N', String(i)]],
+          body: { base64: Buffer.from(`{"n":${i}}`).toString('base64') },
+        });
+      const content = Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n');
+      let imported = false;
+      const importing = t.client.importEvents({ format: 'ndjson', content }).then((r) => {
+        imported = true;
+        return r;
+      });
+      const live = await rawRequest(t.receiverUrl, { path: '/live', body: 'x' });
+      const storedAtAck = t.engine.events.count;
+      expect(live.status).toBe(200);
+      expect(imported).toBe(false);
+      expect(storedAtAck).toBeLessThan(20_000);
+      expect(await importing).toEqual({ imported: 20_000 });
+      expect((await t.client.getStatus()).events).toBe(20_001);
     } finally {
       await t.stop();
     }

@@ -370,3 +370,70 @@ describe('Copy as cURL', () => {
     );
   });
 });
+
+/**
+ * Every renderer parser and formatter on 1 MB of one unit repeated, the shape that makes a
+ * backtracking regex or a rescanning loop quadratic. HANG_MS only tells finished from hung.
+ */
+describe('pathological 1 MB payloads, through every parser and formatter', () => {
+  const MB = 1024 * 1024;
+  const UNITS = [
+    '[',
+    '{"a":',
+    '"\\',
+    '\\u00',
+    '[ \n',
+    '1e',
+    '<',
+    '<!--',
+    '<![CDATA[',
+    '</a>',
+    '&a=%',
+    "'!",
+    '\x00\x1f',
+    '🚀é',
+  ];
+
+  /** Runs one parser; each gets the whole bound to itself. */
+  const finishes = (what: string, run: () => unknown): void => {
+    const t0 = performance.now();
+    run();
+    expect(performance.now() - t0, what).toBeLessThan(HANG_MS);
+  };
+
+  for (const unit of UNITS) {
+    it(`${JSON.stringify(unit)} through parseJson, prettyJson, prettyXml, bodyKind, formFields, rawRequest, hexDump, fullUrl, cURL`, () => {
+      const text = unit.repeat(Math.ceil(MB / unit.length));
+      const bytes = new TextEncoder().encode(text);
+      const at = (name: string): string => `${name} ${JSON.stringify(unit)}`;
+      finishes(at('parseJson'), () => parseJson(text));
+      finishes(at('prettyJson'), () => prettyJson(text));
+      finishes(at('prettyXml'), () => prettyXml(text));
+      finishes(at('bodyKind'), () =>
+        ['application/json', 'text/xml', 'text/plain', ''].map((t) => bodyKind(t, text, MB)),
+      );
+      finishes(at('formFields'), () => formFields(text));
+      finishes(at('rawRequest'), () =>
+        rawRequest({
+          method: 'POST',
+          path: `/${text}`,
+          query: text,
+          headers: [[text.slice(0, 100), text]],
+          body: { size: bytes.length, text },
+        }),
+      );
+      finishes(at('hexDump'), () => hexDump(bytes, 0, 64 * 1024));
+      finishes(at('fullUrl'), () =>
+        fullUrl({ publicUrl: null, path: `/${text}`, query: text }, 'http://h'),
+      );
+      const curl: CurlRequest = {
+        url: `https://h.example/${text.replaceAll('\0', '')}`,
+        method: 'POST',
+        headers: [['X-A', text.replaceAll('\0', '')]],
+        body: bytes,
+        bodyText: text,
+      };
+      finishes(at('toCurl'), () => toCurl(curl));
+    });
+  }
+});

@@ -2,6 +2,7 @@ import { diff_match_patch } from '@dmsnell/diff-match-patch';
 import { create } from 'jsondiffpatch';
 import { format as toJsonPatch } from 'jsondiffpatch/formatters/jsonpatch';
 import type { EventDetail } from '../../shared/model';
+import { nestedDeeperThan } from '../json-body';
 
 /** A change inside a JSON body, as a JSON Pointer with the values on both sides. */
 export interface JsonChange {
@@ -56,10 +57,40 @@ function headerMap(h: [string, string][]): Map<string, { name: string; value: st
   return m;
 }
 
+/**
+ * Bounds of a structural diff; bodies past them are diffed as text (diff-match-patch, under
+ * its deadline). jsondiffpatch matches array items by LCS, in time and memory that grow with
+ * the product of two arrays' lengths (two arrays of 8,000 items: 10 s and 600 MB on the
+ * engine's thread; 100,000: out of memory), and recurses once per level.
+ */
+const MAX_DIFF_DEPTH = 100;
+const MAX_DIFF_VALUES = 10_000;
+const MAX_DIFF_ITEMS = 256;
+
+/** True when a parsed body is within MAX_DIFF_VALUES values and MAX_DIFF_ITEMS per array. */
+function small(json: unknown): boolean {
+  const stack = [json];
+  let values = 1;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    if (Array.isArray(v) && v.length > MAX_DIFF_ITEMS) return false;
+    values += children.length;
+    if (values > MAX_DIFF_VALUES) return false;
+    stack.push(...children);
+  }
+  return true;
+}
+
+/** The body as JSON for a structural diff, or not ok: not JSON, or past the bounds above. */
 function parse(text: string | undefined): { ok: true; value: unknown } | { ok: false } {
   if (text === undefined || !/^\s*[[{]/.test(text)) return { ok: false };
+  // Checked before JSON.parse, which spends seconds on a few MB of `[[[[`.
+  if (nestedDeeperThan(text, MAX_DIFF_DEPTH)) return { ok: false };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const value = JSON.parse(text) as unknown;
+    return small(value) ? { ok: true, value } : { ok: false };
   } catch {
     return { ok: false };
   }
@@ -67,8 +98,9 @@ function parse(text: string | undefined): { ok: true; value: unknown } | { ok: f
 
 /**
  * Compares two events: JSON bodies structurally (jsondiffpatch, reported as JSON Pointer
- * changes with both values), other text bodies character by character with semantic cleanup
- * (diff-match-patch), binary bodies by size; headers by case-insensitive name.
+ * changes with both values) within the bounds above, other text bodies character by character
+ * with semantic cleanup (diff-match-patch), binary bodies by size; headers by
+ * case-insensitive name.
  */
 export function diffEvents(a: EventDetail, b: EventDetail): EventDiff {
   const request: EventDiff['request'] = [];

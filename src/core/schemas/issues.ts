@@ -1,8 +1,34 @@
 import { z } from 'zod';
+import { NOT_JSON } from '../json-body';
 import type { Inspection } from '../types';
 
 /** What a schema check reports: `Inspection['schema']`. */
 export type SchemaResult = Inspection['schema'];
+
+/**
+ * Bodies with more JSON values than this are not checked (about 1-2 MB of typical JSON; a
+ * GitHub push with its maximum of 2048 commits stays well below).
+ */
+export const MAX_CHECKED_VALUES = 100_000;
+
+/** The one issue of a body not checked for its size. */
+export const tooManyValuesIssue = `(root): not checked: the body holds more than ${MAX_CHECKED_VALUES} values`;
+
+/** The display name of an endpoint's own schema in results. */
+export const USER_SCHEMA_NAME = 'endpoint JSON Schema';
+
+/**
+ * An endpoint schema's verdict on a body not read as JSON (json-body.ts says why): nothing to
+ * check when it is simply not JSON, else `none` saying why (too large, too deep).
+ */
+export function unreadVerdict(why: string): SchemaResult {
+  if (why === NOT_JSON) return { status: 'none' };
+  return {
+    status: 'none',
+    name: USER_SCHEMA_NAME,
+    issues: [issue('(root)', `not checked: the body is ${why}`)],
+  };
+}
 
 /** Most issues one check reports; the last slot says how many more were found. */
 export const MAX_ISSUES = 20;

@@ -11,18 +11,19 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type AjvCore from 'ajv/dist/core.js';
 import { createRequire } from 'node:module';
+import { ajvIssue } from './ajv-issue';
 import {
-  formatPath,
+  countValues,
   issue,
   jsonType,
   limitIssues,
-  preview,
   isObject,
+  MAX_CHECKED_VALUES,
+  tooManyValuesIssue,
+  USER_SCHEMA_NAME,
   type SchemaResult,
 } from './issues';
-
-/** The display name of an endpoint's own schema in results. */
-export const USER_SCHEMA_NAME = 'endpoint JSON Schema';
+import { schemaSizeProblem } from './schema-limits';
 
 type Draft = '2020-12' | '2019-09' | 'draft-07' | 'draft-06';
 
@@ -119,6 +120,11 @@ function userInstance(draft: Draft, opts: Options): AjvCore {
 // make schemas of different endpoints, or two versions of one, clash.
 const metaValidators = new Map<Draft, AjvCore>();
 
+/** Compiles the default draft's meta-schema now (a worker does it before it takes jobs). */
+export function warmUp(): void {
+  metaValidator('2020-12');
+}
+
 function metaValidator(draft: Draft): AjvCore {
   let ajv = metaValidators.get(draft);
   if (!ajv) {
@@ -151,6 +157,9 @@ function schemaErrorText(errors: ErrorObject[] | null | undefined, schema: unkno
   return list.slice(0, 5).join('; ') + (list.length > 5 ? '; ...' : '');
 }
 
+const TOO_LARGE_HINT =
+  'it needs more stack than a check may use; give objects fewer properties (a few thousand at most) or move parts into $defs';
+
 /** Compiles under one draft; `meta` tells that the schema broke that draft's rules. */
 function compileWith(draft: Draft, schema: AnySchema): Compiled & { meta?: true } {
   try {
@@ -167,6 +176,10 @@ function compileWith(draft: Draft, schema: AnySchema): Compiled & { meta?: true 
     }
     return { ok: true, first: first as ValidateFunction, all: compile(true) as ValidateFunction };
   } catch (err) {
+    if (err instanceof RangeError) {
+      // ajv generates code recursively: thousands of properties in one object overflow it.
+      return { ok: false, error: `schema too large to compile (${draft}): ${TOO_LARGE_HINT}` };
+    }
     // Unresolvable $ref, bad `pattern` regex, `$id` used twice, ...
     return { ok: false, error: `cannot compile (${draft}): ${(err as Error).message}` };
   }
@@ -178,8 +191,8 @@ const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
 /**
  * The first `pattern` / `patternProperties` regex that can take exponential time on some
  * input (nested quantifiers such as `^(a+)+$`, by safe-regex2's star-height check), or null.
- * Checked at save time: the schema runs on the receiver's thread for every delivery, and a
- * regex cannot be interrupted once it runs.
+ * Checked when compiled: a regex cannot be interrupted once it runs, so a slow one would cost
+ * the schema worker its whole deadline on every delivery.
  */
 function unsafePattern(schema: unknown): string | null {
   // An invalid regex is left to ajv, which says what is wrong with it.
@@ -241,6 +254,22 @@ const byObject = new WeakMap<object, Compiled>();
 /** By JSON text, least recently used first. */
 const byText = new Map<string, Compiled>();
 
+/** The compiled schema of a schema's JSON text, from the cache when compiled before. */
+function compiledText(text: string): Compiled {
+  let c = byText.get(text);
+  if (c) {
+    byText.delete(text);
+  } else {
+    // Compile a private copy: the caller's object may change later, the validator may not.
+    const schema = JSON.parse(text) as unknown;
+    const tooBig = schemaSizeProblem(schema);
+    c = tooBig !== null ? { ok: false, error: tooBig } : compileFresh(schema);
+    if (byText.size >= MAX_CACHED) byText.delete(byText.keys().next().value as string);
+  }
+  byText.set(text, c);
+  return c;
+}
+
 /**
  * The compiled schema, from the cache when this object (or an equal one) was compiled before.
  * Schema objects are treated as immutable: mutate one and pass a new object.
@@ -251,35 +280,30 @@ function compiled(schema: unknown): Compiled {
     const hit = byObject.get(schema);
     if (hit) return hit;
   }
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(schema);
-  } catch (err) {
-    return { ok: false, error: `not JSON (${(err as Error).message})` };
-  }
-  if (text === undefined) return { ok: false, error: `a JSON Schema is an object or a boolean` };
-  let c = byText.get(text);
-  if (c) {
-    byText.delete(text);
-  } else {
-    // Compile a private copy: the caller's object may change later, the validator may not.
-    c = compileFresh(JSON.parse(text));
-    if (byText.size >= MAX_CACHED) byText.delete(byText.keys().next().value as string);
-  }
-  byText.set(text, c);
+  // Before JSON.stringify, which overflows the stack on a 100,000-deep schema.
+  const tooBig = schemaSizeProblem(schema);
+  const text = tooBig === null ? JSON.stringify(schema) : undefined;
+  const c: Compiled =
+    tooBig !== null
+      ? { ok: false, error: tooBig }
+      : text === undefined
+        ? { ok: false, error: 'a JSON Schema is an object or a boolean' }
+        : compiledText(text);
   if (isRef) byObject.set(schema, c);
   return c;
 }
 
+/** A compile outcome as callers see it. */
+export type CompileOutcome = { ok: true } | { ok: false; error: string };
+
 /**
  * Checks that `jsonSchema` is a JSON Schema this build can run: draft 2020-12 (the default
- * without `$schema`, falling back to draft-07), 2019-09, draft-07 or draft-06. `format` is not
- * checked. Never throws; the compiled validator is cached for checkUserSchema.
+ * without `$schema`, falling back to draft-07), 2019-09, draft-07 or draft-06, within the size
+ * limits of schema-limits.ts. `format` is not checked. Never throws; the compiled validator is
+ * cached for checkUserSchema. Takes the schema or its JSON text.
  */
-export function compileUserSchema(
-  jsonSchema: unknown,
-): { ok: true } | { ok: false; error: string } {
-  const c = compiled(jsonSchema);
+export function compileUserSchema(jsonSchema: unknown, asText = false): CompileOutcome {
+  const c = asText ? compiledText(jsonSchema as string) : compiled(jsonSchema);
   return c.ok ? { ok: true } : { ok: false, error: c.error };
 }
 
@@ -287,75 +311,42 @@ export function compileUserSchema(
 const ALL_ERRORS_MAX_VALUES = 10_000;
 
 /**
- * Validates a parsed body against an endpoint's JSON Schema; `size` is the body's value count
- * (countValues) when known. A schema that does not compile, or a body too deep for a recursive
- * schema, gives 'none' with the reason as the only issue. Never throws.
+ * Validates a parsed body against an endpoint's JSON Schema (an object, or its JSON text with
+ * `asText`). Bodies with more than MAX_CHECKED_VALUES values are not checked. A schema that
+ * does not compile, or a body too deep for a recursive schema, gives 'none' with the reason as
+ * the only issue. When the body fails, `onFirstIssue` gets the verdict with the first issue
+ * before every issue is listed (listing them all can take exponential time: the caller stops
+ * it with a deadline and keeps the first). Never throws.
  */
-export function checkUserSchema(schema: unknown, json: unknown, size = Infinity): SchemaResult {
+export function checkUserSchema(
+  schema: unknown,
+  json: unknown,
+  opts: { asText?: boolean; onFirstIssue?: (r: SchemaResult) => void } = {},
+): SchemaResult {
   const name = USER_SCHEMA_NAME;
-  const c = compiled(schema);
+  const size = countValues(json, MAX_CHECKED_VALUES);
+  if (size > MAX_CHECKED_VALUES) {
+    return { status: 'none', name, issues: [tooManyValuesIssue] };
+  }
+  const c = opts.asText ? compiledText(schema as string) : compiled(schema);
   if (!c.ok) return { status: 'none', name, issues: [issue('(schema)', c.error)] };
   try {
     if (c.first(json)) return { status: 'valid', name };
-    const validate = size <= ALL_ERRORS_MAX_VALUES ? c.all : c.first;
-    if (validate === c.all) validate(json);
-    const issues = limitIssues(validate.errors ?? [], (e) => ajvIssue(e, json));
-    if (validate === c.first) issues.push('... (stopped at the first issue: the body is large)');
-    return { status: 'invalid', name, issues };
+    const first = limitIssues(c.first.errors ?? [], (e) => ajvIssue(e, json));
+    if (size > ALL_ERRORS_MAX_VALUES) {
+      first.push('... (stopped at the first issue: the body is large)');
+      return { status: 'invalid', name, issues: first };
+    }
+    opts.onFirstIssue?.({ status: 'invalid', name, issues: first });
+    c.all(json);
+    return {
+      status: 'invalid',
+      name,
+      issues: limitIssues(c.all.errors ?? [], (e) => ajvIssue(e, json)),
+    };
   } catch (err) {
     const why =
       err instanceof RangeError ? 'the body is nested too deeply' : (err as Error).message;
     return { status: 'none', name, issues: [issue('(root)', `could not be checked: ${why}`)] };
-  }
-}
-
-type Segment = string | { index: number };
-
-/** The path segments of a JSON pointer, telling array indices from keys by walking `data`. */
-function pointerSegments(pointer: string, data: unknown): { path: Segment[]; value: unknown } {
-  const path: Segment[] = [];
-  let value = data;
-  if (!pointer) return { path, value };
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value) && /^\d+$/.test(key)) {
-      path.push({ index: Number(key) });
-      value = value[Number(key)];
-    } else {
-      path.push(key);
-      value = isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-    }
-  }
-  return { path, value };
-}
-
-const typeList = (t: unknown): string =>
-  (Array.isArray(t) ? t.map(String) : String(t).split(',')).join(' or ');
-
-/** One ajv error as `path: message`, in the same words as the zod checks. */
-function ajvIssue(e: ErrorObject, data: unknown): string {
-  const { path, value } = pointerSegments(e.instancePath, data);
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required':
-      return issue(formatPath([...path, String(p.missingProperty)]), 'required');
-    case 'additionalProperties':
-      return issue(formatPath([...path, String(p.additionalProperty)]), 'unexpected property');
-    case 'unevaluatedProperties':
-      return issue(formatPath([...path, String(p.unevaluatedProperty)]), 'unexpected property');
-    case 'type':
-      return issue(formatPath(path), `expected ${typeList(p.type)}, received ${jsonType(value)}`);
-    case 'enum': {
-      const allowed = Array.isArray(p.allowedValues) ? p.allowedValues : [];
-      const list = allowed.map((v) => JSON.stringify(v) ?? String(v)).join(' or ');
-      return issue(formatPath(path), `expected ${list}, received ${preview(value)}`);
-    }
-    case 'const':
-      return issue(
-        formatPath(path),
-        `expected ${JSON.stringify(p.allowedValue) ?? 'a constant'}, received ${preview(value)}`,
-      );
-    default:
-      return issue(formatPath(path), e.message ?? `fails "${e.keyword}"`);
   }
 }

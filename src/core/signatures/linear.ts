@@ -1,3 +1,4 @@
+import { parseJson } from '../json-body';
 import { hmac, safeEqual } from './crypto';
 import { readSignatures } from './generic-hmac';
 import { replaceHeaders } from './headers';
@@ -8,14 +9,9 @@ const SIG = 'Linear-Signature';
 
 /** `webhookTimestamp` (ms) from a JSON body, or undefined. */
 function bodyTimestamp(body: Buffer): number | undefined {
-  if (body.length === 0 || body.length > 5 * 1024 * 1024) return undefined;
-  try {
-    const ts = (JSON.parse(body.toString('utf8')) as { webhookTimestamp?: unknown } | null)
-      ?.webhookTimestamp;
-    return typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined;
-  } catch {
-    return undefined;
-  }
+  const ts = (parseJson(body) as { webhookTimestamp?: unknown } | null | undefined)
+    ?.webhookTimestamp;
+  return typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined;
 }
 
 /**

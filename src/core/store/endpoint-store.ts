@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
 import type { Endpoint, EndpointResponse } from '../../shared/model';
-import { compileUserSchema } from '../schemas';
 import type { SecretStore } from '../secrets';
 import type { Db } from './db';
 
@@ -111,7 +110,8 @@ export class EndpointStore {
 
   /**
    * Creates or updates an endpoint. Throws `not_found` for an unknown id, `conflict` when
-   * another endpoint has the same path, `bad_input` when moving the default off `/`.
+   * another endpoint has the same path, `bad_input` when moving the default off `/`. A JSON
+   * Schema is checked before (SchemaChecker.validate, in a worker).
    */
   save(input: ParsedInput<'saveEndpoint'>): Endpoint {
     const existing = input.id !== undefined ? this.get(input.id) : undefined;
@@ -137,14 +137,6 @@ export class EndpointStore {
       simulate: pick('simulate'),
       forwardDuplicates: input.forwardDuplicates ?? existing?.forwardDuplicates ?? true,
     };
-    if (options.jsonSchema !== null) {
-      const compiled = compileUserSchema(options.jsonSchema);
-      if (!compiled.ok) {
-        throw new HookscopeError('bad_input', `the JSON Schema cannot be used: ${compiled.error}`, [
-          { path: ['jsonSchema'], message: compiled.error },
-        ]);
-      }
-    }
     if ((input.provider ?? existing?.provider) === 'generic-hmac' && !options.hmac) {
       throw new HookscopeError('bad_input', 'the generic-hmac provider needs its hmac settings', [
         { path: ['hmac'], message: 'required when provider is generic-hmac' },

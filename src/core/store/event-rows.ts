@@ -1,4 +1,5 @@
 import type { EventDetail, EventSummary } from '../../shared/model';
+import type { StoredResponse } from './response-store';
 
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
@@ -39,6 +40,8 @@ export interface DetailRow extends SummaryRow {
   idem_source: string | null;
   schema_name: string | null;
   schema_issues: string | null;
+  /** The stored response's JSON (ResponseStore), when the event has one. */
+  response_json?: string | null;
 }
 
 /** Maps a row to the wire summary. */
@@ -103,6 +106,10 @@ export function toDetail(r: DetailRow, body: Buffer): EventDetail {
       deliveryCount: r.delivery_count,
     },
     schema,
+    response: {
+      status: r.response_status,
+      ...(r.response_json ? (JSON.parse(r.response_json) as StoredResponse) : {}),
+    },
     forwards: [],
   };
 }

@@ -9,6 +9,7 @@ import {
   type SummaryRow,
 } from './event-rows';
 import { GroupCommit } from './group-commit';
+import { ResponseStore } from './response-store';
 import type { ForwardStore } from './forward-store';
 import { HookscopeError } from '../../shared/errors';
 import { SearchIndex, type SearchIndexOptions, type TailRow } from './search-index';
@@ -41,6 +42,7 @@ export type ChangeListener = (summaries: EventSummary[]) => void;
 export class EventStore {
   private readonly commit: GroupCommit<NewEvent, EventSummary>;
   private readonly search: SearchIndex;
+  private readonly responses: ResponseStore;
   private rev: number;
   private total: number;
   private readonly listeners = new Set<ChangeListener>();
@@ -63,13 +65,15 @@ export class EventStore {
     this.rev = Math.max(maxRev.r ?? 0, hwm ? Number(hwm.value) : 0);
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     this.search = new SearchIndex(db, searchOptions);
+    this.responses = new ResponseStore(db);
     this.stmts = {
       // Positional parameters: binding 30 named ones costs measurably per row.
       insert: db.prepare(`INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path,
         query, source_ip, via_tunnel, imported, public_url, event_type, job_id, headers, size, content_type, sig_status,
         sig_provider, sig_reason, idem_key, idem_source, duplicate_of, delivery_count,
-        schema_status, schema_name, schema_issues, response_status, forward_status, rejected)
-        VALUES (${Array.from({ length: 30 }, () => '?').join(', ')})`),
+        schema_status, schema_name, schema_issues, response_status, forward_status, rejected,
+        response_id)
+        VALUES (${Array.from({ length: 31 }, () => '?').join(', ')})`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       // The rev high-water mark is saved only when rows are removed: otherwise max(rev) of the
       // events table is it, and the commit on the ack path writes one page less.
@@ -84,7 +88,8 @@ export class EventStore {
         'UPDATE events SET delivery_count = max(delivery_count, ?), rev = ? WHERE id = ?',
       ),
       summaryById: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = ?`),
-      detailById: db.prepare('SELECT * FROM events WHERE id = ?'),
+      detailById: db.prepare(`SELECT e.*, r.json AS response_json FROM events e
+        LEFT JOIN responses r ON r.id = e.response_id WHERE e.id = ?`),
       bodyBySeq: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
       setForward: db.prepare('UPDATE events SET forward_status = ?, rev = ? WHERE id = ?'),
       oldest: db.prepare('SELECT seq, id, received_at FROM events ORDER BY seq LIMIT ?'),
@@ -129,6 +134,7 @@ export class EventStore {
       })();
     } catch (err) {
       this.rev = startRev;
+      this.responses.forget();
       throw err;
     }
     this.total += batch.length;
@@ -234,6 +240,7 @@ export class EventStore {
       row.response_status,
       row.forward_status,
       row.rejected,
+      e.response ? this.responses.idOf(e.response) : null,
     );
     this.stmts.insertBody.run(seq, e.body);
     if (e.forwardTarget !== null && this.forwards)

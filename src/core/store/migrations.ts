@@ -139,4 +139,13 @@ export const migrations: { version: number; sql: string }[] = [
       DELETE FROM meta WHERE key = 'fts_seq';
     `,
   },
+  {
+    // The response each delivery was answered with (headers, body), stored once per distinct
+    // response: for HAR exports. Null for older events and refusals.
+    version: 9,
+    sql: `
+      CREATE TABLE responses (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+      ALTER TABLE events ADD COLUMN response_id INTEGER;
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 import { SEARCH_BODY_BYTES } from '../../shared/search';
-import { decodeBody } from '../decode-body';
+import { decodeBytes, MAX_DECODED } from '../decode-body';
 
 /** What search reads of one event: path with query, headers, the body's text. */
 export interface SearchFields {
@@ -13,10 +13,22 @@ export interface SearchFields {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8');
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]/u;
-const WORD_END = /[\p{L}\p{N}\p{M}]+$/u;
 
 /** Bytes to read of a body that is not encoded: the searched part and the next character. */
 export const BODY_READ_BYTES = SEARCH_BODY_BYTES + 4;
+
+/** Decoded bodies may grow to this many times their stored size to be searched (past 4 MB). */
+export const MAX_SEARCH_EXPANSION = 64;
+
+/**
+ * How large an encoded body may decode to be searched: MAX_SEARCH_EXPANSION times its size,
+ * at least 4 MB, at most decode-body's limit. Decoding runs on the engine's thread (the
+ * index, getEvent): a 106-byte brotli body can decode to 60 MB, about a second of work,
+ * so the work is kept in proportion to the bytes received.
+ */
+export function searchDecodeLimit(stored: number): number {
+  return Math.min(MAX_DECODED, Math.max(4 * 1024 * 1024, MAX_SEARCH_EXPANSION * stored));
+}
 
 /** True when the headers give a Content-Encoding other than identity. */
 export function isEncoded(headers: [string, string][]): boolean {
@@ -47,8 +59,24 @@ function textPrefix(bytes: Buffer): { text: string; cut: boolean } | null {
     return null;
   }
   const next = lenient.decode(bytes.subarray(end, end + 4));
-  if (WORD_CHAR.test(next)) text = text.replace(WORD_END, '');
+  if (WORD_CHAR.test(next)) text = withoutLastWord(text);
   return { text, cut: true };
+}
+
+/**
+ * `text` without the word characters it ends with, scanned back one character at a time. A
+ * regex such as `/[\p{L}\p{N}\p{M}]+$/` would retry from every position of a long word
+ * followed by a space: quadratic, minutes for the 1 MB a body is read to.
+ */
+function withoutLastWord(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const low = text.charCodeAt(end - 1);
+    const pair = low >= 0xdc00 && low <= 0xdfff && end > 1 ? 2 : 1;
+    if (!WORD_CHAR.test(text.slice(end - pair, end))) break;
+    end -= pair;
+  }
+  return text.slice(0, end);
 }
 
 function decodeUri(s: string): string {
@@ -62,8 +90,8 @@ function decodeUri(s: string): string {
 /**
  * The searchable fields of an event. `body` is the stored body, or (when it is not encoded)
  * at least its first BODY_READ_BYTES: no more is read. Encoded bodies are
- * decoded (bounded by decode-body's limit) and searched as their decoded text; bodies that
- * are not text (or cannot be decoded) are not searched.
+ * decoded (bounded by searchDecodeLimit) and searched as their decoded text; bodies that
+ * are not text (or cannot be decoded within the limit) are not searched.
  */
 export function searchFields(
   e: { path: string; query: string; headers: [string, string][] },
@@ -75,9 +103,9 @@ export function searchFields(
   let bytes: Buffer | null = body;
   let size = bodySize;
   if (isEncoded(e.headers)) {
-    const d = decodeBody(e.headers, body);
-    bytes = d.error === undefined ? Buffer.from(d.base64, 'base64') : null;
-    size = d.size;
+    const d = decodeBytes(e.headers, body, searchDecodeLimit(body.length));
+    bytes = 'bytes' in d ? d.bytes : null;
+    size = 'bytes' in d ? d.bytes.length : body.length;
   }
   const text = bytes && bytes.length > 0 ? textPrefix(bytes) : null;
   if (!text) return { path, headers, body: '', coverage: size === 0 ? 'all' : 'none' };

@@ -4,6 +4,9 @@
  * so a hostile file gives a clear message and never a half-typed delivery.
  */
 
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json-body';
+import type { StoredResponse } from '../store/response-store';
+
 /** Why a file cannot be imported; its message names the entry or line and the field. */
 export class ImportError extends Error {}
 
@@ -92,12 +95,38 @@ export function optional<T>(
 export const isString = (v: unknown): v is string => typeof v === 'string';
 export const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
+/** The most a stored response delay can be (as an endpoint's `delayMs`). */
+const MAX_DELAY_MS = 120_000;
+
+/** The headers, body and delay a delivery was answered with, as stored (ResponseStore). */
+export function storedResponse(
+  v: { headers: unknown[]; body: unknown; delayMs: unknown },
+  where: string,
+  field: string,
+): StoredResponse {
+  const headers = headerList(v.headers, where, `${field}.headers`);
+  if (v.body !== undefined && typeof v.body !== 'string') {
+    throw new ImportError(`${where}: ${field} body must be text`);
+  }
+  const d = v.delayMs;
+  const delayMs =
+    typeof d === 'number' && Number.isInteger(d) && d > 0 && d <= MAX_DELAY_MS ? d : undefined;
+  return {
+    headers,
+    ...(v.body !== undefined ? { body: v.body } : {}),
+    ...(delayMs !== undefined ? { delayMs } : {}),
+  };
+}
+
 /** A stored response status, else 200 (HAR files of other tools write 0 or leave it out). */
 export const status = (v: unknown): number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599 ? v : 200;
 
-/** JSON.parse with the place (`line 3: `) in front of the error. */
+/** JSON.parse with the place (`line 3: `) in front of the error; refuses absurd nesting. */
 export function parse(json: string, where: string): unknown {
+  if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
+    throw new ImportError(`${where}nested more than ${MAX_JSON_DEPTH} levels deep: not an export`);
+  }
   try {
     return JSON.parse(json) as unknown;
   } catch (err) {

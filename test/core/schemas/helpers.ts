@@ -46,3 +46,48 @@ export const endpoint: Endpoint = {
   createdAt: '2026-11-27T12:00:00.000Z',
   updatedAt: '2026-11-27T12:00:00.000Z',
 };
+
+/** The ordinary recursive schema of issue #13.2: a message, text or image, with a reply. */
+export const chatSchema = {
+  $defs: {
+    msg: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['kind', 'text'],
+          properties: {
+            kind: { const: 'text' },
+            text: { type: 'string' },
+            reply: { $ref: '#/$defs/msg' },
+          },
+        },
+        {
+          type: 'object',
+          required: ['kind', 'url'],
+          properties: {
+            kind: { const: 'image' },
+            url: { type: 'string' },
+            reply: { $ref: '#/$defs/msg' },
+          },
+        },
+      ],
+    },
+  },
+  $ref: '#/$defs/msg',
+};
+
+/** A chat `depth` replies deep whose innermost text is a number: ~700 bytes at depth 21. */
+export function chatBody(depth: number): Buffer {
+  let m: unknown = { kind: 'text', text: 1 };
+  for (let i = 0; i < depth; i++) m = { kind: 'text', text: '', reply: m };
+  return Buffer.from(JSON.stringify(m));
+}
+
+/** Each level doubles even ajv's fast pass: `anyOf` of two refs to the next, for items. */
+export function doublingChain(levels: number): Record<string, unknown> {
+  const defs: Record<string, unknown> = { l0: { type: 'string', pattern: 'z' } };
+  for (let i = 1; i <= levels; i++) {
+    defs[`l${i}`] = { anyOf: [{ $ref: `#/$defs/l${i - 1}` }, { $ref: `#/$defs/l${i - 1}` }] };
+  }
+  return { $defs: defs, items: { $ref: `#/$defs/l${levels}` } };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchema, MAX_CHECKED_VALUES } from '../../../src/core/schemas';
+import { checkUserSchema } from '../../../src/core/schemas/user-schema';
 import { countValues, formatPath, limitIssues, MAX_ISSUES } from '../../../src/core/schemas/issues';
 import { fixture } from './helpers';
 
@@ -49,7 +50,7 @@ describe('bounds on hostile bodies', () => {
       status: 'none',
       issues: [notChecked],
     });
-    expect(checkSchema('openai', huge, { type: 'object' })).toEqual({
+    expect(checkUserSchema({ type: 'object' }, huge)).toEqual({
       status: 'none',
       name: 'endpoint JSON Schema',
       issues: [notChecked],
@@ -68,7 +69,7 @@ describe('bounds on hostile bodies', () => {
 
   it('lists only the first issue of an endpoint schema for a large body', () => {
     const schema = { type: 'array', items: { type: 'string' } };
-    const r = checkSchema(null, new Array(50_000).fill(1), schema);
+    const r = checkUserSchema(schema, new Array(50_000).fill(1));
     expect(r).toEqual({
       status: 'invalid',
       name: 'endpoint JSON Schema',

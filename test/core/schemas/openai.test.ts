@@ -146,6 +146,7 @@ describe('OpenAI schema', () => {
       { ...endpoint, provider: 'openai' },
       [],
       0,
+      null,
     );
     expect(r.schema).toEqual({ status: 'valid', name: 'OpenAI response.failed' });
   });

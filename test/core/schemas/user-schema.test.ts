@@ -1,11 +1,9 @@
 import AjvCore from 'ajv/dist/core.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkSchema, compileUserSchema } from '../../../src/core/schemas';
 import { MAX_ISSUES } from '../../../src/core/schemas/issues';
-import { fixture } from './helpers';
+import { checkUserSchema, compileUserSchema } from '../../../src/core/schemas/user-schema';
 
-const check = (schema: unknown, json: unknown, provider: string | null = null) =>
-  checkSchema(provider, json, schema);
+const check = (schema: unknown, json: unknown) => checkUserSchema(schema, json);
 
 const orderSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -62,17 +60,12 @@ describe('endpoint JSON Schema', () => {
     expect(check(orderSchema, []).issues).toEqual(['(root): expected object, received array']);
   });
 
-  it('is used instead of the built-in schema', () => {
-    const openAi = fixture('openai', 'batch.completed');
-    expect(check(orderSchema, openAi, 'openai').name).toBe('endpoint JSON Schema');
-    expect(check(true, { anything: 1 }, 'openai')).toEqual({
+  it('takes boolean schemas', () => {
+    expect(check(true, { anything: 1 })).toEqual({
       status: 'valid',
       name: 'endpoint JSON Schema',
     });
-    expect(check(false, {}, 'openai').status).toBe('invalid');
-    // null/undefined mean "no schema": the built-in one applies.
-    expect(check(null, openAi, 'openai').name).toBe('OpenAI batch.completed');
-    expect(check(undefined, openAi, 'openai').name).toBe('OpenAI batch.completed');
+    expect(check(false, {}).status).toBe('invalid');
   });
 
   it('does not let Object.prototype satisfy `required`', () => {
@@ -105,7 +98,7 @@ describe('endpoint JSON Schema', () => {
     expect(check(d06, {}).status).toBe('valid');
   });
 
-  it('refuses broken schemas with a clear error, and checkSchema then reports none', () => {
+  it('refuses broken schemas with a clear error, and a check then reports none', () => {
     const cases: [unknown, RegExp][] = [
       [{ type: 'nope' }, /^not a valid JSON Schema \(2020-12\): type: /],
       [{ pattern: '(' }, /^cannot compile \(2020-12\): Invalid regular expression/],

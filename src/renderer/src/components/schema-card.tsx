@@ -12,6 +12,8 @@ export function SchemaCard({ detail }: { detail: EventDetail }) {
           <Pill tone="good">matches</Pill>
         ) : status === 'invalid' ? (
           <Pill tone="bad">does not match</Pill>
+        ) : status === 'error' ? (
+          <Pill tone="warn">check did not finish</Pill>
         ) : (
           <Pill tone="muted">not checked</Pill>
         )}

@@ -47,6 +47,14 @@ export function StatusPills({ e }: { e: EventSummary }) {
           schema ✓
         </Pill>
       )}
+      {e.schema.status === 'error' && (
+        <Pill
+          tone="warn"
+          title="The schema check did not finish (too slow, out of memory or no verdict in time; the Schema card says which): stored unchecked"
+        >
+          schema unchecked
+        </Pill>
+      )}
       {fwd && (
         <Pill tone={fwd.tone} title={`Forward: ${e.forward.status}`}>
           {fwd.label}

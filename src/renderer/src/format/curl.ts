@@ -1,3 +1,5 @@
+import { bytesToBase64 } from './base64';
+
 export interface CurlRequest {
   url: string;
   method: string;
@@ -35,14 +37,6 @@ export function shellQuote(s: string): string {
   return "$'" + s.replace(/[\\'\x00-\x1f\x7f!]/g, escapeChar) + "'";
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(bin);
-}
-
 /**
  * A curl command that sends the request again: same method, URL, headers in received order
  * (curl's own defaults suppressed when the original lacked them) and the exact body bytes.
@@ -72,7 +66,7 @@ export function toCurl(req: CurlRequest): string {
     if (req.bodyText !== undefined && !req.bodyText.includes('\0')) {
       parts.push(`--data-raw ${shellQuote(req.bodyText)}`);
     } else {
-      prefix = `printf '%s' '${toBase64(req.body)}' | base64 -d | `;
+      prefix = `printf '%s' '${bytesToBase64(req.body)}' | base64 -d | `;
       parts.push('--data-binary @-');
     }
   }

@@ -1,0 +1,82 @@
+import type { EventDetail } from '../../shared/model';
+import type { ImportedDelivery } from './formats';
+import {
+  base64,
+  headerList,
+  ImportError,
+  isBoolean,
+  isObj,
+  isString,
+  method,
+  optional,
+  parse,
+  publicUrl,
+  status,
+  storedResponse,
+  text,
+  time,
+} from './import-fields';
+
+/** One event as an NDJSON line: the EventDetail (forward attempts left out). */
+export function ndjsonLine(e: EventDetail): string {
+  return `${JSON.stringify({ ...e, forwards: [] })}\n`;
+}
+
+/** The header pairs of an NDJSON field: [name, value] tuples, anything else left to fail. */
+const tuples = (list: unknown[]): unknown[] =>
+  list.map((p: unknown) => (Array.isArray(p) && p.length === 2 ? p : []));
+
+/**
+ * Reads NDJSON (as written by ndjsonLine) back into deliveries, one line at a time. Throws an
+ * ImportError naming the line and field when a line is not an event Hookscope can store;
+ * never a TypeError.
+ */
+export function* readNdjson(content: string): Generator<ImportedDelivery> {
+  let start = 0;
+  for (let n = 1; start < content.length; n++) {
+    const end = content.indexOf('\n', start);
+    const line = content.slice(start, end === -1 ? content.length : end);
+    start = end === -1 ? content.length : end + 1;
+    if (!line.trim()) continue;
+    const where = `line ${n}`;
+    const e = parse(line, `${where}: `);
+    if (
+      !isObj(e) ||
+      typeof e.method !== 'string' ||
+      typeof e.path !== 'string' ||
+      !Array.isArray(e.headers)
+    ) {
+      throw new ImportError(`${where}: method, path and headers are required`);
+    }
+    const body = e.body === undefined ? undefined : isObj(e.body) ? e.body : null;
+    if (body === null) throw new ImportError(`${where}: body must be an object`);
+    const response = isObj(e.response) ? e.response : {};
+    const answered = response.headers ?? [];
+    if (!Array.isArray(answered))
+      throw new ImportError(`${where}: response.headers must be a list`);
+    const answer =
+      response.headers !== undefined || response.body !== undefined
+        ? storedResponse(
+            { headers: tuples(answered), body: response.body, delayMs: response.delayMs },
+            where,
+            'response',
+          )
+        : undefined;
+    yield {
+      delivery: {
+        receivedAt: time(e.receivedAt, where, 'receivedAt'),
+        method: method(e.method, where, 'method'),
+        path: text(e.path, where, 'path'),
+        query: text(e.query, where, 'query', true),
+        headers: headerList(tuples(e.headers), where, 'headers'),
+        body:
+          body?.base64 === undefined ? Buffer.alloc(0) : base64(body.base64, where, 'body.base64'),
+        sourceIp: optional(e.sourceIp, isString, where, 'sourceIp'),
+        viaTunnel: optional(e.viaTunnel, isBoolean, where, 'viaTunnel') ?? false,
+        publicUrl: publicUrl(e.publicUrl, where, 'publicUrl'),
+      },
+      responseStatus: status(response.status),
+      ...(answer ? { response: answer } : {}),
+    };
+  }
+}
