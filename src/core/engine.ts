@@ -126,6 +126,14 @@ export class Engine {
       // A new delivery with a forward target: the queue has work now.
       if (items.some((i) => i.rev === i.seq && i.forward.status === 'pending'))
         this.forwarder.kick();
+      // A new delivery whose forward was refused (its path would leave the target's): its one
+      // attempt, recorded with it, is announced like any other.
+      for (const i of items) {
+        if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
+        for (const a of this.forwards.attemptsFor(i.id)) {
+          this.bus.emit('forward.attempt', toWireAttempt(a));
+        }
+      }
     });
     this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
     this.maintenance = new Maintenance(

@@ -1,4 +1,4 @@
-import { forwardUrl } from './forward/prepare';
+import { forwardUrl } from '../shared/forward-url';
 import { uuidv7 } from './ids';
 import type { EndpointResponse } from '../shared/model';
 import type { Inspector } from './inspect';
@@ -54,7 +54,15 @@ export function createIngest(deps: Deps): Ingest {
     // Duplicates are forwarded too unless the endpoint says not to (their app must cope).
     const forward =
       endpoint.forwardTo !== null && (dup.duplicateOf === null || endpoint.forwardDuplicates);
-    const target = forward ? forwardUrl(endpoint.forwardTo!, endpoint.path, d) : null;
+    // A path that would leave the target's path is refused: the job is dead-lettered at once.
+    const plan = forward
+      ? forwardUrl({
+          target: endpoint.forwardTo!,
+          endpointPath: endpoint.path,
+          path: d.path,
+          query: d.query,
+        })
+      : null;
     // Built field by field: spreading three objects into one is V8's slow path here.
     await deps.events.append({
       id,
@@ -77,8 +85,9 @@ export function createIngest(deps: Deps): Ingest {
       endpointId: endpoint.id,
       contentType,
       responseStatus: response.status,
-      forwardStatus: target ? 'pending' : 'none',
-      forwardTarget: target,
+      forwardStatus: plan === null ? 'none' : plan.ok ? 'pending' : 'dead',
+      forwardTarget: plan === null ? null : plan.ok ? plan.url : endpoint.forwardTo,
+      forwardRefused: plan?.ok === false ? plan.refused : undefined,
     });
     return {
       status: response.status,

@@ -232,7 +232,7 @@ export class EventStore {
     );
     this.stmts.insertBody.run(seq, e.body);
     if (e.forwardTarget !== null && this.forwards)
-      this.forwards.insertJob(e.id, e.forwardTarget, e.receivedAt);
+      this.forwards.insertJob(e.id, e.forwardTarget, e.receivedAt, e.forwardRefused);
     return toSummary(row);
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
 
 export type JobState = 'pending' | 'running' | 'done' | 'dead';
@@ -138,9 +139,43 @@ export class ForwardStore {
     };
   }
 
-  /** Queues a forward (call inside the event's commit transaction). */
-  insertJob(eventId: string, targetUrl: string, now: number): void {
-    this.s.insert.run(eventId, targetUrl, now, now, now);
+  /**
+   * Queues a forward (call inside the event's commit transaction). With `refused` (why the
+   * forward may not be sent), the job goes to the dead-letter list at once, with that reason
+   * as its one attempt and nothing sent.
+   */
+  insertJob(eventId: string, targetUrl: string, now: number, refused?: string): void {
+    const { lastInsertRowid } = this.s.insert.run(eventId, targetUrl, now, now, now);
+    if (refused === undefined) return;
+    const job = this.job(Number(lastInsertRowid))!;
+    this.refuse(job, refused, now);
+  }
+
+  /**
+   * Records a forward that is not sent (see `forwardUrl`): an attempt with no status and the
+   * reason as its error, and the job dead, never retried. Returns the attempt.
+   */
+  refuse(job: ForwardJob, reason: string, now: number): AttemptRecord {
+    const attempt: AttemptRecord = {
+      id: randomUUID(),
+      eventId: job.eventId,
+      jobId: job.id,
+      kind: job.redriven ? 'redrive' : 'live',
+      targetUrl: job.targetUrl,
+      attempt: job.attempts + 1,
+      status: null,
+      error: reason,
+      durationMs: 0,
+      at: now,
+      responseHeaders: [],
+      responseBody: Buffer.alloc(0),
+      responseTruncated: false,
+    };
+    this.transaction(() => {
+      this.recordAttempt(attempt);
+      this.finish(job, { state: 'dead', nextAt: now, status: null, error: reason }, now);
+    });
+    return attempt;
   }
 
   /** After a crash: jobs that were in flight are pending again (at-least-once). */

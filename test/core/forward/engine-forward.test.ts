@@ -132,6 +132,77 @@ describe('forwarding through the engine', () => {
   });
 });
 
+describe('path confinement', () => {
+  it('refuses a received path that would leave the target (any spelling): recorded, dead-lettered at once, nothing sent', async () => {
+    const target = await app((_req, _b, res) => res.end('ok'));
+    const t = await engine();
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      forwardTo: `${target.url}/webhooks`,
+    });
+    const hostile = [
+      '/stripe/../../admin/delete-all',
+      '/stripe/%2e%2e/%2e%2e/admin/delete-all',
+      '/stripe/%2E./admin',
+      '/stripe/..%5c..%5cadmin',
+      '/stripe/..\\..\\admin',
+      '/stripe/a%2f..%2f..%2fadmin',
+      '/stripe/%252e%252e/admin',
+      '/stripe/..;/admin',
+      '/stripe/a%00b',
+    ];
+    const announced: string[] = [];
+    t.client.on('forward.attempt', (a) => announced.push(a.error ?? ''));
+    for (const path of hostile) {
+      const res = await rawRequest(t.receiverUrl, {
+        method: 'DELETE',
+        path,
+        headers: [
+          ['Authorization', 'Bearer sender'],
+          ['Cookie', 'session=admin'],
+        ],
+        body: '{}',
+      });
+      expect(res.status, path).toBe(200); // stored and acked as before
+    }
+    const { items } = await t.client.listEvents({});
+    expect(items).toHaveLength(hostile.length);
+    expect(items.map((e) => e.forward.status)).toEqual(hostile.map(() => 'dead'));
+    const dead = await t.client.listDeadLetters({});
+    expect(dead.items).toHaveLength(hostile.length);
+    const first = items.find((e) => e.path === hostile[0])!;
+    const detail = await t.client.getEvent({ id: first.id });
+    expect(detail.forwards).toEqual([
+      expect.objectContaining({
+        kind: 'live',
+        status: null,
+        targetUrl: `${target.url}/webhooks`,
+        error:
+          'refused: the received path /stripe/../../admin/delete-all would leave the forward target\'s path /webhooks (dot segment "..")',
+        response: null,
+      }),
+    ]);
+    await expect.poll(() => announced.length).toBe(hostile.length);
+    expect(announced.every((e) => e.startsWith('refused: the received path /stripe/'))).toBe(true);
+
+    // A plain path still goes through, with Authorization and without the sender's Cookie.
+    const ok = attempt(t, (a) => a.status === 200);
+    await rawRequest(t.receiverUrl, {
+      path: '/stripe/events/1',
+      headers: [
+        ['Authorization', 'Bearer sender'],
+        ['Cookie', 'session=admin'],
+      ],
+      body: '{}',
+    });
+    await ok;
+    expect(target.received.map((r) => r.url)).toEqual(['/webhooks/events/1']);
+    expect(target.received[0]!.headers.authorization).toBe('Bearer sender');
+    expect(target.received[0]!.headers.cookie).toBeUndefined();
+  });
+});
+
 describe('replay', () => {
   const secret = 'whsec_' + Buffer.from('replay-secret-of-thirty-two-byte').toString('base64');
 
@@ -260,6 +331,103 @@ describe('replay', () => {
     await expect(
       t.client.replayEvent({ id: 'nope', targetUrl: 'http://127.0.0.1:9/' }),
     ).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('replay: where it goes and what it refuses', () => {
+  it('takes targetUrl as a base like a forward target: the (edited) path after the endpoint prefix and the query go under it', async () => {
+    const target = await app((_req, _b, res) => res.end());
+    const t = await engine();
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      forwardTo: `${target.url}/webhooks`,
+    });
+    await t.client.saveSettings({
+      forwarding: { paused: true, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
+    });
+    await rawRequest(t.receiverUrl, { path: '/stripe/events?x=1', body: '{}' });
+    const [e] = (await t.client.listEvents({})).items;
+    const sent = [
+      await t.client.replayEvent({ id: e!.id }),
+      await t.client.replayEvent({ id: e!.id, targetUrl: `${target.url}/other` }),
+      await t.client.replayEvent({
+        id: e!.id,
+        targetUrl: `${target.url}/other`,
+        edits: { path: '/stripe/edited/1' },
+      }),
+      await t.client.replayEvent({ id: e!.id, edits: { path: '/stripe' } }),
+    ];
+    expect(sent.map((a) => a.targetUrl)).toEqual([
+      `${target.url}/webhooks/events?x=1`,
+      `${target.url}/other/events?x=1`,
+      `${target.url}/other/edited/1?x=1`,
+      `${target.url}/webhooks?x=1`,
+    ]);
+    expect(target.received.map((r) => r.url)).toEqual([
+      '/webhooks/events?x=1',
+      '/other/events?x=1',
+      '/other/edited/1?x=1',
+      '/webhooks?x=1',
+    ]);
+  });
+
+  it('records a refused attempt for a stored path that would leave the target; refuses such an edited path with 400', async () => {
+    const target = await app((_req, _b, res) => res.end());
+    const t = await engine();
+    await t.client.saveEndpoint({ name: 'Stripe', path: '/stripe' });
+    await rawRequest(t.receiverUrl, { path: '/stripe/%2e%2e/admin', body: '{}' });
+    await rawRequest(t.receiverUrl, { path: '/stripe/ok', body: '{}' });
+    const [ok, hostile] = (await t.client.listEvents({})).items;
+    const refused = await t.client.replayEvent({
+      id: hostile!.id,
+      targetUrl: `${target.url}/app`,
+    });
+    expect(refused).toMatchObject({
+      kind: 'replay',
+      status: null,
+      targetUrl: `${target.url}/app`,
+      error:
+        'refused: the received path /stripe/%2e%2e/admin would leave the replay target\'s path /app (dot segment "%2e%2e")',
+    });
+    expect((await t.client.getEvent({ id: hostile!.id })).forwards).toHaveLength(1);
+    for (const path of ['/stripe/../admin', '/other/x', '/stripe/%5cadmin']) {
+      await expect(
+        t.client.replayEvent({ id: ok!.id, targetUrl: `${target.url}/app`, edits: { path } }),
+      ).rejects.toMatchObject({
+        code: 'bad_input',
+        message: expect.stringMatching(/^refused: the edited path /),
+        issues: [{ path: ['edits', 'path'], message: expect.stringMatching(/^refused: /) }],
+      });
+    }
+    expect(target.received).toEqual([]);
+  });
+
+  it('answers 400 naming the field for a method or header edit that cannot be sent', async () => {
+    const t = await engine();
+    await rawRequest(t.receiverUrl, { body: '{}' });
+    const [e] = (await t.client.listEvents({})).items;
+    const bad: [unknown, (string | number)[]][] = [
+      [{ method: 'GE T' }, ['edits', 'method']],
+      [{ method: 'POST\r\nX: 1' }, ['edits', 'method']],
+      [{ headers: [['X-A', 'line\r\nX-Injected: 1']] }, ['edits', 'headers', 0, 1]],
+      [{ headers: [['X-A', 'nul\u0000']] }, ['edits', 'headers', 0, 1]],
+      [{ headers: [['X-A', 'euro €']] }, ['edits', 'headers', 0, 1]],
+      [{ headers: [['Bad Name', 'v']] }, ['edits', 'headers', 0, 0]],
+      [{ headers: [['', 'v']] }, ['edits', 'headers', 0, 0]],
+      [{ path: 'no-slash' }, ['edits', 'path']],
+      [{ path: '/x?y=1' }, ['edits', 'path']],
+    ];
+    for (const [edits, field] of bad) {
+      await expect(
+        t.client.replayEvent({
+          id: e!.id,
+          targetUrl: 'http://127.0.0.1:9/',
+          edits: edits as { method?: string },
+        }),
+        JSON.stringify(edits),
+      ).rejects.toMatchObject({ code: 'bad_input', issues: [{ path: field }] });
+    }
   });
 });
 
