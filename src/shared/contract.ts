@@ -297,10 +297,26 @@ export const commands = {
       .strict(),
     output: z.object({ items: z.array(DeadLetter), hasMore: z.boolean() }),
   },
-  /** Puts dead-lettered forwards back in the queue (one, several or all). */
+  /**
+   * Puts dead-lettered forwards back in the queue (one, several or all), each to its endpoint's
+   * forward target as it is now. Refused (400, nothing redriven) when an endpoint concerned has
+   * no target now.
+   */
   redriveDeadLetters: {
     input: selection(z.number().int()),
-    output: z.object({ redriven: z.number().int() }),
+    output: z.object({
+      /** How many were queued again. */
+      redriven: z.number().int(),
+      /** Each dead letter taken: where it goes now, or why it was refused again (still dead). */
+      items: z.array(
+        z.object({
+          id: z.number().int(),
+          eventId: z.string(),
+          targetUrl: z.string(),
+          refused: z.string().nullable(),
+        }),
+      ),
+    }),
   },
   purgeDeadLetters: {
     input: selection(z.number().int()),

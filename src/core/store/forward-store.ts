@@ -268,22 +268,40 @@ export class ForwardStore {
     return r ? toJob(r) : undefined;
   }
 
-  /** Puts dead jobs back in the queue, due now, with a fresh attempt count; returns them. */
-  redrive(ids: number[] | 'all', now: number): ForwardJob[] {
-    return this.db.transaction(() => {
-      const rows = (
-        ids === 'all'
-          ? this.db.prepare("SELECT * FROM forward_jobs WHERE state = 'dead'").all()
-          : ids
-              .map((id) => this.s.job.get(id))
-              .filter((r) => (r as JobRow | undefined)?.state === 'dead')
-      ) as JobRow[];
-      const upd = this.db.prepare(
-        "UPDATE forward_jobs SET state = 'pending', attempts = 0, redriven = 1, next_at = ?, updated_at = ? WHERE id = ?",
-      );
-      for (const r of rows) upd.run(now, now, r.id);
-      return rows.map(toJob);
-    })();
+  /** The dead jobs among `ids` (or all of them). */
+  deadJobs(ids: number[] | 'all'): ForwardJob[] {
+    const rows = (
+      ids === 'all'
+        ? this.db.prepare("SELECT * FROM forward_jobs WHERE state = 'dead' ORDER BY id").all()
+        : ids
+            .map((id) => this.s.job.get(id))
+            .filter((r) => (r as JobRow | undefined)?.state === 'dead')
+    ) as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /**
+   * Puts dead jobs back in the queue, due now, to `targetUrl`, with a fresh attempt count. One
+   * with `refused` (its URL may not be sent to) stays dead with a refused attempt instead;
+   * returns those attempts.
+   */
+  redrive(
+    items: { job: ForwardJob; targetUrl: string; refused: string | null }[],
+    now: number,
+  ): AttemptRecord[] {
+    const requeue = this.db.prepare(
+      "UPDATE forward_jobs SET state = 'pending', target_url = ?, attempts = 0, redriven = 1, next_at = ?, updated_at = ? WHERE id = ?",
+    );
+    return this.transaction(() => {
+      const refused: AttemptRecord[] = [];
+      for (const { job, targetUrl, refused: why } of items) {
+        requeue.run(targetUrl, now, now, job.id);
+        if (why === null) continue;
+        const again = { ...job, targetUrl, attempts: 0, redriven: true };
+        refused.push(this.refuse(again, why, now));
+      }
+      return refused;
+    });
   }
 
   /** Removes dead jobs (their attempts stay in the log); returns how many. */

@@ -106,10 +106,108 @@ describe('forwarding through the engine', () => {
 
     ok = true;
     const delivered = attempt(t, (a) => a.status === 200);
-    expect(await t.client.redriveDeadLetters({ all: true })).toEqual({ redriven: 1 });
+    expect(await t.client.redriveDeadLetters({ all: true })).toEqual({
+      redriven: 1,
+      items: [
+        {
+          id: dlq.items[0]!.id,
+          eventId: dlq.items[0]!.eventId,
+          targetUrl: `${target.url}/x`,
+          refused: null,
+        },
+      ],
+    });
     await delivered;
     expect((await t.client.listDeadLetters({})).items).toEqual([]);
     expect((await t.client.getEvent({ id: dlq.items[0]!.eventId })).forward.status).toBe('ok');
+  });
+
+  it("redrives to the endpoint's current target (the one fixed after the failure) and says where", async () => {
+    const fixed = await app((_req, _b, res) => res.end('ok'));
+    // A port that was just free: the first target refuses connections.
+    const closed = await app((_req, _b, res) => res.end());
+    cleanups.pop()!();
+    const t = await engine();
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 2 },
+    });
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${closed.url}/old`,
+    });
+    const dead = attempt(t, (a) => a.attempt === 2);
+    await rawRequest(t.receiverUrl, { path: '/shop/orders?x=1', body: 'a' });
+    await dead;
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    expect(letter!.targetUrl).toBe(`${closed.url}/old/orders?x=1`);
+
+    await t.client.saveEndpoint({
+      id: ep.id,
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${fixed.url}/new`,
+    });
+    const delivered = attempt(t, (a) => a.status === 200);
+    expect(await t.client.redriveDeadLetters({ ids: [letter!.id] })).toEqual({
+      redriven: 1,
+      items: [
+        {
+          id: letter!.id,
+          eventId: letter!.eventId,
+          targetUrl: `${fixed.url}/new/orders?x=1`,
+          refused: null,
+        },
+      ],
+    });
+    await delivered;
+    expect(fixed.received.map((r) => r.url)).toEqual(['/new/orders?x=1']);
+    const attempts = (await t.client.getEvent({ id: letter!.eventId })).forwards;
+    expect(attempts.map((a) => [a.kind, a.targetUrl, a.status])).toEqual([
+      ['live', `${closed.url}/old/orders?x=1`, null],
+      ['live', `${closed.url}/old/orders?x=1`, null],
+      ['redrive', `${fixed.url}/new/orders?x=1`, 200],
+    ]);
+  });
+
+  it('refuses to redrive (400, nothing queued) when the endpoint has no target now; a refused path stays refused', async () => {
+    const target = await app((_req, _b, res) => res.end());
+    const t = await engine();
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${target.url}/hooks`,
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/%2e%2e/admin', body: 'a' });
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    expect(letter!.lastError).toMatch(/^refused: the received path \/shop\/%2e%2e\/admin/);
+
+    const again = await t.client.redriveDeadLetters({ all: true });
+    expect(again).toEqual({
+      redriven: 0,
+      items: [
+        {
+          id: letter!.id,
+          eventId: letter!.eventId,
+          targetUrl: `${target.url}/hooks`,
+          refused: expect.stringMatching(/^refused: the received path \/shop\/%2e%2e\/admin/),
+        },
+      ],
+    });
+    expect((await t.client.listDeadLetters({})).items).toHaveLength(1);
+
+    await t.client.saveEndpoint({ id: ep.id, name: 'Shop', path: '/shop', forwardTo: null });
+    await expect(t.client.redriveDeadLetters({ all: true })).rejects.toMatchObject({
+      code: 'bad_input',
+      message:
+        'nothing redriven: endpoint "Shop" has no forward target now; set one (its dead letters then go there), or purge those dead letters',
+    });
+    expect(target.received).toEqual([]);
+    const attempts = (await t.client.getEvent({ id: letter!.eventId })).forwards;
+    expect(attempts.map((a) => [a.kind, a.status])).toEqual([
+      ['live', null],
+      ['redrive', null],
+    ]);
   });
 
   it('does not forward duplicates when the endpoint says so', async () => {
