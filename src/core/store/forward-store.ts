@@ -121,6 +121,9 @@ export class ForwardStore {
         `UPDATE forward_jobs SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
          updated_at = ? WHERE id = ?`,
       ),
+      release: db.prepare(
+        "UPDATE forward_jobs SET state = 'pending', next_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+      ),
       attempt: db.prepare(
         `INSERT INTO forward_attempts (id, event_id, job_id, kind, target_url, attempt, status, error,
          duration_ms, at, response_headers, response_body, response_truncated)
@@ -232,6 +235,11 @@ export class ForwardStore {
       now,
       job.id,
     );
+  }
+
+  /** Puts a claimed job back in the queue without counting an attempt (nothing was sent). */
+  release(job: ForwardJob, nextAt: number, error: string, now: number): void {
+    this.s.release.run(nextAt, error, now, job.id);
   }
 
   /** Appends an attempt to the log. */

@@ -227,6 +227,22 @@ describe('Forwarder', () => {
     expect(t.received).toHaveLength(1);
   });
 
+  it('looks again by itself when the log refuses to claim a job (a real SQLite write error), never throwing', async () => {
+    const t = await target([200]);
+    const s = setup();
+    s.setSettings({ ...fast, paused: true });
+    s.fwd.start();
+    const e = await s.events.append(event(t.url));
+    // Every write now fails with SQLITE_READONLY, the claim included.
+    s.db.pragma('query_only = ON');
+    s.setSettings(fast);
+    expect(() => s.fwd.kick()).not.toThrow();
+    expect(t.received).toHaveLength(0);
+    s.db.pragma('query_only = OFF');
+    await s.attemptsReach(1);
+    expect(s.events.summary(e.id)!.forward.status).toBe('ok');
+  });
+
   it('resumes jobs left running by a crash, on the next start (at-least-once)', async () => {
     const t = await target([200]);
     const s = setup();
