@@ -26,7 +26,7 @@ import type { Notice } from '../shared/model';
 import { mkdirSync } from 'node:fs';
 import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
-import { Maintenance } from './store/maintenance';
+import { Maintenance, importRetention } from './store/maintenance';
 import { SettingsStore } from './store/settings-store';
 import { systemLookup, type AuthtokenLookup } from './tunnel/authtoken';
 import { NgrokTunnel } from './tunnel/ngrok-tunnel';
@@ -193,6 +193,7 @@ export class Engine {
         forwards: this.forwards,
         health: () => this.disk.health(),
         notices: () => this.notices,
+        heldForForwarding: () => this.maintenance.heldForForwarding,
         onSettingsSaved: () => {
           this.forwarder.kick();
           this.receiver.limitsChanged();
@@ -220,11 +221,12 @@ export class Engine {
         ),
       ...createTransferHandlers({
         events: this.events,
-        store: (items) =>
-          importDeliveries(
-            { endpoints, events: this.events, inspect: opts.inspect ?? inspect, clock },
-            items,
-          ),
+        store: async (items) => {
+          const deps = { endpoints, events: this.events, inspect: opts.inspect ?? inspect, clock };
+          const imported = await importDeliveries(deps, items);
+          const received = items.map((i) => i.delivery.receivedAt);
+          return { imported, ...importRetention(received, clock(), settings.get().retention) };
+        },
       }),
       ...createCheckupHandlers({
         endpoints,

@@ -130,12 +130,14 @@ export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogR
 
 /**
  * Stores deliveries read from a file (HAR/NDJSON) through the same checks as live ones, marked
- * as imported, never forwarded. Returns how many were stored.
+ * as imported, never forwarded, entered in the log now (retention ages them from now, not from
+ * when they were first received). Returns how many were stored.
  */
 export async function importDeliveries(
   deps: Deps,
   items: { delivery: IncomingDelivery; responseStatus: number }[],
 ): Promise<number> {
+  const storedAt = deps.clock();
   const appended = items.map(({ delivery: d, responseStatus }) => {
     const { endpoint, inspection, id, dup, contentType } = check(deps, d);
     return deps.events.append({
@@ -149,6 +151,7 @@ export async function importDeliveries(
       forwardStatus: 'none',
       forwardTarget: null,
       imported: true,
+      storedAt,
     });
   });
   await Promise.all(appended);

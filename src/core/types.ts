@@ -53,6 +53,8 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   forwardRefused?: string | undefined;
   /** Brought in from a file (HAR/NDJSON), not received. */
   imported?: boolean;
+  /** When it entered this log, when that is not `receivedAt` (imports); retention ages from it. */
+  storedAt?: number;
   /** The receiver refused it (limits): why. Such events have no body and are not forwarded. */
   rejected?: string;
   /** From EventStore.classify, taken in the same tick as the append. */

@@ -54,6 +54,11 @@ export const commands = {
       receiverUrl: z.string(),
       version: z.string(),
       events: z.number().int(),
+      /**
+       * Events past the retention limits kept because their forward is still queued (paused
+       * or retrying): they go once forwarded or dead-lettered.
+       */
+      heldForForwarding: z.number().int(),
       tunnel: TunnelState,
       /** What the receiver refuses right now (disk guard). */
       health: ReceiverHealth,
@@ -201,7 +206,13 @@ export const commands = {
     input: z
       .object({ format: z.enum(['har', 'ndjson']), content: z.string().max(100_000_000) })
       .strict(),
-    output: z.object({ imported: z.number().int() }),
+    output: z.object({
+      imported: z.number().int(),
+      /** How many of them retention removes at once (more than maxEvents were imported). */
+      pastRetention: z.number().int().optional(),
+      /** What retention does with them, in words, when it matters. */
+      note: z.string().optional(),
+    }),
   },
   /**
    * How two events differ: request line, headers by name, and the body (JSON structurally as

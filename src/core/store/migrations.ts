@@ -124,4 +124,10 @@ export const migrations: { version: number; sql: string }[] = [
     version: 7,
     sql: `CREATE INDEX events_rejected ON events (seq) WHERE rejected IS NOT NULL;`,
   },
+  {
+    // When an imported event entered this log (null: when it was received). Retention counts
+    // age from here, so an old export brought back in is not removed a second later.
+    version: 8,
+    sql: `ALTER TABLE events ADD COLUMN stored_at INTEGER;`,
+  },
 ];

@@ -192,7 +192,9 @@ describe('Forwarder', () => {
     expect(dead[0]).toMatchObject({ eventId: e.id, lastStatus: 500, attempts: 3 });
 
     t.setStatuses([200]);
-    const again = s.jobs.deadJobs('all').map((job) => ({ job, targetUrl: job.targetUrl, refused: null }));
+    const again = s.jobs
+      .deadJobs('all')
+      .map((job) => ({ job, targetUrl: job.targetUrl, refused: null }));
     expect(s.jobs.redrive(again, Date.now())).toEqual([]);
     s.fwd.kick();
     await s.attemptsReach(4);
