@@ -98,6 +98,32 @@ describe('retention and queued forwards', () => {
     expect((await t.client.listEvents({})).items.map((e) => e.path)).toEqual(['/queued']);
     expect((await t.client.getStatus()).heldForForwarding).toBe(1);
   });
+  it('keeps an event whose forward is waiting to be retried', async () => {
+    const app = createServer((req, res) => {
+      req.resume();
+      res.writeHead(503, { 'Retry-After': '3600' }).end();
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      app.closeAllConnections();
+      app.close();
+    });
+    const t = await engine();
+    await t.client.saveSettings({ retention: { maxEvents: 1, maxAgeDays: null } });
+    await t.client.saveEndpoint({
+      id: 'default',
+      name: 'Default',
+      path: '/',
+      forwardTo: `http://127.0.0.1:${(app.address() as AddressInfo).port}`,
+    });
+    for (const p of ['/1', '/2']) await rawRequest(t.receiverUrl, { path: p, body: p });
+    await expect
+      .poll(async () => (await t.client.listEvents({})).items.map((e) => e.forward.status))
+      .toEqual(['retrying', 'retrying']);
+    await retention(t);
+    expect((await t.client.listEvents({})).items.map((e) => e.path)).toEqual(['/2', '/1']);
+    expect(await t.client.getStatus()).toMatchObject({ events: 2, heldForForwarding: 1 });
+  });
 });
 
 describe('EventStore.deleteOldest', () => {
