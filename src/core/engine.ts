@@ -180,6 +180,7 @@ export class Engine {
       },
       clock,
       (a) => this.bus.emit('forward.attempt', toWireAttempt(a)),
+      (id) => endpoints.secretsOf(id),
     );
     this.handlers = {
       ...createHandlers({

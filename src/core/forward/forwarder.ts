@@ -3,6 +3,7 @@ import type { EventSummary } from '../../shared/model';
 import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-store';
 import type { Clock, StoredRequest } from '../types';
 import { forwardRequest } from './prepare';
+import { Redactor } from './redact';
 import { classify, nextDelay, parseRetryAfter, type RetryPolicy } from './retry-policy';
 import { send, type SendResult } from './send';
 
@@ -58,6 +59,8 @@ export class Forwarder {
     private readonly settings: () => ForwardSettings,
     private readonly clock: Clock,
     private readonly onAttempt: (a: AttemptRecord) => void,
+    /** An endpoint's secrets, taken out of what the target answers before it is stored. */
+    private readonly secretsOf: (endpointId: string) => readonly string[] = () => [],
   ) {}
 
   /** Resumes after a restart: jobs that were in flight are retried (at-least-once). */
@@ -156,10 +159,11 @@ export class Forwarder {
     }
     // The event already shows pending (new, redriven) or retrying (set when the last attempt
     // failed): no write here, every write is an fsync on the thread the receiver runs on.
-    const res = await send(forwardRequest(src, job.targetUrl, src.host), {
+    const sent = await send(forwardRequest(src, job.targetUrl, src.host), {
       timeoutMs: s.timeoutMs,
       maxResponseBytes: MAX_RESPONSE_BYTES,
     });
+    const res = new Redactor(this.secretsOf(src.endpointId)).result(sent);
     if (this.closed) return;
     const now = this.clock();
     const attempt: AttemptRecord = {

@@ -10,6 +10,7 @@ import type { Clock } from '../types';
 import { MAX_RESPONSE_BYTES } from './forwarder';
 import { forwardUrl } from '../../shared/forward-url';
 import { forwardRequest } from './prepare';
+import { Redactor } from './redact';
 import { notSent, send, type SendResult } from './send';
 
 /** Headers that carry a provider's delivery id; replaced when a new id is asked for. */
@@ -146,7 +147,8 @@ export async function replayEvent(
     timeoutMs: deps.timeoutMs(),
     maxResponseBytes: MAX_RESPONSE_BYTES,
   });
-  const sent = attempt(target, res);
+  const redact = new Redactor(deps.endpoints.secretsOf(endpoint.id));
+  const sent = attempt(target, redact.result(res));
   deps.forwards.recordAttempt(sent);
   return sent;
 }
