@@ -5,7 +5,7 @@ import type { Clock, StoredRequest } from '../types';
 import { forwardRequest } from './prepare';
 import { Redactor } from './redact';
 import { classify, nextDelay, parseRetryAfter, type RetryPolicy } from './retry-policy';
-import { send, type SendResult } from './send';
+import { notSent, send, type SendResult } from './send';
 
 /** Forwarding settings, read before every round so changes apply at once. */
 export interface ForwardSettings {
@@ -159,10 +159,14 @@ export class Forwarder {
     }
     // The event already shows pending (new, redriven) or retrying (set when the last attempt
     // failed): no write here, every write is an fsync on the thread the receiver runs on.
-    const sent = await send(forwardRequest(src, job.targetUrl, src.host), {
-      timeoutMs: s.timeoutMs,
-      maxResponseBytes: MAX_RESPONSE_BYTES,
-    });
+    // A target that does not parse (a row from an older version, edited by hand) cannot be
+    // sent to: an attempt not sent, saying why, so the job still ends in the dead letters.
+    const sent = URL.canParse(job.targetUrl)
+      ? await send(forwardRequest(src, job.targetUrl, src.host), {
+          timeoutMs: s.timeoutMs,
+          maxResponseBytes: MAX_RESPONSE_BYTES,
+        })
+      : notSent(`not sent: the target "${job.targetUrl}" is not a URL`);
     const res = new Redactor(this.secretsOf(src.endpointId)).result(sent);
     if (this.closed) return;
     const now = this.clock();

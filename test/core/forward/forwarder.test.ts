@@ -245,6 +245,25 @@ describe('Forwarder', () => {
     expect(s.events.summary(e.id)!.forward.status).toBe('ok');
   });
 
+  it('dead-letters a job whose request cannot even be built (a stored target that is not a URL), never rejecting', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(() => void process.off('unhandledRejection', onUnhandled));
+    const s = setup();
+    s.fwd.start();
+    // A job row written by an older version or by hand: its target does not parse.
+    const e = await s.events.append(event('not a url'));
+    s.fwd.kick();
+    await s.attemptsReach(fast.retry.maxAttempts);
+    expect(s.attempts.map((a) => a.error)).toEqual(
+      Array(fast.retry.maxAttempts).fill('not sent: the target "not a url" is not a URL'),
+    );
+    await expect.poll(() => s.events.summary(e.id)!.forward.status).toBe('dead');
+    expect(s.jobs.listDead(10)).toHaveLength(1);
+    expect(unhandled).toEqual([]);
+  });
+
   it('resumes jobs left running by a crash, on the next start (at-least-once)', async () => {
     const t = await target([200]);
     const s = setup();
