@@ -8,7 +8,7 @@
  * or anything between it and its handler, could read as a different path is refused, not
  * rewritten. Refused, in any spelling (raw, percent-encoded once or several times, with `;`
  * parameters, fullwidth forms): a dot segment (`.`, `..`, `%2e%2E`, `.%2e`, `..;`, `...`), a
- * backslash, a slash inside a segment (`%2f`), a control character or NUL, an empty segment
+ * backslash, IIS's non-standard `%u002e` form, a slash inside a segment (`%2f`), a control character or NUL, an empty segment
  * (`//`, which some servers read as a new host), bytes that are not UTF-8 once decoded (overlong
  * forms such as `%c0%ae`), and more than three layers of percent-encoding. A last check makes
  * sure the URL produced is still under the target's origin and path.
@@ -37,6 +37,8 @@ const MAX_LAYERS = 3;
 const PCT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 // eslint-disable-next-line no-control-regex -- control characters are what this finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** IIS's non-standard `%u002e` form, which such a server decodes to a dot or a slash. */
+const PCT_U = /%u[0-9A-Fa-f]{4}/;
 
 /** Undoes one layer of percent-encoding; null when the bytes are not UTF-8 (overlong forms too). */
 function decodeOnce(text: string): string | null {
@@ -51,6 +53,7 @@ function decodeOnce(text: string): string | null {
 function layerProblem(text: string, decoded: boolean): string | null {
   for (const t of [text, text.normalize('NFKC')]) {
     if (CONTROL.test(t)) return 'control character';
+    if (PCT_U.test(t)) return 'non-standard %u encoding';
     if (t.includes('\\')) return 'backslash';
     if (t.includes('/')) return decoded ? 'encoded slash' : 'slash in another spelling';
     const bare = t.split(';')[0]!;

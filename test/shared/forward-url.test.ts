@@ -107,6 +107,9 @@ describe('forwardUrl: the one rule for forwards, redrives and replays', () => {
       ['/stripe/%e0%80%ae', /invalid or overlong UTF-8/],
       ['/stripe/%2525252e', /percent-encoded more than 3 times/],
       ['/stripe//evil.example/x', /empty segment "\/\/"/],
+      ['/stripe/%u002e%u002e/admin', /non-standard %u encoding "%u002e%u002e"/],
+      ['/stripe/a%u2215b', /non-standard %u encoding/],
+      ['/stripe/%25u002e%25u002e', /non-standard %u encoding/],
     ];
     for (const [path, why] of cases) expect(refused(path), path).toMatch(why);
     // With the default endpoint the whole path is the suffix: the same rules hold.
