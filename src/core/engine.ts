@@ -1,5 +1,6 @@
 import type { PushName } from '../shared/contract';
 import type { Handlers } from '../shared/dispatch';
+import { currentTarget } from './forward/current-target';
 import { createForwardHandlers } from './forward/forward-handlers';
 import { Forwarder } from './forward/forwarder';
 import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
@@ -181,6 +182,15 @@ export class Engine {
       clock,
       (a) => this.bus.emit('forward.attempt', toWireAttempt(a)),
       (id) => endpoints.secretsOf(id),
+      (src) => {
+        const { endpoint, plan } = currentTarget(endpoints, src);
+        return (
+          plan ?? {
+            ok: false,
+            refused: `not sent: endpoint "${endpoint.name}" has no forward target now`,
+          }
+        );
+      },
     );
     this.handlers = {
       ...createHandlers({

@@ -1,10 +1,10 @@
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
-import { forwardUrl } from '../../shared/forward-url';
 import type { EndpointStore } from '../store/endpoint-store';
 import type { EventStore } from '../store/event-store';
 import type { ForwardJob, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
+import { currentTarget } from './current-target';
 import type { Forwarder } from './forwarder';
 import { replayEvent } from './replay';
 import { toDeadLetter, toWireAttempt } from './wire';
@@ -22,14 +22,8 @@ function redrivePlan(
   if (!src) {
     return { job, endpoint: '', targetUrl: job.targetUrl, refused: 'the event was deleted' };
   }
-  const endpoint = deps.endpoints.get(src.endpointId) ?? deps.endpoints.match(src.path);
-  if (!endpoint.forwardTo) return { job, endpoint: endpoint.name, targetUrl: null, refused: null };
-  const plan = forwardUrl({
-    target: endpoint.forwardTo,
-    endpointPath: endpoint.path,
-    path: src.path,
-    query: src.query,
-  });
+  const { endpoint, plan } = currentTarget(deps.endpoints, src);
+  if (!plan) return { job, endpoint: endpoint.name, targetUrl: null, refused: null };
   return plan.ok
     ? { job, endpoint: endpoint.name, targetUrl: plan.url, refused: null }
     : { job, endpoint: endpoint.name, targetUrl: endpoint.forwardTo, refused: plan.refused };

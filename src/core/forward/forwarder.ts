@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ForwardUrl } from '../../shared/forward-url';
 import type { EventSummary } from '../../shared/model';
 import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-store';
 import type { Clock, StoredRequest } from '../types';
@@ -61,6 +62,11 @@ export class Forwarder {
     private readonly onAttempt: (a: AttemptRecord) => void,
     /** An endpoint's secrets, taken out of what the target answers before it is stored. */
     private readonly secretsOf: (endpointId: string) => readonly string[] = () => [],
+    /**
+     * Where a delivery goes now (its endpoint's current target, `currentTarget`), or why it
+     * may not be sent; null keeps the job's own target.
+     */
+    private readonly targetOf: (src: StoredRequest) => ForwardUrl | null = () => null,
   ) {}
 
   /** Resumes after a restart: jobs that were in flight are retried (at-least-once). */
@@ -157,16 +163,32 @@ export class Forwarder {
       await this.persist(() => this.store.finish(job, gone, now));
       return;
     }
+    // Each attempt goes where the endpoint's target points now: a target fixed while the job
+    // waited (paused, retrying) is the one used.
+    const plan = this.targetOf(src) ?? { ok: true, url: job.targetUrl };
+    if (!plan.ok) {
+      const now = this.clock();
+      let refused: AttemptRecord | null = null;
+      await this.persist(() =>
+        this.store.transaction(() => {
+          refused = this.store.refuse(job, plan.refused, now);
+          this.events.setForwardStatus(job.eventId, 'dead');
+        }),
+      );
+      if (refused) this.notify(refused);
+      return;
+    }
+    const url = plan.url;
     // The event already shows pending (new, redriven) or retrying (set when the last attempt
     // failed): no write here, every write is an fsync on the thread the receiver runs on.
     // A target that does not parse (a row from an older version, edited by hand) cannot be
     // sent to: an attempt not sent, saying why, so the job still ends in the dead letters.
-    const sent = URL.canParse(job.targetUrl)
-      ? await send(forwardRequest(src, job.targetUrl, src.host), {
+    const sent = URL.canParse(url)
+      ? await send(forwardRequest(src, url, src.host), {
           timeoutMs: s.timeoutMs,
           maxResponseBytes: MAX_RESPONSE_BYTES,
         })
-      : notSent(`not sent: the target "${job.targetUrl}" is not a URL`);
+      : notSent(`not sent: the target "${url}" is not a URL`);
     const res = new Redactor(this.secretsOf(src.endpointId)).result(sent);
     if (this.closed) return;
     const now = this.clock();
@@ -175,7 +197,7 @@ export class Forwarder {
       eventId: job.eventId,
       jobId: job.id,
       kind: job.redriven ? 'redrive' : 'live',
-      targetUrl: job.targetUrl,
+      targetUrl: url,
       attempt: job.attempts + 1,
       status: res.status,
       error: res.error,
@@ -189,7 +211,10 @@ export class Forwarder {
     const settled = await this.persist(() =>
       this.store.transaction(() => this.settle(job, attempt, res, s, now)),
     );
-    if (!settled) return;
+    if (settled) this.notify(attempt);
+  }
+
+  private notify(attempt: AttemptRecord): void {
     try {
       this.onAttempt(attempt);
     } catch {
@@ -222,6 +247,7 @@ export class Forwarder {
     now: number,
   ): void {
     this.store.recordAttempt(attempt);
+    if (attempt.targetUrl !== job.targetUrl) this.store.retarget(job, attempt.targetUrl);
     const outcome = classify(res.status);
     if (outcome === 'ok') {
       this.store.finish(job, { state: 'done', nextAt: now, status: res.status, error: null }, now);

@@ -136,6 +136,7 @@ export class ForwardStore {
         "SELECT * FROM forward_jobs WHERE state = 'dead' AND id < ? ORDER BY id DESC LIMIT ?",
       ),
       job: db.prepare('SELECT * FROM forward_jobs WHERE id = ?'),
+      retarget: db.prepare('UPDATE forward_jobs SET target_url = ? WHERE id = ?'),
       pendingCount: db.prepare(
         "SELECT count(*) AS n FROM forward_jobs WHERE state IN ('pending', 'running')",
       ),
@@ -235,6 +236,11 @@ export class ForwardStore {
       now,
       job.id,
     );
+  }
+
+  /** Points a job at another URL (its endpoint's target changed while it waited). */
+  retarget(job: ForwardJob, targetUrl: string): void {
+    this.s.retarget.run(targetUrl, job.id);
   }
 
   /** Puts a claimed job back in the queue without counting an attempt (nothing was sent). */

@@ -170,6 +170,76 @@ describe('forwarding through the engine', () => {
     ]);
   });
 
+  it("sends queued and retrying forwards to the endpoint's target as fixed while they waited", async () => {
+    const fixed = await app((_req, _b, res) => res.end('ok'));
+    const failing = await app((_req, _b, res) => res.writeHead(503).end('down'));
+    const t = await engine();
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${failing.url}/old`,
+    });
+    // One retrying: its first attempt got a 503.
+    const failed = attempt(t, (a) => a.status === 503);
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/a', body: 'a' });
+    await failed;
+    // One queued while forwarding is paused.
+    await t.client.saveSettings({
+      forwarding: { paused: true, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/b?x=1', body: 'b' });
+
+    await t.client.saveEndpoint({
+      id: ep.id,
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${fixed.url}/new`,
+    });
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
+    });
+    await expect
+      .poll(() => fixed.received.map((r) => r.url).sort())
+      .toEqual(['/new/a', '/new/b?x=1']);
+    const { items } = await t.client.listEvents({});
+    await expect
+      .poll(async () => (await t.client.listEvents({})).items.map((e) => e.forward.status))
+      .toEqual(['ok', 'ok']);
+    const a = await t.client.getEvent({ id: items.find((e) => e.path === '/shop/a')!.id });
+    expect(a.forwards.map((f) => [f.targetUrl, f.status]).at(-1)).toEqual([
+      `${fixed.url}/new/a`,
+      200,
+    ]);
+    expect(a.forwards[0]).toMatchObject({ targetUrl: `${failing.url}/old/a`, status: 503 });
+  });
+
+  it('dead-letters a queued forward whose endpoint has no target any more, saying so (nothing sent)', async () => {
+    const target = await app((_req, _b, res) => res.end('ok'));
+    const t = await engine();
+    await t.client.saveSettings({
+      forwarding: { paused: true, concurrency: 2, timeoutMs: 2000, maxAttempts: 3 },
+    });
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${target.url}/hooks`,
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/a', body: 'a' });
+    await t.client.saveEndpoint({ id: ep.id, name: 'Shop', path: '/shop', forwardTo: null });
+    const refused = attempt(t, (a) => a.status === null);
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 3 },
+    });
+    await refused;
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    expect(letter!.lastError).toBe('not sent: endpoint "Shop" has no forward target now');
+    expect((await t.client.getEvent({ id: letter!.eventId })).forward.status).toBe('dead');
+    expect(target.received).toEqual([]);
+  });
+
   it('refuses to redrive (400, nothing queued) when the endpoint has no target now; a refused path stays refused', async () => {
     const target = await app((_req, _b, res) => res.end());
     const t = await engine();
