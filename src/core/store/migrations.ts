@@ -127,7 +127,8 @@ export const migrations: { version: number; sql: string }[] = [
   {
     // When an imported event entered this log (null: when it was received). Retention counts
     // age from here, so an old export brought back in is not removed a second later.
-    version: 8,
+    // (Versions are applied by number, so a gap before this one is harmless.)
+    version: 10,
     sql: `ALTER TABLE events ADD COLUMN stored_at INTEGER;`,
   },
 ];
