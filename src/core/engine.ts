@@ -1,5 +1,6 @@
 import type { PushName } from '../shared/contract';
 import type { Handlers } from '../shared/dispatch';
+import { currentTarget } from './forward/current-target';
 import { createForwardHandlers } from './forward/forward-handlers';
 import { Forwarder } from './forward/forwarder';
 import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
@@ -27,7 +28,7 @@ import type { Notice } from '../shared/model';
 import { mkdirSync } from 'node:fs';
 import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
-import { Maintenance } from './store/maintenance';
+import { Maintenance, importRetention } from './store/maintenance';
 import { SettingsStore } from './store/settings-store';
 import { systemLookup, type AuthtokenLookup } from './tunnel/authtoken';
 import { NgrokTunnel } from './tunnel/ngrok-tunnel';
@@ -134,6 +135,14 @@ export class Engine {
       // A new delivery with a forward target: the queue has work now.
       if (items.some((i) => i.rev === i.seq && i.forward.status === 'pending'))
         this.forwarder.kick();
+      // A new delivery whose forward was refused (its path would leave the target's): its one
+      // attempt, recorded with it, is announced like any other.
+      for (const i of items) {
+        if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
+        for (const a of this.forwards.attemptsFor(i.id)) {
+          this.bus.emit('forward.attempt', toWireAttempt(a));
+        }
+      }
     });
     this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
     this.maintenance = new Maintenance(
@@ -181,6 +190,16 @@ export class Engine {
       },
       clock,
       (a) => this.bus.emit('forward.attempt', toWireAttempt(a)),
+      (id) => endpoints.secretsOf(id),
+      (src) => {
+        const { endpoint, plan } = currentTarget(endpoints, src);
+        return (
+          plan ?? {
+            ok: false,
+            refused: `not sent: endpoint "${endpoint.name}" has no forward target now`,
+          }
+        );
+      },
     );
     this.handlers = {
       ...createHandlers({
@@ -195,6 +214,7 @@ export class Engine {
         schemas: this.schemas,
         health: () => this.disk.health(),
         notices: () => this.notices,
+        heldForForwarding: () => this.maintenance.heldForForwarding,
         onSettingsSaved: () => {
           this.forwarder.kick();
           this.receiver.limitsChanged();
@@ -222,17 +242,18 @@ export class Engine {
         ),
       ...createTransferHandlers({
         events: this.events,
-        store: (items) =>
-          importDeliveries(
-            {
-              endpoints,
-              events: this.events,
-              inspect: opts.inspect ?? inspect,
-              clock,
-              schemas: this.schemas,
-            },
-            items,
-          ),
+        store: async (items) => {
+          const deps = {
+            endpoints,
+            events: this.events,
+            inspect: opts.inspect ?? inspect,
+            clock,
+            schemas: this.schemas,
+          };
+          const imported = await importDeliveries(deps, items);
+          const received = items.map((i) => i.delivery.receivedAt);
+          return { imported, ...importRetention(received, clock(), settings.get().retention) };
+        },
       }),
       ...createCheckupHandlers({
         endpoints,

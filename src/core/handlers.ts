@@ -29,6 +29,7 @@ export function createHandlers(deps: {
   onSettingsSaved: () => void;
   health: () => ReceiverHealth;
   notices: () => Notice[];
+  heldForForwarding: () => number;
 }): Omit<
   Handlers,
   | ForwardCommand
@@ -45,6 +46,7 @@ export function createHandlers(deps: {
       receiverUrl: deps.receiverUrl(),
       version: VERSION,
       events: events.count,
+      heldForForwarding: deps.heldForForwarding(),
       tunnel: deps.tunnels.state,
       health: deps.health(),
       notices: deps.notices(),

@@ -1,4 +1,4 @@
-import { forwardUrl } from './forward/prepare';
+import { forwardUrl } from '../shared/forward-url';
 import { uuidv7 } from './ids';
 import type { Endpoint, EndpointResponse } from '../shared/model';
 import type { Inspector } from './inspect';
@@ -88,7 +88,15 @@ export function createIngest(deps: Deps): Ingest {
     // Duplicates are forwarded too unless the endpoint says not to (their app must cope).
     const forward =
       endpoint.forwardTo !== null && (dup.duplicateOf === null || endpoint.forwardDuplicates);
-    const target = forward ? forwardUrl(endpoint.forwardTo!, endpoint.path, d) : null;
+    // A path that would leave the target's path is refused: the job is dead-lettered at once.
+    const plan = forward
+      ? forwardUrl({
+          target: endpoint.forwardTo!,
+          endpointPath: endpoint.path,
+          path: d.path,
+          query: d.query,
+        })
+      : null;
     // Built field by field: spreading three objects into one is V8's slow path here.
     await deps.events.append({
       id,
@@ -112,8 +120,9 @@ export function createIngest(deps: Deps): Ingest {
       contentType,
       responseStatus: response.status,
       response,
-      forwardStatus: target ? 'pending' : 'none',
-      forwardTarget: target,
+      forwardStatus: plan === null ? 'none' : plan.ok ? 'pending' : 'dead',
+      forwardTarget: plan === null ? null : plan.ok ? plan.url : endpoint.forwardTo,
+      forwardRefused: plan?.ok === false ? plan.refused : undefined,
     });
     return {
       status: response.status,
@@ -159,11 +168,13 @@ export const IMPORT_CHUNK = 250;
 
 /**
  * Stores deliveries read from a file (HAR/NDJSON) through the same checks as live ones, marked
- * as imported, never forwarded. Works in chunks of IMPORT_CHUNK, each committed before the
+ * as imported, never forwarded, entered in the log now (retention ages them from now, not from
+ * when they were first received). Works in chunks of IMPORT_CHUNK, each committed before the
  * next, so live deliveries are stored and answered between them; user-schema checks of an
  * import queue behind live ones. Returns how many were stored.
  */
 export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): Promise<number> {
+  const storedAt = deps.clock();
   for (let at = 0; at < items.length; at += IMPORT_CHUNK) {
     const chunk = items.slice(at, at + IMPORT_CHUNK).map((item) => ({
       ...item,
@@ -186,6 +197,7 @@ export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): P
         forwardStatus: 'none',
         forwardTarget: null,
         imported: true,
+        storedAt,
       });
     });
     await Promise.all(appended);

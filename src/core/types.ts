@@ -43,11 +43,18 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   endpointId: string;
   contentType: string | null;
   responseStatus: number;
-  forwardStatus: 'none' | 'pending';
+  forwardStatus: 'none' | 'pending' | 'dead';
   /** Where to forward it (endpoint target + path suffix + query), or null. */
   forwardTarget: string | null;
+  /**
+   * Why the forward was refused before sending (its path would leave the target's path); the
+   * job is then dead-lettered at once and `forwardTarget` is the endpoint's target as set.
+   */
+  forwardRefused?: string | undefined;
   /** Brought in from a file (HAR/NDJSON), not received. */
   imported?: boolean;
+  /** When it entered this log, when that is not `receivedAt` (imports); retention ages from it. */
+  storedAt?: number;
   /** The receiver refused it (limits): why. Such events have no body and are not forwarded. */
   rejected?: string;
   /** The headers and body it was answered with (refusals: none); `responseStatus` is the status. */

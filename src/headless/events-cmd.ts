@@ -12,6 +12,8 @@ export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [
   list                  The newest events   [--limit N] [--query TEXT]
   show ID               One event with its headers and body
   replay ID             Send it again       [--to URL] [--resign] [--new-id]
+                        (--to is a base, like a forward target: the path after the
+                        endpoint's prefix and the query go under it)
   export                HAR or NDJSON       [--format har|ndjson] [--limit N] [--out FILE]
                         (the newest N, default 1000, streamed: any size)
   samples               The sample deliveries that trigger can send

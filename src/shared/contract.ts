@@ -9,6 +9,7 @@ import {
   ForwardAttempt,
   ForwardStatus,
   GenericHmacConfig,
+  HeaderName,
   ProviderId,
   Notice,
   ReceiverHealth,
@@ -23,6 +24,14 @@ import {
 import { checkupCommands } from './checkup';
 
 const Id = z.string().min(1).max(200);
+
+/** What Node's HTTP client sends as a header value: tabs and printable Latin-1. */
+const SendableHeaderValue = z
+  .string()
+  .regex(
+    /^[\t\x20-\x7e\x80-\xff]*$/,
+    'header values may hold tabs and printable characters only (no line breaks, NUL, other control characters or characters beyond Latin-1)',
+  );
 
 /** Some items by id (up to 10,000), or `all: true`. */
 function selection<T extends z.ZodType>(id: T) {
@@ -45,6 +54,11 @@ export const commands = {
       receiverUrl: z.string(),
       version: z.string(),
       events: z.number().int(),
+      /**
+       * Events past the retention limits kept because their forward is still queued (paused
+       * or retrying): they go once forwarded or dead-lettered.
+       */
+      heldForForwarding: z.number().int(),
       tunnel: TunnelState,
       /** What the receiver refuses right now (disk guard). */
       health: ReceiverHealth,
@@ -142,16 +156,39 @@ export const commands = {
     input: z
       .object({
         id: Id,
+        /**
+         * Where to send it instead of the endpoint's forward target: a base, like a forward
+         * target (the path's part after the endpoint's prefix and the query are added).
+         */
         targetUrl: z.url({ protocol: /^https?$/ }).optional(),
         /** Sign again with the endpoint's secret and a fresh timestamp, as the provider would. */
         resign: z.boolean().optional(),
         /** With resign: a new delivery id instead of the original (which tests idempotency). */
         newDeliveryId: z.boolean().optional(),
+        /**
+         * Changes to the request sent (the stored event stays as it is). The path goes under
+         * the target like a forward's: its part after the endpoint's prefix is appended.
+         */
         edits: z
           .object({
-            method: z.string().min(1).max(20).optional(),
-            path: z.string().max(2000).optional(),
-            headers: z.array(z.tuple([z.string(), z.string()])).optional(),
+            method: z
+              .string()
+              .min(1)
+              .max(20)
+              .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP method (e.g. POST)')
+              .optional(),
+            path: z
+              .string()
+              .max(2000)
+              .regex(
+                /^\/[^?#]*$/,
+                'must start with / and hold no ? or # (the query stays as received)',
+              )
+              .optional(),
+            headers: z
+              .array(z.tuple([HeaderName, SendableHeaderValue]))
+              .max(10_000)
+              .optional(),
             body: z.string().optional(),
           })
           .strict()
@@ -176,7 +213,13 @@ export const commands = {
     input: z
       .object({ format: z.enum(['har', 'ndjson']), content: z.string().max(100_000_000) })
       .strict(),
-    output: z.object({ imported: z.number().int() }),
+    output: z.object({
+      imported: z.number().int(),
+      /** How many of them retention removes at once (more than maxEvents were imported). */
+      pastRetention: z.number().int().optional(),
+      /** What retention does with them, in words, when it matters. */
+      note: z.string().optional(),
+    }),
   },
   /**
    * How two events differ: request line, headers by name, and the body (JSON structurally as
@@ -272,10 +315,26 @@ export const commands = {
       .strict(),
     output: z.object({ items: z.array(DeadLetter), hasMore: z.boolean() }),
   },
-  /** Puts dead-lettered forwards back in the queue (one, several or all). */
+  /**
+   * Puts dead-lettered forwards back in the queue (one, several or all), each to its endpoint's
+   * forward target as it is now. Refused (400, nothing redriven) when an endpoint concerned has
+   * no target now.
+   */
   redriveDeadLetters: {
     input: selection(z.number().int()),
-    output: z.object({ redriven: z.number().int() }),
+    output: z.object({
+      /** How many were queued again. */
+      redriven: z.number().int(),
+      /** Each dead letter taken: where it goes now, or why it was refused again (still dead). */
+      items: z.array(
+        z.object({
+          id: z.number().int(),
+          eventId: z.string(),
+          targetUrl: z.string(),
+          refused: z.string().nullable(),
+        }),
+      ),
+    }),
   },
   purgeDeadLetters: {
     input: selection(z.number().int()),

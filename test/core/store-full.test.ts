@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
+import type { ForwardStore } from '../../src/core/store/forward-store';
 import type { NewEvent } from '../../src/core/types';
 import { rawRequest } from '../helpers/http';
 import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
@@ -147,5 +150,69 @@ describe('a full log and the search index', () => {
     notFull(db);
     expect(found(s)).toEqual(['needle-1', 'needle-2']);
     expect(indexedUpTo(db)).toBe(2);
+  });
+});
+
+describe('a full log while forwarding', () => {
+  it('keeps the outcome of a forward it cannot write, retries the write, and settles the job once space returns (no restart, no unhandled rejection)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const own = await startEngine({ retry: { baseDelayMs: 10, maxDelayMs: 50, jitter: 0 } });
+    // The app holds its answer until released, then answers 200 with 64 KB: recording that
+    // attempt needs new pages, which a full log cannot give.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let received = 0;
+    const app = createServer((req, res) => {
+      req.resume();
+      received++;
+      void held.then(() => res.end('x'.repeat(64 * 1024)));
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    try {
+      const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+      await own.client.saveEndpoint({ name: 'App', path: '/app', forwardTo: `${appUrl}/hooks` });
+      const ownDb = (own.engine as unknown as { db: Db }).db;
+      const forwards = (own.engine as unknown as { forwards: ForwardStore }).forwards;
+      let failedWrites = 0;
+      const write = forwards.transaction.bind(forwards);
+      forwards.transaction = <T>(fn: () => T): T => {
+        try {
+          return write(fn);
+        } catch (err) {
+          failedWrites++;
+          throw err;
+        }
+      };
+      expect((await rawRequest(own.receiverUrl, { path: '/app/x', body: '{}' })).status).toBe(200);
+      await expect.poll(() => received).toBe(1);
+
+      const pages = ownDb.pragma('page_count', { simple: true }) as number;
+      ownDb.pragma(`max_page_count = ${pages}`);
+      release();
+      // The write fails with SQLITE_FULL, again and again: the job is not given up on.
+      await expect.poll(() => failedWrites, { timeout: 10_000 }).toBeGreaterThan(2);
+      const [event] = (await own.client.listEvents({})).items;
+      expect(event!.forward.status).toBe('pending');
+
+      ownDb.pragma('max_page_count = 1073741823');
+      await expect
+        .poll(async () => (await own.client.listEvents({})).items[0]!.forward.status, {
+          timeout: 15_000,
+        })
+        .toBe('ok');
+      const detail = await own.client.getEvent({ id: event!.id });
+      expect(detail.forwards.map((a) => [a.status, a.response?.base64.length])).toEqual([
+        [200, Buffer.from('x'.repeat(64 * 1024)).toString('base64').length],
+      ]);
+      expect(received).toBe(1); // the outcome was kept: nothing sent twice
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      app.closeAllConnections();
+      app.close();
+      await own.stop();
+    }
   });
 });

@@ -52,6 +52,14 @@ test('forward attempts show with the app’s answer, and Replay sends the event 
     await expect(detail.getByTestId('forward-response')).toContainText('thanks');
 
     await detail.getByTestId('replay').click();
+    // An empty field uses the forward target, as a base: the panel says so and shows the URL.
+    await expect(detail.getByTestId('replay-target')).toHaveAttribute(
+      'placeholder',
+      `Empty: the forward target, ${app.url}/webhooks`,
+    );
+    await expect(detail.getByTestId('replay-url')).toHaveText(
+      `Sends to ${app.url}/webhooks/orders`,
+    );
     await detail.getByTestId('replay-send').click();
     await expect(detail.getByTestId('replay-result')).toContainText('answered 200');
     await expect.poll(() => app.got.length).toBe(2);

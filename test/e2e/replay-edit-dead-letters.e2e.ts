@@ -55,6 +55,14 @@ test('Replay → Edit sends the edited body and an added header', async ({ page,
     await page.getByTestId('event-row').click();
     const detail = page.getByTestId('event-detail');
     await detail.getByTestId('replay').click();
+    // No forward target: the placeholder offers no URL an empty field would not use.
+    await expect(detail.getByTestId('replay-target')).toHaveAttribute(
+      'placeholder',
+      "Your app's URL (no forward target is set)",
+    );
+    await expect(detail.getByTestId('replay-url')).toHaveText(
+      'Nowhere to send yet: type your app\'s URL (endpoint "Default" has no forward target).',
+    );
     await detail.getByTestId('replay-edit').check();
 
     // Prefilled with the original, headers one per line in received order.
@@ -70,17 +78,37 @@ test('Replay → Edit sends the edited body and an added header', async ({ page,
     await detail.getByTestId('replay-edit-body').fill(edited);
     await headers.fill(`${headerText}\nX-Edited-By: hookscope-e2e`);
     await detail.getByTestId('replay-target').fill(`${app.url}/edited`);
+    // The URL is a base: the (edited) path goes under it, and the panel shows it before Send.
+    await expect(detail.getByTestId('replay-url')).toHaveText(
+      `Sends to ${app.url}/edited/hooks/orders`,
+    );
+    await detail.getByTestId('replay-edit-path').fill('/hooks/refunds');
+    await expect(detail.getByTestId('replay-url')).toHaveText(
+      `Sends to ${app.url}/edited/hooks/refunds`,
+    );
     await detail.getByTestId('replay-send').click();
-    await expect(detail.getByTestId('replay-result')).toContainText('answered 200');
+    await expect(detail.getByTestId('replay-result')).toContainText(
+      `${app.url}/edited/hooks/refunds answered 200`,
+    );
 
     await expect.poll(() => app.got.length).toBe(1);
     const got = app.got[0]!;
     expect(got.method).toBe('POST');
-    expect(got.path).toBe('/edited');
+    expect(got.path).toBe('/edited/hooks/refunds');
     expect(got.body).toBe(edited);
     expect(got.headers['x-edited-by']).toBe('hookscope-e2e');
     expect(got.headers['x-original']).toBe('kept');
     expect(got.headers['content-length']).toBe(String(Buffer.byteLength(edited)));
+
+    // An edited path that would leave the target is shown refused, and refused on Send.
+    await detail.getByTestId('replay-edit-path').fill('/hooks/%2e%2e/admin');
+    await expect(detail.getByTestId('replay-url')).toHaveText(
+      `refused: the edited path /hooks/%2e%2e/admin would leave the replay target's path /edited (dot segment "%2e%2e")`,
+    );
+    await detail.getByTestId('replay-send').click();
+    await expect(detail.getByTestId('replay-result')).toContainText('edits.path: refused:');
+    expect(app.got).toHaveLength(1);
+    await detail.getByTestId('replay-edit-path').fill('/hooks/orders');
 
     // A header line that is not "Name: value" is refused before anything is sent.
     await headers.fill('not a header line');

@@ -25,6 +25,7 @@ const HMAC_SECRET = `${CANARY}hmac`;
 const AUTHTOKEN = `${CANARY}ngrok`;
 const BASIC_PASSWORD = `${CANARY}pw`;
 const LISTEN_SECRET = `whsec_${CANARY}listen`;
+const GITLAB_SECRET = `${CANARY}gitlab`;
 /** Every form a leak could take: the canary itself and each secret as configured or encoded. */
 const FORMS = [
   CANARY,
@@ -54,6 +55,15 @@ const capture = createServer((req, res) => {
   });
 });
 let captureUrl: string;
+/** A handler that echoes the headers it was sent, in its answer's headers and body. */
+const echo = createServer((req, res) => {
+  req.resume();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    res.setHeader(`x-echo-${req.rawHeaders[i]!}`, req.rawHeaders[i + 1]!);
+  }
+  res.end(JSON.stringify(req.rawHeaders));
+});
+let echoUrl: string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads any answer
 async function api(name: string, input: unknown = {}): Promise<{ status: number; json: any }> {
@@ -106,6 +116,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => probe.close(() => r()));
   await new Promise<void>((r) => capture.listen(0, '127.0.0.1', r));
   captureUrl = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/replayed`;
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/echo`;
   s = await startServe();
   sse = await SseClient.connect(`${s.apiUrl}/api/stream`, { Authorization: `Bearer ${s.token}` });
 });
@@ -114,6 +126,8 @@ afterAll(async () => {
   sse?.close();
   await s?.dispose();
   await new Promise<void>((r) => capture.close(() => r()));
+  echo.closeAllConnections();
+  await new Promise<void>((r) => echo.close(() => r()));
 });
 
 describe('secrets never leave the engine', () => {
@@ -256,6 +270,31 @@ describe('secrets never leave the engine', () => {
       source: 'settings',
       configured: true,
     });
+
+    // A handler that echoes its request gets the GitLab token (a plain token header) from a
+    // re-signed replay and from a check-up: what it answers is kept and returned without it.
+    const gitlab = await api('saveEndpoint', {
+      name: 'gitlab',
+      path: '/gitlab',
+      provider: 'gitlab',
+      secrets: [GITLAB_SECRET],
+    });
+    await deliver('/gitlab/push', [['X-Gitlab-Event', 'Push Hook']], '{"object_kind":"push"}');
+    const glEvent = (await api('listEvents', { limit: 1 })).json.items[0].id as string;
+    const echoed = await api('replayEvent', { id: glEvent, resign: true, targetUrl: echoUrl });
+    expect(echoed.json.status).toBe(200);
+    expect(echoed.json.response.text).toContain('[secret]');
+    await api('getEvent', { id: glEvent });
+    const run = await api('runCheckup', {
+      endpointId: gitlab.json.id,
+      target: echoUrl,
+      burst: { count: 2, concurrency: 1 },
+      latencySamples: 1,
+    });
+    expect(run.status).toBe(200);
+    expect(JSON.stringify(run.json)).toContain('[secret]');
+    await api('getCheckup', { id: run.json.id });
+    await api('listCheckups', {});
 
     // A second stream that reconnects from the start gets the whole backfill.
     const again = await SseClient.connect(`${s.apiUrl}/api/stream`, {

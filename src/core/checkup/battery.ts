@@ -10,6 +10,7 @@ import {
 } from '../../shared/checkup';
 import { HookscopeError } from '../../shared/errors';
 import type { GenericHmacConfig, ProviderId } from '../../shared/model';
+import { Redactor } from '../forward/redact';
 import type { OutgoingRequest, SendOptions, SendResult } from '../forward/send';
 import { schemeById } from '../signatures/registry';
 import type { Clock } from '../types';
@@ -56,6 +57,8 @@ export interface BatteryOptions {
   target: string;
   provider: ProviderId;
   secret: string;
+  /** Other secrets (the endpoint's) kept out of the run like `secret`. */
+  otherSecrets?: readonly string[];
   hmac: GenericHmacConfig | null;
   payload: Payload;
   endpointId: string | null;
@@ -87,7 +90,8 @@ export function defaultTimeoutMs(provider: ProviderId): number {
  * 5 (+1 when the scheme has a timestamp) + latencySamples + burst.count requests, only to
  * `target`, each with the timeout; fewer when the valid delivery gets no answer (the timing
  * probes are then not run). Throws `bad_input` before sending anything when the provider has
- * no scheme or cannot sign with this secret. The result never contains the secret.
+ * no scheme or cannot sign with this secret. The result never contains a secret: not in the
+ * requests shown, not in what the target answered.
  */
 export async function runBattery(o: BatteryOptions, deps: BatteryDeps): Promise<Checkup> {
   const scheme = schemeById(o.provider);
@@ -116,8 +120,11 @@ export async function runBattery(o: BatteryOptions, deps: BatteryDeps): Promise<
     warnMs: o.warnMs ?? WARN_MS,
   };
   const answers: { probe: ProbeId; result: SendResult }[] = [];
+  // A handler may echo what it was sent (a GitLab token): no secret is graded, kept or shown.
+  const redact = new Redactor([o.secret, ...(o.otherSecrets ?? [])]);
   const exchange = async (probe: ProbeId, req: OutgoingRequest): Promise<SendResult> => {
-    const result = await deps.send(req, { timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
+    const sent = await deps.send(req, { timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
+    const result = redact.result(sent);
     answers.push({ probe, result });
     return result;
   };
@@ -133,7 +140,7 @@ export async function runBattery(o: BatteryOptions, deps: BatteryDeps): Promise<
       id,
       ...PROBES[id],
       ...grade,
-      request: req && describeRequest(req, o.secret),
+      request: req && describeRequest(req, redact),
       response: res && toResponse(res),
       stats: st,
     });

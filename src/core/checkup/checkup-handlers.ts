@@ -76,7 +76,8 @@ function resolve(deps: CheckupDeps, input: ParsedInput<'runCheckup'>): BatteryOp
       `${named} detects its provider from each delivery ('auto'), but the check-up signs as one provider: give provider`,
     );
   }
-  const secret = input.secret ?? (endpoint && deps.endpoints.secretsOf(endpoint.id)[0]?.trim());
+  const endpointSecrets = endpoint ? deps.endpoints.secretsOf(endpoint.id) : [];
+  const secret = input.secret ?? endpointSecrets[0]?.trim();
   if (!secret) {
     throw missing(
       'secret',
@@ -87,6 +88,7 @@ function resolve(deps: CheckupDeps, input: ParsedInput<'runCheckup'>): BatteryOp
     target,
     provider,
     secret,
+    otherSecrets: endpointSecrets,
     hmac: endpoint?.hmac ?? null,
     toleranceSec: endpoint?.toleranceSec ?? null,
     payload: input.eventId

@@ -33,7 +33,7 @@ export const PROBES: Record<ProbeId, { title: string; expected: string; mustPass
   unsigned: { title: 'Rejects a delivery without signature', expected: '4xx', mustPass: true },
   latency: {
     title: 'Answers fast',
-    expected: "p95 under 2 s and under the provider's timeout",
+    expected: "2xx answers, p95 under 2 s and under the provider's timeout",
     mustPass: false,
   },
   burst: {
@@ -194,7 +194,21 @@ export interface Limits {
 
 const timing = (s: LatencyStats): string => `p50 ${ms(s.p50Ms)}, p95 ${ms(s.p95Ms)}`;
 
-/** Probe 7: p95 over the provider's timeout fails, over `warnMs` warns. */
+/** "5 × 500, 1 × 302, 1 × timed out after 300 ms": answers counted by status or error. */
+function countByKind(results: SendResult[]): string {
+  const kinds = new Map<string, number>();
+  for (const r of results) {
+    const k = r.status === null ? (r.error ?? 'no answer') : String(r.status);
+    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  }
+  return [...kinds].map(([k, n]) => `${n} × ${k}`).join(', ');
+}
+
+/**
+ * Probe 7: p95 over the provider's timeout fails, over `warnMs` warns. Only accepted (2xx)
+ * deliveries are timed: how fast a handler answers an error says nothing about how fast it
+ * handles a delivery, so none accepted skips it and some refused fails it, each saying why.
+ */
 export function gradeLatency(results: SendResult[], l: Limits): Grade {
   const s = stats(results);
   const limit = `${l.provider}'s delivery timeout is ${ms(l.timeout.ms)} (${l.timeout.source})`;
@@ -204,6 +218,24 @@ export function gradeLatency(results: SendResult[], l: Limits): Grade {
       verdict: 'fail',
       summary: `${lost.length} of ${s.count} deliveries got no answer (${lost[0]!.error ?? 'connection closed'}); ${limit}.`,
       fix: noAnswerFix(lost[0]!),
+    };
+  }
+  const refused = results.filter((r) => !is2xx(r.status));
+  if (refused.length === s.count) {
+    return {
+      verdict: 'skip',
+      summary: `Not measured: none of the ${s.count} timed deliveries was accepted (${countByKind(refused)}), and the time to an answer that is not 2xx says nothing about handling a delivery.`,
+      fix: null,
+    };
+  }
+  if (refused.length > 0) {
+    const ok = stats(results.filter((r) => is2xx(r.status)));
+    return {
+      verdict: 'fail',
+      summary: `${refused.length} of ${s.count} valid deliveries, one after the other, were not accepted (${countByKind(refused)}); the ${ok.count} accepted: ${timing(ok)}.`,
+      fix: refused.some((r) => is3xx(r.status))
+        ? NO_REDIRECT
+        : 'Every correctly signed delivery must get a 2xx: see why your endpoint refused these (its logs), then run the check-up again.',
     };
   }
   const summary = `${timing(s)} over ${s.count} deliveries, one after the other; ${limit}.`;
@@ -225,12 +257,7 @@ export function gradeBurst(results: SendResult[], concurrency: number, l: Limits
   const s = stats(results);
   const failed = results.filter((r) => !is2xx(r.status));
   if (failed.length > 0) {
-    const kinds = new Map<string, number>();
-    for (const r of failed) {
-      const k = r.status === null ? (r.error ?? 'no answer') : String(r.status);
-      kinds.set(k, (kinds.get(k) ?? 0) + 1);
-    }
-    const list = [...kinds].map(([k, n]) => `${n} × ${k}`).join(', ');
+    const list = countByKind(failed);
     const redirected = failed.some((r) => is3xx(r.status));
     return {
       verdict: 'fail',

@@ -7,6 +7,7 @@ import {
 import { HookscopeError } from '../../shared/errors';
 import type { CheckupRequest } from '../../shared/checkup';
 import type { GenericHmacConfig, SignatureStatus } from '../../shared/model';
+import type { Redactor } from '../forward/redact';
 import type { OutgoingRequest } from '../forward/send';
 import { HeaderBag } from '../signatures/headers';
 import type { SignatureInput, SignatureScheme } from '../signatures/types';
@@ -145,22 +146,20 @@ export function withoutSignature(
 }
 
 /**
- * The request as shown in the report. A header value that carries the secret itself (a plain
- * token scheme such as GitLab's) is shown as `[secret]`: the report never holds the secret.
+ * The request as shown in the report. A header value that carries a secret itself (a plain
+ * token scheme such as GitLab's) is shown with `[secret]` in its place, and so is any in the
+ * body: the report never holds a secret.
  */
-export function describeRequest(req: OutgoingRequest, secret: string): CheckupRequest {
-  const key = secret.trim();
-  const headers = req.headers.map(([n, v]): [string, string] => [
-    n,
-    key && v.includes(key) ? v.split(key).join('[secret]') : v,
-  ]);
-  const text = req.body.toString('utf8');
-  const utf8 = Buffer.from(text, 'utf8').equals(req.body);
+export function describeRequest(req: OutgoingRequest, redact: Redactor): CheckupRequest {
+  const headers = req.headers.map(([n, v]): [string, string] => [n, redact.text(v)]);
+  const body = redact.body(req.body, false);
+  const text = body.toString('utf8');
+  const utf8 = Buffer.from(text, 'utf8').equals(body);
   return {
     method: req.method,
     url: req.url,
     headers,
-    bodyBase64: req.body.toString('base64'),
+    bodyBase64: body.toString('base64'),
     bodyText: utf8 ? text : null,
   };
 }

@@ -1,11 +1,33 @@
 import type { Handlers } from '../../shared/dispatch';
+import { HookscopeError } from '../../shared/errors';
 import type { EndpointStore } from '../store/endpoint-store';
 import type { EventStore } from '../store/event-store';
-import type { ForwardStore } from '../store/forward-store';
+import type { ForwardJob, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
+import { currentTarget } from './current-target';
 import type { Forwarder } from './forwarder';
 import { replayEvent } from './replay';
 import { toDeadLetter, toWireAttempt } from './wire';
+
+/**
+ * Where a dead job goes when redriven: its endpoint's forward target as it is now (not the one
+ * it failed with) plus the event's path suffix, by the same rule as a live forward. A null
+ * `targetUrl` means the endpoint has no target now; `refused` says why it may not be sent.
+ */
+function redrivePlan(
+  deps: { events: EventStore; endpoints: EndpointStore },
+  job: ForwardJob,
+): { job: ForwardJob; endpoint: string; targetUrl: string | null; refused: string | null } {
+  const src = deps.events.source(job.eventId);
+  if (!src) {
+    return { job, endpoint: '', targetUrl: job.targetUrl, refused: 'the event was deleted' };
+  }
+  const { endpoint, plan } = currentTarget(deps.endpoints, src);
+  if (!plan) return { job, endpoint: endpoint.name, targetUrl: null, refused: null };
+  return plan.ok
+    ? { job, endpoint: endpoint.name, targetUrl: plan.url, refused: null }
+    : { job, endpoint: endpoint.name, targetUrl: endpoint.forwardTo, refused: plan.refused };
+}
 
 export type ForwardCommand =
   'replayEvent' | 'replayEvents' | 'listDeadLetters' | 'redriveDeadLetters' | 'purgeDeadLetters';
@@ -48,10 +70,34 @@ export function createForwardHandlers(deps: {
       };
     },
     redriveDeadLetters: ({ ids, all }) => {
-      const jobs = forwards.redrive(all ? 'all' : (ids ?? []), clock());
-      for (const j of jobs) events.setForwardStatus(j.eventId, 'pending');
+      const plans = forwards
+        .deadJobs(all ? 'all' : (ids ?? []))
+        .map((job) => redrivePlan(deps, job));
+      const stuck = [...new Set(plans.filter((p) => p.targetUrl === null).map((p) => p.endpoint))];
+      if (stuck.length > 0) {
+        throw new HookscopeError(
+          'bad_input',
+          `nothing redriven: ${stuck.map((n) => `endpoint "${n}"`).join(', ')} ${stuck.length > 1 ? 'have' : 'has'} no forward target now; set one (its dead letters then go there), or purge those dead letters`,
+        );
+      }
+      const items = plans.map((p) => ({
+        job: p.job,
+        targetUrl: p.targetUrl!,
+        refused: p.refused,
+      }));
+      for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a));
+      for (const i of items)
+        if (i.refused === null) events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();
-      return { redriven: jobs.length };
+      return {
+        redriven: items.filter((i) => i.refused === null).length,
+        items: items.map((i) => ({
+          id: i.job.id,
+          eventId: i.job.eventId,
+          targetUrl: i.targetUrl,
+          refused: i.refused,
+        })),
+      };
     },
     purgeDeadLetters: ({ ids, all }) => ({ purged: forwards.purge(all ? 'all' : (ids ?? [])) }),
   };

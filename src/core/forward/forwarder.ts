@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { ForwardUrl } from '../../shared/forward-url';
 import type { EventSummary } from '../../shared/model';
 import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-store';
 import type { Clock, StoredRequest } from '../types';
 import { forwardRequest } from './prepare';
+import { Redactor } from './redact';
 import { classify, nextDelay, parseRetryAfter, type RetryPolicy } from './retry-policy';
-import { send, type SendResult } from './send';
+import { notSent, send, type SendResult } from './send';
 
 /** Forwarding settings, read before every round so changes apply at once. */
 export interface ForwardSettings {
@@ -32,6 +34,11 @@ function origin(url: string): string {
 
 /** Response bytes kept per attempt. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
+/** First wait before writing again after the log refused a write; it doubles up to the max. */
+const STORE_RETRY_MS = 100;
+const MAX_STORE_RETRY_MS = 10_000;
+
+const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Works the durable forward queue after the ack: claims due jobs up to the concurrency limit,
@@ -53,6 +60,13 @@ export class Forwarder {
     private readonly settings: () => ForwardSettings,
     private readonly clock: Clock,
     private readonly onAttempt: (a: AttemptRecord) => void,
+    /** An endpoint's secrets, taken out of what the target answers before it is stored. */
+    private readonly secretsOf: (endpointId: string) => readonly string[] = () => [],
+    /**
+     * Where a delivery goes now (its endpoint's current target, `currentTarget`), or why it
+     * may not be sent; null keeps the job's own target.
+     */
+    private readonly targetOf: (src: StoredRequest) => ForwardUrl | null = () => null,
   ) {}
 
   /** Resumes after a restart: jobs that were in flight are retried (at-least-once). */
@@ -63,12 +77,28 @@ export class Forwarder {
     this.kick();
   }
 
-  /** Looks for due work now (new jobs, finished ones, changed settings). */
+  /** Looks for due work now (new jobs, finished ones, changed settings). Never throws. */
   kick(): void {
     if (this.stopped) return;
-    const s = this.settings();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    try {
+      this.claim();
+    } catch {
+      // The log could not be read or written (disk full, I/O error): look again shortly.
+      this.later(STORE_RETRY_MS);
+    }
+  }
+
+  private later(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), ms);
+    this.timer.unref();
+  }
+
+  private claim(): void {
+    const s = this.settings();
     if (s.paused) return;
     const now = this.clock();
     // One slow or hanging target must not hold every slot while others wait: past half of
@@ -102,27 +132,64 @@ export class Forwarder {
       // A job turned down is due now: its target's running attempts kick again when they end;
       // look again a little later anyway rather than spin.
       const at = turnedDown ? Math.max(next, now + 250) : next;
-      this.timer = setTimeout(() => this.kick(), Math.max(0, at - this.clock()));
-      this.timer.unref();
+      this.later(Math.max(0, at - this.clock()));
     }
   }
 
+  /**
+   * One attempt of a job, to its end: sent, then settled (delivered, retrying or dead) in one
+   * write. Never rejects. When that write fails (disk full, I/O error), the outcome is kept and
+   * the write retried with backoff until it succeeds, so the job still ends on its own.
+   */
   private async run(job: ForwardJob, s: ForwardSettings): Promise<void> {
-    const src = this.events.source(job.eventId);
-    if (!src) {
-      this.store.finish(
-        job,
-        { state: 'dead', nextAt: 0, status: null, error: 'the event was deleted' },
-        this.clock(),
-      );
+    let src: StoredRequest | null;
+    try {
+      src = this.events.source(job.eventId);
+    } catch (err) {
+      // Nothing was sent: the job goes back in the queue for a little later.
+      const now = this.clock();
+      const error = `could not read the event: ${why(err)}`;
+      await this.persist(() => this.store.release(job, now + STORE_RETRY_MS, error, now));
       return;
     }
+    if (!src) {
+      const now = this.clock();
+      const gone = {
+        state: 'dead',
+        nextAt: 0,
+        status: null,
+        error: 'the event was deleted',
+      } as const;
+      await this.persist(() => this.store.finish(job, gone, now));
+      return;
+    }
+    // Each attempt goes where the endpoint's target points now: a target fixed while the job
+    // waited (paused, retrying) is the one used.
+    const plan = this.targetOf(src) ?? { ok: true, url: job.targetUrl };
+    if (!plan.ok) {
+      const now = this.clock();
+      let refused: AttemptRecord | null = null;
+      await this.persist(() =>
+        this.store.transaction(() => {
+          refused = this.store.refuse(job, plan.refused, now);
+          this.events.setForwardStatus(job.eventId, 'dead');
+        }),
+      );
+      if (refused) this.notify(refused);
+      return;
+    }
+    const url = plan.url;
     // The event already shows pending (new, redriven) or retrying (set when the last attempt
     // failed): no write here, every write is an fsync on the thread the receiver runs on.
-    const res = await send(forwardRequest(src, job.targetUrl, src.host), {
-      timeoutMs: s.timeoutMs,
-      maxResponseBytes: MAX_RESPONSE_BYTES,
-    });
+    // A target that does not parse (a row from an older version, edited by hand) cannot be
+    // sent to: an attempt not sent, saying why, so the job still ends in the dead letters.
+    const sent = URL.canParse(url)
+      ? await send(forwardRequest(src, url, src.host), {
+          timeoutMs: s.timeoutMs,
+          maxResponseBytes: MAX_RESPONSE_BYTES,
+        })
+      : notSent(`not sent: the target "${url}" is not a URL`);
+    const res = new Redactor(this.secretsOf(src.endpointId)).result(sent);
     if (this.closed) return;
     const now = this.clock();
     const attempt: AttemptRecord = {
@@ -130,7 +197,7 @@ export class Forwarder {
       eventId: job.eventId,
       jobId: job.id,
       kind: job.redriven ? 'redrive' : 'live',
-      targetUrl: job.targetUrl,
+      targetUrl: url,
       attempt: job.attempts + 1,
       status: res.status,
       error: res.error,
@@ -141,8 +208,35 @@ export class Forwarder {
       responseTruncated: res.truncated,
     };
     // One commit for the attempt, the job and the event's status (one fsync, not three).
-    this.store.transaction(() => this.settle(job, attempt, res, s, now));
-    this.onAttempt(attempt);
+    const settled = await this.persist(() =>
+      this.store.transaction(() => this.settle(job, attempt, res, s, now)),
+    );
+    if (settled) this.notify(attempt);
+  }
+
+  private notify(attempt: AttemptRecord): void {
+    try {
+      this.onAttempt(attempt);
+    } catch {
+      // A listener's failure is its own: the attempt is recorded.
+    }
+  }
+
+  /**
+   * Runs a write until it succeeds, waiting longer after each failure (0.1 s doubling to
+   * 10 s); false when the forwarder closed first (the job stays running and is sent again on
+   * the next start).
+   */
+  private async persist(write: () => void): Promise<boolean> {
+    for (let delay = STORE_RETRY_MS; ; delay = Math.min(delay * 2, MAX_STORE_RETRY_MS)) {
+      if (this.closed) return false;
+      try {
+        write();
+        return true;
+      } catch {
+        await new Promise<void>((r) => setTimeout(r, delay).unref());
+      }
+    }
   }
 
   private settle(
@@ -153,6 +247,7 @@ export class Forwarder {
     now: number,
   ): void {
     this.store.recordAttempt(attempt);
+    if (attempt.targetUrl !== job.targetUrl) this.store.retarget(job, attempt.targetUrl);
     const outcome = classify(res.status);
     if (outcome === 'ok') {
       this.store.finish(job, { state: 'done', nextAt: now, status: res.status, error: null }, now);

@@ -1,13 +1,18 @@
 import type { IncomingDelivery } from '../types';
 import type { OutgoingRequest } from './send';
 
-/** Headers that describe one connection, not the message: never passed on (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set([
+/**
+ * Headers never passed on: those that describe one connection, not the message (RFC 9110
+ * §7.6.1), and the sender's `Cookie`. No webhook provider sends cookies, and a cookie from a
+ * public sender must not reach an app on localhost that may use cookie sessions. `Proxy-*`
+ * headers are dropped too (below). `Authorization` is passed on: providers configured with
+ * basic auth or a bearer token (Twilio's credentials in the URL, Zendesk, custom senders) put
+ * their credential there for the app to check; Hookscope relays it only to the target you set.
+ */
+const NOT_FORWARDED = new Set([
   'connection',
   'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
+  'cookie',
   'te',
   'trailer',
   'transfer-encoding',
@@ -17,36 +22,12 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** The parts of a stored delivery a forward needs. */
-export type ForwardSource = Pick<
-  IncomingDelivery,
-  'method' | 'path' | 'query' | 'headers' | 'body' | 'sourceIp'
->;
+export type ForwardSource = Pick<IncomingDelivery, 'method' | 'headers' | 'body' | 'sourceIp'>;
 
 /**
- * The URL a delivery is forwarded to: the target, plus the part of the path after the
- * endpoint's prefix when `appendSuffix` (so `/stripe/events` on endpoint `/stripe` goes to
- * `<target>/events`), plus the original query string.
- */
-export function forwardUrl(
-  target: string,
-  endpointPath: string,
-  src: ForwardSource,
-  appendSuffix = true,
-): string {
-  const url = new URL(target);
-  if (appendSuffix) {
-    const suffix = endpointPath === '/' ? src.path : src.path.slice(endpointPath.length);
-    if (suffix && suffix !== '/')
-      url.pathname =
-        url.pathname.replace(/\/$/, '') + (suffix.startsWith('/') ? suffix : `/${suffix}`);
-  }
-  if (src.query) url.search = url.search ? `${url.search}&${src.query}` : `?${src.query}`;
-  return url.toString();
-}
-
-/**
- * The request sent to the developer's app: the original method, headers in order minus
- * hop-by-hop ones, Host set to the target, X-Forwarded-* added, and the exact body bytes.
+ * The request sent to the developer's app (forward, redrive, replay): the original method,
+ * headers in order minus the ones above, Host set to the target, X-Forwarded-* added, and the
+ * exact body bytes. The URL comes from `forwardUrl` (src/shared/forward-url.ts).
  */
 export function forwardRequest(
   src: ForwardSource,
@@ -57,7 +38,8 @@ export function forwardRequest(
   const headers: [string, string][] = [['Host', target.host]];
   for (const [n, v] of src.headers) {
     const lower = n.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower.startsWith('x-forwarded-')) continue;
+    if (NOT_FORWARDED.has(lower) || lower.startsWith('proxy-') || lower.startsWith('x-forwarded-'))
+      continue;
     headers.push([n, v]);
   }
   const xff = src.headers.filter(([n]) => n.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);

@@ -8,8 +8,10 @@ import type { EventStore } from '../store/event-store';
 import type { AttemptRecord, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
 import { MAX_RESPONSE_BYTES } from './forwarder';
-import { forwardRequest, forwardUrl } from './prepare';
-import { send } from './send';
+import { forwardUrl } from '../../shared/forward-url';
+import { forwardRequest } from './prepare';
+import { Redactor } from './redact';
+import { notSent, send, type SendResult } from './send';
 
 /** Headers that carry a provider's delivery id; replaced when a new id is asked for. */
 const DELIVERY_ID_HEADERS: Record<string, () => string> = {
@@ -34,11 +36,13 @@ export interface ReplayDeps {
 }
 
 /**
- * Sends a stored event again, now: to `targetUrl` or the endpoint's forward target, with the
- * edits applied, re-signed with the endpoint's first secret and a fresh timestamp when asked
- * (so the app's verifier accepts an old event). Recorded as a `replay` attempt of the event.
- * Throws `not_found` for an unknown event and `bad_input` when there is no target or it
- * cannot be re-signed.
+ * Sends a stored event again, now: to `targetUrl` or the endpoint's forward target, each taken
+ * as a base under which the (edited) path's part after the endpoint's prefix goes, as forwards
+ * do (`forwardUrl`); with the edits applied, re-signed with the endpoint's first secret and a
+ * fresh timestamp when asked (so the app's verifier accepts an old event). Recorded as a
+ * `replay` attempt of the event; a received path that would leave the target's path is
+ * recorded as a refused attempt, nothing sent. Throws `not_found` for an unknown event and
+ * `bad_input` when there is no target, the edited path is refused, or it cannot be re-signed.
  */
 export async function replayEvent(
   deps: ReplayDeps,
@@ -55,16 +59,48 @@ export async function replayEvent(
     headers: edits.headers ?? src.headers,
     body: edits.body !== undefined ? Buffer.from(edits.body) : src.body,
   };
-  const target =
-    input.targetUrl ??
-    (endpoint.forwardTo ? forwardUrl(endpoint.forwardTo, endpoint.path, edited) : null);
-  if (!target) {
+  const base = input.targetUrl ?? endpoint.forwardTo;
+  if (!base) {
     throw new HookscopeError(
       'bad_input',
       `nowhere to send it: give targetUrl or set a forward target on endpoint "${endpoint.name}"`,
       [{ path: ['targetUrl'], message: 'required when the endpoint has no forward target' }],
     );
   }
+  const plan = forwardUrl({
+    target: base,
+    endpointPath: endpoint.path,
+    path: edited.path,
+    query: src.query,
+    pathLabel: edits.path !== undefined ? 'edited path' : 'received path',
+    targetLabel: input.targetUrl !== undefined ? 'replay target' : 'forward target',
+  });
+  if (!plan.ok && edits.path !== undefined) {
+    throw new HookscopeError('bad_input', plan.refused, [
+      { path: ['edits', 'path'], message: plan.refused },
+    ]);
+  }
+  const attempt = (targetUrl: string, res: SendResult): AttemptRecord => ({
+    id: randomUUID(),
+    eventId: input.id,
+    jobId: null,
+    kind: 'replay',
+    targetUrl,
+    attempt: deps.forwards.attemptsFor(input.id).filter((a) => a.kind === 'replay').length + 1,
+    status: res.status,
+    error: res.error,
+    durationMs: res.durationMs,
+    at: deps.clock(),
+    responseHeaders: res.headers,
+    responseBody: res.body,
+    responseTruncated: res.truncated,
+  });
+  if (!plan.ok) {
+    const refused = attempt(base, notSent(plan.refused));
+    deps.forwards.recordAttempt(refused);
+    return refused;
+  }
+  const target = plan.url;
   let headers = edited.headers;
   if (input.newDeliveryId) {
     headers = headers.map(([n, v]): [string, string] => {
@@ -111,21 +147,8 @@ export async function replayEvent(
     timeoutMs: deps.timeoutMs(),
     maxResponseBytes: MAX_RESPONSE_BYTES,
   });
-  const attempt: AttemptRecord = {
-    id: randomUUID(),
-    eventId: input.id,
-    jobId: null,
-    kind: 'replay',
-    targetUrl: target,
-    attempt: deps.forwards.attemptsFor(input.id).filter((a) => a.kind === 'replay').length + 1,
-    status: res.status,
-    error: res.error,
-    durationMs: res.durationMs,
-    at: deps.clock(),
-    responseHeaders: res.headers,
-    responseBody: res.body,
-    responseTruncated: res.truncated,
-  };
-  deps.forwards.recordAttempt(attempt);
-  return attempt;
+  const redact = new Redactor(deps.endpoints.secretsOf(endpoint.id));
+  const sent = attempt(target, redact.result(res));
+  deps.forwards.recordAttempt(sent);
+  return sent;
 }

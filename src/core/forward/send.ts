@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /** A request to send exactly as given (bytes and header order). */
@@ -69,7 +69,22 @@ export function send(req: OutgoingRequest, opts: SendOptions): Promise<SendResul
     // A raw header list gets no Host from node: add the target's when the caller gave none.
     const hasHost = req.headers.some(([n]) => n.toLowerCase() === 'host');
     const raw = (hasHost ? req.headers : [['Host', url.host], ...req.headers]).flat();
-    const client = make(url, { method: req.method, headers: raw, agent: false }, (res) => {
+    let client: ReturnType<typeof make>;
+    try {
+      client = make(url, { method: req.method, headers: raw, agent: false }, onResponse);
+    } catch (err) {
+      // Node checks the method and every header before sending (an imported event may hold
+      // a header value with a line break): nothing was sent.
+      return resolve(failure(started, `not sent: ${(err as Error).message}`));
+    }
+    const timer = setTimeout(() => {
+      client.destroy();
+      finish(`timed out after ${opts.timeoutMs} ms`);
+    }, opts.timeoutMs);
+    client.on('error', (err) => finish(describe(err)));
+    client.end(req.body);
+
+    function onResponse(res: IncomingMessage): void {
       status = res.statusCode ?? null;
       headers = pairs(res.rawHeaders);
       res.on('data', (c: Buffer) => {
@@ -88,25 +103,24 @@ export function send(req: OutgoingRequest, opts: SendOptions): Promise<SendResul
       res.on('end', () => finish(null));
       res.on('error', (err) => finish(status !== null ? null : describe(err)));
       res.on('close', () => finish(null));
-    });
-    const timer = setTimeout(() => {
-      client.destroy();
-      finish(`timed out after ${opts.timeoutMs} ms`);
-    }, opts.timeoutMs);
-    client.on('error', (err) => finish(describe(err)));
-    client.end(req.body);
+    }
   });
 }
 
-function failure(started: number, error: string): SendResult {
+/** The result of a request that was not sent, and why. */
+export function notSent(error: string): SendResult {
   return {
     status: null,
     error,
-    durationMs: Math.round((performance.now() - started) * 10) / 10,
+    durationMs: 0,
     headers: [],
     body: Buffer.alloc(0),
     truncated: false,
   };
+}
+
+function failure(started: number, error: string): SendResult {
+  return { ...notSent(error), durationMs: Math.round((performance.now() - started) * 10) / 10 };
 }
 
 function pairs(raw: string[]): [string, string][] {

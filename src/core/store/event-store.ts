@@ -31,6 +31,12 @@ export interface ListFilter {
   forwardStatus?: string[] | undefined;
 }
 
+/** What retention keeps: the newest `keep` events, those entered after `olderThanMs`. */
+export interface RetentionLimits {
+  olderThanMs?: number | undefined;
+  keep?: number | undefined;
+}
+
 /** Called with the summaries of every commit (inserts and updates), in rev order. */
 export type ChangeListener = (summaries: EventSummary[]) => void;
 
@@ -92,7 +98,23 @@ export class EventStore {
         LEFT JOIN responses r ON r.id = e.response_id WHERE e.id = ?`),
       bodyBySeq: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
       setForward: db.prepare('UPDATE events SET forward_status = ?, rev = ? WHERE id = ?'),
-      oldest: db.prepare('SELECT seq, id, received_at FROM events ORDER BY seq LIMIT ?'),
+      setStoredAt: db.prepare('UPDATE events SET stored_at = ? WHERE seq = ?'),
+      // Retention. Events enter the log in seq order, so the ones old enough to go are a run
+      // from the oldest: the first younger one bounds them (the walk stops there).
+      seqAt: db.prepare('SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET ?'),
+      seqFromNewest: db.prepare('SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?'),
+      firstYoung: db.prepare(
+        'SELECT seq FROM events WHERE coalesce(stored_at, received_at) >= ? ORDER BY seq LIMIT 1',
+      ),
+      // An event whose forward is still queued stays: deleting it would drop the job unsent.
+      expired: db.prepare(
+        `SELECT e.seq, e.id FROM events e WHERE e.seq < ? AND NOT EXISTS (SELECT 1 FROM forward_jobs j
+         WHERE j.event_id = e.id AND j.state IN ('pending', 'running')) ORDER BY e.seq LIMIT ?`,
+      ),
+      held: db.prepare(
+        `SELECT count(DISTINCT e.seq) AS n FROM forward_jobs j JOIN events e ON e.id = j.event_id
+         WHERE j.state IN ('pending', 'running') AND e.seq < ?`,
+      ),
       deleteEvent: db.prepare('DELETE FROM events WHERE seq = ?'),
       deleteBody: db.prepare('DELETE FROM bodies WHERE seq = ?'),
       changesSince: db.prepare(
@@ -243,8 +265,9 @@ export class EventStore {
       e.response ? this.responses.idOf(e.response) : null,
     );
     this.stmts.insertBody.run(seq, e.body);
+    if (e.storedAt !== undefined) this.stmts.setStoredAt.run(e.storedAt, seq);
     if (e.forwardTarget !== null && this.forwards)
-      this.forwards.insertJob(e.id, e.forwardTarget, e.receivedAt);
+      this.forwards.insertJob(e.id, e.forwardTarget, e.receivedAt, e.forwardRefused);
     return toSummary(row);
   }
 
@@ -434,22 +457,36 @@ export class EventStore {
   }
 
   /**
-   * Deletes up to `limit` of the oldest events that are older than `olderThanMs` or beyond the
-   * newest `keep`; returns their ids. Walks in seq order (arrival order), so no time index.
+   * Events past retention are those before this seq: beyond the newest `keep`, or entered the
+   * log (received, or imported) before `olderThanMs`.
    */
-  deleteOldest(opts: { olderThanMs?: number; keep?: number; limit: number }): string[] {
-    const excess = opts.keep !== undefined ? Math.max(0, this.total - opts.keep) : 0;
-    const rows = this.stmts.oldest.all(opts.limit) as {
-      seq: number;
-      id: string;
-      received_at: number;
-    }[];
-    const cut: typeof rows = [];
-    for (const [i, r] of rows.entries()) {
-      const old = opts.olderThanMs !== undefined && r.received_at < opts.olderThanMs;
-      if (i >= excess && !old) break; // later rows are newer: keep them too
-      cut.push(r);
+  private retentionBound(opts: RetentionLimits): number {
+    let bound = 0;
+    const keep = opts.keep ?? this.total;
+    const excess = this.total - keep;
+    if (excess > 0) {
+      // The first event to keep, found from whichever end is nearer (an OFFSET walks rows).
+      const fromOldest = excess <= keep;
+      const row = (
+        fromOldest ? this.stmts.seqAt.get(excess - 1) : this.stmts.seqFromNewest.get(keep - 1)
+      ) as { seq: number } | undefined;
+      bound = row ? row.seq + (fromOldest ? 1 : 0) : Number.MAX_SAFE_INTEGER;
     }
+    if (opts.olderThanMs !== undefined) {
+      const young = this.stmts.firstYoung.get(opts.olderThanMs) as { seq: number } | undefined;
+      bound = Math.max(bound, young ? young.seq : Number.MAX_SAFE_INTEGER);
+    }
+    return bound;
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest events past retention (see `retentionBound`), except
+   * those whose forward is still queued (pending or running): returns the ids deleted.
+   */
+  deleteOldest(opts: RetentionLimits & { limit: number }): string[] {
+    const bound = this.retentionBound(opts);
+    if (bound <= 0) return [];
+    const cut = this.stmts.expired.all(bound, opts.limit) as { seq: number; id: string }[];
     if (cut.length === 0) return [];
     this.db.transaction(() => {
       this.stmts.saveRev.run(String(this.rev));
@@ -458,6 +495,12 @@ export class EventStore {
     })();
     this.total -= cut.length;
     return cut.map((r) => r.id);
+  }
+
+  /** Events past retention kept only because their forward is still queued. */
+  heldForForwarding(opts: RetentionLimits): number {
+    const bound = this.retentionBound(opts);
+    return bound <= 0 ? 0 : (this.stmts.held.get(bound) as { n: number }).n;
   }
 
   private removeSeq(seq: number): void {

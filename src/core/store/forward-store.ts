@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
 
 export type JobState = 'pending' | 'running' | 'done' | 'dead';
@@ -120,6 +121,9 @@ export class ForwardStore {
         `UPDATE forward_jobs SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
          updated_at = ? WHERE id = ?`,
       ),
+      release: db.prepare(
+        "UPDATE forward_jobs SET state = 'pending', next_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+      ),
       attempt: db.prepare(
         `INSERT INTO forward_attempts (id, event_id, job_id, kind, target_url, attempt, status, error,
          duration_ms, at, response_headers, response_body, response_truncated)
@@ -132,15 +136,50 @@ export class ForwardStore {
         "SELECT * FROM forward_jobs WHERE state = 'dead' AND id < ? ORDER BY id DESC LIMIT ?",
       ),
       job: db.prepare('SELECT * FROM forward_jobs WHERE id = ?'),
+      retarget: db.prepare('UPDATE forward_jobs SET target_url = ? WHERE id = ?'),
       pendingCount: db.prepare(
         "SELECT count(*) AS n FROM forward_jobs WHERE state IN ('pending', 'running')",
       ),
     };
   }
 
-  /** Queues a forward (call inside the event's commit transaction). */
-  insertJob(eventId: string, targetUrl: string, now: number): void {
-    this.s.insert.run(eventId, targetUrl, now, now, now);
+  /**
+   * Queues a forward (call inside the event's commit transaction). With `refused` (why the
+   * forward may not be sent), the job goes to the dead-letter list at once, with that reason
+   * as its one attempt and nothing sent.
+   */
+  insertJob(eventId: string, targetUrl: string, now: number, refused?: string): void {
+    const { lastInsertRowid } = this.s.insert.run(eventId, targetUrl, now, now, now);
+    if (refused === undefined) return;
+    const job = this.job(Number(lastInsertRowid))!;
+    this.refuse(job, refused, now);
+  }
+
+  /**
+   * Records a forward that is not sent (see `forwardUrl`): an attempt with no status and the
+   * reason as its error, and the job dead, never retried. Returns the attempt.
+   */
+  refuse(job: ForwardJob, reason: string, now: number): AttemptRecord {
+    const attempt: AttemptRecord = {
+      id: randomUUID(),
+      eventId: job.eventId,
+      jobId: job.id,
+      kind: job.redriven ? 'redrive' : 'live',
+      targetUrl: job.targetUrl,
+      attempt: job.attempts + 1,
+      status: null,
+      error: reason,
+      durationMs: 0,
+      at: now,
+      responseHeaders: [],
+      responseBody: Buffer.alloc(0),
+      responseTruncated: false,
+    };
+    this.transaction(() => {
+      this.recordAttempt(attempt);
+      this.finish(job, { state: 'dead', nextAt: now, status: null, error: reason }, now);
+    });
+    return attempt;
   }
 
   /** After a crash: jobs that were in flight are pending again (at-least-once). */
@@ -199,6 +238,16 @@ export class ForwardStore {
     );
   }
 
+  /** Points a job at another URL (its endpoint's target changed while it waited). */
+  retarget(job: ForwardJob, targetUrl: string): void {
+    this.s.retarget.run(targetUrl, job.id);
+  }
+
+  /** Puts a claimed job back in the queue without counting an attempt (nothing was sent). */
+  release(job: ForwardJob, nextAt: number, error: string, now: number): void {
+    this.s.release.run(nextAt, error, now, job.id);
+  }
+
   /** Appends an attempt to the log. */
   recordAttempt(a: AttemptRecord): void {
     this.s.attempt.run(
@@ -233,22 +282,40 @@ export class ForwardStore {
     return r ? toJob(r) : undefined;
   }
 
-  /** Puts dead jobs back in the queue, due now, with a fresh attempt count; returns them. */
-  redrive(ids: number[] | 'all', now: number): ForwardJob[] {
-    return this.db.transaction(() => {
-      const rows = (
-        ids === 'all'
-          ? this.db.prepare("SELECT * FROM forward_jobs WHERE state = 'dead'").all()
-          : ids
-              .map((id) => this.s.job.get(id))
-              .filter((r) => (r as JobRow | undefined)?.state === 'dead')
-      ) as JobRow[];
-      const upd = this.db.prepare(
-        "UPDATE forward_jobs SET state = 'pending', attempts = 0, redriven = 1, next_at = ?, updated_at = ? WHERE id = ?",
-      );
-      for (const r of rows) upd.run(now, now, r.id);
-      return rows.map(toJob);
-    })();
+  /** The dead jobs among `ids` (or all of them). */
+  deadJobs(ids: number[] | 'all'): ForwardJob[] {
+    const rows = (
+      ids === 'all'
+        ? this.db.prepare("SELECT * FROM forward_jobs WHERE state = 'dead' ORDER BY id").all()
+        : ids
+            .map((id) => this.s.job.get(id))
+            .filter((r) => (r as JobRow | undefined)?.state === 'dead')
+    ) as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /**
+   * Puts dead jobs back in the queue, due now, to `targetUrl`, with a fresh attempt count. One
+   * with `refused` (its URL may not be sent to) stays dead with a refused attempt instead;
+   * returns those attempts.
+   */
+  redrive(
+    items: { job: ForwardJob; targetUrl: string; refused: string | null }[],
+    now: number,
+  ): AttemptRecord[] {
+    const requeue = this.db.prepare(
+      "UPDATE forward_jobs SET state = 'pending', target_url = ?, attempts = 0, redriven = 1, next_at = ?, updated_at = ? WHERE id = ?",
+    );
+    return this.transaction(() => {
+      const refused: AttemptRecord[] = [];
+      for (const { job, targetUrl, refused: why } of items) {
+        requeue.run(targetUrl, now, now, job.id);
+        if (why === null) continue;
+        const again = { ...job, targetUrl, attempts: 0, redriven: true };
+        refused.push(this.refuse(again, why, now));
+      }
+      return refused;
+    });
   }
 
   /** Removes dead jobs (their attempts stay in the log); returns how many. */

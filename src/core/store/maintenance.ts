@@ -1,21 +1,23 @@
 import type { Settings } from '../../shared/model';
 import type { Clock } from '../types';
 import type { Checkpointer } from './checkpointer';
-import type { EventStore } from './event-store';
+import type { EventStore, RetentionLimits } from './event-store';
 
 const RETENTION_CHUNK = 500;
 const DAY_MS = 86_400_000;
 
 /**
  * Background upkeep off the ack path: retention (oldest first, in small chunks with a yield
- * between them so the receiver never waits long) and WAL checkpoints on a worker thread
- * (auto-checkpoint is off, so commits on the ack path never pay for one).
+ * between them so the receiver never waits long; an event whose forward is still queued is
+ * kept and counted) and WAL checkpoints on a worker thread (auto-checkpoint is off, so commits
+ * on the ack path never pay for one).
  */
 export class Maintenance {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
   private stopped = false;
   private lastRev = -1;
+  private held = 0;
 
   constructor(
     private readonly checkpointer: Checkpointer,
@@ -49,18 +51,30 @@ export class Maintenance {
     return this.current;
   }
 
-  private async run(): Promise<void> {
+  /**
+   * Events past the retention limits that the last run kept because their forward is still
+   * queued (forwarding paused, or retrying); they go once forwarded or dead-lettered.
+   */
+  get heldForForwarding(): number {
+    return this.held;
+  }
+
+  private limits(): RetentionLimits {
     const { maxEvents, maxAgeDays } = this.settings().retention;
+    return {
+      olderThanMs: maxAgeDays !== null ? this.clock() - maxAgeDays * DAY_MS : undefined,
+      keep: maxEvents ?? undefined,
+    };
+  }
+
+  private async run(): Promise<void> {
     for (;;) {
-      const ids = this.events.deleteOldest({
-        ...(maxAgeDays !== null ? { olderThanMs: this.clock() - maxAgeDays * DAY_MS } : {}),
-        ...(maxEvents !== null ? { keep: maxEvents } : {}),
-        limit: RETENTION_CHUNK,
-      });
+      const ids = this.events.deleteOldest({ ...this.limits(), limit: RETENTION_CHUNK });
       if (ids.length > 0) this.onDeleted(ids);
       if (ids.length < RETENTION_CHUNK || this.stopped) break;
       await new Promise((r) => setImmediate(r));
     }
+    this.held = this.events.heldForForwarding(this.limits());
     // Quiet since the last run: truncate the WAL; else a PASSIVE pass keeps it bounded.
     const quiet = this.events.currentRev === this.lastRev;
     this.lastRev = this.events.currentRev;
@@ -74,4 +88,34 @@ export class Maintenance {
     this.timer = null;
     await this.current;
   }
+}
+
+/**
+ * What retention does to events just imported (received at `received`; the newest in the log,
+ * aged from `now`), so the answer to an import says it rather than letting them vanish a
+ * second later. Those first received before maxAgeDays are kept all the same: their age counts
+ * from when they entered this log.
+ */
+export function importRetention(
+  received: number[],
+  now: number,
+  retention: Settings['retention'],
+): { pastRetention?: number; note?: string } {
+  const { maxEvents, maxAgeDays } = retention;
+  const n = received.length;
+  const gone = maxAgeDays === 0 ? n : maxEvents !== null ? Math.max(0, n - maxEvents) : 0;
+  if (gone > 0) {
+    const why =
+      maxAgeDays === 0 ? 'retention.maxAgeDays is 0' : `retention.maxEvents is ${maxEvents}`;
+    return {
+      pastRetention: gone,
+      note: `${gone} of the ${n} imported events are past retention (${why}) and will be removed within seconds; raise the limit in Settings to keep them.`,
+    };
+  }
+  const old =
+    maxAgeDays === null ? 0 : received.filter((t) => t < now - maxAgeDays * DAY_MS).length;
+  if (old === 0) return {};
+  return {
+    note: `${old} of the ${n} imported events were received more than ${maxAgeDays} days ago; retention counts their age from now, when they entered this log, so they are kept.`,
+  };
 }

@@ -148,4 +148,10 @@ export const migrations: { version: number; sql: string }[] = [
       ALTER TABLE events ADD COLUMN response_id INTEGER;
     `,
   },
+  {
+    // When an imported event entered this log (null: when it was received). Retention counts
+    // age from here, so an old export brought back in is not removed a second later.
+    version: 10,
+    sql: `ALTER TABLE events ADD COLUMN stored_at INTEGER;`,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { Output } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
 import type { EventStore } from '../store/event-store';
@@ -24,7 +25,8 @@ const WHAT_TO_DO =
 /** Export to and import from HAR 1.2 and NDJSON. */
 export function createTransferHandlers(deps: {
   events: EventStore;
-  store: (items: ImportedDelivery[]) => Promise<number>;
+  /** Stores the items; answers how many, and what retention will do to them. */
+  store: (items: ImportedDelivery[]) => Promise<Output<'importEvents'>>;
 }): Pick<Handlers, 'exportEvents' | 'importEvents'> {
   return {
     exportEvents: ({ format, ids, limit }) => {
@@ -68,7 +70,7 @@ export function createTransferHandlers(deps: {
       } catch (err) {
         throw new HookscopeError('bad_input', `cannot import ${format}: ${(err as Error).message}`);
       }
-      return { imported: await deps.store(items) };
+      return await deps.store(items);
     },
   };
 }

@@ -183,12 +183,24 @@ describe('check-up battery against reference receivers', () => {
     expect(c).toMatchObject({ passed: true, score: 89 });
   });
 
-  it('a receiver that redirects new valid deliveries fails valid, burst and redirect', async () => {
+  it('a receiver that answers 500 to every valid delivery: latency is not measured (skipped, saying why)', async () => {
+    const r = await receiver({ verify: stripeVerify(), newStatus: 500 });
+    const c = await run(r);
+    expect(verdicts(c)).toMatchObject({ valid: 'fail', latency: 'skip', burst: 'fail' });
+    expect(probe(c, 'latency').summary).toBe(
+      'Not measured: none of the 3 timed deliveries was accepted (3 × 500), and the time to an answer that is not 2xx says nothing about handling a delivery.',
+    );
+    expect(probe(c, 'latency').stats).toMatchObject({ count: 3, ok: 0 });
+  });
+
+  it('a receiver that redirects new valid deliveries fails valid, burst and redirect; latency is not measured', async () => {
     const r = await receiver({ verify: stripeVerify(), redirectTo: '/webhooks/' });
     const c = await run(r);
     expect(verdicts(c)).toEqual({
       ...ALL_PASS,
       valid: 'fail',
+      // Timing redirects measures nothing: not graded (it used to pass).
+      latency: 'skip',
       burst: 'fail',
       redirect: 'fail',
     });

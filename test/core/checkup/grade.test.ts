@@ -52,6 +52,26 @@ describe('grading', () => {
     expect(lost.summary).toMatch(/^1 of 2 deliveries got no answer \(timed out after 300 ms\)/);
   });
 
+  it('latency: timing error answers means nothing: skipped when none was 2xx, failed when some were not', () => {
+    const errors = [3, 4, 5, 4, 3].map((d) => res(500, d));
+    expect(gradeLatency(errors, limits())).toEqual({
+      verdict: 'skip',
+      summary:
+        'Not measured: none of the 5 timed deliveries was accepted (5 × 500), and the time to an answer that is not 2xx says nothing about handling a delivery.',
+      fix: null,
+    });
+    const some = [res(200, 10), res(500, 2), res(200, 30), res(401, 1), res(200, 20)];
+    const graded = gradeLatency(some, limits());
+    expect(graded.verdict).toBe('fail');
+    expect(graded.summary).toBe(
+      '2 of 5 valid deliveries, one after the other, were not accepted (1 × 500, 1 × 401); the 3 accepted: p50 20 ms, p95 30 ms.',
+    );
+    expect(graded.fix).toMatch(/^Every correctly signed delivery must get a 2xx/);
+    const redirected = gradeLatency([res(200), res(302)], limits());
+    expect(redirected.verdict).toBe('fail');
+    expect(redirected.fix).toMatch(/^Providers do not follow redirects/);
+  });
+
   it('stats: nearest-rank p50/p95 and the 2xx count', () => {
     const s = stats([res(200, 40), res(500, 10), res(200, 30), res(200, 20)]);
     expect(s).toEqual({ count: 4, ok: 3, p50Ms: 20, p95Ms: 40, maxMs: 40 });

@@ -22,6 +22,8 @@ export interface Behaviour {
   delayMs?: number;
   /** Answer verified deliveries with a 302 to this location. */
   redirectTo?: string;
+  /** Answer new verified deliveries with this status (a handler failing after verifying). */
+  newStatus?: number;
 }
 
 export interface Receiver {
@@ -102,8 +104,8 @@ export async function startReceiver(b: Behaviour): Promise<Receiver> {
           res.writeHead(302, { Location: b.redirectTo });
           return res.end();
         }
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end('{"received":true}');
+        res.writeHead(b.newStatus ?? 200, { 'Content-Type': 'application/json' });
+        res.end(b.newStatus ? '{"error":"internal"}' : '{"received":true}');
       })();
     });
   });

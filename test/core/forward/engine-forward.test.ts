@@ -106,10 +106,178 @@ describe('forwarding through the engine', () => {
 
     ok = true;
     const delivered = attempt(t, (a) => a.status === 200);
-    expect(await t.client.redriveDeadLetters({ all: true })).toEqual({ redriven: 1 });
+    expect(await t.client.redriveDeadLetters({ all: true })).toEqual({
+      redriven: 1,
+      items: [
+        {
+          id: dlq.items[0]!.id,
+          eventId: dlq.items[0]!.eventId,
+          targetUrl: `${target.url}/x`,
+          refused: null,
+        },
+      ],
+    });
     await delivered;
     expect((await t.client.listDeadLetters({})).items).toEqual([]);
     expect((await t.client.getEvent({ id: dlq.items[0]!.eventId })).forward.status).toBe('ok');
+  });
+
+  it("redrives to the endpoint's current target (the one fixed after the failure) and says where", async () => {
+    const fixed = await app((_req, _b, res) => res.end('ok'));
+    // A port that was just free: the first target refuses connections.
+    const closed = await app((_req, _b, res) => res.end());
+    cleanups.pop()!();
+    const t = await engine();
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 2 },
+    });
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${closed.url}/old`,
+    });
+    const dead = attempt(t, (a) => a.attempt === 2);
+    await rawRequest(t.receiverUrl, { path: '/shop/orders?x=1', body: 'a' });
+    await dead;
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    expect(letter!.targetUrl).toBe(`${closed.url}/old/orders?x=1`);
+
+    await t.client.saveEndpoint({
+      id: ep.id,
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${fixed.url}/new`,
+    });
+    const delivered = attempt(t, (a) => a.status === 200);
+    expect(await t.client.redriveDeadLetters({ ids: [letter!.id] })).toEqual({
+      redriven: 1,
+      items: [
+        {
+          id: letter!.id,
+          eventId: letter!.eventId,
+          targetUrl: `${fixed.url}/new/orders?x=1`,
+          refused: null,
+        },
+      ],
+    });
+    await delivered;
+    expect(fixed.received.map((r) => r.url)).toEqual(['/new/orders?x=1']);
+    const attempts = (await t.client.getEvent({ id: letter!.eventId })).forwards;
+    expect(attempts.map((a) => [a.kind, a.targetUrl, a.status])).toEqual([
+      ['live', `${closed.url}/old/orders?x=1`, null],
+      ['live', `${closed.url}/old/orders?x=1`, null],
+      ['redrive', `${fixed.url}/new/orders?x=1`, 200],
+    ]);
+  });
+
+  it("sends queued and retrying forwards to the endpoint's target as fixed while they waited", async () => {
+    const fixed = await app((_req, _b, res) => res.end('ok'));
+    const failing = await app((_req, _b, res) => res.writeHead(503).end('down'));
+    const t = await engine();
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${failing.url}/old`,
+    });
+    // One retrying: its first attempt got a 503.
+    const failed = attempt(t, (a) => a.status === 503);
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/a', body: 'a' });
+    await failed;
+    // One queued while forwarding is paused.
+    await t.client.saveSettings({
+      forwarding: { paused: true, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/b?x=1', body: 'b' });
+
+    await t.client.saveEndpoint({
+      id: ep.id,
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${fixed.url}/new`,
+    });
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
+    });
+    await expect
+      .poll(() => fixed.received.map((r) => r.url).sort())
+      .toEqual(['/new/a', '/new/b?x=1']);
+    const { items } = await t.client.listEvents({});
+    await expect
+      .poll(async () => (await t.client.listEvents({})).items.map((e) => e.forward.status))
+      .toEqual(['ok', 'ok']);
+    const a = await t.client.getEvent({ id: items.find((e) => e.path === '/shop/a')!.id });
+    expect(a.forwards.map((f) => [f.targetUrl, f.status]).at(-1)).toEqual([
+      `${fixed.url}/new/a`,
+      200,
+    ]);
+    expect(a.forwards[0]).toMatchObject({ targetUrl: `${failing.url}/old/a`, status: 503 });
+  });
+
+  it('dead-letters a queued forward whose endpoint has no target any more, saying so (nothing sent)', async () => {
+    const target = await app((_req, _b, res) => res.end('ok'));
+    const t = await engine();
+    await t.client.saveSettings({
+      forwarding: { paused: true, concurrency: 2, timeoutMs: 2000, maxAttempts: 3 },
+    });
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${target.url}/hooks`,
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/a', body: 'a' });
+    await t.client.saveEndpoint({ id: ep.id, name: 'Shop', path: '/shop', forwardTo: null });
+    const refused = attempt(t, (a) => a.status === null);
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 3 },
+    });
+    await refused;
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    expect(letter!.lastError).toBe('not sent: endpoint "Shop" has no forward target now');
+    expect((await t.client.getEvent({ id: letter!.eventId })).forward.status).toBe('dead');
+    expect(target.received).toEqual([]);
+  });
+
+  it('refuses to redrive (400, nothing queued) when the endpoint has no target now; a refused path stays refused', async () => {
+    const target = await app((_req, _b, res) => res.end());
+    const t = await engine();
+    const ep = await t.client.saveEndpoint({
+      name: 'Shop',
+      path: '/shop',
+      forwardTo: `${target.url}/hooks`,
+    });
+    await rawRequest(t.receiverUrl, { path: '/shop/%2e%2e/admin', body: 'a' });
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    expect(letter!.lastError).toMatch(/^refused: the received path \/shop\/%2e%2e\/admin/);
+
+    const again = await t.client.redriveDeadLetters({ all: true });
+    expect(again).toEqual({
+      redriven: 0,
+      items: [
+        {
+          id: letter!.id,
+          eventId: letter!.eventId,
+          targetUrl: `${target.url}/hooks`,
+          refused: expect.stringMatching(/^refused: the received path \/shop\/%2e%2e\/admin/),
+        },
+      ],
+    });
+    expect((await t.client.listDeadLetters({})).items).toHaveLength(1);
+
+    await t.client.saveEndpoint({ id: ep.id, name: 'Shop', path: '/shop', forwardTo: null });
+    await expect(t.client.redriveDeadLetters({ all: true })).rejects.toMatchObject({
+      code: 'bad_input',
+      message:
+        'nothing redriven: endpoint "Shop" has no forward target now; set one (its dead letters then go there), or purge those dead letters',
+    });
+    expect(target.received).toEqual([]);
+    const attempts = (await t.client.getEvent({ id: letter!.eventId })).forwards;
+    expect(attempts.map((a) => [a.kind, a.status])).toEqual([
+      ['live', null],
+      ['redrive', null],
+    ]);
   });
 
   it('does not forward duplicates when the endpoint says so', async () => {
@@ -129,6 +297,77 @@ describe('forwarding through the engine', () => {
     const { items } = await t.client.listEvents({});
     expect(items.map((e) => e.forward.status)).toEqual(['none', 'ok']);
     expect(target.received).toHaveLength(1);
+  });
+});
+
+describe('path confinement', () => {
+  it('refuses a received path that would leave the target (any spelling): recorded, dead-lettered at once, nothing sent', async () => {
+    const target = await app((_req, _b, res) => res.end('ok'));
+    const t = await engine();
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      forwardTo: `${target.url}/webhooks`,
+    });
+    const hostile = [
+      '/stripe/../../admin/delete-all',
+      '/stripe/%2e%2e/%2e%2e/admin/delete-all',
+      '/stripe/%2E./admin',
+      '/stripe/..%5c..%5cadmin',
+      '/stripe/..\\..\\admin',
+      '/stripe/a%2f..%2f..%2fadmin',
+      '/stripe/%252e%252e/admin',
+      '/stripe/..;/admin',
+      '/stripe/a%00b',
+    ];
+    const announced: string[] = [];
+    t.client.on('forward.attempt', (a) => announced.push(a.error ?? ''));
+    for (const path of hostile) {
+      const res = await rawRequest(t.receiverUrl, {
+        method: 'DELETE',
+        path,
+        headers: [
+          ['Authorization', 'Bearer sender'],
+          ['Cookie', 'session=admin'],
+        ],
+        body: '{}',
+      });
+      expect(res.status, path).toBe(200); // stored and acked as before
+    }
+    const { items } = await t.client.listEvents({});
+    expect(items).toHaveLength(hostile.length);
+    expect(items.map((e) => e.forward.status)).toEqual(hostile.map(() => 'dead'));
+    const dead = await t.client.listDeadLetters({});
+    expect(dead.items).toHaveLength(hostile.length);
+    const first = items.find((e) => e.path === hostile[0])!;
+    const detail = await t.client.getEvent({ id: first.id });
+    expect(detail.forwards).toEqual([
+      expect.objectContaining({
+        kind: 'live',
+        status: null,
+        targetUrl: `${target.url}/webhooks`,
+        error:
+          'refused: the received path /stripe/../../admin/delete-all would leave the forward target\'s path /webhooks (dot segment "..")',
+        response: null,
+      }),
+    ]);
+    await expect.poll(() => announced.length).toBe(hostile.length);
+    expect(announced.every((e) => e.startsWith('refused: the received path /stripe/'))).toBe(true);
+
+    // A plain path still goes through, with Authorization and without the sender's Cookie.
+    const ok = attempt(t, (a) => a.status === 200);
+    await rawRequest(t.receiverUrl, {
+      path: '/stripe/events/1',
+      headers: [
+        ['Authorization', 'Bearer sender'],
+        ['Cookie', 'session=admin'],
+      ],
+      body: '{}',
+    });
+    await ok;
+    expect(target.received.map((r) => r.url)).toEqual(['/webhooks/events/1']);
+    expect(target.received[0]!.headers.authorization).toBe('Bearer sender');
+    expect(target.received[0]!.headers.cookie).toBeUndefined();
   });
 });
 
@@ -260,6 +499,103 @@ describe('replay', () => {
     await expect(
       t.client.replayEvent({ id: 'nope', targetUrl: 'http://127.0.0.1:9/' }),
     ).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('replay: where it goes and what it refuses', () => {
+  it('takes targetUrl as a base like a forward target: the (edited) path after the endpoint prefix and the query go under it', async () => {
+    const target = await app((_req, _b, res) => res.end());
+    const t = await engine();
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      forwardTo: `${target.url}/webhooks`,
+    });
+    await t.client.saveSettings({
+      forwarding: { paused: true, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
+    });
+    await rawRequest(t.receiverUrl, { path: '/stripe/events?x=1', body: '{}' });
+    const [e] = (await t.client.listEvents({})).items;
+    const sent = [
+      await t.client.replayEvent({ id: e!.id }),
+      await t.client.replayEvent({ id: e!.id, targetUrl: `${target.url}/other` }),
+      await t.client.replayEvent({
+        id: e!.id,
+        targetUrl: `${target.url}/other`,
+        edits: { path: '/stripe/edited/1' },
+      }),
+      await t.client.replayEvent({ id: e!.id, edits: { path: '/stripe' } }),
+    ];
+    expect(sent.map((a) => a.targetUrl)).toEqual([
+      `${target.url}/webhooks/events?x=1`,
+      `${target.url}/other/events?x=1`,
+      `${target.url}/other/edited/1?x=1`,
+      `${target.url}/webhooks?x=1`,
+    ]);
+    expect(target.received.map((r) => r.url)).toEqual([
+      '/webhooks/events?x=1',
+      '/other/events?x=1',
+      '/other/edited/1?x=1',
+      '/webhooks?x=1',
+    ]);
+  });
+
+  it('records a refused attempt for a stored path that would leave the target; refuses such an edited path with 400', async () => {
+    const target = await app((_req, _b, res) => res.end());
+    const t = await engine();
+    await t.client.saveEndpoint({ name: 'Stripe', path: '/stripe' });
+    await rawRequest(t.receiverUrl, { path: '/stripe/%2e%2e/admin', body: '{}' });
+    await rawRequest(t.receiverUrl, { path: '/stripe/ok', body: '{}' });
+    const [ok, hostile] = (await t.client.listEvents({})).items;
+    const refused = await t.client.replayEvent({
+      id: hostile!.id,
+      targetUrl: `${target.url}/app`,
+    });
+    expect(refused).toMatchObject({
+      kind: 'replay',
+      status: null,
+      targetUrl: `${target.url}/app`,
+      error:
+        'refused: the received path /stripe/%2e%2e/admin would leave the replay target\'s path /app (dot segment "%2e%2e")',
+    });
+    expect((await t.client.getEvent({ id: hostile!.id })).forwards).toHaveLength(1);
+    for (const path of ['/stripe/../admin', '/other/x', '/stripe/%5cadmin']) {
+      await expect(
+        t.client.replayEvent({ id: ok!.id, targetUrl: `${target.url}/app`, edits: { path } }),
+      ).rejects.toMatchObject({
+        code: 'bad_input',
+        message: expect.stringMatching(/^refused: the edited path /),
+        issues: [{ path: ['edits', 'path'], message: expect.stringMatching(/^refused: /) }],
+      });
+    }
+    expect(target.received).toEqual([]);
+  });
+
+  it('answers 400 naming the field for a method or header edit that cannot be sent', async () => {
+    const t = await engine();
+    await rawRequest(t.receiverUrl, { body: '{}' });
+    const [e] = (await t.client.listEvents({})).items;
+    const bad: [unknown, (string | number)[]][] = [
+      [{ method: 'GE T' }, ['edits', 'method']],
+      [{ method: 'POST\r\nX: 1' }, ['edits', 'method']],
+      [{ headers: [['X-A', 'line\r\nX-Injected: 1']] }, ['edits', 'headers', 0, 1]],
+      [{ headers: [['X-A', 'nul\u0000']] }, ['edits', 'headers', 0, 1]],
+      [{ headers: [['X-A', 'euro €']] }, ['edits', 'headers', 0, 1]],
+      [{ headers: [['Bad Name', 'v']] }, ['edits', 'headers', 0, 0]],
+      [{ headers: [['', 'v']] }, ['edits', 'headers', 0, 0]],
+      [{ path: 'no-slash' }, ['edits', 'path']],
+      [{ path: '/x?y=1' }, ['edits', 'path']],
+    ];
+    for (const [edits, field] of bad) {
+      await expect(
+        t.client.replayEvent({
+          id: e!.id,
+          targetUrl: 'http://127.0.0.1:9/',
+          edits: edits as { method?: string },
+        }),
+        JSON.stringify(edits),
+      ).rejects.toMatchObject({ code: 'bad_input', issues: [{ path: field }] });
+    }
   });
 });
 

@@ -192,7 +192,10 @@ describe('Forwarder', () => {
     expect(dead[0]).toMatchObject({ eventId: e.id, lastStatus: 500, attempts: 3 });
 
     t.setStatuses([200]);
-    expect(s.jobs.redrive('all', Date.now())).toHaveLength(1);
+    const again = s.jobs
+      .deadJobs('all')
+      .map((job) => ({ job, targetUrl: job.targetUrl, refused: null }));
+    expect(s.jobs.redrive(again, Date.now())).toEqual([]);
     s.fwd.kick();
     await s.attemptsReach(4);
     expect(s.attempts[3]!.kind).toBe('redrive');
@@ -224,6 +227,41 @@ describe('Forwarder', () => {
     s.fwd.kick();
     await s.attemptsReach(1);
     expect(t.received).toHaveLength(1);
+  });
+
+  it('looks again by itself when the log refuses to claim a job (a real SQLite write error), never throwing', async () => {
+    const t = await target([200]);
+    const s = setup();
+    s.setSettings({ ...fast, paused: true });
+    s.fwd.start();
+    const e = await s.events.append(event(t.url));
+    // Every write now fails with SQLITE_READONLY, the claim included.
+    s.db.pragma('query_only = ON');
+    s.setSettings(fast);
+    expect(() => s.fwd.kick()).not.toThrow();
+    expect(t.received).toHaveLength(0);
+    s.db.pragma('query_only = OFF');
+    await s.attemptsReach(1);
+    expect(s.events.summary(e.id)!.forward.status).toBe('ok');
+  });
+
+  it('dead-letters a job whose request cannot even be built (a stored target that is not a URL), never rejecting', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(() => void process.off('unhandledRejection', onUnhandled));
+    const s = setup();
+    s.fwd.start();
+    // A job row written by an older version or by hand: its target does not parse.
+    const e = await s.events.append(event('not a url'));
+    s.fwd.kick();
+    await s.attemptsReach(fast.retry.maxAttempts);
+    expect(s.attempts.map((a) => a.error)).toEqual(
+      Array(fast.retry.maxAttempts).fill('not sent: the target "not a url" is not a URL'),
+    );
+    await expect.poll(() => s.events.summary(e.id)!.forward.status).toBe('dead');
+    expect(s.jobs.listDead(10)).toHaveLength(1);
+    expect(unhandled).toEqual([]);
   });
 
   it('resumes jobs left running by a crash, on the next start (at-least-once)', async () => {

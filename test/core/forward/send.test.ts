@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { forwardRequest, forwardUrl } from '../../../src/core/forward/prepare';
+import { forwardRequest } from '../../../src/core/forward/prepare';
 import {
   classify,
   nextDelay,
@@ -112,6 +112,19 @@ describe('send', () => {
     );
     expect(r.error).toMatch(/unsupported protocol/);
   });
+
+  it('resolves, sending nothing, for a method or header Node will not send (never rejects)', async () => {
+    const t = await target((_req, _b, res) => res.end());
+    for (const req of [
+      { method: 'GE T', headers: [] as [string, string][] },
+      { method: 'POST', headers: [['X-A', 'line\r\nX-Injected: 1']] as [string, string][] },
+      { method: 'POST', headers: [['Bad Name', 'v']] as [string, string][] },
+    ]) {
+      const r = await send({ ...req, url: t.url, body: Buffer.alloc(0) }, opts);
+      expect(r).toMatchObject({ status: null, error: expect.stringMatching(/^not sent: /) });
+    }
+    expect(t.received).toHaveLength(0);
+  });
 });
 
 describe('forward request preparation', () => {
@@ -124,6 +137,10 @@ describe('forward request preparation', () => {
       ['Connection', 'keep-alive'],
       ['Stripe-Signature', 't=1,v1=x'],
       ['Transfer-Encoding', 'chunked'],
+      ['Cookie', 'session=from-a-public-sender'],
+      ['Proxy-Authorization', 'Basic cHJveHk6cHc='],
+      ['Proxy-Foo', 'x'],
+      ['Authorization', 'Bearer provider-token'],
       ['X-Forwarded-For', '203.0.113.1'],
       ['Content-Type', 'application/json'],
     ] as [string, string][],
@@ -131,23 +148,12 @@ describe('forward request preparation', () => {
     sourceIp: '198.51.100.2',
   };
 
-  it('appends the path after the endpoint prefix and the query', () => {
-    expect(forwardUrl('http://localhost:3000/webhooks', '/stripe', src)).toBe(
-      'http://localhost:3000/webhooks/events/1?a=1',
-    );
-    expect(forwardUrl('http://localhost:3000/webhooks', '/stripe', src, false)).toBe(
-      'http://localhost:3000/webhooks?a=1',
-    );
-    expect(forwardUrl('http://localhost:3000/', '/', { ...src, path: '/x', query: '' })).toBe(
-      'http://localhost:3000/x',
-    );
-  });
-
-  it('drops hop-by-hop headers, rewrites Host, adds X-Forwarded-*, keeps the rest in order', () => {
+  it('drops hop-by-hop headers, Cookie and Proxy-*, rewrites Host, adds X-Forwarded-*, keeps the rest (Authorization too) in order', () => {
     const r = forwardRequest(src, 'http://localhost:3000/webhooks/events/1?a=1', 'abc.ngrok.app');
     expect(r.headers).toEqual([
       ['Host', 'localhost:3000'],
       ['Stripe-Signature', 't=1,v1=x'],
+      ['Authorization', 'Bearer provider-token'],
       ['Content-Type', 'application/json'],
       ['X-Forwarded-For', '203.0.113.1, 198.51.100.2'],
       ['X-Forwarded-Proto', 'http'],

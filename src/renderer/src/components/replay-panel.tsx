@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { errorText } from '../format/error-text';
+import { forwardUrl } from '../../../shared/forward-url';
 import type { Endpoint, EventDetail, ForwardAttempt } from '../../../shared/model';
 
 type Headers = [string, string][];
@@ -29,6 +30,37 @@ function parseHeaderLines(text: string): { headers: Headers } | { error: string 
 
 const sameHeaders = (a: Headers, b: Headers): boolean =>
   a.length === b.length && a.every(([n, v], i) => n === b[i]![0] && v === b[i]![1]);
+
+/**
+ * Where Send will go, by the engine's own rule (`forwardUrl`): the typed URL or the endpoint's
+ * forward target as a base, the path's part after the endpoint's prefix and the query under it.
+ */
+function destination(
+  typed: string,
+  endpoint: Endpoint | undefined,
+  path: string,
+  edited: boolean,
+  query: string,
+): { url: string } | { note: string } {
+  if (!endpoint) {
+    return { note: "This event's endpoint is gone: the engine matches its path again on Send." };
+  }
+  const target = typed || endpoint.forwardTo;
+  if (!target) {
+    return {
+      note: `Nowhere to send yet: type your app's URL (endpoint "${endpoint.name}" has no forward target).`,
+    };
+  }
+  const r = forwardUrl({
+    target,
+    endpointPath: endpoint.path,
+    path,
+    query,
+    pathLabel: edited ? 'edited path' : 'received path',
+    targetLabel: typed ? 'replay target' : 'forward target',
+  });
+  return r.ok ? { url: r.url } : { note: r.refused };
+}
 
 /**
  * Sends the open event again, now: to a URL or the endpoint's forward target, optionally
@@ -112,6 +144,14 @@ export function ReplayPanel({
     setBody(bodyText ?? '');
   };
 
+  const pathEdited = editing && path !== detail.path;
+  const goesTo = destination(
+    target.trim(),
+    endpoint,
+    pathEdited ? path : detail.path,
+    pathEdited,
+    detail.query,
+  );
   const ok = result && result.status !== null && result.status < 300;
   return (
     <form
@@ -127,7 +167,12 @@ export function ReplayPanel({
         value={target}
         data-testid="replay-target"
         aria-label="Replay to"
-        placeholder={endpoint?.forwardTo ?? 'http://localhost:3000/webhooks'}
+        placeholder={
+          endpoint?.forwardTo
+            ? `Empty: the forward target, ${endpoint.forwardTo}`
+            : "Your app's URL (no forward target is set)"
+        }
+        title="A base, like a forward target: the path after the endpoint's prefix and the query go under it"
         onChange={(e) => setTarget(e.target.value)}
       />
       <label className="check" title="Sign again with the endpoint's secret and a fresh timestamp">
@@ -181,7 +226,7 @@ export function ReplayPanel({
                 value={path}
                 maxLength={2000}
                 data-testid="replay-edit-path"
-                title="Appended to the endpoint's forward target; a Replay-to URL is used as it is"
+                title={`Its part after the endpoint's path${endpoint ? ` (${endpoint.path})` : ''} goes under the target`}
                 onChange={(e) => setPath(e.target.value)}
               />
             </label>
@@ -226,6 +271,9 @@ export function ReplayPanel({
           </div>
         </div>
       )}
+      <p className="replay-result muted" data-testid="replay-url">
+        {'url' in goesTo ? `Sends to ${goesTo.url}` : goesTo.note}
+      </p>
       {(result || error) && (
         <p
           className={`replay-result ${ok ? 'ok' : 'bad'}`}
