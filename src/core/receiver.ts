@@ -2,8 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { ReceiverLimits } from '../shared/model';
 import type { Clock, IncomingDelivery } from './types';
-import { isLoopback, isTrusted, normalizeIp } from './net';
-import { RateLimiter } from './rate-limit';
+import { ClientGate, type Client, type LogRefusal } from './client-gate';
+import { describeRequest, isForwarder, unreadRequest } from './incoming';
+import { clientKey, isLoopback, normalizeIp } from './net';
+import { refuse, refuseSocket } from './refuse';
+
+export type { LogRefusal } from './client-gate';
 
 /** What the receiver sends back for one delivery. */
 export interface ReceiverResponse {
@@ -15,9 +19,6 @@ export interface ReceiverResponse {
 
 /** Stores a delivery and decides its response; rejects when it could not be stored. */
 export type Ingest = (delivery: IncomingDelivery) => Promise<ReceiverResponse>;
-
-/** Logs a refused request (its body is never kept); must not throw. */
-export type LogRefusal = (delivery: IncomingDelivery, status: number, reason: string) => void;
 
 export interface ReceiverOptions {
   ingest: Ingest;
@@ -31,38 +32,53 @@ export interface ReceiverOptions {
   trustedProxies: string[];
 }
 
-const EMPTY = Buffer.alloc(0);
-/** A host name or IPv4 (or a bracketed IPv6), with an optional port. */
-const HOST =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/** A refusal: the status, why (sent and logged), extra headers, and whether to cut at once. */
+interface Refusal {
+  status: number;
+  reason: string;
+  extra?: [string, string][];
+  cut?: boolean;
+}
+
 const STORE_FAILED = JSON.stringify({ error: 'hookscope could not store this delivery' });
-/** Headers kept on a request refused for having too many. */
-const REFUSED_HEADERS_KEPT = 100;
-/** A refused body is read (and dropped) up to this much more before the connection is cut. */
-const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
-const DRAIN_LIMIT_MS = 10_000;
-/** How often a refusal per client IP is logged while it keeps being rate-limited. */
-const RATE_LOG_EVERY_MS = 60_000;
+const RETRY_SOON: [string, string][] = [['Retry-After', '1']];
 
 const overLimit = Symbol('hookscope.overConnectionLimit');
-type CountedSocket = Socket & { [overLimit]?: boolean };
+const owner = Symbol('hookscope.directClient');
+const inFlight = Symbol('hookscope.inFlight');
+const answered = Symbol('hookscope.answered');
+type CountedSocket = Socket & {
+  [overLimit]?: boolean;
+  /** The client of a direct connection, counted against its cap from the connection's start. */
+  [owner]?: Client;
+  /** The request being read or answered on this connection. */
+  [inFlight]?: { delivery: IncomingDelivery; client: Client; res: ServerResponse };
+  /** Refused outside a request (at accept, or by the HTTP parser). */
+  [answered]?: boolean;
+};
+type ParserError = Error & { code?: string; reason?: string; rawPacket?: Buffer };
 
 /**
  * The webhook receiver: any method and path, the body kept as the exact bytes received, the
  * raw header list in order with duplicates. A response is written only after `ingest` has
  * committed the delivery; if storing fails the sender gets 503 so that it retries.
  *
- * On a URL open to the internet it refuses, each with a clear status: too many connections
- * (503), a full disk (507), too many headers (431), a client over its rate (429), a body over
- * the limit (413, answered as soon as the limit is passed). Refusals are answered at once and
- * the connection is closed cleanly after the client has finished sending (bounded).
+ * On a URL open to the internet it refuses, each with a clear status: a client over its rate
+ * (429) or with too many open connections (503), too many connections in all (503), a full
+ * disk (507), too many headers or header bytes (431), a body over the limit (413, answered as
+ * soon as the limit is passed), a slow client (408), bytes that are not HTTP (400). Every
+ * request, accepted or refused, passes the per-client gate (`ClientGate`), which also decides
+ * which refusals are logged. Refusals are answered at once and the connection is closed cleanly
+ * after the client has finished sending (bounded).
  */
 export class Receiver {
   private readonly servers: Server[] = [];
-  private readonly rates = new RateLimiter();
+  private readonly gate: ClientGate;
   private connections = 0;
 
-  constructor(private readonly opts: ReceiverOptions) {}
+  constructor(private readonly opts: ReceiverOptions) {
+    this.gate = new ClientGate(opts.logRefusal);
+  }
 
   /** Starts a listener; `viaTunnel` marks the one only the tunnel connects to. */
   async listen(
@@ -80,11 +96,10 @@ export class Receiver {
       (req, res) => this.handle(req, res, viaTunnel),
     );
     server.maxHeadersCount = 0; // count them ourselves: node silently drops those past 2,000
-    server.on('connection', (socket: CountedSocket) => {
-      this.connections++;
-      if (this.connections > this.opts.limits().maxConnections) socket[overLimit] = true;
-      socket.once('close', () => this.connections--);
-    });
+    server.on('connection', (socket: CountedSocket) => this.accept(socket, viaTunnel));
+    server.on('clientError', (err: ParserError, socket: CountedSocket) =>
+      this.parserRefusal(err, socket, viaTunnel, limits.maxHeaderBytes),
+    );
     this.applyTimeouts(server, limits);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -113,52 +128,120 @@ export class Receiver {
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, viaTunnel: boolean): void {
-    const receivedAt = this.opts.clock();
+  /** The client an address is counted against; this machine is never limited. */
+  private clientOf(ip: string | null, viaTunnel: boolean): Client {
+    return { key: clientKey(ip) ?? 'an unknown client', limited: viaTunnel || !isLoopback(ip) };
+  }
+
+  /**
+   * A new connection. One from a direct client (not the tunnel, not a trusted proxy, whose
+   * clients are known only from each request's headers) counts against the client's cap from
+   * now on, so idle or slow connections cannot take every slot; over the cap it is answered 503
+   * and closed at once.
+   */
+  private accept(socket: CountedSocket, viaTunnel: boolean): void {
     const limits = this.opts.limits();
-    if ((req.socket as CountedSocket)[overLimit]) {
-      refuse(req, res, 503, `more than ${limits.maxConnections} open connections`, [
-        ['Retry-After', '1'],
-      ]);
+    this.connections++;
+    socket.once('close', () => this.connections--);
+    if (this.connections > limits.maxConnections) socket[overLimit] = true;
+    const peer = normalizeIp(socket.remoteAddress ?? null);
+    if (peer === null || isForwarder(peer, viaTunnel, this.opts.trustedProxies)) return;
+    const client = this.clientOf(peer, false);
+    const release = this.gate.enter(client, limits.maxConnectionsPerClient);
+    if (release) {
+      socket[owner] = client;
+      socket.once('close', release);
       return;
+    }
+    socket[answered] = true;
+    const now = this.opts.clock();
+    const r = this.admit(client, false, now, limits)!;
+    const delivery = unreadRequest(undefined, now, peer, false);
+    this.gate.refused(delivery, client, r.status, r.reason, now);
+    refuseSocket(socket, r.status, r.reason, r.extra, r.cut);
+  }
+
+  /**
+   * Counts one request of `client` (a token of its rate) and checks its connection cap:
+   * `entered` is false when it is already at the cap. The refusal, or null to go on.
+   */
+  private admit(
+    client: Client,
+    entered: boolean,
+    now: number,
+    limits: ReceiverLimits,
+  ): Refusal | null {
+    const wait = this.gate.take(client, now, limits.rateLimit);
+    if (!entered) {
+      const reason = `more than ${limits.maxConnectionsPerClient} open connections from ${client.key}`;
+      return { status: 503, reason, extra: RETRY_SOON, cut: true };
+    }
+    if (wait > 0) {
+      const { perSecond, burst } = limits.rateLimit!;
+      return {
+        status: 429,
+        reason: `rate limit: more than ${perSecond}/s (burst ${burst}) from ${client.key}`,
+        extra: [['Retry-After', String(Math.ceil(wait / 1000))]],
+      };
+    }
+    return null;
+  }
+
+  /** Every limit a request is checked against once its headers are in; null to accept it. */
+  private check(
+    req: IncomingMessage,
+    delivery: IncomingDelivery,
+    admitted: Refusal | null,
+    limits: ReceiverLimits,
+  ): Refusal | null {
+    if (admitted) return admitted;
+    if ((req.socket as CountedSocket)[overLimit]) {
+      const reason = `more than ${limits.maxConnections} open connections`;
+      return { status: 503, reason, extra: RETRY_SOON };
     }
     const disk = this.opts.refusal();
-    if (disk !== null) {
-      refuse(req, res, 507, disk, [['Retry-After', '60']]);
-      return;
-    }
-    const delivery = this.describe(req, receivedAt, viaTunnel);
+    if (disk !== null) return { status: 507, reason: disk, extra: [['Retry-After', '60']] };
     if (delivery.headers.length > limits.maxHeaders) {
       const reason = `${delivery.headers.length} header fields, over the limit of ${limits.maxHeaders}`;
-      delivery.headers = delivery.headers.slice(0, REFUSED_HEADERS_KEPT);
-      this.opts.logRefusal(delivery, 431, reason);
-      refuse(req, res, 431, reason);
+      return { status: 431, reason };
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > limits.maxBodyBytes) return tooLarge(declared, limits);
+    return null;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse, viaTunnel: boolean): void {
+    const socket = req.socket as CountedSocket;
+    if (socket[answered]) {
+      res.destroy();
       return;
     }
-    if (limits.rateLimit && (viaTunnel || !isLoopback(delivery.sourceIp))) {
-      const ip = delivery.sourceIp ?? 'unknown';
-      const wait = this.rates.take(ip, receivedAt, limits.rateLimit);
-      if (wait > 0) {
-        const reason = `rate limit: more than ${limits.rateLimit.perSecond}/s (burst ${limits.rateLimit.burst}) from ${ip}`;
-        if (this.rates.shouldLog(ip, receivedAt, RATE_LOG_EVERY_MS)) {
-          this.opts.logRefusal(
-            delivery,
-            429,
-            `${reason}; further refusals from it are logged once a minute`,
-          );
-        }
-        refuse(req, res, 429, reason, [['Retry-After', String(Math.ceil(wait / 1000))]]);
-        return;
-      }
-    }
-    const tooLarge = (size: number | null): void => {
-      const reason = `body ${size === null ? 'larger' : `of ${size} bytes, larger`} than the limit of ${limits.maxBodyBytes} bytes; not stored`;
-      this.opts.logRefusal(delivery, 413, reason);
-      refuse(req, res, 413, reason);
+    const receivedAt = this.opts.clock();
+    const limits = this.opts.limits();
+    const delivery = describeRequest(req, receivedAt, viaTunnel, this.opts.trustedProxies);
+    const client = socket[owner] ?? this.clientOf(delivery.sourceIp, viaTunnel);
+    socket[inFlight] = { delivery, client, res };
+    res.once('close', () => {
+      if (socket[inFlight]?.res === res) socket[inFlight] = undefined;
+    });
+    // Behind the tunnel or a proxy the client is known only now: its open requests count.
+    const release = socket[owner]
+      ? () => undefined
+      : this.gate.enter(client, limits.maxConnectionsPerClient);
+    if (release) res.once('close', release);
+    const turnAway = (r: Refusal): void => {
+      // Under the disk guard nothing more is written: a 507 is answered, not logged.
+      if (r.status !== 507) this.gate.refused(delivery, client, r.status, r.reason, receivedAt);
+      refuse(req, res, r.status, r.reason, r.extra, r.cut);
     };
-    const declared = Number(req.headers['content-length']);
-    if (declared > limits.maxBodyBytes) {
-      tooLarge(declared);
+    const refusal = this.check(
+      req,
+      delivery,
+      this.admit(client, release !== null, receivedAt, limits),
+      limits,
+    );
+    if (refusal) {
+      turnAway(refusal);
       return;
     }
     const chunks: Buffer[] = [];
@@ -172,7 +255,7 @@ export class Receiver {
       req.off('data', onData);
       req.off('end', onEnd);
       chunks.length = 0;
-      tooLarge(null);
+      turnAway(tooLarge(null, limits));
     };
     const onEnd = (): void => {
       delivery.body = Buffer.concat(chunks, size);
@@ -195,44 +278,47 @@ export class Receiver {
     req.on('error', () => res.destroy());
   }
 
-  /** The delivery without its body (filled in once read). */
-  private describe(req: IncomingMessage, receivedAt: number, viaTunnel: boolean): IncomingDelivery {
-    const raw = req.rawHeaders;
-    const headers: [string, string][] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
-    let target = req.url ?? '/';
-    // Absolute-form request targets (sent to proxies) keep only their path and query.
-    const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
-    if (abs) target = target.slice(abs[0].length) || '/';
-    const q = target.indexOf('?');
-    const path = q === -1 ? target : target.slice(0, q);
-    const query = q === -1 ? '' : target.slice(q + 1);
-
-    const peer = normalizeIp(req.socket.remoteAddress ?? null);
-    const forwarded = viaTunnel || (peer !== null && isTrusted(peer, this.opts.trustedProxies));
-    let sourceIp = peer;
-    let publicUrl: string | null = null;
-    if (forwarded) {
-      sourceIp =
-        clientFromForwardedFor(req.headers['x-forwarded-for'], this.opts.trustedProxies) ?? peer;
-      const proto = first(req.headers['x-forwarded-proto']) ?? (viaTunnel ? 'https' : 'http');
-      const host = first(req.headers['x-forwarded-host']) ?? req.headers.host;
-      // Only a well-formed origin: these headers come from outside.
-      if (host && /^https?$/i.test(proto) && HOST.test(host)) {
-        publicUrl = `${proto.toLowerCase()}://${host}${target}`;
-      }
+  /**
+   * What node's HTTP parser refused (`clientError`): header bytes over the limit (431), a
+   * client too slow with its headers or body (408), bytes that are not HTTP (400). It goes
+   * through the same gate as a request: a request in progress was counted when it arrived;
+   * otherwise the client is the direct peer, or an unknown client of the tunnel or proxy.
+   */
+  private parserRefusal(
+    err: ParserError,
+    socket: CountedSocket,
+    viaTunnel: boolean,
+    maxHeaderBytes: number,
+  ): void {
+    if (socket[answered]) return;
+    const current = socket[inFlight];
+    if (err.code === 'ECONNRESET' || !socket.writable || current?.res.headersSent) {
+      socket.destroy();
+      return;
     }
-    return {
-      receivedAt,
-      method: req.method ?? 'GET',
-      path: path || '/',
-      query,
-      headers,
-      body: EMPTY,
-      sourceIp,
-      viaTunnel,
-      publicUrl,
-    };
+    socket[answered] = true;
+    const now = this.opts.clock();
+    const limits = this.opts.limits();
+    const refusal = parserRefusal(err, current !== undefined, limits, maxHeaderBytes);
+    if (current) {
+      this.gate.refused(current.delivery, current.client, refusal.status, refusal.reason, now);
+      refuseSocket(socket, refusal.status, refusal.reason);
+      return;
+    }
+    const peer = normalizeIp(socket.remoteAddress ?? null);
+    const forwarded = isForwarder(peer, viaTunnel, this.opts.trustedProxies);
+    const client: Client = forwarded
+      ? { key: `an unknown client via ${viaTunnel ? 'the tunnel' : peer}`, limited: true }
+      : (socket[owner] ?? this.clientOf(peer, false));
+    // While it drains, the connection counts against the client's cap.
+    const release = socket[owner]
+      ? () => undefined
+      : this.gate.enter(client, limits.maxConnectionsPerClient);
+    if (release) socket.once('close', release);
+    const r = this.admit(client, release !== null, now, limits) ?? refusal;
+    const delivery = unreadRequest(err.rawPacket, now, forwarded ? null : peer, viaTunnel);
+    this.gate.refused(delivery, client, r.status, r.reason, now);
+    refuseSocket(socket, r.status, r.reason, r.extra, r.cut);
   }
 
   /** Stops listening; open keep-alive connections are closed once their requests finish. */
@@ -252,25 +338,33 @@ export class Receiver {
   }
 }
 
-function first(v: string | string[] | undefined): string | undefined {
-  const s = Array.isArray(v) ? v[0] : v;
-  return s?.split(',')[0]?.trim() || undefined;
+function tooLarge(size: number | null, limits: ReceiverLimits): Refusal {
+  const reason = `body ${size === null ? 'larger' : `of ${size} bytes, larger`} than the limit of ${limits.maxBodyBytes} bytes; not stored`;
+  return { status: 413, reason };
 }
 
-/** The client address from X-Forwarded-For: the rightmost entry that is not a trusted proxy. */
-function clientFromForwardedFor(
-  header: string | string[] | undefined,
-  trusted: string[],
-): string | null {
-  if (!header) return null;
-  const parts = (Array.isArray(header) ? header.join(',') : header)
-    .split(',')
-    .map((p) => normalizeIp(p.trim()))
-    .filter((p): p is string => !!p);
-  for (let i = parts.length - 1; i >= 0; i--) {
-    if (!isTrusted(parts[i]!, trusted) || i === 0) return parts[i]!;
+/** The status and reason for an error of node's HTTP parser. */
+function parserRefusal(
+  err: ParserError,
+  headersIn: boolean,
+  limits: ReceiverLimits,
+  maxHeaderBytes: number,
+): Refusal {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, reason: `header bytes over the limit of ${maxHeaderBytes}` };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, reason: 'chunk extensions over the HTTP parser limit' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        reason: headersIn
+          ? `the request was not complete within ${Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs) / 1000} s`
+          : `the headers were not complete within ${limits.headersTimeoutMs / 1000} s`,
+      };
+    default:
+      return { status: 400, reason: `malformed HTTP request (${err.reason ?? err.code})` };
   }
-  return null;
 }
 
 function reply(res: ServerResponse, method: string | undefined, r: ReceiverResponse): void {
@@ -288,47 +382,4 @@ function reply(res: ServerResponse, method: string | undefined, r: ReceiverRespo
     res.writeHead(500, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ error: 'hookscope: invalid configured response header' }));
   }
-}
-
-/**
- * Answers a refusal at once (JSON error, `Connection: close`) and ends the exchange once the
- * client has finished sending what it started, so it reads the answer instead of a reset;
- * a client that keeps sending past a bound is cut off.
- */
-function refuse(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  reason: string,
-  extra: [string, string][] = [],
-): void {
-  if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify({ error: `hookscope: ${reason}` });
-  res.writeHead(
-    status,
-    [
-      ['Content-Type', 'application/json'],
-      ['Content-Length', String(Buffer.byteLength(body))],
-      ['Connection', 'close'],
-      ...extra,
-    ].flat(),
-  );
-  res.write(body);
-  if (req.complete) {
-    res.end();
-    return;
-  }
-  let drained = 0;
-  const cut = setTimeout(() => req.socket.destroy(), DRAIN_LIMIT_MS);
-  cut.unref();
-  req.on('data', (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > DRAIN_LIMIT_BYTES) req.socket.destroy();
-  });
-  req.on('end', () => {
-    clearTimeout(cut);
-    res.end();
-  });
-  req.on('close', () => clearTimeout(cut));
-  req.resume();
 }
