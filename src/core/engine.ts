@@ -89,7 +89,7 @@ export class Engine {
   constructor(private readonly opts: EngineOptions) {
     const clock = opts.clock ?? Date.now;
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    this.lock = DataDirLock.acquire(opts.dataDir);
+    this.lock = DataDirLock.acquire(opts.dataDir, opts.nativeBinding);
     try {
       const opened = openLog(
         {

@@ -59,6 +59,19 @@ describe('hookscope serve under faults', () => {
     expect((await rawRequest(s.receiverUrl, {})).status).toBe(200);
   });
 
+  it('starts on a folder whose lock file names a live program that is not a Hookscope, or a killed one', async () => {
+    const d = tempDir();
+    cleanups.push(d.cleanup);
+    // A Hookscope died and its pid went to another program (here: this test process).
+    writeFileSync(join(d.dir, 'hookscope.lock'), String(process.pid));
+    s = await startServe({ dataDir: d.dir });
+    expect((await rawRequest(s.receiverUrl, {})).status).toBe(200);
+    // Killed outright, it leaves its files behind; the next one starts all the same.
+    await s.stop('SIGKILL');
+    s = await startServe({ dataDir: d.dir });
+    expect((await rawRequest(s.receiverUrl, {})).status).toBe(200);
+  });
+
   it('believes X-Forwarded-For only from HOOKSCOPE_TRUSTED_PROXIES and rate-limits the client it names', async () => {
     s = await startServe({ env: { HOOKSCOPE_TRUSTED_PROXIES: '127.0.0.1, ::1' } });
     await s.api('saveSettings', {
