@@ -106,7 +106,8 @@ export class Engine {
     }
     this.forwards = new ForwardStore(this.db);
     this.events = new EventStore(this.db, undefined, this.forwards);
-    const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir);
+    const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
+    this.notices.push(...(secrets.notices ?? []));
     const endpoints = new EndpointStore(this.db, secrets);
     const settings = new SettingsStore(this.db);
     const tunnelSettings = new TunnelSettingsStore(

@@ -478,9 +478,9 @@ export const ReceiverHealth = z.object({
 });
 export type ReceiverHealth = z.infer<typeof ReceiverHealth>;
 
-/** Something that happened at start the user must know about (e.g. a corrupt log set aside). */
+/** Something that happened at start the user must know about (e.g. a corrupt file set aside). */
 export const Notice = z.object({
-  code: z.enum(['log_recovered']),
+  code: z.enum(['log_recovered', 'secrets_recovered']),
   message: z.string(),
   /** The file it concerns (where the old log was moved). */
   path: z.string().optional(),

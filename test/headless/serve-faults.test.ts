@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/core/store/settings-store';
@@ -31,6 +31,22 @@ describe('hookscope serve under faults', () => {
     const notice = s.lines.find((l) => l.event === 'notice');
     expect(notice).toMatchObject({ code: 'log_recovered' });
     expect(String(notice!.path)).toMatch(/hookscope\.db\.corrupt-/);
+    expect((await rawRequest(s.receiverUrl, { body: '{}' })).status).toBe(200);
+  });
+
+  it('starts on a secrets file cut short by a crash: sets it aside and says so', async () => {
+    const d = tempDir();
+    cleanups.push(d.cleanup);
+    writeFileSync(join(d.dir, 'secrets.json'), '{"ep_1":["whsec_');
+    s = await startServe({ dataDir: d.dir });
+    // The notice line follows the ready line: wait for it (bounded).
+    const deadline = Date.now() + 5000;
+    while (!s.lines.some((l) => l.event === 'notice') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const notice = s.lines.find((l) => l.event === 'notice');
+    expect(notice).toMatchObject({ code: 'secrets_recovered' });
+    expect(readFileSync(String(notice!.path), 'utf8')).toBe('{"ep_1":["whsec_');
     expect((await rawRequest(s.receiverUrl, { body: '{}' })).status).toBe(200);
   });
 

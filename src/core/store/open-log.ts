@@ -99,9 +99,13 @@ function baseCode(code: string): string {
   return m ? m[0] : code;
 }
 
+/** Where a file that cannot be read is moved: beside it, named for when. */
+export function corruptPath(file: string, at: number): string {
+  return `${file}.corrupt-${new Date(at).toISOString().replace(/[:.]/g, '-')}`;
+}
+
 function moveAside(file: string, at: number): string {
-  const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
-  const target = `${file}.corrupt-${stamp}`;
+  const target = corruptPath(file, at);
   renameSync(file, target);
   for (const ext of ['-wal', '-shm']) {
     if (existsSync(file + ext)) renameSync(file + ext, target + ext);
