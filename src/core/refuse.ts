@@ -1,9 +1,21 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { ReceiverLimits } from '../shared/model';
 
 /** A refused body is read (and dropped) up to this much more before the connection is cut. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 const DRAIN_LIMIT_MS = 10_000;
+
+/** A refusal: the status, why (sent and logged), extra headers, and whether to cut at once. */
+export interface Refusal {
+  status: number;
+  reason: string;
+  extra?: [string, string][];
+  cut?: boolean;
+}
+
+/** An error of node's HTTP parser, as `clientError` gets it. */
+export type ParserError = Error & { code?: string; reason?: string; rawPacket?: Buffer };
 
 const errorBody = (reason: string): string => JSON.stringify({ error: `hookscope: ${reason}` });
 
@@ -80,4 +92,34 @@ export function refuseSocket(
   const timer = setTimeout(() => socket.destroy(), DRAIN_LIMIT_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
+}
+
+/** The 413 for a body over the limit (its declared size, or null while streaming). */
+export function tooLarge(size: number | null, limits: ReceiverLimits): Refusal {
+  const reason = `body ${size === null ? 'larger' : `of ${size} bytes, larger`} than the limit of ${limits.maxBodyBytes} bytes; not stored`;
+  return { status: 413, reason };
+}
+
+/** The status and reason for an error of node's HTTP parser. */
+export function parserRefusal(
+  err: ParserError,
+  headersIn: boolean,
+  limits: ReceiverLimits,
+  maxHeaderBytes: number,
+): Refusal {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, reason: `header bytes over the limit of ${maxHeaderBytes}` };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, reason: 'chunk extensions over the HTTP parser limit' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        reason: headersIn
+          ? `the request was not complete within ${Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs) / 1000} s`
+          : `the headers were not complete within ${limits.headersTimeoutMs / 1000} s`,
+      };
+    default:
+      return { status: 400, reason: `malformed HTTP request (${err.reason ?? err.code})` };
+  }
 }

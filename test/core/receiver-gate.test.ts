@@ -151,6 +151,36 @@ describe('every refusal goes through the same per-client limits', () => {
     expect((await t.client.getEvent({ id: e!.id })).headers).toContainEqual(['X-Mine', '1']);
     s.destroy();
   });
+
+  it('refuses CONNECT with 405 through the same gate, and stores a request with an unknown Expect', async () => {
+    const { t, ingress } = await engine({ rateLimit: { perSecond: 1, burst: 2 } });
+    const connectTo = (): Promise<number> =>
+      open(ingress).then((s) => {
+        const status = firstStatus(s);
+        s.write(
+          'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nX-Forwarded-For: 203.0.113.90\r\n\r\n',
+        );
+        return status.then((x) => (s.destroy(), Number(x)));
+      });
+    expect([await connectTo(), await connectTo(), await connectTo()]).toEqual([405, 405, 429]);
+    const stored = await refusedEvents(t);
+    expect(stored.map((e) => [e.method, e.response.status])).toEqual([
+      ['CONNECT', 429],
+      ['CONNECT', 405],
+    ]);
+    expect(stored[1]!.rejected).toMatch(/^CONNECT is not taken: this is a webhook receiver \(/);
+    // Node would answer an unknown Expect with 417 by itself; it is a delivery like any other.
+    const res = await rawRequest(ingress, {
+      headers: [from('203.0.113.91'), ['Expect', 'something-else']],
+      body: 'hi',
+    });
+    expect(res.status).toBe(200);
+    const [e] = (await t.client.listEvents({ limit: 1 })).items;
+    expect((await t.client.getEvent({ id: e!.id })).headers).toContainEqual([
+      'Expect',
+      'something-else',
+    ]);
+  });
 });
 
 describe('clients are keyed by IPv4 address or IPv6 /64', () => {
