@@ -96,7 +96,7 @@ export class Engine {
   constructor(private readonly opts: EngineOptions) {
     const clock = opts.clock ?? Date.now;
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    this.lock = DataDirLock.acquire(opts.dataDir);
+    this.lock = DataDirLock.acquire(opts.dataDir, opts.nativeBinding);
     try {
       const opened = openLog(
         {
@@ -113,7 +113,8 @@ export class Engine {
     }
     this.forwards = new ForwardStore(this.db);
     this.events = new EventStore(this.db, undefined, this.forwards);
-    const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir);
+    const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
+    this.notices.push(...(secrets.notices ?? []));
     const endpoints = new EndpointStore(this.db, secrets);
     this.endpointStore = endpoints;
     this.schemas = new SchemaChecker(opts.schemaChecker);

@@ -1,10 +1,61 @@
 import { BlockList, isIP } from 'node:net';
 
-/** Strips the IPv4-mapped IPv6 prefix (`::ffff:1.2.3.4` → `1.2.3.4`); null for non-IPs. */
+/** The eight 16-bit groups of an IPv6 address (a zone id is dropped), or null. */
+function ipv6Groups(ip: string): number[] | null {
+  const bare = ip.split('%')[0]!;
+  if (isIP(bare) !== 6) return null;
+  let head = bare;
+  const tail: number[] = [];
+  const lastColon = bare.lastIndexOf(':');
+  if (bare.slice(lastColon + 1).includes('.')) {
+    // An embedded IPv4 address (`::ffff:1.2.3.4`, `64:ff9b::1.2.3.4`) is the last two groups.
+    const [a, b, c, d] = bare
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number) as number[];
+    tail.push((a! << 8) | b!, (c! << 8) | d!);
+    head = bare.slice(0, bare.endsWith('::', lastColon + 1) ? lastColon + 1 : lastColon);
+  }
+  const hex = (s: string): number[] => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  const gap = head.indexOf('::');
+  if (gap === -1) return [...hex(head), ...tail];
+  const left = hex(head.slice(0, gap));
+  const right = [...hex(head.slice(gap + 2)), ...tail];
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:0:0/96`, any spelling) stands for. */
+function mappedIpv4(groups: number[]): string | null {
+  if (groups.slice(0, 5).some((g) => g !== 0) || groups[5] !== 0xffff) return null;
+  const [hi, lo] = [groups[6]!, groups[7]!];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+
+/**
+ * An IPv4-mapped IPv6 address as the IPv4 address it stands for (`::ffff:1.2.3.4` and
+ * `::ffff:102:304` → `1.2.3.4`); other addresses as given; null for non-IPs.
+ */
 export function normalizeIp(ip: string | null): string | null {
   if (!ip) return null;
-  const v = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-  return isIP(v) ? v : null;
+  const family = isIP(ip.split('%')[0]!);
+  if (family === 4) return ip;
+  if (family !== 6) return null;
+  return mappedIpv4(ipv6Groups(ip)!) ?? ip;
+}
+
+/**
+ * What per-client limits count a client address against: an IPv4 address, or the /64 an IPv6
+ * address is in (one host or site gets a whole /64 and can rotate through it at will).
+ * IPv4-mapped IPv6 addresses count as their IPv4 address. Null for non-IPs.
+ */
+export function clientKey(ip: string | null): string | null {
+  const v = normalizeIp(ip);
+  if (v === null || isIP(v) === 4) return v;
+  const groups = ipv6Groups(v)!;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 const cache = new Map<string, BlockList>();
@@ -39,7 +90,10 @@ export function isTrusted(ip: string, trusted: string[]): boolean {
   return blockList(trusted).check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 }
 
-/** True for 127.0.0.0/8 and ::1 (this machine). */
+/** True for 127.0.0.0/8 and ::1, however spelled (this machine). */
 export function isLoopback(ip: string | null): boolean {
-  return ip !== null && (ip === '::1' || ip.startsWith('127.'));
+  const v = normalizeIp(ip);
+  if (v === null) return false;
+  if (isIP(v) === 4) return v.startsWith('127.');
+  return ipv6Groups(v)!.every((g, i) => g === (i === 7 ? 1 : 0));
 }

@@ -133,10 +133,14 @@ export function createIngest(deps: Deps): Ingest {
   };
 }
 
+/** Headers kept on a refused request (a refusal may be for having thousands). */
+const REFUSED_HEADERS_KEPT = 100;
+
 /**
- * Logs a request the receiver refused (limits): the request line and headers with the reason,
- * no body, no checks, never forwarded. Best effort: a refusal is answered whether or not this
- * could be stored.
+ * Logs a request the receiver refused (limits): the request line and the first 100 headers
+ * with the reason, no body, no checks, never forwarded. Best effort: a refusal is answered
+ * whether or not this could be stored. Which refusals get here is the receiver's ClientGate's
+ * call (a flood from one client is logged once a minute).
  */
 export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogRefusal {
   return (d, status, reason) => {
@@ -144,6 +148,7 @@ export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogR
     deps.events
       .append({
         ...d,
+        headers: d.headers.slice(0, REFUSED_HEADERS_KEPT),
         id: uuidv7(d.receivedAt),
         endpointId: endpoint.id,
         contentType: contentTypeOf(d.headers),

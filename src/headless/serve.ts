@@ -4,7 +4,7 @@ import { defaultDataDir } from '../core/paths';
 import { blockList } from '../core/net';
 import { VERSION } from '../core/version';
 import { ApiServer } from './api-server';
-import { openUrl } from './open-url';
+import { openUi } from './open-url';
 import { startTunnelWithOutput } from './tunnel-output';
 
 export interface ServeOptions {
@@ -103,7 +103,7 @@ export async function serve(
     if (setup) await setup(engine, receiverUrl);
     // After the ready line, so a tunnel that cannot start never holds up or breaks local use.
     if (opts.tunnel) startTunnelWithOutput(engine, out, receiverUrl);
-    if (opts.open) openUrl(uiUrl, (m) => out.error(m));
+    if (opts.open) openUi(uiUrl, (m) => out.error(m));
   } catch (err) {
     await api?.close();
     await engine.stop();

@@ -13,6 +13,8 @@ export interface NotifierDeps {
   now?: () => number;
   /** Only deliveries received this recently are news (older ones are re-published changes). */
   freshMs?: number;
+  /** At most one notification of each kind this often; the ones in between are summed up. */
+  everyMs?: number;
 }
 
 type Summary = Push<'events.batch'>['items'][number];
@@ -33,21 +35,80 @@ function boundedSet(max: number): { has(k: string): boolean; add(k: string): voi
 
 const describe = (s: Summary): string => `${s.method} ${s.path}`;
 
-function summarize(items: Summary[], one: (s: Summary) => Note, many: (n: number) => Note): Note {
-  return items.length === 1 ? one(items[0]!) : many(items.length);
+/** The words for one kind of notification: one event, several at once, several held back. */
+interface Kind {
+  one(s: Summary): Note;
+  many(n: number): Note;
+  more(n: number): Note;
+}
+
+const INVALID: Kind = {
+  one: (s) => ({
+    title: 'Invalid signature',
+    body: `${describe(s)}${s.signature.provider ? ` (${s.signature.provider})` : ''}`,
+  }),
+  many: (n) => ({ title: 'Invalid signatures', body: `${n} deliveries failed verification` }),
+  more: (n) => ({
+    title: 'Invalid signatures',
+    body: `${n} more deliveries with invalid signatures`,
+  }),
+};
+
+const DEAD: Kind = {
+  one: (s) => ({ title: 'Forward dead-lettered', body: `${describe(s)} gave up after retries` }),
+  many: (n) => ({ title: 'Forwards dead-lettered', body: `${n} forwards gave up after retries` }),
+  more: (n) => ({
+    title: 'Forwards dead-lettered',
+    body: `${n} more forwards gave up after retries`,
+  }),
+};
+
+/**
+ * Shows one kind of notification at most once per `everyMs`: what comes in between is held
+ * back and summed up in one notification when the time is up ("12 more deliveries with
+ * invalid signatures"), so a sender cannot flood the desktop.
+ */
+function throttled(kind: Kind, deps: NotifierDeps, now: () => number, everyMs: number) {
+  let lastAt = -Infinity;
+  let held = 0;
+  let first: Summary | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = (): void => {
+    timer = null;
+    const [n, s] = [held, first];
+    [held, first] = [0, null];
+    if (n === 0 || !deps.enabled()) return;
+    deps.show(n === 1 ? kind.one(s!) : kind.more(n));
+    lastAt = now();
+  };
+  return (items: Summary[]): void => {
+    if (timer === null && now() - lastAt >= everyMs) {
+      deps.show(items.length === 1 ? kind.one(items[0]!) : kind.many(items.length));
+      lastAt = now();
+      return;
+    }
+    held += items.length;
+    first ??= items[0]!;
+    timer ??= setTimeout(flush, lastAt + everyMs - now());
+    timer.unref?.();
+  };
 }
 
 /**
- * A push listener that turns `events.batch` into at most two native notifications per batch:
- * new deliveries whose signature is invalid, and forwards that were dead-lettered (gave up
- * after their retries). Each event is announced once per kind; nothing is shown while
- * `enabled()` is false. Other pushes are ignored.
+ * A push listener that turns `events.batch` into native notifications of two kinds: new
+ * deliveries whose signature is invalid, and forwards that were dead-lettered (gave up after
+ * their retries). Each kind is shown at most once per 10 s (the rest summed up in the next),
+ * each event announced once per kind; nothing is shown while `enabled()` is false. Other
+ * pushes are ignored.
  */
 export function createNotifier(deps: NotifierDeps): (name: string, payload: unknown) => void {
   const now = deps.now ?? Date.now;
   const freshMs = deps.freshMs ?? 60_000;
+  const everyMs = deps.everyMs ?? 10_000;
   const invalidSeen = boundedSet(MAX_REMEMBERED);
   const deadSeen = boundedSet(MAX_REMEMBERED);
+  const showInvalid = throttled(INVALID, deps, now, everyMs);
+  const showDead = throttled(DEAD, deps, now, everyMs);
   return (name, payload) => {
     if (name !== 'events.batch' || !deps.enabled()) return;
     const items = (payload as Push<'events.batch'>).items ?? [];
@@ -67,26 +128,7 @@ export function createNotifier(deps: NotifierDeps): (name: string, payload: unkn
         dead.push(s);
       }
     }
-    if (invalid.length > 0) {
-      deps.show(
-        summarize(
-          invalid,
-          (s) => ({
-            title: 'Invalid signature',
-            body: `${describe(s)}${s.signature.provider ? ` (${s.signature.provider})` : ''}`,
-          }),
-          (n) => ({ title: 'Invalid signatures', body: `${n} deliveries failed verification` }),
-        ),
-      );
-    }
-    if (dead.length > 0) {
-      deps.show(
-        summarize(
-          dead,
-          (s) => ({ title: 'Forward dead-lettered', body: `${describe(s)} gave up after retries` }),
-          (n) => ({ title: 'Forwards dead-lettered', body: `${n} forwards gave up after retries` }),
-        ),
-      );
-    }
+    if (invalid.length > 0) showInvalid(invalid);
+    if (dead.length > 0) showDead(dead);
   };
 }

@@ -1,6 +1,14 @@
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileSecretStore, type SecretMap, type SecretStore } from '../core/secrets';
+import type { Notice } from '../shared/model';
+import {
+  FileSecretStore,
+  isSecretMap,
+  readSecretsFile,
+  writePrivateFile,
+  type SecretMap,
+  type SecretStore,
+} from '../core/secrets';
 
 /** The parts of Electron's `safeStorage` used here (tests pass a fake). */
 export interface SafeStorageLike {
@@ -21,6 +29,16 @@ interface SafeFile {
   items: Record<string, string>;
 }
 
+const isSafeFile = (v: unknown): v is SafeFile => {
+  const items = (v as Partial<SafeFile> | null)?.items;
+  return (
+    typeof items === 'object' &&
+    items !== null &&
+    !Array.isArray(items) &&
+    Object.values(items).every((x) => typeof x === 'string')
+  );
+};
+
 /**
  * True when safeStorage really protects data: the OS keychain (macOS Keychain, Windows DPAPI,
  * libsecret/KWallet) is available. On Linux without a keyring Electron falls back to a
@@ -33,23 +51,24 @@ export function isSafeStorageUsable(ss: SafeStorageLike, platform: NodeJS.Platfo
 
 /**
  * Secrets encrypted with the OS keychain through safeStorage, stored base64 in
- * `secrets.safe.json` (mode 0600, written atomically). Decrypted values are kept in memory, as
+ * `secrets.safe.json` (mode 0600, written durably). Decrypted values are kept in memory, as
  * the engine reads them when verifying deliveries. A value that no longer decrypts (the keychain
- * was reset) reads as no secrets and is kept on disk untouched until it is set again.
+ * was reset) reads as no secrets and is kept on disk untouched until it is set again; a file
+ * that cannot be read at all is set aside with a notice (`readSecretsFile`).
  */
 export class SafeSecretStore implements SecretStore {
   private readonly file: string;
   private readonly items: Record<string, string>;
   private readonly cache = new Map<string, string[]>();
+  readonly notices: Notice[] = [];
 
   constructor(
     dataDir: string,
     private readonly ss: SafeStorageLike,
+    now?: () => number,
   ) {
     this.file = join(dataDir, SAFE_SECRETS_FILE);
-    this.items = existsSync(this.file)
-      ? ((JSON.parse(readFileSync(this.file, 'utf8')) as SafeFile).items ?? {})
-      : {};
+    this.items = readSecretsFile(this.file, isSafeFile, this.notices, now)?.items ?? {};
   }
 
   get(endpointId: string): string[] {
@@ -89,11 +108,8 @@ export class SafeSecretStore implements SecretStore {
   }
 
   private save(): void {
-    const tmp = `${this.file}.tmp`;
     const data: SafeFile = { version: 1, items: this.items };
-    writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.file);
+    writePrivateFile(this.file, JSON.stringify(data));
   }
 }
 
@@ -119,8 +135,8 @@ export function createSecretStore(
   }
   const store = new SafeSecretStore(dataDir, ss);
   const plain = join(dataDir, PLAIN_FILE);
-  if (existsSync(plain)) {
-    const old = JSON.parse(readFileSync(plain, 'utf8')) as SecretMap;
+  const old = readSecretsFile(plain, isSecretMap, store.notices);
+  if (old) {
     const missing = Object.fromEntries(
       Object.entries(old).filter(([id]) => store.get(id).length === 0),
     );

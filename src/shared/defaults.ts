@@ -15,5 +15,6 @@ export const DEFAULT_SETTINGS: Settings = {
     // Generous for a provider's retry storm, tight enough that one IP cannot fill the log.
     rateLimit: { perSecond: 50, burst: 200 },
     minFreeDiskBytes: 200 * 1024 * 1024,
+    maxConnectionsPerClient: 64,
   },
 };

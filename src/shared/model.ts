@@ -464,7 +464,8 @@ export const ReceiverLimits = z.object({
   /** Open connections at once; more are answered 503 with Retry-After and closed. */
   maxConnections: z.number().int().min(1).max(100_000),
   /**
-   * Per client IP for requests from outside this machine (the tunnel, the LAN): a token
+   * Per client (an IPv4 address or an IPv6 /64) for requests from outside this machine (the
+   * tunnel, the LAN), refused ones included: a token
    * bucket refilled at `perSecond` holding up to `burst`; past it, 429 with Retry-After.
    * Loopback clients are never limited. null turns it off.
    */
@@ -476,6 +477,12 @@ export const ReceiverLimits = z.object({
     .nullable(),
   /** Below this much free space under the data dir, deliveries get 507 (nothing is lost). */
   minFreeDiskBytes: z.number().int().min(0),
+  /**
+   * Open connections (behind the tunnel or a proxy: requests in progress) per client (an IPv4
+   * address or an IPv6 /64) from outside this machine; more get 503 + Retry-After and are
+   * closed at once, so one client's slow uploads cannot take every slot.
+   */
+  maxConnectionsPerClient: z.number().int().min(1).max(100_000).default(64),
 });
 export type ReceiverLimits = z.infer<typeof ReceiverLimits>;
 
@@ -490,9 +497,9 @@ export const ReceiverHealth = z.object({
 });
 export type ReceiverHealth = z.infer<typeof ReceiverHealth>;
 
-/** Something that happened at start the user must know about (e.g. a corrupt log set aside). */
+/** Something that happened at start the user must know about (e.g. a corrupt file set aside). */
 export const Notice = z.object({
-  code: z.enum(['log_recovered']),
+  code: z.enum(['log_recovered', 'secrets_recovered']),
   message: z.string(),
   /** The file it concerns (where the old log was moved). */
   path: z.string().optional(),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/core/store/settings-store';
@@ -34,6 +34,22 @@ describe('hookscope serve under faults', () => {
     expect((await rawRequest(s.receiverUrl, { body: '{}' })).status).toBe(200);
   });
 
+  it('starts on a secrets file cut short by a crash: sets it aside and says so', async () => {
+    const d = tempDir();
+    cleanups.push(d.cleanup);
+    writeFileSync(join(d.dir, 'secrets.json'), '{"ep_1":["whsec_');
+    s = await startServe({ dataDir: d.dir });
+    // The notice line follows the ready line: wait for it (bounded).
+    const deadline = Date.now() + 5000;
+    while (!s.lines.some((l) => l.event === 'notice') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const notice = s.lines.find((l) => l.event === 'notice');
+    expect(notice).toMatchObject({ code: 'secrets_recovered' });
+    expect(readFileSync(String(notice!.path), 'utf8')).toBe('{"ep_1":["whsec_');
+    expect((await rawRequest(s.receiverUrl, { body: '{}' })).status).toBe(200);
+  });
+
   it('refuses to share a data folder with another running instance, with the reason', async () => {
     s = await startServe();
     const second = spawnSync(
@@ -56,6 +72,19 @@ describe('hookscope serve under faults', () => {
       `Another Hookscope (pid ${s.child.pid}) is using the data folder`,
     );
     // The first one is unaffected.
+    expect((await rawRequest(s.receiverUrl, {})).status).toBe(200);
+  });
+
+  it('starts on a folder whose lock file names a live program that is not a Hookscope, or a killed one', async () => {
+    const d = tempDir();
+    cleanups.push(d.cleanup);
+    // A Hookscope died and its pid went to another program (here: this test process).
+    writeFileSync(join(d.dir, 'hookscope.lock'), String(process.pid));
+    s = await startServe({ dataDir: d.dir });
+    expect((await rawRequest(s.receiverUrl, {})).status).toBe(200);
+    // Killed outright, it leaves its files behind; the next one starts all the same.
+    await s.stop('SIGKILL');
+    s = await startServe({ dataDir: d.dir });
     expect((await rawRequest(s.receiverUrl, {})).status).toBe(200);
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createNotifier, type Note } from '../../src/main/notifications';
 import type { EventSummary } from '../../src/shared/model';
 
@@ -27,13 +27,20 @@ function summary(over: Partial<EventSummary> & { id: string }): EventSummary {
   };
 }
 
+// The clock and timers are the fake ones: held-back notifications are shown by a timer.
+beforeEach(() => {
+  vi.useFakeTimers({ now: NOW });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 function setup(enabled = true) {
   const shown: Note[] = [];
   const state = { enabled };
   const notify = createNotifier({
     enabled: () => state.enabled,
     show: (n) => shown.push(n),
-    now: () => NOW,
   });
   const batch = (...items: EventSummary[]) => notify('events.batch', { rev: 1, items });
   return { shown, state, notify, batch };
@@ -75,6 +82,7 @@ describe('native notifications', () => {
     expect(shown).toEqual([
       { title: 'Forward dead-lettered', body: 'POST /stripe gave up after retries' },
     ]);
+    vi.advanceTimersByTime(10_000);
     batch(
       summary({ id: 'g', forward: { status: 'dead' } }),
       summary({ id: 'h', forward: { status: 'dead' } }),
@@ -92,6 +100,47 @@ describe('native notifications', () => {
     state.enabled = true;
     batch(invalid('b'));
     expect(shown).toEqual([{ title: 'Invalid signature', body: 'POST /stripe (stripe)' }]);
+  });
+
+  it('shows at most one of a kind per 10 s however fast they come, summing up the rest', () => {
+    const { shown, batch } = setup();
+    // A sender with bad signatures: one delivery per live batch (every 50 ms) for 30 s.
+    for (let i = 0; i < 600; i++) {
+      batch(invalid(`e${i}`, { receivedAt: new Date(Date.now()).toISOString() }));
+      vi.advanceTimersByTime(50);
+    }
+    // One at once, then one every 10 s summing up the ones held back: 4 in 30 s, not 600.
+    const more = (n: number) => ({
+      title: 'Invalid signatures',
+      body: `${n} more deliveries with invalid signatures`,
+    });
+    expect(shown).toEqual([
+      { title: 'Invalid signature', body: 'POST /stripe (stripe)' },
+      more(199),
+      more(200),
+      more(200),
+    ]);
+    vi.advanceTimersByTime(60_000);
+    expect(shown).toHaveLength(4);
+  });
+
+  it('holds each kind back on its own, and one held back alone is shown as itself', () => {
+    const { shown, batch } = setup();
+    batch(invalid('a'));
+    batch(summary({ id: 'd1', forward: { status: 'dead' } }));
+    batch(invalid('b', { path: '/b' }));
+    expect(shown.map((n) => n.title)).toEqual(['Invalid signature', 'Forward dead-lettered']);
+    vi.advanceTimersByTime(10_000);
+    expect(shown.at(-1)).toEqual({ title: 'Invalid signature', body: 'POST /b (stripe)' });
+  });
+
+  it('drops what was held back when notifications are turned off before it is due', () => {
+    const { shown, batch, state } = setup();
+    batch(invalid('a'));
+    batch(invalid('b'));
+    state.enabled = false;
+    vi.advanceTimersByTime(10_000);
+    expect(shown).toHaveLength(1);
   });
 
   it('ignores every other push', () => {

@@ -101,6 +101,44 @@ describe('SafeSecretStore', () => {
   });
 });
 
+describe('files that cannot be read at start', () => {
+  it('sets a cut-short secrets.safe.json aside with a notice and goes on', () => {
+    const dir = dataDir();
+    const file = join(dir, SAFE_SECRETS_FILE);
+    writeFileSync(file, '{"version":1,"items":{"ep":"djEw');
+    const store = createSecretStore(dir, fakeSafeStorage(), 'linux');
+    expect(store.notices).toHaveLength(1);
+    const [notice] = store.notices!;
+    expect(notice).toMatchObject({ code: 'secrets_recovered' });
+    expect(readFileSync(notice!.path!, 'utf8')).toBe('{"version":1,"items":{"ep":"djEw');
+    expect(store.get('ep')).toEqual([]);
+    store.set('ep', ['again']);
+    expect(createSecretStore(dir, fakeSafeStorage(), 'linux').get('ep')).toEqual(['again']);
+  });
+
+  it('sets a plaintext secrets.json that cannot be read aside instead of moving it in', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'secrets.json'), '{"ep_old":["from-se');
+    const store = createSecretStore(dir, fakeSafeStorage(), 'darwin');
+    expect(store.notices).toEqual([
+      expect.objectContaining({
+        code: 'secrets_recovered',
+        path: expect.stringMatching(/secrets\.json\.corrupt-/),
+      }),
+    ]);
+    expect(existsSync(join(dir, 'secrets.json'))).toBe(false);
+    expect(store.get('ep_old')).toEqual([]);
+  });
+
+  it('without a keychain, sets a cut-short secrets.json aside the same way', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'secrets.json'), '{');
+    const store = createSecretStore(dir, fakeSafeStorage(false), 'linux');
+    expect(store).toBeInstanceOf(FileSecretStore);
+    expect(store.notices).toEqual([expect.objectContaining({ code: 'secrets_recovered' })]);
+  });
+});
+
 describe('the fallback without a keychain', () => {
   it('behaves like FileSecretStore when encryption is unavailable', () => {
     const dir = dataDir();

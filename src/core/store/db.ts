@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrations } from './migrations';
 
@@ -23,6 +23,7 @@ export interface OpenDbOptions {
 export function openDb(options: OpenDbOptions): Db {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = join(options.dataDir, options.fileName ?? DB_FILE);
+  makePrivate(file);
   const db = new Database(
     file,
     options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
@@ -54,5 +55,24 @@ function migrate(db: Db): void {
         new Date().toISOString(),
       );
     })();
+  }
+}
+
+/**
+ * Makes a SQLite file readable by its owner only (0600), creating it empty when missing (an
+ * empty file is an empty database). SQLite gives a file it creates the umask's mode (often
+ * 0644: readable by every local user, whatever the folder's mode) and its -wal and -shm the
+ * mode of the database file, so creating the file first makes all three private; files an
+ * older version left readable are made private too.
+ */
+export function makePrivate(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(f)) chmodSync(f, 0o600);
+    } catch (err) {
+      // Another user's file that we may still write: use it as it is.
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    }
   }
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Notice } from '../../shared/model';
-import { DB_FILE, openDb, type Db, type OpenDbOptions } from './db';
+import { DB_FILE, makePrivate, openDb, type Db, type OpenDbOptions } from './db';
 
 /** SQLite result codes that mean the file is not a readable log. */
 const CORRUPT = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -98,9 +99,13 @@ function baseCode(code: string): string {
   return m ? m[0] : code;
 }
 
+/** Where a file that cannot be read is moved: beside it, named for when. */
+export function corruptPath(file: string, at: number): string {
+  return `${file}.corrupt-${new Date(at).toISOString().replace(/[:.]/g, '-')}`;
+}
+
 function moveAside(file: string, at: number): string {
-  const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
-  const target = `${file}.corrupt-${stamp}`;
+  const target = corruptPath(file, at);
   renameSync(file, target);
   for (const ext of ['-wal', '-shm']) {
     if (existsSync(file + ext)) renameSync(file + ext, target + ext);
@@ -108,48 +113,65 @@ function moveAside(file: string, at: number): string {
   return target;
 }
 
+/** The lock database (empty; only its lock matters) and the file naming its holder's pid. */
+const LOCK_DB = 'hookscope.lock.db';
+const PID_FILE = 'hookscope.lock';
+
 /**
- * One engine per data folder: a lock file holding the owner's pid. A lock left by a process
- * that no longer runs (killed, power cut) is taken over.
+ * One engine per data folder. The lock is SQLite's own file lock on a small database held
+ * EXCLUSIVE for the engine's life: the OS releases it when the process ends however it ends
+ * (killed, power cut), so nothing is guessed from a pid. `hookscope.lock` beside it names the
+ * holder's pid, only to say who holds it.
  */
 export class DataDirLock {
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly db: Db,
+    private readonly pidFile: string,
+  ) {}
 
-  static acquire(dataDir: string): DataDirLock {
-    const path = join(dataDir, 'hookscope.lock');
-    for (let tries = 0; tries < 2; tries++) {
+  static acquire(dataDir: string, nativeBinding?: string): DataDirLock {
+    const file = join(dataDir, LOCK_DB);
+    const pidFile = join(dataDir, PID_FILE);
+    for (let tries = 0; ; tries++) {
+      let db: Db | null = null;
       try {
-        writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
-        return new DataDirLock(path);
+        makePrivate(file);
+        db = new Database(file, { timeout: 0, ...(nativeBinding ? { nativeBinding } : {}) });
+        db.pragma('journal_mode = OFF');
+        db.exec('BEGIN EXCLUSIVE');
+        writeFileSync(pidFile, String(process.pid), { mode: 0o600 });
+        return new DataDirLock(db, pidFile);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw describeOpenError(err, path);
-        const pid = Number(readFileSync(path, 'utf8').trim());
-        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        db?.close();
+        const code = sqliteCode(err);
+        if (code !== null && LOCKED.has(code)) {
+          const pid = readPid(pidFile);
           throw new LogOpenError(
-            `Another Hookscope (pid ${pid}) is using the data folder ${dataDir}. Close it, talk to it (hookscope events --api ...), or start this one with another folder (--data-dir).`,
+            `Another Hookscope${pid === null ? '' : ` (pid ${pid})`} is using the data folder ${dataDir}. Close it, talk to it (hookscope events --api ...), or start this one with another folder (--data-dir).`,
             'in_use',
           );
         }
-        unlinkSync(path); // stale: its owner is gone
+        // Not a database (written over by something else): it holds no data, and SQLite read
+        // it, so nobody holds its lock; it is emptied in place (never removed: see release).
+        if (code !== null && CORRUPT.has(code) && tries === 0) truncateSync(file, 0);
+        else throw describeOpenError(err, file);
       }
     }
-    throw new LogOpenError(`Could not take the lock ${path}.`, 'in_use');
   }
 
+  /** Lets the folder go (the lock database stays: removing it would race a new holder). */
   release(): void {
-    try {
-      if (readFileSync(this.path, 'utf8').trim() === String(process.pid)) unlinkSync(this.path);
-    } catch {
-      // already gone
-    }
+    if (!this.db.open) return;
+    if (readPid(this.pidFile) === process.pid) rmSync(this.pidFile, { force: true });
+    this.db.close();
   }
 }
 
-function alive(pid: number): boolean {
+function readPid(file: string): number | null {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
   }
 }
