@@ -7,7 +7,7 @@ import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
 import type { Clock, IncomingDelivery } from './types';
 
-const BAD_SIGNATURE = new Set(['invalid', 'stale', 'missing']);
+const BAD_SIGNATURE = new Set(['invalid', 'stale', 'future', 'missing']);
 
 function simulatedResponse(status: number): EndpointResponse {
   return {

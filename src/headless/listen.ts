@@ -1,6 +1,6 @@
 import type { Engine } from '../core/engine';
 import { dispatch } from '../shared/dispatch';
-import type { Endpoint, EventSummary, ForwardAttempt } from '../shared/model';
+import type { Endpoint, EventSummary, ForwardAttempt, SignatureStatus } from '../shared/model';
 import type { Output } from './serve';
 
 export interface ListenOptions {
@@ -12,11 +12,16 @@ export interface ListenOptions {
 
 const time = (iso: string): string => iso.slice(11, 19);
 
+/** Verdicts in words where the status name alone would mislead. */
+const VERDICT_WORDS: Partial<Record<SignatureStatus, string>> = {
+  stale: 'too old',
+  future: 'from the future (clock skew)',
+};
+
 /** One delivery as `hookscope listen` prints it (like `stripe listen`'s `-->` line). */
 export function deliveryLine(e: EventSummary): string {
-  const sig = e.signature.provider
-    ? `${e.signature.status} (${e.signature.provider})`
-    : e.signature.status;
+  const status = VERDICT_WORDS[e.signature.status] ?? e.signature.status;
+  const sig = e.signature.provider ? `${status} (${e.signature.provider})` : status;
   const dup = e.idempotency.duplicateOf
     ? `duplicate #${e.idempotency.deliveryCount} of ${e.idempotency.duplicateOf}`
     : 'first delivery';

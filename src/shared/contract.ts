@@ -100,7 +100,11 @@ export const commands = {
         jobId: z.string().max(200).optional(),
         eventType: z.string().max(200).optional(),
         method: z.string().min(1).max(20).optional(),
-        signatureStatus: z.array(SignatureStatus).min(1).max(6).optional(),
+        signatureStatus: z
+          .array(SignatureStatus)
+          .min(1)
+          .max(SignatureStatus.options.length)
+          .optional(),
         /** Only deliveries that repeat an earlier one (same idempotency key). */
         duplicatesOnly: z.boolean().optional(),
         /** Only requests the receiver refused (body/header limits, rate limit). */

@@ -103,7 +103,7 @@ export const Endpoint = z.object({
   response: EndpointResponse,
   /** Settings of the generic-hmac provider; null otherwise. */
   hmac: GenericHmacConfig.nullable(),
-  /** Answer deliveries whose signature is invalid, stale or missing with this (e.g. 401). */
+  /** Answer deliveries whose signature is invalid, stale, from the future or missing with this (e.g. 401). */
   invalidSignatureResponse: EndpointResponse.nullable(),
   /** Answer duplicate deliveries with this instead of `response`. */
   duplicateResponse: EndpointResponse.nullable(),
@@ -125,6 +125,8 @@ export const SignatureStatus = z.enum([
   'missing',
   'no-secret',
   'none',
+  /** Verifies, but the signed timestamp is ahead of this clock by more than the tolerance. */
+  'future',
 ]);
 export type SignatureStatus = z.infer<typeof SignatureStatus>;
 export const SchemaStatus = z.enum(['valid', 'invalid', 'none']);

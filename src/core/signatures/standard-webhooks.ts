@@ -63,6 +63,8 @@ export function standardWebhooksScheme(o: {
           signatures: header === undefined ? null : signatures,
           malformed,
           timestampMs,
+          futureNote:
+            'The standardwebhooks, Svix and OpenAI libraries reject it too ("timestamp too new").',
         },
         (secret) => {
           const key = decodeSecret(secret);

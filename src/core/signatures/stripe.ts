@@ -32,6 +32,8 @@ export const stripe: SignatureScheme = {
         malformed: p?.malformed,
         timestampMs: p?.tsMs,
         missingHint: 'Stripe signs every webhook endpoint delivery; `stripe listen` signs too.',
+        futureNote:
+          "Stripe's own SDK (constructEvent) accepts future timestamps and rejects only old ones, so a handler built on it takes this delivery.",
       },
       (secret) => hmac('sha256', secret, `${p?.ts ?? ''}.`, req.body),
       safeEqual,

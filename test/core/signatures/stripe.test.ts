@@ -110,6 +110,23 @@ describe('Stripe', () => {
     ).toThrow(/tolerance/);
   });
 
+  it('a timestamp 600 s ahead is "from the future (clock skew)", noting that stripe-node accepts it', () => {
+    const ahead = signed(NOW + 600_000);
+    const sig = header(ahead, 'stripe-signature');
+    // Stripe's own SDK only rejects old timestamps: this delivery passes constructEvent.
+    expect(client.webhooks.constructEvent(body, sig, secret, 300, undefined, NOW).id).toBe(
+      'evt_1QabcDEFghiJKLmn',
+    );
+    const v = verify(stripe, ahead, [secret]);
+    expect(v.status).toBe('future');
+    expect(v.reason).toContain('from the future (clock skew): 600 s in the future');
+    expect(v.reason).toContain("Stripe's own SDK (constructEvent) accepts future timestamps");
+    expect(v.reason).toContain('Hookscope applies the tolerance both ways');
+    expect(v.reason).not.toMatch(/too old|stale/i);
+    const old = verify(stripe, signed(NOW - 600_000), [secret]);
+    expect(old).toMatchObject({ status: 'stale', reason: expect.stringContaining('too old') });
+  });
+
   it('malformed headers: missing t, missing v1, non-hex v1', () => {
     const base = signed(NOW);
     const cases: [string, string][] = [

@@ -1,6 +1,6 @@
 import type { EventSummary } from '../../../shared/model';
 import { providerName } from '../format/provider-names';
-import { signaturePill } from '../format/signature-help';
+import { signatureHelp, signaturePill } from '../format/signature-help';
 import { Pill, type Tone } from './pill';
 
 const FORWARD: Record<string, { label: string; tone: Tone } | undefined> = {
@@ -24,7 +24,10 @@ export function StatusPills({ e }: { e: EventSummary }) {
         </Pill>
       )}
       {sig && (
-        <Pill tone={sig.tone} title={`Signature: ${e.signature.status}${provider}`}>
+        <Pill
+          tone={sig.tone}
+          title={`${signatureHelp(e.signature.status, e.signature.provider).title}${provider}`}
+        >
           {sig.label}
         </Pill>
       )}
