@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Endpoint } from '../shared/model';
+import { BODY_HASH_SOURCE, type Endpoint } from '../shared/model';
 import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
 import { resolveScheme } from './signatures/registry';
@@ -86,7 +86,7 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
   } catch {
     key = null;
   }
-  key ??= genericKey(h, d.body);
+  key ??= genericKey(h, d.body, d.path);
   const job = scheme?.id === 'openai' ? openAiJob(json) : null;
   return {
     signature,
@@ -111,10 +111,15 @@ function eventType(h: HeaderBag, json: unknown): string | null {
   return str(body.type) ?? str(body.event_type) ?? str(body.event);
 }
 
-/** `Idempotency-Key` header, else a hash of a non-empty body. */
-function genericKey(h: HeaderBag, body: Buffer): IdempotencyKey | null {
+/**
+ * `Idempotency-Key` header, else a hash of a non-empty body. A body hash is weaker evidence
+ * than a delivery id (two unrelated events can have the same body), so its key also names the
+ * path: only the same body on the same path of the endpoint counts as a match.
+ */
+function genericKey(h: HeaderBag, body: Buffer, path: string): IdempotencyKey | null {
   const header = h.get('idempotency-key');
   if (header) return { key: header, source: 'Idempotency-Key header' };
   if (body.length === 0) return null;
-  return { key: `sha256:${createHash('sha256').update(body).digest('hex')}`, source: 'body hash' };
+  const hash = createHash('sha256').update(body).digest('hex');
+  return { key: `sha256:${hash} on ${path}`, source: BODY_HASH_SOURCE };
 }

@@ -22,9 +22,12 @@ const VERDICT_WORDS: Partial<Record<SignatureStatus, string>> = {
 export function deliveryLine(e: EventSummary): string {
   const status = VERDICT_WORDS[e.signature.status] ?? e.signature.status;
   const sig = e.signature.provider ? `${status} (${e.signature.provider})` : status;
-  const dup = e.idempotency.duplicateOf
-    ? `duplicate #${e.idempotency.deliveryCount} of ${e.idempotency.duplicateOf}`
-    : 'first delivery';
+  const { duplicateOf, deliveryCount, byBodyHash } = e.idempotency;
+  const dup = !duplicateOf
+    ? 'first delivery'
+    : byBodyHash
+      ? `same body as ${duplicateOf}`
+      : `duplicate #${deliveryCount} of ${duplicateOf}, the sender retried it`;
   const type = e.eventType ? `${e.eventType}  ` : '';
   return `${time(e.receivedAt)}  --> ${e.method} ${e.path}  ${type}signature ${sig}  ${dup}  [${e.id}]`;
 }

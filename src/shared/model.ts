@@ -132,6 +132,12 @@ export type SignatureStatus = z.infer<typeof SignatureStatus>;
 export const SchemaStatus = z.enum(['valid', 'invalid', 'none']);
 export const ForwardStatus = z.enum(['none', 'pending', 'ok', 'retrying', 'failed', 'dead']);
 
+/**
+ * The idempotency source of a key that is a hash of the body (no delivery id was sent): a match
+ * means the same body on the same path, not necessarily a retry.
+ */
+export const BODY_HASH_SOURCE = 'body hash';
+
 /** What lists and the live stream carry for one delivery; never the body. */
 export const EventSummary = z.object({
   id: z.string(),
@@ -153,7 +159,12 @@ export const EventSummary = z.object({
   /** For async AI jobs: the job the event is about (OpenAI `data.id`: batch, response, ...). */
   jobId: z.string().nullable(),
   signature: z.object({ status: SignatureStatus, provider: z.string().nullable() }),
-  idempotency: z.object({ duplicateOf: z.string().nullable(), deliveryCount: z.number().int() }),
+  idempotency: z.object({
+    duplicateOf: z.string().nullable(),
+    deliveryCount: z.number().int(),
+    /** True when the key is a body hash: a match is "same body as", not a retry. */
+    byBodyHash: z.boolean().optional(),
+  }),
   schema: z.object({ status: SchemaStatus }),
   forward: z.object({ status: ForwardStatus }),
   response: z.object({ status: z.number().int() }),
@@ -204,6 +215,7 @@ export const EventDetail = EventSummary.extend({
     source: z.string().nullable(),
     duplicateOf: z.string().nullable(),
     deliveryCount: z.number().int(),
+    byBodyHash: z.boolean().optional(),
   }),
   schema: z.object({
     status: SchemaStatus,

@@ -1,9 +1,9 @@
-import type { EventDetail, EventSummary } from '../../shared/model';
+import { BODY_HASH_SOURCE, type EventDetail, type EventSummary } from '../../shared/model';
 
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
   via_tunnel, imported, event_type, job_id, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
-  response_status, forward_status, rejected`;
+  response_status, forward_status, rejected, idem_source`;
 
 export interface SummaryRow {
   seq: number;
@@ -27,6 +27,7 @@ export interface SummaryRow {
   response_status: number;
   forward_status: EventSummary['forward']['status'];
   rejected: string | null;
+  idem_source: string | null;
 }
 
 export interface DetailRow extends SummaryRow {
@@ -36,7 +37,6 @@ export interface DetailRow extends SummaryRow {
   headers: string;
   sig_reason: string;
   idem_key: string | null;
-  idem_source: string | null;
   schema_name: string | null;
   schema_issues: string | null;
 }
@@ -58,7 +58,11 @@ export function toSummary(r: SummaryRow): EventSummary {
     eventType: r.event_type,
     jobId: r.job_id,
     signature: { status: r.sig_status, provider: r.sig_provider },
-    idempotency: { duplicateOf: r.duplicate_of, deliveryCount: r.delivery_count },
+    idempotency: {
+      duplicateOf: r.duplicate_of,
+      deliveryCount: r.delivery_count,
+      ...(r.idem_source === BODY_HASH_SOURCE ? { byBodyHash: true } : {}),
+    },
     schema: { status: r.schema_status },
     forward: { status: r.forward_status },
     response: { status: r.response_status },
@@ -101,6 +105,7 @@ export function toDetail(r: DetailRow, body: Buffer): EventDetail {
       source: r.idem_source,
       duplicateOf: r.duplicate_of,
       deliveryCount: r.delivery_count,
+      ...(r.idem_source === BODY_HASH_SOURCE ? { byBodyHash: true } : {}),
     },
     schema,
     forwards: [],

@@ -31,12 +31,26 @@ export function StatusPills({ e }: { e: EventSummary }) {
           {sig.label}
         </Pill>
       )}
-      {e.idempotency.duplicateOf !== null ? (
-        <Pill tone="warn" title="Same idempotency key as an earlier delivery">
+      {e.idempotency.duplicateOf !== null && e.idempotency.byBodyHash ? (
+        <Pill
+          tone="muted"
+          title="Same body as an earlier delivery to this path; it carries no delivery id, so it may be a new event with the same content"
+        >
+          same body
+        </Pill>
+      ) : e.idempotency.duplicateOf !== null ? (
+        <Pill tone="warn" title="Same delivery id as an earlier delivery: the sender retried it">
           duplicate #{e.idempotency.deliveryCount}
         </Pill>
       ) : e.idempotency.deliveryCount > 1 ? (
-        <Pill tone="muted" title="First delivery; the sender delivered it again since">
+        <Pill
+          tone="muted"
+          title={
+            e.idempotency.byBodyHash
+              ? 'First delivery; the same body arrived again on this path since'
+              : 'First delivery; the sender delivered it again since'
+          }
+        >
           ×{e.idempotency.deliveryCount}
         </Pill>
       ) : null}
