@@ -6,6 +6,7 @@ import { toWireAttempt } from './forward/wire';
 import type { ForwardStore } from './store/forward-store';
 import { HookscopeError } from '../shared/errors';
 import { decodeBody } from './decode-body';
+import { secretWarnings } from './signatures/registry';
 import type { LiveBus } from './live-bus';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
@@ -47,7 +48,10 @@ export function createHandlers(deps: {
       health: deps.health(),
       notices: deps.notices(),
     }),
-    saveEndpoint: (input) => endpoints.save(input),
+    saveEndpoint: (input) => {
+      const saved = endpoints.save(input);
+      return { ...saved, warnings: secretWarnings(saved.provider, endpoints.secretsOf(saved.id)) };
+    },
     listEndpoints: () => ({ items: endpoints.list() }),
     deleteEndpoint: ({ id }) => {
       if (!endpoints.get(id)) throw new HookscopeError('not_found', `no endpoint "${id}"`);

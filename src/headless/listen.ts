@@ -1,7 +1,8 @@
 import type { Engine } from '../core/engine';
 import { dispatch } from '../shared/dispatch';
 import type { Endpoint, EventSummary, ForwardAttempt, SignatureStatus } from '../shared/model';
-import type { Output } from './serve';
+import type { Output as Lines } from './serve';
+import type { Output } from '../shared/contract';
 
 export interface ListenOptions {
   forwardTo: string | undefined;
@@ -47,20 +48,20 @@ export function forwardLine(a: ForwardAttempt): string {
 export async function startListening(
   engine: Engine,
   opts: ListenOptions,
-  out: Output,
+  out: Lines,
   receiverUrl: string,
 ): Promise<Endpoint> {
   const existing = (engine.handlers.listEndpoints({}) as { items: Endpoint[] }).items.find(
     (e) => e.path === (opts.path.replace(/\/+$/, '') || '/'),
   );
-  const endpoint = (await dispatch(engine.handlers, 'saveEndpoint', {
+  const { warnings, ...endpoint } = (await dispatch(engine.handlers, 'saveEndpoint', {
     ...(existing ? { id: existing.id } : {}),
     name: existing?.name ?? `listen ${opts.path}`,
     path: opts.path,
     ...(opts.provider ? { provider: opts.provider } : {}),
     ...(opts.secrets.length > 0 ? { secrets: opts.secrets } : {}),
     ...(opts.forwardTo !== undefined ? { forwardTo: opts.forwardTo } : {}),
-  })) as Endpoint;
+  })) as Output<'saveEndpoint'>;
   const url = `${receiverUrl}${endpoint.path === '/' ? '' : endpoint.path}`;
   out.info(
     'listening',
@@ -69,6 +70,7 @@ export async function startListening(
       ? `Ready! Deliveries to ${url} are forwarded to ${endpoint.forwardTo}`
       : `Ready! Listening on ${url} (no --forward-to: deliveries are logged only)`,
   );
+  for (const message of warnings) out.info('warning', { message }, `Warning: ${message}`);
   // Straight from the commit, not from the UI's 50 ms batches: those keep only an event's
   // latest version (its forward status may already have changed), and this keeps the order.
   engine.events.onChange((items) => {

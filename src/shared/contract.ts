@@ -78,7 +78,8 @@ export const commands = {
         simulate: SimulatedFailures.nullable().optional(),
       })
       .strict(),
-    output: Endpoint,
+    /** The saved endpoint, with warnings about it (e.g. a secret not of the provider's form). */
+    output: Endpoint.extend({ warnings: z.array(z.string()) }),
   },
   listEndpoints: {
     input: z.object({}).strict(),

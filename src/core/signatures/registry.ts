@@ -24,6 +24,26 @@ export function schemeById(id: ProviderId): SignatureScheme | undefined {
   return byId.get(id);
 }
 
+/**
+ * Warnings for secrets that do not have the form the provider's scheme needs (e.g. an API key
+ * where Stripe wants its whsec_ signing secret), each naming the expected form; the secrets
+ * themselves are never quoted. Empty for `auto` and schemes that accept any string.
+ */
+export function secretWarnings(provider: ProviderId | 'auto', secrets: string[]): string[] {
+  const scheme = provider === 'auto' ? undefined : byId.get(provider);
+  const form = scheme?.secretForm;
+  if (!scheme || !form) return [];
+  const trimmed = secrets.map((s) => s.trim()).filter(Boolean);
+  return trimmed.flatMap((secret, i) => {
+    const problem = form.problem(secret);
+    if (problem === null) return [];
+    const which = trimmed.length === 1 ? 'The secret' : `Secret #${i + 1}`;
+    return [
+      `${which} does not look like a signing secret for ${scheme.name}: ${problem}. Expected ${form.expected}. Deliveries will not verify with it.`,
+    ];
+  });
+}
+
 /** The configured provider's scheme, or with `auto` the first whose detect() matches. */
 export function resolveScheme(provider: ProviderId | 'auto', h: HeaderBag): SignatureScheme | null {
   if (provider !== 'auto') return byId.get(provider) ?? null;

@@ -145,7 +145,10 @@ describe('Stripe', () => {
   it('hints when the configured secret is not a whsec_ endpoint secret', () => {
     const v = verify(stripe, signed(NOW), ['sk_test_123']);
     expect(v.status).toBe('invalid');
-    expect(v.reason).toContain('does not start with whsec_');
+    expect(v.reason).toContain(
+      'secret #1 does not look like a signing secret for Stripe: it is a Stripe API key',
+    );
+    expect(v.reason).toContain('expected whsec_…');
   });
 
   it('uses the event id from the body as the idempotency key', () => {
