@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -121,24 +121,29 @@ describe('hookscope listen', () => {
     }
   });
 
-  it('refuses a --forward-to that is not a URL, saying which option', () => {
-    const bad = spawnSync(
-      process.execPath,
+  it('refuses bad options before the banner, naming the option and what it expects', () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'hookscope-listen-bad-')), 'data');
+    const run = (args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [CLI, 'listen', '--receiver-port', '0', '--api-port', '0', '--data-dir', dataDir, ...args],
+        { encoding: 'utf8', timeout: 10_000 },
+      );
+    for (const [args, message] of [
       [
-        CLI,
-        'listen',
-        '--forward-to',
-        'localhost:3000',
-        '--receiver-port',
-        '0',
-        '--api-port',
-        '0',
-        '--data-dir',
-        '/tmp/hookscope-listen-bad',
+        ['--forward-to', 'localhost:3000'],
+        '--forward-to: expected an http(s) URL such as http://localhost:3000/webhooks, got "localhost:3000"',
       ],
-      { encoding: 'utf8', timeout: 10_000 },
-    );
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/forwardTo/);
+      [['--provider', 'stripee'], '--provider: expected one of standard-webhooks, openai,'],
+      [['--path', 'stripe'], '--path: must start with / and contain no spaces, ? or #'],
+      [['--receiver-port', '99999'], '--receiver-port must be a port number 0-65535'],
+    ] as const) {
+      const bad = run([...args]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(`hookscope listen: ${message}`);
+      expect(bad.stdout).toBe(''); // no banner, no "Ready!"
+    }
+    // Nothing was started: not even the data folder.
+    expect(existsSync(dataDir)).toBe(false);
   });
 });
