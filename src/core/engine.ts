@@ -80,7 +80,8 @@ export class Engine {
   private readonly maintenance: Maintenance;
   private readonly checkpointer: Checkpointer;
   private readonly tunnels: TunnelManager;
-  private readonly forwards: ForwardStore;
+  /** The forward queue (read by `hookscope listen` for retry times and dead letters). */
+  readonly forwards: ForwardStore;
   private readonly forwarder: Forwarder;
   private receiverUrl = '';
   private ingress: Promise<{ port: number; url: string }> | null = null;

@@ -7,7 +7,7 @@ import { HookscopeError, isErrorBody } from '../shared/errors';
 import { cliInput, numeric } from './cli-input';
 import { readImport } from './events-import';
 import { endpointForSample } from './events-trigger';
-import { deliveryLine, forwardLine } from './listen';
+import { deliveryLine, forwardLine } from './listen-lines';
 
 export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export|import|samples|trigger> [options]
 

@@ -164,6 +164,8 @@ export const EventSummary = z.object({
     deliveryCount: z.number().int(),
     /** True when the key is a body hash: a match is "same body as", not a retry. */
     byBodyHash: z.boolean().optional(),
+    /** The sender's own delivery or event id (evt_…, msg_…, Idempotency-Key), when it sent one. */
+    deliveryId: z.string().optional(),
   }),
   schema: z.object({ status: SchemaStatus }),
   forward: z.object({ status: ForwardStatus }),

@@ -67,6 +67,63 @@ describe('hookscope listen', () => {
     }
   });
 
+  it('shows the provider’s event id, each retry and when it comes, the dead letter, and deliveries outside --path', async () => {
+    const app = createServer((_req, res) => {
+      res.statusCode = 503;
+      res.end('down');
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(app.address() as AddressInfo).port}/webhooks`;
+    const s = await startServe({
+      command: 'listen',
+      args: ['--forward-to', target, '--path', '/stripe', '--provider', 'stripe'],
+    });
+    const until = async (pred: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 15_000;
+      while (!pred()) {
+        if (Date.now() > deadline) throw new Error(`no such line in ${JSON.stringify(s.lines)}`);
+        await new Promise<void>((r) => s.child.stdout!.once('data', () => r()));
+      }
+    };
+    const of = (event: string) => s.lines.filter((l) => l.event === event);
+    try {
+      const settings = (await (await s.api('getSettings')).json()) as {
+        forwarding: Record<string, unknown>;
+      };
+      const saved = await s.api('saveSettings', {
+        forwarding: { ...settings.forwarding, maxAttempts: 2 },
+      });
+      expect(saved.status).toBe(200);
+      const body = '{"id":"evt_listen_1","object":"event","type":"charge.succeeded"}';
+      expect((await fetch(`${s.receiverUrl}/stripe`, { method: 'POST', body })).status).toBe(200);
+      await until(() => of('dead-letter').length > 0);
+      expect(of('delivery')[0]).toMatchObject({
+        eventType: 'charge.succeeded',
+        idempotency: { deliveryId: 'evt_listen_1' },
+      });
+      const [first, second] = of('forward');
+      expect(first).toMatchObject({ status: 503, attempt: 1, maxAttempts: 2, nextAttempt: 2 });
+      expect(first!.ref).toBe('evt_listen_1');
+      expect(Date.parse(first!.nextAt as string)).toBeGreaterThan(Date.parse(first!.at as string));
+      expect(second).toMatchObject({ status: 503, attempt: 2, maxAttempts: 2 });
+      expect(second).not.toHaveProperty('nextAttempt');
+      expect(of('dead-letter')).toEqual([
+        expect.objectContaining({ ref: 'evt_listen_1', attempts: 2, status: 503 }),
+      ]);
+
+      expect((await fetch(`${s.receiverUrl}/other/x`, { method: 'POST', body: '{}' })).status).toBe(
+        200,
+      );
+      await until(() => of('outside').length > 0);
+      expect(of('outside')).toEqual([
+        expect.objectContaining({ path: '/other/x', listening: '/stripe', held: 0 }),
+      ]);
+    } finally {
+      await s.dispose();
+      app.close();
+    }
+  });
+
   it('reads secrets from --secret-file (one per line) so they stay out of the process list', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hookscope-secret-'));
     const file = join(dir, 'secrets');

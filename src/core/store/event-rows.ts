@@ -3,7 +3,7 @@ import { BODY_HASH_SOURCE, type EventDetail, type EventSummary } from '../../sha
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
   via_tunnel, imported, event_type, job_id, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
-  response_status, forward_status, rejected, idem_source`;
+  response_status, forward_status, rejected, idem_source, idem_key`;
 
 export interface SummaryRow {
   seq: number;
@@ -28,6 +28,7 @@ export interface SummaryRow {
   forward_status: EventSummary['forward']['status'];
   rejected: string | null;
   idem_source: string | null;
+  idem_key: string | null;
 }
 
 export interface DetailRow extends SummaryRow {
@@ -36,7 +37,6 @@ export interface DetailRow extends SummaryRow {
   public_url: string | null;
   headers: string;
   sig_reason: string;
-  idem_key: string | null;
   schema_name: string | null;
   schema_issues: string | null;
 }
@@ -61,7 +61,11 @@ export function toSummary(r: SummaryRow): EventSummary {
     idempotency: {
       duplicateOf: r.duplicate_of,
       deliveryCount: r.delivery_count,
-      ...(r.idem_source === BODY_HASH_SOURCE ? { byBodyHash: true } : {}),
+      ...(r.idem_source === BODY_HASH_SOURCE
+        ? { byBodyHash: true }
+        : r.idem_key !== null
+          ? { deliveryId: r.idem_key }
+          : {}),
     },
     schema: { status: r.schema_status },
     forward: { status: r.forward_status },
