@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BODY_HASH_SOURCE, type Endpoint } from '../shared/model';
 import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
-import { resolveScheme } from './signatures/registry';
+import { recognisedBy, resolveScheme } from './signatures/registry';
 import type { IdempotencyKey, SignatureInput } from './signatures/types';
 import type { IncomingDelivery, Inspection } from './types';
 
@@ -50,8 +50,9 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
   const h = new HeaderBag(d.headers);
   const scheme = resolveScheme(endpoint.provider, h);
   const input = signatureInput(d, h);
-  // Parsed only when something reads it: an unrecognised delivery needs no JSON at all.
-  const json = scheme || endpoint.jsonSchema !== null ? parseJson(d.body) : undefined;
+  // Parsed for every JSON-looking body: even without a provider its type field names the
+  // event type in the list (parseJson skips other bodies and bodies over 5 MB).
+  const json = parseJson(d.body);
   let signature: Inspection['signature'];
   if (!scheme) {
     signature = {
@@ -70,7 +71,17 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
         toleranceSec: endpoint.toleranceSec ?? scheme.defaultToleranceSec ?? 300,
         hmac: endpoint.hmac,
       });
-      signature = { ...v, provider: scheme.id };
+      // On auto, a delivery that names its provider only by other headers is that provider's
+      // with the signature missing (what a forgery looks like): say how it was recognised.
+      const by =
+        endpoint.provider === 'auto' && v.status === 'missing' ? recognisedBy(scheme, h) : null;
+      signature = {
+        ...v,
+        provider: scheme.id,
+        ...(by
+          ? { reason: `Sent as ${scheme.name} (by its ${by}) but ${lowerFirst(v.reason)}` }
+          : {}),
+      };
     } catch (err) {
       // A verifier must never take a delivery down; report the bug as the reason.
       signature = {
@@ -96,6 +107,8 @@ export const inspect: Inspector = (d, endpoint, secrets, now) => {
     jobId: job?.kind ? job.jobId : null,
   };
 };
+
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Headers that name the event type, in the order they are trusted. */
 const TYPE_HEADERS = ['x-github-event', 'x-gitlab-event', 'x-shopify-topic', 'x-event-name'];

@@ -2,6 +2,7 @@ import type { ProviderId } from '../../shared/model';
 import { commerceSchemes } from './group-commerce';
 import { gitSaasSchemes } from './group-git-saas';
 import type { HeaderBag } from './headers';
+import { senderOf } from './sender-hints';
 import { clerk, openai, replicate, resend, standardWebhooks, svix } from './standard-family';
 import type { SignatureScheme } from './types';
 
@@ -44,8 +45,24 @@ export function secretWarnings(provider: ProviderId | 'auto', secrets: string[])
   });
 }
 
-/** The configured provider's scheme, or with `auto` the first whose detect() matches. */
+/**
+ * The configured provider's scheme, or with `auto` the first whose detect() matches its
+ * signature headers, else the provider its other headers name (User-Agent, event header):
+ * that provider's delivery without a signature, verified as `missing`.
+ */
 export function resolveScheme(provider: ProviderId | 'auto', h: HeaderBag): SignatureScheme | null {
   if (provider !== 'auto') return byId.get(provider) ?? null;
-  return schemeList.find((s) => s.detect(h)) ?? null;
+  const signed = schemeList.find((s) => s.detect(h));
+  if (signed) return signed;
+  const sender = senderOf(h);
+  return sender ? (byId.get(sender.id) ?? null) : null;
+}
+
+/**
+ * Why an `auto` endpoint took an unsigned delivery for `scheme`'s provider ("its User-Agent
+ * \"OpenAI/1.0 …\""), or null when its headers do not name it.
+ */
+export function recognisedBy(scheme: SignatureScheme, h: HeaderBag): string | null {
+  const sender = senderOf(h);
+  return sender?.id === scheme.id ? sender.by : null;
 }
