@@ -189,7 +189,7 @@ export async function main(argv: string[]): Promise<void> {
       );
     }
   } catch (err) {
-    process.stderr.write(`hookscope ${command}: ${describeError(err)}\n`);
+    out.error(describeError(err)); // a JSON line with --json
     process.exit(2);
   }
   try {

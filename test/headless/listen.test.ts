@@ -197,7 +197,7 @@ describe('hookscope listen', () => {
     ] as const) {
       const bad = run([...args]);
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toContain(`hookscope listen: ${message}`);
+      expect(bad.stderr).toContain(`hookscope: ${message}`);
       expect(bad.stdout).toBe(''); // no banner, no "Ready!"
     }
     // Nothing was started: not even the data folder.
