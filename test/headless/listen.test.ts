@@ -157,6 +157,26 @@ describe('hookscope listen', () => {
     }
   });
 
+  it('warns when the secret does not look like the provider’s, without printing it', async () => {
+    const s = await startServe({
+      command: 'listen',
+      args: ['--path', '/stripe', '--provider', 'stripe', '--secret', 'sk_live_123'],
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!s.lines.some((l) => l.event === 'warning') && Date.now() < deadline) {
+        await new Promise<void>((r) => s.child.stdout!.once('data', () => r()));
+      }
+      const warning = s.lines.find((l) => l.event === 'warning');
+      expect(warning?.message).toMatch(
+        /^The secret does not look like a signing secret for Stripe: it is a Stripe API key/,
+      );
+      expect(JSON.stringify(s.lines)).not.toContain('sk_live_123');
+    } finally {
+      await s.dispose();
+    }
+  });
+
   it('refuses an unreadable or empty --secret-file with exit 2, saying which', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hookscope-secret-'));
     try {
