@@ -84,8 +84,9 @@ export class Engine {
   private readonly maintenance: Maintenance;
   private readonly checkpointer: Checkpointer;
   private readonly tunnels: TunnelManager;
-  private readonly forwards: ForwardStore;
   private readonly endpointStore: EndpointStore;
+  /** The forward queue (read by `hookscope listen` for retry times and dead letters). */
+  readonly forwards: ForwardStore;
   private readonly forwarder: Forwarder;
   /** Runs endpoints' own JSON Schemas in a worker thread, under deadlines. */
   private readonly schemas: SchemaChecker;

@@ -7,6 +7,7 @@ import type { ForwardStore } from './store/forward-store';
 import type { SchemaChecker } from './schemas/schema-checker';
 import { HookscopeError } from '../shared/errors';
 import { decodeBody } from './decode-body';
+import { secretWarnings } from './signatures/registry';
 import type { LiveBus } from './live-bus';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
@@ -64,7 +65,7 @@ export function createHandlers(deps: {
       }
       const saved = endpoints.save(input);
       if (saved.jsonSchema !== null) deps.schemas.warm(saved.jsonSchema);
-      return saved;
+      return { ...saved, warnings: secretWarnings(saved.provider, endpoints.secretsOf(saved.id)) };
     },
     listEndpoints: () => ({ items: endpoints.list() }),
     deleteEndpoint: ({ id }) => {

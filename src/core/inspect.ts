@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Endpoint } from '../shared/model';
+import { BODY_HASH_SOURCE, type Endpoint } from '../shared/model';
 import { parseJson } from './json-body';
 import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
-import { resolveScheme } from './signatures/registry';
+import { recognisedBy, resolveScheme } from './signatures/registry';
 import type { IdempotencyKey, SignatureInput } from './signatures/types';
 import type { IncomingDelivery, Inspection } from './types';
 
@@ -40,8 +40,9 @@ export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
   const h = new HeaderBag(d.headers);
   const scheme = resolveScheme(endpoint.provider, h);
   const input = signatureInput(d, h);
-  // Parsed only when something reads it: an unrecognised delivery needs no JSON at all.
-  const json = scheme || endpoint.jsonSchema !== null ? parseJson(d.body) : undefined;
+  // Parsed for every JSON-looking body: even without a provider its type field names the
+  // event type in the list (parseJson skips other bodies and bodies over 5 MB).
+  const json = parseJson(d.body);
   let signature: Inspection['signature'];
   if (!scheme) {
     signature = {
@@ -60,7 +61,17 @@ export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
         toleranceSec: endpoint.toleranceSec ?? scheme.defaultToleranceSec ?? 300,
         hmac: endpoint.hmac,
       });
-      signature = { ...v, provider: scheme.id };
+      // On auto, a delivery that names its provider only by other headers is that provider's
+      // with the signature missing (what a forgery looks like): say how it was recognised.
+      const by =
+        endpoint.provider === 'auto' && v.status === 'missing' ? recognisedBy(scheme, h) : null;
+      signature = {
+        ...v,
+        provider: scheme.id,
+        ...(by
+          ? { reason: `Sent as ${scheme.name} (by its ${by}) but ${lowerFirst(v.reason)}` }
+          : {}),
+      };
     } catch (err) {
       // A verifier must never take a delivery down; report the bug as the reason.
       signature = {
@@ -76,7 +87,7 @@ export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
   } catch {
     key = null;
   }
-  key ??= genericKey(h, d.body);
+  key ??= genericKey(h, d.body, d.path);
   const job = scheme?.id === 'openai' ? openAiJob(json) : null;
   return {
     signature,
@@ -86,6 +97,8 @@ export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
     jobId: job?.kind ? job.jobId : null,
   };
 };
+
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Headers that name the event type, in the order they are trusted. */
 const TYPE_HEADERS = ['x-github-event', 'x-gitlab-event', 'x-shopify-topic', 'x-event-name'];
@@ -101,10 +114,15 @@ function eventType(h: HeaderBag, json: unknown): string | null {
   return str(body.type) ?? str(body.event_type) ?? str(body.event);
 }
 
-/** `Idempotency-Key` header, else a hash of a non-empty body. */
-function genericKey(h: HeaderBag, body: Buffer): IdempotencyKey | null {
+/**
+ * `Idempotency-Key` header, else a hash of a non-empty body. A body hash is weaker evidence
+ * than a delivery id (two unrelated events can have the same body), so its key also names the
+ * path: only the same body on the same path of the endpoint counts as a match.
+ */
+function genericKey(h: HeaderBag, body: Buffer, path: string): IdempotencyKey | null {
   const header = h.get('idempotency-key');
   if (header) return { key: header, source: 'Idempotency-Key header' };
   if (body.length === 0) return null;
-  return { key: `sha256:${createHash('sha256').update(body).digest('hex')}`, source: 'body hash' };
+  const hash = createHash('sha256').update(body).digest('hex');
+  return { key: `sha256:${hash} on ${path}`, source: BODY_HASH_SOURCE };
 }

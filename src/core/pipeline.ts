@@ -10,7 +10,7 @@ import type { EventStore } from './store/event-store';
 import type { ImportedDelivery } from './transfer/formats';
 import type { Clock, IncomingDelivery } from './types';
 
-const BAD_SIGNATURE = new Set(['invalid', 'stale', 'missing']);
+const BAD_SIGNATURE = new Set(['invalid', 'stale', 'future', 'missing']);
 
 const simulated = new Map<number, EndpointResponse>();
 

@@ -5,10 +5,11 @@ import { Engine } from '../core/engine';
 import { send } from '../core/forward/send';
 import { defaultDataDir } from '../core/paths';
 import { DEFAULT_BURST, type Checkup } from '../shared/checkup';
-import { commands, type Input } from '../shared/contract';
-import { createClient, dispatch, zodIssues } from '../shared/dispatch';
+import type { Input } from '../shared/contract';
+import { createClient, dispatch } from '../shared/dispatch';
 import { HookscopeError } from '../shared/errors';
 import { formatReport } from './checkup-report';
+import { cliInput, numeric } from './cli-input';
 import { apiClient } from './events-cmd';
 
 export const CHECKUP_USAGE = `Usage: hookscope checkup --target URL --provider P --secret S [options]
@@ -35,11 +36,19 @@ Only --target is contacted. Exits 0 when every must-pass probe passes, 1 when on
 
 const bad = (message: string): HookscopeError => new HookscopeError('bad_input', message);
 
-function count(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw bad(`${flag} must be a whole number, got "${value}"`);
-  return Number(value);
-}
+/** The runCheckup fields, by the options that set them (for the error messages). */
+const FLAGS = {
+  endpointId: '--endpoint',
+  target: '--target',
+  provider: '--provider',
+  secret: '--secret',
+  sample: '--sample',
+  eventId: '--event',
+  latencySamples: '--latency-samples',
+  timeoutMs: '--timeout',
+  'burst.count': '--burst',
+  'burst.concurrency': '--concurrency',
+};
 
 /**
  * `hookscope checkup ...`: runs the check-up standalone (nothing stored), or through a running
@@ -72,34 +81,30 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
     process.stdout.write(`${CHECKUP_USAGE}\n`);
     return null;
   }
-  const burstCount = count(values.burst, '--burst');
-  const concurrency = count(values.concurrency, '--concurrency');
-  const latencySamples = count(values['latency-samples'], '--latency-samples');
-  const timeoutMs = count(values.timeout, '--timeout');
-  const raw: Record<string, unknown> = {
-    endpointId: values.endpoint,
-    target: values.target,
-    provider: values.provider,
-    secret: values.secret,
-    sample: values.sample,
-    eventId: values.event,
-    latencySamples,
-    timeoutMs,
-    ...(burstCount !== undefined || concurrency !== undefined
-      ? {
-          burst: {
-            count: burstCount ?? DEFAULT_BURST.count,
-            concurrency: concurrency ?? DEFAULT_BURST.concurrency,
-          },
-        }
-      : {}),
-  };
-  for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
-  const parsed = commands.runCheckup.input.safeParse(raw);
-  if (!parsed.success) {
-    throw new HookscopeError('bad_input', 'invalid options', zodIssues(parsed.error));
-  }
-  const input = parsed.data;
+  const burstCount = numeric(values.burst);
+  const concurrency = numeric(values.concurrency);
+  const input = cliInput(
+    'runCheckup',
+    {
+      endpointId: values.endpoint,
+      target: values.target,
+      provider: values.provider,
+      secret: values.secret,
+      sample: values.sample,
+      eventId: values.event,
+      latencySamples: numeric(values['latency-samples']),
+      timeoutMs: numeric(values.timeout),
+      ...(burstCount !== undefined || concurrency !== undefined
+        ? {
+            burst: {
+              count: burstCount ?? DEFAULT_BURST.count,
+              concurrency: concurrency ?? DEFAULT_BURST.concurrency,
+            },
+          }
+        : {}),
+    },
+    FLAGS,
+  );
   const apiUrl = values.api ?? process.env.HOOKSCOPE_API;
   let run: Checkup;
   if (apiUrl) {

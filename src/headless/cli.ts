@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../core/version';
 import { HookscopeError } from '../shared/errors';
 import { runCheckupCommand } from './checkup-cmd';
+import { cliInput } from './cli-input';
 import { runEvents } from './events-cmd';
 import { startListening } from './listen';
 import { createOutput, serve } from './serve';
@@ -60,12 +61,18 @@ function port(value: string | undefined, fallback: number, flag: string): number
   return n;
 }
 
-/** An error's message with its issues, if any ("path: message; ..."). */
+/** An error's message: the contract's errors name each field and what it expects. */
 function describeError(err: unknown): string {
-  const e = err as Error & { issues?: { path: (string | number)[]; message: string }[] };
-  const issues = e.issues?.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
-  return `${e.message}${issues ? `: ${issues}` : ''}`;
+  return err instanceof Error ? err.message : String(err);
 }
+
+/** The options of `listen` that set the endpoint, by the saveEndpoint field they fill. */
+const LISTEN_FLAGS = {
+  path: '--path',
+  provider: '--provider',
+  secrets: '--secret',
+  forwardTo: '--forward-to',
+};
 
 /** parseArgs' own errors (unknown option, missing value) are bad usage. */
 const isUsage = (err: unknown): boolean =>
@@ -97,11 +104,12 @@ function readSecretFiles(paths: string[]): string[] {
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'events') {
     try {
-      await runEvents(argv.slice(1));
+      if (!(await runEvents(argv.slice(1)))) process.exitCode = 1;
       return;
     } catch (err) {
+      const usage = err instanceof HookscopeError ? err.code === 'bad_input' : isUsage(err);
       process.stderr.write(`hookscope events: ${describeError(err)}\n`);
-      process.exit(err instanceof HookscopeError && err.code === 'bad_input' ? 2 : 1);
+      process.exit(usage ? 2 : 1);
     }
   }
   if (argv[0] === 'checkup') {
@@ -159,18 +167,37 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   let secrets: string[];
+  let ports: { receiver: number; api: number };
   try {
+    ports = {
+      receiver: port(values['receiver-port'], 7700, '--receiver-port'),
+      api: port(values['api-port'], 7701, '--api-port'),
+    };
     secrets = [...(values.secret ?? []), ...readSecretFiles(values['secret-file'] ?? [])];
+    // Checked before the banner: a bad option stops here, with nothing started.
+    if (command === 'listen') {
+      cliInput(
+        'saveEndpoint',
+        {
+          name: 'listen',
+          path: values.path ?? '/',
+          provider: values.provider,
+          secrets: secrets.length > 0 ? secrets : undefined,
+          forwardTo: values['forward-to'],
+        },
+        LISTEN_FLAGS,
+      );
+    }
   } catch (err) {
-    process.stderr.write(`hookscope: ${(err as Error).message}\n`);
+    out.error(describeError(err)); // a JSON line with --json
     process.exit(2);
   }
   try {
     await serve(
       {
         dataDir: values['data-dir'],
-        receiverPort: port(values['receiver-port'], 7700, '--receiver-port'),
-        apiPort: port(values['api-port'], 7701, '--api-port'),
+        receiverPort: ports.receiver,
+        apiPort: ports.api,
         defaultPorts: {
           receiver: values['receiver-port'] === undefined,
           api: values['api-port'] === undefined,
@@ -202,9 +229,7 @@ export async function main(argv: string[]): Promise<void> {
     const message =
       e.code === 'EADDRINUSE'
         ? `port already in use (${e.message}); choose another with --receiver-port/--api-port or 0`
-        : e instanceof HookscopeError && e.issues
-          ? `${e.message}: ${e.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`
-          : e.message;
+        : e.message;
     out.error(message);
     process.exit(1);
   }

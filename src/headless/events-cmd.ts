@@ -4,21 +4,29 @@ import { defaultDataDir } from '../core/paths';
 import { streamExport } from '../core/transfer/export-stream';
 import { createClient, dispatch, type Client } from '../shared/dispatch';
 import { HookscopeError, isErrorBody } from '../shared/errors';
+import { cliInput, numeric } from './cli-input';
+import { readImport } from './events-import';
+import { endpointForSample } from './events-trigger';
 import { exportSink } from './export-sink';
-import { deliveryLine, forwardLine } from './listen';
+import { deliveryLine, forwardLine } from './listen-lines';
 
-export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export> [options]
+export const EVENTS_USAGE = `Usage: hookscope events <list|show|replay|export|import|samples|trigger> [options]
 
   list                  The newest events   [--limit N] [--query TEXT]
   show ID               One event with its headers and body
   replay ID             Send it again       [--to URL] [--resign] [--new-id]
                         (--to is a base, like a forward target: the path after the
                         endpoint's prefix and the query go under it)
+                        (exits 1 unless the target answers 2xx)
   export                HAR or NDJSON       [--format har|ndjson] [--limit N] [--out FILE]
                         (the newest N, default 1000, streamed: any size)
+  import FILE           Bring events back from a HAR or NDJSON file (marked imported)
+                        [--format har|ndjson]  (default: from the file name or its content)
   samples               The sample deliveries that trigger can send
   trigger SAMPLE        Send a fresh sample, signed with the endpoint's secret
-                        [--endpoint ID] [--public]  (e.g. trigger openai.batch.completed)
+                        [--endpoint ID] [--public]  (e.g. trigger openai.batch.completed);
+                        without --endpoint: the endpoint of the sample's provider that has
+                        a secret. Exits 1 unless the receiver answers 2xx.
 
 Against a running instance: --api URL --token T (or HOOKSCOPE_API / HOOKSCOPE_TOKEN);
 otherwise the log in --data-dir DIR (default: the OS app-data folder) is opened directly.
@@ -42,10 +50,12 @@ export function apiClient(apiUrl: string, token: string): Client {
 }
 
 /**
- * `hookscope events ...`: list, show, replay and export stored events, through a running
- * instance's API or straight from a data dir. Throws HookscopeError for bad usage.
+ * `hookscope events ...`: list, show, replay, export and import stored events, and trigger
+ * samples, through a running instance's API or straight from a data dir. Options are checked
+ * before anything is opened; throws HookscopeError for bad usage. Resolves false when the
+ * command ran but what it sent was not answered 2xx (replay, trigger): the CLI exits 1.
  */
-export async function runEvents(argv: string[]): Promise<void> {
+export async function runEvents(argv: string[]): Promise<boolean> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -58,7 +68,7 @@ export async function runEvents(argv: string[]): Promise<void> {
       to: { type: 'string' },
       resign: { type: 'boolean', default: false },
       'new-id': { type: 'boolean', default: false },
-      format: { type: 'string', default: 'har' },
+      format: { type: 'string' },
       out: { type: 'string' },
       endpoint: { type: 'string' },
       public: { type: 'boolean', default: false },
@@ -69,8 +79,27 @@ export async function runEvents(argv: string[]): Promise<void> {
   const [action, id] = positionals;
   if (values.help || action === undefined) {
     process.stdout.write(`${EVENTS_USAGE}\n`);
-    return;
+    return true;
   }
+  // Checked before a data folder is opened or anything is sent.
+  const listInput =
+    action === 'list'
+      ? cliInput('listEvents', { limit: numeric(values.limit), query: values.query }, FLAGS)
+      : null;
+  const replayInput =
+    action === 'replay' && id
+      ? cliInput(
+          'replayEvent',
+          {
+            id,
+            targetUrl: values.to,
+            resign: values.resign || undefined,
+            newDeliveryId: values['new-id'] || undefined,
+          },
+          FLAGS,
+        )
+      : null;
+  const importInput = action === 'import' && id ? readImport(id, values.format) : null;
   const apiUrl = values.api ?? process.env.HOOKSCOPE_API;
   const token = values.token ?? process.env.HOOKSCOPE_TOKEN;
   let engine: Engine | null = null;
@@ -91,25 +120,21 @@ export async function runEvents(argv: string[]): Promise<void> {
   };
   const limit = values.limit !== undefined ? Number(values.limit) : undefined;
   try {
-    if (action === 'list') {
-      const page = await client.listEvents({
-        ...(limit ? { limit } : {}),
-        ...(values.query ? { query: values.query } : {}),
-      });
+    if (listInput) {
+      const page = await client.listEvents(listInput);
       for (const e of page.items) print(e, deliveryLine(e));
     } else if (action === 'show' && id) {
       const e = await client.getEvent({ id });
       const head = `${e.method} ${e.path}${e.query ? `?${e.query}` : ''}\n${e.headers.map(([n, v]) => `${n}: ${v}`).join('\n')}`;
       const body = e.body.text ?? `(${e.body.size} bytes, not UTF-8; base64: ${e.body.base64})`;
       print(e, `${head}\n\n${body}\n\nsignature ${e.signature.status}: ${e.signature.reason}`);
-    } else if (action === 'replay' && id) {
-      const a = await client.replayEvent({
-        id,
-        ...(values.to ? { targetUrl: values.to } : {}),
-        ...(values.resign ? { resign: true } : {}),
-        ...(values['new-id'] ? { newDeliveryId: true } : {}),
-      });
+    } else if (replayInput) {
+      const a = await client.replayEvent(replayInput);
       print(a, forwardLine(a));
+      if (!answered2xx(a.status)) {
+        process.stderr.write(`hookscope events: replay not accepted: ${answer(a)}\n`);
+        return false;
+      }
     } else if (action === 'export') {
       const format = values.format;
       if (format !== 'har' && format !== 'ndjson') {
@@ -125,19 +150,29 @@ export async function runEvents(argv: string[]): Promise<void> {
       if (values.out) {
         print({ count, out: values.out }, `exported ${count} events to ${values.out}`);
       }
+    } else if (importInput) {
+      const { imported } = await client.importEvents(importInput.input);
+      print(
+        { imported, file: id, format: importInput.input.format },
+        `imported ${imported} events from ${id} (${importInput.input.format})`,
+      );
     } else if (action === 'samples') {
       for (const x of (await client.listSamples({})).items) {
         print(x, `${x.id.padEnd(34)} ${x.title}`);
       }
     } else if (action === 'trigger' && id) {
+      const target = values.endpoint
+        ? { endpointId: values.endpoint, note: '' }
+        : await endpointForSample(client, id);
       const r = await client.sendSample({
         sample: id,
-        ...(values.endpoint ? { endpointId: values.endpoint } : {}),
+        ...(target.endpointId ? { endpointId: target.endpointId } : {}),
         ...(values.public ? { via: 'public' as const } : {}),
       });
       const what = r.status !== null ? `[${r.status}]` : `[failed: ${r.error ?? 'no answer'}]`;
       const how = r.signed ? 'signed' : 'unsigned (the endpoint has no secret)';
-      print(r, `sent ${id} to ${r.url} ${what} ${how}`);
+      print({ ...r, ...target }, `sent ${id} to ${r.url}${target.note} ${what} ${how}`);
+      return answered2xx(r.status);
     } else {
       throw new HookscopeError(
         'bad_input',
@@ -147,4 +182,24 @@ export async function runEvents(argv: string[]): Promise<void> {
   } finally {
     await engine?.stop();
   }
+  return true;
+}
+
+/** The fields of the events commands' inputs, by the options that set them. */
+const FLAGS = {
+  id: 'ID',
+  limit: '--limit',
+  query: '--query',
+  targetUrl: '--to',
+  format: '--format',
+};
+
+const answered2xx = (status: number | null): boolean =>
+  status !== null && status >= 200 && status < 300;
+
+/** What the target did, in words: "http://... answered 400" or "http://...: <error>". */
+function answer(a: { status: number | null; error: string | null; targetUrl: string }): string {
+  return a.status !== null
+    ? `${a.targetUrl} answered ${a.status}`
+    : `${a.targetUrl}: ${a.error ?? 'no answer'}`;
 }

@@ -92,7 +92,8 @@ export const commands = {
         simulate: SimulatedFailures.nullable().optional(),
       })
       .strict(),
-    output: Endpoint,
+    /** The saved endpoint, with warnings about it (e.g. a secret not of the provider's form). */
+    output: Endpoint.extend({ warnings: z.array(z.string()) }),
   },
   listEndpoints: {
     input: z.object({}).strict(),
@@ -121,7 +122,11 @@ export const commands = {
         jobId: z.string().max(200).optional(),
         eventType: z.string().max(200).optional(),
         method: z.string().min(1).max(20).optional(),
-        signatureStatus: z.array(SignatureStatus).min(1).max(6).optional(),
+        signatureStatus: z
+          .array(SignatureStatus)
+          .min(1)
+          .max(SignatureStatus.options.length)
+          .optional(),
         /** Only deliveries that repeat an earlier one (same idempotency key). */
         duplicatesOnly: z.boolean().optional(),
         /** Only requests the receiver refused (body/header limits, rate limit). */

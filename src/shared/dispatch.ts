@@ -10,11 +10,29 @@ import {
   type PushName,
 } from './contract';
 import { HookscopeError, isErrorBody } from './errors';
+import { describeIssues, inputErrorMap } from './input-errors';
 
 /** One handler per command; each receives already-parsed input. */
 export type Handlers = {
   [N in CommandName]: (input: ParsedInput<N>) => Output<N> | Promise<Output<N>>;
 };
+
+/**
+ * Parses `raw` with a contract schema, with messages in the user's words (inputErrorMap).
+ * Every parse of user input goes through here: dispatch, the CLI's options, the forms.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown) {
+  return schema.safeParse(raw, { error: inputErrorMap });
+}
+
+/**
+ * The bad_input error for a failed parse: the message names each field in the user's words
+ * (`overrides` renames keys, e.g. to CLI flags); `issues` keep path + message for forms.
+ */
+export function badInput(error: z.ZodError, overrides: Record<string, string> = {}) {
+  const issues = zodIssues(error);
+  return new HookscopeError('bad_input', describeIssues(issues, overrides), issues);
+}
 
 /** Maps zod issues to the wire shape (path + message). */
 export function zodIssues(error: z.ZodError): { path: (string | number)[]; message: string }[] {
@@ -35,10 +53,8 @@ export async function dispatch(
   rawInput: unknown,
 ): Promise<unknown> {
   if (!isCommandName(name)) throw new HookscopeError('unknown_command', `no command "${name}"`);
-  const parsed = commands[name].input.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    throw new HookscopeError('bad_input', `invalid input for ${name}`, zodIssues(parsed.error));
-  }
+  const parsed = parseInput(commands[name].input, rawInput ?? {});
+  if (!parsed.success) throw badInput(parsed.error);
   const handler = handlers[name] as (input: unknown) => unknown;
   return await handler(parsed.data);
 }

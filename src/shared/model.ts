@@ -105,7 +105,7 @@ export const Endpoint = z.object({
   response: EndpointResponse,
   /** Settings of the generic-hmac provider; null otherwise. */
   hmac: GenericHmacConfig.nullable(),
-  /** Answer deliveries whose signature is invalid, stale or missing with this (e.g. 401). */
+  /** Answer deliveries whose signature is invalid, stale, from the future or missing with this (e.g. 401). */
   invalidSignatureResponse: EndpointResponse.nullable(),
   /** Answer duplicate deliveries with this instead of `response`. */
   duplicateResponse: EndpointResponse.nullable(),
@@ -127,6 +127,8 @@ export const SignatureStatus = z.enum([
   'missing',
   'no-secret',
   'none',
+  /** Verifies, but the signed timestamp is ahead of this clock by more than the tolerance. */
+  'future',
 ]);
 export type SignatureStatus = z.infer<typeof SignatureStatus>;
 /**
@@ -136,6 +138,12 @@ export type SignatureStatus = z.infer<typeof SignatureStatus>;
 export const SchemaStatus = z.enum(['valid', 'invalid', 'none', 'error']);
 export type SchemaStatus = z.infer<typeof SchemaStatus>;
 export const ForwardStatus = z.enum(['none', 'pending', 'ok', 'retrying', 'failed', 'dead']);
+
+/**
+ * The idempotency source of a key that is a hash of the body (no delivery id was sent): a match
+ * means the same body on the same path, not necessarily a retry.
+ */
+export const BODY_HASH_SOURCE = 'body hash';
 
 /** What lists and the live stream carry for one delivery; never the body. */
 export const EventSummary = z.object({
@@ -158,7 +166,14 @@ export const EventSummary = z.object({
   /** For async AI jobs: the job the event is about (OpenAI `data.id`: batch, response, ...). */
   jobId: z.string().nullable(),
   signature: z.object({ status: SignatureStatus, provider: z.string().nullable() }),
-  idempotency: z.object({ duplicateOf: z.string().nullable(), deliveryCount: z.number().int() }),
+  idempotency: z.object({
+    duplicateOf: z.string().nullable(),
+    deliveryCount: z.number().int(),
+    /** True when the key is a body hash: a match is "same body as", not a retry. */
+    byBodyHash: z.boolean().optional(),
+    /** The sender's own delivery or event id (evt_…, msg_…, Idempotency-Key), when it sent one. */
+    deliveryId: z.string().optional(),
+  }),
   schema: z.object({ status: SchemaStatus }),
   forward: z.object({ status: ForwardStatus }),
   response: z.object({ status: z.number().int() }),
@@ -211,6 +226,7 @@ export const EventDetail = EventSummary.extend({
     source: z.string().nullable(),
     duplicateOf: z.string().nullable(),
     deliveryCount: z.number().int(),
+    byBodyHash: z.boolean().optional(),
   }),
   schema: z.object({
     status: SchemaStatus,

@@ -115,11 +115,23 @@ describe('EventStore', () => {
       add({ idempotency: { key: 'evt_3', source: 'x' } }),
     ]);
     expect(b1!.idempotency.duplicateOf).toBeNull();
-    expect(b2!.idempotency).toEqual({ duplicateOf: b1!.id, deliveryCount: 2 });
-    expect(elsewhere.idempotency).toEqual({ duplicateOf: null, deliveryCount: 1 });
-    expect(first.idempotency).toEqual({ duplicateOf: null, deliveryCount: 1 });
-    expect(second!.idempotency).toEqual({ duplicateOf: first.id, deliveryCount: 2 });
-    expect(third!.idempotency).toEqual({ duplicateOf: first.id, deliveryCount: 3 });
+    expect(b2!.idempotency).toEqual({ duplicateOf: b1!.id, deliveryCount: 2, deliveryId: 'evt_3' });
+    expect(elsewhere.idempotency).toEqual({
+      duplicateOf: null,
+      deliveryCount: 1,
+      deliveryId: 'evt_1',
+    });
+    expect(first.idempotency).toEqual({ duplicateOf: null, deliveryCount: 1, deliveryId: 'evt_1' });
+    expect(second!.idempotency).toEqual({
+      duplicateOf: first.id,
+      deliveryCount: 2,
+      deliveryId: 'evt_1',
+    });
+    expect(third!.idempotency).toEqual({
+      duplicateOf: first.id,
+      deliveryCount: 3,
+      deliveryId: 'evt_1',
+    });
     expect(other.idempotency.duplicateOf).toBeNull();
     // The first delivery now carries the running total, pushed as an update.
     expect(s.get(first.id)!.idempotency).toMatchObject({ key: 'evt_1', deliveryCount: 3 });

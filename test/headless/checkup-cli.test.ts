@@ -81,9 +81,16 @@ describe('hookscope checkup', () => {
     const r = await receiver({ verify: noVerify });
     const cases: [string[], string][] = [
       [['--target', r.url, '--provider', 'stripe'], 'give --secret (or --endpoint ID)'],
-      [['--target', r.url, '--provider', 'nope', '--secret', 's'], 'invalid options: provider:'],
-      [['--target', 'ftp://x', '--provider', 'stripe', '--secret', 's'], 'target:'],
-      [['--burst', 'many'], '--burst must be a whole number, got "many"'],
+      [
+        ['--target', r.url, '--provider', 'nope', '--secret', 's'],
+        '--provider: expected one of standard-webhooks, openai,',
+      ],
+      [
+        ['--target', 'ftp://x', '--provider', 'stripe', '--secret', 's'],
+        '--target: expected an http(s) URL such as http://localhost:3000/webhooks, got "ftp://x"',
+      ],
+      [['--burst', 'many'], '--burst: expected a whole number from 1 to 500, got "many"'],
+      [['--timeout', '5'], '--timeout: expected a whole number from 100 to 60000, got 5'],
       [['--bogus'], "Unknown option '--bogus'"],
       [
         ['--target', r.url, '--provider', 'discord', '--secret', 'ab'.repeat(32)],

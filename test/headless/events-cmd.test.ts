@@ -38,7 +38,9 @@ describe('hookscope events', () => {
         .map((l) => JSON.parse(l) as { id: string; path: string });
       expect(ev!.path).toBe('/orders');
       const human = await run(process.execPath, [CLI, 'events', 'list', ...api]);
-      expect(human.stdout).toMatch(/--> POST \/orders {2}signature none/);
+      expect(human.stdout).toMatch(
+        /--> order\.created \[[0-9a-f-]{36}\] {2}POST \/orders {2}signature none/,
+      );
       const show = await run(process.execPath, [CLI, 'events', 'show', ev!.id, ...api]);
       expect(show.stdout).toContain('{"id":"evt_cli","type":"order.created"}');
       const replay = await run(process.execPath, [

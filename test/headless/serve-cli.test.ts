@@ -65,7 +65,7 @@ describe('hookscope serve', () => {
     const port = spawnSync(process.execPath, [CLI, 'serve', '--receiver-port', 'abc', '--json'], {
       encoding: 'utf8',
     });
-    expect(port.status).toBe(1);
+    expect(port.status).toBe(2); // bad usage, refused before anything starts
     expect(JSON.parse(port.stdout.trim())).toMatchObject({
       event: 'error',
       message: expect.stringContaining('--receiver-port'),

@@ -139,8 +139,38 @@ describe('verdicts, duplicates and schemas through hookscope serve', () => {
     });
     const stale = await deliver('/stripe', body, { 'stripe-signature': header });
     expect(stale.event.signature.status).toBe('stale');
-    expect(stale.event.signature.reason).toMatch(/3600 s old.*300 s tolerance/);
+    // A second boundary may pass between signing and receiving.
+    expect(stale.event.signature.reason).toMatch(/too old: 360[01] s old.*300 s tolerance/);
     expect(stale.event.idempotency.duplicateOf).toBeNull(); // another endpoint: a first delivery there
+  });
+
+  it('Stripe: a timestamp 600 s ahead is "from the future (clock skew)", answered as a bad signature and listed under problems', async () => {
+    const secret = 'whsec_stripe_future_secret';
+    await call('saveEndpoint', {
+      name: 'Stripe ahead',
+      path: '/stripe-ahead',
+      provider: 'stripe',
+      secrets: [secret],
+      invalidSignatureResponse: { status: 401 },
+    });
+    const body = JSON.stringify({ id: 'evt_future', object: 'event', type: 'charge.succeeded' });
+    const header = Stripe.webhooks.generateTestHeaderString({
+      payload: body,
+      secret,
+      timestamp: Math.floor(Date.now() / 1000) + 600,
+    });
+    const ahead = await deliver('/stripe-ahead', body, { 'stripe-signature': header });
+    expect(ahead.status).toBe(401);
+    expect(ahead.event.signature.status).toBe('future');
+    expect(ahead.event.signature.reason).toMatch(
+      /from the future \(clock skew\): 60\d s in the future/,
+    );
+    expect(ahead.event.signature.reason).toContain("Stripe's own SDK");
+    expect(ahead.event.signature.reason).not.toMatch(/too old|stale/i);
+    const problems = await call<{ items: { id: string }[] }>('listEvents', {
+      signatureStatus: ['invalid', 'stale', 'future', 'missing'],
+    });
+    expect(problems.items.map((e) => e.id)).toContain(ahead.event.id);
   });
 
   it('GitHub: a real payload signed by octokit is valid; a missing signature is missing', async () => {

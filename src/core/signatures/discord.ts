@@ -28,6 +28,8 @@ export const discord = timestampedPublicKeyScheme({
   signatureForm: 'an Ed25519 signature as 128 hex digits',
   encodeSignature: (sig) => sig.toString('hex'),
   keyOf,
+  keyForm:
+    "the application's public key (Developer Portal → General Information → Public Key, 64 hex digits), or an Ed25519 key as PEM or JWK",
   publicOnly:
     "Discord signs with its own private key; the configured key is the application's public key and can only verify. To re-sign (for testing), configure an Ed25519 private key (PEM or JWK) and point your handler at its public key.",
   detect: (h) => h.has('x-signature-ed25519') && h.has('x-signature-timestamp'),

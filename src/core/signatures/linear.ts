@@ -14,10 +14,15 @@ function bodyTimestamp(body: Buffer): number | undefined {
   return typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined;
 }
 
+/** Why a signed body without `webhookTimestamp` is refused, as Linear's SDK refuses it. */
+const NO_TIMESTAMP =
+  'the body has no webhookTimestamp (ms). Linear puts one in every delivery and its SDK\'s webhook client (@linear/sdk v98) rejects a body without it ("Missing webhook timestamp"): without it a captured delivery could be replayed forever';
+
 /**
  * Linear: `Linear-Signature: <hex>`, HMAC-SHA256 of the raw body with the webhook's signing
- * secret. The timestamp is the body's `webhookTimestamp` (ms), which Linear's SDK accepts within
- * one minute. Re-signing first moves that timestamp (refreshBody), then signs the new body.
+ * secret. The timestamp is the body's `webhookTimestamp` (ms), which Linear's SDK requires and
+ * accepts within one minute. Re-signing first moves that timestamp (refreshBody), then signs
+ * the new body.
  */
 export const linear: SignatureScheme = {
   id: 'linear',
@@ -32,17 +37,24 @@ export const linear: SignatureScheme = {
       bytes: 32,
       digest: 'HMAC-SHA256',
     });
-    return decide(
+    const timestampMs = read.signatures === null ? undefined : bodyTimestamp(req.body);
+    const v = decide(
       ctx,
       {
         header: SIG,
         ...read,
-        timestampMs: read.signatures === null ? undefined : bodyTimestamp(req.body),
+        timestampMs,
         missingHint: 'Linear signs every webhook with the secret shown on the webhook page.',
       },
       (secret) => hmac('sha256', secret, req.body),
       safeEqual,
     );
+    if (timestampMs !== undefined || (v.status !== 'valid' && v.status !== 'invalid')) return v;
+    if (v.status === 'invalid') return { ...v, reason: `${v.reason} Also, ${NO_TIMESTAMP}.` };
+    return {
+      status: 'invalid',
+      reason: `${v.reason.replace(/\.$/, '')}, but ${NO_TIMESTAMP}.`,
+    };
   },
   sign(req, secret) {
     const sig = hmac('sha256', secret.trim(), req.body).toString('hex');

@@ -34,6 +34,8 @@ export function timestampedPublicKeyScheme(o: {
   keyOf: (secret: string) => KeyPair | string;
   /** Why re-signing with a public key is impossible, and what to configure instead. */
   publicOnly: string;
+  /** What the configured key looks like, where the provider shows it. */
+  keyForm: string;
   missingHint?: string;
   detect: (h: HeaderBag) => boolean;
   idempotencyKey: SignatureScheme['idempotencyKey'];
@@ -51,6 +53,13 @@ export function timestampedPublicKeyScheme(o: {
     name: o.name,
     defaultToleranceSec: 300,
     weakness: null,
+    secretForm: {
+      expected: o.keyForm,
+      problem: (s) => {
+        const key = o.keyOf(s);
+        return typeof key === 'string' ? `it is ${key}` : null;
+      },
+    },
     detect: o.detect,
     verify(req, h, ctx) {
       const header = h.get(SIG);

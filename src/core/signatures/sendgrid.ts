@@ -24,6 +24,8 @@ export const sendgrid = timestampedPublicKeyScheme({
   signatureForm: 'a base64 ECDSA signature',
   encodeSignature: (sig) => sig.toString('base64'),
   keyOf,
+  keyForm:
+    'the verification key (Mail Settings → Event Webhook → Signature Verification: an ECDSA P-256 public key in base64), or such a key as PEM or JWK',
   publicOnly:
     'SendGrid signs with its own private key; the configured verification key is public and can only verify. To re-sign (for testing), configure an ECDSA P-256 private key (PEM or JWK) and point your handler at its public key.',
   missingHint: 'Signing is off unless "Signed Event Webhook" is enabled in SendGrid Mail Settings.',

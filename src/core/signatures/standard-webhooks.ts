@@ -30,6 +30,10 @@ export function standardWebhooksScheme(o: {
     name: o.name,
     defaultToleranceSec: 300,
     weakness: null,
+    secretForm: {
+      expected: `whsec_ followed by base64, as ${o.name} shows it when the webhook is created`,
+      problem: (s) => (decodeSecret(s) ? null : 'it is not base64 after whsec_'),
+    },
     detect: o.detect,
     verify(req, h, ctx) {
       const header = read(h, sigH);
@@ -63,6 +67,8 @@ export function standardWebhooksScheme(o: {
           signatures: header === undefined ? null : signatures,
           malformed,
           timestampMs,
+          futureNote:
+            'The standardwebhooks, Svix and OpenAI libraries reject it too ("timestamp too new").',
         },
         (secret) => {
           const key = decodeSecret(secret);

@@ -2,7 +2,7 @@ import { HookscopeError } from '../../shared/errors';
 import { hmac, safeEqual } from './crypto';
 import { parseKeyedSignatureHeader } from './keyed-header';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
+import type { SecretForm, SignatureScheme } from './types';
 import { decide } from './verdict';
 
 /**
@@ -15,11 +15,23 @@ import { decide } from './verdict';
 const FORMAT = { separator: ',', tsKey: 't', sigKey: 'v1' };
 const HEADER = 'Stripe-Signature';
 
+const secretForm: SecretForm = {
+  expected:
+    "whsec_… (the endpoint's signing secret: Developers → Webhooks → your endpoint → Signing secret, or the one `stripe listen` prints), not an API key",
+  problem: (s) =>
+    /^(sk|rk|pk)_(live|test)_/.test(s)
+      ? 'it is a Stripe API key, which does not sign webhooks'
+      : !s.startsWith('whsec_') || s.length === 'whsec_'.length
+        ? 'it does not start with whsec_'
+        : null,
+};
+
 export const stripe: SignatureScheme = {
   id: 'stripe',
   name: 'Stripe',
   defaultToleranceSec: 300,
   weakness: null,
+  secretForm,
   detect: (h) => h.has('stripe-signature'),
   verify(req, h, ctx) {
     const header = h.get('stripe-signature');
@@ -32,16 +44,18 @@ export const stripe: SignatureScheme = {
         malformed: p?.malformed,
         timestampMs: p?.tsMs,
         missingHint: 'Stripe signs every webhook endpoint delivery; `stripe listen` signs too.',
+        futureNote:
+          "Stripe's own SDK (constructEvent) accepts future timestamps and rejects only old ones, so a handler built on it takes this delivery.",
       },
       (secret) => hmac('sha256', secret, `${p?.ts ?? ''}.`, req.body),
       safeEqual,
     );
     if (v.status === 'invalid' && p?.malformed === undefined) {
-      const odd = ctx.secrets.findIndex((s) => !s.startsWith('whsec_'));
+      const odd = ctx.secrets.findIndex((s) => secretForm.problem(s) !== null);
       if (odd !== -1) {
         return {
           ...v,
-          reason: `${v.reason} Note: secret #${odd + 1} does not start with whsec_; Stripe signs with the endpoint's signing secret (whsec_…), not an API key.`,
+          reason: `${v.reason} Note: secret #${odd + 1} does not look like a signing secret for Stripe: ${secretForm.problem(ctx.secrets[odd]!)}; expected ${secretForm.expected}.`,
         };
       }
     }

@@ -42,6 +42,14 @@ export interface IdempotencyKey {
   source: string;
 }
 
+/** What a scheme's secret looks like, and what is wrong with one that does not. */
+export interface SecretForm {
+  /** The expected form in the user's words, e.g. "whsec_ followed by base64 (...)". */
+  expected: string;
+  /** Why the (trimmed) secret is not of that form, or null when it is. Never quotes it. */
+  problem(secret: string): string | null;
+}
+
 /** One provider's signature scheme: a pure module (no I/O, clock passed in). */
 export interface SignatureScheme {
   id: ProviderId;
@@ -51,6 +59,11 @@ export interface SignatureScheme {
   defaultToleranceSec: number | null;
   /** What makes the scheme weak (plain token, unsigned body, no timestamp), or null. */
   weakness: string | null;
+  /**
+   * The form the configured secret must have, where the scheme can tell (a prefix, an encoding,
+   * a key type): saveEndpoint warns with it, and verify() names it when a secret is unusable.
+   */
+  secretForm?: SecretForm;
   /** True when the headers show this provider sent the request (used for `auto`). */
   detect(h: HeaderBag): boolean;
   /** Verifies the raw request against the configured secrets. Never throws. */

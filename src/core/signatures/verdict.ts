@@ -20,12 +20,18 @@ export interface Observed {
   covers?: string;
   /** Signing is optional for this provider (a missing header is not suspicious by itself). */
   optional?: boolean;
+  /**
+   * What the provider's own SDK does with a timestamp from the future, for the `future` reason
+   * (e.g. Stripe's accepts it while Hookscope applies the tolerance both ways).
+   */
+  futureNote?: string;
 }
 
 /**
  * Judges a request the same way for every scheme: missing header → `missing`; malformed →
  * `invalid`; no secret → `no-secret`; a secret whose expected signature equals one sent →
- * `valid` (or `stale` when the timestamp is outside the tolerance); none → `invalid`.
+ * `valid` (or `stale` when the timestamp is older than the tolerance, `future` when it is ahead
+ * of this clock by more than the tolerance); none → `invalid`.
  * `expected(secret)` returns the signature(s) that secret would produce, or a string saying
  * why that secret cannot be used.
  */
@@ -75,10 +81,16 @@ export function decide(
       ? 'the configured secret'
       : `secret #${matched + 1} of ${ctx.secrets.length}`;
   if (matched !== -1) {
+    if (age.outside && age.future) {
+      return {
+        status: 'future',
+        reason: `The ${noun} matches ${which}, but the timestamp is from the future (clock skew): ${age.text}, beyond the ${ctx.toleranceSec} s tolerance. The sender's clock or this machine's is off; Hookscope applies the tolerance both ways, to old and to future timestamps.${o.futureNote ? ' ' + o.futureNote : ''}`,
+      };
+    }
     if (age.outside) {
       return {
         status: 'stale',
-        reason: `The ${noun} matches ${which}, but the timestamp is ${age.text}, outside the ${ctx.toleranceSec} s tolerance: a replay, a delayed retry, or a clock that is off.`,
+        reason: `The ${noun} matches ${which}, but the timestamp is too old: ${age.text}, outside the ${ctx.toleranceSec} s tolerance: a replay, a delayed retry, or a clock that is off.`,
       };
     }
     return {
@@ -96,7 +108,9 @@ export function decide(
       : `No signature in ${o.carrier ?? o.header} matches ${tried}: the secret is wrong (or rotated), or ${o.covers ?? 'the body or signed fields'} were changed after signing.`,
   ];
   if (unusable.length > 0) parts.push(`Unusable: ${unusable.join('; ')}.`);
-  if (age.outside) parts.push(`The timestamp is also ${age.text}.`);
+  if (age.outside) {
+    parts.push(`The timestamp is also ${age.text}${age.future ? ' (clock skew)' : ''}.`);
+  }
   return { status: 'invalid', reason: parts.join(' ') };
 }
 
@@ -104,11 +118,11 @@ export function decide(
 export function timestampAge(
   ctx: VerifyContext,
   timestampMs: number | undefined,
-): { outside: boolean; text: string } {
-  if (timestampMs === undefined) return { outside: false, text: '' };
+): { outside: boolean; future: boolean; text: string } {
+  if (timestampMs === undefined) return { outside: false, future: false, text: '' };
   // Whole seconds on both sides, as the providers' SDKs count: most timestamps have second
   // granularity, so a request signed 0.4 s ago is 0 s old, not 1.
   const ageSec = Math.floor(ctx.now / 1000) - Math.floor(timestampMs / 1000);
   const text = ageSec >= 0 ? `${ageSec} s old` : `${-ageSec} s in the future`;
-  return { outside: Math.abs(ageSec) > ctx.toleranceSec, text };
+  return { outside: Math.abs(ageSec) > ctx.toleranceSec, future: ageSec < 0, text };
 }

@@ -1,10 +1,10 @@
-import type { EventDetail, EventSummary } from '../../shared/model';
+import { BODY_HASH_SOURCE, type EventDetail, type EventSummary } from '../../shared/model';
 import type { StoredResponse } from './response-store';
 
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
   via_tunnel, imported, event_type, job_id, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
-  response_status, forward_status, rejected`;
+  response_status, forward_status, rejected, idem_source, idem_key`;
 
 export interface SummaryRow {
   seq: number;
@@ -28,6 +28,8 @@ export interface SummaryRow {
   response_status: number;
   forward_status: EventSummary['forward']['status'];
   rejected: string | null;
+  idem_source: string | null;
+  idem_key: string | null;
 }
 
 export interface DetailRow extends SummaryRow {
@@ -36,8 +38,6 @@ export interface DetailRow extends SummaryRow {
   public_url: string | null;
   headers: string;
   sig_reason: string;
-  idem_key: string | null;
-  idem_source: string | null;
   schema_name: string | null;
   schema_issues: string | null;
   /** The stored response's JSON (ResponseStore), when the event has one. */
@@ -61,7 +61,15 @@ export function toSummary(r: SummaryRow): EventSummary {
     eventType: r.event_type,
     jobId: r.job_id,
     signature: { status: r.sig_status, provider: r.sig_provider },
-    idempotency: { duplicateOf: r.duplicate_of, deliveryCount: r.delivery_count },
+    idempotency: {
+      duplicateOf: r.duplicate_of,
+      deliveryCount: r.delivery_count,
+      ...(r.idem_source === BODY_HASH_SOURCE
+        ? { byBodyHash: true }
+        : r.idem_key !== null
+          ? { deliveryId: r.idem_key }
+          : {}),
+    },
     schema: { status: r.schema_status },
     forward: { status: r.forward_status },
     response: { status: r.response_status },
@@ -104,6 +112,7 @@ export function toDetail(r: DetailRow, body: Buffer): EventDetail {
       source: r.idem_source,
       duplicateOf: r.duplicate_of,
       deliveryCount: r.delivery_count,
+      ...(r.idem_source === BODY_HASH_SOURCE ? { byBodyHash: true } : {}),
     },
     schema,
     response: {

@@ -6,7 +6,7 @@ import { commerceSchemes } from '../../../src/core/signatures/group-commerce';
 import { HeaderBag } from '../../../src/core/signatures/headers';
 import type { SignatureInput, VerifyContext } from '../../../src/core/signatures/types';
 
-const STATUSES = ['valid', 'invalid', 'stale', 'missing', 'no-secret'];
+const STATUSES = ['valid', 'invalid', 'stale', 'future', 'missing', 'no-secret'];
 
 /** Every header name a scheme of this group reads, in several spellings. */
 const NAMES = [

@@ -71,14 +71,33 @@ describe('Linear', () => {
       status: 'stale',
       reason: expect.stringContaining('61 s old, outside the 60 s tolerance'),
     });
-    expect(verify(linear, at(NOW + 90_000), [secret]).reason).toContain('90 s in the future');
+    expect(verify(linear, at(NOW + 90_000), [secret])).toMatchObject({
+      status: 'future',
+      reason: expect.stringContaining('90 s in the future'),
+    });
     expect(verify(linear, at(NOW - 59_000), [secret]).status).toBe('valid');
   });
 
-  it('without webhookTimestamp the signature alone decides (as in Linear’s SDK)', () => {
-    const body = '{"action":"remove","type":"Comment"}';
-    const req = input({ body, headers: [['Linear-Signature', oracle(secret, body)]] });
-    expect(verify(linear, req, [secret]).status).toBe('valid');
+  it('invalid without webhookTimestamp even when the signature matches, as Linear’s SDK (v98) says', () => {
+    // @linear/sdk is not installed here: its rule ("Missing webhook timestamp") is reproduced
+    // from its documented behaviour.
+    for (const body of [
+      '{"action":"remove","type":"Comment"}',
+      '{"action":"remove","webhookTimestamp":"1764244800000"}', // not a number of ms
+      'not json',
+    ]) {
+      const req = input({ body, headers: [['Linear-Signature', oracle(secret, body)]] });
+      const v = verify(linear, req, [secret]);
+      expect(v.status).toBe('invalid');
+      expect(v.reason).toMatch(
+        /^Signature matches the configured secret, but the body has no webhookTimestamp/,
+      );
+      expect(v.reason).toContain('"Missing webhook timestamp"');
+      const wrong = verify(linear, req, [other]);
+      expect(wrong.status).toBe('invalid');
+      expect(wrong.reason).toContain('Also, the body has no webhookTimestamp');
+      expect(verify(linear, req, []).status).toBe('no-secret');
+    }
   });
 
   it('malformed, missing and no-secret', () => {

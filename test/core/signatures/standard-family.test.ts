@@ -125,7 +125,9 @@ describe('Standard Webhooks family', () => {
       expect(old.reason).toContain('600 s old');
       expect(old.reason).toContain('300 s tolerance');
       const future = verify(standardWebhooks, signedAt(NOW + 400_000), [secret]);
+      expect(future.status).toBe('future');
       expect(future.reason).toContain('400 s in the future');
+      expect(future.reason).toContain('timestamp too new');
       expect(
         verify(standardWebhooks, signedAt(NOW - 600_000), [secret], { toleranceSec: 900 }).status,
       ).toBe('valid');

@@ -110,6 +110,23 @@ describe('Stripe', () => {
     ).toThrow(/tolerance/);
   });
 
+  it('a timestamp 600 s ahead is "from the future (clock skew)", noting that stripe-node accepts it', () => {
+    const ahead = signed(NOW + 600_000);
+    const sig = header(ahead, 'stripe-signature');
+    // Stripe's own SDK only rejects old timestamps: this delivery passes constructEvent.
+    expect(client.webhooks.constructEvent(body, sig, secret, 300, undefined, NOW).id).toBe(
+      'evt_1QabcDEFghiJKLmn',
+    );
+    const v = verify(stripe, ahead, [secret]);
+    expect(v.status).toBe('future');
+    expect(v.reason).toContain('from the future (clock skew): 600 s in the future');
+    expect(v.reason).toContain("Stripe's own SDK (constructEvent) accepts future timestamps");
+    expect(v.reason).toContain('Hookscope applies the tolerance both ways');
+    expect(v.reason).not.toMatch(/too old|stale/i);
+    const old = verify(stripe, signed(NOW - 600_000), [secret]);
+    expect(old).toMatchObject({ status: 'stale', reason: expect.stringContaining('too old') });
+  });
+
   it('malformed headers: missing t, missing v1, non-hex v1', () => {
     const base = signed(NOW);
     const cases: [string, string][] = [
@@ -128,7 +145,10 @@ describe('Stripe', () => {
   it('hints when the configured secret is not a whsec_ endpoint secret', () => {
     const v = verify(stripe, signed(NOW), ['sk_test_123']);
     expect(v.status).toBe('invalid');
-    expect(v.reason).toContain('does not start with whsec_');
+    expect(v.reason).toContain(
+      'secret #1 does not look like a signing secret for Stripe: it is a Stripe API key',
+    );
+    expect(v.reason).toContain('expected whsec_…');
   });
 
   it('uses the event id from the body as the idempotency key', () => {

@@ -1,7 +1,11 @@
 import type { EventDetail } from '../../../shared/model';
 import { Pill } from './pill';
 
-/** Idempotency: first delivery (and how often it came), or duplicate #n of the first. */
+/**
+ * Idempotency: first delivery (and how often it came), duplicate #n of the first (a delivery id
+ * or Idempotency-Key matched: a retry), or the same body as an earlier one (only a body hash
+ * matched: maybe a retry, maybe a new event with the same content).
+ */
 export function DeliveryCard({
   detail,
   onOpen,
@@ -9,12 +13,24 @@ export function DeliveryCard({
   detail: EventDetail;
   onOpen: (id: string) => void;
 }) {
-  const { key, source, duplicateOf, deliveryCount } = detail.idempotency;
+  const { key, source, duplicateOf, deliveryCount, byBodyHash } = detail.idempotency;
+  const openFirst = duplicateOf && (
+    <button
+      type="button"
+      className="btn btn-link"
+      data-testid="open-first-delivery"
+      onClick={() => onOpen(duplicateOf)}
+    >
+      Open the first delivery
+    </button>
+  );
   return (
     <section className="card" data-testid="delivery-card">
       <h3>
         Delivery{' '}
-        {duplicateOf ? (
+        {duplicateOf && byBodyHash ? (
+          <Pill tone="muted">same body</Pill>
+        ) : duplicateOf ? (
           <Pill tone="warn">duplicate #{deliveryCount}</Pill>
         ) : key ? (
           <Pill tone="good">first delivery</Pill>
@@ -22,23 +38,20 @@ export function DeliveryCard({
           <Pill tone="muted">no idempotency key</Pill>
         )}
       </h3>
-      {duplicateOf ? (
+      {duplicateOf && byBodyHash ? (
         <p>
-          Delivery #{deliveryCount} of the same event: the sender retried it or delivered it twice.
-          Your handler must not process it again.{' '}
-          <button
-            type="button"
-            className="btn btn-link"
-            data-testid="open-first-delivery"
-            onClick={() => onOpen(duplicateOf)}
-          >
-            Open the first delivery
-          </button>
+          Same body as {duplicateOf} on this path. It carries no delivery id or Idempotency-Key, so
+          this may be a retry or a new event with identical content. {openFirst}
+        </p>
+      ) : duplicateOf ? (
+        <p>
+          Duplicate #{deliveryCount} of the same event: the sender retried it or delivered it twice
+          (same {source ?? 'key'}). Your handler must not process it again. {openFirst}
         </p>
       ) : key ? (
         <p>
           {deliveryCount > 1
-            ? `First delivery of this event; ${deliveryCount - 1} more ${deliveryCount === 2 ? 'copy' : 'copies'} arrived since.`
+            ? `First delivery of this ${byBodyHash ? 'body on this path' : 'event'}; ${deliveryCount - 1} more ${deliveryCount === 2 ? 'copy' : 'copies'} arrived since.`
             : 'The first delivery with this key.'}
         </p>
       ) : (

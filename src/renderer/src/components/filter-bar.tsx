@@ -6,10 +6,11 @@ import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../model/filter';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const SIGNATURES: { value: string; label: string }[] = [
   { value: '', label: 'Any signature' },
-  { value: 'invalid,stale,missing', label: 'Problems only' },
+  { value: 'invalid,stale,future,missing', label: 'Problems only' },
   { value: 'valid', label: 'Valid' },
   { value: 'invalid', label: 'Invalid' },
   { value: 'stale', label: 'Stale' },
+  { value: 'future', label: 'From the future (clock skew)' },
   { value: 'missing', label: 'Missing' },
   { value: 'no-secret', label: 'Not verified (no secret)' },
   { value: 'none', label: 'Unsigned (no provider)' },

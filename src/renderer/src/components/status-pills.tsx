@@ -1,6 +1,6 @@
 import type { EventSummary } from '../../../shared/model';
 import { providerName } from '../format/provider-names';
-import { signaturePill } from '../format/signature-help';
+import { signatureHelp, signaturePill } from '../format/signature-help';
 import { Pill, type Tone } from './pill';
 
 const FORWARD: Record<string, { label: string; tone: Tone } | undefined> = {
@@ -24,16 +24,33 @@ export function StatusPills({ e }: { e: EventSummary }) {
         </Pill>
       )}
       {sig && (
-        <Pill tone={sig.tone} title={`Signature: ${e.signature.status}${provider}`}>
+        <Pill
+          tone={sig.tone}
+          title={`${signatureHelp(e.signature.status, e.signature.provider).title}${provider}`}
+        >
           {sig.label}
         </Pill>
       )}
-      {e.idempotency.duplicateOf !== null ? (
-        <Pill tone="warn" title="Same idempotency key as an earlier delivery">
+      {e.idempotency.duplicateOf !== null && e.idempotency.byBodyHash ? (
+        <Pill
+          tone="muted"
+          title="Same body as an earlier delivery to this path; it carries no delivery id, so it may be a new event with the same content"
+        >
+          same body
+        </Pill>
+      ) : e.idempotency.duplicateOf !== null ? (
+        <Pill tone="warn" title="Same delivery id as an earlier delivery: the sender retried it">
           duplicate #{e.idempotency.deliveryCount}
         </Pill>
       ) : e.idempotency.deliveryCount > 1 ? (
-        <Pill tone="muted" title="First delivery; the sender delivered it again since">
+        <Pill
+          tone="muted"
+          title={
+            e.idempotency.byBodyHash
+              ? 'First delivery; the same body arrived again on this path since'
+              : 'First delivery; the sender delivered it again since'
+          }
+        >
           ×{e.idempotency.deliveryCount}
         </Pill>
       ) : null}

@@ -40,10 +40,22 @@ export function signatureHelp(status: SignatureStatus, provider: string | null):
       return {
         label: 'too old',
         title: 'Signature too old',
-        meaning: 'The signature verifies, but its timestamp is outside the allowed tolerance.',
+        meaning: 'The signature verifies, but its timestamp is older than the allowed tolerance.',
         action:
           'A resent or replayed delivery is expected to look like this. Otherwise check the ' +
           "clocks of both machines, or raise the endpoint's tolerance.",
+        tone: 'warn',
+      };
+    case 'future':
+      return {
+        label: 'from the future',
+        title: 'Signature from the future (clock skew)',
+        meaning:
+          "The signature verifies, but its timestamp is ahead of this machine's clock by more " +
+          'than the allowed tolerance: one of the two clocks is off.',
+        action:
+          'Sync the clocks (NTP) of the sender and this machine. Hookscope applies the tolerance ' +
+          "both ways; some providers' own SDKs (Stripe's) accept future timestamps.",
         tone: 'warn',
       };
     case 'missing':
@@ -80,6 +92,8 @@ export function signaturePill(
   status: SignatureStatus,
 ): { label: string; tone: SignatureHelp['tone'] } | null {
   switch (status) {
+    case 'future':
+      return { label: 'from the future', tone: 'warn' };
     case 'valid':
       return { label: 'signed', tone: 'good' };
     case 'invalid':

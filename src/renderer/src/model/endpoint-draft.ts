@@ -1,6 +1,6 @@
 import { commands, type Input } from '../../../shared/contract';
 import type { Endpoint } from '../../../shared/model';
-import { zodIssues } from '../../../shared/dispatch';
+import { parseInput, zodIssues } from '../../../shared/dispatch';
 
 /** The endpoint form's fields, as typed. */
 export interface EndpointDraft {
@@ -100,7 +100,7 @@ export function fromDraft(d: EndpointDraft): {
           }
         : null,
   };
-  const parsed = commands.saveEndpoint.input.safeParse(input);
+  const parsed = parseInput(commands.saveEndpoint.input, input);
   if (parsed.success) return { input, errors: {} };
   return { input: null, errors: issuesByField(zodIssues(parsed.error)) };
 }

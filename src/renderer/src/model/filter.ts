@@ -36,6 +36,7 @@ const SIGNATURE_STATUSES: readonly SignatureStatus[] = [
   'missing',
   'no-secret',
   'none',
+  'future',
 ];
 
 /** True when no criterion is set. */

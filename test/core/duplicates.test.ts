@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventDetail } from '../../src/shared/model';
+import { startEngine, type TestEngine } from '../helpers/engine';
+
+let t: TestEngine;
+beforeEach(async () => {
+  t = await startEngine();
+});
+afterEach(() => t.stop());
+
+/** POSTs to the receiver and returns the answer's status and the stored event. */
+async function post(
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; event: EventDetail }> {
+  const res = await fetch(`${t.receiverUrl}${path}`, { method: 'POST', body, headers });
+  await res.text();
+  const { items } = await t.client.listEvents({ limit: 1 });
+  return { status: res.status, event: await t.client.getEvent({ id: items[0]!.id }) };
+}
+
+describe('duplicate detection', () => {
+  it('a body hash matches only on the same path: the same body on three paths is three first deliveries', async () => {
+    const body = '{"status":"ok"}';
+    const firsts = [await post('/a', body), await post('/b', body), await post('/c', body)];
+    for (const { event } of firsts) {
+      expect(event.idempotency).toMatchObject({
+        duplicateOf: null,
+        deliveryCount: 1,
+        source: 'body hash',
+        byBodyHash: true,
+      });
+    }
+    expect(firsts[0]!.event.idempotency.key).toMatch(/^sha256:[0-9a-f]{64} on \/a$/);
+
+    const again = await post('/a', body);
+    expect(again.event.idempotency).toMatchObject({
+      duplicateOf: firsts[0]!.event.id,
+      deliveryCount: 2,
+      byBodyHash: true,
+    });
+    const { items } = await t.client.listEvents({ duplicatesOnly: true });
+    expect(items.map((e) => [e.id, e.idempotency.byBodyHash])).toEqual([[again.event.id, true]]);
+  });
+
+  it('a delivery id or Idempotency-Key matches across paths of the endpoint: a retry, not "same body"', async () => {
+    const first = await post('/x', 'one', { 'Idempotency-Key': 'order-7' });
+    const retry = await post('/y', 'two', { 'Idempotency-Key': 'order-7' });
+    expect(retry.event.idempotency).toMatchObject({
+      duplicateOf: first.event.id,
+      deliveryCount: 2,
+      source: 'Idempotency-Key header',
+    });
+    expect(retry.event.idempotency.byBodyHash).toBeUndefined();
+
+    const evt = JSON.stringify({ id: 'evt_same', type: 'charge.succeeded' });
+    const stripeFirst = await post('/s1', evt, { 'Stripe-Signature': 't=1,v1=00' });
+    const stripeAgain = await post('/s2', evt, { 'Stripe-Signature': 't=1,v1=00' });
+    expect(stripeAgain.event.idempotency).toMatchObject({
+      duplicateOf: stripeFirst.event.id,
+      source: 'body.id',
+    });
+  });
+
+  it('the duplicate response and forwarding options apply to same-body matches too', async () => {
+    await t.client.saveEndpoint({
+      name: 'Dedup',
+      path: '/dedup',
+      duplicateResponse: { status: 208 },
+    });
+    expect((await post('/dedup', 'same')).status).toBe(200);
+    expect((await post('/dedup', 'same')).status).toBe(208);
+    expect((await post('/dedup/other', 'same')).status).toBe(200);
+  });
+});

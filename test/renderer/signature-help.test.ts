@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { signatureHelp, signaturePill } from '../../src/renderer/src/format/signature-help';
+import { SignatureStatus } from '../../src/shared/model';
+
+describe('signature wording', () => {
+  it('says "from the future (clock skew)" for a future timestamp and "too old" only for old ones', () => {
+    const future = signatureHelp('future', 'stripe');
+    expect(future.title).toBe('Signature from the future (clock skew)');
+    expect(`${future.label} ${future.meaning} ${future.action}`).not.toMatch(/too old|stale/i);
+    expect(signaturePill('future')).toEqual({ label: 'from the future', tone: 'warn' });
+    expect(signatureHelp('stale', 'stripe').label).toBe('too old');
+    expect(signatureHelp('stale', 'stripe').meaning).toContain('older than');
+  });
+
+  it('has words for every status', () => {
+    for (const status of SignatureStatus.options) {
+      expect(signatureHelp(status, null).title.length).toBeGreaterThan(3);
+    }
+  });
+});
