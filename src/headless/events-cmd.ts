@@ -136,7 +136,7 @@ export async function runEvents(argv: string[]): Promise<boolean> {
         return false;
       }
     } else if (action === 'export') {
-      const format = values.format;
+      const format = values.format ?? 'har';
       if (format !== 'har' && format !== 'ndjson') {
         throw new HookscopeError('bad_input', `--format must be har or ndjson, got "${format}"`);
       }

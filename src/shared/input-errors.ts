@@ -55,6 +55,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   maxAttempts: 'Max attempts',
   maxBodyBytes: 'Max body size (bytes)',
   maxConnections: 'Max connections',
+  maxConnectionsPerClient: 'Max connections per client',
   maxEvents: 'Max events',
   maxHeaderBytes: 'Max header size (bytes)',
   maxHeaders: 'Max header fields',

@@ -70,7 +70,8 @@ describe('hookscope events', () => {
       const refused = await events(['replay', ev!.id, '--to', target, ...api]);
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(/<-- \[400\]/);
-      expect(refused.stderr).toContain(`replay not accepted: ${target} answered 400`);
+      // A replay URL is a base: the event's path (after the endpoint's prefix) goes under it.
+      expect(refused.stderr).toContain(`replay not accepted: ${target}/replay-me answered 400`);
       answer = 204;
       const ok = await events(['replay', ev!.id, '--to', target, ...api]);
       expect(ok.code).toBe(0);
