@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Import patterns a layer may not use (DESIGN.md §1). */
+/** Import patterns a layer may not use (docs/ARCHITECTURE.md §1). */
 const electron = {
   group: ['electron', 'electron/*'],
   message: 'only src/main and src/preload may import electron',

@@ -1,4 +1,4 @@
-// Ingest benchmark (DESIGN.md §7): the same autocannon load, the same 2 KB JSON body, first
+// Ingest benchmark (docs/ARCHITECTURE.md §9): the same autocannon load, the same 2 KB JSON body, first
 // against a bare node:http server, then against `hookscope serve`'s receiver, in one run.
 import autocannon from 'autocannon';
 import {

@@ -1,4 +1,4 @@
-// `npm run bench` (after the build): runs the ingest, startup and UI benchmarks of DESIGN.md §7
+// `npm run bench` (after the build): runs the ingest, startup and UI benchmarks of docs/ARCHITECTURE.md §9
 // and the soak and flood of issue 8, prints a table and writes BENCHMARKS.md. Environment:
 // BENCH_DURATION (s per measured load run, default 10), BENCH_WARMUP (s, default 2),
 // BENCH_STARTUP_RUNS (default 10), BENCH_SOAK_SECONDS (default 300), BENCH_BURST_SECONDS
@@ -290,7 +290,7 @@ ${
     ? `A partial run (${[...env.parts].join(', ')}); BENCHMARKS.md comes only from a full run.`
     : 'Regenerate with the same command; this file is overwritten by it.'
 } Figures are ratios and
-latencies measured in one run on one machine (DESIGN.md §7), not absolute claims.
+latencies measured in one run on one machine (docs/ARCHITECTURE.md §9), not absolute claims.
 
 ## Machine
 
@@ -307,7 +307,7 @@ ${ingest ? ingestSection(ingest, detail) : ''}${startup ? startupSection(startup
     ui ? `${uiSection(ui)}\n` : ''
   }${soak ? `${soakSection(soak, ctx)}\n` : ''}${flood ? `${floodSection(flood, ctx)}\n` : ''}## Not covered
 
-The other §7 targets (queries over 1,000,000 events, counts for the filter pills) are not
+The other §9 targets (queries over 1,000,000 events, counts for the filter pills) are not
 measured by this bench.
 `;
 }

@@ -297,7 +297,7 @@ export function soakSection(s, { command, table, yesNo }) {
         yesNo(v.rateHeld),
       ],
       [
-        `soak p99 ack latency ≤ ${SOAK_TARGET.p99Ms} ms (DESIGN.md §7)`,
+        `soak p99 ack latency ≤ ${SOAK_TARGET.p99Ms} ms (docs/ARCHITECTURE.md §9)`,
         `${ms(s.soak.p99)} (per minute: ${s.soak.perMinuteP99.map((n) => n.toFixed(1)).join(', ')} ms${lastMin > s.seconds / 60 ? '; the last is a part minute' : ''})`,
         yesNo(v.p99),
       ],

@@ -1,4 +1,4 @@
-// Startup benchmark (DESIGN.md §7): wall time from spawning `hookscope serve` headless to its
+// Startup benchmark (docs/ARCHITECTURE.md §9): wall time from spawning `hookscope serve` headless to its
 // JSON ready line, on fresh data dirs and on one that already holds events.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';

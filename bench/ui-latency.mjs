@@ -1,4 +1,4 @@
-// UI benchmark (DESIGN.md §7): time from a delivery's 2xx to its row being on screen in the
+// UI benchmark (docs/ARCHITECTURE.md §9): time from a delivery's 2xx to its row being on screen in the
 // browser UI, and the renderer's JS heap with 1,000 vs 100,000 events in the log. Runs the
 // built UI in Chromium (Playwright) against `hookscope serve`.
 // Functions passed to page.evaluate run in the browser:

@@ -70,7 +70,8 @@ export async function serve(
   setup?: (engine: Engine, receiverUrl: string) => Promise<unknown>,
 ): Promise<void> {
   const dataDir = opts.dataDir ?? defaultDataDir();
-  const token = process.env.HOOKSCOPE_TOKEN || randomBytes(24).toString('base64url');
+  // Prefixed so it never starts with "-": `--token <value>` would read such a value as an option.
+  const token = process.env.HOOKSCOPE_TOKEN || `hs_${randomBytes(24).toString('base64url')}`;
   const engine = new Engine({
     dataDir,
     receiverHost: opts.host,

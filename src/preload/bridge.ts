@@ -13,7 +13,7 @@ function isReply(r: unknown): r is Reply {
 }
 
 /**
- * Exactly the Transport of DESIGN.md §2 over IPC, limited to `names`: `invoke` of any other
+ * Exactly the Transport of docs/ARCHITECTURE.md §2 over IPC, limited to `names`: `invoke` of any other
  * name rejects with `unknown_command` without touching IPC, `on` of any other name throws.
  * Listeners get the payload only, never the IPC event (which would hand the page `sender`).
  */

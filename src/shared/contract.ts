@@ -44,7 +44,7 @@ function selection<T extends z.ZodType>(id: T) {
 }
 
 /**
- * The one command contract (DESIGN.md §2). Every transport (IPC, HTTP) derives its channel
+ * The one command contract (docs/ARCHITECTURE.md §2). Every transport (IPC, HTTP) derives its channel
  * names from these keys and parses inputs with these schemas through `dispatch`.
  */
 export const commands = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Provider ids of DESIGN.md §5; `auto` detects the provider from the request headers. */
+/** Provider ids (docs/ARCHITECTURE.md §5); `auto` detects the provider from the request headers. */
 export const providerIds = [
   'standard-webhooks',
   'openai',
@@ -247,7 +247,7 @@ export const EventDetail = EventSummary.extend({
 });
 export type EventDetail = z.infer<typeof EventDetail>;
 
-/** Where the ngrok authtoken in use came from (DESIGN.md §6: it never leaves the engine). */
+/** Where the ngrok authtoken in use came from (docs/ARCHITECTURE.md §6: it never leaves the engine). */
 export const AuthtokenSource = z.enum(['settings', 'env', 'ngrok-config']);
 export type AuthtokenSource = z.infer<typeof AuthtokenSource>;
 

@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, startServe, type ServeProcess } from '../helpers/serve-process';
 
-// Kills while forwards are in flight. The promise under test (DESIGN.md §3): a delivery that
+// Kills while forwards are in flight. The promise under test (docs/ARCHITECTURE.md §3): a delivery that
 // got a 2xx is never lost, and neither is its forward job; forwarding is at-least-once, so a
 // kill may send an attempt again, but only one that was in flight when the process died.
 

@@ -49,6 +49,8 @@ describe('hookscope serve', () => {
       expect(s.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(s.apiUrl).not.toBe(s.receiverUrl);
       expect(s.token.length).toBeGreaterThanOrEqual(32);
+      // Never read as an option by `--token <value>`.
+      expect(s.token).toMatch(/^hs_[A-Za-z0-9_-]+$/);
       expect(s.lines).toEqual([]);
     } finally {
       await s.dispose();

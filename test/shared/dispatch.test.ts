@@ -39,7 +39,7 @@ describe('dispatch', () => {
     expect(isCommandName('hasOwnProperty')).toBe(false);
   });
 
-  it('has the commands and pushes DESIGN.md §4 requires', () => {
+  it('has the commands and pushes the contract promises (docs/ARCHITECTURE.md §2)', () => {
     for (const n of [
       'saveEndpoint',
       'listEndpoints',

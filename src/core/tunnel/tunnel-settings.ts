@@ -11,7 +11,7 @@ import { validateTunnelOptions } from './validate-options';
 
 /**
  * Reserved SecretStore keys. Endpoint ids are UUIDs, so these never collide with one. The
- * secrets live where endpoint secrets do (DESIGN.md §6), never in the SQLite log.
+ * secrets live where endpoint secrets do (docs/ARCHITECTURE.md §6), never in the SQLite log.
  */
 export const TUNNEL_SECRET_KEYS = {
   authtoken: '__ngrok_authtoken',
