@@ -146,7 +146,8 @@ describe('hookscope events', () => {
       await s.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // 48 MB through the API and back, three times, with a 96 MB heap: slow on a busy 2-core box.
+  }, 180_000);
 
   it('says what is wrong with an export in words, never with a stack trace', async () => {
     const s = await startServe();
