@@ -117,6 +117,11 @@ export const Endpoint = z.object({
   simulate: SimulatedFailures.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * The endpoint's version, bumped with every change (in the same transaction). A save that
+   * names the version it was based on is refused with `conflict` when it is not current.
+   */
+  rev: z.number().int(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
@@ -414,6 +419,8 @@ export const AuthtokenInput = z
 /** The tunnel's settings as a UI sees them: never the authtoken, only where one was found. */
 export const TunnelSettings = z.object({
   options: TunnelOptionsView,
+  /** The saved tunnel settings' version, bumped with every save (see `Endpoint.rev`). */
+  rev: z.number().int(),
   authtoken: z.object({
     /** The source that will be used, in order: settings, NGROK_AUTHTOKEN, ngrok's config. */
     source: AuthtokenSource.nullable(),
@@ -515,7 +522,7 @@ export type ReceiverHealth = z.infer<typeof ReceiverHealth>;
 
 /** Something that happened at start the user must know about (e.g. a corrupt file set aside). */
 export const Notice = z.object({
-  code: z.enum(['log_recovered', 'secrets_recovered']),
+  code: z.enum(['log_recovered', 'secrets_recovered', 'settings_reset']),
   message: z.string(),
   /** The file it concerns (where the old log was moved). */
   path: z.string().optional(),
@@ -533,3 +540,10 @@ export const Settings = z.object({
   receiver: ReceiverLimits,
 });
 export type Settings = z.infer<typeof Settings>;
+
+/** The settings as a UI sees them: with their version (see `Endpoint.rev`). */
+export const SettingsView = Settings.extend({ rev: z.number().int() });
+export type SettingsView = z.infer<typeof SettingsView>;
+
+/** The version a save was based on: absent, the last writer wins. */
+export const BasedOnRev = z.number().int().min(0);

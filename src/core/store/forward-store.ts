@@ -272,6 +272,15 @@ export class ForwardStore {
     return (this.s.attemptsFor.all(eventId) as AttemptRow[]).map(toAttempt);
   }
 
+  /** How many jobs are on the dead-letter list. */
+  deadCount(): number {
+    return (
+      this.db.prepare("SELECT count(*) AS n FROM forward_jobs WHERE state = 'dead'").get() as {
+        n: number;
+      }
+    ).n;
+  }
+
   /** Dead-lettered jobs, newest first, paged by id. */
   listDead(limit: number, beforeId = Number.MAX_SAFE_INTEGER): ForwardJob[] {
     return (this.s.dead.all(beforeId, limit) as JobRow[]).map(toJob);
