@@ -98,7 +98,12 @@ export function createHandlers(deps: {
     getEvent: ({ id }) => {
       const e = events.get(id);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
-      return { ...e, forwards: deps.forwards.attemptsFor(id).map(toWireAttempt) };
+      const deadLetterId = deps.forwards.deadJobOf(id);
+      return {
+        ...e,
+        forwards: deps.forwards.attemptsFor(id).map(toWireAttempt),
+        ...(deadLetterId !== undefined ? { deadLetterId } : {}),
+      };
     },
     deleteEvents: (input) => {
       if (input.all) {

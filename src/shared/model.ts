@@ -249,6 +249,8 @@ export const EventDetail = EventSummary.extend({
     delayMs: z.number().int().optional(),
   }),
   forwards: z.array(ForwardAttempt),
+  /** Its forward gave up: the dead letter's id (for redriveDeadLetters / purgeDeadLetters). */
+  deadLetterId: z.number().int().optional(),
 });
 export type EventDetail = z.infer<typeof EventDetail>;
 

@@ -272,6 +272,14 @@ export class ForwardStore {
     return (this.s.attemptsFor.all(eventId) as AttemptRow[]).map(toAttempt);
   }
 
+  /** The id of the event's dead-lettered job, if it has one. */
+  deadJobOf(eventId: string): number | undefined {
+    const row = this.db
+      .prepare("SELECT id FROM forward_jobs WHERE event_id = ? AND state = 'dead' ORDER BY id DESC")
+      .get(eventId) as { id: number } | undefined;
+    return row?.id;
+  }
+
   /** How many jobs are on the dead-letter list. */
   deadCount(): number {
     return (
