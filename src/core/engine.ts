@@ -91,6 +91,8 @@ export class Engine {
   /** Runs endpoints' own JSON Schemas in a worker thread, under deadlines. */
   private readonly schemas: SchemaChecker;
   private receiverUrl = '';
+  /** The dead-letter count last pushed (`deadLetters.changed` goes out when it moves). */
+  private deadLetters = -1;
   private ingress: Promise<{ port: number; url: string }> | null = null;
   private stopping: Promise<void> | null = null;
 
@@ -120,6 +122,14 @@ export class Engine {
     this.endpointStore = endpoints;
     this.schemas = new SchemaChecker(opts.schemaChecker);
     const settings = new SettingsStore(this.db);
+    if (settings.resetAtStart.length > 0) {
+      this.notices.push({
+        code: 'settings_reset',
+        message: `Some saved settings could not be read and are back to their defaults: ${settings.resetAtStart.join(', ')}. The other settings were kept; check these in Settings.`,
+      });
+    }
+    // Every UI learns of a change made elsewhere, once it is committed (never a secret).
+    endpoints.onChange((id, endpoint) => this.bus.emit('endpoints.changed', { id, endpoint }));
     const tunnelSettings = new TunnelSettingsStore(
       this.db,
       secrets,
@@ -139,12 +149,15 @@ export class Engine {
         this.forwarder.kick();
       // A new delivery whose forward was refused (its path would leave the target's): its one
       // attempt, recorded with it, is announced like any other.
+      let dead = false;
       for (const i of items) {
         if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
+        dead = true;
         for (const a of this.forwards.attemptsFor(i.id)) {
           this.bus.emit('forward.attempt', toWireAttempt(a));
         }
       }
+      if (dead) this.deadLettersMaybeChanged();
     });
     this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
     this.maintenance = new Maintenance(
@@ -155,6 +168,7 @@ export class Engine {
       (ids) => {
         this.bus.forget(ids);
         this.bus.emit('events.deleted', { ids, all: false });
+        this.deadLettersMaybeChanged();
       },
       opts.maintenanceIntervalMs,
     );
@@ -191,7 +205,10 @@ export class Engine {
         };
       },
       clock,
-      (a) => this.bus.emit('forward.attempt', toWireAttempt(a)),
+      (a) => {
+        this.bus.emit('forward.attempt', toWireAttempt(a));
+        this.deadLettersMaybeChanged();
+      },
       (id) => endpoints.secretsOf(id),
       (src) => {
         const { endpoint, plan } = currentTarget(endpoints, src);
@@ -217,6 +234,7 @@ export class Engine {
         health: () => this.disk.health(),
         notices: () => this.notices,
         heldForForwarding: () => this.maintenance.heldForForwarding,
+        deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
         onSettingsSaved: () => {
           this.forwarder.kick();
           this.receiver.limitsChanged();
@@ -262,6 +280,7 @@ export class Engine {
         events: this.events,
         store: new CheckupStore(this.db),
         clock,
+        changed: (c) => this.bus.emit('checkups.changed', c),
       }),
       ...createForwardHandlers({
         events: this.events,
@@ -271,8 +290,18 @@ export class Engine {
         clock,
         timeoutMs: forwardTimeout,
         published: (a) => this.bus.emit('forward.attempt', a),
+        deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
       }),
     };
+    this.deadLetters = this.forwards.deadCount();
+  }
+
+  /** Pushes `deadLetters.changed` when the list's size moved since the last push. */
+  private deadLettersMaybeChanged(): void {
+    const count = this.forwards.deadCount();
+    if (count === this.deadLetters) return;
+    this.deadLetters = count;
+    this.bus.emit('deadLetters.changed', { count });
   }
 
   /** Starts the receiver and background upkeep; throws when the port cannot be bound. */

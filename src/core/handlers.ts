@@ -31,6 +31,8 @@ export function createHandlers(deps: {
   health: () => ReceiverHealth;
   notices: () => Notice[];
   heldForForwarding: () => number;
+  /** Called after a change of the dead-letter list was committed (redrive, purge, deletes). */
+  deadLettersMaybeChanged: () => void;
 }): Omit<
   Handlers,
   | ForwardCommand
@@ -51,6 +53,7 @@ export function createHandlers(deps: {
       tunnel: deps.tunnels.state,
       health: deps.health(),
       notices: deps.notices(),
+      deadLetters: deps.forwards.deadCount(),
     }),
     saveEndpoint: async (input) => {
       // Compiled in a worker of its own under a deadline: a schema too large or too slow to
@@ -95,31 +98,43 @@ export function createHandlers(deps: {
     getEvent: ({ id }) => {
       const e = events.get(id);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
-      return { ...e, forwards: deps.forwards.attemptsFor(id).map(toWireAttempt) };
+      const deadLetterId = deps.forwards.deadJobOf(id);
+      return {
+        ...e,
+        forwards: deps.forwards.attemptsFor(id).map(toWireAttempt),
+        ...(deadLetterId !== undefined ? { deadLetterId } : {}),
+      };
     },
     deleteEvents: (input) => {
       if (input.all) {
         const deleted = events.deleteAll();
         bus.forget('all');
         bus.emit('events.deleted', { ids: [], all: true });
+        deps.deadLettersMaybeChanged();
         return { deleted };
       }
       const ids = events.deleteIds(input.ids ?? []);
       if (ids.length > 0) {
         bus.forget(ids);
         bus.emit('events.deleted', { ids, all: false });
+        deps.deadLettersMaybeChanged();
       }
       return { deleted: ids.length };
     },
-    getSettings: () => settings.get(),
-    saveSettings: (patch) => {
-      const saved = settings.save(patch);
+    getSettings: () => settings.view(),
+    saveSettings: ({ rev, ...patch }) => {
+      const saved = settings.save(patch, rev);
       deps.onSettingsSaved();
+      bus.emit('settings.changed', saved);
       return saved;
     },
     startTunnel: ({ options }) => deps.tunnels.start(options),
     stopTunnel: () => deps.tunnels.stop(),
     getTunnelSettings: () => deps.tunnelSettings.view(),
-    saveTunnelSettings: (input) => deps.tunnelSettings.save(input),
+    saveTunnelSettings: (input) => {
+      const saved = deps.tunnelSettings.save(input);
+      bus.emit('tunnelSettings.changed', saved);
+      return saved;
+    },
   };
 }

@@ -110,17 +110,20 @@ export class FileSecretStore implements SecretStore {
     return this.data[endpointId] ?? [];
   }
 
+  // The copy in memory changes only once the file was written: a failed write changes nothing.
   set(endpointId: string, secrets: string[]): void {
+    this.save({ ...this.data, [endpointId]: [...secrets] });
     this.data[endpointId] = [...secrets];
-    this.save();
   }
 
   delete(endpointId: string): void {
+    const next = { ...this.data };
+    delete next[endpointId];
+    this.save(next);
     delete this.data[endpointId];
-    this.save();
   }
 
-  private save(): void {
-    writePrivateFile(this.file, JSON.stringify(this.data));
+  private save(next: SecretMap): void {
+    writePrivateFile(this.file, JSON.stringify(next));
   }
 }

@@ -93,22 +93,29 @@ export class SafeSecretStore implements SecretStore {
   }
 
   /** Sets several entries with one write (used when importing the plaintext file). */
+  // The copies in memory change only once the file was written: a failed write changes nothing.
   setMany(entries: SecretMap): void {
+    const next = { ...this.items };
     for (const [id, secrets] of Object.entries(entries)) {
-      this.items[id] = this.ss.encryptString(JSON.stringify(secrets)).toString('base64');
+      next[id] = this.ss.encryptString(JSON.stringify(secrets)).toString('base64');
+    }
+    this.save(next);
+    for (const [id, secrets] of Object.entries(entries)) {
+      this.items[id] = next[id]!;
       this.cache.set(id, [...secrets]);
     }
-    this.save();
   }
 
   delete(endpointId: string): void {
+    const next = { ...this.items };
+    delete next[endpointId];
+    this.save(next);
     delete this.items[endpointId];
     this.cache.delete(endpointId);
-    this.save();
   }
 
-  private save(): void {
-    const data: SafeFile = { version: 1, items: this.items };
+  private save(items: Record<string, string>): void {
+    const data: SafeFile = { version: 1, items };
     writePrivateFile(this.file, JSON.stringify(data));
   }
 }

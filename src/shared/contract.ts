@@ -13,7 +13,9 @@ import {
   ProviderId,
   Notice,
   ReceiverHealth,
+  BasedOnRev,
   Settings,
+  SettingsView,
   SignatureStatus,
   SimulatedFailures,
   AuthtokenInput,
@@ -21,7 +23,7 @@ import {
   TunnelSettings,
   TunnelState,
 } from './model';
-import { checkupCommands } from './checkup';
+import { CheckupSummary, checkupCommands } from './checkup';
 
 const Id = z.string().min(1).max(200);
 
@@ -64,6 +66,8 @@ export const commands = {
       health: ReceiverHealth,
       /** What happened at start that the user must know (a corrupt log moved aside). */
       notices: z.array(Notice),
+      /** Forwards on the dead-letter list (gave up); `deadLetters.changed` pushes changes. */
+      deadLetters: z.number().int(),
     }),
   },
   saveEndpoint: {
@@ -90,6 +94,11 @@ export const commands = {
           .optional(),
         forwardDuplicates: z.boolean().optional(),
         simulate: SimulatedFailures.nullable().optional(),
+        /**
+         * The endpoint's `rev` this edit was based on: when it changed since, nothing is saved
+         * and the answer is a `conflict` saying what changed. Absent: the last writer wins.
+         */
+        rev: BasedOnRev.optional(),
       })
       .strict(),
     /** The saved endpoint, with warnings about it (e.g. a secret not of the provider's form). */
@@ -347,11 +356,12 @@ export const commands = {
   },
   getSettings: {
     input: z.object({}).strict(),
-    output: Settings,
+    output: SettingsView,
   },
   saveSettings: {
-    input: Settings.partial().strict(),
-    output: Settings,
+    /** `rev`: the settings' version this edit was based on (see saveEndpoint's). */
+    input: Settings.partial().extend({ rev: BasedOnRev.optional() }).strict(),
+    output: SettingsView,
   },
   /**
    * Starts the ngrok tunnel to the receiver (never to this API) with the saved settings, plus
@@ -381,6 +391,8 @@ export const commands = {
       .object({
         authtoken: AuthtokenInput.nullable().optional(),
         options: TunnelOptionsPatch.optional(),
+        /** The tunnel settings' version this edit was based on (see saveEndpoint's). */
+        rev: BasedOnRev.optional(),
       })
       .strict(),
     output: TunnelSettings,
@@ -401,6 +413,23 @@ export const pushes = {
   'receiver.health': ReceiverHealth,
   /** A forward or replay attempt was recorded. */
   'forward.attempt': ForwardAttempt,
+  /**
+   * An endpoint was created or changed (`endpoint`, as listEndpoints shows it: never a secret)
+   * or deleted (`endpoint: null`); sent after the change is committed.
+   */
+  'endpoints.changed': z.object({ id: z.string(), endpoint: Endpoint.nullable() }),
+  /** The settings were saved (from anywhere); after the write committed. */
+  'settings.changed': SettingsView,
+  /** The tunnel settings were saved; never a secret, only whether one is set. */
+  'tunnelSettings.changed': TunnelSettings,
+  /** The dead-letter list changed size (a forward gave up, a redrive, a purge). */
+  'deadLetters.changed': z.object({ count: z.number().int() }),
+  /** A check-up run was stored (`run`: its summary) or deleted (`run: null`). */
+  'checkups.changed': z.object({
+    id: z.string(),
+    endpointId: z.string().nullable(),
+    run: CheckupSummary.nullable(),
+  }),
 } as const;
 
 export type Commands = typeof commands;

@@ -78,6 +78,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   requestTimeoutMs: 'Request timeout (ms)',
   resign: 'Re-sign',
   response: 'Response',
+  rev: 'Version',
   retention: 'Retention',
   sample: 'Sample',
   secret: 'Secret',

@@ -117,6 +117,11 @@ export const Endpoint = z.object({
   simulate: SimulatedFailures.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * The endpoint's version, bumped with every change (in the same transaction). A save that
+   * names the version it was based on is refused with `conflict` when it is not current.
+   */
+  rev: z.number().int(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
@@ -244,6 +249,8 @@ export const EventDetail = EventSummary.extend({
     delayMs: z.number().int().optional(),
   }),
   forwards: z.array(ForwardAttempt),
+  /** Its forward gave up: the dead letter's id (for redriveDeadLetters / purgeDeadLetters). */
+  deadLetterId: z.number().int().optional(),
 });
 export type EventDetail = z.infer<typeof EventDetail>;
 
@@ -414,6 +421,8 @@ export const AuthtokenInput = z
 /** The tunnel's settings as a UI sees them: never the authtoken, only where one was found. */
 export const TunnelSettings = z.object({
   options: TunnelOptionsView,
+  /** The saved tunnel settings' version, bumped with every save (see `Endpoint.rev`). */
+  rev: z.number().int(),
   authtoken: z.object({
     /** The source that will be used, in order: settings, NGROK_AUTHTOKEN, ngrok's config. */
     source: AuthtokenSource.nullable(),
@@ -515,7 +524,7 @@ export type ReceiverHealth = z.infer<typeof ReceiverHealth>;
 
 /** Something that happened at start the user must know about (e.g. a corrupt file set aside). */
 export const Notice = z.object({
-  code: z.enum(['log_recovered', 'secrets_recovered']),
+  code: z.enum(['log_recovered', 'secrets_recovered', 'settings_reset']),
   message: z.string(),
   /** The file it concerns (where the old log was moved). */
   path: z.string().optional(),
@@ -533,3 +542,10 @@ export const Settings = z.object({
   receiver: ReceiverLimits,
 });
 export type Settings = z.infer<typeof Settings>;
+
+/** The settings as a UI sees them: with their version (see `Endpoint.rev`). */
+export const SettingsView = Settings.extend({ rev: z.number().int() });
+export type SettingsView = z.infer<typeof SettingsView>;
+
+/** The version a save was based on: absent, the last writer wins. */
+export const BasedOnRev = z.number().int().min(0);

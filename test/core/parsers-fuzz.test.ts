@@ -205,6 +205,7 @@ const endpointFor = (provider: Endpoint['provider'], jsonSchema: unknown = null)
   simulate: null,
   createdAt: '',
   updatedAt: '',
+  rev: 1,
 });
 
 /** A delivery as an import must hand the store: every field of the right type. */

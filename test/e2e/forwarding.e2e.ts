@@ -52,10 +52,10 @@ test('forward attempts show with the app’s answer, and Replay sends the event 
     await expect(detail.getByTestId('forward-response')).toContainText('thanks');
 
     await detail.getByTestId('replay').click();
-    // An empty field uses the forward target, as a base: the panel says so and shows the URL.
+    // An empty field uses the forward target, as a base: the placeholder shows the URL it gives.
     await expect(detail.getByTestId('replay-target')).toHaveAttribute(
       'placeholder',
-      `Empty: the forward target, ${app.url}/webhooks`,
+      `Empty: sends to ${app.url}/webhooks/orders`,
     );
     await expect(detail.getByTestId('replay-url')).toHaveText(
       `Sends to ${app.url}/webhooks/orders`,

@@ -58,7 +58,7 @@ test('Replay → Edit sends the edited body and an added header', async ({ page,
     // No forward target: the placeholder offers no URL an empty field would not use.
     await expect(detail.getByTestId('replay-target')).toHaveAttribute(
       'placeholder',
-      "Your app's URL (no forward target is set)",
+      'No forward target: enter a URL',
     );
     await expect(detail.getByTestId('replay-url')).toHaveText(
       'Nowhere to send yet: type your app\'s URL (endpoint "Default" has no forward target).',

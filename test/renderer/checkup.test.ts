@@ -50,6 +50,7 @@ function endpoint(over: Partial<Endpoint> = {}): Endpoint {
     simulate: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
+    rev: 1,
     ...over,
   };
 }

@@ -1,4 +1,4 @@
-import type { ParsedInput } from '../../shared/contract';
+import type { ParsedInput, Push } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
 import type { Endpoint } from '../../shared/model';
@@ -21,6 +21,8 @@ export interface CheckupDeps {
   clock: Clock;
   /** Defaults to the real HTTP client. */
   send?: BatteryDeps['send'];
+  /** Told after a run was stored or deleted (for the `checkups.changed` push). */
+  changed?: (c: Push<'checkups.changed'>) => void;
 }
 
 /** The check-up commands: run (and store) a battery, and the per-endpoint history. */
@@ -32,6 +34,8 @@ export function createCheckupHandlers(deps: CheckupDeps): Pick<Handlers, Checkup
         clock: deps.clock,
       });
       deps.store.save(run);
+      const { probes: _probes, ...summary } = run;
+      deps.changed?.({ id: run.id, endpointId: run.endpointId, run: summary });
       return run;
     },
     listCheckups: ({ endpointId, limit = 50 }) => ({ items: deps.store.list(limit, endpointId) }),
@@ -40,7 +44,12 @@ export function createCheckupHandlers(deps: CheckupDeps): Pick<Handlers, Checkup
       if (!run) throw new HookscopeError('not_found', `no check-up "${id}"`);
       return run;
     },
-    deleteCheckup: ({ id }) => ({ deleted: deps.store.delete(id) }),
+    deleteCheckup: ({ id }) => {
+      const run = deps.store.get(id);
+      const deleted = deps.store.delete(id);
+      if (deleted) deps.changed?.({ id, endpointId: run?.endpointId ?? null, run: null });
+      return { deleted };
+    },
   };
 }
 

@@ -41,6 +41,8 @@ export function createForwardHandlers(deps: {
   clock: Clock;
   timeoutMs: () => number;
   published: (attempt: ReturnType<typeof toWireAttempt>) => void;
+  /** Called after redrives and purges are committed (the dead-letter count may have moved). */
+  deadLettersMaybeChanged?: () => void;
 }): Pick<Handlers, ForwardCommand> {
   const { events, forwards, forwarder, clock } = deps;
   return {
@@ -89,6 +91,7 @@ export function createForwardHandlers(deps: {
       for (const i of items)
         if (i.refused === null) events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();
+      deps.deadLettersMaybeChanged?.();
       return {
         redriven: items.filter((i) => i.refused === null).length,
         items: items.map((i) => ({
@@ -99,6 +102,10 @@ export function createForwardHandlers(deps: {
         })),
       };
     },
-    purgeDeadLetters: ({ ids, all }) => ({ purged: forwards.purge(all ? 'all' : (ids ?? [])) }),
+    purgeDeadLetters: ({ ids, all }) => {
+      const purged = forwards.purge(all ? 'all' : (ids ?? []));
+      deps.deadLettersMaybeChanged?.();
+      return { purged };
+    },
   };
 }

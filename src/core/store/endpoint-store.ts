@@ -3,6 +3,7 @@ import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
 import type { Endpoint, EndpointResponse } from '../../shared/model';
 import type { SecretStore } from '../secrets';
+import { endpointConflict, RevHistory } from './conflict';
 import type { Db } from './db';
 
 export const DEFAULT_ENDPOINT_ID = 'default';
@@ -33,7 +34,11 @@ interface Row {
   options: string;
   created_at: string;
   updated_at: string;
+  rev: number;
 }
+
+/** Told after a change is committed: the endpoint as it is now, or null once deleted. */
+export type EndpointListener = (id: string, endpoint: Endpoint | null) => void;
 
 /**
  * Endpoints (path prefixes with their settings), cached in memory for matching on the
@@ -41,6 +46,9 @@ interface Row {
  */
 export class EndpointStore {
   private byPath: Endpoint[] = [];
+  /** Recent versions of each endpoint, to say what changed when a save is refused. */
+  private readonly history = new Map<string, RevHistory<Endpoint>>();
+  private readonly listeners = new Set<EndpointListener>();
 
   constructor(
     private readonly db: Db,
@@ -61,6 +69,24 @@ export class EndpointStore {
     const rows = this.db.prepare('SELECT * FROM endpoints').all() as Row[];
     // Longest prefix first, so matching takes the most specific endpoint.
     this.byPath = rows.map((r) => this.toEndpoint(r)).sort((a, b) => b.path.length - a.path.length);
+    for (const e of this.byPath) this.remember(e);
+  }
+
+  private remember(e: Endpoint): void {
+    let h = this.history.get(e.id);
+    if (!h) this.history.set(e.id, (h = new RevHistory<Endpoint>(16)));
+    h.remember(e.rev, e);
+  }
+
+  /** Calls `listener` after every committed change (create, edit, delete). */
+  onChange(listener: EndpointListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(id: string): void {
+    const e = this.get(id) ?? null;
+    for (const l of this.listeners) l(id, e);
   }
 
   private toEndpoint(r: Row): Endpoint {
@@ -82,6 +108,7 @@ export class EndpointStore {
       simulate: o.simulate ?? null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      rev: r.rev,
     };
   }
 
@@ -111,12 +138,24 @@ export class EndpointStore {
   /**
    * Creates or updates an endpoint. Throws `not_found` for an unknown id, `conflict` when
    * another endpoint has the same path, `bad_input` when moving the default off `/`. A JSON
-   * Schema is checked before (SchemaChecker.validate, in a worker).
+   * Schema is checked before (SchemaChecker.validate, in a worker). With `rev`, throws
+   * `conflict` (saying what changed) when the endpoint is no longer at that version. The row
+   * and the secrets are written together; the copy in memory changes only once both are.
    */
   save(input: ParsedInput<'saveEndpoint'>): Endpoint {
     const existing = input.id !== undefined ? this.get(input.id) : undefined;
     if (input.id !== undefined && !existing) {
+      if (input.rev !== undefined) {
+        const last = this.history.get(input.id)?.at(input.rev);
+        throw new HookscopeError(
+          'conflict',
+          `Endpoint${last ? ` "${last.name}"` : ''} was deleted elsewhere; your changes were not saved.`,
+        );
+      }
       throw new HookscopeError('not_found', `no endpoint "${input.id}"`);
+    }
+    if (existing && input.rev !== undefined && input.rev !== existing.rev) {
+      throw endpointConflict(existing, input.rev, this.history.get(existing.id)?.at(input.rev));
     }
     if (existing?.path === '/' && input.path !== '/') {
       throw new HookscopeError('bad_input', 'the default endpoint keeps the path /');
@@ -154,19 +193,24 @@ export class EndpointStore {
       options: JSON.stringify(options),
       created_at: existing?.createdAt ?? now,
       updated_at: now,
+      rev: (existing?.rev ?? 0) + 1,
     };
-    this.db
-      .prepare(
-        `INSERT INTO endpoints (id, name, path, provider, tolerance_sec, forward_to, response,
-         options, created_at, updated_at) VALUES (@id, @name, @path, @provider, @tolerance_sec,
-         @forward_to, @response, @options, @created_at, @updated_at)
-         ON CONFLICT (id) DO UPDATE SET name = @name, path = @path, provider = @provider,
-         tolerance_sec = @tolerance_sec, forward_to = @forward_to, response = @response,
-         options = @options, updated_at = @updated_at`,
-      )
-      .run(row);
-    if (input.secrets !== undefined) this.secrets.set(id, input.secrets);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO endpoints (id, name, path, provider, tolerance_sec, forward_to, response,
+           options, created_at, updated_at, rev) VALUES (@id, @name, @path, @provider,
+           @tolerance_sec, @forward_to, @response, @options, @created_at, @updated_at, @rev)
+           ON CONFLICT (id) DO UPDATE SET name = @name, path = @path, provider = @provider,
+           tolerance_sec = @tolerance_sec, forward_to = @forward_to, response = @response,
+           options = @options, updated_at = @updated_at, rev = @rev`,
+        )
+        .run(row);
+      // Last: a secrets file that cannot be written rolls the row back.
+      if (input.secrets !== undefined) this.secrets.set(id, input.secrets);
+    })();
     this.reload();
+    this.changed(id);
     return this.get(id)!;
   }
 
@@ -200,8 +244,13 @@ export class EndpointStore {
     if (e.path === '/')
       throw new HookscopeError('bad_input', 'the default endpoint cannot be deleted');
     this.db.prepare('DELETE FROM endpoints WHERE id = ?').run(id);
-    this.secrets.delete(id);
+    try {
+      this.secrets.delete(id);
+    } catch {
+      // The endpoint is gone; its secrets stay in the file, unused, until the next write.
+    }
     this.reload();
+    this.changed(id);
     return true;
   }
 }

@@ -272,6 +272,23 @@ export class ForwardStore {
     return (this.s.attemptsFor.all(eventId) as AttemptRow[]).map(toAttempt);
   }
 
+  /** The id of the event's dead-lettered job, if it has one. */
+  deadJobOf(eventId: string): number | undefined {
+    const row = this.db
+      .prepare("SELECT id FROM forward_jobs WHERE event_id = ? AND state = 'dead' ORDER BY id DESC")
+      .get(eventId) as { id: number } | undefined;
+    return row?.id;
+  }
+
+  /** How many jobs are on the dead-letter list. */
+  deadCount(): number {
+    return (
+      this.db.prepare("SELECT count(*) AS n FROM forward_jobs WHERE state = 'dead'").get() as {
+        n: number;
+      }
+    ).n;
+  }
+
   /** Dead-lettered jobs, newest first, paged by id. */
   listDead(limit: number, beforeId = Number.MAX_SAFE_INTEGER): ForwardJob[] {
     return (this.s.dead.all(beforeId, limit) as JobRow[]).map(toJob);

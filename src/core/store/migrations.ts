@@ -154,4 +154,10 @@ export const migrations: { version: number; sql: string }[] = [
     version: 10,
     sql: `ALTER TABLE events ADD COLUMN stored_at INTEGER;`,
   },
+  {
+    // Each endpoint's version (issue 14.2): bumped with every change in the same transaction,
+    // so a save based on an older one is refused instead of silently overwriting it.
+    version: 11,
+    sql: `ALTER TABLE endpoints ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];

@@ -8,6 +8,7 @@ import type { SecretStore } from '../secrets';
 import type { Db } from '../store/db';
 import { resolveAuthtoken, type AuthtokenLookup, type ResolvedAuthtoken } from './authtoken';
 import { validateTunnelOptions } from './validate-options';
+import { tunnelSettingsConflict } from '../store/conflict';
 
 /**
  * Reserved SecretStore keys. Endpoint ids are UUIDs, so these never collide with one. The
@@ -20,6 +21,7 @@ export const TUNNEL_SECRET_KEYS = {
 } as const;
 
 const META_KEY = 'tunnel';
+const REV_KEY = 'tunnel_rev';
 
 /**
  * The tunnel's saved settings: the options without their secrets as one JSON document in the
@@ -37,12 +39,20 @@ export class TunnelSettingsStore {
     const found = this.authtoken();
     return {
       options: toView(this.options()),
+      rev: this.rev(),
       authtoken: {
         source: found?.source ?? null,
         configured: found !== null,
         ...(found?.path ? { path: found.path } : {}),
       },
     };
+  }
+
+  /** The saved settings' version, bumped with every save. */
+  rev(): number {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(REV_KEY) as
+      { value: string } | undefined;
+    return row ? Number(row.value) || 1 : 1;
   }
 
   /** The saved options with their secrets (engine-internal). */
@@ -77,28 +87,35 @@ export class TunnelSettingsStore {
   }
 
   /**
-   * Saves the authtoken (`null` forgets it) and an options patch. Checks everything before it
-   * writes anything; throws HookscopeError `bad_input` for unusable options.
+   * Saves the authtoken (`null` forgets it) and an options patch, with a new version. Checks
+   * everything before it writes anything; throws HookscopeError `bad_input` for unusable
+   * options, `conflict` when `rev` is given and is not the current version.
    */
   save(input: {
     authtoken?: string | null | undefined;
     options?: TunnelOptionsPatch | undefined;
+    rev?: number | undefined;
   }): TunnelSettings {
+    const current = this.rev();
+    if (input.rev !== undefined && input.rev !== current) {
+      throw tunnelSettingsConflict(current, input.rev);
+    }
     const next = this.withPatch(input.options);
-    if (input.options !== undefined) {
-      const view = toView(next);
-      this.db
-        .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
-        .run(META_KEY, JSON.stringify(view));
-      this.setSecret(
-        TUNNEL_SECRET_KEYS.basicAuthPassword,
-        next.basicAuth?.slice(next.basicAuth.indexOf(':') + 1),
-      );
-      this.setSecret(TUNNEL_SECRET_KEYS.webhookSecret, next.webhookVerification?.secret);
-    }
-    if (input.authtoken !== undefined) {
-      this.setSecret(TUNNEL_SECRET_KEYS.authtoken, input.authtoken ?? undefined);
-    }
+    const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    this.db.transaction(() => {
+      if (input.options !== undefined) {
+        put.run(META_KEY, JSON.stringify(toView(next)));
+        this.setSecret(
+          TUNNEL_SECRET_KEYS.basicAuthPassword,
+          next.basicAuth?.slice(next.basicAuth.indexOf(':') + 1),
+        );
+        this.setSecret(TUNNEL_SECRET_KEYS.webhookSecret, next.webhookVerification?.secret);
+      }
+      if (input.authtoken !== undefined) {
+        this.setSecret(TUNNEL_SECRET_KEYS.authtoken, input.authtoken ?? undefined);
+      }
+      put.run(REV_KEY, String(current + 1));
+    })();
     return this.view();
   }
 

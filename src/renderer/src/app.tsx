@@ -70,6 +70,7 @@ export function App({ client }: { client: Client }) {
         onEndpoints={() => setPanel(true)}
         onCheckup={() => setCheckup({ endpointId: pickEndpoint(endpoints)?.id })}
         onDeadLetters={() => setDeadLetters(true)}
+        deadLetters={status?.deadLetters ?? null}
         onSettings={() => setSettings(true)}
       />
       <HealthBanner health={status?.health} notices={status?.notices} />

@@ -45,6 +45,7 @@ export const endpoint: Endpoint = {
   simulate: null,
   createdAt: '2026-11-27T12:00:00.000Z',
   updatedAt: '2026-11-27T12:00:00.000Z',
+  rev: 1,
 };
 
 /** The ordinary recursive schema of issue #13.2: a message, text or image, with a reply. */

@@ -6,6 +6,7 @@ import { errorText } from '../format/error-text';
 import { useNow } from '../hooks/use-now';
 import {
   formFromCheckup,
+  followEndpoint,
   initialForm,
   pickEndpoint,
   toRunInput,
@@ -98,6 +99,16 @@ export function CheckupPanel({
     latestEndpoint.current = endpointId;
   }, [endpointId]);
 
+  // The endpoint changed elsewhere while the form is open: untouched fields follow it.
+  const filledFrom = useRef(endpoint);
+  useEffect(() => {
+    const before = filledFrom.current;
+    filledFrom.current = endpoint;
+    if (before && endpoint && before.id === endpoint.id && before.rev !== endpoint.rev) {
+      setForm((f) => followEndpoint(f, before, endpoint));
+    }
+  }, [endpoint]);
+
   const loadHistory = useCallback((): void => {
     const forId = endpointId;
     client.listCheckups({ limit: HISTORY_LIMIT, ...(forId ? { endpointId: forId } : {}) }).then(
@@ -108,6 +119,14 @@ export function CheckupPanel({
     );
   }, [client, endpointId]);
   useEffect(loadHistory, [loadHistory]);
+  // Runs stored or deleted anywhere (another window, the CLI, the API) show in the history.
+  useEffect(
+    () =>
+      client.on('checkups.changed', (c) => {
+        if (!endpointId || c.endpointId === endpointId) loadHistory();
+      }),
+    [client, endpointId, loadHistory],
+  );
 
   const switchEndpoint = (id: string): void => {
     const next = endpoints.find((e) => e.id === id);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import type { DeadLetter } from '../../../shared/model';
+import { redriveSummary } from '../model/redrive';
 import { errorText } from '../format/error-text';
 import { formatCount } from '../format/format';
 import { MethodBadge } from './method-badge';
@@ -55,16 +56,18 @@ export function DeadLettersPanel({
   // A forward attempt anywhere may add, or settle, a dead letter: reload (coalesced).
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = client.on('forward.attempt', () => {
+    const soon = (): void => {
       if (timer === undefined) {
         timer = setTimeout(() => {
           timer = undefined;
           load(shown);
         }, 200);
       }
-    });
+    };
+    // ... and so may a redrive or purge from elsewhere (another window, the API).
+    const offs = [client.on('forward.attempt', soon), client.on('deadLetters.changed', soon)];
     return () => {
-      off();
+      for (const off of offs) off();
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [client, load, shown]);
@@ -91,7 +94,7 @@ export function DeadLettersPanel({
   const redrive = (ids: number[] | 'all'): void =>
     act(async () => {
       const r = await client.redriveDeadLetters(ids === 'all' ? { all: true } : { ids });
-      return `Queued ${plural(r.redriven)} again.`;
+      return redriveSummary(r);
     });
   const purge = (ids: number[] | 'all'): void =>
     act(async () => {

@@ -124,6 +124,8 @@ export function DetailPane({
       <div className="tab-body" role="tabpanel">
         {tab === 'overview' && (
           <OverviewTab
+            client={client}
+            onChanged={onChanged}
             detail={detail}
             receiverUrl={receiverUrl}
             endpoint={endpoint}

@@ -6,21 +6,43 @@ import { fromDraft, issuesByField, toDraft, type EndpointDraft } from '../model/
 import { Field } from './field';
 import { ProviderOptions } from './provider-options';
 
-/** Create or edit one endpoint; messages come from the contract's schema and the engine. */
+/**
+ * Create or edit one endpoint; messages come from the contract's schema and the engine.
+ * `endpoint` is the endpoint as it is now (kept live by pushes; undefined once deleted
+ * elsewhere); the form keeps the version it was filled from and saves against it, so a change
+ * made elsewhere meanwhile is never overwritten: a banner offers to reload, and a save
+ * refused as a conflict says what changed and keeps the edits.
+ */
 export function EndpointForm({
   client,
   endpoint,
+  editing,
   onDone,
 }: {
   client: Client;
-  endpoint?: Endpoint;
-  onDone: () => void;
+  endpoint?: Endpoint | undefined;
+  /** True when editing an existing endpoint (it may have been deleted since). */
+  editing?: boolean;
+  /** After a save (with its warnings) or a cancel (nothing). */
+  onDone: (saved?: { name: string; warnings: string[] }) => void;
 }) {
+  const [base, setBase] = useState<Endpoint | undefined>(endpoint);
   const [d, setD] = useState<EndpointDraft>(() => toDraft(endpoint));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [keepEditingAt, setKeepEditingAt] = useState<number | null>(null);
   const set = (patch: Partial<EndpointDraft>): void => setD({ ...d, ...patch });
-  const isDefault = endpoint?.path === '/';
+  const isDefault = base?.path === '/';
+  const deletedElsewhere = editing === true && endpoint === undefined;
+  const changedElsewhere =
+    base !== undefined && endpoint !== undefined && endpoint.rev !== base.rev;
+  const reload = (): void => {
+    if (!endpoint) return;
+    setBase(endpoint);
+    setD(toDraft(endpoint));
+    setErrors({});
+    setKeepEditingAt(null);
+  };
 
   const save = async (): Promise<void> => {
     const { input, errors: found } = fromDraft(d);
@@ -28,12 +50,16 @@ export function EndpointForm({
     if (!input) return;
     setBusy(true);
     try {
-      await client.saveEndpoint(input);
-      onDone();
+      const saved = await client.saveEndpoint(input);
+      onDone({ name: saved.name, warnings: saved.warnings });
     } catch (err) {
       const e = err as Error;
-      const byField = err instanceof HookscopeError && err.issues ? issuesByField(err.issues) : {};
+      const conflict = err instanceof HookscopeError && err.code === 'conflict';
+      const byField =
+        err instanceof HookscopeError && err.issues && !conflict ? issuesByField(err.issues) : {};
       setErrors({ ...byField, '': e.message });
+      // A conflict: the edits stay as typed; the banner offers to reload.
+      if (conflict) setKeepEditingAt(null);
     } finally {
       setBusy(false);
     }
@@ -48,6 +74,34 @@ export function EndpointForm({
         void save();
       }}
     >
+      {deletedElsewhere ? (
+        <div className="banner banner-warn" role="alert" data-testid="ep-stale">
+          This endpoint was deleted elsewhere. Saving would fail; copy what you need, then cancel.
+        </div>
+      ) : (
+        changedElsewhere &&
+        keepEditingAt !== endpoint.rev && (
+          <div className="banner banner-warn" role="alert" data-testid="ep-stale">
+            This endpoint was changed elsewhere.{' '}
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="ep-reload"
+              onClick={reload}
+            >
+              Reload
+            </button>{' '}
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="ep-keep-editing"
+              onClick={() => setKeepEditingAt(endpoint.rev)}
+            >
+              Keep editing
+            </button>
+          </div>
+        )
+      )}
       <div className="form-grid">
         <Field label="Name" error={errors.name}>
           <input
@@ -98,8 +152,8 @@ export function EndpointForm({
           label="Signing secrets"
           error={errors.secrets}
           hint={
-            endpoint
-              ? `${endpoint.secretCount} configured; new ones (one per line) replace them.`
+            base
+              ? `${(endpoint ?? base).secretCount} configured; new ones (one per line) replace them.`
               : 'One per line; several while rotating.'
           }
         >
@@ -112,7 +166,7 @@ export function EndpointForm({
             placeholder="whsec_…"
           />
         </Field>
-        {endpoint && endpoint.secretCount > 0 && (
+        {base && (endpoint ?? base).secretCount > 0 && (
           <label className="check">
             <input
               type="checkbox"
@@ -215,6 +269,22 @@ export function EndpointForm({
             />
           </span>
         </Field>
+        <Field
+          label="JSON Schema"
+          error={errors.jsonSchema}
+          className="field-wide"
+          hint="Payloads must match it (draft 2020-12, 2019-09, 07 or 06); it replaces the provider's built-in schema. Empty: none."
+        >
+          <textarea
+            className="mono"
+            rows={4}
+            value={d.jsonSchema}
+            data-testid="ep-json-schema"
+            spellCheck={false}
+            onChange={(e) => set({ jsonSchema: e.target.value })}
+            placeholder='{"type": "object", "required": ["type"]}'
+          />
+        </Field>
       </div>
       {errors[''] && (
         <p className="notice notice-bad" role="alert" data-testid="ep-error">
@@ -223,9 +293,9 @@ export function EndpointForm({
       )}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="ep-save">
-          {endpoint ? 'Save endpoint' : 'Create endpoint'}
+          {editing ? 'Save endpoint' : 'Create endpoint'}
         </button>
-        <button type="button" className="btn" onClick={onDone}>
+        <button type="button" className="btn" onClick={() => onDone()}>
           Cancel
         </button>
       </div>

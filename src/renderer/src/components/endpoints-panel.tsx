@@ -20,9 +20,11 @@ export function EndpointsPanel({
   onCheckup: (endpointId: string) => void;
   onClose: () => void;
 }) {
-  const [editing, setEditing] = useState<Endpoint | 'new' | null>(null);
+  // The id being edited: the form gets the endpoint as it is now, kept live by pushes.
+  const [editing, setEditing] = useState<string | 'new' | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<{ name: string; warnings: string[] } | null>(null);
   const remove = (id: string): void => {
     client.deleteEndpoint({ id }).then(
       () => {
@@ -41,14 +43,27 @@ export function EndpointsPanel({
       onClose={onClose}
     >
       {error && <p className="notice notice-bad">{error}</p>}
+      {!editing && saved && saved.warnings.length > 0 && (
+        <div className="notice notice-warn" role="status" data-testid="ep-warnings">
+          Saved endpoint "{saved.name}", with{' '}
+          {saved.warnings.length === 1 ? 'a warning' : 'warnings'}:
+          <ul>
+            {saved.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {editing ? (
         <EndpointForm
-          key={editing === 'new' ? 'new' : editing.id}
+          key={editing}
           client={client}
-          {...(editing === 'new' ? {} : { endpoint: editing })}
-          onDone={() => {
+          endpoint={editing === 'new' ? undefined : endpoints.find((e) => e.id === editing)}
+          editing={editing !== 'new'}
+          onDone={(result) => {
             setEditing(null);
-            onChanged();
+            setSaved(result ?? null);
+            if (result) onChanged();
           }}
         />
       ) : (
@@ -84,7 +99,14 @@ export function EndpointsPanel({
                     >
                       Check-up
                     </button>
-                    <button type="button" className="btn btn-small" onClick={() => setEditing(e)}>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => {
+                        setSaved(null);
+                        setEditing(e.id);
+                      }}
+                    >
                       Edit
                     </button>
                     {e.path !== '/' &&
@@ -115,7 +137,10 @@ export function EndpointsPanel({
               type="button"
               className="btn btn-primary"
               data-testid="new-endpoint"
-              onClick={() => setEditing('new')}
+              onClick={() => {
+                setSaved(null);
+                setEditing('new');
+              }}
             >
               New endpoint
             </button>

@@ -1,6 +1,9 @@
 import { useState } from 'react';
+import type { Client } from '../../../shared/dispatch';
 import type { Endpoint, EventDetail, ForwardAttempt } from '../../../shared/model';
+import { errorText } from '../format/error-text';
 import { formatTimestamp } from '../format/format';
+import { redriveSummary } from '../model/redrive';
 
 function Response({ f }: { f: ForwardAttempt }) {
   if (!f.response) return <p className="muted small">No response recorded.</p>;
@@ -14,19 +17,74 @@ function Response({ f }: { f: ForwardAttempt }) {
   );
 }
 
-/** Forward and replay attempts to the developer's app, each with what the app answered. */
+/**
+ * Forward and replay attempts to the developer's app, each with what the app answered; when
+ * the forward gave up (dead-lettered), says so and offers Redrive.
+ */
 export function ForwardCard({
   detail,
   endpoint,
+  client,
+  onChanged,
 }: {
   detail: EventDetail;
   endpoint: Endpoint | undefined;
+  client?: Client | undefined;
+  onChanged?: (() => void) | undefined;
 }) {
   const [open, setOpen] = useState<string | null>(null);
+  const [redrive, setRedrive] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
   const shown = detail.forwards.find((f) => f.id === open);
+  const dead = detail.forward.status === 'dead';
+  const last = detail.forwards.filter((f) => f.kind !== 'replay').at(-1);
+  const doRedrive = (id: number): void => {
+    if (!client) return;
+    setBusy(true);
+    client.redriveDeadLetters({ ids: [id] }).then(
+      (r) => {
+        setRedrive({ ok: true, text: redriveSummary(r) });
+        setBusy(false);
+        onChanged?.();
+      },
+      (err: unknown) => {
+        setRedrive({ ok: false, text: errorText(err) });
+        setBusy(false);
+      },
+    );
+  };
   return (
     <section className="card" data-testid="forward-card">
       <h3>Forwarding</h3>
+      {dead && (
+        <div className="notice notice-bad" data-testid="forward-gave-up">
+          Gave up: this delivery is on the dead-letter list
+          {last ? ` after attempt ${last.attempt} (${last.status ?? last.error ?? 'failed'})` : ''}.
+          Nothing more is sent unless you redrive it (to the endpoint&apos;s forward target as it is
+          now
+          {endpoint?.forwardTo ? `: ${endpoint.forwardTo}` : ''}).{' '}
+          {client && detail.deadLetterId !== undefined && (
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="forward-redrive"
+              disabled={busy}
+              onClick={() => doRedrive(detail.deadLetterId!)}
+            >
+              Redrive
+            </button>
+          )}
+        </div>
+      )}
+      {redrive && (
+        <p
+          className={`notice ${redrive.ok ? 'notice-good' : 'notice-bad'}`}
+          role={redrive.ok ? 'status' : 'alert'}
+          data-testid="forward-redrive-result"
+        >
+          {redrive.text}
+        </p>
+      )}
       {detail.forwards.length === 0 ? (
         <p className="muted">
           {endpoint?.forwardTo

@@ -1,3 +1,4 @@
+import type { Client } from '../../../shared/dispatch';
 import type { ReactNode } from 'react';
 import type { Endpoint, EventDetail } from '../../../shared/model';
 import { SEARCH_BODY_BYTES } from '../../../shared/search';
@@ -26,7 +27,12 @@ export function OverviewTab({
   onOpen,
   onFilterJob,
   onFilterType,
+  client,
+  onChanged,
 }: {
+  /** For the Forwarding card's Redrive. */
+  client?: Client;
+  onChanged?: () => void;
   detail: EventDetail;
   receiverUrl: string;
   endpoint: Endpoint | undefined;
@@ -116,7 +122,7 @@ export function OverviewTab({
       <SignatureCard detail={detail} />
       <DeliveryCard detail={detail} onOpen={onOpen} />
       <SchemaCard detail={detail} />
-      <ForwardCard detail={detail} endpoint={endpoint} />
+      <ForwardCard detail={detail} endpoint={endpoint} client={client} onChanged={onChanged} />
     </div>
   );
 }

@@ -152,6 +152,14 @@ export function ReplayPanel({
     pathEdited,
     detail.query,
   );
+  // What an empty field really does: the URL the forward target gives for this event.
+  const empty = destination('', endpoint, detail.path, false, detail.query);
+  const emptyGoesTo =
+    'url' in empty
+      ? `Empty: sends to ${empty.url}`
+      : endpoint && !endpoint.forwardTo
+        ? 'No forward target: enter a URL'
+        : `Enter a URL (${empty.note})`;
   const ok = result && result.status !== null && result.status < 300;
   return (
     <form
@@ -167,11 +175,7 @@ export function ReplayPanel({
         value={target}
         data-testid="replay-target"
         aria-label="Replay to"
-        placeholder={
-          endpoint?.forwardTo
-            ? `Empty: the forward target, ${endpoint.forwardTo}`
-            : "Your app's URL (no forward target is set)"
-        }
+        placeholder={emptyGoesTo}
         title="A base, like a forward target: the path after the endpoint's prefix and the query go under it"
         onChange={(e) => setTarget(e.target.value)}
       />

@@ -1,5 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Client } from '../../../shared/dispatch';
+import { HookscopeError } from '../../../shared/errors';
+import type { SettingsView } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { fromDraft, toDraft, type SettingsDraft } from '../model/settings-draft';
 import { Field } from './field';
@@ -7,30 +9,62 @@ import { Modal } from './modal';
 
 type Errors = Partial<Record<keyof SettingsDraft, string>>;
 
-/** Retention, forwarding and the receiver's limits on a public URL. */
+/**
+ * Retention, forwarding and the receiver's limits on a public URL. The form saves against the
+ * version it was filled from: settings saved elsewhere meanwhile (another window, the API)
+ * show a banner offering to reload, and a save refused as a conflict keeps the edits.
+ */
 export function SettingsPanel({ client, onClose }: { client: Client; onClose: () => void }) {
   const [d, setD] = useState<SettingsDraft | null>(null);
+  const [base, setBase] = useState<SettingsView | null>(null);
+  const [live, setLive] = useState<SettingsView | null>(null);
+  const [keepEditingAt, setKeepEditingAt] = useState<number | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
+    let alive = true;
+    const off = client.on('settings.changed', (s) => setLive((l) => (l && l.rev > s.rev ? l : s)));
     client.getSettings().then(
-      (s) => setD(toDraft(s)),
+      (s) => {
+        if (!alive) return;
+        setBase(s);
+        setLive((l) => (l && l.rev > s.rev ? l : s));
+        setD(toDraft(s));
+      },
       (err: unknown) => setMessage({ ok: false, text: errorText(err) }),
     );
+    return () => {
+      alive = false;
+      off();
+    };
   }, [client]);
+  const changedElsewhere = base !== null && live !== null && live.rev > base.rev;
+  const reload = (): void => {
+    if (!live) return;
+    setBase(live);
+    setD(toDraft(live));
+    setErrors({});
+    setMessage(null);
+    setKeepEditingAt(null);
+  };
 
   const save = async (): Promise<void> => {
-    if (!d) return;
-    const { settings, errors: found } = fromDraft(d);
+    if (!d || !base) return;
+    const { settings, errors: found } = fromDraft(d, base);
     setErrors(found);
     setMessage(null);
     if (!settings) return;
     setBusy(true);
     try {
-      setD(toDraft(await client.saveSettings(settings)));
+      const saved = await client.saveSettings({ ...settings, rev: base.rev });
+      setBase(saved);
+      setLive((l) => (l && l.rev > saved.rev ? l : saved));
+      setD(toDraft(saved));
       setMessage({ ok: true, text: 'Saved. The new limits apply now.' });
     } catch (err) {
+      // A conflict keeps the edits as typed; the banner offers to reload.
+      if (err instanceof HookscopeError && err.code === 'conflict') setKeepEditingAt(null);
       setMessage({ ok: false, text: errorText(err) });
     } finally {
       setBusy(false);
@@ -71,6 +105,26 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
             void save();
           }}
         >
+          {changedElsewhere && keepEditingAt !== live.rev && (
+            <div className="banner banner-warn" role="alert" data-testid="settings-stale">
+              The settings were changed elsewhere.{' '}
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="settings-reload"
+                onClick={reload}
+              >
+                Reload
+              </button>{' '}
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => setKeepEditingAt(live.rev)}
+              >
+                Keep editing
+              </button>
+            </div>
+          )}
           <h3>Log</h3>
           <div className="form-grid">
             {num('maxEvents', 'Keep at most (events)', 'Oldest removed first; blank: no limit.')}
@@ -103,6 +157,11 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
             {num('requestTimeoutSec', 'Whole request within (s)', 'Slower: 408.')}
             {num('keepAliveSec', 'Idle keep-alive (s)')}
             {num('maxConnections', 'Open connections', 'More: 503 + Retry-After.')}
+            {num(
+              'maxConnectionsPerClient',
+              'Open connections per client IP',
+              'Tunnel and LAN only; more: 503 + Retry-After, closed at once.',
+            )}
             {num(
               'minFreeDiskMb',
               'Free disk space to keep (MB)',

@@ -21,6 +21,7 @@ export function TopBar({
   onCheckup,
   onDeadLetters,
   onSettings,
+  deadLetters = null,
 }: {
   client: Client;
   receiverUrl: string;
@@ -34,6 +35,8 @@ export function TopBar({
   onCheckup: () => void;
   onDeadLetters: () => void;
   onSettings: () => void;
+  /** Forwards on the dead-letter list (null until known). */
+  deadLetters?: number | null;
 }) {
   const publicUrl =
     tunnel?.state === 'online' || tunnel?.state === 'reconnecting' ? tunnel.publicUrl : undefined;
@@ -104,6 +107,15 @@ export function TopBar({
         title="Forwards that gave up: redrive or purge them"
       >
         Dead letters
+        {deadLetters !== null && deadLetters > 0 && (
+          <span
+            className="count-badge"
+            data-testid="dead-letter-count"
+            aria-label={`${deadLetters} ${deadLetters === 1 ? 'forward' : 'forwards'} gave up`}
+          >
+            {formatCount(deadLetters)}
+          </span>
+        )}
       </button>
       <button
         type="button"

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
-import { tunnelRegions, type TunnelOptionsPatch } from '../../../shared/model';
+import { tunnelRegions, type TunnelOptionsPatch, type TunnelSettings } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 
 /** Splits a comma/space/newline separated list; undefined → empty. */
@@ -28,24 +28,40 @@ export function TunnelOptionsForm({
   const [verifySecret, setVerifySecret] = useState('');
   const [error, setError] = useState<string | null>(null);
 
+  // The version the form was filled from, and the newest one pushed (saved elsewhere).
+  const [rev, setRev] = useState<number | undefined>();
+  const [liveRev, setLiveRev] = useState<number | undefined>();
+  const fill = (t: TunnelSettings): void => {
+    const o = t.options;
+    setRev(t.rev);
+    setDomain(o.domain ?? '');
+    setRegion(o.region ?? '');
+    setAllow((o.allowCidrs ?? []).join(', '));
+    setDeny((o.denyCidrs ?? []).join(', '));
+    setBasicUser(o.basicAuthUser);
+    setVerifyProvider(o.webhookVerification?.provider ?? '');
+  };
+  const [pushed, setPushed] = useState<TunnelSettings | null>(null);
+
   useEffect(() => {
     let alive = true;
+    const off = client.on('tunnelSettings.changed', (t) => {
+      setPushed(t);
+      setLiveRev(t.rev);
+    });
     client.getTunnelSettings({}).then(
-      ({ options: o }) => {
+      (t) => {
         if (!alive) return;
-        setDomain(o.domain ?? '');
-        setRegion(o.region ?? '');
-        setAllow((o.allowCidrs ?? []).join(', '));
-        setDeny((o.denyCidrs ?? []).join(', '));
-        setBasicUser(o.basicAuthUser);
-        setVerifyProvider(o.webhookVerification?.provider ?? '');
+        fill(t);
       },
       (err: unknown) => alive && setError(errorText(err)),
     );
     return () => {
       alive = false;
+      off();
     };
   }, [client]);
+  const stale = rev !== undefined && liveRev !== undefined && liveRev > rev;
 
   const save = async (): Promise<void> => {
     const patch: TunnelOptionsPatch = {
@@ -63,7 +79,11 @@ export function TunnelOptionsForm({
     };
     try {
       setError(null);
-      await client.saveTunnelSettings({ options: patch });
+      const saved = await client.saveTunnelSettings({
+        options: patch,
+        ...(rev !== undefined ? { rev } : {}),
+      });
+      setRev(saved.rev);
       setBasicAuth('');
       setVerifySecret('');
       onSaved('Tunnel options saved: they apply at the next start.');
@@ -81,6 +101,21 @@ export function TunnelOptionsForm({
         void save();
       }}
     >
+      {stale && pushed && (
+        <p className="notice notice-warn" role="alert" data-testid="tunnel-options-stale">
+          The tunnel options were changed elsewhere.{' '}
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              fill(pushed);
+              setError(null);
+            }}
+          >
+            Reload
+          </button>
+        </p>
+      )}
       {error && (
         <p className="notice notice-bad" role="alert" data-testid="tunnel-options-error">
           {error}

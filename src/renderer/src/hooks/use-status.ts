@@ -41,6 +41,9 @@ export function useStatus(client: Client): {
       client.on('events.reset', soon),
       client.on('tunnel.state', (t) => setTunnel(t)),
       client.on('receiver.health', (health) => setStatus((s) => (s ? { ...s, health } : s))),
+      client.on('deadLetters.changed', ({ count }) =>
+        setStatus((s) => (s ? { ...s, deadLetters: count } : s)),
+      ),
     ];
     refresh();
     return () => {

@@ -60,6 +60,27 @@ export function initialForm(
   };
 }
 
+/**
+ * The form after its endpoint changed elsewhere (a push): the target and provider the user
+ * has not touched (still as filled from `before`) follow the endpoint as it is `now`.
+ */
+export function followEndpoint(
+  form: CheckupForm,
+  before: Endpoint | undefined,
+  now: Endpoint | undefined,
+): CheckupForm {
+  if (!before || !now || before.id !== now.id || before.rev === now.rev) return form;
+  const filled = initialForm(before);
+  const next = initialForm(now);
+  return {
+    ...form,
+    ...(form.target === filled.target ? { target: next.target } : {}),
+    ...(form.provider === filled.provider && next.provider !== ''
+      ? { provider: next.provider }
+      : {}),
+  };
+}
+
 /** The catalogue samples of one provider, in catalogue order. */
 export function samplesFor(samples: SampleInfo[], provider: ProviderId | ''): SampleInfo[] {
   return samples.filter((s) => s.provider === provider);

@@ -1,4 +1,4 @@
-import { commands, type Input } from '../../../shared/contract';
+import { commands, type Input, type Push } from '../../../shared/contract';
 import type { Endpoint } from '../../../shared/model';
 import { parseInput, zodIssues } from '../../../shared/dispatch';
 
@@ -24,13 +24,32 @@ export interface EndpointDraft {
   failNext: string;
   failPercent: string;
   failStatus: string;
+  /** The endpoint's own JSON Schema as text; empty: none (the provider's built-in one). */
+  jsonSchema: string;
+  /** The endpoint's version the draft was filled from (sent as `rev` on save). */
+  rev?: number;
+}
+
+/**
+ * The list with one `endpoints.changed` push applied: replaced, added, or removed; a push
+ * older than what the list holds (a lower rev) is ignored. Kept in path order.
+ */
+export function applyEndpointChange(
+  list: Endpoint[],
+  change: Push<'endpoints.changed'>,
+): Endpoint[] {
+  const old = list.find((e) => e.id === change.id);
+  if (change.endpoint && old && old.rev > change.endpoint.rev) return list;
+  const rest = list.filter((e) => e.id !== change.id);
+  if (!change.endpoint) return rest;
+  return [...rest, change.endpoint].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** A draft for a new endpoint, or filled from an existing one. */
 export function toDraft(e?: Endpoint): EndpointDraft {
   const contentType = e?.response.headers?.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
   return {
-    ...(e ? { id: e.id } : {}),
+    ...(e ? { id: e.id, rev: e.rev } : {}),
     name: e?.name ?? '',
     path: e?.path ?? '/',
     provider: e?.provider ?? 'auto',
@@ -47,6 +66,10 @@ export function toDraft(e?: Endpoint): EndpointDraft {
     failNext: e?.simulate ? String(e.simulate.failNext) : '',
     failPercent: e?.simulate ? String(e.simulate.failPercent) : '',
     failStatus: String(e?.simulate?.status ?? 503),
+    jsonSchema:
+      e?.jsonSchema !== null && e?.jsonSchema !== undefined
+        ? JSON.stringify(e.jsonSchema, null, 2)
+        : '',
   };
 }
 
@@ -67,8 +90,20 @@ export function fromDraft(d: EndpointDraft): {
   const headers: [string, string][] = d.responseContentType.trim()
     ? [['Content-Type', d.responseContentType.trim()]]
     : [];
+  let jsonSchema: unknown = null;
+  if (d.jsonSchema.trim() !== '') {
+    try {
+      jsonSchema = JSON.parse(d.jsonSchema) as unknown;
+    } catch (err) {
+      return {
+        input: null,
+        errors: { jsonSchema: `not valid JSON: ${(err as Error).message}` },
+      };
+    }
+  }
   const input: Input<'saveEndpoint'> = {
     ...(d.id ? { id: d.id } : {}),
+    ...(d.id && d.rev !== undefined ? { rev: d.rev } : {}),
     name: d.name.trim(),
     path: d.path.trim(),
     provider: d.provider as Input<'saveEndpoint'>['provider'],
@@ -99,6 +134,7 @@ export function fromDraft(d: EndpointDraft): {
             status: num(d.failStatus),
           }
         : null,
+    jsonSchema: jsonSchema as Input<'saveEndpoint'>['jsonSchema'],
   };
   const parsed = parseInput(commands.saveEndpoint.input, input);
   if (parsed.success) return { input, errors: {} };

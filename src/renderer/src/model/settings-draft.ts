@@ -19,6 +19,7 @@ export interface SettingsDraft {
   requestTimeoutSec: string;
   keepAliveSec: string;
   maxConnections: string;
+  maxConnectionsPerClient: string;
   rateLimited: boolean;
   perSecond: string;
   burst: string;
@@ -46,6 +47,7 @@ const FIELDS: Record<
   requestTimeoutSec: { path: ['receiver', 'requestTimeoutMs'], factor: 1000 },
   keepAliveSec: { path: ['receiver', 'keepAliveTimeoutMs'], factor: 1000 },
   maxConnections: { path: ['receiver', 'maxConnections'], factor: 1 },
+  maxConnectionsPerClient: { path: ['receiver', 'maxConnectionsPerClient'], factor: 1 },
   perSecond: { path: ['receiver', 'rateLimit', 'perSecond'], factor: 1 },
   burst: { path: ['receiver', 'rateLimit', 'burst'], factor: 1 },
   minFreeDiskMb: { path: ['receiver', 'minFreeDiskBytes'], factor: MB },
@@ -84,16 +86,21 @@ export function toDraft(s: Settings): SettingsDraft {
 }
 
 /**
- * Reads the form back into settings: a number field must hold a number (blank means
+ * Reads the form back into settings, over `base` (the settings the form was filled from), so a
+ * field the form does not show keeps its value: a number field must hold a number (blank means
  * "unlimited" where that is allowed), then the contract's schema checks the ranges. Errors are
  * keyed by form field.
  */
-export function fromDraft(d: SettingsDraft): {
+export function fromDraft(
+  d: SettingsDraft,
+  base: Settings,
+): {
   settings: Settings | null;
   errors: Partial<Record<keyof SettingsDraft, string>>;
 } {
   const errors: Partial<Record<keyof SettingsDraft, string>> = {};
-  const out: Record<string, unknown> = {};
+  const { retention, forwarding, receiver } = structuredClone(base);
+  const out: Record<string, unknown> = { retention, forwarding, receiver };
   for (const [field, f] of Object.entries(FIELDS) as [
     NumberField,
     (typeof FIELDS)[NumberField],

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Endpoint } from '../../src/shared/model';
+import {
+  applyEndpointChange,
+  fromDraft,
+  toDraft,
+} from '../../src/renderer/src/model/endpoint-draft';
+import { followEndpoint, initialForm } from '../../src/renderer/src/model/checkup-form';
+import { redriveSummary } from '../../src/renderer/src/model/redrive';
+
+const ep = (over: Partial<Endpoint> = {}): Endpoint => ({
+  id: 'e1',
+  name: 'Shop',
+  path: '/shop',
+  provider: 'stripe',
+  secretCount: 1,
+  toleranceSec: null,
+  forwardTo: 'http://localhost:3000/a',
+  response: { status: 200 },
+  hmac: null,
+  invalidSignatureResponse: null,
+  duplicateResponse: null,
+  jsonSchema: null,
+  forwardDuplicates: true,
+  simulate: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  rev: 1,
+  ...over,
+});
+
+describe('live endpoints in the UI (issue 14.2)', () => {
+  it('applies endpoints.changed pushes: replace, add in path order, delete, ignore older', () => {
+    const a = ep();
+    const list = applyEndpointChange([a], { id: 'e1', endpoint: ep({ rev: 2, name: 'New' }) });
+    expect(list.map((e) => [e.name, e.rev])).toEqual([['New', 2]]);
+    expect(applyEndpointChange(list, { id: 'e1', endpoint: a })).toBe(list);
+    const added = applyEndpointChange(list, { id: 'e0', endpoint: ep({ id: 'e0', path: '/' }) });
+    expect(added.map((e) => e.id)).toEqual(['e0', 'e1']);
+    expect(applyEndpointChange(added, { id: 'e1', endpoint: null }).map((e) => e.id)).toEqual([
+      'e0',
+    ]);
+  });
+
+  it('the endpoint form saves against the rev it was filled from, with its JSON Schema', () => {
+    const d = toDraft(ep({ rev: 7, jsonSchema: { type: 'object' } }));
+    expect(d.jsonSchema).toBe('{\n  "type": "object"\n}');
+    const { input } = fromDraft(d);
+    expect(input).toMatchObject({ id: 'e1', rev: 7, jsonSchema: { type: 'object' } });
+    expect(fromDraft({ ...d, jsonSchema: '' }).input).toMatchObject({ jsonSchema: null });
+    expect(fromDraft({ ...d, jsonSchema: '{"type":' }).errors.jsonSchema).toMatch(
+      /^not valid JSON: /,
+    );
+  });
+
+  it('the check-up form follows a changed forward target unless the user typed another', () => {
+    const before = ep();
+    const now = ep({ rev: 2, forwardTo: 'http://localhost:4000/b' });
+    const untouched = initialForm(before);
+    expect(followEndpoint(untouched, before, now).target).toBe('http://localhost:4000/b');
+    const typed = { ...untouched, target: 'http://elsewhere/x' };
+    expect(followEndpoint(typed, before, now).target).toBe('http://elsewhere/x');
+  });
+
+  it('a redrive says where each forward went and which were refused again', () => {
+    expect(
+      redriveSummary({
+        redriven: 1,
+        items: [{ id: 1, eventId: 'a', targetUrl: 'http://localhost:3000/hooks/x', refused: null }],
+      }),
+    ).toBe('Queued 1 forward again: to http://localhost:3000/hooks/x.');
+    expect(
+      redriveSummary({
+        redriven: 2,
+        items: [
+          { id: 1, eventId: 'a', targetUrl: 'http://h/a', refused: null },
+          { id: 2, eventId: 'b', targetUrl: 'http://h/a', refused: null },
+          { id: 3, eventId: 'c', targetUrl: 'http://h/a', refused: 'dot segment ".."' },
+        ],
+      }),
+    ).toBe('Queued 2 forwards again: 2 to http://h/a. 1 forward refused again: dot segment "..".');
+  });
+});
