@@ -139,7 +139,11 @@ describe('hookscope serve --tunnel with the real ngrok SDK (ngrok is unreachable
     const s = await startServe({ env: home.env });
     try {
       const saved = await (await s.api('saveTunnelSettings', { authtoken: token })).json();
-      expect(saved).toEqual({ options: {}, authtoken: { source: 'settings', configured: true } });
+      expect(saved).toEqual({
+        options: {},
+        rev: 2,
+        authtoken: { source: 'settings', configured: true },
+      });
       const sse = await SseClient.connect(`${s.apiUrl}/api/stream`, {
         Authorization: `Bearer ${s.token}`,
       });

@@ -41,6 +41,7 @@ describe('tunnel settings', () => {
     expect(await a.client.getTunnelSettings({})).toEqual({
       options: {},
       authtoken: { source: 'env', configured: true },
+      rev: 1,
     });
     const saved = await a.client.saveTunnelSettings({
       authtoken: TOKEN,
@@ -65,6 +66,7 @@ describe('tunnel settings', () => {
         oauth: { provider: 'google', allowDomains: ['example.com'] },
       },
       authtoken: { source: 'settings', configured: true },
+      rev: 2,
     };
     expect(saved).toEqual(view);
     const started = await a.client.startTunnel({});
