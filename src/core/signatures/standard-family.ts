@@ -6,42 +6,36 @@ import { standardWebhooksScheme } from './standard-webhooks';
 
 export const standardWebhooks = standardWebhooksScheme({
   id: 'standard-webhooks',
-  name: 'Standard Webhooks',
   prefix: 'webhook',
   detect: (h) => h.has('webhook-signature'),
 });
 
 export const openai = standardWebhooksScheme({
   id: 'openai',
-  name: 'OpenAI',
   prefix: 'webhook',
   detect: (h) => h.has('webhook-signature') && /^OpenAI\//i.test(h.get('user-agent') ?? ''),
 });
 
 export const svix = standardWebhooksScheme({
   id: 'svix',
-  name: 'Svix',
   prefix: 'svix',
   detect: (h) => h.has('svix-signature'),
 });
 
 export const clerk = standardWebhooksScheme({
   id: 'clerk',
-  name: 'Clerk',
   prefix: 'svix',
   detect: () => false,
 });
 
 export const resend = standardWebhooksScheme({
   id: 'resend',
-  name: 'Resend',
   prefix: 'svix',
   detect: () => false,
 });
 
 export const replicate = standardWebhooksScheme({
   id: 'replicate',
-  name: 'Replicate',
   prefix: 'webhook',
   detect: () => false,
 });
