@@ -86,7 +86,8 @@ const linearBody = (ms: number) =>
 
 const hubspotUrl = 'https://abc123.ngrok.app/hubspot/webhook?portal=62515';
 
-const GENERIC: GenericHmacConfig = {
+/** Generic HMAC settings like GitHub's: `sha256=` + hex HMAC-SHA256 of the body in X-Signature. */
+export const bodyOnly: GenericHmacConfig = {
   header: 'X-Signature',
   algorithm: 'sha256',
   encoding: 'hex',
@@ -183,7 +184,7 @@ export const saasFixtures = {
   }),
   'generic-hmac': {
     ...bodyFixture(genericHmac, { sig: 'X-Signature', alg: 'sha256', prefix: 'sha256=' }),
-    hmac: GENERIC,
+    hmac: bodyOnly,
     weakness: 'no timestamp is signed, so a captured request can be replayed',
   },
 } satisfies Record<string, VerdictFixture>;
