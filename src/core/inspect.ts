@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BODY_HASH_SOURCE, type Endpoint } from '../shared/model';
+import { providerRows } from '../shared/providers';
 import { parseJson } from './json-body';
 import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
@@ -100,16 +101,20 @@ export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
 
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** Headers that name the event type, in the order they are trusted. */
-const TYPE_HEADERS = ['x-github-event', 'x-gitlab-event', 'x-shopify-topic', 'x-event-name'];
+/** Headers that name the event type (catalogue rows' `eventType`), in the order trusted. */
+const TYPE_HEADERS = providerRows.flatMap((p) => (p.eventType ? [p.eventType] : []));
 
-/** The provider's event type: a type header (+ GitHub's `action`), else the body's type field. */
+/**
+ * The provider's event type: a type header (+ a body field such as GitHub's `action`), else the
+ * body's type field.
+ */
 function eventType(h: HeaderBag, json: unknown): string | null {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   const str = (v: unknown): string | null => (typeof v === 'string' && v ? v.slice(0, 200) : null);
-  for (const name of TYPE_HEADERS) {
-    const v = str(h.get(name));
-    if (v) return name === 'x-github-event' && str(body.action) ? `${v}.${str(body.action)}` : v;
+  for (const { header, bodySuffix } of TYPE_HEADERS) {
+    const v = str(h.get(header));
+    const suffix = bodySuffix ? str(body[bodySuffix]) : null;
+    if (v) return suffix ? `${v}.${suffix}` : v;
   }
   return str(body.type) ?? str(body.event_type) ?? str(body.event);
 }

@@ -1,34 +1,8 @@
 import { z } from 'zod';
+import { providerIds } from './providers';
 
-/** Provider ids (docs/ARCHITECTURE.md §5); `auto` detects the provider from the request headers. */
-export const providerIds = [
-  'standard-webhooks',
-  'openai',
-  'svix',
-  'clerk',
-  'resend',
-  'replicate',
-  'stripe',
-  'github',
-  'gitlab',
-  'shopify',
-  'slack',
-  'twilio',
-  'discord',
-  'paddle',
-  'linear',
-  'zoom',
-  'square',
-  'sendgrid',
-  'mailgun',
-  'lemonsqueezy',
-  'intercom',
-  'typeform',
-  'hubspot',
-  'vercel',
-  'jira',
-  'generic-hmac',
-] as const;
+/** Provider ids, from the provider catalogue (providers.ts, docs/ARCHITECTURE.md §5); `auto` detects from the headers. */
+export { providerIds };
 export const ProviderId = z.enum(providerIds);
 export type ProviderId = z.infer<typeof ProviderId>;
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HookscopeError } from '../../shared/errors';
 import type { ProviderId } from '../../shared/model';
+import { providerRow } from '../../shared/providers';
 import { SAMPLES, type Sample } from '../samples/catalogue';
 import { HeaderBag } from '../signatures/headers';
 import type { SignatureScheme } from '../signatures/types';
@@ -34,17 +35,14 @@ export function samplePayload(sample: Sample): Payload {
 }
 
 /**
- * A provider's id header where a generic delivery needs one to carry a delivery id (schemes
- * that mint their own, like Standard Webhooks' `webhook-id`, are left out).
+ * A provider's delivery-id header where a generic delivery needs one to carry a delivery id:
+ * the first of its catalogue row's `deliveryId` headers. Schemes that mint their own when they
+ * sign (the Standard Webhooks family's `webhook-id` / `svix-id`, form `msg`) are left out.
  */
-const ID_HEADER: Partial<Record<ProviderId, string>> = {
-  github: 'X-GitHub-Delivery',
-  gitlab: 'Idempotency-Key',
-  shopify: 'X-Shopify-Webhook-Id',
-  linear: 'Linear-Delivery',
-  jira: 'X-Atlassian-Webhook-Identifier',
-  twilio: 'I-Twilio-Idempotency-Token',
-};
+function idHeaderOf(provider: ProviderId): string | undefined {
+  const id = providerRow(provider).deliveryId;
+  return id?.form === 'uuid' ? id.headers[0] : undefined;
+}
 
 /**
  * A small JSON event for providers without a catalogue sample: a fresh `id`/`event_id` (the
@@ -63,7 +61,7 @@ export function genericPayload(provider: ProviderId): Payload {
     };
     if (provider === 'linear') event.webhookTimestamp = now;
     const headers: [string, string][] = [['Content-Type', 'application/json']];
-    const idHeader = ID_HEADER[provider];
+    const idHeader = idHeaderOf(provider);
     if (idHeader) headers.push([idHeader, randomUUID()]);
     return { headers, body: Buffer.from(JSON.stringify(event)) };
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
+import { providerRows } from '../../shared/providers';
 import { HeaderBag } from '../signatures/headers';
 import { resolveScheme } from '../signatures/registry';
 import type { EndpointStore } from '../store/endpoint-store';
@@ -13,19 +14,22 @@ import { forwardRequest } from './prepare';
 import { Redactor } from './redact';
 import { notSent, send, type SendResult } from './send';
 
-/** Headers that carry a provider's delivery id; replaced when a new id is asked for. */
-const DELIVERY_ID_HEADERS: Record<string, () => string> = {
-  'webhook-id': () => `msg_${randomUUID().replace(/-/g, '')}`,
-  'svix-id': () => `msg_${randomUUID().replace(/-/g, '')}`,
-  'x-github-delivery': () => randomUUID(),
-  'linear-delivery': () => randomUUID(),
-  'x-shopify-event-id': () => randomUUID(),
-  'x-shopify-webhook-id': () => randomUUID(),
-  'idempotency-key': () => randomUUID(),
-  'x-atlassian-webhook-identifier': () => randomUUID(),
-  'i-twilio-idempotency-token': () => randomUUID(),
-  'x-gitlab-event-uuid': () => randomUUID(),
-};
+const msgId = (): string => `msg_${randomUUID().replace(/-/g, '')}`;
+
+/**
+ * Headers that carry a delivery id (the catalogue rows' `deliveryId` headers, and the generic
+ * Idempotency-Key), each with a fresh id in its provider's form; replaced when a new id is asked
+ * for.
+ */
+const DELIVERY_ID_HEADERS: Record<string, () => string> = Object.fromEntries([
+  ['idempotency-key', randomUUID],
+  ...providerRows.flatMap((p) =>
+    (p.deliveryId?.headers ?? []).map((n) => [
+      n.toLowerCase(),
+      p.deliveryId?.form === 'msg' ? msgId : randomUUID,
+    ]),
+  ),
+]);
 
 export interface ReplayDeps {
   events: EventStore;

@@ -1,6 +1,7 @@
+import { defineScheme } from './define';
 import type { ProviderId } from '../../shared/model';
 import { hmac, safeEqual } from './crypto';
-import { readSignatures } from './generic-hmac';
+import { readSignatures } from './common';
 import { replaceHeaders, type HeaderBag } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';
@@ -13,7 +14,6 @@ const WEAKNESS = 'HMAC-SHA1 (a weak hash) and no timestamp is signed, so a captu
  */
 export function bodyHmacSha1Scheme(o: {
   id: ProviderId;
-  name: string;
   header: string;
   /** Before the hex digest: `sha1=` (Intercom) or nothing (Vercel). */
   prefix: string;
@@ -24,9 +24,7 @@ export function bodyHmacSha1Scheme(o: {
   idempotencyKey: SignatureScheme['idempotencyKey'];
 }): SignatureScheme {
   const weakness = `${WEAKNESS} ${o.message} can be replayed`;
-  return {
-    id: o.id,
-    name: o.name,
+  return defineScheme(o.id, {
     defaultToleranceSec: null,
     weakness,
     detect: o.detect,
@@ -50,5 +48,5 @@ export function bodyHmacSha1Scheme(o: {
       return replaceHeaders(req.headers, [o.header], [[o.header, `${o.prefix}${sig}`]]);
     },
     idempotencyKey: o.idempotencyKey,
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { bodyKey } from './common';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { fromBase64, fromHex } from './crypto';
 import { timestampedPublicKeyScheme, type KeyPair } from './public-key';
@@ -17,7 +18,6 @@ const NOT_A_KEY =
 
 export const discord = timestampedPublicKeyScheme({
   id: 'discord',
-  name: 'Discord',
   sigHeader: 'X-Signature-Ed25519',
   tsHeader: 'X-Signature-Timestamp',
   digest: null,
@@ -33,14 +33,8 @@ export const discord = timestampedPublicKeyScheme({
   publicOnly:
     "Discord signs with its own private key; the configured key is the application's public key and can only verify. To re-sign (for testing), configure an Ed25519 private key (PEM or JWK) and point your handler at its public key.",
   detect: (h) => h.has('x-signature-ed25519') && h.has('x-signature-timestamp'),
-  idempotencyKey(_req, _h, json) {
-    // Interactions carry a snowflake id; webhook events (type 1) carry none.
-    const id =
-      typeof json === 'object' && json !== null && !Array.isArray(json)
-        ? (json as Record<string, unknown>).id
-        : undefined;
-    return typeof id === 'string' && id ? { key: id, source: 'body.id' } : null;
-  },
+  // Interactions carry a snowflake id; webhook events (type 1) carry none.
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'id'),
 });
 
 /** Reads an Ed25519 key: public (hex, PEM, JWK, base64 SPKI) or private (PEM, JWK). */

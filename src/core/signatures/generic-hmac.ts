@@ -1,61 +1,11 @@
+import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import type { GenericHmacConfig } from '../../shared/model';
-import { fromBase64, fromHex, hmac, safeEqual, type HmacAlgorithm } from './crypto';
+import { DIGEST_BYTES, quote, readSignatures } from './common';
+import { hmac, safeEqual } from './crypto';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme, VerifyResult } from './types';
-import { decide, type Observed } from './verdict';
-
-/** A header value shortened and quoted for a reason (control characters escaped). */
-export function quote(s: string, max = 40): string {
-  return JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s);
-}
-
-export type SignatureEncoding = 'hex' | 'base64';
-
-/**
- * Reads signatures from every value of a header: each value may hold one signature or several
- * separated by spaces or commas, each `prefix` + hex/base64. A header with some unreadable
- * entries still yields the readable ones; `malformed` is set only when none could be read.
- * `bytes` is the digest length the scheme produces (a shorter one is reported, not compared).
- */
-export function readSignatures(
-  values: string[],
-  o: { prefix: string; encoding: SignatureEncoding; bytes?: number; digest?: string },
-): Pick<Observed, 'signatures' | 'malformed'> {
-  if (values.length === 0) return { signatures: null };
-  const signatures: Buffer[] = [];
-  const problems: string[] = [];
-  const form = `"${o.prefix}<${o.encoding}>"`;
-  // A prefix such as "Bearer " contains a separator: then each header value is one signature.
-  const splittable = !/[\s,]/.test(o.prefix);
-  for (const value of values) {
-    const items = splittable ? value.split(/[\s,]+/).filter(Boolean) : [value];
-    for (const item of items) {
-      if (item.slice(0, o.prefix.length).toLowerCase() !== o.prefix.toLowerCase()) {
-        problems.push(`${quote(item)} is not ${form}`);
-        continue;
-      }
-      const rest = item.slice(o.prefix.length);
-      const sig = o.encoding === 'hex' ? fromHex(rest) : fromBase64(rest);
-      if (!sig) problems.push(`${quote(item)} is not ${form}`);
-      else if (o.bytes !== undefined && sig.length !== o.bytes) {
-        problems.push(
-          `${quote(item)} decodes to ${sig.length} bytes, not the ${o.bytes} of ${o.digest ?? 'the digest'}`,
-        );
-      } else signatures.push(sig);
-    }
-  }
-  if (signatures.length > 0) return { signatures };
-  return { signatures, malformed: problems[0] ?? 'it is empty' };
-}
-
-/** Digest length in bytes of each HMAC algorithm. */
-export const DIGEST_BYTES: Record<HmacAlgorithm, number> = {
-  sha1: 20,
-  sha256: 32,
-  sha384: 48,
-  sha512: 64,
-};
+import type { VerifyResult } from './types';
+import { decide } from './verdict';
 
 /** Why a (possibly hand-edited) config cannot be used, or null. */
 function configProblem(c: GenericHmacConfig): string | null {
@@ -86,9 +36,7 @@ function configWeakness(c: GenericHmacConfig): string | null {
  * A configurable HMAC over the raw body (optionally `timestamp + separator + body`), for senders
  * without a dedicated scheme. Driven entirely by the endpoint's GenericHmacConfig; never detected.
  */
-export const genericHmac: SignatureScheme = {
-  id: 'generic-hmac',
-  name: 'Generic HMAC',
+export const genericHmac = defineScheme('generic-hmac', {
   defaultToleranceSec: null,
   weakness: null,
   detect: () => false,
@@ -171,4 +119,4 @@ export const genericHmac: SignatureScheme = {
     );
   },
   idempotencyKey: () => null,
-};
+});

@@ -1,7 +1,8 @@
+import { deliveryIdHeaders } from '../../shared/providers';
+import { defineScheme } from './define';
 import { hmac, safeEqual } from './crypto';
-import { readSignatures } from './generic-hmac';
+import { headerKey, readSignatures } from './common';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 const SIG256 = 'X-Hub-Signature-256';
@@ -13,9 +14,7 @@ const NO_TIMESTAMP = 'no timestamp is signed, so a captured delivery can be repl
  * secret. The legacy `X-Hub-Signature: sha1=<hex>` (HMAC-SHA1) is checked only when the SHA-256
  * header is absent. No timestamp; X-GitHub-Delivery identifies the delivery.
  */
-export const github: SignatureScheme = {
-  id: 'github',
-  name: 'GitHub',
+export const github = defineScheme('github', {
   defaultToleranceSec: null,
   weakness: NO_TIMESTAMP,
   detect: (h) =>
@@ -62,8 +61,5 @@ export const github: SignatureScheme = {
       ],
     );
   },
-  idempotencyKey(_req, h) {
-    const id = h.get('x-github-delivery')?.trim();
-    return id ? { key: id, source: 'X-GitHub-Delivery header' } : null;
-  },
-};
+  idempotencyKey: (_req, h) => headerKey(h, deliveryIdHeaders('github')),
+});

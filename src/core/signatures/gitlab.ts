@@ -1,8 +1,11 @@
+import { deliveryIdHeaders } from '../../shared/providers';
+import { headerKey } from './common';
+import { defineScheme } from './define';
 import { createHash } from 'node:crypto';
 import { safeEqual } from './crypto';
 import { replaceHeaders, type HeaderBag } from './headers';
 import { standardWebhooksScheme } from './standard-webhooks';
-import type { SignatureInput, SignatureScheme, VerifyContext, VerifyResult } from './types';
+import type { SignatureInput, VerifyContext, VerifyResult } from './types';
 import { decide } from './verdict';
 
 const TOKEN = 'X-Gitlab-Token';
@@ -16,7 +19,6 @@ const WEAKNESS =
  */
 const signed = standardWebhooksScheme({
   id: 'gitlab',
-  name: 'GitLab',
   prefix: 'webhook',
   detect: () => false,
 });
@@ -48,9 +50,7 @@ function tokenVerdict(h: HeaderBag, ctx: VerifyContext): VerifyResult {
  * GitLab: the webhook's Secret token is sent as is in `X-Gitlab-Token` and compared in constant
  * time. When GitLab also signs (`webhook-signature`), that signature is checked first.
  */
-export const gitlab: SignatureScheme = {
-  id: 'gitlab',
-  name: 'GitLab',
+export const gitlab = defineScheme('gitlab', {
   defaultToleranceSec: null,
   weakness: WEAKNESS,
   detect: (h) => h.has('x-gitlab-event') || h.has('x-gitlab-token'),
@@ -78,11 +78,5 @@ export const gitlab: SignatureScheme = {
     }
     return replaceHeaders(req.headers, [TOKEN], [[TOKEN, key]]);
   },
-  idempotencyKey(_req, h) {
-    for (const name of ['Idempotency-Key', 'X-Gitlab-Event-UUID', 'X-Gitlab-Webhook-UUID']) {
-      const v = h.get(name)?.trim();
-      if (v) return { key: v, source: `${name} header` };
-    }
-    return null;
-  },
-};
+  idempotencyKey: (_req, h) => headerKey(h, deliveryIdHeaders('gitlab')),
+});

@@ -1,8 +1,9 @@
+import { defineScheme } from './define';
 import { createHash } from 'node:crypto';
 import { hmac, safeEqual } from './crypto';
-import { quote, readSignatures } from './generic-hmac';
+import { quote, readSignatures } from './common';
 import { replaceHeaders, type HeaderBag } from './headers';
-import type { SignatureInput, SignatureScheme } from './types';
+import type { SignatureInput } from './types';
 import { decide } from './verdict';
 
 const V3 = 'X-HubSpot-Signature-v3';
@@ -41,9 +42,7 @@ function legacyVersions(h: HeaderBag): string[] {
  * request was sent to. Older `X-HubSpot-Signature` (v1: SHA-256 of secret + body; v2: of secret +
  * method + URI + body, per `X-HubSpot-Signature-Version`) is checked only when v3 is absent.
  */
-export const hubspot: SignatureScheme = {
-  id: 'hubspot',
-  name: 'HubSpot',
+export const hubspot = defineScheme('hubspot', {
   defaultToleranceSec: 300,
   weakness: null,
   detect: (h) => h.has('x-hubspot-signature-v3') || h.has('x-hubspot-signature'),
@@ -125,4 +124,4 @@ export const hubspot: SignatureScheme = {
     const single = json && typeof json === 'object' ? id(json) : null;
     return single ? { key: single, source: 'body.eventId' } : null;
   },
-};
+});

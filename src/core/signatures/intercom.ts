@@ -1,3 +1,4 @@
+import { bodyKey } from './common';
 import { bodyHmacSha1Scheme } from './body-hmac';
 
 /**
@@ -6,16 +7,12 @@ import { bodyHmacSha1Scheme } from './body-hmac';
  */
 export const intercom = bodyHmacSha1Scheme({
   id: 'intercom',
-  name: 'Intercom',
   header: 'X-Hub-Signature',
   prefix: 'sha1=',
   message: 'notification',
   missingHint: "Intercom signs with the app's client secret (Developer Hub, Basic Info).",
   detect: (h) => /intercom/i.test(h.get('user-agent') ?? ''),
-  idempotencyKey(_req, _h, json) {
-    // A notification_event's id (notif_…) stays the same across delivery attempts, while the
-    // body's delivery_attempts changes, so the body hash would not catch retries.
-    const id = (json as { id?: unknown } | null | undefined)?.id;
-    return typeof id === 'string' && id ? { key: id, source: 'body.id' } : null;
-  },
+  // A notification_event's id (notif_…) stays the same across delivery attempts, while the
+  // body's delivery_attempts changes, so the body hash would not catch retries.
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'id'),
 });

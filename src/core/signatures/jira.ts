@@ -1,7 +1,8 @@
+import { deliveryIdHeaders } from '../../shared/providers';
+import { defineScheme } from './define';
 import { fromHex, hmac, safeEqual, type HmacAlgorithm } from './crypto';
-import { DIGEST_BYTES, quote } from './generic-hmac';
+import { DIGEST_BYTES, headerKey, quote } from './common';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 const SIG = 'X-Hub-Signature';
@@ -13,9 +14,7 @@ const ALGORITHMS: HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
  * practice `sha256=`, an HMAC of the raw body. Webhooks without a secret are unsigned.
  * X-Atlassian-Webhook-Identifier identifies a delivery and is kept across retries.
  */
-export const jira: SignatureScheme = {
-  id: 'jira',
-  name: 'Jira',
+export const jira = defineScheme('jira', {
   defaultToleranceSec: null,
   weakness: WEAKNESS,
   detect: (h) => h.has('x-atlassian-webhook-identifier'),
@@ -53,8 +52,5 @@ export const jira: SignatureScheme = {
     const sig = hmac('sha256', secret.trim(), req.body).toString('hex');
     return replaceHeaders(req.headers, [SIG], [[SIG, `sha256=${sig}`]]);
   },
-  idempotencyKey(_req, h) {
-    const id = h.get('x-atlassian-webhook-identifier')?.trim();
-    return id ? { key: id, source: 'X-Atlassian-Webhook-Identifier header' } : null;
-  },
-};
+  idempotencyKey: (_req, h) => headerKey(h, deliveryIdHeaders('jira')),
+});

@@ -1,7 +1,7 @@
+import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { fromHex, hmac, safeEqual } from './crypto';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 /**
@@ -13,9 +13,7 @@ import { decide } from './verdict';
 const HEADER = 'X-Signature';
 const WEAKNESS = 'no timestamp, so a captured delivery can be replayed';
 
-export const lemonsqueezy: SignatureScheme = {
-  id: 'lemonsqueezy',
-  name: 'Lemon Squeezy',
+export const lemonsqueezy = defineScheme('lemonsqueezy', {
   defaultToleranceSec: null,
   weakness: WEAKNESS,
   // X-Signature alone is too generic; Lemon Squeezy always sends X-Event-Name with it.
@@ -53,4 +51,4 @@ export const lemonsqueezy: SignatureScheme = {
   // Lemon Squeezy documents no delivery or event id (data.id is the resource, shared by every
   // event about it), so duplicates fall back to the generic body hash.
   idempotencyKey: () => null,
-};
+});

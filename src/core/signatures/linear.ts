@@ -1,8 +1,9 @@
+import { deliveryIdHeaders } from '../../shared/providers';
+import { defineScheme } from './define';
 import { parseJson } from '../json-body';
 import { hmac, safeEqual } from './crypto';
-import { readSignatures } from './generic-hmac';
+import { headerKey, readSignatures } from './common';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 const SIG = 'Linear-Signature';
@@ -24,9 +25,7 @@ const NO_TIMESTAMP =
  * accepts within one minute. Re-signing first moves that timestamp (refreshBody), then signs
  * the new body.
  */
-export const linear: SignatureScheme = {
-  id: 'linear',
-  name: 'Linear',
+export const linear = defineScheme('linear', {
   defaultToleranceSec: 60,
   weakness: null,
   detect: (h) => h.has('linear-signature') || h.has('linear-delivery'),
@@ -66,8 +65,5 @@ export const linear: SignatureScheme = {
     const text = body.toString('utf8').replace(/("webhookTimestamp"\s*:\s*)\d+/, `$1${now}`);
     return Buffer.from(text);
   },
-  idempotencyKey(_req, h) {
-    const id = h.get('linear-delivery')?.trim();
-    return id ? { key: id, source: 'Linear-Delivery header' } : null;
-  },
-};
+  idempotencyKey: (_req, h) => headerKey(h, deliveryIdHeaders('linear')),
+});

@@ -1,8 +1,10 @@
+import { isRecord } from './common';
+import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { parseJson } from '../json-body';
 import { fromHex, hmac, safeEqual } from './crypto';
 import type { HeaderBag } from './headers';
-import type { SignatureInput, SignatureScheme } from './types';
+import type { SignatureInput } from './types';
 import { decide } from './verdict';
 
 /**
@@ -31,9 +33,7 @@ interface Fields {
   where: 'json' | 'form';
 }
 
-export const mailgun: SignatureScheme = {
-  id: 'mailgun',
-  name: 'Mailgun',
+export const mailgun = defineScheme('mailgun', {
   defaultToleranceSec: 300,
   weakness: WEAKNESS,
   detect: () => false,
@@ -91,7 +91,7 @@ export const mailgun: SignatureScheme = {
       source: f.where === 'json' ? 'body.signature.token' : 'token form field',
     };
   },
-};
+});
 
 /** Finds the signature fields in a JSON, urlencoded or multipart body; null when there are none. */
 function readFields(req: SignatureInput, h: HeaderBag, json: unknown): Fields | null {
@@ -175,8 +175,4 @@ function text(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,8 +1,9 @@
+import { bodyKey } from './common';
+import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { hmac, safeEqual } from './crypto';
 import { parseKeyedSignatureHeader } from './keyed-header';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 /**
@@ -15,9 +16,7 @@ import { decide } from './verdict';
 const FORMAT = { separator: ';', tsKey: 'ts', sigKey: 'h1' };
 const HEADER = 'Paddle-Signature';
 
-export const paddle: SignatureScheme = {
-  id: 'paddle',
-  name: 'Paddle',
+export const paddle = defineScheme('paddle', {
   defaultToleranceSec: 5,
   weakness: null,
   detect: (h) => h.has('paddle-signature'),
@@ -48,12 +47,5 @@ export const paddle: SignatureScheme = {
     const sig = hmac('sha256', key, `${ts}:`, req.body).toString('hex');
     return replaceHeaders(req.headers, [HEADER], [[HEADER, `ts=${ts};h1=${sig}`]]);
   },
-  idempotencyKey(_req, _h, json) {
-    const id = isRecord(json) ? json.event_id : undefined;
-    return typeof id === 'string' && id ? { key: id, source: 'body.event_id' } : null;
-  },
-};
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'event_id'),
+});

@@ -1,3 +1,5 @@
+import { defineScheme } from './define';
+import { providerName } from '../../shared/providers';
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { ProviderId } from '../../shared/model';
 import { HookscopeError } from '../../shared/errors';
@@ -20,7 +22,6 @@ export interface KeyPair {
  */
 export function timestampedPublicKeyScheme(o: {
   id: ProviderId;
-  name: string;
   sigHeader: string;
   tsHeader: string;
   /** The digest node:crypto signs with: null for Ed25519, 'sha256' for ECDSA P-256. */
@@ -48,9 +49,8 @@ export function timestampedPublicKeyScheme(o: {
       return false;
     }
   };
-  return {
-    id: o.id,
-    name: o.name,
+  const name = providerName(o.id);
+  return defineScheme(o.id, {
     defaultToleranceSec: 300,
     weakness: null,
     secretForm: {
@@ -98,7 +98,7 @@ export function timestampedPublicKeyScheme(o: {
     },
     sign(req, secret, now) {
       const key = o.keyOf(secret);
-      if (typeof key === 'string') throw new HookscopeError('bad_input', `${o.name} key: ${key}`);
+      if (typeof key === 'string') throw new HookscopeError('bad_input', `${name} key: ${key}`);
       if (!key.privateKey) throw new HookscopeError('bad_input', o.publicOnly);
       const ts = String(Math.floor(now / 1000));
       const sig = cryptoSign(o.digest, Buffer.concat([Buffer.from(ts), req.body]), key.privateKey);
@@ -112,5 +112,5 @@ export function timestampedPublicKeyScheme(o: {
       );
     },
     idempotencyKey: o.idempotencyKey,
-  };
+  });
 }

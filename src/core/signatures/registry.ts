@@ -1,28 +1,69 @@
 import type { ProviderId } from '../../shared/model';
-import { commerceSchemes } from './group-commerce';
-import { gitSaasSchemes } from './group-git-saas';
+import { detectionOrder } from '../../shared/providers';
+import { discord } from './discord';
+import { genericHmac } from './generic-hmac';
+import { github } from './github';
+import { gitlab } from './gitlab';
 import type { HeaderBag } from './headers';
+import { hubspot } from './hubspot';
+import { intercom } from './intercom';
+import { jira } from './jira';
+import { lemonsqueezy } from './lemonsqueezy';
+import { linear } from './linear';
+import { mailgun } from './mailgun';
+import { paddle } from './paddle';
 import { senderOf } from './sender-hints';
+import { sendgrid } from './sendgrid';
+import { shopify } from './shopify';
+import { slack } from './slack';
+import { square } from './square';
 import { clerk, openai, replicate, resend, standardWebhooks, svix } from './standard-family';
+import { stripe } from './stripe';
+import { twilio } from './twilio';
 import type { SignatureScheme } from './types';
+import { typeform } from './typeform';
+import { vercel } from './vercel';
+import { zoom } from './zoom';
 
-/** Every scheme in detection order: specific ones first, the generic standard last. */
-export const schemeList: SignatureScheme[] = [
-  ...commerceSchemes,
-  ...gitSaasSchemes,
+/**
+ * The scheme of every provider in the catalogue (src/shared/providers.ts), keyed by its id: a
+ * catalogue row without a scheme here does not compile.
+ */
+export const schemes: Record<ProviderId, SignatureScheme> = {
+  'standard-webhooks': standardWebhooks,
   openai,
   svix,
   clerk,
   resend,
   replicate,
-  standardWebhooks,
-];
+  stripe,
+  github,
+  gitlab,
+  shopify,
+  slack,
+  twilio,
+  discord,
+  paddle,
+  linear,
+  zoom,
+  square,
+  sendgrid,
+  mailgun,
+  lemonsqueezy,
+  intercom,
+  typeform,
+  hubspot,
+  vercel,
+  jira,
+  'generic-hmac': genericHmac,
+};
 
-const byId = new Map<ProviderId, SignatureScheme>(schemeList.map((s) => [s.id, s]));
+/** Every scheme in the catalogue's detection order: specific ones first, the generic standard last. */
+export const schemeList: SignatureScheme[] = detectionOrder.map((p) => schemes[p.id]);
 
 /** The scheme of a provider id, or undefined when none is registered. */
 export function schemeById(id: ProviderId): SignatureScheme | undefined {
-  return byId.get(id);
+  return Object.hasOwn(schemes, id) ? schemes[id] : undefined;
 }
 
 /**
@@ -31,7 +72,7 @@ export function schemeById(id: ProviderId): SignatureScheme | undefined {
  * themselves are never quoted. Empty for `auto` and schemes that accept any string.
  */
 export function secretWarnings(provider: ProviderId | 'auto', secrets: string[]): string[] {
-  const scheme = provider === 'auto' ? undefined : byId.get(provider);
+  const scheme = provider === 'auto' ? undefined : schemeById(provider);
   const form = scheme?.secretForm;
   if (!scheme || !form) return [];
   const trimmed = secrets.map((s) => s.trim()).filter(Boolean);
@@ -51,11 +92,11 @@ export function secretWarnings(provider: ProviderId | 'auto', secrets: string[])
  * that provider's delivery without a signature, verified as `missing`.
  */
 export function resolveScheme(provider: ProviderId | 'auto', h: HeaderBag): SignatureScheme | null {
-  if (provider !== 'auto') return byId.get(provider) ?? null;
+  if (provider !== 'auto') return schemeById(provider) ?? null;
   const signed = schemeList.find((s) => s.detect(h));
   if (signed) return signed;
   const sender = senderOf(h);
-  return sender ? (byId.get(sender.id) ?? null) : null;
+  return sender ? (schemeById(sender.id) ?? null) : null;
 }
 
 /**

@@ -16,7 +16,6 @@ const NOT_A_KEY =
 
 export const sendgrid = timestampedPublicKeyScheme({
   id: 'sendgrid',
-  name: 'SendGrid',
   sigHeader: 'X-Twilio-Email-Event-Webhook-Signature',
   tsHeader: 'X-Twilio-Email-Event-Webhook-Timestamp',
   digest: 'sha256',

@@ -1,7 +1,9 @@
+import { deliveryIdHeaders } from '../../shared/providers';
+import { headerKey } from './common';
+import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { fromBase64, hmac, safeEqual } from './crypto';
 import { replaceHeaders, type HeaderBag } from './headers';
-import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 /**
@@ -23,9 +25,7 @@ function sigHeader(h: HeaderBag): { name: string; value: string } | null {
   return null;
 }
 
-export const shopify: SignatureScheme = {
-  id: 'shopify',
-  name: 'Shopify',
+export const shopify = defineScheme('shopify', {
   defaultToleranceSec: null,
   weakness: WEAKNESS,
   detect: (h) =>
@@ -60,11 +60,5 @@ export const shopify: SignatureScheme = {
     const sig = hmac('sha256', key, req.body).toString('base64');
     return replaceHeaders(req.headers, [SIG, EVENTS_SIG], [[name, sig]]);
   },
-  idempotencyKey(_req, h) {
-    for (const name of ['X-Shopify-Event-Id', 'X-Shopify-Webhook-Id', 'Shopify-Webhook-Id']) {
-      const v = h.get(name);
-      if (v) return { key: v, source: `${name} header` };
-    }
-    return null;
-  },
-};
+  idempotencyKey: (_req, h) => headerKey(h, deliveryIdHeaders('shopify')),
+});

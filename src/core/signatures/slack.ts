@@ -1,3 +1,4 @@
+import { bodyKey } from './common';
 import { v0HmacScheme } from './v0-hmac';
 
 /**
@@ -8,15 +9,11 @@ import { v0HmacScheme } from './v0-hmac';
  */
 export const slack = v0HmacScheme({
   id: 'slack',
-  name: 'Slack',
   sigHeader: 'X-Slack-Signature',
   tsHeader: 'X-Slack-Request-Timestamp',
   missingHint: "Slack signs every request with the app's Signing Secret (Basic Information).",
   detect: (h) => h.has('x-slack-signature') || h.has('x-slack-request-timestamp'),
-  idempotencyKey(_req, _h, json) {
-    // Events API envelopes carry event_id (stable across Slack's retries); slash commands and
-    // interactivity payloads are form-encoded and carry none.
-    const id = (json as { event_id?: unknown } | null | undefined)?.event_id;
-    return typeof id === 'string' && id ? { key: id, source: 'body.event_id' } : null;
-  },
+  // Events API envelopes carry event_id (stable across Slack's retries); slash commands and
+  // interactivity payloads are form-encoded and carry none.
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'event_id'),
 });

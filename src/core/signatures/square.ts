@@ -1,7 +1,9 @@
+import { bodyKey } from './common';
+import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { fromBase64, hmac, safeEqual, type HmacAlgorithm } from './crypto';
 import { replaceHeaders, type HeaderBag } from './headers';
-import type { SignatureScheme, VerifyResult } from './types';
+import type { VerifyResult } from './types';
 import { decide } from './verdict';
 
 /**
@@ -23,9 +25,7 @@ function sigHeader(h: HeaderBag): { name: string; alg: HmacAlgorithm; value: str
   return null;
 }
 
-export const square: SignatureScheme = {
-  id: 'square',
-  name: 'Square',
+export const square = defineScheme('square', {
   defaultToleranceSec: null,
   weakness: WEAKNESS,
   detect: (h) => h.has('x-square-hmacsha256-signature') || h.has('x-square-signature'),
@@ -64,11 +64,8 @@ export const square: SignatureScheme = {
     }
     return replaceHeaders(req.headers, [SHA256, SHA1], set);
   },
-  idempotencyKey(_req, _h, json) {
-    const id = isRecord(json) ? json.event_id : undefined;
-    return typeof id === 'string' && id ? { key: id, source: 'body.event_id' } : null;
-  },
-};
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'event_id'),
+});
 
 /** On a mismatch, says which URL was signed: the usual cause is a URL that differs from Square's. */
 function withUrlHint(v: VerifyResult, malformed: string | undefined, url: string): VerifyResult {
@@ -77,8 +74,4 @@ function withUrlHint(v: VerifyResult, malformed: string | undefined, url: string
     ...v,
     reason: `${v.reason} Square signs the notification URL plus the body; Hookscope checked ${JSON.stringify(url.slice(0, 300))}, which must equal the subscription's notification URL exactly.`,
   };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,3 +1,5 @@
+import { defineScheme } from './define';
+import { providerName } from '../../shared/providers';
 import { randomUUID } from 'node:crypto';
 import { HookscopeError } from '../../shared/errors';
 import type { ProviderId } from '../../shared/model';
@@ -13,7 +15,6 @@ import { decide } from './verdict';
  */
 export function standardWebhooksScheme(o: {
   id: ProviderId;
-  name: string;
   /** Header prefix the provider sends: `webhook` (standard) or `svix`. */
   prefix: 'webhook' | 'svix';
   detect: (h: HeaderBag) => boolean;
@@ -25,13 +26,12 @@ export function standardWebhooksScheme(o: {
   const read = (h: HeaderBag, name: string): string | undefined =>
     h.get(name) ?? (o.prefix === 'svix' ? h.get(name.replace(/^svix-/, 'webhook-')) : undefined);
 
-  return {
-    id: o.id,
-    name: o.name,
+  const name = providerName(o.id);
+  return defineScheme(o.id, {
     defaultToleranceSec: 300,
     weakness: null,
     secretForm: {
-      expected: `whsec_ followed by base64, as ${o.name} shows it when the webhook is created`,
+      expected: `whsec_ followed by base64, as ${name} shows it when the webhook is created`,
       problem: (s) => (decodeSecret(s) ? null : 'it is not base64 after whsec_'),
     },
     detect: o.detect,
@@ -80,7 +80,7 @@ export function standardWebhooksScheme(o: {
     },
     sign(req, secret, now) {
       const key = decodeSecret(secret);
-      if (!key) throw new HookscopeError('bad_input', `${o.name} secrets look like whsec_<base64>`);
+      if (!key) throw new HookscopeError('bad_input', `${name} secrets look like whsec_<base64>`);
       const h = new Map(req.headers.map(([n, v]) => [n.toLowerCase(), v]));
       const id = h.get(idH) ?? `msg_${randomUUID().replace(/-/g, '')}`;
       const ts = String(Math.floor(now / 1000));
@@ -99,7 +99,7 @@ export function standardWebhooksScheme(o: {
       const id = read(h, idH);
       return id ? { key: id, source: `${idH} header` } : null;
     },
-  };
+  });
 }
 
 /** `whsec_<base64>` (or bare base64) → key bytes; null when not decodable. */

@@ -1,8 +1,10 @@
+import { bodyKey } from './common';
+import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { hmac, safeEqual } from './crypto';
 import { parseKeyedSignatureHeader } from './keyed-header';
 import { replaceHeaders } from './headers';
-import type { SecretForm, SignatureScheme } from './types';
+import type { SecretForm } from './types';
 import { decide } from './verdict';
 
 /**
@@ -26,9 +28,7 @@ const secretForm: SecretForm = {
         : null,
 };
 
-export const stripe: SignatureScheme = {
-  id: 'stripe',
-  name: 'Stripe',
+export const stripe = defineScheme('stripe', {
   defaultToleranceSec: 300,
   weakness: null,
   secretForm,
@@ -69,12 +69,5 @@ export const stripe: SignatureScheme = {
     const sig = hmac('sha256', key, `${t}.`, req.body).toString('hex');
     return replaceHeaders(req.headers, [HEADER], [[HEADER, `t=${t},v1=${sig}`]]);
   },
-  idempotencyKey(_req, _h, json) {
-    const id = isRecord(json) ? json.id : undefined;
-    return typeof id === 'string' && id ? { key: id, source: 'body.id' } : null;
-  },
-};
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'id'),
+});

@@ -1,8 +1,11 @@
+import { deliveryIdHeaders } from '../../shared/providers';
+import { headerKey } from './common';
+import { defineScheme } from './define';
 import { createHash } from 'node:crypto';
 import { HookscopeError } from '../../shared/errors';
 import { fromBase64, hmac, safeEqual, type HmacAlgorithm } from './crypto';
 import { HeaderBag, replaceHeaders } from './headers';
-import type { SignatureInput, SignatureScheme, VerifyResult } from './types';
+import type { SignatureInput, VerifyResult } from './types';
 import { decide } from './verdict';
 
 /**
@@ -20,9 +23,7 @@ const HEADER = 'X-Twilio-Signature';
 const SETTINGS = 'X-Twilio-Webhooks-Signature-Settings';
 const WEAKNESS = 'no timestamp, so a captured delivery can be replayed';
 
-export const twilio: SignatureScheme = {
-  id: 'twilio',
-  name: 'Twilio',
+export const twilio = defineScheme('twilio', {
   defaultToleranceSec: null,
   weakness: WEAKNESS,
   detect: (h) => h.has('x-twilio-signature'),
@@ -79,11 +80,8 @@ export const twilio: SignatureScheme = {
     const sig = hmac(alg, key, req.url, signed.params).toString('base64');
     return replaceHeaders(req.headers, [HEADER], [[HEADER, sig]]);
   },
-  idempotencyKey(_req, h) {
-    const token = h.get('I-Twilio-Idempotency-Token');
-    return token ? { key: token, source: 'I-Twilio-Idempotency-Token header' } : null;
-  },
-};
+  idempotencyKey: (_req, h) => headerKey(h, deliveryIdHeaders('twilio')),
+});
 
 /** The hash Twilio used: SHA-1 unless a Webhooks Rule announces another. */
 function algorithmOf(h: HeaderBag): HmacAlgorithm | { malformed: string } {

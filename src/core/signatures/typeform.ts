@@ -1,16 +1,14 @@
+import { defineScheme } from './define';
 import { hmac, safeEqual } from './crypto';
-import { readSignatures } from './generic-hmac';
+import { bodyKey, readSignatures } from './common';
 import { replaceHeaders } from './headers';
-import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 const SIG = 'Typeform-Signature';
 const WEAKNESS = 'no timestamp is signed, so a captured delivery can be replayed';
 
 /** Typeform: `Typeform-Signature: sha256=<base64>`, HMAC-SHA256 of the raw body. */
-export const typeform: SignatureScheme = {
-  id: 'typeform',
-  name: 'Typeform',
+export const typeform = defineScheme('typeform', {
   defaultToleranceSec: null,
   weakness: WEAKNESS,
   detect: (h) => h.has('typeform-signature'),
@@ -37,8 +35,5 @@ export const typeform: SignatureScheme = {
     const sig = hmac('sha256', secret.trim(), req.body).toString('base64');
     return replaceHeaders(req.headers, [SIG], [[SIG, `sha256=${sig}`]]);
   },
-  idempotencyKey(_req, _h, json) {
-    const id = (json as { event_id?: unknown } | null | undefined)?.event_id;
-    return typeof id === 'string' && id ? { key: id, source: 'body.event_id' } : null;
-  },
-};
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'event_id'),
+});

@@ -1,6 +1,7 @@
+import { defineScheme } from './define';
 import type { ProviderId } from '../../shared/model';
 import { hmac, safeEqual } from './crypto';
-import { quote, readSignatures } from './generic-hmac';
+import { quote, readSignatures } from './common';
 import { replaceHeaders, type HeaderBag } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';
@@ -11,7 +12,6 @@ import { decide } from './verdict';
  */
 export function v0HmacScheme(o: {
   id: ProviderId;
-  name: string;
   sigHeader: string;
   tsHeader: string;
   missingHint: string;
@@ -19,9 +19,7 @@ export function v0HmacScheme(o: {
   idempotencyKey: SignatureScheme['idempotencyKey'];
 }): SignatureScheme {
   const { sigHeader: SIG, tsHeader: TS } = o;
-  return {
-    id: o.id,
-    name: o.name,
+  return defineScheme(o.id, {
     defaultToleranceSec: 300,
     weakness: null,
     detect: o.detect,
@@ -64,5 +62,5 @@ export function v0HmacScheme(o: {
       );
     },
     idempotencyKey: o.idempotencyKey,
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { bodyKey } from './common';
 import { bodyHmacSha1Scheme } from './body-hmac';
 
 const SIG = 'x-vercel-signature';
@@ -8,14 +9,10 @@ const SIG = 'x-vercel-signature';
  */
 export const vercel = bodyHmacSha1Scheme({
   id: 'vercel',
-  name: 'Vercel',
   header: SIG,
   prefix: '',
   message: 'delivery',
   missingHint: 'Vercel signs with the secret shown when the webhook was created.',
   detect: (h) => h.has(SIG),
-  idempotencyKey(_req, _h, json) {
-    const id = (json as { id?: unknown } | null | undefined)?.id;
-    return typeof id === 'string' && id ? { key: id, source: 'body.id' } : null;
-  },
+  idempotencyKey: (_req, _h, json) => bodyKey(json, 'id'),
 });

@@ -7,7 +7,6 @@ import { v0HmacScheme } from './v0-hmac';
  */
 export const zoom = v0HmacScheme({
   id: 'zoom',
-  name: 'Zoom',
   sigHeader: 'x-zm-signature',
   tsHeader: 'x-zm-request-timestamp',
   missingHint: "Zoom signs with the event subscription's Secret Token.",

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -430,6 +431,35 @@ describe('replay', () => {
       ['replay', 200],
       ['replay', 200],
     ]);
+  });
+
+  it("a new delivery id replaces every delivery-id header of the catalogue (Shopify's new spelling too)", async () => {
+    const target = await app((_req, _body, res) => res.writeHead(200).end());
+    const t = await engine();
+    await t.client.saveEndpoint({
+      name: 'Shopify',
+      path: '/shop',
+      provider: 'shopify',
+      secrets: ['shpss_key'],
+      forwardTo: target.url,
+    });
+    const body = '{"id":1}';
+    await rawRequest(t.receiverUrl, {
+      path: '/shop',
+      headers: [
+        ['Shopify-Hmac-Sha256', createHmac('sha256', 'shpss_key').update(body).digest('base64')],
+        ['Shopify-Webhook-Id', 'wh_original'],
+        ['Shopify-Topic', 'orders/create'],
+      ],
+      body,
+    });
+    const { items } = await t.client.listEvents({});
+    expect(items[0]!.signature.status).toBe('valid');
+    const fresh = await t.client.replayEvent({ id: items[0]!.id, newDeliveryId: true });
+    expect(fresh.status).toBe(200);
+    const sent = target.received.at(-1)!.headers;
+    expect(sent['shopify-webhook-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent['shopify-topic']).toBe('orders/create');
   });
 
   it('re-signs an edited Stripe event so constructEvent accepts it', async () => {

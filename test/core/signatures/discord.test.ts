@@ -1,61 +1,15 @@
 import { verifyKey } from 'discord-interactions';
-import { generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HookscopeError } from '../../../src/shared/errors';
 import { discord } from '../../../src/core/signatures/discord';
 import { HeaderBag } from '../../../src/core/signatures/headers';
 import { resolveScheme } from '../../../src/core/signatures/registry';
-import { header, verdictSuite, withHeader } from './commerce-helpers';
+import { header, withHeader } from './verdict-suite';
 import { input, NOW, verify } from './helpers';
-
-const SIG = 'X-Signature-Ed25519';
-const TS = 'X-Signature-Timestamp';
-
-const mine = generateKeyPairSync('ed25519');
-const theirs = generateKeyPairSync('ed25519');
-/** The developer portal shows the application's public key as 64 hex digits (raw key). */
-const hex = (k: KeyObject) =>
-  k.export({ format: 'der', type: 'spki' }).subarray(12).toString('hex');
-const secret = hex(mine.publicKey);
-const other = hex(theirs.publicKey);
-const body = JSON.stringify({
-  id: '1186744735513862234',
-  application_id: '1080000000000000000',
-  type: 2,
-  token: 'aW50ZXJhY3Rpb246MTE4Njc0NDczNTUxMzg2MjIzNA',
-  data: { id: '1', name: 'ping', type: 1 },
-  version: 1,
-});
-
-/** Signed independently with node:crypto (Ed25519 over timestamp + body, hex). */
-function signed(at: number, which: 'secret' | 'other' = 'secret') {
-  const ts = String(Math.floor(at / 1000));
-  const key = (which === 'secret' ? mine : theirs).privateKey;
-  return input({
-    body,
-    headers: [
-      ['Content-Type', 'application/json'],
-      [SIG, cryptoSign(null, Buffer.from(ts + body), key).toString('hex')],
-      [TS, ts],
-      ['User-Agent', 'Discord-Interactions/1.0 (+https://discord.com)'],
-    ],
-  });
-}
+import { SIG, TS, mine, secret, other, body, signed } from './sign/discord';
 
 describe('Discord', () => {
-  verdictSuite({
-    scheme: discord,
-    secret,
-    other,
-    signed,
-    padded: ` ${secret.toUpperCase()}\r\n`,
-    unsign: (req) => withHeader(withHeader(req, SIG, null), TS, null),
-    malformed: {
-      make: (req) => withHeader(req, SIG, header(req, SIG).slice(2)),
-      reason: '128 hex digits',
-    },
-  });
-
   it('the independent signer above is accepted by discord-interactions verifyKey', async () => {
     const req = signed(NOW);
     expect(await verifyKey(body, header(req, SIG), header(req, TS), secret)).toBe(true);

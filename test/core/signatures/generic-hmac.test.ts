@@ -5,20 +5,12 @@ import { HeaderBag } from '../../../src/core/signatures/headers';
 import { HookscopeError } from '../../../src/shared/errors';
 import type { GenericHmacConfig } from '../../../src/shared/model';
 import { input, NOW, verify } from './helpers';
+import { bodyOnly } from './sign/saas';
 
 const secret = 'generic-secret';
 const other = 'generic-other';
 const body = '{"event":"order.paid","amount":"12,50 €"}';
 
-const bodyOnly: GenericHmacConfig = {
-  header: 'X-Signature',
-  algorithm: 'sha256',
-  encoding: 'hex',
-  prefix: 'sha256=',
-  signed: 'body',
-  separator: '.',
-  timestampUnit: 's',
-};
 const withTs: GenericHmacConfig = {
   header: 'X-Acme-Signature',
   algorithm: 'sha512',

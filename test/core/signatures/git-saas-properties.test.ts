@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gitSaasSchemes } from '../../../src/core/signatures/group-git-saas';
 import { HeaderBag } from '../../../src/core/signatures/headers';
-import { resolveScheme } from '../../../src/core/signatures/registry';
+import { resolveScheme, schemeList } from '../../../src/core/signatures/registry';
 import type { SignatureInput, VerifyContext } from '../../../src/core/signatures/types';
 import { HookscopeError } from '../../../src/shared/errors';
 import { SignatureStatus, type GenericHmacConfig } from '../../../src/shared/model';
@@ -114,6 +113,9 @@ const context = fc.record({
   toleranceSec: fc.integer({ min: 0, max: 100_000 }),
   hmac: hmacConfig,
 }) as fc.Arbitrary<VerifyContext>;
+
+/** The git/SaaS schemes: positions 10 to 20 in the catalogue's detection order. */
+const gitSaasSchemes = schemeList.slice(9, 20);
 
 const STATUSES = SignatureStatus.options.filter((s) => s !== 'none');
 

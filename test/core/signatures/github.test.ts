@@ -111,25 +111,6 @@ describe('GitHub', () => {
     expect(verify(github, { ...req, body: latin1 }, [secret]).status).toBe('invalid');
   });
 
-  it('invalid when the body was changed or the secret is wrong', () => {
-    const req = signed('{"action":"opened"}');
-    const tampered = { ...req, body: Buffer.from('{"action":"closed"}') };
-    expect(verify(github, tampered, [secret])).toMatchObject({
-      status: 'invalid',
-      reason: expect.stringContaining('No signature in X-Hub-Signature-256 matches'),
-    });
-    expect(verify(github, req, [other]).status).toBe('invalid');
-  });
-
-  it('valid with rotated secrets, naming the one that matched', () => {
-    const v = verify(github, signed('{}'), [other, secret]);
-    expect(v.status).toBe('valid');
-    expect(v.reason).toContain('secret #2 of 2');
-    expect(verify(github, signed('{}'), [other, 'third']).reason).toContain(
-      'any of the 2 configured secrets',
-    );
-  });
-
   it('accepts any of several signatures (one header listing two, or the header twice)', () => {
     const req = signed('{"n":1}');
     const good = req.headers.find(([n]) => n === 'X-Hub-Signature-256')![1];

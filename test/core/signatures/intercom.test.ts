@@ -5,7 +5,6 @@ import { intercom } from '../../../src/core/signatures/intercom';
 import { input, NOW, verify } from './helpers';
 
 const secret = 'intercom-client-secret-1';
-const other = 'intercom-client-secret-2';
 const body = JSON.stringify({
   type: 'notification_event',
   app_id: 'abc123',
@@ -34,33 +33,6 @@ const delivery = (sig: string | null, b: string = body) =>
   });
 
 describe('Intercom', () => {
-  it('valid, and says SHA-1 without a timestamp is weak', () => {
-    const v = verify(intercom, delivery(oracle(secret, body)), [secret]);
-    expect(v.status).toBe('valid');
-    expect(v.reason).toContain('Weak scheme: HMAC-SHA1');
-  });
-
-  it('invalid when the body was changed or the secret is wrong', () => {
-    const req = delivery(oracle(secret, body));
-    expect(
-      verify(intercom, { ...req, body: Buffer.from(body.replace('Olá', 'Ola')) }, [secret]).status,
-    ).toBe('invalid');
-    expect(verify(intercom, req, [other]).status).toBe('invalid');
-  });
-
-  it('valid with rotated secrets, naming the one that matched', () => {
-    expect(verify(intercom, delivery(oracle(secret, body)), [other, secret]).reason).toContain(
-      'secret #2 of 2',
-    );
-  });
-
-  it('accepts any of several signatures', () => {
-    expect(
-      verify(intercom, delivery(`${oracle(other, body)}, ${oracle(secret, body)}`), [secret])
-        .status,
-    ).toBe('valid');
-  });
-
   it('malformed, missing and no-secret', () => {
     expect(verify(intercom, delivery('sha256=abc'), [secret]).reason).toMatch(
       /^Malformed X-Hub-Signature header/,

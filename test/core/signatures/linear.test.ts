@@ -40,44 +40,6 @@ const set = (req: ReturnType<typeof input>, name: string, value: string) => ({
 });
 
 describe('Linear', () => {
-  it('valid', () => {
-    expect(verify(linear, at(NOW), [secret])).toMatchObject({ status: 'valid' });
-  });
-
-  it('invalid when the body was changed or the secret is wrong', () => {
-    const req = at(NOW);
-    expect(verify(linear, { ...req, body: Buffer.from(bodyAt(NOW + 1)) }, [secret]).status).toBe(
-      'invalid',
-    );
-    expect(verify(linear, req, [other]).status).toBe('invalid');
-  });
-
-  it('valid with rotated secrets, naming the one that matched', () => {
-    expect(verify(linear, at(NOW), [other, secret]).reason).toContain('secret #2 of 2');
-  });
-
-  it('accepts any of several signatures', () => {
-    const req = at(NOW);
-    const good = req.headers.find(([n]) => n === 'Linear-Signature')![1];
-    expect(
-      verify(linear, set(req, 'Linear-Signature', `${oracle(other, 'x')},${good}`), [secret])
-        .status,
-    ).toBe('valid');
-  });
-
-  it('stale when webhookTimestamp (ms, in the body) is more than 60 s away', () => {
-    expect(linear.defaultToleranceSec).toBe(60);
-    expect(verify(linear, at(NOW - 61_000), [secret])).toMatchObject({
-      status: 'stale',
-      reason: expect.stringContaining('61 s old, outside the 60 s tolerance'),
-    });
-    expect(verify(linear, at(NOW + 90_000), [secret])).toMatchObject({
-      status: 'future',
-      reason: expect.stringContaining('90 s in the future'),
-    });
-    expect(verify(linear, at(NOW - 59_000), [secret]).status).toBe('valid');
-  });
-
   it('invalid without webhookTimestamp even when the signature matches, as Linear’s SDK (v98) says', () => {
     // @linear/sdk is not installed here: its rule ("Missing webhook timestamp") is reproduced
     // from its documented behaviour.

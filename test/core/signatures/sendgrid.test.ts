@@ -1,81 +1,14 @@
-import { EventWebhook } from '@sendgrid/eventwebhook';
-import { generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HookscopeError } from '../../../src/shared/errors';
 import { HeaderBag } from '../../../src/core/signatures/headers';
 import { resolveScheme } from '../../../src/core/signatures/registry';
 import { sendgrid } from '../../../src/core/signatures/sendgrid';
-import { header, verdictSuite, withHeader } from './commerce-helpers';
+import { header, withHeader } from './verdict-suite';
 import { input, NOW, verify } from './helpers';
-
-const SIG = 'X-Twilio-Email-Event-Webhook-Signature';
-const TS = 'X-Twilio-Email-Event-Webhook-Timestamp';
-
-// The vector shared by SendGrid's helper libraries' tests (sendgrid-nodejs, -python, -csharp,
-// -java, -ruby, -go): verification key, signature and timestamp for this exact payload.
-const VECTOR = {
-  publicKey:
-    'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==',
-  signature:
-    'MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH2j/0=',
-  timestamp: '1588788367',
-  payload: '{"category":"example_payload","event":"test_event","message_id":"message_id"}',
-};
-
-const ew = new EventWebhook();
-const pair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const mine = pair();
-const theirs = pair();
-/** SendGrid shows the verification key as base64 DER (SPKI), without PEM armour. */
-const b64 = (k: KeyObject) => k.export({ format: 'der', type: 'spki' }).toString('base64');
-const secret = b64(mine.publicKey);
-const other = b64(theirs.publicKey);
-const body = JSON.stringify([
-  {
-    email: 'a@example.com',
-    timestamp: 1795780800,
-    event: 'delivered',
-    sg_event_id: 'ZGVsaXZlcmVk-1',
-    sg_message_id: 'm1',
-  },
-  {
-    email: 'b@example.com',
-    timestamp: 1795780801,
-    event: 'open',
-    sg_event_id: 'b3Blbg-2',
-    sg_message_id: 'm2',
-  },
-]);
-
-/** Signed independently with node:crypto (ECDSA P-256/SHA-256, DER, base64). */
-function signed(at: number, which: 'secret' | 'other' = 'secret') {
-  const ts = String(Math.floor(at / 1000));
-  const key = (which === 'secret' ? mine : theirs).privateKey;
-  const sig = cryptoSign('sha256', Buffer.from(ts + body), key).toString('base64');
-  return input({
-    body,
-    headers: [
-      ['Content-Type', 'application/json'],
-      [SIG, sig],
-      [TS, ts],
-    ],
-  });
-}
+import { SIG, TS, VECTOR, ew, mine, b64, secret, body, signed } from './sign/sendgrid';
 
 describe('SendGrid', () => {
-  verdictSuite({
-    scheme: sendgrid,
-    secret,
-    other,
-    signed,
-    padded: `\n  ${secret.slice(0, 40)}\n${secret.slice(40)}  \n`,
-    unsign: (req) => withHeader(withHeader(req, SIG, null), TS, null),
-    malformed: {
-      make: (req) => withHeader(req, TS, '2026-11-27T12:00:00Z'),
-      reason: 'must be Unix seconds',
-    },
-  });
-
   it('accepts the published vector, as does the official library', () => {
     const req = input({
       body: VECTOR.payload,

@@ -13,7 +13,6 @@ const DOC = {
 };
 
 const secret = 'slack-signing-secret-0123456789ab';
-const other = 'another-signing-secret';
 const event = JSON.stringify({
   token: 'x',
   team_id: 'T1',
@@ -67,48 +66,6 @@ describe('Slack', () => {
     expect(verify(slack, at(NOW), [secret]).status).toBe('valid');
     const challenge = JSON.stringify({ token: 't', challenge: 'abc123', type: 'url_verification' });
     expect(verify(slack, at(NOW, challenge), [secret]).status).toBe('valid');
-  });
-
-  it('invalid when the body was changed or the secret is wrong', () => {
-    const req = at(NOW);
-    const v = verify(slack, { ...req, body: Buffer.from(event.replace('hé', 'he')) }, [secret]);
-    expect(v).toMatchObject({
-      status: 'invalid',
-      reason: expect.stringContaining('X-Slack-Signature'),
-    });
-    expect(verify(slack, req, [other]).status).toBe('invalid');
-    // The timestamp is signed too.
-    const ts = String(Math.floor(NOW / 1000) + 1);
-    expect(verify(slack, set(req, 'X-Slack-Request-Timestamp', ts), [secret]).status).toBe(
-      'invalid',
-    );
-  });
-
-  it('valid with rotated secrets, naming the one that matched', () => {
-    const v = verify(slack, at(NOW), [other, secret]);
-    expect(v).toMatchObject({ status: 'valid', reason: expect.stringContaining('secret #2 of 2') });
-  });
-
-  it('accepts any of several signatures', () => {
-    const req = at(NOW);
-    const good = req.headers.find(([n]) => n === 'X-Slack-Signature')![1];
-    const wrong = oracle(other, String(NOW / 1000), event);
-    expect(verify(slack, set(req, 'X-Slack-Signature', `${wrong},${good}`), [secret]).status).toBe(
-      'valid',
-    );
-  });
-
-  it('stale for old and future timestamps, with age and tolerance (300 s by default)', () => {
-    expect(slack.defaultToleranceSec).toBe(300);
-    const old = verify(slack, at(NOW - 301_000), [secret]);
-    expect(old).toMatchObject({ status: 'stale', reason: expect.stringContaining('301 s old') });
-    expect(old.reason).toContain('300 s tolerance');
-    expect(verify(slack, at(NOW + 400_000), [secret])).toMatchObject({
-      status: 'future',
-      reason: expect.stringContaining('400 s in the future'),
-    });
-    expect(verify(slack, at(NOW - 299_000), [secret]).status).toBe('valid');
-    expect(verify(slack, at(NOW - 600_000), [secret], { toleranceSec: 900 }).status).toBe('valid');
   });
 
   it('malformed signature or timestamp', () => {

@@ -93,45 +93,6 @@ describe('Standard Webhooks family', () => {
   describe('verdicts with reasons', () => {
     const signedAt = (at: number, s = secret, b: string | Buffer = body) =>
       input({ body: b, headers: standardWebhooks.sign(input({ body: b }), s, at, null) });
-    const other = 'whsec_' + Buffer.from('another-secret-entirely-32-bytes').toString('base64');
-
-    it('valid, naming the secret that matched among rotated ones', () => {
-      const v = verify(standardWebhooks, signedAt(NOW), [other, `  ${secret}  `]);
-      expect(v.status).toBe('valid');
-      expect(v.reason).toContain('secret #2 of 2');
-    });
-
-    it('invalid when the body was changed or the secret is wrong', () => {
-      const req = signedAt(NOW);
-      const tampered = { ...req, body: Buffer.concat([req.body, Buffer.from(' ')]) };
-      expect(verify(standardWebhooks, tampered, [secret])).toMatchObject({
-        status: 'invalid',
-        reason: expect.stringContaining('body or signed fields were changed'),
-      });
-      expect(verify(standardWebhooks, req, [other]).status).toBe('invalid');
-    });
-
-    it('accepts any of several signatures in the header', () => {
-      const req = signedAt(NOW);
-      const headers = req.headers.map(([n, v]): [string, string] =>
-        n === 'webhook-signature' ? [n, `v1,${Buffer.alloc(32).toString('base64')} ${v}`] : [n, v],
-      );
-      expect(verify(standardWebhooks, { ...req, headers }, [secret]).status).toBe('valid');
-    });
-
-    it('stale for old and future timestamps, with the age and the tolerance', () => {
-      const old = verify(standardWebhooks, signedAt(NOW - 600_000), [secret]);
-      expect(old).toMatchObject({ status: 'stale' });
-      expect(old.reason).toContain('600 s old');
-      expect(old.reason).toContain('300 s tolerance');
-      const future = verify(standardWebhooks, signedAt(NOW + 400_000), [secret]);
-      expect(future.status).toBe('future');
-      expect(future.reason).toContain('400 s in the future');
-      expect(future.reason).toContain('timestamp too new');
-      expect(
-        verify(standardWebhooks, signedAt(NOW - 600_000), [secret], { toleranceSec: 900 }).status,
-      ).toBe('valid');
-    });
 
     it('missing, no-secret and malformed', () => {
       expect(verify(standardWebhooks, input({ body }), [secret]).status).toBe('missing');

@@ -5,7 +5,6 @@ import { typeform } from '../../../src/core/signatures/typeform';
 import { input, NOW, verify } from './helpers';
 
 const secret = 'a3f1c0d9e8b7a6958473625140f9e8d7c6b5a4f3'; // SecureRandom.hex(20), as Typeform suggests
-const other = 'b'.repeat(40);
 const body = JSON.stringify({
   event_id: '01HXYZABCDEF',
   event_type: 'form_response',
@@ -27,36 +26,6 @@ const delivery = (sig: string | null, b: string = body) =>
   });
 
 describe('Typeform', () => {
-  it('valid, and says there is no timestamp', () => {
-    const v = verify(typeform, delivery(oracle(secret, body)), [secret]);
-    expect(v.status).toBe('valid');
-    expect(v.reason).toContain('Weak scheme: no timestamp is signed');
-    expect(typeform.defaultToleranceSec).toBeNull();
-  });
-
-  it('invalid when the body was changed or the secret is wrong', () => {
-    const req = delivery(oracle(secret, body));
-    expect(
-      verify(typeform, { ...req, body: Buffer.from(body.replace('Grüße', 'Gruesse')) }, [secret])
-        .status,
-    ).toBe('invalid');
-    expect(verify(typeform, req, [other]).status).toBe('invalid');
-    // hex instead of base64 is not Typeform's signature
-    const hex = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-    expect(verify(typeform, delivery(hex), [secret]).status).toBe('invalid');
-  });
-
-  it('valid with rotated secrets, naming the one that matched', () => {
-    expect(verify(typeform, delivery(oracle(secret, body)), [other, secret]).reason).toContain(
-      'secret #2 of 2',
-    );
-  });
-
-  it('accepts any of several signatures', () => {
-    const sig = `${oracle(other, body)} ${oracle(secret, body)}`;
-    expect(verify(typeform, delivery(sig), [secret]).status).toBe('valid');
-  });
-
   it('malformed, missing and no-secret', () => {
     for (const bad of ['sha1=abc', 'sha256=***', oracle(secret, body).slice('sha256='.length)]) {
       expect(verify(typeform, delivery(bad), [secret]).reason).toMatch(

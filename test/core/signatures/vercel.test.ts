@@ -5,7 +5,6 @@ import { vercel } from '../../../src/core/signatures/vercel';
 import { input, NOW, verify } from './helpers';
 
 const secret = 'vercel-webhook-secret-XYZ';
-const other = 'vercel-other-secret';
 const body = JSON.stringify({
   id: 'uHjJ7s4qAB8XBzSq',
   type: 'deployment.succeeded',
@@ -27,33 +26,6 @@ const delivery = (sig: string | null, b: string = body) =>
   });
 
 describe('Vercel', () => {
-  it('valid, and says SHA-1 without a timestamp is weak', () => {
-    const v = verify(vercel, delivery(oracle(secret, body)), [secret]);
-    expect(v.status).toBe('valid');
-    expect(v.reason).toMatch(/Weak scheme: HMAC-SHA1 .*no timestamp/);
-    expect(vercel.detect(new HeaderBag(delivery('00').headers))).toBe(true);
-  });
-
-  it('invalid when the body was changed or the secret is wrong', () => {
-    const req = delivery(oracle(secret, body));
-    expect(verify(vercel, { ...req, body: Buffer.from(body + '\n') }, [secret]).status).toBe(
-      'invalid',
-    );
-    expect(verify(vercel, req, [other]).status).toBe('invalid');
-  });
-
-  it('valid with rotated secrets, naming the one that matched', () => {
-    expect(verify(vercel, delivery(oracle(secret, body)), [other, secret]).reason).toContain(
-      'secret #2 of 2',
-    );
-  });
-
-  it('accepts any of several signatures', () => {
-    expect(
-      verify(vercel, delivery(`${oracle(other, body)},${oracle(secret, body)}`), [secret]).status,
-    ).toBe('valid');
-  });
-
   it('malformed (including a SHA-256-length digest), missing and no-secret', () => {
     const sha256 = createHmac('sha256', secret).update(body).digest('hex');
     expect(verify(vercel, delivery(sha256), [secret]).reason).toContain(

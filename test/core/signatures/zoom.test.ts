@@ -62,32 +62,6 @@ describe('Zoom', () => {
     });
   });
 
-  it('valid with rotated secrets, naming the one that matched', () => {
-    expect(verify(zoom, at(NOW), [other, secret]).reason).toContain('secret #2 of 2');
-  });
-
-  it('accepts any of several signatures', () => {
-    const req = at(NOW);
-    const good = req.headers.find(([n]) => n === 'x-zm-signature')![1];
-    const wrong = oracle(other, String(NOW / 1000), body);
-    expect(verify(zoom, set(req, 'x-zm-signature', `${wrong} ${good}`), [secret]).status).toBe(
-      'valid',
-    );
-  });
-
-  it('stale for old and future timestamps (seconds, 300 s by default)', () => {
-    expect(zoom.defaultToleranceSec).toBe(300);
-    expect(verify(zoom, at(NOW - 3_600_000), [secret])).toMatchObject({
-      status: 'stale',
-      reason: expect.stringContaining('3600 s old, outside the 300 s tolerance'),
-    });
-    expect(verify(zoom, at(NOW + 301_000), [secret])).toMatchObject({
-      status: 'future',
-      reason: expect.stringContaining('301 s in the future'),
-    });
-    expect(verify(zoom, at(NOW - 30_000), [secret]).status).toBe('valid');
-  });
-
   it('malformed signature or timestamp', () => {
     const req = at(NOW);
     expect(verify(zoom, set(req, 'x-zm-signature', 'v0:abc'), [secret]).reason).toMatch(
