@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
+import { forwardUrl } from '../../shared/forward-url';
 import { providerRows } from '../../shared/providers';
 import { HeaderBag } from '../signatures/headers';
 import { resolveScheme } from '../signatures/registry';
@@ -9,7 +10,6 @@ import type { EventStore } from '../store/event-store';
 import type { AttemptRecord, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
 import { MAX_RESPONSE_BYTES } from './forwarder';
-import { forwardUrl } from '../../shared/forward-url';
 import { forwardRequest } from './prepare';
 import { Redactor } from './redact';
 import { notSent, send, type SendResult } from './send';

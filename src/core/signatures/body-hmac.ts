@@ -1,7 +1,7 @@
-import { defineScheme } from './define';
 import type { ProviderId } from '../../shared/model';
-import { hmac, safeEqual } from './crypto';
 import { readSignatures } from './common';
+import { hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders, type HeaderBag } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';

@@ -1,5 +1,5 @@
-import { providerName } from '../../shared/providers';
 import type { ProviderId } from '../../shared/model';
+import { providerName } from '../../shared/providers';
 import type { SignatureScheme } from './types';
 
 /** A scheme as its module writes it: everything but the id and the catalogue's name. */

@@ -1,5 +1,5 @@
-import { bodyKey } from './common';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { bodyKey } from './common';
 import { fromBase64, fromHex } from './crypto';
 import { timestampedPublicKeyScheme, type KeyPair } from './public-key';
 

@@ -1,8 +1,8 @@
-import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import type { GenericHmacConfig } from '../../shared/model';
 import { DIGEST_BYTES, quote, readSignatures } from './common';
 import { hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders } from './headers';
 import type { VerifyResult } from './types';
 import { decide } from './verdict';

@@ -1,7 +1,7 @@
 import { deliveryIdHeaders } from '../../shared/providers';
-import { defineScheme } from './define';
-import { hmac, safeEqual } from './crypto';
 import { headerKey, readSignatures } from './common';
+import { hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders } from './headers';
 import { decide } from './verdict';
 

@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import { deliveryIdHeaders } from '../../shared/providers';
 import { headerKey } from './common';
-import { defineScheme } from './define';
-import { createHash } from 'node:crypto';
 import { safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders, type HeaderBag } from './headers';
 import { standardWebhooksScheme } from './standard-webhooks';
 import type { SignatureInput, VerifyContext, VerifyResult } from './types';

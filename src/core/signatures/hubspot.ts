@@ -1,7 +1,7 @@
-import { defineScheme } from './define';
 import { createHash } from 'node:crypto';
-import { hmac, safeEqual } from './crypto';
 import { quote, readSignatures } from './common';
+import { hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders, type HeaderBag } from './headers';
 import type { SignatureInput } from './types';
 import { decide } from './verdict';

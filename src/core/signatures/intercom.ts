@@ -1,5 +1,5 @@
-import { bodyKey } from './common';
 import { bodyHmacSha1Scheme } from './body-hmac';
+import { bodyKey } from './common';
 
 /**
  * Intercom: `X-Hub-Signature: sha1=<hex>`, HMAC-SHA1 of the raw body with the app's client

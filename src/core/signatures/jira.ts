@@ -1,7 +1,7 @@
 import { deliveryIdHeaders } from '../../shared/providers';
-import { defineScheme } from './define';
-import { fromHex, hmac, safeEqual, type HmacAlgorithm } from './crypto';
 import { DIGEST_BYTES, headerKey, quote } from './common';
+import { fromHex, hmac, safeEqual, type HmacAlgorithm } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders } from './headers';
 import { decide } from './verdict';
 

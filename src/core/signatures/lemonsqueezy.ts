@@ -1,6 +1,6 @@
-import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { fromHex, hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders } from './headers';
 import { decide } from './verdict';
 

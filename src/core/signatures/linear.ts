@@ -1,8 +1,8 @@
 import { deliveryIdHeaders } from '../../shared/providers';
-import { defineScheme } from './define';
 import { parseJson } from '../json-body';
-import { hmac, safeEqual } from './crypto';
 import { headerKey, readSignatures } from './common';
+import { hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders } from './headers';
 import { decide } from './verdict';
 

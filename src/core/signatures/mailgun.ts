@@ -1,8 +1,8 @@
-import { isRecord } from './common';
-import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
 import { parseJson } from '../json-body';
+import { isRecord } from './common';
 import { fromHex, hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import type { HeaderBag } from './headers';
 import type { SignatureInput } from './types';
 import { decide } from './verdict';

@@ -1,9 +1,9 @@
-import { bodyKey } from './common';
-import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
+import { bodyKey } from './common';
 import { hmac, safeEqual } from './crypto';
-import { parseKeyedSignatureHeader } from './keyed-header';
+import { defineScheme } from './define';
 import { replaceHeaders } from './headers';
+import { parseKeyedSignatureHeader } from './keyed-header';
 import { decide } from './verdict';
 
 /**

@@ -1,9 +1,9 @@
-import { defineScheme } from './define';
-import { providerName } from '../../shared/providers';
 import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import type { ProviderId } from '../../shared/model';
 import { HookscopeError } from '../../shared/errors';
+import type { ProviderId } from '../../shared/model';
+import { providerName } from '../../shared/providers';
 import { safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders, type HeaderBag } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';

@@ -20,8 +20,8 @@ import { square } from './square';
 import { clerk, openai, replicate, resend, standardWebhooks, svix } from './standard-family';
 import { stripe } from './stripe';
 import { twilio } from './twilio';
-import type { SignatureScheme } from './types';
 import { typeform } from './typeform';
+import type { SignatureScheme } from './types';
 import { vercel } from './vercel';
 import { zoom } from './zoom';
 

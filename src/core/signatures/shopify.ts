@@ -1,8 +1,8 @@
+import { HookscopeError } from '../../shared/errors';
 import { deliveryIdHeaders } from '../../shared/providers';
 import { headerKey } from './common';
-import { defineScheme } from './define';
-import { HookscopeError } from '../../shared/errors';
 import { fromBase64, hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders, type HeaderBag } from './headers';
 import { decide } from './verdict';
 

@@ -1,7 +1,7 @@
-import { bodyKey } from './common';
-import { defineScheme } from './define';
 import { HookscopeError } from '../../shared/errors';
+import { bodyKey } from './common';
 import { fromBase64, hmac, safeEqual, type HmacAlgorithm } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders, type HeaderBag } from './headers';
 import type { VerifyResult } from './types';
 import { decide } from './verdict';

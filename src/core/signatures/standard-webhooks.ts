@@ -1,9 +1,9 @@
-import { defineScheme } from './define';
-import { providerName } from '../../shared/providers';
 import { randomUUID } from 'node:crypto';
 import { HookscopeError } from '../../shared/errors';
 import type { ProviderId } from '../../shared/model';
+import { providerName } from '../../shared/providers';
 import { fromBase64, hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders, type HeaderBag } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';

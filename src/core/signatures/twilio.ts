@@ -1,9 +1,9 @@
-import { deliveryIdHeaders } from '../../shared/providers';
-import { headerKey } from './common';
-import { defineScheme } from './define';
 import { createHash } from 'node:crypto';
 import { HookscopeError } from '../../shared/errors';
+import { deliveryIdHeaders } from '../../shared/providers';
+import { headerKey } from './common';
 import { fromBase64, hmac, safeEqual, type HmacAlgorithm } from './crypto';
+import { defineScheme } from './define';
 import { HeaderBag, replaceHeaders } from './headers';
 import type { SignatureInput, VerifyResult } from './types';
 import { decide } from './verdict';

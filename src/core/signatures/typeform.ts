@@ -1,6 +1,6 @@
-import { defineScheme } from './define';
-import { hmac, safeEqual } from './crypto';
 import { bodyKey, readSignatures } from './common';
+import { hmac, safeEqual } from './crypto';
+import { defineScheme } from './define';
 import { replaceHeaders } from './headers';
 import { decide } from './verdict';
 

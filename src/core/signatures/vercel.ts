@@ -1,5 +1,5 @@
-import { bodyKey } from './common';
 import { bodyHmacSha1Scheme } from './body-hmac';
+import { bodyKey } from './common';
 
 const SIG = 'x-vercel-signature';
 
