@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Client } from '../../shared/dispatch';
+import { ConfirmDialog } from './components/confirm-dialog';
 import { CheckupPanel, type CheckupTarget } from './components/checkup-panel';
 import { DeadLettersPanel } from './components/dead-letters-panel';
 import { DetailPane, type DetailTab } from './components/detail-pane';
@@ -35,6 +36,8 @@ export function App({ client }: { client: Client }) {
   const [settings, setSettings] = useState(false);
   const [checkup, setCheckup] = useState<CheckupTarget | null>(null);
   const [pinned, setPinned] = useState<string | null>(null);
+  /** The open row the Delete key asked to remove, and the row to open after it. */
+  const [removing, setRemoving] = useState<{ id: string; next: string | null } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const rev = selected ? list.pages.get(selected)?.rev : undefined;
   const { detail, error, refresh } = useEventDetail(client, selected, rev);
@@ -55,6 +58,7 @@ export function App({ client }: { client: Client }) {
     void client.deleteEvents({ ids: [selected] }).catch(() => undefined);
     setSelected(null);
   };
+  const removingSummary = removing ? list.pages.get(removing.id) : undefined;
 
   return (
     <div className="app">
@@ -102,14 +106,14 @@ export function App({ client }: { client: Client }) {
                 </div>
               ) : (
                 <EventList
-                  client={client}
                   list={list}
                   snap={snap}
                   endpointNames={endpointNames}
                   openId={selected}
                   onOpen={setSelected}
+                  onRemove={(id, next) => setRemoving({ id, next })}
                   onSearch={focusSearch}
-                  shortcuts={!panel && !deadLetters && !checkup && !settings}
+                  shortcuts={!panel && !deadLetters && !checkup && !settings && !removing}
                 />
               )}
             </section>
@@ -147,8 +151,8 @@ export function App({ client }: { client: Client }) {
                     <>
                       <p>Select a delivery to see its verdicts, body and headers.</p>
                       <p className="keys">
-                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move ·{' '}
-                        <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>Delete</kbd> remove
+                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move · <kbd>/</kbd>{' '}
+                        search · <kbd>Delete</kbd> remove (asks first)
                       </p>
                     </>
                   )}
@@ -184,6 +188,28 @@ export function App({ client }: { client: Client }) {
           onOpen={setSelected}
           onClose={() => setDeadLetters(false)}
         />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Delete this delivery?"
+          action="Delete"
+          testId="confirm-delete-dialog"
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            void client.deleteEvents({ ids: [removing.id] }).catch(() => undefined);
+            setSelected(removing.next);
+            setRemoving(null);
+          }}
+        >
+          <p>
+            <code>
+              {removingSummary
+                ? `${removingSummary.method} ${removingSummary.path}`
+                : 'The open delivery'}
+            </code>{' '}
+            is removed from the log for good.
+          </p>
+        </ConfirmDialog>
       )}
       {settings && <SettingsPanel client={client} onClose={() => setSettings(false)} />}
     </div>
