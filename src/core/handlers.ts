@@ -86,6 +86,7 @@ export function createHandlers(deps: {
         duplicatesOnly: input.duplicatesOnly,
         refusedOnly: input.refusedOnly,
         forwardStatus: input.forwardStatus,
+        withTotal: input.withTotal,
       }),
     decodeBody: ({ id }) => {
       const e = events.get(id);

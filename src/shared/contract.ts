@@ -132,9 +132,21 @@ export const commands = {
         /** Only requests the receiver refused (body/header limits, rate limit). */
         refusedOnly: z.boolean().optional(),
         forwardStatus: z.array(ForwardStatus).min(1).max(6).optional(),
+        /** Also answer `total`: how many events the filter matches in all (paging aside). */
+        withTotal: z.boolean().optional(),
       })
       .strict(),
-    output: z.object({ items: z.array(EventSummary), hasMore: z.boolean() }),
+    output: z.object({
+      items: z.array(EventSummary),
+      hasMore: z.boolean(),
+      /** With `withTotal`: the events matching the filter, paging aside. */
+      total: z.number().int().optional(),
+      /**
+       * The total is a lower bound: a search while recent deliveries are still being indexed,
+       * or asked with beforeSeq/afterSeq.
+       */
+      totalAtLeast: z.boolean().optional(),
+    }),
   },
   getEvent: {
     input: z.object({ id: Id }).strict(),

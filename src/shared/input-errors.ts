@@ -95,6 +95,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   toleranceSec: 'Tolerance (seconds)',
   via: 'Send via',
   webhookVerification: 'Webhook verification',
+  withTotal: 'Count all',
 };
 
 type Path = readonly PropertyKey[];

@@ -19,9 +19,21 @@ import { useLiveList } from './hooks/use-live-list';
 import { useStatus } from './hooks/use-status';
 import { pickEndpoint } from './model/checkup-form';
 import { EMPTY_FILTER, isEmptyFilter } from './model/filter';
+import type { ListSnapshot } from './model/live-list';
 
-const listNoun = (unfiltered: boolean, n: number): string =>
-  unfiltered ? (n === 1 ? 'delivery' : 'deliveries') : 'matching';
+/**
+ * What the list holds, in one number: the log's count (the one in the top bar) without a
+ * filter, the engine's count of matches with one ("at least" while a search is still indexing).
+ */
+function listCount(unfiltered: boolean, snap: ListSnapshot, logCount: number | undefined): string {
+  if (unfiltered) {
+    const n = logCount ?? snap.total;
+    return `${formatCount(n)} ${n === 1 ? 'delivery' : 'deliveries'}`;
+  }
+  if (snap.matching === null)
+    return `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} matching`;
+  return `${snap.matchingAtLeast ? 'at least ' : ''}${formatCount(snap.matching)} matching`;
+}
 
 /** The inspector: top bar, filters, the live list and the open event. */
 export function App({ client }: { client: Client }) {
@@ -93,7 +105,7 @@ export function App({ client }: { client: Client }) {
                 <span data-testid="list-count">
                   {snap.loading
                     ? 'Loading…'
-                    : `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} ${listNoun(isEmptyFilter(filter), snap.total)}`}
+                    : listCount(isEmptyFilter(filter), snap, status?.events)}
                 </span>
                 {paused && <span className="pill pill-warn">paused</span>}
               </div>
