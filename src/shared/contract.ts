@@ -3,8 +3,10 @@ import {
   Endpoint,
   EndpointPath,
   EndpointResponse,
-  EventDetail,
+  BodyPart,
+  EventView,
   EventSummary,
+  MAX_BODY_PART_BYTES,
   DeadLetter,
   ForwardAttempt,
   ForwardStatus,
@@ -148,9 +150,24 @@ export const commands = {
       totalAtLeast: z.boolean().optional(),
     }),
   },
+  /**
+   * The event, with its body sent once (text when UTF-8, else base64) and only its first
+   * FIRST_BODY_BYTES; `body.complete` false means getEventBody has the rest.
+   */
   getEvent: {
     input: z.object({ id: Id }).strict(),
-    output: EventDetail,
+    output: EventView,
+  },
+  /** More of an event's body: `length` bytes (at most 4 MB) from `offset`. */
+  getEventBody: {
+    input: z
+      .object({
+        id: Id,
+        offset: z.number().int().min(0),
+        length: z.number().int().min(1).max(MAX_BODY_PART_BYTES),
+      })
+      .strict(),
+    output: BodyPart,
   },
   /** The body decoded per its Content-Encoding (gzip, deflate, br); the stored bytes stay as is. */
   decodeBody: {

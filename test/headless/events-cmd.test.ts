@@ -146,7 +146,8 @@ describe('hookscope events', () => {
       await s.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Three exports of up to 48 MB each, every body fetched in parts: room on a busy 2-core machine.
+  }, 90_000);
 
   it('says what is wrong with an export in words, never with a stack trace', async () => {
     const s = await startServe();

@@ -1,9 +1,11 @@
-import type { EventDetail, EventSummary } from '../../shared/model';
+import { isUtf8 } from 'node:buffer';
+import type { BodyPart, EventDetail, EventSummary, EventView } from '../../shared/model';
 import type { NewEvent, StoredRequest } from '../types';
 import type { Db } from './db';
 import {
   SUMMARY_COLUMNS,
   toDetail,
+  bodyPart,
   toSummary,
   type DetailRow,
   type SummaryRow,
@@ -433,6 +435,34 @@ export class EventStore {
     const detail = toDetail(row, body ?? Buffer.alloc(0));
     const { coverage } = searchFields(detail, body ?? Buffer.alloc(0), row.size);
     return { ...detail, bodySearch: coverage };
+  }
+
+  /**
+   * The event as getEvent sends it: the body once (text when UTF-8, else base64) and only its
+   * first `firstBytes`; undefined when no such id.
+   */
+  view(id: string, firstBytes: number): EventView | undefined {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return undefined;
+    const body =
+      (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body ?? Buffer.alloc(0);
+    const detail = toDetail(row, Buffer.alloc(0));
+    const { coverage } = searchFields(detail, body, row.size);
+    const { offset: _offset, ...part } = bodyPart(body, 0, firstBytes, isUtf8(body));
+    return {
+      ...detail,
+      bodySearch: coverage,
+      body: { ...part, complete: part.length === body.length },
+    };
+  }
+
+  /** `length` bytes of an event's body from `offset` (see bodyPart); undefined when no such id. */
+  bodyPart(id: string, offset: number, length: number): BodyPart | undefined {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return undefined;
+    const body =
+      (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body ?? Buffer.alloc(0);
+    return bodyPart(body, offset, length, isUtf8(body));
   }
 
   /** Sets an event's forward status (a change: new rev, pushed to listeners). */
