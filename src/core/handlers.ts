@@ -1,7 +1,7 @@
 import type { Handlers } from '../shared/dispatch';
 import type { ForwardCommand } from './forward/forward-handlers';
 import type { CheckupCommand } from '../shared/checkup';
-import type { Notice, ReceiverHealth } from '../shared/model';
+import { FIRST_BODY_BYTES, type Notice, type ReceiverHealth } from '../shared/model';
 import { toWireAttempt } from './forward/wire';
 import type { ForwardStore } from './store/forward-store';
 import type { SchemaChecker } from './schemas/schema-checker';
@@ -89,6 +89,7 @@ export function createHandlers(deps: {
         duplicatesOnly: input.duplicatesOnly,
         refusedOnly: input.refusedOnly,
         forwardStatus: input.forwardStatus,
+        withTotal: input.withTotal,
       }),
     decodeBody: ({ id }) => {
       const e = events.get(id);
@@ -96,7 +97,7 @@ export function createHandlers(deps: {
       return decodeBody(e.headers, Buffer.from(e.body.base64, 'base64'));
     },
     getEvent: ({ id }) => {
-      const e = events.get(id);
+      const e = events.view(id, FIRST_BODY_BYTES);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
       const deadLetterId = deps.forwards.deadJobOf(id);
       return {
@@ -104,6 +105,11 @@ export function createHandlers(deps: {
         forwards: deps.forwards.attemptsFor(id).map(toWireAttempt),
         ...(deadLetterId !== undefined ? { deadLetterId } : {}),
       };
+    },
+    getEventBody: ({ id, offset, length }) => {
+      const part = events.bodyPart(id, offset, length);
+      if (!part) throw new HookscopeError('not_found', `no event "${id}"`);
+      return part;
     },
     deleteEvents: (input) => {
       if (input.all) {

@@ -1,3 +1,4 @@
+import { wholeDetail } from '../shared/event-body';
 import { parseArgs } from 'node:util';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
@@ -124,7 +125,7 @@ export async function runEvents(argv: string[]): Promise<boolean> {
       const page = await client.listEvents(listInput);
       for (const e of page.items) print(e, deliveryLine(e));
     } else if (action === 'show' && id) {
-      const e = await client.getEvent({ id });
+      const e = await wholeDetail(client, await client.getEvent({ id }));
       const head = `${e.method} ${e.path}${e.query ? `?${e.query}` : ''}\n${e.headers.map(([n, v]) => `${n}: ${v}`).join('\n')}`;
       const body = e.body.text ?? `(${e.body.size} bytes, not UTF-8; base64: ${e.body.base64})`;
       print(e, `${head}\n\n${body}\n\nsignature ${e.signature.status}: ${e.signature.reason}`);

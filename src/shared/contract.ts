@@ -3,8 +3,10 @@ import {
   Endpoint,
   EndpointPath,
   EndpointResponse,
-  EventDetail,
+  BodyPart,
+  EventView,
   EventSummary,
+  MAX_BODY_PART_BYTES,
   DeadLetter,
   ForwardAttempt,
   ForwardStatus,
@@ -141,13 +143,40 @@ export const commands = {
         /** Only requests the receiver refused (body/header limits, rate limit). */
         refusedOnly: z.boolean().optional(),
         forwardStatus: z.array(ForwardStatus).min(1).max(6).optional(),
+        /** Also answer `total`: how many events the filter matches in all (paging aside). */
+        withTotal: z.boolean().optional(),
       })
       .strict(),
-    output: z.object({ items: z.array(EventSummary), hasMore: z.boolean() }),
+    output: z.object({
+      items: z.array(EventSummary),
+      hasMore: z.boolean(),
+      /** With `withTotal`: the events matching the filter, paging aside. */
+      total: z.number().int().optional(),
+      /**
+       * The total is a lower bound: a search while recent deliveries are still being indexed,
+       * or asked with beforeSeq/afterSeq.
+       */
+      totalAtLeast: z.boolean().optional(),
+    }),
   },
+  /**
+   * The event, with its body sent once (text when UTF-8, else base64) and only its first
+   * FIRST_BODY_BYTES; `body.complete` false means getEventBody has the rest.
+   */
   getEvent: {
     input: z.object({ id: Id }).strict(),
-    output: EventDetail,
+    output: EventView,
+  },
+  /** More of an event's body: `length` bytes (at most 4 MB) from `offset`. */
+  getEventBody: {
+    input: z
+      .object({
+        id: Id,
+        offset: z.number().int().min(0),
+        length: z.number().int().min(1).max(MAX_BODY_PART_BYTES),
+      })
+      .strict(),
+    output: BodyPart,
   },
   /** The body decoded per its Content-Encoding (gzip, deflate, br); the stored bytes stay as is. */
   decodeBody: {

@@ -50,6 +50,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   jsonSchema: 'JSON Schema',
   keepAliveTimeoutMs: 'Keep-alive timeout (ms)',
   latencySamples: 'Latency samples',
+  length: 'Length',
   limit: 'Limit',
   maxAgeDays: 'Max age (days)',
   maxAttempts: 'Max attempts',
@@ -64,6 +65,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   name: 'Name',
   newDeliveryId: 'New delivery id',
   oauth: 'OAuth',
+  offset: 'Offset',
   options: 'Tunnel options',
   path: 'Path',
   paused: 'Paused',
@@ -96,6 +98,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   toleranceSec: 'Tolerance (seconds)',
   via: 'Send via',
   webhookVerification: 'Webhook verification',
+  withTotal: 'Count all',
 };
 
 type Path = readonly PropertyKey[];

@@ -228,6 +228,40 @@ export const EventDetail = EventSummary.extend({
 });
 export type EventDetail = z.infer<typeof EventDetail>;
 
+/**
+ * Bytes of an event's body from `offset`, sent once: as `text` when the whole body is UTF-8
+ * (a range then never splits a character), else as `base64`.
+ */
+export const BodyPart = z.object({
+  /** The whole body's size in bytes. */
+  size: z.number().int(),
+  offset: z.number().int(),
+  /** How many bytes of the body this part holds. */
+  length: z.number().int(),
+  text: z.string().optional(),
+  base64: z.string().optional(),
+});
+export type BodyPart = z.infer<typeof BodyPart>;
+
+/** What getEvent answers: the event with the first part of its body (FIRST_BODY_BYTES). */
+export const EventView = EventDetail.extend({
+  body: z.object({
+    size: z.number().int(),
+    /** Bytes of the body held here, from its start. */
+    length: z.number().int(),
+    /** The whole body is here; else getEventBody gives the rest from `length` on. */
+    complete: z.boolean(),
+    text: z.string().optional(),
+    base64: z.string().optional(),
+  }),
+});
+export type EventView = z.infer<typeof EventView>;
+
+/** getEvent carries this much of a body; getEventBody gives more. */
+export const FIRST_BODY_BYTES = 256 * 1024;
+/** The most getEventBody gives at once. */
+export const MAX_BODY_PART_BYTES = 4 * 1024 * 1024;
+
 /** Where the ngrok authtoken in use came from (docs/ARCHITECTURE.md §6: it never leaves the engine). */
 export const AuthtokenSource = z.enum(['settings', 'env', 'ngrok-config']);
 export type AuthtokenSource = z.infer<typeof AuthtokenSource>;

@@ -1,3 +1,4 @@
+import { wholeDetail } from '../../src/shared/event-body';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventDetail } from '../../src/shared/model';
 import { startEngine, type TestEngine } from '../helpers/engine';
@@ -17,7 +18,10 @@ async function post(
   const res = await fetch(`${t.receiverUrl}${path}`, { method: 'POST', body, headers });
   await res.text();
   const { items } = await t.client.listEvents({ limit: 1 });
-  return { status: res.status, event: await t.client.getEvent({ id: items[0]!.id }) };
+  return {
+    status: res.status,
+    event: await wholeDetail(t.client, await t.client.getEvent({ id: items[0]!.id })),
+  };
 }
 
 describe('duplicate detection', () => {

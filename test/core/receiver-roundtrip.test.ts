@@ -1,3 +1,4 @@
+import { wholeDetail } from '../../src/shared/event-body';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ async function roundTrip(req: Parameters<typeof rawRequest>[1]) {
   const res = await rawRequest(t.receiverUrl, req);
   expect(res.status).toBe(200);
   const { items } = await t.client.listEvents({ limit: 1 });
-  return t.client.getEvent({ id: items[0]!.id });
+  return wholeDetail(t.client, await t.client.getEvent({ id: items[0]!.id }));
 }
 
 describe('receiver keeps every delivery byte for byte', () => {
@@ -122,5 +123,58 @@ describe('receiver keeps every delivery byte for byte', () => {
     } finally {
       await proxied.stop();
     }
+  });
+});
+
+describe('getEvent sends a body once, and a large one in parts', () => {
+  const newest = async (body: Buffer, contentType = 'application/octet-stream') => {
+    const res = await rawRequest(t.receiverUrl, {
+      path: '/parts',
+      headers: [['Content-Type', contentType]],
+      body,
+    });
+    expect(res.status).toBe(200);
+    const { items } = await t.client.listEvents({ limit: 1 });
+    return items[0]!.id;
+  };
+
+  it('a 5 MB binary body: the first 256 KB as base64 only, the rest by getEventBody', async () => {
+    const body = randomBytes(5 * 1024 * 1024);
+    const id = await newest(body);
+    const v = await t.client.getEvent({ id });
+    expect(v.body).toMatchObject({ size: body.length, length: 256 * 1024, complete: false });
+    expect(v.body.text).toBeUndefined();
+    expect(JSON.stringify(v).length).toBeLessThan(400 * 1024); // not 13 MB
+    const part = await t.client.getEventBody({ id, offset: 256 * 1024, length: 1000 });
+    expect(Buffer.from(part.base64!, 'base64').equals(body.subarray(262_144, 263_144))).toBe(true);
+    const whole = await wholeDetail(t.client, v);
+    expect(Buffer.from(whole.body.base64, 'base64').equals(body)).toBe(true);
+  });
+
+  it('a large UTF-8 body: text only, never a character split between parts, BOM kept', async () => {
+    // A BOM, then 3- and 4-byte characters so part ends fall inside characters.
+    const text = '\ufeff' + '€😀a'.repeat(120_000);
+    const body = Buffer.from(text, 'utf8');
+    const id = await newest(body, 'text/plain');
+    const v = await t.client.getEvent({ id });
+    expect(v.body.base64).toBeUndefined();
+    expect(v.body.complete).toBe(false);
+    expect(Buffer.byteLength(v.body.text!, 'utf8')).toBe(v.body.length);
+    expect(body.subarray(0, v.body.length).toString('utf8')).toBe(v.body.text);
+    // A length ending inside a character is cut back to the character's start.
+    const part = await t.client.getEventBody({ id, offset: 3, length: 5 });
+    expect(part).toMatchObject({ offset: 3, length: 3, text: '€' });
+    const whole = await wholeDetail(t.client, v);
+    expect(whole.body.text).toBe(text);
+    expect(Buffer.from(whole.body.base64, 'base64').equals(body)).toBe(true);
+  });
+
+  it('a small body comes whole in getEvent; a missing event is not found', async () => {
+    const id = await newest(Buffer.from('{"small":true}'), 'application/json');
+    const v = await t.client.getEvent({ id });
+    expect(v.body).toEqual({ size: 14, length: 14, complete: true, text: '{"small":true}' });
+    await expect(t.client.getEventBody({ id: 'nope', offset: 0, length: 10 })).rejects.toThrow(
+      /no event/,
+    );
   });
 });

@@ -129,6 +129,52 @@ describe.each(Object.keys(MODES))('search, %s', (mode) => {
     );
     expect(indexedUpTo(db)).toBe(indexed); // the premise held through the searches
   });
+
+  it('counts every match of every query exactly (withTotal)', async () => {
+    const { s } = await MODES[mode]!();
+    const totals = SEARCH_CASES.map((c) => {
+      const r = s.list({ limit: 100, query: c.query, withTotal: true });
+      return { query: c.query, total: r.total, atLeast: r.totalAtLeast ?? false };
+    });
+    expect(totals).toEqual(
+      SEARCH_CASES.map((c) => ({ query: c.query, total: c.expected.length, atLeast: false })),
+    );
+  });
+});
+
+describe('list totals (withTotal)', () => {
+  it('counts the whole filter, paging aside, and follows deletes', async () => {
+    const { s } = openStore(60_000);
+    const t = Date.now();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        s.append(
+          newEvent(
+            { id: `t${i}`, method: i % 3 === 0 ? 'PUT' : 'POST', body: Buffer.from(`{"n":${i}}`) },
+            t + i,
+          ),
+        ),
+      ),
+    );
+    s.flush();
+    const all = s.list({ limit: 5, withTotal: true });
+    expect(all).toMatchObject({ hasMore: true, total: 30 });
+    expect(all.totalAtLeast).toBeUndefined();
+    const puts = s.list({ limit: 2, method: 'PUT', withTotal: true });
+    expect(puts.total).toBe(10);
+    const older = s.list({
+      limit: 2,
+      method: 'PUT',
+      beforeSeq: puts.items[1]!.seq,
+      withTotal: true,
+    });
+    expect(older.total).toBe(10);
+    expect(s.list({ limit: 1 }).total).toBeUndefined(); // only when asked
+    s.deleteIds(['t0', 't1']);
+    expect(s.list({ limit: 1, withTotal: true }).total).toBe(28);
+    expect(s.list({ limit: 1, method: 'PUT', withTotal: true }).total).toBe(9);
+    expect(s.count).toBe(28);
+  });
 });
 
 describe('search over rows not indexed yet, with a bounded budget', () => {

@@ -1,3 +1,4 @@
+import { wholeDetail } from '../../src/shared/event-body';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDetail } from '../../src/shared/model';
@@ -17,7 +18,7 @@ async function post(body: string, headers: Record<string, string>): Promise<Even
   const res = await fetch(`${t.receiverUrl}/hooks`, { method: 'POST', body, headers });
   await res.text();
   const { items } = await t.client.listEvents({ limit: 1 });
-  return t.client.getEvent({ id: items[0]!.id });
+  return wholeDetail(t.client, await t.client.getEvent({ id: items[0]!.id }));
 }
 
 const STRIPE_EVENT = JSON.stringify({

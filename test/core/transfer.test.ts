@@ -1,3 +1,4 @@
+import { wholeDetail } from '../../src/shared/event-body';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { rawRequest } from '../helpers/http';
@@ -34,7 +35,7 @@ describe('export and import', () => {
           const { items } = await t.client.listEvents({});
           return Promise.all(
             items.map(async (s) => {
-              const e = await t.client.getEvent({ id: s.id });
+              const e = await wholeDetail(t.client, await t.client.getEvent({ id: s.id }));
               return {
                 method: e.method,
                 path: e.path,

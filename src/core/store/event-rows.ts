@@ -79,6 +79,8 @@ export function toSummary(r: SummaryRow): EventSummary {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+const exactUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** The body as text when it is valid UTF-8, else undefined. */
 export function bodyText(body: Buffer): string | undefined {
   try {
@@ -86,6 +88,35 @@ export function bodyText(body: Buffer): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `length` bytes of `body` from `offset`, as text when the whole body is UTF-8 (`wholeText`),
+ * the end moved back so no character is split, else as base64.
+ */
+export function bodyPart(
+  body: Buffer,
+  offset: number,
+  length: number,
+  wholeText: boolean,
+): { size: number; offset: number; length: number; text?: string; base64?: string } {
+  const start = Math.min(offset, body.length);
+  let end = Math.min(body.length, start + length);
+  if (wholeText) {
+    let e = end;
+    while (e > start && e < body.length && (body[e]! & 0xc0) === 0x80) e--;
+    if (e > start) end = e;
+  }
+  const slice = body.subarray(start, end);
+  let text: string | undefined;
+  try {
+    // A BOM is kept as U+FEFF: the text must give back the exact bytes.
+    if (wholeText) text = exactUtf8.decode(slice);
+  } catch {
+    text = undefined; // an offset inside a character: base64 then
+  }
+  const part = { size: body.length, offset: start, length: end - start };
+  return text !== undefined ? { ...part, text } : { ...part, base64: slice.toString('base64') };
 }
 
 /** Maps a row and its body to the wire detail. */

@@ -1,9 +1,11 @@
-import type { EventDetail, EventSummary } from '../../shared/model';
+import { isUtf8 } from 'node:buffer';
+import type { BodyPart, EventDetail, EventSummary, EventView } from '../../shared/model';
 import type { NewEvent, StoredRequest } from '../types';
 import type { Db } from './db';
 import {
   SUMMARY_COLUMNS,
   toDetail,
+  bodyPart,
   toSummary,
   type DetailRow,
   type SummaryRow,
@@ -29,6 +31,17 @@ export interface ListFilter {
   duplicatesOnly?: boolean | undefined;
   refusedOnly?: boolean | undefined;
   forwardStatus?: string[] | undefined;
+  /** Also count every event the filter matches (paging aside). */
+  withTotal?: boolean | undefined;
+}
+
+/** A page of the list; with `withTotal`, how many events the filter matches in all. */
+export interface ListPage {
+  items: EventSummary[];
+  hasMore: boolean;
+  total?: number;
+  /** The total is a lower bound (a search while recent deliveries are still being indexed). */
+  totalAtLeast?: boolean;
 }
 
 /** What retention keeps: the newest `keep` events, those entered after `olderThanMs`. */
@@ -282,17 +295,9 @@ export class EventStore {
   }
 
   /** A page of summaries, newest first, with `hasMore` when older (or newer) ones remain. */
-  list(f: ListFilter): { items: EventSummary[]; hasMore: boolean } {
+  list(f: ListFilter): ListPage {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: f.limit + 1 };
-    if (f.beforeSeq !== undefined) {
-      where.push('e.seq < @beforeSeq');
-      params.beforeSeq = f.beforeSeq;
-    }
-    if (f.afterSeq !== undefined) {
-      where.push('e.seq > @afterSeq');
-      params.afterSeq = f.afterSeq;
-    }
     if (f.endpointId !== undefined) {
       where.push('e.endpoint_id = @endpointId');
       params.endpointId = f.endpointId;
@@ -318,6 +323,19 @@ export class EventStore {
     };
     inList('e.sig_status', 'sig', f.signatureStatus);
     inList('e.forward_status', 'fwd', f.forwardStatus);
+    // The filter without paging, for the total.
+    const filterWhere = [...where];
+    const filterParams = { ...params };
+    delete filterParams.limit;
+    if (f.beforeSeq !== undefined) {
+      where.push('e.seq < @beforeSeq');
+      params.beforeSeq = f.beforeSeq;
+    }
+    if (f.afterSeq !== undefined) {
+      where.push('e.seq > @afterSeq');
+      params.afterSeq = f.afterSeq;
+    }
+
     const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
     const page = <T = SummaryRow>(
       from: string,
@@ -331,14 +349,35 @@ export class EventStore {
            ORDER BY e.seq DESC LIMIT @limit`,
         )
         .all({ ...params, ...extra }) as T[];
+    const count = (from: string, conds: string[], extra: Record<string, unknown> = {}): number =>
+      (
+        this.db
+          .prepare(
+            `SELECT count(*) AS n FROM ${from} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}`,
+          )
+          .get({ ...filterParams, ...extra }) as { n: number }
+      ).n;
     const match = toFtsMatch(parseSearch(f.query ?? ''));
     if (match === null) {
       const rows = page('events e', where);
-      return { items: rows.slice(0, f.limit).map(toSummary), hasMore: rows.length > f.limit };
+      const out: ListPage = {
+        items: rows.slice(0, f.limit).map(toSummary),
+        hasMore: rows.length > f.limit,
+      };
+      if (f.withTotal) {
+        out.total = filterWhere.length === 0 ? this.total : count('events e', filterWhere);
+      }
+      return out;
     }
     // Index what is pending within a small budget; rows still above the index (a burst not
     // indexed yet) are matched by the same tokenizer and MATCH expression in memory.
     const indexed = this.search.catchUp(this.searchBudgetMs);
+    const ftsTotal = (m: string, upTo: number): number =>
+      count(
+        'events_fts f JOIN events e ON e.seq = f.rowid',
+        [...filterWhere, 'events_fts MATCH @match', 'e.seq <= @upTo'],
+        { match: m, upTo },
+      );
     const tail = this.search.matchTail(
       match,
       (beforeSeq, limit) =>
@@ -361,7 +400,12 @@ export class EventStore {
             'deliveries pause for a moment): try again shortly',
         );
       }
-      return { items: rows.map(toSummary), hasMore: true };
+      const out: ListPage = { items: rows.map(toSummary), hasMore: true };
+      if (f.withTotal) {
+        out.total = rows.length + ftsTotal(match, indexed);
+        out.totalAtLeast = true;
+      }
+      return out;
     }
     if (rows.length <= f.limit) {
       const fts = page(
@@ -372,7 +416,15 @@ export class EventStore {
       rows = [...rows, ...fts];
     }
     const hasMore = rows.length > f.limit;
-    return { items: rows.slice(0, f.limit).map(toSummary), hasMore };
+    const out: ListPage = { items: rows.slice(0, f.limit).map(toSummary), hasMore };
+    if (f.withTotal) {
+      // Matches among indexed rows, plus those above the index (all found when the tail
+      // search was complete and fit the page, and the page was not cut by paging).
+      out.total = ftsTotal(match, indexed) + tail.rows.length;
+      const paged = f.beforeSeq !== undefined || f.afterSeq !== undefined;
+      if (paged || tail.rows.length > f.limit) out.totalAtLeast = true;
+    }
+    return out;
   }
 
   /** The full event with its body, or undefined when no such id. */
@@ -383,6 +435,34 @@ export class EventStore {
     const detail = toDetail(row, body ?? Buffer.alloc(0));
     const { coverage } = searchFields(detail, body ?? Buffer.alloc(0), row.size);
     return { ...detail, bodySearch: coverage };
+  }
+
+  /**
+   * The event as getEvent sends it: the body once (text when UTF-8, else base64) and only its
+   * first `firstBytes`; undefined when no such id.
+   */
+  view(id: string, firstBytes: number): EventView | undefined {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return undefined;
+    const body =
+      (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body ?? Buffer.alloc(0);
+    const detail = toDetail(row, Buffer.alloc(0));
+    const { coverage } = searchFields(detail, body, row.size);
+    const { offset: _offset, ...part } = bodyPart(body, 0, firstBytes, isUtf8(body));
+    return {
+      ...detail,
+      bodySearch: coverage,
+      body: { ...part, complete: part.length === body.length },
+    };
+  }
+
+  /** `length` bytes of an event's body from `offset` (see bodyPart); undefined when no such id. */
+  bodyPart(id: string, offset: number, length: number): BodyPart | undefined {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return undefined;
+    const body =
+      (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body ?? Buffer.alloc(0);
+    return bodyPart(body, offset, length, isUtf8(body));
   }
 
   /** Sets an event's forward status (a change: new rev, pushed to listeners). */

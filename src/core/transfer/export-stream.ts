@@ -1,3 +1,4 @@
+import { wholeDetail } from '../../shared/event-body';
 import type { Client } from '../../shared/dispatch';
 import { exportParts, type TransferFormat } from './formats';
 
@@ -25,7 +26,7 @@ async function newestIds(client: Pick<Client, 'listEvents'>, limit: number): Pro
  * left out. Returns how many were written.
  */
 export async function streamExport(
-  client: Pick<Client, 'listEvents' | 'getEvent'>,
+  client: Pick<Client, 'listEvents' | 'getEvent' | 'getEventBody'>,
   opts: { format: TransferFormat; limit: number },
   write: (piece: string) => Promise<boolean>,
 ): Promise<number> {
@@ -34,10 +35,13 @@ export async function streamExport(
   if (!(await write(p.head))) return 0;
   let count = 0;
   for (const id of ids) {
-    const e = await client.getEvent({ id }).catch((err: unknown) => {
-      if ((err as { code?: string }).code === 'not_found') return null;
-      throw err;
-    });
+    const e = await client
+      .getEvent({ id })
+      .then((v) => wholeDetail(client, v))
+      .catch((err: unknown) => {
+        if ((err as { code?: string }).code === 'not_found') return null;
+        throw err;
+      });
     if (e && !(await write(p.item(e, count++)))) return count;
   }
   await write(p.tail);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Client } from '../../shared/dispatch';
+import { ConfirmDialog } from './components/confirm-dialog';
 import { CheckupPanel, type CheckupTarget } from './components/checkup-panel';
 import { DeadLettersPanel } from './components/dead-letters-panel';
 import { DetailPane, type DetailTab } from './components/detail-pane';
@@ -18,9 +19,21 @@ import { useLiveList } from './hooks/use-live-list';
 import { useStatus } from './hooks/use-status';
 import { pickEndpoint } from './model/checkup-form';
 import { EMPTY_FILTER, isEmptyFilter } from './model/filter';
+import type { ListSnapshot } from './model/live-list';
 
-const listNoun = (unfiltered: boolean, n: number): string =>
-  unfiltered ? (n === 1 ? 'delivery' : 'deliveries') : 'matching';
+/**
+ * What the list holds, in one number: the log's count (the one in the top bar) without a
+ * filter, the engine's count of matches with one ("at least" while a search is still indexing).
+ */
+function listCount(unfiltered: boolean, snap: ListSnapshot, logCount: number | undefined): string {
+  if (unfiltered) {
+    const n = logCount ?? snap.total;
+    return `${formatCount(n)} ${n === 1 ? 'delivery' : 'deliveries'}`;
+  }
+  if (snap.matching === null)
+    return `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} matching`;
+  return `${snap.matchingAtLeast ? 'at least ' : ''}${formatCount(snap.matching)} matching`;
+}
 
 /** The inspector: top bar, filters, the live list and the open event. */
 export function App({ client }: { client: Client }) {
@@ -35,6 +48,8 @@ export function App({ client }: { client: Client }) {
   const [settings, setSettings] = useState(false);
   const [checkup, setCheckup] = useState<CheckupTarget | null>(null);
   const [pinned, setPinned] = useState<string | null>(null);
+  /** The open row the Delete key asked to remove, and the row to open after it. */
+  const [removing, setRemoving] = useState<{ id: string; next: string | null } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const rev = selected ? list.pages.get(selected)?.rev : undefined;
   const { detail, error, refresh } = useEventDetail(client, selected, rev);
@@ -55,6 +70,7 @@ export function App({ client }: { client: Client }) {
     void client.deleteEvents({ ids: [selected] }).catch(() => undefined);
     setSelected(null);
   };
+  const removingSummary = removing ? list.pages.get(removing.id) : undefined;
 
   return (
     <div className="app">
@@ -90,7 +106,7 @@ export function App({ client }: { client: Client }) {
                 <span data-testid="list-count">
                   {snap.loading
                     ? 'Loading…'
-                    : `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} ${listNoun(isEmptyFilter(filter), snap.total)}`}
+                    : listCount(isEmptyFilter(filter), snap, status?.events)}
                 </span>
                 {paused && <span className="pill pill-warn">paused</span>}
               </div>
@@ -103,14 +119,14 @@ export function App({ client }: { client: Client }) {
                 </div>
               ) : (
                 <EventList
-                  client={client}
                   list={list}
                   snap={snap}
                   endpointNames={endpointNames}
                   openId={selected}
                   onOpen={setSelected}
+                  onRemove={(id, next) => setRemoving({ id, next })}
                   onSearch={focusSearch}
-                  shortcuts={!panel && !deadLetters && !checkup && !settings}
+                  shortcuts={!panel && !deadLetters && !checkup && !settings && !removing}
                 />
               )}
             </section>
@@ -148,8 +164,8 @@ export function App({ client }: { client: Client }) {
                     <>
                       <p>Select a delivery to see its verdicts, body and headers.</p>
                       <p className="keys">
-                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move ·{' '}
-                        <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>Delete</kbd> remove
+                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move · <kbd>/</kbd>{' '}
+                        search · <kbd>Delete</kbd> remove (asks first)
                       </p>
                     </>
                   )}
@@ -185,6 +201,28 @@ export function App({ client }: { client: Client }) {
           onOpen={setSelected}
           onClose={() => setDeadLetters(false)}
         />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Delete this delivery?"
+          action="Delete"
+          testId="confirm-delete-dialog"
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            void client.deleteEvents({ ids: [removing.id] }).catch(() => undefined);
+            setSelected(removing.next);
+            setRemoving(null);
+          }}
+        >
+          <p>
+            <code>
+              {removingSummary
+                ? `${removingSummary.method} ${removingSummary.path}`
+                : 'The open delivery'}
+            </code>{' '}
+            is removed from the log for good.
+          </p>
+        </ConfirmDialog>
       )}
       {settings && <SettingsPanel client={client} onClose={() => setSettings(false)} />}
     </div>

@@ -1,12 +1,32 @@
 import { useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
-import type { EventDetail } from '../../../shared/model';
-import { headerValue } from '../format/format';
+import { formatBytes, headerValue } from '../format/format';
+import type { OpenEvent } from '../hooks/use-event-detail';
 import { useDecodedBody } from '../hooks/use-decoded-body';
 import { BodyView } from './body-view';
 
 /** The body; gzip/deflate/br bodies are shown decoded (by the engine) with a note. */
-export function BodyTab({ client, detail }: { client: Client; detail: EventDetail }) {
+export function BodyTab({ client, detail }: { client: Client; detail: OpenEvent }) {
+  if (!detail.body.complete) {
+    return (
+      <div className="tab-pad">
+        <BodyLoading body={detail.body} />
+      </div>
+    );
+  }
+  return <WholeBodyTab client={client} detail={detail} />;
+}
+
+/** Said while the rest of a large body arrives (getEvent sends its first 256 KB). */
+export function BodyLoading({ body }: { body: OpenEvent['body'] }) {
+  return (
+    <p className="muted" role="status" data-testid="body-loading">
+      Loading the body: {formatBytes(body.length)} of {formatBytes(body.size)}…
+    </p>
+  );
+}
+
+function WholeBodyTab({ client, detail }: { client: Client; detail: OpenEvent }) {
   const coding = headerValue(detail.headers, 'content-encoding')?.trim().toLowerCase();
   const encoded = !!coding && coding !== 'identity' && detail.body.size > 0;
   const { decoded, error } = useDecodedBody(client, detail.id, encoded);

@@ -9,7 +9,8 @@ export function CopyButton({
   testId,
   className = 'btn btn-small',
 }: {
-  text: () => string;
+  /** The text, or a promise of it (e.g. after fetching the rest of a body). */
+  text: () => string | Promise<string>;
   label?: string;
   title?: string;
   testId?: string;
@@ -28,7 +29,10 @@ export function CopyButton({
       title={title ?? label}
       data-testid={testId}
       onClick={() => {
-        void copyText(text()).then((ok) => setState(ok ? 'copied' : 'failed'));
+        void Promise.resolve()
+          .then(text)
+          .then(copyText, () => false)
+          .then((ok) => setState(ok ? 'copied' : 'failed'));
       }}
     >
       {state === 'copied' ? 'Copied ✓' : state === 'failed' ? 'Copy failed' : label}

@@ -1,12 +1,15 @@
 import { useState } from 'react';
-import type { EventDetail } from '../../../shared/model';
+import type { Client } from '../../../shared/dispatch';
+import { wholeBody } from '../../../shared/event-body';
 import { base64ToBytes } from '../format/base64';
+import type { OpenEvent } from '../hooks/use-event-detail';
 import { toCurl } from '../format/curl';
 import { fullUrl } from '../format/full-url';
 import { CopyButton } from './copy-button';
 
 /** Actions on the open event: copy as cURL, replay, pin/diff, check-up, delete (confirmed). */
 export function DetailActions({
+  client,
   detail,
   receiverUrl,
   onDelete,
@@ -16,7 +19,8 @@ export function DetailActions({
   onDiff,
   onCheckup,
 }: {
-  detail: EventDetail;
+  client: Client;
+  detail: OpenEvent;
   receiverUrl: string;
   onDelete: () => void;
   onReplay: () => void;
@@ -28,14 +32,19 @@ export function DetailActions({
   onCheckup: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const curl = (): string =>
-    toCurl({
+  // The whole body, fetched first when it has not all arrived yet.
+  const curl = async (): Promise<string> => {
+    const body = detail.body.complete
+      ? { bytes: base64ToBytes(detail.body.base64), text: detail.body.text }
+      : await wholeBody(client, detail);
+    return toCurl({
       url: fullUrl(detail, receiverUrl),
       method: detail.method,
       headers: detail.headers,
-      body: base64ToBytes(detail.body.base64),
-      bodyText: detail.body.text,
+      body: body.bytes,
+      bodyText: body.text,
     });
+  };
   return (
     <div className="actions">
       <CopyButton

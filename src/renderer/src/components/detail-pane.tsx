@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
-import type { Endpoint, EventDetail } from '../../../shared/model';
+import type { Endpoint } from '../../../shared/model';
+import type { OpenEvent } from '../hooks/use-event-detail';
 import { formatBytes } from '../format/format';
 import { rawRequest } from '../format/raw-request';
-import { BodyTab } from './body-tab';
+import { BodyLoading, BodyTab } from './body-tab';
 import { ChunkedText } from './chunked-text';
 import { CopyButton } from './copy-button';
 import { DetailActions } from './detail-actions';
@@ -34,7 +35,7 @@ export function DetailPane({
   onCheckup,
 }: {
   client: Client;
-  detail: EventDetail;
+  detail: OpenEvent;
   receiverUrl: string;
   endpoint: Endpoint | undefined;
   tab: DetailTab;
@@ -76,6 +77,7 @@ export function DetailPane({
           <span>{formatBytes(detail.body.size)}</span>
           <span className="toolbar-spacer" />
           <DetailActions
+            client={client}
             detail={detail}
             receiverUrl={receiverUrl}
             onDelete={onDelete}
@@ -86,7 +88,8 @@ export function DetailPane({
             onCheckup={onCheckup}
           />
         </div>
-        {replaying && (
+        {replaying && !detail.body.complete && <BodyLoading body={detail.body} />}
+        {replaying && detail.body.complete && (
           <ReplayPanel
             key={detail.id}
             client={client}
@@ -161,9 +164,15 @@ export function DetailPane({
                 The request as it arrived (HTTP/1.1 framing shown for reading).
               </span>
               <span className="toolbar-spacer" />
-              <CopyButton text={() => rawRequest(detail)} label="Copy raw" />
+              {detail.body.complete && (
+                <CopyButton text={() => rawRequest(detail)} label="Copy raw" />
+              )}
             </div>
-            <ChunkedText key={detail.id} text={rawRequest(detail)} testId="raw-request" />
+            {detail.body.complete ? (
+              <ChunkedText key={detail.id} text={rawRequest(detail)} testId="raw-request" />
+            ) : (
+              <BodyLoading body={detail.body} />
+            )}
           </div>
         )}
       </div>

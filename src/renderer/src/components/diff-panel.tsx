@@ -76,9 +76,22 @@ export function DiffPanel({
           {error}
         </p>
       )}
+      <p className="muted small" data-testid="diff-sides">
+        <span className="diff-remove">− before: the pinned event</span> <code>{a}</code> ·{' '}
+        <span className="diff-add">+ after: the open event</span> <code>{b}</code>
+      </p>
       {diff && (
         <>
           <table className="kv" data-testid="diff-heads">
+            {rows.length > 0 && (
+              <thead>
+                <tr>
+                  <th />
+                  <th scope="col">Pinned (before)</th>
+                  <th scope="col">Open (after)</th>
+                </tr>
+              </thead>
+            )}
             <tbody>
               {rows.length === 0 && (
                 <tr>

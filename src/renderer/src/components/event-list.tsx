@@ -1,6 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
 import type { ListSnapshot, LiveList } from '../model/live-list';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { EventRow } from './event-row';
@@ -14,27 +13,27 @@ export const ROW_HEIGHT = 48;
  * end comes near; rows of evicted pages show placeholders until reloaded.
  */
 export function EventList({
-  client,
   list,
   snap,
   endpointNames,
   openId,
   onOpen,
+  onRemove,
   onSearch,
   shortcuts,
 }: {
-  client: Client;
   list: LiveList;
   snap: ListSnapshot;
   endpointNames: Map<string, string>;
   openId: string | null;
   onOpen: (id: string | null) => void;
+  /** Delete asked for the open row; `next` is the row to open once it is gone. */
+  onRemove: (id: string, next: string | null) => void;
   onSearch: () => void;
   /** Whether the list's keyboard shortcuts are on (off while a dialog is open). */
   shortcuts: boolean;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [cursor, setCursor] = useState<string | null>(openId);
   const [newRows, setNewRows] = useState(0);
   const count = snap.total + (snap.hasMore ? 1 : 0);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders through its own state
@@ -49,13 +48,6 @@ export function EventList({
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => list.ensureRange(first, last), [list, first, last, snap.version]);
-  // Opening an event elsewhere (click, link, hash) moves the keyboard cursor there too.
-  const [lastOpen, setLastOpen] = useState(openId);
-  if (lastOpen !== openId) {
-    setLastOpen(openId);
-    setCursor(openId);
-  }
-
   // Rows added at the top while the user reads further down must not move what they read.
   const seenTop = useRef(snap.topInserted);
   useLayoutEffect(() => {
@@ -72,26 +64,27 @@ export function EventList({
     setNewRows(0);
   }, [snap.generation]);
 
+  // One selection, the one the user sees: the open row. The keys move it, open it and delete it.
   const move = (delta: number): void => {
-    const at = cursor ? list.pages.indexOf(cursor) : -1;
+    const at = openId ? list.pages.indexOf(openId) : -1;
     const next = Math.max(0, Math.min(snap.total - 1, at + delta));
     const e = list.pages.at(at < 0 ? 0 : next);
     if (!e) return;
-    setCursor(e.id);
+    onOpen(e.id);
     v.scrollToIndex(list.pages.indexOf(e.id), { align: 'auto' });
   };
   useShortcuts(
     {
       next: () => move(1),
       prev: () => move(-1),
-      open: () => cursor && onOpen(cursor),
+      open: () => {
+        if (!openId) move(0);
+      },
       remove: () => {
-        if (!cursor) return;
-        const at = list.pages.indexOf(cursor);
-        const neighbour = list.pages.at(at + 1) ?? list.pages.at(at - 1);
-        void client.deleteEvents({ ids: [cursor] }).catch(() => undefined);
-        if (openId === cursor) onOpen(null);
-        setCursor(neighbour?.id ?? null);
+        if (!openId) return;
+        const at = list.pages.indexOf(openId);
+        const neighbour = at < 0 ? null : (list.pages.at(at + 1) ?? list.pages.at(at - 1));
+        onRemove(openId, neighbour?.id ?? null);
       },
       search: onSearch,
     },
@@ -130,12 +123,8 @@ export function EventList({
                   e={e}
                   endpointName={endpointNames.get(e.endpointId)}
                   open={e.id === openId}
-                  cursor={e.id === cursor}
                   top={it.start}
-                  onClick={(id) => {
-                    setCursor(id);
-                    onOpen(id);
-                  }}
+                  onClick={onOpen}
                 />
               );
             }

@@ -10,20 +10,18 @@ export const EventRow = memo(function EventRow({
   e,
   endpointName,
   open,
-  cursor,
   top,
   onClick,
 }: {
   e: EventSummary;
   endpointName: string | undefined;
   open: boolean;
-  cursor: boolean;
   top: number;
   onClick: (id: string) => void;
 }) {
   return (
     <div
-      className={`row${open ? ' row-open' : ''}${cursor ? ' row-cursor' : ''}`}
+      className={`row${open ? ' row-open' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       data-testid="event-row"
       data-id={e.id}

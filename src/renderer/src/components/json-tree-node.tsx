@@ -115,10 +115,13 @@ export function JsonTreeNode({
               Show {Math.min(CHILD_PAGE * 10, n - shown)} more of {n - shown} remaining
             </button>
           )}
-          <div className="jt-row">
-            <span className="jt-toggle-space" />
-            <span className="jt-punct">{closeCh}</span>
-          </div>
+        </div>
+      )}
+      {open && n > 0 && (
+        // At the opening line's level, under its first character, not among the children.
+        <div className="jt-row" data-testid="jt-close">
+          <span className="jt-toggle-space" />
+          <span className="jt-punct">{closeCh}</span>
         </div>
       )}
     </div>

@@ -2,7 +2,7 @@ import type { Client } from '../../../shared/dispatch';
 import type { ReactNode } from 'react';
 import type { Endpoint, EventDetail } from '../../../shared/model';
 import { SEARCH_BODY_BYTES } from '../../../shared/search';
-import { formatBytes, formatTimestamp } from '../format/format';
+import { absoluteTime, formatBytes, formatTimestamp } from '../format/format';
 import { fullUrl } from '../format/full-url';
 import { DeliveryCard } from './delivery-card';
 import { ForwardCard } from './forward-card';
@@ -53,7 +53,11 @@ export function OverviewTab({
           <span className="mono break">{fullUrl(detail, receiverUrl)}</span>
         </Fact>
         <Fact label="Received">
-          {formatTimestamp(detail.receivedAt)} (<RelativeTime iso={detail.receivedAt} />)
+          <span data-testid="received-at" title={absoluteTime(detail.receivedAt)}>
+            {formatTimestamp(detail.receivedAt)}
+          </span>{' '}
+          (<RelativeTime iso={detail.receivedAt} />){' '}
+          <code className="muted">{detail.receivedAt}</code>
           {detail.viaTunnel ? ' · via tunnel' : ''}
         </Fact>
         {detail.eventType && (

@@ -2,6 +2,7 @@ import type { Client } from '../../../shared/dispatch';
 import type { TunnelState } from '../../../shared/model';
 import { formatCount } from '../format/format';
 import { CopyButton } from './copy-button';
+import { DataMenu } from './data-menu';
 import { TunnelControl } from './tunnel-control';
 
 /**
@@ -87,6 +88,7 @@ export function TopBar({
           ? `▶ Resume${pending ? ` (${formatCount(pending)} waiting)` : ''}`
           : '❚❚ Pause live'}
       </button>
+      <DataMenu client={client} />
       <button type="button" className="btn" onClick={onEndpoints} data-testid="open-endpoints">
         Endpoints
       </button>

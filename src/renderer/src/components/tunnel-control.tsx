@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { useDismiss } from '../hooks/use-dismiss';
 import type { Client } from '../../../shared/dispatch';
 import { errorText } from '../format/error-text';
 import { TunnelOptionsForm } from './tunnel-options-form';
@@ -32,6 +33,8 @@ export function TunnelControl({
   const [saved, setSaved] = useState<string | null>(null);
   const state = tunnel?.state ?? 'off';
   const running = state === 'online' || state === 'connecting' || state === 'reconnecting';
+  const box = useRef<HTMLDivElement>(null);
+  useDismiss(box, open, () => setOpen(false));
 
   const act = async (what: () => Promise<TunnelState>): Promise<void> => {
     setBusy(true);
@@ -56,7 +59,7 @@ export function TunnelControl({
 
   const problem = error ?? (state === 'error' ? (tunnel?.message ?? 'the tunnel failed') : null);
   return (
-    <div className="tunnel-control">
+    <div className="tunnel-control" ref={box}>
       <span
         className={`tunnel tunnel-${state}`}
         data-testid="tunnel-state"

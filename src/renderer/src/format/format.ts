@@ -28,6 +28,16 @@ export function formatBytes(n: number): string {
 }
 
 /** Local date and time with milliseconds, e.g. "2026-11-27 14:03:07.412". */
+/** The exact time for a tooltip: local time with its UTC offset, then the ISO (UTC) form. */
+export function absoluteTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const off = -d.getTimezoneOffset();
+  const p = (n: number): string => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const zone = `UTC${off < 0 ? '−' : '+'}${p(off / 60)}:${p(off % 60)}`;
+  return `${formatTimestamp(iso)} (${zone}) · ${d.toISOString()}`;
+}
+
 export function formatTimestamp(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;

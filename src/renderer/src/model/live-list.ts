@@ -25,6 +25,13 @@ export interface ListSnapshot {
   /** New events held back while paused. */
   pending: number;
   paused: boolean;
+  /**
+   * With a filter: how many events in the log match it (from the engine, counted again after
+   * live changes); null without a filter (the log's own count applies) or not known yet.
+   */
+  matching: number | null;
+  /** `matching` is a lower bound (a search while recent deliveries are being indexed). */
+  matchingAtLeast: boolean;
 }
 
 /**
@@ -49,7 +56,10 @@ export class LiveList {
     generation: 0,
     pending: 0,
     paused: false,
+    matching: null,
+    matchingAtLeast: false,
   };
+  private countTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly client: Client,
@@ -78,6 +88,8 @@ export class LiveList {
     this.queue.dispose();
     if (this.queryTimer) clearTimeout(this.queryTimer);
     this.queryTimer = null;
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.countTimer = null;
     this.snap = { ...this.snap, generation: this.snap.generation + 1 };
   }
 
@@ -119,7 +131,7 @@ export class LiveList {
     const generation = this.snap.generation + 1;
     this.buffered = [];
     this.inflight.clear();
-    this.emit({ loading: true, generation, error: null });
+    this.emit({ loading: true, generation, error: null, matching: null, matchingAtLeast: false });
     try {
       const input = toListInput(this.filter);
       // With a filter the first page says nothing about the log's newest seq: ask for it
@@ -127,12 +139,21 @@ export class LiveList {
       const newest = Object.keys(input).length
         ? ((await this.client.listEvents({ limit: 1 })).items[0]?.seq ?? 0)
         : 0;
-      const head = await this.client.listEvents({ ...input, limit: HEAD_SIZE });
+      const filtered = Object.keys(input).length > 0;
+      const head = await this.client.listEvents({
+        ...input,
+        limit: HEAD_SIZE,
+        ...(filtered ? { withTotal: true } : {}),
+      });
       if (generation !== this.snap.generation) return;
       this.pages.reset(head.items, head.hasMore, newest);
       const ops = this.buffered;
       this.buffered = null;
-      this.emit({ loading: false });
+      this.emit({
+        loading: false,
+        matching: filtered ? (head.total ?? null) : null,
+        matchingAtLeast: head.totalAtLeast ?? false,
+      });
       this.apply(ops);
     } catch (err) {
       if (generation !== this.snap.generation) return;
@@ -163,6 +184,7 @@ export class LiveList {
       this.buffered.push(...ops);
       return;
     }
+    if (ops.length) this.scheduleRecount();
     let inserted = 0;
     let queryNeeded = false;
     for (const [i, op] of ops.entries()) {
@@ -189,6 +211,25 @@ export class LiveList {
     }
     if (queryNeeded) this.scheduleQueryRefresh();
     this.emit({ topInserted: this.snap.topInserted + inserted, pending: this.waiting() });
+  }
+
+  /**
+   * With a filter, live changes (new deliveries, deletes, retention, changed verdicts) may
+   * change how many events match: ask the engine again, at most every QUERY_REFRESH_MS.
+   */
+  private scheduleRecount(): void {
+    if (this.countTimer || Object.keys(toListInput(this.filter)).length === 0) return;
+    this.countTimer = setTimeout(() => {
+      this.countTimer = null;
+      const generation = this.snap.generation;
+      this.client.listEvents({ ...toListInput(this.filter), limit: 1, withTotal: true }).then(
+        (r) => {
+          if (generation !== this.snap.generation || this.snap.loading) return;
+          this.emit({ matching: r.total ?? null, matchingAtLeast: r.totalAtLeast ?? false });
+        },
+        () => undefined,
+      );
+    }, QUERY_REFRESH_MS);
   }
 
   /** A text search runs on the server: ask it which of the new events match. */

@@ -1,0 +1,54 @@
+import { seedLog } from './helpers/seed-log.mjs';
+import { expect, test } from './helpers/serve';
+import { openUi } from './helpers/ui';
+import { sendWebhook } from './helpers/webhooks';
+
+test('one exact count in the list and the top bar, kept in step by live changes', async ({
+  page,
+  launchServer,
+  scratchDir,
+}) => {
+  test.setTimeout(90_000);
+  const first = await launchServer({ dataDir: scratchDir });
+  await sendWebhook(first, '/seed/0', '{"type":"seed.event","n":0}');
+  await first.stop();
+  seedLog(scratchDir, 2066);
+  const server = await launchServer({ dataDir: scratchDir });
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  const listCount = page.getByTestId('list-count');
+  const topCount = page.getByTestId('event-count');
+  // After a reload: more rows than the first page holds, yet one exact number in both places.
+  await expect(topCount).toHaveText('2,066');
+  await expect(listCount).toHaveText('2,066 deliveries');
+
+  // A new delivery, then a delete, then retention: both follow.
+  await sendWebhook(server, '/live/1', '{"n":"live"}');
+  await expect(topCount).toHaveText('2,067');
+  await expect(listCount).toHaveText('2,067 deliveries');
+  const newest = await page.getByTestId('event-row').first().getAttribute('data-id');
+  const del = await server.api('deleteEvents', { ids: [newest] });
+  expect(del.status).toBe(200);
+  await expect(topCount).toHaveText('2,066');
+  await expect(listCount).toHaveText('2,066 deliveries');
+
+  // A filter: the engine's exact count of matches, also kept in step.
+  await page.getByTestId('search').fill('live');
+  await expect(listCount).toHaveText('0 matching');
+  await sendWebhook(server, '/live/2', '{"n":"live"}');
+  await sendWebhook(server, '/live/3', '{"n":"live"}');
+  await expect(listCount).toHaveText('2 matching');
+  await page.getByTestId('search').fill('seed');
+  await expect(listCount).toHaveText('2,066 matching');
+
+  const settings = (await (await server.api('getSettings')).json()) as {
+    retention: { maxEvents: number; maxAgeDays: number };
+  };
+  const saved = await server.api('saveSettings', {
+    retention: { ...settings.retention, maxEvents: 1000 },
+  });
+  expect(saved.status).toBe(200);
+  await expect(topCount).toHaveText('1,000');
+  await expect(listCount).toHaveText('998 matching');
+  await page.getByTestId('search').fill('');
+  await expect(listCount).toHaveText('1,000 deliveries');
+});
