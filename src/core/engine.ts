@@ -120,6 +120,7 @@ export class Engine {
     this.notices.push(...(secrets.notices ?? []));
     const endpoints = new EndpointStore(this.db, secrets);
     this.endpointStore = endpoints;
+    this.events.maskSecretsWith(() => endpoints.allSecrets());
     this.schemas = new SchemaChecker(opts.schemaChecker);
     const settings = new SettingsStore(this.db);
     if (settings.resetAtStart.length > 0) {

@@ -1,3 +1,4 @@
+import { Redactor } from '../forward/redact';
 import type { EventDetail, EventSummary } from '../../shared/model';
 import type { NewEvent, StoredRequest } from '../types';
 import type { Db } from './db';
@@ -375,14 +376,45 @@ export class EventStore {
     return { items: rows.slice(0, f.limit).map(toSummary), hasMore };
   }
 
-  /** The full event with its body, or undefined when no such id. */
+  /**
+   * What every answer built from a stored event (getEvent, `events show`, Copy as cURL, HAR and
+   * NDJSON exports, diff) takes secrets out with: the endpoints' secrets as they are now. The
+   * log keeps the request as received, so forwards, redrives and replays send your app the
+   * token GitLab sent (RELIABILITY.md, promise 5).
+   */
+  maskSecretsWith(secrets: () => readonly string[]): void {
+    this.secretsNow = secrets;
+  }
+
+  private secretsNow: () => readonly string[] = () => [];
+  private masker: { key: string; redactor: Redactor } | null = null;
+
+  private redactor(): Redactor {
+    const secrets = this.secretsNow();
+    const key = secrets.join('\0');
+    if (this.masker?.key !== key) this.masker = { key, redactor: new Redactor(secrets) };
+    return this.masker.redactor;
+  }
+
+  /**
+   * The full event with its body, or undefined when no such id. A header or query value that
+   * holds an endpoint secret (GitLab's `X-Gitlab-Token`, a token in the URL) shows `[secret]`.
+   */
   get(id: string): EventDetail | undefined {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return undefined;
     const body = (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body;
     const detail = toDetail(row, body ?? Buffer.alloc(0));
     const { coverage } = searchFields(detail, body ?? Buffer.alloc(0), row.size);
-    return { ...detail, bodySearch: coverage };
+    const r = this.redactor();
+    if (r.empty) return { ...detail, bodySearch: coverage };
+    return {
+      ...detail,
+      headers: r.headers(detail.headers),
+      query: r.text(detail.query),
+      publicUrl: detail.publicUrl === null ? null : r.text(detail.publicUrl),
+      bodySearch: coverage,
+    };
   }
 
   /** Sets an event's forward status (a change: new rev, pushed to listeners). */
