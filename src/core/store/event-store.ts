@@ -1,4 +1,5 @@
 import { Redactor } from '../forward/redact';
+import type { BackgroundWrites } from '../store-health';
 import type { EventDetail, EventSummary } from '../../shared/model';
 import type { NewEvent, StoredRequest } from '../types';
 import type { Db } from './db';
@@ -374,6 +375,12 @@ export class EventStore {
     }
     const hasMore = rows.length > f.limit;
     return { items: rows.slice(0, f.limit).map(toSummary), hasMore };
+  }
+
+  /** The search indexer's gate for background writes and its WAL checkpoint request. */
+  backgroundWrites(writes: BackgroundWrites, afterBigBatch: () => void): void {
+    this.search.writes = writes;
+    this.search.afterBigBatch = afterBigBatch;
   }
 
   /**
