@@ -12,15 +12,38 @@ export interface Client {
   key: string;
   /** False for this machine (loopback, not through the tunnel): never limited. */
   limited: boolean;
+  /**
+   * Larger groups the client is also counted against, each with its share of the rate (an
+   * IPv6 address's /56 and /48, see `clientGroups`); the refusals of the widest are logged
+   * together.
+   */
+  groups?: readonly { key: string; share: number }[];
 }
 
-/** Most clients tracked at once; the least recently seen are forgotten first. */
-const MAX_TRACKED = 10_000;
+/** A request over a rate: which bucket refused it, its rate, and when a token is back. */
+export interface Limited {
+  waitMs: number;
+  key: string;
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Most buckets tracked at once. A new one takes the place of the least recently seen bucket
+ * that is idle (full again, no refusal logged in the last minute), so forgetting it changes
+ * nothing; when none of the oldest is idle, new clients share one overflow bucket instead of
+ * resetting a busy client's.
+ */
+export const MAX_TRACKED = 10_000;
+/** How many of the least recently seen buckets are looked at for an idle one. */
+const EVICT_SCAN = 64;
 /** A limited client's refusals with one status are logged at most this often. */
 export const LOG_EVERY_MS = 60_000;
 
 interface Entry {
   tokens: number;
+  /** Its share of the per-client rate (1 for a client, more for a group of them). */
+  share: number;
   at: number;
   /** Per refusal status: when one was last logged, and how many were not since. */
   logged: Map<number, { at: number; skipped: number }>;
@@ -36,20 +59,47 @@ interface Entry {
 export class ClientGate {
   private readonly entries = new Map<string, Entry>();
   private readonly open = new Map<string, number>();
+  /** Shared by new buckets while every one of the oldest tracked is busy. */
+  private readonly overflow: Entry = {
+    tokens: Infinity,
+    at: 0,
+    logged: new Map(),
+    share: 1,
+  };
+  /** The rate last applied, to tell an idle bucket. */
+  private rate: { perSecond: number; burst: number } | null = null;
 
   constructor(private readonly log: LogRefusal) {}
 
-  /** Counts one request: 0 when within `rate`, else the ms until a token is back. */
-  take(client: Client, now: number, rate: { perSecond: number; burst: number } | null): number {
-    if (!client.limited || rate === null) return 0;
-    const e = this.entry(client.key, now);
-    e.tokens = Math.min(rate.burst, e.tokens + ((now - e.at) / 1000) * rate.perSecond);
-    e.at = now;
-    if (e.tokens >= 1) {
-      e.tokens -= 1;
-      return 0;
+  /**
+   * Counts one request against the client's bucket and each of its groups' (with their shares
+   * of `rate`): null when every one has a token (one is taken from each), else the bucket that
+   * refused it with the longest wait (nothing is taken).
+   */
+  take(
+    client: Client,
+    now: number,
+    rate: { perSecond: number; burst: number } | null,
+  ): Limited | null {
+    if (!client.limited || rate === null) return null;
+    this.rate = rate;
+    const buckets = [{ key: client.key, share: 1 }, ...(client.groups ?? [])].map((b) => ({
+      ...b,
+      e: this.entry(b.key, now, b.share),
+    }));
+    let worst: Limited | null = null;
+    for (const { key, share, e } of buckets) {
+      const perSecond = rate.perSecond * share;
+      const burst = rate.burst * share;
+      e.tokens = Math.min(burst, e.tokens + ((now - e.at) / 1000) * perSecond);
+      e.at = now;
+      if (e.tokens >= 1) continue;
+      const waitMs = Math.ceil(((1 - e.tokens) / perSecond) * 1000);
+      if (!worst || waitMs > worst.waitMs) worst = { waitMs, key, perSecond, burst };
     }
-    return Math.ceil(((1 - e.tokens) / rate.perSecond) * 1000);
+    if (worst) return worst;
+    for (const { e } of buckets) e.tokens -= 1;
+    return null;
   }
 
   /**
@@ -77,7 +127,9 @@ export class ClientGate {
       this.log(d, status, reason);
       return;
     }
-    const logged = this.entry(client.key, now).logged;
+    // Rotating addresses within a /48 is one allowance of logged refusals, not 65,536.
+    const logKey = client.groups?.at(-1)?.key ?? client.key;
+    const logged = this.entry(logKey, now, client.groups?.at(-1)?.share ?? 1).logged;
     const last = logged.get(status);
     if (last && now - last.at < LOG_EVERY_MS) {
       last.skipped++;
@@ -85,8 +137,8 @@ export class ClientGate {
     }
     const note =
       last && last.skipped > 0
-        ? `${last.skipped} more like it from ${client.key} since the previous one were not logged; one a minute is`
-        : `at most one like it a minute from ${client.key} is logged`;
+        ? `${last.skipped} more like it from ${logKey} since the previous one were not logged; one a minute is`
+        : `at most one like it a minute from ${logKey} is logged`;
     logged.set(status, { at: now, skipped: 0 });
     this.log(d, status, `${reason} (${note})`);
   }
@@ -96,15 +148,36 @@ export class ClientGate {
     return this.entries.size;
   }
 
-  private entry(key: string, now: number): Entry {
+  private entry(key: string, now: number, share: number): Entry {
     let e = this.entries.get(key);
     if (e)
       this.entries.delete(key); // re-inserted below: the Map's order is recency
     else {
-      e = { tokens: Infinity, at: now, logged: new Map() };
-      if (this.entries.size >= MAX_TRACKED) this.entries.delete(this.entries.keys().next().value!);
+      if (this.entries.size >= MAX_TRACKED && !this.evictIdle(now)) return this.overflow;
+      e = { tokens: Infinity, at: now, logged: new Map(), share };
     }
     this.entries.set(key, e);
     return e;
+  }
+
+  /** Forgets the least recently seen idle bucket among the oldest; false when none is. */
+  private evictIdle(now: number): boolean {
+    let looked = 0;
+    for (const [key, e] of this.entries) {
+      if (looked++ >= EVICT_SCAN) break;
+      if (this.idle(e, now)) {
+        this.entries.delete(key);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when forgetting the bucket changes nothing: full again, no refusal logged lately. */
+  private idle(e: Entry, now: number): boolean {
+    for (const mark of e.logged.values()) if (now - mark.at < LOG_EVERY_MS) return false;
+    if (this.rate === null || e.tokens === Infinity) return true;
+    const { perSecond, burst } = this.rate;
+    return e.tokens + ((now - e.at) / 1000) * perSecond * e.share >= burst * e.share;
   }
 }

@@ -24,7 +24,8 @@ import { Checkpointer } from './store/checkpointer';
 import { DB_FILE, type Db } from './store/db';
 import { DataDirLock, openLog } from './store/open-log';
 import { DiskGuard } from './disk-guard';
-import type { Notice } from '../shared/model';
+import { StoreHealth } from './store-health';
+import type { Notice, ReceiverHealth } from '../shared/model';
 import { mkdirSync } from 'node:fs';
 import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
@@ -80,6 +81,7 @@ export class Engine {
   /** What happened at start that the user must know (shown by every UI). */
   readonly notices: Notice[];
   private readonly disk: DiskGuard;
+  private storeHealth!: StoreHealth;
   private readonly receiver: Receiver;
   private readonly maintenance: Maintenance;
   private readonly checkpointer: Checkpointer;
@@ -120,6 +122,7 @@ export class Engine {
     this.notices.push(...(secrets.notices ?? []));
     const endpoints = new EndpointStore(this.db, secrets);
     this.endpointStore = endpoints;
+    this.events.maskSecretsWith(() => endpoints.allSecrets());
     this.schemas = new SchemaChecker(opts.schemaChecker);
     const settings = new SettingsStore(this.db);
     if (settings.resetAtStart.length > 0) {
@@ -171,20 +174,53 @@ export class Engine {
         this.deadLettersMaybeChanged();
       },
       opts.maintenanceIntervalMs,
+      {
+        mayWrite: () => this.storeHealth.mayWrite(),
+        failed: (err, what) => this.storeHealth.failed(err, what),
+        succeeded: () => this.storeHealth.succeeded(),
+      },
     );
     this.disk = new DiskGuard(
       opts.dataDir,
       () => settings.get().receiver.minFreeDiskBytes,
-      (h) => this.bus.emit('receiver.health', h),
+      () => {
+        this.bus.emit('receiver.health', this.health());
+        if (this.disk.refusal === null) this.forwarder.kick();
+      },
     );
+    const storeHealth = new StoreHealth(
+      () => this.disk.refusal !== null,
+      clock,
+      () => {
+        this.bus.emit('receiver.health', this.health());
+        // Writes work again: forwards held back go now, not at their next look.
+        if (!storeHealth.failing) this.forwarder.kick();
+      },
+    );
+    this.storeHealth = storeHealth;
+    const checkpointSoon = (): void => {
+      void this.checkpointer.checkpoint('PASSIVE').catch(() => undefined);
+    };
+    this.events.backgroundWrites(storeHealth, checkpointSoon);
+    const ingest = createIngest({
+      endpoints,
+      events: this.events,
+      inspect: opts.inspect ?? inspect,
+      clock,
+      schemas: this.schemas,
+    });
     this.receiver = new Receiver({
-      ingest: createIngest({
-        endpoints,
-        events: this.events,
-        inspect: opts.inspect ?? inspect,
-        clock,
-        schemas: this.schemas,
-      }),
+      ingest: (d) =>
+        ingest(d).then(
+          (r) => {
+            storeHealth.succeeded();
+            return r;
+          },
+          (err: unknown) => {
+            storeHealth.failed(err, 'storing a delivery');
+            throw err;
+          },
+        ),
       logRefusal: createRefusalLog({ endpoints, events: this.events }),
       clock,
       limits: () => settings.get().receiver,
@@ -219,6 +255,7 @@ export class Engine {
           }
         );
       },
+      storeHealth,
     );
     this.handlers = {
       ...createHandlers({
@@ -231,7 +268,7 @@ export class Engine {
         tunnelSettings,
         forwards: this.forwards,
         schemas: this.schemas,
-        health: () => this.disk.health(),
+        health: () => this.health(),
         notices: () => this.notices,
         heldForForwarding: () => this.maintenance.heldForForwarding,
         deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
@@ -294,6 +331,13 @@ export class Engine {
       }),
     };
     this.deadLetters = this.forwards.deadCount();
+  }
+
+  /** The receiver's health: the disk guard's and whether the log can be written. */
+  private health(): ReceiverHealth {
+    const disk = this.disk.health();
+    if (!this.storeHealth.failing) return disk;
+    return { ...disk, message: disk.message ?? this.storeHealth.message, storeFailed: true };
   }
 
   /** Pushes `deadLetters.changed` when the list's size moved since the last push. */

@@ -58,6 +58,29 @@ export function clientKey(ip: string | null): string | null {
     .join(':')}::/64`;
 }
 
+/**
+ * The larger IPv6 prefixes a client is also counted against, each with its share of the
+ * per-client rate (×2 for the /56, ×4 for the /48): a site gets a /48 or /56 and could rotate
+ * through its 65,536 or 256 /64s. Empty for IPv4 (and IPv4-mapped) addresses and non-IPs.
+ */
+export const CLIENT_GROUPS = [
+  { bits: 56, share: 2 },
+  { bits: 48, share: 4 },
+] as const;
+
+/** The `CLIENT_GROUPS` an address is in, as keys (`2001:db8:77::/48`) with their shares. */
+export function clientGroups(ip: string | null): { key: string; share: number }[] {
+  const v = normalizeIp(ip);
+  if (v === null || isIP(v) === 4) return [];
+  const groups = ipv6Groups(v)!;
+  return CLIENT_GROUPS.map(({ bits, share }) => {
+    const kept = groups.slice(0, Math.ceil(bits / 16));
+    const last = kept.length - 1;
+    if (bits % 16) kept[last] = kept[last]! & (0xffff << (16 - (bits % 16)));
+    return { key: `${kept.map((g) => g.toString(16)).join(':')}::/${bits}`, share };
+  });
+}
+
 const cache = new Map<string, BlockList>();
 
 /** Builds a matcher for IPs and CIDRs (v4 and v6); throws on a malformed entry. */

@@ -4,7 +4,7 @@ import type { ReceiverLimits } from '../shared/model';
 import type { Clock, IncomingDelivery } from './types';
 import { ClientGate, type Client, type LogRefusal } from './client-gate';
 import { describeRequest, isForwarder, unreadRequest } from './incoming';
-import { clientKey, isLoopback, normalizeIp } from './net';
+import { clientGroups, clientKey, isLoopback, normalizeIp } from './net';
 import {
   parserRefusal,
   refuse,
@@ -57,7 +57,11 @@ export class ReceiverGuard {
 
   /** The client an address is counted against; this machine is never limited. */
   private clientOf(ip: string | null, viaTunnel: boolean): Client {
-    return { key: clientKey(ip) ?? 'an unknown client', limited: viaTunnel || !isLoopback(ip) };
+    return {
+      key: clientKey(ip) ?? 'an unknown client',
+      limited: viaTunnel || !isLoopback(ip),
+      groups: clientGroups(ip),
+    };
   }
 
   /**
@@ -98,17 +102,21 @@ export class ReceiverGuard {
     now: number,
     limits: ReceiverLimits,
   ): Refusal | null {
-    const wait = this.gate.take(client, now, limits.rateLimit);
+    const limited = this.gate.take(client, now, limits.rateLimit);
     if (!entered) {
       const reason = `more than ${limits.maxConnectionsPerClient} open connections from ${client.key}`;
       return { status: 503, reason, extra: RETRY_SOON, cut: true };
     }
-    if (wait > 0) {
-      const { perSecond, burst } = limits.rateLimit!;
+    if (limited) {
+      const { perSecond, burst, key, waitMs } = limited;
+      const group =
+        key === client.key
+          ? ''
+          : ` (the addresses in one IPv6 ${key.slice(key.lastIndexOf('/'))} are counted together, and ${client.key} is in it)`;
       return {
         status: 429,
-        reason: `rate limit: more than ${perSecond}/s (burst ${burst}) from ${client.key}`,
-        extra: [['Retry-After', String(Math.ceil(wait / 1000))]],
+        reason: `rate limit: more than ${perSecond}/s (burst ${burst}) from ${key}${group}`,
+        extra: [['Retry-After', String(Math.ceil(waitMs / 1000))]],
       };
     }
     return null;

@@ -9,10 +9,10 @@ import type { Input } from '../shared/contract';
 import { createClient, dispatch } from '../shared/dispatch';
 import { HookscopeError } from '../shared/errors';
 import { formatReport } from './checkup-report';
-import { cliInput, numeric } from './cli-input';
+import { cliInput, numeric, readSecretFiles } from './cli-input';
 import { apiClient } from './events-cmd';
 
-export const CHECKUP_USAGE = `Usage: hookscope checkup --target URL --provider P --secret S [options]
+export const CHECKUP_USAGE = `Usage: hookscope checkup --target URL --provider P --secret-file FILE [options]
        hookscope checkup --endpoint ID [--api URL --token T | --data-dir DIR] [options]
 
 Sends your webhook handler a fixed battery of real, signed deliveries (valid, duplicate,
@@ -21,7 +21,11 @@ Only --target is contacted. Exits 0 when every must-pass probe passes, 1 when on
 
   --target URL          Your webhook handler (default with --endpoint: its forward target)
   --provider P          The provider to sign as, e.g. stripe, github, openai
-  --secret S            The signing secret your handler verifies with
+  --secret-file FILE    Read the signing secret your handler verifies with from FILE (its one
+                        non-blank line; keeps it out of the process list)
+  --secret S            The same, given on the command line (visible to other local users in
+                        the process list); else HOOKSCOPE_SECRET when set (not with --endpoint,
+                        which signs with the endpoint's first secret)
   --sample ID           A catalogue sample (default: the provider's first, else a generic event)
   --event ID            A stored delivery as the payload (with --endpoint, --api or --data-dir)
   --burst N             Distinct deliveries in the burst (default 50)
@@ -63,6 +67,7 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
       target: { type: 'string' },
       provider: { type: 'string' },
       secret: { type: 'string' },
+      'secret-file': { type: 'string' },
       sample: { type: 'string' },
       event: { type: 'string' },
       burst: { type: 'string' },
@@ -81,6 +86,7 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
     process.stdout.write(`${CHECKUP_USAGE}\n`);
     return null;
   }
+  const secret = checkupSecret(values.secret, values['secret-file'], values.endpoint);
   const burstCount = numeric(values.burst);
   const concurrency = numeric(values.concurrency);
   const input = cliInput(
@@ -89,7 +95,7 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
       endpointId: values.endpoint,
       target: values.target,
       provider: values.provider,
-      secret: values.secret,
+      secret,
       sample: values.sample,
       eventId: values.event,
       latencySamples: numeric(values['latency-samples']),
@@ -116,7 +122,9 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
   } else {
     const absent = (['target', 'provider', 'secret'] as const).filter((k) => !input[k]);
     if (absent.length > 0) {
-      throw bad(`give ${absent.map((k) => `--${k}`).join(', ')} (or --endpoint ID)`);
+      throw bad(
+        `give ${absent.map((k) => (k === 'secret' ? '--secret-file (or --secret, HOOKSCOPE_SECRET)' : `--${k}`)).join(', ')} (or --endpoint ID)`,
+      );
     }
     run = await runBattery(
       {
@@ -135,6 +143,36 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
   }
   process.stdout.write(`${values.json ? JSON.stringify(run) : formatReport(run)}\n`);
   return run.passed;
+}
+
+/**
+ * The secret to sign with: `--secret`, else the one line of `--secret-file`, else
+ * HOOKSCOPE_SECRET (unless an endpoint is named: it has its own). Refuses both flags at once
+ * and a file that cannot be read or holds no secret or more than one.
+ */
+function checkupSecret(
+  flag: string | undefined,
+  file: string | undefined,
+  endpoint: string | undefined,
+): string | undefined {
+  if (flag !== undefined && file !== undefined)
+    throw bad('give --secret or --secret-file, not both');
+  if (file !== undefined) {
+    let found: string[];
+    try {
+      found = readSecretFiles([file]);
+    } catch (err) {
+      throw bad((err as Error).message);
+    }
+    if (found.length > 1) {
+      throw bad(
+        `--secret-file: ${file} holds ${found.length} lines; a check-up signs with one secret`,
+      );
+    }
+    return found[0];
+  }
+  if (flag !== undefined) return flag;
+  return endpoint === undefined ? process.env.HOOKSCOPE_SECRET || undefined : undefined;
 }
 
 /** Runs through an engine on the data dir, so the run lands in the endpoint's history. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { commands, type CommandName, type ParsedInput } from '../shared/contract';
 import { badInput, parseInput } from '../shared/dispatch';
 
@@ -21,4 +22,25 @@ export function cliInput<N extends CommandName>(
 /** An option's text as a number when it is one, else the text (so the error can quote it). */
 export function numeric(value: string | undefined): number | string | undefined {
   return value !== undefined && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+}
+
+/** Secrets from `--secret-file` files: one per line, blank lines and surrounding space ignored. */
+export function readSecretFiles(paths: string[]): string[] {
+  return paths.flatMap((path) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `--secret-file: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        { cause: err },
+      );
+    }
+    const found = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    if (found.length === 0) throw new Error(`--secret-file: ${path} holds no secret`);
+    return found;
+  });
 }

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../core/version';
 import { HookscopeError } from '../shared/errors';
 import { runCheckupCommand } from './checkup-cmd';
-import { cliInput } from './cli-input';
+import { cliInput, readSecretFiles } from './cli-input';
 import { runEvents } from './events-cmd';
 import { startListening } from './listen';
 import { createOutput, serve } from './serve';
@@ -17,7 +16,7 @@ Commands:
   events    list | show | replay | export stored events (hookscope events --help)
   checkup   Grade your own webhook handler: send it signed valid, duplicate, forged,
             tampered, stale and unsigned deliveries, a timed series and a burst
-            (hookscope checkup --target URL --provider P --secret S [--sample ID]
+            (hookscope checkup --target URL --provider P --secret-file FILE [--sample ID]
             [--burst N] [--concurrency C] [--latency-samples N] [--timeout MS] [--json];
             --endpoint ID with --api URL --token T keeps the run in the endpoint's history;
             hookscope checkup --help)
@@ -50,7 +49,8 @@ Options for serve and listen:
 Environment: HOOKSCOPE_TOKEN fixes the API token; HOOKSCOPE_DATA_DIR the data folder;
 NGROK_AUTHTOKEN the ngrok authtoken (get one at
 https://dashboard.ngrok.com/get-started/your-authtoken); HOOKSCOPE_TRUSTED_PROXIES the
-reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For names the client.`;
+reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For names the client;
+HOOKSCOPE_SECRET the signing secret of \`checkup\` when no --secret or --secret-file is given.`;
 
 /** Parses a port flag; throws with a clear message for anything but 0..65535. */
 function port(value: string | undefined, fallback: number, flag: string): number {
@@ -78,27 +78,6 @@ const LISTEN_FLAGS = {
 const isUsage = (err: unknown): boolean =>
   typeof (err as { code?: unknown }).code === 'string' &&
   (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
-
-/** Secrets from `--secret-file` files: one per line, blank lines and surrounding space ignored. */
-function readSecretFiles(paths: string[]): string[] {
-  return paths.flatMap((path) => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new Error(
-        `--secret-file: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-        { cause: err },
-      );
-    }
-    const found = text
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean);
-    if (found.length === 0) throw new Error(`--secret-file: ${path} holds no secret`);
-    return found;
-  });
-}
 
 /** The CLI entry: `hookscope serve|listen|events|checkup ...`. Exits 2 on bad usage, 1 on failure. */
 export async function main(argv: string[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ReceiverHealth } from '../shared/model';
 import { randomBytes } from 'node:crypto';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
@@ -60,6 +61,28 @@ export function trustedProxies(raw: string | undefined): string[] {
 }
 
 /**
+ * Prints once when the log cannot be written (disk full, I/O error) and once when it can again,
+ * not once per delivery: `receiver.health` is pushed only when the state changes.
+ */
+export function reportStoreHealth(engine: Engine, out: Output): void {
+  let failing = false;
+  engine.subscribe((name, payload) => {
+    if (name !== 'receiver.health') return;
+    const h = payload as ReceiverHealth;
+    const now = h.storeFailed === true;
+    if (now === failing) return;
+    failing = now;
+    if (now) out.info('store_failed', { message: h.message }, `Error: ${h.message}`);
+    else
+      out.info(
+        'store_recovered',
+        {},
+        'The log can be written again: deliveries are stored and background work resumed.',
+      );
+  });
+}
+
+/**
  * `hookscope serve`: the engine plus the control API and UI, until SIGINT/SIGTERM, then a
  * clean shutdown (deliveries in flight committed and answered, database closed).
  */
@@ -101,6 +124,7 @@ export async function serve(
       ].join('\n'),
     );
     for (const n of engine.notices) out.info('notice', { ...n }, `Warning: ${n.message}`);
+    reportStoreHealth(engine, out);
     if (setup) await setup(engine, receiverUrl);
     // After the ready line, so a tunnel that cannot start never holds up or breaks local use.
     if (opts.tunnel) startTunnelWithOutput(engine, out, receiverUrl);

@@ -527,6 +527,11 @@ export const ReceiverHealth = z.object({
   freeBytes: z.number().nullable(),
   /** The reason in words when something is refused; null when all is well. */
   message: z.string().nullable(),
+  /**
+   * The log could not be written (disk full, I/O error): deliveries are answered 503 and
+   * background work waits; `message` says why. Cleared by the next write that succeeds.
+   */
+  storeFailed: z.boolean().optional(),
 });
 export type ReceiverHealth = z.infer<typeof ReceiverHealth>;
 

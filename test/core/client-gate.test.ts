@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientGate, LOG_EVERY_MS, type Client } from '../../src/core/client-gate';
+import { ClientGate, LOG_EVERY_MS, MAX_TRACKED, type Client } from '../../src/core/client-gate';
 import type { IncomingDelivery } from '../../src/core/types';
 
 const rate = { perSecond: 1, burst: 2 };
@@ -12,22 +12,55 @@ function gate() {
 }
 
 describe('ClientGate', () => {
-  it('tracks at most 10,000 clients, forgetting the least recently seen first', () => {
+  it('tracks at most 10,000 buckets; a new client takes the place of an idle one, never of a busy one', () => {
     const { gate: g } = gate();
-    for (let i = 0; i < 10_001; i++) g.take(client(`10.0.${i >> 8}.${i & 255}`), 0, rate);
-    expect(g.tracked).toBe(10_000);
-    // The first client was forgotten: it starts again with a full burst; the last one did not.
-    expect(g.take(client('10.0.0.0'), 0, rate)).toBe(0);
-    expect(g.take(client('10.0.0.0'), 0, rate)).toBe(0);
-    expect(g.take(client('10.0.0.0'), 0, rate)).toBeGreaterThan(0);
-    expect(g.take(client('10.0.39.16'), 0, rate)).toBe(0);
-    expect(g.take(client('10.0.39.16'), 0, rate)).toBeGreaterThan(0);
+    const flooder = client('203.0.113.66');
+    // The flooder spends its burst, then 10,000 other clients each send one request at once.
+    expect(g.take(flooder, 0, rate)).toBeNull();
+    expect(g.take(flooder, 0, rate)).toBeNull();
+    expect(g.take(flooder, 0, rate)).toMatchObject({ key: '203.0.113.66', waitMs: 1000 });
+    for (let i = 0; i < MAX_TRACKED - 1; i++) g.take(client(`10.0.${i >> 8}.${i & 255}`), 0, rate);
+    expect(g.tracked).toBe(MAX_TRACKED);
+    // Nobody is idle yet: the flooder was not forgotten (still limited), newcomers share one
+    // overflow allowance (2 requests), and nothing grows.
+    expect(g.take(flooder, 0, rate)).not.toBeNull();
+    expect(g.take(client('198.51.100.1'), 0, rate)).toBeNull();
+    expect(g.take(client('198.51.100.2'), 0, rate)).toBeNull();
+    expect(g.take(client('198.51.100.3'), 0, rate)).not.toBeNull();
+    expect(g.tracked).toBe(MAX_TRACKED);
+    // Two seconds on, the one-request clients are full again (idle); the flooder keeps
+    // flooding and stays limited however many new clients come.
+    let passed = 0;
+    for (let i = 0; i < 2_000; i++) {
+      if (g.take(flooder, 2000 + i, rate) === null) passed++;
+      g.take(client(`10.1.${i >> 8}.${i & 255}`), 2000 + i, rate);
+    }
+    expect(passed).toBe(3); // its burst of 2, then 1/s
+    expect(g.tracked).toBe(MAX_TRACKED);
+    expect(g.take(client('10.0.0.0'), 4000, rate)).toBeNull(); // forgotten: it was idle
+  });
+
+  it('counts a client against its groups too, with their shares of the rate', () => {
+    const { gate: g } = gate();
+    const inGroup = (n: number): Client => ({
+      key: `2001:db8:77:${n.toString(16)}::/64`,
+      limited: true,
+      groups: [
+        { key: '2001:db8:77::/56', share: 2 },
+        { key: '2001:db8:77::/48', share: 4 },
+      ],
+    });
+    // Each /64 has a burst of 2, the /48 of 8: rotating /64s gets 8 through, then the /48's 429.
+    const results = Array.from({ length: 12 }, (_, n) => g.take(inGroup(n), 0, rate));
+    expect(results.filter((r) => r === null)).toHaveLength(4);
+    expect(results.slice(4).map((r) => r?.key)).toEqual(Array(8).fill('2001:db8:77::/56'));
+    expect(results[11]).toMatchObject({ perSecond: 2, burst: 4 });
   });
 
   it('never limits this machine, and logs each of its refusals', () => {
     const { gate: g, logged } = gate();
     const me: Client = { key: '127.0.0.1', limited: false };
-    for (let i = 0; i < 10; i++) expect(g.take(me, 0, rate)).toBe(0);
+    for (let i = 0; i < 10; i++) expect(g.take(me, 0, rate)).toBeNull();
     for (let i = 0; i < 3; i++) expect(g.enter(me, 1)).not.toBeNull();
     for (let i = 0; i < 3; i++) g.refused(delivery, me, 413, 'too big', 0);
     expect(logged).toEqual(Array(3).fill([413, 'too big']));

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { clientKey, isLoopback, normalizeIp } from '../../src/core/net';
+import { clientGroups, clientKey, isLoopback, normalizeIp } from '../../src/core/net';
 
 describe('client keys', () => {
+  it('groups an IPv6 address by its /56 and /48 (×2 and ×4 the rate); none for IPv4', () => {
+    expect(clientGroups('2001:db8:77:1234::1')).toEqual([
+      { key: '2001:db8:77:1200::/56', share: 2 },
+      { key: '2001:db8:77::/48', share: 4 },
+    ]);
+    expect(clientGroups('2001:0DB8:0077:12ff:ffff::')).toEqual(clientGroups('2001:db8:77:1200::'));
+    expect(clientGroups('203.0.113.7')).toEqual([]);
+    expect(clientGroups('::ffff:203.0.113.7')).toEqual([]);
+    expect(clientGroups('nope')).toEqual([]);
+  });
+
   it('keys IPv4 by address and IPv6 by its /64, whatever the spelling', () => {
     expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
     expect(clientKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');

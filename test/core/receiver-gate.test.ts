@@ -201,6 +201,32 @@ describe('clients are keyed by IPv4 address or IPv6 /64', () => {
     expect((await t.client.getEvent({ id: accepted!.id })).sourceIp).toBe('2001:db8:a:c::1');
   });
 
+  it('limits /64s rotating within one /56 or /48 together, with a larger budget', async () => {
+    const { t, ingress } = await engine({ rateLimit: { perSecond: 0.1, burst: 3 } });
+    const statuses: number[] = [];
+    // A new /64 every request, in one /48 (and mostly different /56s): each /64 alone is far
+    // from its burst of 3, the /48's is 12.
+    for (let n = 0; n < 40; n++) {
+      const ip = `2001:db8:77:${(n * 0x101).toString(16)}::1`;
+      statuses.push((await rawRequest(ingress, { headers: [from(ip)] })).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(12);
+    expect(statuses.slice(12)).toEqual(Array(28).fill(429));
+    const limited = await rawRequest(ingress, { headers: [from('2001:db8:77:ffff::9')] });
+    expect(JSON.parse(limited.body.toString()).error).toContain(
+      'rate limit: more than 0.4/s (burst 12) from 2001:db8:77::/48 (the addresses in one IPv6 /48 are counted together, and 2001:db8:77:ffff::/64 is in it)',
+    );
+    // Another /48 is another client.
+    expect((await rawRequest(ingress, { headers: [from('2001:db8:78::1')] })).status).toBe(200);
+    // One logged refusal for the whole /48, not one per /64.
+    const refused = (await t.client.listEvents({ limit: 100, refusedOnly: true })).items;
+    expect(refused.map((e) => e.rejected)).toEqual([
+      expect.stringContaining(
+        'from 2001:db8:77::/48 (the addresses in one IPv6 /48 are counted together, and 2001:db8:77:c0c::/64 is in it) (at most one like it a minute from 2001:db8:77::/48 is logged)',
+      ),
+    ]);
+  });
+
   it('counts an IPv4-mapped IPv6 address as its IPv4 address', async () => {
     const { ingress } = await engine({ rateLimit: { perSecond: 0.1, burst: 3 } });
     const statuses: number[] = [];

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { Checkup } from '../../src/shared/checkup';
 import {
   STRIPE_SECRET,
@@ -16,11 +17,16 @@ import { ROOT, startServe } from '../helpers/serve-process';
 const BIN = join(ROOT, 'bin', 'hookscope.js');
 const SMALL = ['--burst', '6', '--concurrency', '3', '--latency-samples', '2'];
 
-function hookscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function hookscope(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env = { ...process.env };
     delete env.HOOKSCOPE_API;
     delete env.HOOKSCOPE_TOKEN;
+    delete env.HOOKSCOPE_SECRET;
+    Object.assign(env, extraEnv);
     execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env }, (err, stdout, stderr) =>
       resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     );
@@ -57,6 +63,29 @@ describe('hookscope checkup', () => {
     expect(out.stdout).not.toContain(STRIPE_SECRET);
   });
 
+  it('reads the secret from --secret-file or HOOKSCOPE_SECRET, keeping it out of the arguments', async () => {
+    const r = await receiver({ verify: stripeVerify() });
+    const { dir, cleanup } = tempDir();
+    onTestFinished(cleanup);
+    const file = join(dir, 'secret');
+    writeFileSync(file, `\n  ${STRIPE_SECRET}  \n\n`, { mode: 0o600 });
+    const base = ['checkup', '--target', r.url, '--provider', 'stripe', ...SMALL, '--json'];
+    const fromFile = await hookscope([...base, '--secret-file', file]);
+    expect(fromFile.stderr).toBe('');
+    expect(fromFile.code).toBe(0);
+    expect(Checkup.parse(JSON.parse(fromFile.stdout))).toMatchObject({ passed: true });
+    const fromEnv = await hookscope(base, { HOOKSCOPE_SECRET: STRIPE_SECRET });
+    expect(fromEnv.stderr).toBe('');
+    expect(fromEnv.code).toBe(0);
+    // A wrong secret in the file is used, not ignored: the valid probe is refused.
+    writeFileSync(file, 'whsec_wrong');
+    const wrong = await hookscope([...base, '--secret-file', file], {
+      HOOKSCOPE_SECRET: STRIPE_SECRET,
+    });
+    expect(wrong.code).toBe(1);
+    expect(r.received()).toBe(3 * 14);
+  });
+
   it('exits 1 and prints the report with fixes when a must-pass probe fails', async () => {
     const r = await receiver({ verify: noVerify });
     const out = await stripeRun(r);
@@ -79,8 +108,27 @@ describe('hookscope checkup', () => {
 
   it('exits 2 on bad usage, saying what is wrong, without sending anything', async () => {
     const r = await receiver({ verify: noVerify });
+    const { dir, cleanup } = tempDir();
+    onTestFinished(cleanup);
+    const twoLines = join(dir, 'two');
+    writeFileSync(twoLines, 'a\nb\n');
     const cases: [string[], string][] = [
-      [['--target', r.url, '--provider', 'stripe'], 'give --secret (or --endpoint ID)'],
+      [
+        ['--target', r.url, '--provider', 'stripe'],
+        'give --secret-file (or --secret, HOOKSCOPE_SECRET) (or --endpoint ID)',
+      ],
+      [
+        ['--target', r.url, '--provider', 'stripe', '--secret', 's', '--secret-file', twoLines],
+        'give --secret or --secret-file, not both',
+      ],
+      [
+        ['--target', r.url, '--provider', 'stripe', '--secret-file', twoLines],
+        `--secret-file: ${twoLines} holds 2 lines; a check-up signs with one secret`,
+      ],
+      [
+        ['--target', r.url, '--provider', 'stripe', '--secret-file', join(dir, 'absent')],
+        `--secret-file: cannot read ${join(dir, 'absent')} (ENOENT)`,
+      ],
       [
         ['--target', r.url, '--provider', 'nope', '--secret', 's'],
         '--provider: expected one of standard-webhooks, openai,',

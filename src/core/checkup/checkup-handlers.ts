@@ -121,10 +121,17 @@ function eventPayload(
   if (!src) throw new HookscopeError('not_found', `no event "${id}"`);
   const scheme = schemeById(provider);
   if (!scheme) throw new HookscopeError('bad_input', `no signature scheme for "${provider}"`);
-  // Connection headers go; Host, Content-Length and X-Forwarded-* are the sender's business.
+  // Connection headers go; Host, Content-Length and the forwarding headers are the sender's
+  // business.
   const headers = forwardRequest(src, target, null).headers.filter(([n]) => {
     const lower = n.toLowerCase();
-    return lower !== 'host' && lower !== 'content-length' && !lower.startsWith('x-forwarded-');
+    return (
+      lower !== 'host' &&
+      lower !== 'content-length' &&
+      lower !== 'forwarded' &&
+      lower !== 'x-real-ip' &&
+      !lower.startsWith('x-forwarded-')
+    );
   });
   return storedPayload(`event:${id}`, { headers, body: src.body }, scheme, target);
 }

@@ -1,3 +1,4 @@
+import type { BackgroundWrites } from '../store-health';
 import { randomUUID } from 'node:crypto';
 import type { ForwardUrl } from '../../shared/forward-url';
 import type { EventSummary } from '../../shared/model';
@@ -37,6 +38,8 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
 /** First wait before writing again after the log refused a write; it doubles up to the max. */
 const STORE_RETRY_MS = 100;
 const MAX_STORE_RETRY_MS = 10_000;
+/** How soon to look again while background writes are held back. */
+const WRITES_BLOCKED_RETRY_MS = 1000;
 
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -67,6 +70,8 @@ export class Forwarder {
      * may not be sent; null keeps the job's own target.
      */
     private readonly targetOf: (src: StoredRequest) => ForwardUrl | null = () => null,
+    /** Asked before claiming work (disk guard, a failed write); told how writes went. */
+    private readonly writes: BackgroundWrites | null = null,
   ) {}
 
   /** Resumes after a restart: jobs that were in flight are retried (at-least-once). */
@@ -82,10 +87,14 @@ export class Forwarder {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // The disk guard refuses or the log failed a write: send nothing whose result could not
+    // be written (it would be sent again); look again shortly.
+    if (this.writes && !this.writes.mayWrite()) return this.later(WRITES_BLOCKED_RETRY_MS);
     try {
       this.claim();
-    } catch {
+    } catch (err) {
       // The log could not be read or written (disk full, I/O error): look again shortly.
+      this.writes?.failed(err, 'claiming a forward');
       this.later(STORE_RETRY_MS);
     }
   }
@@ -232,8 +241,10 @@ export class Forwarder {
       if (this.closed) return false;
       try {
         write();
+        this.writes?.succeeded();
         return true;
-      } catch {
+      } catch (err) {
+        this.writes?.failed(err, "recording a forward's result");
         await new Promise<void>((r) => setTimeout(r, delay).unref());
       }
     }

@@ -1,21 +1,60 @@
+import {
+  brotliDecompressSync,
+  constants,
+  gunzipSync,
+  inflateRawSync,
+  inflateSync,
+} from 'node:zlib';
 import type { SendResult } from './send';
 
-/** What a secret is replaced with in anything a target answered. */
+/** What a secret is replaced with in anything a target answered or a sender sent. */
 export const REDACTED = '[secret]';
 
 /** The shortest start of a secret that is still taken out where an answer was cut off. */
 const MIN_TAIL = 4;
+/** The shortest encoded form (base64 at an offset, hex) looked for: shorter ones match by chance. */
+const MIN_DERIVED = 6;
+/** Most bytes a compressed answer is decoded to, over all its codings, to look for secrets. */
+export const MAX_DECODED_FOR_REDACTION = 4 * 1024 * 1024;
+/** Bytes of a decoded answer kept when it held a secret (what is kept of any answer). */
+const KEPT_DECODED = 64 * 1024;
+
+/** Base64 (standard and URL alphabets) of `bytes` as it appears inside a longer base64 text. */
+function base64Forms(bytes: Buffer): string[] {
+  // Whole (with its padding) first, then the characters that hold only its bits at each offset.
+  const forms: string[] = [bytes.toString('base64'), bytes.toString('base64url')];
+  for (let shift = 0; shift < 3; shift++) {
+    const enc = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    // Characters wholly inside `bytes`: the first after the shift's bits, up to the last full one.
+    const start = Math.ceil((8 * shift) / 6);
+    const end = Math.floor((8 * (shift + bytes.length)) / 6);
+    const part = enc.slice(start, end);
+    forms.push(part, part.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms.filter((f) => f.length >= MIN_DERIVED);
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Takes every configured secret out of what a target answered before it is stored or returned:
- * a handler that echoes its request (headers, a token it was sent) must not put a GitLab token
- * or any other endpoint secret into the log, an answer or a push. One mechanism for check-up
- * answers, forward and replay attempts.
+ * Takes every configured secret out of what a target answered before it is stored or returned,
+ * and out of the headers and query a sender sent before they are shown: a handler that echoes
+ * its request must not put a GitLab token or any other endpoint secret into the log, an answer
+ * or a push, and the token GitLab sends is shown as `[secret]`. One mechanism for check-up
+ * answers, forward and replay attempts, and received deliveries.
+ *
+ * A secret is found as set or trimmed, URL-encoded, JSON-escaped, in base64 or base64url (also
+ * inside a longer base64 text, e.g. `Basic` credentials) and in hex, in any letter case; in an
+ * answer's body also after its Content-Encoding (gzip, deflate, br; decoded up to 4 MB).
  */
 export class Redactor {
-  /** Each secret as it may come back: as set, trimmed, URL-encoded, JSON-escaped; longest first. */
+  /** Each secret as it may come back, longest first, as written. */
   private readonly forms: string[];
   private readonly bytes: Buffer[];
+  /** Every form, case-insensitively; null when there is no secret. */
+  private readonly pattern: RegExp | null;
+  /** The same over bytes read as latin1 (a form's UTF-8 bytes, one character each). */
+  private readonly bytePattern: RegExp | null;
 
   constructor(secrets: readonly string[]) {
     const forms = new Set<string>();
@@ -25,59 +64,152 @@ export class Redactor {
         forms.add(v);
         forms.add(encodeURIComponent(v));
         forms.add(JSON.stringify(v).slice(1, -1));
+        const raw = Buffer.from(v);
+        for (const b of base64Forms(raw)) forms.add(b);
+        const hex = raw.toString('hex');
+        if (hex.length >= MIN_DERIVED) forms.add(hex);
       }
     }
     this.forms = [...forms].sort((a, b) => b.length - a.length);
     this.bytes = this.forms.map((f) => Buffer.from(f));
+    const anyOf = (list: string[]): RegExp | null =>
+      list.length > 0 ? new RegExp(list.map(escapeRegExp).join('|'), 'gi') : null;
+    this.pattern = anyOf(this.forms);
+    this.bytePattern = anyOf(this.bytes.map((b) => b.toString('latin1')));
+  }
+
+  /** True when there is no secret to take out. */
+  get empty(): boolean {
+    return this.pattern === null;
   }
 
   /** `text` with every secret replaced by `[secret]`. */
   text(text: string): string {
-    let out = text;
-    for (const f of this.forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
-    return out;
+    return this.pattern ? text.replace(this.pattern, REDACTED) : text;
+  }
+
+  /** Header pairs with every secret in their values (and names) replaced. */
+  headers(headers: [string, string][]): [string, string][] {
+    if (!this.pattern) return headers;
+    return headers.map(([n, v]) => [this.text(n), this.text(v)]);
   }
 
   /**
-   * `body` with every secret replaced; when the body was cut off (`truncated`), a start of a
-   * secret at its very end (at least 4 bytes) goes too.
+   * `body` with every secret replaced (bytes kept as they are elsewhere); when the body was cut
+   * off (`truncated`), a start of a secret at its very end (at least 4 bytes) goes too.
    */
   body(body: Buffer, truncated: boolean): Buffer {
-    let out = body;
-    for (const f of this.bytes) out = replaceAll(out, f);
+    if (!this.bytePattern) return body;
+    // latin1 maps each byte to one character and back: the bytes around a secret stay exact.
+    const text = body.toString('latin1');
+    const replaced = text.replace(this.bytePattern, REDACTED);
+    let out = replaced === text ? body : Buffer.from(replaced, 'latin1');
     if (!truncated) return out;
+    const tail = out
+      .subarray(Math.max(0, out.length - 4096))
+      .toString('latin1')
+      .toLowerCase();
     for (const f of this.bytes) {
-      for (let n = Math.min(f.length - 1, out.length); n >= MIN_TAIL; n--) {
-        if (out.subarray(out.length - n).equals(f.subarray(0, n))) {
-          return Buffer.concat([out.subarray(0, out.length - n), Buffer.from(REDACTED)]);
+      const lower = f.toString('latin1').toLowerCase();
+      for (let n = Math.min(f.length - 1, tail.length); n >= MIN_TAIL; n--) {
+        if (tail.endsWith(lower.slice(0, n))) {
+          out = Buffer.concat([out.subarray(0, out.length - n), Buffer.from(REDACTED)]);
+          return out;
         }
       }
     }
     return out;
   }
 
-  /** A target's answer with every secret taken out of its headers, body and error. */
+  /**
+   * A target's answer with every secret taken out of its headers, body and error. A body with
+   * a Content-Encoding is decoded to look inside: when it holds a secret, the decoded body is
+   * kept with the secret taken out (its Content-Encoding removed and a note header saying so);
+   * one that cannot be decoded within 4 MB is not kept, saying why.
+   */
   result(r: SendResult): SendResult {
-    if (this.forms.length === 0) return r;
-    return {
+    if (!this.pattern) return r;
+    const redacted: SendResult = {
       ...r,
       error: r.error === null ? null : this.text(r.error),
-      headers: r.headers.map(([n, v]) => [this.text(n), this.text(v)]),
+      headers: this.headers(r.headers),
       body: this.body(r.body, r.truncated),
+    };
+    return this.decodedBody(redacted, r.body);
+  }
+
+  private decodedBody(r: SendResult, original: Buffer): SendResult {
+    const codings = contentCodings(r.headers);
+    if (codings.length === 0 || original.length === 0) return r;
+    const decoded = decodeBounded(original, codings);
+    if (decoded === 'unknown') return r;
+    const coding = codings.join(', ');
+    const rest = r.headers.filter(([n]) => n.toLowerCase() !== 'content-encoding');
+    if (decoded === 'too-large') {
+      return {
+        ...r,
+        headers: [
+          ...rest,
+          [
+            'X-Hookscope-Note',
+            `body not kept: decoded (${coding}) it is more than ${MAX_DECODED_FOR_REDACTION / 1024 / 1024} MB, too large to check for secrets`,
+          ],
+        ],
+        body: Buffer.alloc(0),
+        truncated: true,
+      };
+    }
+    const cleaned = this.body(decoded, r.truncated);
+    if (cleaned === decoded) return r;
+    const cut = cleaned.length > KEPT_DECODED;
+    return {
+      ...r,
+      headers: [...rest, ['X-Hookscope-Note', `body decoded from ${coding} to take out a secret`]],
+      body: cut ? cleaned.subarray(0, KEPT_DECODED) : cleaned,
+      truncated: r.truncated || cut,
     };
   }
 }
 
-function replaceAll(haystack: Buffer, needle: Buffer): Buffer {
-  let at = haystack.indexOf(needle);
-  if (at === -1) return haystack;
-  const parts: Buffer[] = [];
-  let from = 0;
-  while (at !== -1) {
-    parts.push(haystack.subarray(from, at), Buffer.from(REDACTED));
-    from = at + needle.length;
-    at = haystack.indexOf(needle, from);
+/** The Content-Encoding codings of an answer, in the order applied; [] for none or identity. */
+function contentCodings(headers: [string, string][]): string[] {
+  return headers
+    .filter(([n]) => n.toLowerCase() === 'content-encoding')
+    .flatMap(([, v]) => v.split(','))
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+}
+
+/**
+ * The body decoded through `codings` (last applied first), at most 4 MB in all; a stream cut
+ * off (an answer kept to its first 64 KB) gives what it holds. 'unknown' for a coding that is
+ * not gzip, deflate or br, or bytes that are not one; 'too-large' past 4 MB.
+ */
+function decodeBounded(body: Buffer, codings: string[]): Buffer | 'unknown' | 'too-large' {
+  let bytes = body;
+  for (const coding of [...codings].reverse()) {
+    const opts = { maxOutputLength: MAX_DECODED_FOR_REDACTION };
+    const flush = { ...opts, finishFlush: constants.Z_SYNC_FLUSH };
+    try {
+      if (coding === 'gzip' || coding === 'x-gzip') bytes = gunzipSync(bytes, flush);
+      else if (coding === 'deflate') {
+        try {
+          bytes = inflateSync(bytes, flush);
+        } catch (err) {
+          if (err instanceof RangeError) throw err;
+          bytes = inflateRawSync(bytes, flush);
+        }
+      } else if (coding === 'br') {
+        bytes = brotliDecompressSync(bytes, {
+          ...opts,
+          finishFlush: constants.BROTLI_OPERATION_FLUSH,
+        });
+      } else return 'unknown';
+    } catch (err) {
+      if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        return 'too-large';
+      return 'unknown';
+    }
   }
-  parts.push(haystack.subarray(from));
-  return Buffer.concat(parts);
+  return bytes;
 }

@@ -8,6 +8,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.modulePath);
 const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
 db.pragma('busy_timeout = 2000');
+db.pragma('journal_size_limit = 16777216');
 parentPort.on('message', (mode) => {
   try {
     const [r] = db.pragma('wal_checkpoint(' + mode + ')');

@@ -34,6 +34,9 @@ export function openDb(options: OpenDbOptions): Db {
   db.pragma('busy_timeout = 5000');
   // Checkpoints are run by the store in idle time, not by a commit on the ack path.
   db.pragma('wal_autocheckpoint = 0');
+  // A checkpointed WAL is cut back to 16 MB when it restarts: a big batch (a search index
+  // backlog after a restart) must not leave a WAL as large as the log on a small disk.
+  db.pragma('journal_size_limit = 16777216');
   migrate(db);
   return db;
 }

@@ -130,6 +130,11 @@ export class EndpointStore {
     throw new Error('default endpoint missing');
   }
 
+  /** Every endpoint's secrets (engine-internal: what received headers are masked with). */
+  allSecrets(): string[] {
+    return this.byPath.flatMap((e) => this.secrets.get(e.id));
+  }
+
   /** The configured secrets of an endpoint (engine-internal; never sent to a UI). */
   secretsOf(id: string): string[] {
     return this.secrets.get(id);

@@ -1,4 +1,6 @@
 import { isUtf8 } from 'node:buffer';
+import { Redactor } from '../forward/redact';
+import type { BackgroundWrites } from '../store-health';
 import type { BodyPart, EventDetail, EventSummary, EventView } from '../../shared/model';
 import type { NewEvent, StoredRequest } from '../types';
 import type { Db } from './db';
@@ -427,19 +429,48 @@ export class EventStore {
     return out;
   }
 
-  /** The full event with its body, or undefined when no such id. */
+  /** The search indexer's gate for background writes and its WAL checkpoint request. */
+  backgroundWrites(writes: BackgroundWrites, afterBigBatch: () => void): void {
+    this.search.writes = writes;
+    this.search.afterBigBatch = afterBigBatch;
+  }
+
+  /**
+   * What every answer built from a stored event (getEvent, `events show`, Copy as cURL, HAR and
+   * NDJSON exports, diff) takes secrets out with: the endpoints' secrets as they are now. The
+   * log keeps the request as received, so forwards, redrives and replays send your app the
+   * token GitLab sent (RELIABILITY.md, promise 5).
+   */
+  maskSecretsWith(secrets: () => readonly string[]): void {
+    this.secretsNow = secrets;
+  }
+
+  private secretsNow: () => readonly string[] = () => [];
+  private masker: { key: string; redactor: Redactor } | null = null;
+
+  private redactor(): Redactor {
+    const secrets = this.secretsNow();
+    const key = secrets.join('\0');
+    if (this.masker?.key !== key) this.masker = { key, redactor: new Redactor(secrets) };
+    return this.masker.redactor;
+  }
+
+  /**
+   * The full event with its body, or undefined when no such id. A header or query value that
+   * holds an endpoint secret (GitLab's `X-Gitlab-Token`, a token in the URL) shows `[secret]`.
+   */
   get(id: string): EventDetail | undefined {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return undefined;
     const body = (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body;
     const detail = toDetail(row, body ?? Buffer.alloc(0));
     const { coverage } = searchFields(detail, body ?? Buffer.alloc(0), row.size);
-    return { ...detail, bodySearch: coverage };
+    return this.masked({ ...detail, bodySearch: coverage });
   }
 
   /**
    * The event as getEvent sends it: the body once (text when UTF-8, else base64) and only its
-   * first `firstBytes`; undefined when no such id.
+   * first `firstBytes`; undefined when no such id. Secrets masked as in `get`.
    */
   view(id: string, firstBytes: number): EventView | undefined {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
@@ -449,10 +480,22 @@ export class EventStore {
     const detail = toDetail(row, Buffer.alloc(0));
     const { coverage } = searchFields(detail, body, row.size);
     const { offset: _offset, ...part } = bodyPart(body, 0, firstBytes, isUtf8(body));
-    return {
+    return this.masked({
       ...detail,
       bodySearch: coverage,
       body: { ...part, complete: part.length === body.length },
+    });
+  }
+
+  /** An answer built from a stored event with the endpoints' secrets shown as `[secret]`. */
+  private masked<T extends Pick<EventDetail, 'headers' | 'query' | 'publicUrl'>>(e: T): T {
+    const r = this.redactor();
+    if (r.empty) return e;
+    return {
+      ...e,
+      headers: r.headers(e.headers),
+      query: r.text(e.query),
+      publicUrl: e.publicUrl === null ? null : r.text(e.publicUrl),
     };
   }
 

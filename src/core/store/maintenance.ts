@@ -1,3 +1,4 @@
+import type { BackgroundWrites } from '../store-health';
 import type { Settings } from '../../shared/model';
 import type { Clock } from '../types';
 import type { Checkpointer } from './checkpointer';
@@ -26,6 +27,8 @@ export class Maintenance {
     private readonly clock: Clock,
     private readonly onDeleted: (ids: string[]) => void,
     private readonly intervalMs = 1000,
+    /** Asked before retention deletes (disk guard, a failed write); told how writes went. */
+    private readonly writes: BackgroundWrites | null = null,
   ) {}
 
   start(): void {
@@ -68,8 +71,16 @@ export class Maintenance {
   }
 
   private async run(): Promise<void> {
-    for (;;) {
-      const ids = this.events.deleteOldest({ ...this.limits(), limit: RETENTION_CHUNK });
+    // Deleting writes to the WAL too: not while the disk guard refuses or writes fail.
+    for (let go = !this.writes || this.writes.mayWrite(); go;) {
+      let ids: string[];
+      try {
+        ids = this.events.deleteOldest({ ...this.limits(), limit: RETENTION_CHUNK });
+        this.writes?.succeeded();
+      } catch (err) {
+        this.writes?.failed(err, 'removing events past retention');
+        break;
+      }
       if (ids.length > 0) this.onDeleted(ids);
       if (ids.length < RETENTION_CHUNK || this.stopped) break;
       await new Promise((r) => setImmediate(r));

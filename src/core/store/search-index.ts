@@ -1,3 +1,4 @@
+import type { BackgroundWrites } from '../store-health';
 import type { Db } from './db';
 import { SearchTail, type TailMatch, type TailRow } from './search-tail';
 import { BODY_READ_BYTES, isEncoded, searchFields, type SearchFields } from './search-text';
@@ -18,6 +19,9 @@ const OPEN_DELAY_MS = 2000;
 /** After a chunk failed to commit (disk full, I/O error), the next try comes this much later. */
 const RETRY_MS = 1000;
 
+/** Text indexed between two asks for a WAL checkpoint (each FTS row costs several times it). */
+const BIG_BATCH_TEXT = 8 * 1024 * 1024;
+
 export interface SearchIndexOptions {
   /** Text a search may match outside the index (tests make it small). */
   tailText?: number;
@@ -32,6 +36,11 @@ export interface SearchIndexOptions {
  * same answers (search-query.ts says what a query means).
  */
 export class SearchIndex {
+  /** Asked before each chunk; told how writes went (set by the engine). */
+  writes: BackgroundWrites | null = null;
+  /** Called after about 8 MB of text was indexed, so the WAL is checkpointed soon. */
+  afterBigBatch: (() => void) | null = null;
+  private written = 0;
   private timer: NodeJS.Timeout | null = null;
   private lastWrite = 0;
   /** The highest seq whose index rows are committed: moved only after the commit. */
@@ -86,12 +95,17 @@ export class SearchIndex {
     const quietFor = Date.now() - this.lastWrite;
     if (quietFor < QUIET_MS) return this.arm(QUIET_MS - quietFor);
     if (!this.db.open) return;
+    // The disk guard refuses or the log failed a write: do not make a full disk fuller.
+    if (this.writes && !this.writes.mayWrite()) return this.arm(this.retryMs);
     try {
       const started = Date.now();
       // More to do (a burst, a rebuild): rest as long as the chunk took, so deliveries and
       // the UI's requests get at least half of the thread while a big log is indexed.
-      if (this.indexChunk()) this.arm(Math.min(Date.now() - started, MAX_REST_MS));
-    } catch {
+      const more = this.indexChunk();
+      this.writes?.succeeded();
+      if (more) this.arm(Math.min(Date.now() - started, MAX_REST_MS));
+    } catch (err) {
+      this.writes?.failed(err, 'indexing deliveries for search');
       this.arm(this.retryMs); // the chunk rolled back and stays pending: try again later
     }
   }
@@ -102,6 +116,7 @@ export class SearchIndex {
    * committed (disk full) leaves its rows above the index, to be retried.
    */
   catchUp(budgetMs: number): number {
+    if (this.writes && !this.writes.mayWrite()) return this.indexedSeq; // the tail matches the rest
     const until = Date.now() + budgetMs;
     try {
       while (Date.now() < until && this.indexChunk()) {
@@ -151,6 +166,11 @@ export class SearchIndex {
       this.stmts.save.run(String(last));
     })();
     this.indexedSeq = last; // only now: the commit may have failed above
+    this.written += text;
+    if (this.written >= BIG_BATCH_TEXT) {
+      this.written = 0;
+      this.afterBigBatch?.();
+    }
     return docs.length < rows.length || rows.length === CHUNK_ROWS;
   }
 

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Redactor } from '../../../src/core/forward/redact';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { MAX_DECODED_FOR_REDACTION, Redactor } from '../../../src/core/forward/redact';
 import { rawRequest } from '../../helpers/http';
 import { startEngine, type TestEngine } from '../../helpers/engine';
 
@@ -35,6 +36,84 @@ describe('Redactor', () => {
     expect(out.body.toString()).toBe('{"a":"[secret]","b":"[secret]","c":"x"}');
   });
 
+  it('takes out base64, base64url, hex and any letter case of a secret, also inside longer base64', () => {
+    const r = new Redactor([TOKEN, OTHER]);
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const body = [
+      b64(TOKEN),
+      Buffer.from(TOKEN).toString('base64url'),
+      Buffer.from(OTHER).toString('base64url'),
+      Buffer.from(TOKEN).toString('hex'),
+      Buffer.from(TOKEN).toString('hex').toUpperCase(),
+      TOKEN.toUpperCase(),
+      encodeURIComponent(OTHER).toLowerCase(),
+    ].join('|');
+    const out = r.body(Buffer.from(body), false).toString();
+    expect(out).toBe(Array(7).fill('[secret]').join('|'));
+    // Basic credentials hold the token after "user:", at any offset in the base64 text.
+    for (const user of ['g', 'gi', 'git']) {
+      const basic = `Basic ${b64(`${user}:${TOKEN}`)}`;
+      expect(r.text(basic)).toContain('[secret]');
+      const left = r.text(basic).split('[secret]').join('');
+      expect(Buffer.from(left.slice(6), 'base64').toString('latin1')).not.toContain(
+        TOKEN.slice(0, 8),
+      );
+    }
+    // Bytes around a secret stay exact (not UTF-8 text).
+    const bin = Buffer.concat([Buffer.from([0xff, 0x00]), Buffer.from(TOKEN), Buffer.from([0x80])]);
+    expect(r.body(bin, false)).toEqual(
+      Buffer.concat([Buffer.from([0xff, 0x00]), Buffer.from('[secret]'), Buffer.from([0x80])]),
+    );
+  });
+
+  it('looks inside a gzip, deflate or br answer, and does not keep one too large to check', () => {
+    const r = new Redactor([TOKEN]);
+    const json = Buffer.from(JSON.stringify({ echoed: TOKEN, ok: true }));
+    const answer = (body: Buffer, coding: string, truncated = false) =>
+      r.result({
+        status: 200,
+        error: null,
+        durationMs: 1,
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Content-Encoding', coding],
+        ],
+        body,
+        truncated,
+      });
+    for (const [coding, packed] of [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+      ['deflate', deflateRawSync(json)],
+      ['br', brotliCompressSync(json)],
+      ['gzip, br', brotliCompressSync(gzipSync(json))],
+    ] as const) {
+      const out = answer(packed, coding);
+      expect({ coding, body: out.body.toString() }).toEqual({
+        coding,
+        body: '{"echoed":"[secret]","ok":true}',
+      });
+      expect(out.headers).toEqual([
+        ['Content-Type', 'application/json'],
+        ['X-Hookscope-Note', `body decoded from ${coding} to take out a secret`],
+      ]);
+    }
+    // Cut off at 64 KB: what the kept part holds is still found.
+    const long = gzipSync(Buffer.from(`${'x'.repeat(100)}${TOKEN}${'y'.repeat(200_000)}`));
+    const cut = answer(long.subarray(0, Math.floor(long.length / 2)), 'gzip', true);
+    expect(cut.body.toString()).toContain('[secret]');
+    expect(cut.body.toString()).not.toContain(TOKEN);
+    // Without a secret inside, the answer is kept as it came.
+    const plain = gzipSync(Buffer.from('{"ok":true}'));
+    expect(answer(plain, 'gzip').body).toEqual(plain);
+    // A bomb: not decoded past 4 MB, and not kept.
+    const bomb = answer(gzipSync(Buffer.alloc(MAX_DECODED_FOR_REDACTION + 1)), 'gzip');
+    expect(bomb.body.length).toBe(0);
+    expect(bomb.headers.at(-1)![1]).toBe(
+      'body not kept: decoded (gzip) it is more than 4 MB, too large to check for secrets',
+    );
+  });
+
   it('takes out the start of a secret where a kept answer was cut off, not elsewhere', () => {
     const r = new Redactor([TOKEN]);
     const cut = Buffer.from(`xxxx${TOKEN.slice(0, 9)}`);
@@ -45,8 +124,10 @@ describe('Redactor', () => {
 });
 
 /** An app that echoes every header it was sent, in its answer's headers and body. */
-async function echoApp(): Promise<string> {
+async function echoApp(): Promise<{ url: string; seen: Record<string, unknown>[] }> {
+  const seen: Record<string, unknown>[] = [];
   const app = createServer((req, res) => {
+    seen.push({ ...req.headers });
     req.resume();
     const headers = Object.entries(req.headers).map(([n, v]) => [n, String(v)]);
     for (const [n, v] of headers) res.setHeader(`x-echo-${n}`, v!);
@@ -58,7 +139,7 @@ async function echoApp(): Promise<string> {
     app.closeAllConnections();
     app.close();
   });
-  return `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  return { url: `http://127.0.0.1:${(app.address() as AddressInfo).port}`, seen };
 }
 
 describe('what a target answers is stored without secrets', () => {
@@ -75,7 +156,7 @@ describe('what a target answers is stored without secrets', () => {
       path: '/gitlab',
       provider: 'gitlab',
       secrets: [TOKEN, OTHER],
-      forwardTo: `${app}/hooks`,
+      forwardTo: `${app.url}/hooks`,
     });
     const forwarded = new Promise<void>((r) => t.client.on('forward.attempt', () => r()));
     // A delivery without the token (a GitLab one would carry it: see the report): the app's
@@ -111,7 +192,7 @@ describe('what a target answers is stored without secrets', () => {
     expect(leaks(stored)).toEqual([]);
     // An ad-hoc check-up's own secret is taken out too.
     const adhoc = await t.client.runCheckup({
-      target: app,
+      target: app.url,
       provider: 'gitlab',
       secret: OTHER,
       burst: { count: 1, concurrency: 1 },
@@ -128,9 +209,26 @@ describe('what a target answers is stored without secrets', () => {
     });
     await second;
     const [latest] = (await t.client.listEvents({})).items;
-    const { forwards } = await t.client.getEvent({ id: latest!.id });
+    const detail = await t.client.getEvent({ id: latest!.id });
+    const { forwards } = detail;
     expect(forwards).toHaveLength(1);
     expect(forwards[0]!.response!.headers).toContainEqual(['x-echo-x-gitlab-token', '[secret]']);
     expect(leaks(forwards)).toEqual([]);
+    // The token GitLab sent: verified, passed on to the app as sent (it checks it), and shown
+    // as [secret] in the event, its exports and a diff.
+    expect(detail.signature.status).toBe('valid');
+    expect(app.seen.at(-1)!['x-gitlab-token']).toBe(TOKEN);
+    expect(detail.headers).toContainEqual(['X-Gitlab-Token', '[secret]']);
+    const answers = [
+      detail,
+      await t.client.exportEvents({ format: 'har', ids: [latest!.id] }),
+      await t.client.exportEvents({ format: 'ndjson', ids: [latest!.id] }),
+      await t.client.diffEvents({ a: event!.id, b: latest!.id }),
+    ];
+    expect(leaks(answers)).toEqual([]);
+    expect(JSON.stringify(answers[3])).toContain('[secret]');
+    // A redrive still sends the token itself.
+    await t.client.replayEvent({ id: latest!.id });
+    expect(app.seen.at(-1)!['x-gitlab-token']).toBe(TOKEN);
   });
 });

@@ -148,17 +148,66 @@ describe('forward request preparation', () => {
     sourceIp: '198.51.100.2',
   };
 
-  it('drops hop-by-hop headers, Cookie and Proxy-*, rewrites Host, adds X-Forwarded-*, keeps the rest (Authorization too) in order', () => {
+  it('drops hop-by-hop headers, Cookie and Proxy-*, rewrites Host, sets the forwarding headers, keeps the rest (Authorization too) in order', () => {
     const r = forwardRequest(src, 'http://localhost:3000/webhooks/events/1?a=1', 'abc.ngrok.app');
     expect(r.headers).toEqual([
       ['Host', 'localhost:3000'],
       ['Stripe-Signature', 't=1,v1=x'],
       ['Authorization', 'Bearer provider-token'],
       ['Content-Type', 'application/json'],
-      ['X-Forwarded-For', '203.0.113.1, 198.51.100.2'],
+      ['Forwarded', 'for=198.51.100.2;host=abc.ngrok.app;proto=http'],
+      ['X-Forwarded-For', '198.51.100.2'],
+      ['X-Real-IP', '198.51.100.2'],
       ['X-Forwarded-Proto', 'http'],
       ['X-Forwarded-Host', 'abc.ngrok.app'],
       ['Content-Length', '2'],
+    ]);
+  });
+
+  it('never lets a public sender pick the path, method, origin or client the app believes', () => {
+    const hostile = {
+      ...src,
+      headers: [
+        ['Host', 'evil.example'],
+        ['Connection', 'close, X-Signature-Check , Authorization'],
+        ['X-Signature-Check', 'skip'],
+        ['Authorization', 'Bearer provider-token'],
+        ['X-Original-URL', '/admin/delete-all'],
+        ['X-Rewrite-URL', '/admin/delete-all'],
+        ['X-HTTP-Method-Override', 'DELETE'],
+        ['X-HTTP-Method', 'DELETE'],
+        ['X-Method-Override', 'DELETE'],
+        ['Forwarded', 'for=127.0.0.1;proto=https;host=admin.internal'],
+        ['X-Real-IP', '127.0.0.1'],
+        ['X-Forwarded-For', '127.0.0.1'],
+        ['X-Forwarded-Proto', 'https'],
+        ['X-Forwarded-Host', 'admin.internal'],
+        ['Proxy-Connection', 'keep-alive'],
+        ['Content-Type', 'application/json'],
+      ] as [string, string][],
+      sourceIp: '2001:db8::7',
+      publicUrl: 'https://abc.ngrok.app/stripe/events/1',
+    };
+    const r = forwardRequest(hostile, 'http://localhost:3000/webhooks', 'evil.example');
+    expect(r.headers).toEqual([
+      ['Host', 'localhost:3000'],
+      ['Content-Type', 'application/json'],
+      ['Forwarded', 'for="[2001:db8::7]";host=abc.ngrok.app;proto=https'],
+      ['X-Forwarded-For', '2001:db8::7'],
+      ['X-Real-IP', '2001:db8::7'],
+      ['X-Forwarded-Proto', 'https'],
+      ['X-Forwarded-Host', 'abc.ngrok.app'],
+      ['Content-Length', '2'],
+    ]);
+    // No public URL: proto is the receiver's own (http); a Host that is no host name is dropped.
+    const direct = forwardRequest(
+      { ...hostile, publicUrl: null, sourceIp: null },
+      'http://localhost:3000/webhooks',
+      'a b/../x',
+    );
+    expect(direct.headers.filter(([n]) => /^(x-forwarded|forwarded|x-real)/i.test(n))).toEqual([
+      ['Forwarded', 'proto=http'],
+      ['X-Forwarded-Proto', 'http'],
     ]);
   });
 });

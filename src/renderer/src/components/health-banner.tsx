@@ -3,7 +3,7 @@ import type { Notice, ReceiverHealth } from '../../../shared/model';
 
 /**
  * What the user must know about the engine: deliveries refused because the disk is almost
- * full, and what happened at start (a corrupt log moved aside). Notices can be dismissed.
+ * full or the log cannot be written, and what happened at start (a corrupt log moved aside). Notices can be dismissed.
  */
 export function HealthBanner({
   health,
@@ -19,6 +19,11 @@ export function HealthBanner({
       {health?.diskLow && (
         <div className="banner" role="alert" data-testid="disk-low">
           Deliveries are being refused (507, senders retry later): {health.message}
+        </div>
+      )}
+      {!health?.diskLow && health?.storeFailed && (
+        <div className="banner" role="alert" data-testid="store-failed">
+          Deliveries cannot be stored: {health.message}
         </div>
       )}
       {shown.map((n) => (
