@@ -97,7 +97,8 @@ export function compileLinear(pattern: string): LinearRegExp {
   } catch (err) {
     throw new SyntaxError(
       `pattern ${JSON.stringify(pattern)} is not supported by the linear-time regex engine: ${(err as Error).message}`,
-    , { cause: err });
+      { cause: err },
+    );
   }
   return { test: (s) => re.test(s), toString: () => `/${pattern}/u` };
 }
