@@ -287,7 +287,7 @@ describe('Twilio', () => {
       reason:
         'Not checked: the form has more than 1,000 fields, and Hookscope reads at most that many (Twilio sends a few dozen), so this delivery was not sent by Twilio as it is.',
     });
-    expect(() => twilio.sign(req, DOCS.token)).toThrow(/more than 1,000 fields/);
+    expect(() => twilio.sign(req, DOCS.token, NOW, null)).toThrow(/more than 1,000 fields/);
     // 1,000 fields are read and signed as usual.
     const params = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, `${i}`]));
     const sig = twilioSdk.getExpectedTwilioSignature(DOCS.token, DOCS.url, params);
