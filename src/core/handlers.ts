@@ -92,7 +92,7 @@ export function createHandlers(deps: {
         refusedOnly: input.refusedOnly,
         forwardStatus: input.forwardStatus,
       }),
-    decodeBody: ({ id }) => {
+    decodeBody: async ({ id }) => {
       const e = events.get(id);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
       return decodeBody(e.headers, Buffer.from(e.body.base64, 'base64'));
