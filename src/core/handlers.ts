@@ -57,8 +57,10 @@ export function createHandlers(deps: {
     }),
     saveEndpoint: async (input) => {
       // Compiled in a worker of its own under a deadline: a schema too large or too slow to
-      // compile is refused with why, and never holds up deliveries.
+      // compile is refused with why, and never holds up deliveries. What would refuse the
+      // save anyway (a path in use, an old version) is said first, without the compile.
       if (input.jsonSchema !== undefined && input.jsonSchema !== null) {
+        endpoints.precheck(input);
         const c = await deps.schemas.validate(input.jsonSchema);
         if (!c.ok) {
           throw new HookscopeError('bad_input', `the JSON Schema cannot be used: ${c.error}`, [
@@ -91,7 +93,7 @@ export function createHandlers(deps: {
         forwardStatus: input.forwardStatus,
         withTotal: input.withTotal,
       }),
-    decodeBody: ({ id }) => {
+    decodeBody: async ({ id }) => {
       const e = events.get(id);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
       return decodeBody(e.headers, Buffer.from(e.body.base64, 'base64'));

@@ -50,7 +50,7 @@ function userSchema(
 ): Promise<SchemaResult> | null {
   return endpoint.jsonSchema === null
     ? null
-    : deps.schemas.check(endpoint.jsonSchema, d.body, background);
+    : deps.schemas.check(endpoint.jsonSchema, d.body, background, endpoint.id);
 }
 
 /**

@@ -189,6 +189,8 @@ export const commands = {
       text: z.string().optional(),
       /** Why decoding failed (the raw body is still in getEvent). */
       error: z.string().optional(),
+      /** Set when only the start of the decoded body is given, saying how much. */
+      shown: z.string().optional(),
     }),
   },
   deleteEvents: {

@@ -1,14 +1,19 @@
 import { wholeDetail } from '../../src/shared/event-body';
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from '../../src/core/decode-body';
+import {
+  decodeBody,
+  displayDecodeLimit,
+  DISPLAY_MIN,
+  MAX_DECODED,
+} from '../../src/core/decode-body';
 import { rawRequest } from '../helpers/http';
 import { startEngine } from '../helpers/engine';
 
 const text = '{"event":"compressed","n":1}';
 
 describe('decodeBody', () => {
-  it('undoes gzip, deflate (zlib and raw) and br, and stacked encodings in reverse order', () => {
+  it('undoes gzip, deflate (zlib and raw) and br, and stacked encodings in reverse order', async () => {
     const plain = Buffer.from(text);
     for (const [enc, bytes] of [
       ['gzip', gzipSync(plain)],
@@ -17,19 +22,51 @@ describe('decodeBody', () => {
       ['br', brotliCompressSync(plain)],
       ['gzip, br', brotliCompressSync(gzipSync(plain))],
     ] as const) {
-      const d = decodeBody([['Content-Encoding', enc]], bytes);
+      const d = await decodeBody([['Content-Encoding', enc]], bytes);
       expect(d, enc).toMatchObject({ encoding: enc, text, size: plain.length });
     }
-    expect(decodeBody([], plain)).toMatchObject({ encoding: null, text });
+    expect(await decodeBody([], plain)).toMatchObject({ encoding: null, text });
   });
 
-  it('reports corrupt data and unknown encodings instead of throwing', () => {
-    const bad = decodeBody([['Content-Encoding', 'gzip']], Buffer.from('not gzip'));
+  it('reports corrupt data and unknown encodings instead of throwing', async () => {
+    const bad = await decodeBody([['Content-Encoding', 'gzip']], Buffer.from('not gzip'));
     expect(bad.error).toMatch(/could not decode/);
     expect(Buffer.from(bad.base64, 'base64').toString()).toBe('not gzip');
-    expect(decodeBody([['Content-Encoding', 'zstd']], Buffer.from('x')).error).toMatch(
+    expect((await decodeBody([['Content-Encoding', 'zstd']], Buffer.from('x'))).error).toMatch(
       /unsupported Content-Encoding "zstd"/,
     );
+  });
+
+  it('decodes a bomb only to its first part for display, and says so (brotli, stacked gzip)', async () => {
+    // Regression (attack F2): a 106-byte brotli body decoded to 154 MB on the engine's thread
+    // (13 s, 877 MB RSS) when the Body tab opened; 18 KB of gzip×4 stored-block layers too.
+    const zeros = Buffer.alloc(MAX_DECODED - 1, 'a');
+    const br = brotliCompressSync(zeros, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+    expect(br.length).toBeLessThan(200);
+    const d = await decodeBody([['Content-Encoding', 'br']], br);
+    expect(d.size).toBe(DISPLAY_MIN);
+    expect(d.text).toBe('a'.repeat(DISPLAY_MIN));
+    expect(d.shown).toBe(
+      'decoded: first 1 MB shown; the body decodes to more, which Hookscope does not decode for display',
+    );
+    // Four gzip layers of stored blocks: every layer's output counts against one budget.
+    let layered: Buffer = Buffer.alloc(2 * 1024 * 1024, 'b');
+    for (let i = 0; i < 4; i++) layered = gzipSync(layered, { level: i === 0 ? 9 : 0 });
+    const g = await decodeBody([['Content-Encoding', 'gzip, gzip, gzip, gzip']], layered);
+    expect(g.size).toBeLessThanOrEqual(displayDecodeLimit(layered.length));
+    expect(g.shown).toMatch(/^decoded: first .* shown/);
+    expect(g.text).toBe('b'.repeat(g.size));
+    // A body decoding to less than the limit is given whole, without `shown`.
+    const small = await decodeBody(
+      [['Content-Encoding', 'gzip']],
+      gzipSync(Buffer.alloc(DISPLAY_MIN - 1, 'c')),
+    );
+    expect(small.size).toBe(DISPLAY_MIN - 1);
+    expect(small.shown).toBeUndefined();
+    // A cut inside a multi-byte character keeps the text whole up to it.
+    const euros = brotliCompressSync(Buffer.from('€'.repeat(DISPLAY_MIN)));
+    const e = await decodeBody([['Content-Encoding', 'br']], euros);
+    expect(e.text).toBe('€'.repeat(Math.floor(DISPLAY_MIN / 3)));
   });
 
   it('is served by the decodeBody command while getEvent keeps the stored bytes', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToBase64, base64ToBytes } from '../../src/renderer/src/format/base64';
+import { readFormFields } from '../../src/shared/form';
 import { bodyKind, formFields } from '../../src/renderer/src/format/body-kind';
 import { formatBytes, relativeTime } from '../../src/renderer/src/format/format';
 import { hexDump } from '../../src/renderer/src/format/hex-dump';
@@ -25,6 +26,15 @@ describe('bodyKind', () => {
       ['b', 'x y'],
       ['a', '<b>'],
     ]);
+  });
+
+  it('reads the first 1,000 form fields and tells that there are more', () => {
+    expect(formFields('a=&'.repeat(2_000_000))).toHaveLength(1000);
+    expect(readFormFields('&a='.repeat(2_000_000)).more).toBe(true);
+    const exactly = Array.from({ length: 1000 }, (_, i) => `f${i}=${i}`).join('&');
+    expect(readFormFields(exactly)).toMatchObject({ more: false });
+    expect(readFormFields(`${exactly}&`)).toMatchObject({ more: false });
+    expect(readFormFields(`${exactly}&x=1`).fields.at(-1)).toEqual(['f999', '999']);
   });
 });
 

@@ -1,4 +1,3 @@
-import safeRegex from 'safe-regex2';
 import Ajv, {
   type AnySchema,
   type AnySchemaObject,
@@ -12,6 +11,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import type AjvCore from 'ajv/dist/core.js';
 import { createRequire } from 'node:module';
 import { ajvIssue } from './ajv-issue';
+import { linearPatternProblem, linearRegExpEngine } from './linear-regex';
 import {
   countValues,
   issue,
@@ -106,9 +106,12 @@ const uniqueItems: FuncKeywordDefinition = {
   },
 };
 
-/** An instance that compiles user schemas, with the linear `uniqueItems`. */
+/**
+ * An instance that compiles user schemas, with the linear `uniqueItems` and every `pattern`
+ * and `patternProperties` regex on RE2 (linear-regex.ts).
+ */
 function userInstance(draft: Draft, opts: Options): AjvCore {
-  const ajv = newInstance(draft, opts);
+  const ajv = newInstance(draft, { ...opts, code: { ...opts.code, regExp: linearRegExpEngine } });
   ajv.removeKeyword('uniqueItems');
   ajv.addKeyword(uniqueItems);
   return ajv;
@@ -189,21 +192,11 @@ function compileWith(draft: Draft, schema: AnySchema): Compiled & { meta?: true 
 const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
 
 /**
- * The first `pattern` / `patternProperties` regex that can take exponential time on some
- * input (nested quantifiers such as `^(a+)+$`, by safe-regex2's star-height check), or null.
- * Checked when compiled: a regex cannot be interrupted once it runs, so a slow one would cost
- * the schema worker its whole deadline on every delivery.
+ * Why a `pattern` / `patternProperties` regex of the schema cannot be used, or null. Patterns
+ * run on RE2 (linear time whatever the pattern), which has no lookaround or backreferences:
+ * such a pattern is refused when the schema is saved, naming it.
  */
-function unsafePattern(schema: unknown): string | null {
-  // An invalid regex is left to ajv, which says what is wrong with it.
-  const slow = (re: string): boolean => {
-    try {
-      new RegExp(re, 'u');
-    } catch {
-      return false;
-    }
-    return !safeRegex(re);
-  };
+function patternProblem(schema: unknown): string | null {
   const stack: unknown[] = [schema];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -214,11 +207,15 @@ function unsafePattern(schema: unknown): string | null {
     if (!isObject(node)) continue;
     for (const [key, value] of Object.entries(node)) {
       if (DATA_KEYWORDS.has(key)) continue;
-      if (key === 'pattern' && typeof value === 'string' && slow(value)) return value;
-      if (key === 'patternProperties' && isObject(value)) {
-        const bad = Object.keys(value).find(slow);
-        if (bad !== undefined) return bad;
-      }
+      const problem =
+        key === 'pattern' && typeof value === 'string'
+          ? linearPatternProblem(value)
+          : key === 'patternProperties' && isObject(value)
+            ? (Object.keys(value)
+                .map(linearPatternProblem)
+                .find((p) => p !== null) ?? null)
+            : null;
+      if (problem !== null) return problem;
       if (typeof value === 'object' && value !== null) stack.push(value);
     }
   }
@@ -232,13 +229,8 @@ function compileFresh(schema: unknown): Compiled {
       error: `a JSON Schema is an object or a boolean, got ${jsonType(schema)}`,
     };
   }
-  const unsafe = unsafePattern(schema);
-  if (unsafe !== null) {
-    return {
-      ok: false,
-      error: `the pattern ${JSON.stringify(unsafe.slice(0, 80))} can take exponential time on some inputs (a quantifier inside a quantified group, as in (a+)+): rewrite it without the nesting`,
-    };
-  }
+  const badPattern = patternProblem(schema);
+  if (badPattern !== null) return { ok: false, error: badPattern };
   const d = draftOf(schema);
   if ('error' in d) return { ok: false, error: d.error };
   if (d.draft) return compileWith(d.draft, schema);

@@ -1,4 +1,5 @@
 import { HookscopeError } from '../../shared/errors';
+import { MAX_FORM_FIELDS, readFormFields } from '../../shared/form';
 import { parseJson } from '../json-body';
 import { isRecord } from './common';
 import { fromHex, hmac, safeEqual } from './crypto';
@@ -31,6 +32,8 @@ interface Fields {
   parent?: string | undefined;
   /** Where the fields were found, for idempotency sources. */
   where: 'json' | 'form';
+  /** The form has more fields than were read (the first MAX_FORM_FIELDS). */
+  cut?: true;
 }
 
 export const mailgun = defineScheme('mailgun', {
@@ -40,10 +43,12 @@ export const mailgun = defineScheme('mailgun', {
   verify(req, h, ctx) {
     const f = readFields(req, h, undefined);
     if (!f || f.signature === undefined) {
+      const cut = f?.cut
+        ? ` Only the first ${MAX_FORM_FIELDS.toLocaleString('en-US')} fields of this form were searched: it has more.`
+        : '';
       return {
         status: 'missing',
-        reason:
-          'No Mailgun signature in the body (a JSON "signature" object with timestamp, token and signature, or timestamp/token/signature form fields): this delivery is unsigned or was not sent by Mailgun.',
+        reason: `No Mailgun signature in the body (a JSON "signature" object with timestamp, token and signature, or timestamp/token/signature form fields): this delivery is unsigned or was not sent by Mailgun.${cut}`,
       };
     }
     const signatures: Buffer[] = [];
@@ -98,8 +103,12 @@ function readFields(req: SignatureInput, h: HeaderBag, json: unknown): Fields | 
   if (req.body.length === 0 || req.body.length > MAX_BODY) return null;
   const type = (h.get('content-type') ?? '').toLowerCase();
   if (type.includes('application/x-www-form-urlencoded')) {
-    const p = new URLSearchParams(req.body.toString('utf8'));
-    return fieldsOf((name) => p.get(name) ?? undefined, 'form');
+    const form = readFormFields(req.body.toString('utf8'));
+    const p = new Map<string, string>();
+    for (const [name, value] of form.fields) if (!p.has(name)) p.set(name, value);
+    const f = fieldsOf((name) => p.get(name), 'form');
+    if (form.more) return { ...(f ?? { where: 'form' }), cut: true };
+    return f;
   }
   if (type.includes('multipart/form-data')) return multipart(req.body, h.get('content-type') ?? '');
   const data = json ?? parseJson(req.body);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HookscopeError } from '../../shared/errors';
+import { MAX_FORM_FIELDS, readFormFields } from '../../shared/form';
 import { deliveryIdHeaders } from '../../shared/providers';
 import { headerKey } from './common';
 import { fromBase64, hmac, safeEqual, type HmacAlgorithm } from './crypto';
@@ -43,6 +44,12 @@ export const twilio = defineScheme('twilio', {
       signatures ??= [];
     }
     const signed = signedParts(req, h);
+    if (signed.tooManyFields && signatures !== null && malformed === undefined) {
+      return {
+        status: 'invalid',
+        reason: `Not checked: the form has more than ${MAX_FORM_FIELDS.toLocaleString('en-US')} fields, and Hookscope reads at most that many (Twilio sends a few dozen), so this delivery was not sent by Twilio as it is.`,
+      };
+    }
     const v = decide(
       ctx,
       { header: HEADER, signatures, malformed },
@@ -68,6 +75,12 @@ export const twilio = defineScheme('twilio', {
     if (typeof alg === 'object')
       throw new HookscopeError('bad_input', `${SETTINGS}: ${alg.malformed}`);
     const signed = signedParts(req, h);
+    if (signed.tooManyFields) {
+      throw new HookscopeError(
+        'bad_input',
+        `the form has more than ${MAX_FORM_FIELDS.toLocaleString('en-US')} fields: Hookscope reads at most that many, so it cannot sign it for Twilio`,
+      );
+    }
     if (signed.bodyHash !== null) {
       const actual = sha256Hex(req.body);
       if (signed.bodyHash.toLowerCase() !== actual) {
@@ -103,6 +116,8 @@ interface SignedParts {
   bodyHash: string | null;
   /** Whether the signature covers the body at all (form parameters or bodySHA256). */
   bodyCovered: boolean;
+  /** The form has more fields than are read: the signature cannot be checked. */
+  tooManyFields?: true;
 }
 
 /** What Twilio signed besides the URL. */
@@ -116,8 +131,10 @@ function signedParts(req: SignatureInput, h: HeaderBag): SignedParts {
   if (!/application\/x-www-form-urlencoded/i.test(h.get('content-type') ?? '')) {
     return { params: '', bodyHash: null, bodyCovered: req.body.length === 0 };
   }
+  const form = readFormFields(req.body.toString('utf8'));
+  if (form.more) return { params: '', bodyHash: null, bodyCovered: true, tooManyFields: true };
   const byName = new Map<string, string[]>();
-  for (const [name, value] of new URLSearchParams(req.body.toString('utf8'))) {
+  for (const [name, value] of form.fields) {
     const list = byName.get(name);
     if (list) list.push(value);
     else byName.set(name, [value]);

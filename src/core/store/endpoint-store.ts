@@ -141,13 +141,11 @@ export class EndpointStore {
   }
 
   /**
-   * Creates or updates an endpoint. Throws `not_found` for an unknown id, `conflict` when
-   * another endpoint has the same path, `bad_input` when moving the default off `/`. A JSON
-   * Schema is checked before (SchemaChecker.validate, in a worker). With `rev`, throws
-   * `conflict` (saying what changed) when the endpoint is no longer at that version. The row
-   * and the secrets are written together; the copy in memory changes only once both are.
+   * Throws what save() would refuse before anything costly (a JSON Schema's compile) is done:
+   * `not_found`, `conflict` (version or path), `bad_input`. Returns the endpoint being
+   * updated, if any. save() checks again, as things may change while a schema compiles.
    */
-  save(input: ParsedInput<'saveEndpoint'>): Endpoint {
+  precheck(input: ParsedInput<'saveEndpoint'>): Endpoint | undefined {
     const existing = input.id !== undefined ? this.get(input.id) : undefined;
     if (input.id !== undefined && !existing) {
       if (input.rev !== undefined) {
@@ -169,6 +167,18 @@ export class EndpointStore {
     if (clash) {
       throw new HookscopeError('conflict', `endpoint "${clash.name}" already uses ${input.path}`);
     }
+    return existing;
+  }
+
+  /**
+   * Creates or updates an endpoint. Throws `not_found` for an unknown id, `conflict` when
+   * another endpoint has the same path, `bad_input` when moving the default off `/`. A JSON
+   * Schema is checked before (SchemaChecker.validate, in a worker). With `rev`, throws
+   * `conflict` (saying what changed) when the endpoint is no longer at that version. The row
+   * and the secrets are written together; the copy in memory changes only once both are.
+   */
+  save(input: ParsedInput<'saveEndpoint'>): Endpoint {
+    const existing = this.precheck(input);
     const now = new Date().toISOString();
     const id = existing?.id ?? randomUUID();
     const pick = <K extends Exclude<keyof Options, 'forwardDuplicates'>>(k: K): Options[K] =>

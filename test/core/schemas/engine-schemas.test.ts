@@ -58,7 +58,8 @@ describe("an endpoint's own JSON Schema, through the engine", () => {
   it('stores the sub-1 KB chat body of issue #13.2 with its first issue, and carries on', async () => {
     // Regression: 37 s frozen at depth 20, out of memory (the process gone) at 21. The wait
     // for a verdict is lengthened: a loaded test machine can take seconds to start a worker.
-    const t = await engine({ schemaChecker: { waitMs: 60_000 } });
+    // No cooldown after the stopped check: the next delivery to the endpoint is checked too.
+    const t = await engine({ schemaChecker: { waitMs: 60_000, cooldownMs: 0 } });
     await t.client.saveEndpoint({ name: 'Chat', path: '/chat', jsonSchema: chatSchema });
     const r = await rawRequest(t.receiverUrl, { path: '/chat', body: chatBody(24) });
     expect(r.status).toBe(200);
@@ -128,6 +129,43 @@ describe("an endpoint's own JSON Schema, through the engine", () => {
       });
     }
     expect((await t.client.listEndpoints({})).items.some((e) => e.path === '/big')).toBe(false);
+  });
+
+  it("keeps other endpoints' verdicts while senders flood an endpoint with a ReDoS pattern", async () => {
+    // Regression (attack F4): 10 senders posting "a"×34 + "!" to a `^(a|a)*$` endpoint made a
+    // plain `{type: 'object'}` endpoint's deliveries wait 2 s and be stored `error`.
+    const t = await engine({ schemaChecker: { waitMs: 60_000 } });
+    const pattern = { properties: { id: { type: 'string', pattern: '^(a|a)*$' } } };
+    await t.client.saveEndpoint({ name: 'ReDoS', path: '/redos', jsonSchema: pattern });
+    await t.client.saveEndpoint({ name: 'Plain', path: '/plain', jsonSchema: { type: 'object' } });
+    const body = JSON.stringify({ id: `${'a'.repeat(34)}!` });
+    const flood = Array.from({ length: 10 }, (_, i) =>
+      rawRequest(t.receiverUrl, { path: `/redos/${i}`, body }),
+    );
+    const plain = await rawRequest(t.receiverUrl, { path: '/plain', body: '{}' });
+    expect(plain.status).toBe(200);
+    for (const r of await Promise.all(flood)) expect(r.status).toBe(200);
+    expect((await stored(t, '/plain')).schema).toEqual({
+      status: 'valid',
+      name: 'endpoint JSON Schema',
+    });
+    // Each flooding delivery was checked to its verdict, by the linear engine.
+    for (let i = 0; i < 10; i++) {
+      expect((await stored(t, `/redos/${i}`)).schema).toEqual({
+        status: 'invalid',
+        name: 'endpoint JSON Schema',
+        issues: ['id: must match pattern "^(a|a)*$"'],
+      });
+    }
+  });
+
+  it('says a path is in use before compiling the schema (409, not a compile error)', async () => {
+    // A schema that does not compile: before, its compile error was all the user was told.
+    const t = await engine();
+    await t.client.saveEndpoint({ name: 'A', path: '/taken' });
+    await expect(
+      t.client.saveEndpoint({ name: 'B', path: '/taken', jsonSchema: { type: 'nonsense' } }),
+    ).rejects.toMatchObject({ code: 'conflict', message: 'endpoint "A" already uses /taken' });
   });
 
   it('costs a delivery a bounded wait: the figure, printed', async () => {

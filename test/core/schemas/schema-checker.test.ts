@@ -59,7 +59,8 @@ describe('SchemaChecker: user schemas off the engine thread, under deadlines', (
 
   it('keeps the first issue of a sub-1 KB body whose full list would take exponential time', async () => {
     // Regression: 37 s frozen at depth 20 and out of memory at 21, on the receiver's thread.
-    const c = checker();
+    // No cooldown: the same schema is checked again right after its check was stopped.
+    const c = checker({ cooldownMs: 0 });
     const body = chatBody(21);
     expect(body.length).toBeLessThan(1024);
     const r = await c.check(chatSchema, body);
@@ -137,6 +138,53 @@ describe('SchemaChecker: user schemas off the engine thread, under deadlines', (
   });
 });
 
+describe('SchemaChecker: one endpoint cannot starve the others', () => {
+  const unchecked =
+    "(root): schema unchecked: its last check took too long (more than 250 ms); this endpoint's deliveries are not checked for 30 s after that, so that other endpoints' checks are not held up";
+
+  it("after one check of an endpoint passed its deadline, skips that endpoint's checks for the cooldown", async () => {
+    // Regression (attack F4): 10 senders to an endpoint with a slow schema made every delivery
+    // to another endpoint wait behind 250 ms checks and a new worker each, then `error`.
+    const c = checker();
+    const slowSchema = doublingChain(40);
+    const slow = Array.from({ length: 10 }, () =>
+      c.check(slowSchema, json(['aaaa']), false, 'ep-slow'),
+    );
+    const other = c.check({ type: 'object' }, json({}), false, 'ep-other');
+    const results = await Promise.all(slow);
+    expect(await other).toEqual({ status: 'valid', name: 'endpoint JSON Schema' });
+    const issues = results.map((r) => r.issues?.[0]);
+    // One check ran in the worker (and was stopped); the nine queued behind it did not run.
+    expect(issues.filter((i) => i?.includes('schema check took longer than 250 ms'))).toHaveLength(
+      1,
+    );
+    expect(issues.filter((i) => i === unchecked)).toHaveLength(9);
+    // New deliveries to it during the cooldown are answered at once, without the worker.
+    expect(await c.check(slowSchema, json(['aaaa']), false, 'ep-slow')).toEqual({
+      status: 'error',
+      name: 'endpoint JSON Schema',
+      issues: [unchecked],
+    });
+    // The same schema on another endpoint is still checked.
+    expect(await c.check({ type: 'array' }, json([]), false, 'ep-slow-too')).toMatchObject({
+      status: 'valid',
+    });
+  });
+
+  it('takes queued checks in turn between endpoints', async () => {
+    const c = checker();
+    const order: string[] = [];
+    const schema = { type: 'array' };
+    const busy = Array.from({ length: 30 }, (_, i) =>
+      c.check(schema, json([i]), false, 'ep-busy').then(() => order.push('busy')),
+    );
+    const quiet = c.check(schema, json([1]), false, 'ep-quiet').then(() => order.push('quiet'));
+    await Promise.all([...busy, quiet]);
+    // Behind one busy check at most (the one running when it came), not behind all thirty.
+    expect(order.indexOf('quiet')).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('SchemaChecker.validate: saving a schema is bounded, with errors in the user words', () => {
   const nest = (levels: number): unknown => {
     let s: unknown = { type: 'string' };
@@ -189,5 +237,31 @@ describe('SchemaChecker.validate: saving a schema is bounded, with errors in the
       error:
         'schema took more than 0.001 s to compile: simplify it (fewer properties, shorter $ref chains)',
     });
+  });
+
+  it('compiles concurrent saves one at a time, each under its own deadline: all four pass', async () => {
+    // Regression (attack F8): 4 clients saving a 300-property schema at once each started a
+    // worker; competing for the CPU, all four missed the 2 s wall-clock deadline.
+    const c = checker();
+    const saves = Array.from({ length: 4 }, (_, i) =>
+      c.validate({ ...(props(300) as object), title: `save ${i}` }),
+    );
+    expect(await Promise.all(saves)).toEqual([
+      { ok: true },
+      { ok: true },
+      { ok: true },
+      { ok: true },
+    ]);
+    expect(c.compilesAtOnceMax).toBe(1);
+  });
+
+  it('refuses saves past the waiting line at once, in words', async () => {
+    const c = checker({ maxWaitingCompiles: 2 });
+    const saves = [1, 2, 3].map((i) => c.validate({ type: 'object', title: `t${i}` }));
+    expect(await saves[2]).toEqual({
+      ok: false,
+      error: '2 other schemas are being saved at this moment; save again in a few seconds',
+    });
+    expect(await Promise.all(saves.slice(0, 2))).toEqual([{ ok: true }, { ok: true }]);
   });
 });

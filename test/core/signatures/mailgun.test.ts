@@ -130,4 +130,22 @@ describe('Mailgun', () => {
     const none = input({ body: '{"event-data":{}}' });
     expect(mailgun.idempotencyKey(none, new HeaderBag([]), { 'event-data': {} })).toBeNull();
   });
+
+  it('searches the first 1,000 fields of a form, and says so when the form has more', () => {
+    // Regression (attack F1): 25 MB of `&a=` held the receiver 12 s (every field decoded).
+    const ts = String(NOW / 1000);
+    const signedFields = `timestamp=${ts}&token=${token}&signature=${docsHex(secret, ts, token)}`;
+    const headers: [string, string][] = [['Content-Type', 'application/x-www-form-urlencoded']];
+    const late = input({
+      body: Buffer.from('&a='.repeat(8_000_000) + '&' + signedFields),
+      headers,
+    });
+    expect(verify(mailgun, late, [secret])).toEqual({
+      status: 'missing',
+      reason:
+        'No Mailgun signature in the body (a JSON "signature" object with timestamp, token and signature, or timestamp/token/signature form fields): this delivery is unsigned or was not sent by Mailgun. Only the first 1,000 fields of this form were searched: it has more.',
+    });
+    const early = input({ body: signedFields + '&a='.repeat(2000), headers });
+    expect(verify(mailgun, early, [secret]).status).toBe('valid');
+  });
 });

@@ -208,4 +208,34 @@ describe('Twilio', () => {
       source: 'I-Twilio-Idempotency-Token header',
     });
   });
+
+  it('reads at most 1,000 form fields: a 25 MB form of empty fields is refused in words', () => {
+    // Regression (attack F1): 25 MB of `&a=` held the receiver 6.5 s (12 million fields kept and sorted).
+    const req = input({
+      body: Buffer.from('&a='.repeat(8_000_000)),
+      url: DOCS.url,
+      headers: [
+        ['Content-Type', FORM],
+        ['X-Twilio-Signature', DOCS.signature],
+      ],
+    });
+    expect(verify(twilio, req, [DOCS.token])).toEqual({
+      status: 'invalid',
+      reason:
+        'Not checked: the form has more than 1,000 fields, and Hookscope reads at most that many (Twilio sends a few dozen), so this delivery was not sent by Twilio as it is.',
+    });
+    expect(() => twilio.sign(req, DOCS.token, NOW, null)).toThrow(/more than 1,000 fields/);
+    // 1,000 fields are read and signed as usual.
+    const params = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, `${i}`]));
+    const sig = twilioSdk.getExpectedTwilioSignature(DOCS.token, DOCS.url, params);
+    const ok = input({
+      body: new URLSearchParams(params).toString(),
+      url: DOCS.url,
+      headers: [
+        ['Content-Type', FORM],
+        ['X-Twilio-Signature', sig],
+      ],
+    });
+    expect(verify(twilio, ok, [DOCS.token]).status).toBe('valid');
+  });
 });

@@ -43,7 +43,9 @@ function WholeBodyTab({ client, detail }: { client: Client; detail: OpenEvent })
               ? `Decoding the ${coding}-encoded body…`
               : stored
                 ? `Showing the stored ${coding}-encoded bytes.`
-                : `Decoded from ${decoded.encoding} for display (${decoded.size} bytes); the stored ${detail.body.size} bytes are unchanged.`}
+                : decoded.shown
+                  ? `Decoded from ${decoded.encoding} for display: ${decoded.shown.replace(/^decoded: /, '')}. The stored ${detail.body.size} bytes are unchanged.`
+                  : `Decoded from ${decoded.encoding} for display (${decoded.size} bytes); the stored ${detail.body.size} bytes are unchanged.`}
           {decoded && !error && (
             <button type="button" className="btn btn-link" onClick={() => setStored(!stored)}>
               {stored ? 'Show decoded' : 'Show stored bytes'}

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { bodyKind, formFields } from '../format/body-kind';
+import { MAX_FORM_FIELDS, readFormFields } from '../../../shared/form';
+import { bodyKind } from '../format/body-kind';
 import { formatBytes } from '../format/format';
 import { parseJson } from '../format/json-parse';
 import { prettyJson } from '../format/json-pretty';
@@ -91,9 +92,7 @@ export function BodyView({
         </p>
       )}
       {mode === 'tree' && json?.ok && <JsonTree root={json.value} nodes={json.nodes} />}
-      {mode === 'table' && (
-        <KvTable rows={formFields(text ?? '')} empty="No fields." testId="form-table" />
-      )}
+      {mode === 'table' && <FormTable text={text ?? ''} />}
       {mode === 'hex' && <HexView base64={base64} />}
       {derived !== null && (
         <ChunkedText key={`d${mode}`} text={derived} testId="event-body-pretty" />
@@ -102,5 +101,21 @@ export function BodyView({
         <ChunkedText key="raw" text={text} testId="event-body" />
       )}
     </div>
+  );
+}
+
+/** A form body's fields as a table: the first MAX_FORM_FIELDS, saying so when there are more. */
+function FormTable({ text }: { text: string }) {
+  const form = useMemo(() => readFormFields(text), [text]);
+  return (
+    <>
+      {form.more && (
+        <p className="notice notice-warn" data-testid="form-cut">
+          First {MAX_FORM_FIELDS.toLocaleString('en-US')} fields shown: the form has more. Switch to
+          Raw to see all of it.
+        </p>
+      )}
+      <KvTable rows={form.fields} empty="No fields." testId="form-table" />
+    </>
   );
 }

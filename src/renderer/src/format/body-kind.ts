@@ -1,3 +1,4 @@
+import { readFormFields } from '../../../shared/form';
 /** How a body is best shown. */
 export type BodyKind = 'empty' | 'json' | 'form' | 'xml' | 'text' | 'binary';
 
@@ -25,7 +26,10 @@ export function bodyKind(
   return 'text';
 }
 
-/** Form fields in order, decoded (`+` as space), duplicates kept. */
+/**
+ * The first MAX_FORM_FIELDS form fields in order, decoded (`+` as space), duplicates kept
+ * (readFormFields says whether there were more).
+ */
 export function formFields(text: string): [string, string][] {
-  return [...new URLSearchParams(text).entries()];
+  return readFormFields(text).fields;
 }
