@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Output } from '../../../shared/contract';
 import type { Client } from '../../../shared/dispatch';
 import type { Endpoint } from '../../../shared/model';
@@ -86,48 +86,28 @@ export function DataMenu({ client }: { client: Client }) {
       {open && (
         <div className="popover popover-right" role="menu" data-testid="data-menu">
           <div className="menu-items">
-            <button
-              type="button"
-              role="menuitem"
-              className="btn"
-              disabled={busy}
-              data-testid="export-har"
-              onClick={() => void exportAs('har')}
-            >
+            <MenuItem testId="export-har" disabled={busy} onClick={() => void exportAs('har')}>
               Export HAR
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              className="btn"
+            </MenuItem>
+            <MenuItem
+              testId="export-ndjson"
               disabled={busy}
-              data-testid="export-ndjson"
               onClick={() => void exportAs('ndjson')}
             >
               Export NDJSON
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              className="btn"
-              disabled={busy}
-              data-testid="import-events"
-              onClick={() => file.current?.click()}
-            >
+            </MenuItem>
+            <MenuItem testId="import-events" disabled={busy} onClick={() => file.current?.click()}>
               Import…
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              className="btn"
-              data-testid="send-sample"
+            </MenuItem>
+            <MenuItem
+              testId="send-sample"
               onClick={() => {
                 setOpen(false);
                 setSampling(true);
               }}
             >
               Send a sample…
-            </button>
+            </MenuItem>
           </div>
           <p className="muted small">
             Exports hold the newest 1,000 events (the CLI&apos;s <code>events export</code> streams
@@ -274,5 +254,31 @@ function SampleDialog({ client, onClose }: { client: Client; onClose: () => void
         </p>
       )}
     </Modal>
+  );
+}
+
+/** One entry of the data menu. */
+function MenuItem({
+  testId,
+  disabled = false,
+  onClick,
+  children,
+}: {
+  testId: string;
+  disabled?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      className="btn"
+      disabled={disabled}
+      data-testid={testId}
+      onClick={onClick}
+    >
+      {children}
+    </button>
   );
 }

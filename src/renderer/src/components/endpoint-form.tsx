@@ -1,3 +1,4 @@
+import { ChangedElsewhere } from './changed-elsewhere';
 import { useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { HookscopeError } from '../../../shared/errors';
@@ -81,25 +82,12 @@ export function EndpointForm({
       ) : (
         changedElsewhere &&
         keepEditingAt !== endpoint.rev && (
-          <div className="banner banner-warn" role="alert" data-testid="ep-stale">
-            This endpoint was changed elsewhere.{' '}
-            <button
-              type="button"
-              className="btn btn-small"
-              data-testid="ep-reload"
-              onClick={reload}
-            >
-              Reload
-            </button>{' '}
-            <button
-              type="button"
-              className="btn btn-small"
-              data-testid="ep-keep-editing"
-              onClick={() => setKeepEditingAt(endpoint.rev)}
-            >
-              Keep editing
-            </button>
-          </div>
+          <ChangedElsewhere
+            what="This endpoint was changed elsewhere."
+            testId="ep"
+            onReload={reload}
+            onKeepEditing={() => setKeepEditingAt(endpoint.rev)}
+          />
         )
       )}
       <div className="form-grid">

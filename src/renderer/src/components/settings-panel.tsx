@@ -1,3 +1,4 @@
+import { ChangedElsewhere } from './changed-elsewhere';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { HookscopeError } from '../../../shared/errors';
@@ -106,24 +107,12 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
           }}
         >
           {changedElsewhere && keepEditingAt !== live.rev && (
-            <div className="banner banner-warn" role="alert" data-testid="settings-stale">
-              The settings were changed elsewhere.{' '}
-              <button
-                type="button"
-                className="btn btn-small"
-                data-testid="settings-reload"
-                onClick={reload}
-              >
-                Reload
-              </button>{' '}
-              <button
-                type="button"
-                className="btn btn-small"
-                onClick={() => setKeepEditingAt(live.rev)}
-              >
-                Keep editing
-              </button>
-            </div>
+            <ChangedElsewhere
+              what="The settings were changed elsewhere."
+              testId="settings"
+              onReload={reload}
+              onKeepEditing={() => setKeepEditingAt(live.rev)}
+            />
           )}
           <h3>Log</h3>
           <div className="form-grid">
