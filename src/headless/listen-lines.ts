@@ -60,7 +60,7 @@ export function deadLetterLine(a: ForwardAttempt, ref: string): string {
     classify(a.status) === 'final'
       ? `${a.status} is not retried`
       : `${a.attempt} attempt${a.attempt === 1 ? '' : 's'}, ${last}`;
-  return `${time(a.at)}  [dead letter] [${ref}] not forwarded (${why}): in the dead-letter list, redrive it from the UI or with redriveDeadLetters`;
+  return `${time(a.at)}  [dead letter] [${ref}] not forwarded (${why}): in the dead-letter list, redrive it from the UI's Dead letters panel or with POST /api/redriveDeadLetters`;
 }
 
 /**

@@ -84,7 +84,7 @@ describe('hookscope listen lines', () => {
       '12:00:01  <-- [200] http://localhost:3000/webhooks [evt_1]  12 ms  attempt 1/5',
     );
     expect(deadLetterLine({ ...a, attempt: 5 }, 'evt_1')).toBe(
-      '12:00:01  [dead letter] [evt_1] not forwarded (5 attempts, last answer 503): in the dead-letter list, redrive it from the UI or with redriveDeadLetters',
+      "12:00:01  [dead letter] [evt_1] not forwarded (5 attempts, last answer 503): in the dead-letter list, redrive it from the UI's Dead letters panel or with POST /api/redriveDeadLetters",
     );
     expect(deadLetterLine({ ...a, status: 400 }, 'evt_1')).toContain('(400 is not retried)');
     expect(

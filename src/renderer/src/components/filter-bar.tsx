@@ -9,11 +9,11 @@ const SIGNATURES: { value: string; label: string }[] = [
   { value: 'invalid,stale,future,missing', label: 'Problems only' },
   { value: 'valid', label: 'Valid' },
   { value: 'invalid', label: 'Invalid' },
-  { value: 'stale', label: 'Stale' },
+  { value: 'stale', label: 'Stale signature (too old)' },
   { value: 'future', label: 'From the future (clock skew)' },
-  { value: 'missing', label: 'Missing' },
+  { value: 'missing', label: 'Signature missing' },
   { value: 'no-secret', label: 'Not verified (no secret)' },
-  { value: 'none', label: 'Unsigned (no provider)' },
+  { value: 'none', label: 'Not signed (no provider)' },
 ];
 /** The on/off filters, each a checkbox. */
 const TOGGLES: {

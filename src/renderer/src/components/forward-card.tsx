@@ -87,9 +87,11 @@ export function ForwardCard({
       )}
       {detail.forwards.length === 0 ? (
         <p className="muted">
-          {endpoint?.forwardTo
-            ? `Forwarded to ${endpoint.forwardTo}: no attempt recorded yet.`
-            : 'Not forwarded. Set a forward target on the endpoint to pass deliveries on to your app, or replay it.'}
+          {endpoint?.forwardTo && detail.forward.status !== 'none'
+            ? `Queued for ${endpoint.forwardTo}: no attempt recorded yet.`
+            : endpoint?.forwardTo
+              ? `Not forwarded (a duplicate the endpoint does not forward, an import, or it arrived before the endpoint had a forward target). Replay sends it to ${endpoint.forwardTo}.`
+              : 'Not forwarded. Set a forward target on the endpoint to pass deliveries on to your app, or replay it.'}
         </p>
       ) : (
         <table className="attempts">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { tunnelRegions, type TunnelOptionsPatch, type TunnelSettings } from '../../../shared/model';
 import { errorText } from '../format/error-text';
@@ -31,8 +31,10 @@ export function TunnelOptionsForm({
   // The version the form was filled from, and the newest one pushed (saved elsewhere).
   const [rev, setRev] = useState<number | undefined>();
   const [liveRev, setLiveRev] = useState<number | undefined>();
+  const base = useRef<TunnelSettings | null>(null);
   const fill = (t: TunnelSettings): void => {
     const o = t.options;
+    base.current = t;
     setRev(t.rev);
     setDomain(o.domain ?? '');
     setRegion(o.region ?? '');
@@ -46,6 +48,13 @@ export function TunnelOptionsForm({
   useEffect(() => {
     let alive = true;
     const off = client.on('tunnelSettings.changed', (t) => {
+      // A change that left the options as this form was filled from (the authtoken saved from
+      // the same popover) is no conflict: the form moves to its version.
+      if (base.current && sameOptions(t, base.current)) {
+        base.current = t;
+        setRev(t.rev);
+        return;
+      }
       setPushed(t);
       setLiveRev(t.rev);
     });
@@ -83,6 +92,7 @@ export function TunnelOptionsForm({
         options: patch,
         ...(rev !== undefined ? { rev } : {}),
       });
+      base.current = saved;
       setRev(saved.rev);
       setBasicAuth('');
       setVerifySecret('');
@@ -205,4 +215,9 @@ export function TunnelOptionsForm({
       </div>
     </form>
   );
+}
+
+/** Whether two versions of the tunnel settings hold the same options (secrets are not in them). */
+function sameOptions(a: TunnelSettings, b: TunnelSettings): boolean {
+  return JSON.stringify(a.options) === JSON.stringify(b.options);
 }

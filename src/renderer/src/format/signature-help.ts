@@ -101,7 +101,7 @@ export function signaturePill(
     case 'stale':
       return { label: 'stale signature', tone: 'warn' };
     case 'missing':
-      return { label: 'unsigned', tone: 'bad' };
+      return { label: 'signature missing', tone: 'bad' };
     case 'no-secret':
       return { label: 'not verified', tone: 'muted' };
     case 'none':
