@@ -40,10 +40,12 @@ describe('saveEndpoint warns about secrets not of the provider’s form', () => 
       name: 'OpenAI',
       path: '/openai',
       provider: 'openai',
-      secrets: [OPENAI_SECRET, 'not a secret!'],
+      secrets: [OPENAI_SECRET, 'not a secret!', 'sk-proj-abc123', 'whsec_!!'],
     });
     expect(saved.warnings).toEqual([
-      'Secret #2 does not look like a signing secret for OpenAI: it is not base64 after whsec_. Expected whsec_ followed by base64, as OpenAI shows it when the webhook is created. Deliveries will not verify with it.',
+      'Secret #2 does not look like a signing secret for OpenAI: it is neither whsec_<base64> nor base64. Expected whsec_ followed by base64, as OpenAI shows it when the webhook is created. Deliveries will not verify with it.',
+      'Secret #3 does not look like a signing secret for OpenAI: it looks like an API key (sk-…), not the webhook signing secret. Expected whsec_ followed by base64, as OpenAI shows it when the webhook is created. Deliveries will not verify with it.',
+      'Secret #4 does not look like a signing secret for OpenAI: it is not base64 after whsec_. Expected whsec_ followed by base64, as OpenAI shows it when the webhook is created. Deliveries will not verify with it.',
     ]);
   });
 

@@ -60,7 +60,7 @@ test('endpoints: 401 on bad signatures and simulated failures, set from the form
   await panel.getByTestId('ep-fail-status').fill('99');
   await panel.getByTestId('ep-fail-next').fill('1');
   await panel.getByTestId('ep-save').click();
-  await expect(panel).toContainText('status: expected a whole number from 400 to 599, got 99');
+  await expect(panel).toContainText('Status: expected a whole number from 400 to 599, got 99');
   await panel.getByTestId('ep-fail-status').fill('503');
   await panel.getByTestId('ep-save').click();
   await expect(panel.getByTestId('endpoint-row').filter({ hasText: '/gh' })).toHaveCount(1);

@@ -32,7 +32,14 @@ export function standardWebhooksScheme(o: {
     weakness: null,
     secretForm: {
       expected: `whsec_ followed by base64, as ${name} shows it when the webhook is created`,
-      problem: (s) => (decodeSecret(s) ? null : 'it is not base64 after whsec_'),
+      problem: (s) =>
+        /^sk[-_]/.test(s)
+          ? 'it looks like an API key (sk-…), not the webhook signing secret'
+          : decodeSecret(s)
+            ? null
+            : s.startsWith('whsec_')
+              ? 'it is not base64 after whsec_'
+              : 'it is neither whsec_<base64> nor base64',
     },
     detect: o.detect,
     verify(req, h, ctx) {

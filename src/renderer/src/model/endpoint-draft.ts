@@ -1,6 +1,7 @@
 import { commands, type Input, type Push } from '../../../shared/contract';
 import type { Endpoint } from '../../../shared/model';
 import { parseInput, zodIssues } from '../../../shared/dispatch';
+import { FIELD_LABELS } from '../../../shared/input-errors';
 
 /** The endpoint form's fields, as typed. */
 export interface EndpointDraft {
@@ -148,7 +149,14 @@ export function issuesByField(
   const out: Record<string, string> = {};
   for (const i of issues) {
     const field = String(i.path[0] ?? '');
-    const where = i.path.length > 1 ? `${i.path.slice(1).join('.')}: ` : '';
+    // The part of the field it is about, in the form's words ("Status", "Secret #2").
+    const where =
+      i.path.length > 1
+        ? `${i.path
+            .slice(1)
+            .map((k) => (typeof k === 'number' ? `#${k + 1}` : (FIELD_LABELS[k] ?? k)))
+            .join(' › ')}: `
+        : '';
     out[field] = out[field] ? `${out[field]}; ${where}${i.message}` : `${where}${i.message}`;
   }
   return out;
