@@ -123,7 +123,9 @@ export async function runEvents(argv: string[]): Promise<boolean> {
   try {
     if (listInput) {
       const page = await client.listEvents(listInput);
-      for (const e of page.items) print(e, deliveryLine(e));
+      // Hookscope's id first: the one `events show` and `events replay` take (the line's [..]
+      // is the provider's delivery id where it sent one).
+      for (const e of page.items) print(e, `${e.id}  ${deliveryLine(e)}`);
     } else if (action === 'show' && id) {
       const e = await wholeDetail(client, await client.getEvent({ id }));
       const head = `${e.method} ${e.path}${e.query ? `?${e.query}` : ''}\n${e.headers.map(([n, v]) => `${n}: ${v}`).join('\n')}`;

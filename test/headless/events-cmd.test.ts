@@ -38,6 +38,8 @@ describe('hookscope events', () => {
         .map((l) => JSON.parse(l) as { id: string; path: string });
       expect(ev!.path).toBe('/orders');
       const human = await run(process.execPath, [CLI, 'events', 'list', ...api]);
+      // Starts with the id `show` and `replay` take.
+      expect(human.stdout.startsWith(`${ev!.id}  `)).toBe(true);
       expect(human.stdout).toMatch(
         /--> order\.created \[[0-9a-f-]{36}\] {2}POST \/orders {2}signature none/,
       );
