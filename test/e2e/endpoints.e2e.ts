@@ -29,9 +29,14 @@ test('endpoints: create with the contract’s validation messages, edit, delete'
   // The engine's own errors show too: a second endpoint on the same path is a conflict.
   await panel.getByTestId('new-endpoint').click();
   await panel.getByTestId('ep-name').fill('Other');
+  // A new endpoint's path starts empty: `/` is the default endpoint's.
+  await expect(panel.getByTestId('ep-path')).toHaveValue('');
   await panel.getByTestId('ep-path').fill('/stripe');
   await panel.getByTestId('ep-save').click();
-  await expect(panel.getByTestId('ep-error')).toContainText('already uses /stripe');
+  // Said at the Path field, not at the bottom of the form.
+  await expect(
+    panel.locator('.field-error').filter({ has: page.getByTestId('ep-path') }),
+  ).toContainText('already uses /stripe');
   await panel.getByRole('button', { name: 'Cancel' }).click();
 
   await stripe.getByRole('button', { name: 'Edit' }).click();

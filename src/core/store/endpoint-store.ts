@@ -165,7 +165,8 @@ export class EndpointStore {
     }
     const clash = this.byPath.find((e) => e.path === input.path && e.id !== existing?.id);
     if (clash) {
-      throw new HookscopeError('conflict', `endpoint "${clash.name}" already uses ${input.path}`);
+      const message = `endpoint "${clash.name}" already uses ${input.path}`;
+      throw new HookscopeError('conflict', message, [{ path: ['path'], message }]);
     }
     return existing;
   }

@@ -55,12 +55,13 @@ export function EndpointForm({
       onDone({ name: saved.name, warnings: saved.warnings });
     } catch (err) {
       const e = err as Error;
-      const conflict = err instanceof HookscopeError && err.code === 'conflict';
-      const byField =
-        err instanceof HookscopeError && err.issues && !conflict ? issuesByField(err.issues) : {};
+      const he = err instanceof HookscopeError ? err : null;
+      // A save based on an old version (its issue is about `rev`): the edits stay as typed and
+      // the banner offers to reload. Other issues show at their fields (a path in use at Path).
+      const stale = he?.code === 'conflict' && !!he.issues?.some((i) => i.path[0] === 'rev');
+      const byField = he?.issues && !stale ? issuesByField(he.issues) : {};
       setErrors({ ...byField, '': e.message });
-      // A conflict: the edits stay as typed; the banner offers to reload.
-      if (conflict) setKeepEditingAt(null);
+      if (stale) setKeepEditingAt(null);
     } finally {
       setBusy(false);
     }

@@ -52,7 +52,8 @@ export function toDraft(e?: Endpoint): EndpointDraft {
   return {
     ...(e ? { id: e.id, rev: e.rev } : {}),
     name: e?.name ?? '',
-    path: e?.path ?? '/',
+    // A new endpoint starts empty: `/` is the default endpoint's and always taken.
+    path: e?.path ?? '',
     provider: e?.provider ?? 'auto',
     secrets: '',
     clearSecrets: false,
