@@ -83,23 +83,33 @@ export class ClientGate {
   ): Limited | null {
     if (!client.limited || rate === null) return null;
     this.rate = rate;
-    const buckets = [{ key: client.key, share: 1 }, ...(client.groups ?? [])].map((b) => ({
-      ...b,
-      e: this.entry(b.key, now, b.share),
-    }));
-    let worst: Limited | null = null;
-    for (const { key, share, e } of buckets) {
-      const perSecond = rate.perSecond * share;
-      const burst = rate.burst * share;
-      e.tokens = Math.min(burst, e.tokens + ((now - e.at) / 1000) * perSecond);
-      e.at = now;
-      if (e.tokens >= 1) continue;
-      const waitMs = Math.ceil(((1 - e.tokens) / perSecond) * 1000);
-      if (!worst || waitMs > worst.waitMs) worst = { waitMs, key, perSecond, burst };
-    }
+    // On every request: no arrays for an IPv4 client (no groups), one small one for IPv6.
+    const own = this.entry(client.key, now, 1);
+    let worst = this.refill(own, client.key, 1, now, rate, null);
+    const groups = client.groups?.map((g) => ({ ...g, e: this.entry(g.key, now, g.share) }));
+    for (const g of groups ?? []) worst = this.refill(g.e, g.key, g.share, now, rate, worst);
     if (worst) return worst;
-    for (const { e } of buckets) e.tokens -= 1;
+    own.tokens -= 1;
+    for (const g of groups ?? []) g.e.tokens -= 1;
     return null;
+  }
+
+  /** Refills a bucket to `now`; the refusal with the longer wait of it and `worst`, or `worst`. */
+  private refill(
+    e: Entry,
+    key: string,
+    share: number,
+    now: number,
+    rate: { perSecond: number; burst: number },
+    worst: Limited | null,
+  ): Limited | null {
+    const perSecond = rate.perSecond * share;
+    const burst = rate.burst * share;
+    e.tokens = Math.min(burst, e.tokens + ((now - e.at) / 1000) * perSecond);
+    e.at = now;
+    if (e.tokens >= 1) return worst;
+    const waitMs = Math.ceil(((1 - e.tokens) / perSecond) * 1000);
+    return !worst || waitMs > worst.waitMs ? { waitMs, key, perSecond, burst } : worst;
   }
 
   /**
