@@ -1,5 +1,6 @@
-import type { PushName } from '../shared/contract';
-import type { Handlers } from '../shared/dispatch';
+import type { PushMessage } from '../shared/contract';
+import type { Client, Handlers } from '../shared/dispatch';
+import { localClient } from './local-client';
 import { currentTarget } from './forward/current-target';
 import { createForwardHandlers } from './forward/forward-handlers';
 import { Forwarder } from './forward/forwarder';
@@ -73,7 +74,13 @@ export interface EngineOptions {
  * handlers. Electron's main process and `hookscope serve` both wrap one of these.
  */
 export class Engine {
+  /** Every command by name, for transports that dispatch untrusted input (IPC, HTTP). */
   readonly handlers: Handlers;
+  /**
+   * The engine's typed client in process: the contract's commands (input parsed as from any
+   * transport) and `on` for its pushes. What the CLI and the shell use; never the stores.
+   */
+  readonly client: Client;
   readonly bus = new LiveBus();
   readonly events: EventStore;
   private readonly db: Db;
@@ -156,8 +163,9 @@ export class Engine {
       for (const i of items) {
         if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
         dead = true;
+        const gaveUp = { maxAttempts: settings.get().forwarding.maxAttempts, deadLettered: true };
         for (const a of this.forwards.attemptsFor(i.id)) {
-          this.bus.emit('forward.attempt', toWireAttempt(a));
+          this.bus.emit('forward.attempt', toWireAttempt(a, gaveUp));
         }
       }
       if (dead) this.deadLettersMaybeChanged();
@@ -241,8 +249,8 @@ export class Engine {
         };
       },
       clock,
-      (a) => {
-        this.bus.emit('forward.attempt', toWireAttempt(a));
+      (a, queue) => {
+        this.bus.emit('forward.attempt', toWireAttempt(a, queue));
         this.deadLettersMaybeChanged();
       },
       (id) => endpoints.secretsOf(id),
@@ -326,10 +334,12 @@ export class Engine {
         forwarder: this.forwarder,
         clock,
         timeoutMs: forwardTimeout,
+        maxAttempts: () => settings.get().forwarding.maxAttempts,
         published: (a) => this.bus.emit('forward.attempt', a),
         deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
       }),
     };
+    this.client = localClient(this.handlers, this.bus);
     this.deadLetters = this.forwards.deadCount();
   }
 
@@ -379,8 +389,11 @@ export class Engine {
     return this.ingress;
   }
 
-  /** Subscribes to every push (`events.batch`, `tunnel.state`, ...). */
-  subscribe(listener: (name: PushName, payload: unknown) => void): () => void {
+  /**
+   * Subscribes to every push (`events.batch`, `tunnel.state`, ...), for relays that pass them
+   * all on (IPC, SSE); a listener for one push uses `client.on`.
+   */
+  subscribe(listener: (push: PushMessage) => void): () => void {
     return this.bus.subscribe(listener);
   }
 

@@ -77,6 +77,13 @@ export function createHandlers(deps: {
       if (!endpoints.get(id)) throw new HookscopeError('not_found', `no endpoint "${id}"`);
       return { deleted: endpoints.delete(id) };
     },
+    listChanges: ({ afterRev, limit = 500 }) => {
+      // The cursor first: a change committed while the page is read has a rev above it and
+      // comes again on the next ask, never lost between the page and the cursor.
+      const rev = events.currentRev;
+      const items = events.changesSince(afterRev, limit + 1);
+      return { rev, items: items.slice(0, limit), hasMore: items.length > limit };
+    },
     listEvents: (input) =>
       events.list({
         limit: input.limit ?? 100,
@@ -104,7 +111,7 @@ export function createHandlers(deps: {
       const deadLetterId = deps.forwards.deadJobOf(id);
       return {
         ...e,
-        forwards: deps.forwards.attemptsFor(id).map(toWireAttempt),
+        forwards: deps.forwards.attemptsFor(id).map((a) => toWireAttempt(a)),
         ...(deadLetterId !== undefined ? { deadLetterId } : {}),
       };
     },

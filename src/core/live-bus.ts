@@ -1,11 +1,12 @@
-import type { Push, PushName } from '../shared/contract';
+import type { Push, PushMessage, PushName } from '../shared/contract';
 import type { EventSummary } from '../shared/model';
 
-type Listener = (name: PushName, payload: unknown) => void;
+type Listener = (push: PushMessage) => void;
 
 /**
  * The live push bus. Event summaries are collected and sent as one `events.batch` per window
- * (~50 ms), newest version of each event only, ordered by rev; other pushes go out at once.
+ * (~50 ms), newest version of each event only, ordered by rev; other pushes go out at once,
+ * after the batch pending before them: a listener sees a delivery before its forward attempts.
  */
 export class LiveBus {
   private pending = new Map<string, EventSummary>();
@@ -30,7 +31,9 @@ export class LiveBus {
 
   /** Sends a push to every subscriber now. */
   emit<P extends PushName>(name: P, payload: Push<P>): void {
-    for (const l of this.listeners) l(name, payload);
+    if (name !== 'events.batch' && this.pending.size > 0) this.flush();
+    const push = { name, payload } as PushMessage;
+    for (const l of this.listeners) l(push);
   }
 
   /** Sends the pending batch now (also used on shutdown). */

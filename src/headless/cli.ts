@@ -7,7 +7,8 @@ import { runCheckupCommand } from './checkup-cmd';
 import { cliInput, readSecretFiles } from './cli-input';
 import { runEvents } from './events-cmd';
 import { startListening } from './listen';
-import { createOutput, serve } from './serve';
+import { createOutput } from './output';
+import { serve } from './serve';
 
 const USAGE = `Usage: hookscope <command> [options]
 
@@ -191,7 +192,7 @@ export async function main(argv: string[]): Promise<void> {
       command === 'listen'
         ? (engine, receiverUrl) =>
             startListening(
-              engine,
+              engine.client,
               {
                 forwardTo: values['forward-to'],
                 path: values.path ?? '/',

@@ -1,6 +1,5 @@
-import type { Engine } from '../core/engine';
-import type { Output } from '../shared/contract';
-import { dispatch } from '../shared/dispatch';
+import type { Input } from '../shared/contract';
+import type { Client } from '../shared/dispatch';
 import type { Endpoint, ForwardAttempt } from '../shared/model';
 import {
   deadLetterLine,
@@ -11,7 +10,7 @@ import {
   outsideLine,
   type AttemptOutcome,
 } from './listen-lines';
-import type { Output as Lines } from './serve';
+import type { Output as Lines } from './output';
 
 export interface ListenOptions {
   forwardTo: string | undefined;
@@ -25,23 +24,6 @@ const OUTSIDE_EVERY_MS = 10_000;
 /** Deliveries whose reference (provider id) the `<--` lines remember. */
 const REMEMBERED = 1000;
 
-const endpoints = (engine: Engine): Endpoint[] =>
-  (engine.handlers.listEndpoints({}) as Output<'listEndpoints'>).items;
-
-/** Where the forward of `a` stands now: its next retry, or whether it was dead-lettered. */
-function outcomeOf(engine: Engine, a: ForwardAttempt): { outcome: AttemptOutcome; dead: boolean } {
-  const of = (engine.handlers.getSettings({}) as Output<'getSettings'>).forwarding.maxAttempts;
-  const jobId = engine.forwards.attemptsFor(a.eventId).find((r) => r.id === a.id)?.jobId;
-  const job = jobId === null || jobId === undefined ? undefined : engine.forwards.job(jobId);
-  // The job is read right after the attempt was recorded: it has not moved on yet.
-  if (!job || job.attempts !== a.attempt) return { outcome: { of }, dead: false };
-  if (job.state === 'pending') {
-    const retry = { attempt: a.attempt + 1, inMs: job.nextAt - Date.parse(a.at) };
-    return { outcome: { of, retry }, dead: false };
-  }
-  return { outcome: { of }, dead: job.state === 'dead' };
-}
-
 /**
  * `hookscope listen`: points an endpoint at `--path` (creating or updating it) with the given
  * provider, secrets and forward target, then prints, like `stripe listen`, a `-->` line per
@@ -50,20 +32,30 @@ function outcomeOf(engine: Engine, a: ForwardAttempt): { outcome: AttemptOutcome
  * paths outside `--path`, which are stored but not forwarded.
  */
 export async function startListening(
-  engine: Engine,
+  client: Client,
   opts: ListenOptions,
   out: Lines,
   receiverUrl: string,
 ): Promise<Endpoint> {
-  const existing = endpoints(engine).find((e) => e.path === (opts.path.replace(/\/+$/, '') || '/'));
-  const { warnings, ...endpoint } = (await dispatch(engine.handlers, 'saveEndpoint', {
+  // Every endpoint's path, kept live, for the "outside --path" lines.
+  const paths = new Map<string, string>();
+  client.on('endpoints.changed', ({ id, endpoint }) => {
+    if (endpoint) paths.set(id, endpoint.path);
+    else paths.delete(id);
+  });
+  const all = (await client.listEndpoints()).items;
+  for (const e of all) paths.set(e.id, e.path);
+  const existing = all.find((e) => e.path === (opts.path.replace(/\/+$/, '') || '/'));
+  // The options as typed; the contract's parse checks them (a provider it does not know, a
+  // target that is not a URL) and says what is wrong.
+  const { warnings, ...endpoint } = await client.saveEndpoint({
     ...(existing ? { id: existing.id } : {}),
     name: existing?.name ?? `listen ${opts.path}`,
     path: opts.path,
     ...(opts.provider ? { provider: opts.provider } : {}),
     ...(opts.secrets.length > 0 ? { secrets: opts.secrets } : {}),
     ...(opts.forwardTo !== undefined ? { forwardTo: opts.forwardTo } : {}),
-  })) as Output<'saveEndpoint'>;
+  } as Input<'saveEndpoint'>);
   const url = `${receiverUrl}${endpoint.path === '/' ? '' : endpoint.path}`;
   out.info(
     'listening',
@@ -75,11 +67,13 @@ export async function startListening(
   for (const message of warnings) out.info('warning', { message }, `Warning: ${message}`);
   const refs = new Map<string, string>();
   const outside = new LineLimiter(OUTSIDE_EVERY_MS);
-  // Straight from the commit, not from the UI's 50 ms batches: those keep only an event's
-  // latest version (its forward status may already have changed), and this keeps the order.
-  engine.events.onChange((items) => {
-    for (const e of items) {
-      if (e.rev !== e.seq) continue; // new deliveries only (an update has a rev above its seq)
+  // A delivery is new when its seq is above every one seen: a batch carries each event's
+  // latest version (its forward may already have moved on), so `rev` cannot tell.
+  let lastSeq = (await client.listEvents({ limit: 1 })).items[0]?.seq ?? 0;
+  client.on('events.batch', ({ items }) => {
+    const fresh = items.filter((e) => e.seq > lastSeq).sort((a, b) => a.seq - b.seq);
+    for (const e of fresh) {
+      lastSeq = e.seq;
       if (e.endpointId === endpoint.id) {
         refs.set(e.id, deliveryRef(e));
         if (refs.size > REMEMBERED) refs.delete(refs.keys().next().value!);
@@ -87,7 +81,7 @@ export async function startListening(
       } else {
         const { print, held } = outside.take(Date.now());
         if (!print) continue;
-        const owner = endpoints(engine).find((x) => x.id === e.endpointId)?.path ?? '/';
+        const owner = paths.get(e.endpointId) ?? '/';
         out.info(
           'outside',
           { id: e.id, path: e.path, endpointId: e.endpointId, listening: endpoint.path, held },
@@ -96,13 +90,11 @@ export async function startListening(
       }
     }
   });
-  engine.subscribe((name, payload) => {
-    if (name !== 'forward.attempt') return;
-    const a = payload as ForwardAttempt;
+  // The bus sends the deliveries it holds before an attempt: a `-->` line precedes its `<--`.
+  client.on('forward.attempt', (a) => {
     const ref = refs.get(a.eventId) ?? a.eventId;
-    const { outcome, dead } =
-      a.kind === 'replay' ? { outcome: undefined, dead: false } : outcomeOf(engine, a);
-    const { response: _response, ...fields } = a;
+    const { outcome, dead } = outcomeOf(a);
+    const { response: _response, queue: _queue, ...fields } = a;
     const next = outcome?.retry
       ? {
           nextAttempt: outcome.retry.attempt,
@@ -123,4 +115,14 @@ export async function startListening(
     }
   });
   return { ...endpoint };
+}
+
+/** Where the forward of `a` stands now, from the push: its next retry, or that it gave up. */
+function outcomeOf(a: ForwardAttempt): { outcome: AttemptOutcome | undefined; dead: boolean } {
+  const q = a.queue;
+  if (!q) return { outcome: undefined, dead: false };
+  const retry = q.next
+    ? { attempt: q.next.attempt, inMs: Date.parse(q.next.at) - Date.parse(a.at) }
+    : undefined;
+  return { outcome: { of: q.maxAttempts, ...(retry ? { retry } : {}) }, dead: q.deadLettered };
 }

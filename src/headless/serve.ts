@@ -1,4 +1,3 @@
-import type { ReceiverHealth } from '../shared/model';
 import { randomBytes } from 'node:crypto';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
@@ -6,6 +5,8 @@ import { blockList } from '../core/net';
 import { VERSION } from '../core/version';
 import { ApiServer } from './api-server';
 import { openUi } from './open-url';
+import type { Client } from '../shared/dispatch';
+import type { Output } from './output';
 import { startTunnelWithOutput } from './tunnel-output';
 
 export interface ServeOptions {
@@ -19,27 +20,6 @@ export interface ServeOptions {
   open: boolean;
   json: boolean;
   staticDir: string;
-}
-
-/** Writes human lines or, with --json, one JSON object per line. */
-export interface Output {
-  json: boolean;
-  info(event: string, fields: Record<string, unknown>, human: string): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-/** Builds the stdout/stderr writer for `--json` or human output. */
-export function createOutput(json: boolean): Output {
-  return {
-    json,
-    info(event, fields, human) {
-      process.stdout.write(json ? JSON.stringify({ event, ...fields }) + '\n' : human + '\n');
-    },
-    error(message, fields = {}) {
-      if (json) process.stdout.write(JSON.stringify({ event: 'error', message, ...fields }) + '\n');
-      else process.stderr.write(`hookscope: ${message}\n`);
-    },
-  };
 }
 
 /**
@@ -64,11 +44,9 @@ export function trustedProxies(raw: string | undefined): string[] {
  * Prints once when the log cannot be written (disk full, I/O error) and once when it can again,
  * not once per delivery: `receiver.health` is pushed only when the state changes.
  */
-export function reportStoreHealth(engine: Engine, out: Output): void {
+export function reportStoreHealth(client: Client, out: Output): void {
   let failing = false;
-  engine.subscribe((name, payload) => {
-    if (name !== 'receiver.health') return;
-    const h = payload as ReceiverHealth;
+  client.on('receiver.health', (h) => {
     const now = h.storeFailed === true;
     if (now === failing) return;
     failing = now;
@@ -124,10 +102,10 @@ export async function serve(
       ].join('\n'),
     );
     for (const n of engine.notices) out.info('notice', { ...n }, `Warning: ${n.message}`);
-    reportStoreHealth(engine, out);
+    reportStoreHealth(engine.client, out);
     if (setup) await setup(engine, receiverUrl);
     // After the ready line, so a tunnel that cannot start never holds up or breaks local use.
-    if (opts.tunnel) startTunnelWithOutput(engine, out, receiverUrl);
+    if (opts.tunnel) startTunnelWithOutput(engine.client, out, receiverUrl);
     if (opts.open) openUi(uiUrl, (m) => out.error(m));
   } catch (err) {
     await api?.close();

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { PushName } from '../shared/contract';
+import type { PushMessage } from '../shared/contract';
+import type { Client as EngineClient } from '../shared/dispatch';
 import type { EventSummary } from '../shared/model';
-import type { Engine } from '../core/engine';
 
 const BACKFILL_PAGE = 500;
 /** Past this many missed changes a client is told to reload rather than replayed. */
@@ -13,11 +13,14 @@ interface Client {
   res: ServerResponse;
   /** The highest rev this client has been sent. */
   lastRev: number;
+  /** Live pushes that came while the client was sent what it missed, sent after it. */
+  held: PushMessage[] | null;
 }
 
 /**
- * Server-sent events for `GET /api/stream`. `id:` is the store's rev; a client reconnecting
- * with Last-Event-ID is sent what it missed, on its own connection only, before live pushes.
+ * Server-sent events for `GET /api/stream`. `id:` is the log's rev; a client reconnecting
+ * with Last-Event-ID is sent what it missed (read through the engine's client, like any other
+ * reader of the live cursor), on its own connection only, before live pushes.
  */
 export class SseHub {
   private readonly clients = new Set<Client>();
@@ -25,10 +28,13 @@ export class SseHub {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: {
+      client: EngineClient;
+      subscribe(listener: (push: PushMessage) => void): () => void;
+    },
     keepAliveMs = 15_000,
   ) {
-    this.unsubscribe = engine.subscribe((name, payload) => this.broadcast(name, payload));
+    this.unsubscribe = engine.subscribe((push) => this.broadcast(push));
     this.keepAlive = setInterval(() => {
       for (const c of this.clients) c.res.write(': keep-alive\n\n');
     }, keepAliveMs);
@@ -36,7 +42,7 @@ export class SseHub {
   }
 
   /** Takes over `res` as an event stream; `lastEventId` is the request's Last-Event-ID. */
-  attach(res: ServerResponse, lastEventId: string | undefined): void {
+  async attach(res: ServerResponse, lastEventId: string | undefined): Promise<void> {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -44,30 +50,46 @@ export class SseHub {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 1000\n\n');
-    const current = this.engine.events.currentRev;
     const since =
       lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
-    const client: Client = { res, lastRev: since ?? current };
-    if (since !== null && since < current) this.backfill(client, since);
+    // Live from now on; pushes that come while the backfill is read wait for it.
+    const client: Client = { res, lastRev: since ?? 0, held: [] };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
+    try {
+      await this.backfill(client, since);
+    } catch {
+      res.destroy();
+      this.clients.delete(client);
+      return;
+    }
+    const held = client.held ?? [];
+    client.held = null;
+    for (const push of held) this.send(client, push);
   }
 
-  private backfill(client: Client, since: number): void {
-    let cursor = since;
+  /**
+   * Sends `client` every change after `since` (none when it is new: it starts at the cursor),
+   * or `events.reset` when that is more than BACKFILL_MAX.
+   */
+  private async backfill(client: Client, since: number | null): Promise<void> {
+    const events = this.engine.client;
+    let cursor = since ?? (await events.listChanges({ afterRev: 0, limit: 1 })).rev;
+    client.lastRev = cursor;
+    if (since === null) return;
     let sent = 0;
     for (;;) {
-      const items = this.engine.events.changesSince(cursor, BACKFILL_PAGE);
-      if (items.length === 0) break;
-      sent += items.length;
+      const page = await events.listChanges({ afterRev: cursor, limit: BACKFILL_PAGE });
+      if (page.items.length === 0) break;
+      sent += page.items.length;
       if (sent > BACKFILL_MAX) {
-        client.lastRev = this.engine.events.currentRev;
-        write(client.res, 'events.reset', { rev: client.lastRev }, client.lastRev);
+        client.lastRev = page.rev;
+        write(client.res, 'events.reset', { rev: page.rev }, page.rev);
         return;
       }
-      cursor = items[items.length - 1]!.rev;
-      this.sendBatch(client, items);
-      if (items.length < BACKFILL_PAGE) break;
+      cursor = page.items[page.items.length - 1]!.rev;
+      this.sendBatch(client, page.items);
+      if (!page.hasMore) break;
     }
   }
 
@@ -79,15 +101,20 @@ export class SseHub {
     client.lastRev = rev;
   }
 
-  private broadcast(name: PushName, payload: unknown): void {
+  private send(client: Client, push: PushMessage): void {
+    if (push.name === 'events.batch') this.sendBatch(client, push.payload.items);
+    else write(client.res, push.name, push.payload);
+  }
+
+  private broadcast(push: PushMessage): void {
     for (const c of this.clients) {
       if (c.res.writableLength > MAX_BUFFERED) {
         c.res.destroy();
         this.clients.delete(c);
         continue;
       }
-      if (name === 'events.batch') this.sendBatch(c, (payload as { items: EventSummary[] }).items);
-      else write(c.res, name, payload);
+      if (c.held) c.held.push(push);
+      else this.send(c, push);
     }
   }
 

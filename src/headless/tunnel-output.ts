@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Engine } from '../core/engine';
+import type { Client } from '../shared/dispatch';
 import { toErrorBody } from '../shared/errors';
 import type { TunnelState } from '../shared/model';
-import type { Output } from './serve';
+import type { Output } from './output';
 
 const SOURCES: Record<string, string> = {
   settings: 'saved in Hookscope',
@@ -41,7 +41,7 @@ export function tunnelLine(s: TunnelState, receiverUrl: string): string {
  * function that stops printing.
  */
 export function startTunnelWithOutput(
-  engine: Engine,
+  client: Client,
   out: Output,
   receiverUrl: string,
 ): () => void {
@@ -51,14 +51,10 @@ export function startTunnelWithOutput(
     last = s;
     out.info('tunnel', { ...s }, tunnelLine(s, receiverUrl));
   };
-  const unsubscribe = engine.subscribe((name, payload) => {
-    if (name === 'tunnel.state') print(payload as TunnelState);
+  const unsubscribe = client.on('tunnel.state', print);
+  void client.startTunnel().catch((err: unknown) => {
+    const e = toErrorBody(err);
+    out.error(`tunnel not started: ${e.message}`, { tunnel: true });
   });
-  void Promise.resolve()
-    .then(() => engine.handlers.startTunnel({}))
-    .catch((err: unknown) => {
-      const e = toErrorBody(err);
-      out.error(`tunnel not started: ${e.message}`, { tunnel: true });
-    });
   return unsubscribe;
 }

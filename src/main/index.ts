@@ -145,7 +145,8 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, isOwnUrl);
   registerIpc(ipcMain, eng, createOwnFrameCheck(isOwnUrl));
   relayPushes(eng, () => BrowserWindow.getAllWindows().map((w) => w.webContents), isOwnUrl);
-  eng.subscribe(
+  eng.client.on(
+    'events.batch',
     createNotifier({
       enabled: () => p.get().notifications && Notification.isSupported(),
       show: ({ title, body }) => {

@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { commandNames, isPushName, pushNames, type PushName } from '../shared/contract';
+import { commandNames, isPushName, pushNames, type PushMessage } from '../shared/contract';
 import { dispatch, type Handlers } from '../shared/dispatch';
 import { toErrorBody, type ErrorBody } from '../shared/errors';
 import { channelOf, encodeContractArg } from '../preload/protocol';
@@ -60,11 +60,11 @@ export interface PushTarget {
  * unsubscribe function.
  */
 export function relayPushes(
-  engine: { subscribe(listener: (name: PushName, payload: unknown) => void): () => void },
+  engine: { subscribe(listener: (push: PushMessage) => void): () => void },
   targets: () => Iterable<PushTarget>,
   isOwnUrl: (url: string) => boolean,
 ): () => void {
-  return engine.subscribe((name, payload) => {
+  return engine.subscribe(({ name, payload }) => {
     if (typeof name !== 'string' || !isPushName(name)) return;
     for (const wc of targets()) {
       if (!wc.isDestroyed() && isOwnUrl(wc.getURL())) wc.send(channelOf(name), payload);

@@ -95,13 +95,12 @@ function throttled(kind: Kind, deps: NotifierDeps, now: () => number, everyMs: n
 }
 
 /**
- * A push listener that turns `events.batch` into native notifications of two kinds: new
+ * A listener for `events.batch` that turns it into native notifications of two kinds: new
  * deliveries whose signature is invalid, and forwards that were dead-lettered (gave up after
  * their retries). Each kind is shown at most once per 10 s (the rest summed up in the next),
- * each event announced once per kind; nothing is shown while `enabled()` is false. Other
- * pushes are ignored.
+ * each event announced once per kind; nothing is shown while `enabled()` is false.
  */
-export function createNotifier(deps: NotifierDeps): (name: string, payload: unknown) => void {
+export function createNotifier(deps: NotifierDeps): (batch: Push<'events.batch'>) => void {
   const now = deps.now ?? Date.now;
   const freshMs = deps.freshMs ?? 60_000;
   const everyMs = deps.everyMs ?? 10_000;
@@ -109,9 +108,8 @@ export function createNotifier(deps: NotifierDeps): (name: string, payload: unkn
   const deadSeen = boundedSet(MAX_REMEMBERED);
   const showInvalid = throttled(INVALID, deps, now, everyMs);
   const showDead = throttled(DEAD, deps, now, everyMs);
-  return (name, payload) => {
-    if (name !== 'events.batch' || !deps.enabled()) return;
-    const items = (payload as Push<'events.batch'>).items ?? [];
+  return ({ items }) => {
+    if (!deps.enabled()) return;
     const invalid: Summary[] = [];
     const dead: Summary[] = [];
     for (const s of items) {

@@ -160,6 +160,20 @@ export const commands = {
     }),
   },
   /**
+   * Every change to the log after `afterRev`, oldest first (new deliveries and updates, each
+   * event's version as of now): what a client that follows the live cursor missed while it was
+   * away. `rev` is the log's cursor now; `hasMore` says to ask again from the last item's rev.
+   */
+  listChanges: {
+    input: z
+      .object({
+        afterRev: z.number().int().min(0),
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    output: z.object({ rev: z.number().int(), items: z.array(EventSummary), hasMore: z.boolean() }),
+  },
+  /**
    * The event, with its body sent once (text when UTF-8, else base64) and only its first
    * FIRST_BODY_BYTES; `body.complete` false means getEventBody has the rest.
    */
@@ -470,6 +484,9 @@ export type Input<N extends CommandName> = z.input<Commands[N]['input']>;
 export type ParsedInput<N extends CommandName> = z.output<Commands[N]['input']>;
 export type Output<N extends CommandName> = z.infer<Commands[N]['output']>;
 export type Push<P extends PushName> = z.infer<(typeof pushes)[P]>;
+
+/** One push as a listener receives it: its name and its payload, narrowed together. */
+export type PushMessage = { [P in PushName]: { name: P; payload: Push<P> } }[PushName];
 
 export const commandNames = Object.keys(commands) as CommandName[];
 export const pushNames = Object.keys(pushes) as PushName[];

@@ -175,6 +175,18 @@ export const ForwardAttempt = z.object({
   durationMs: z.number(),
   at: z.string(),
   attempt: z.number().int(),
+  /**
+   * Where the queue's forward stands after this attempt (live and redrive attempts, in pushes):
+   * the attempts it may make, the next one and when it is due while it is retried, or that it
+   * gave up (dead-lettered). Absent on replays and on attempts read back from the log.
+   */
+  queue: z
+    .object({
+      maxAttempts: z.number().int(),
+      next: z.object({ attempt: z.number().int(), at: z.string() }).optional(),
+      deadLettered: z.boolean(),
+    })
+    .optional(),
   /** What the target answered (headers and the first 64 KB of the body). */
   response: z
     .object({

@@ -20,7 +20,9 @@ afterEach(async () => {
 /** Every push the engine sends, with what listEndpoints said at the moment it was sent. */
 function record(e: TestEngine): { name: PushName; payload: unknown }[] {
   const got: { name: PushName; payload: unknown }[] = [];
-  e.engine.subscribe((name, payload) => got.push({ name, payload }));
+  e.engine.subscribe(({ name, payload }) => {
+    got.push({ name, payload });
+  });
   return got;
 }
 
@@ -40,7 +42,7 @@ describe('endpoint revisions and pushes (issue 14.2)', () => {
     const e = t;
     const got: { name: PushName; listed: unknown }[] = [];
     // What a client would read the moment the push arrives: the change is already there.
-    e.engine.subscribe((name, payload) => {
+    e.engine.subscribe(({ name, payload }) => {
       if (name !== 'endpoints.changed') return;
       const p = payload as { id: string };
       void e.client
@@ -294,7 +296,7 @@ describe('dead letters and check-ups are pushed too', () => {
     await t.client.saveEndpoint({ name: 'App', path: '/app', forwardTo: target });
     const pushes = record(t);
     const counted = new Promise<number>((resolve) =>
-      t!.engine.subscribe((name, p) => {
+      t!.engine.subscribe(({ name, payload: p }) => {
         if (name === 'deadLetters.changed') resolve((p as { count: number }).count);
       }),
     );

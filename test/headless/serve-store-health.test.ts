@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/core/store/db';
-import { reportStoreHealth, type Output } from '../../src/headless/serve';
+import type { Output } from '../../src/headless/output';
+import { reportStoreHealth } from '../../src/headless/serve';
 import { startEngine, type TestEngine } from '../helpers/engine';
 import { rawRequest } from '../helpers/http';
 
@@ -18,7 +19,7 @@ describe("serve's output when the log cannot be written", () => {
       info: (event, fields, human) => lines.push({ event, fields, human }),
       error: (message) => lines.push({ event: 'error', fields: {}, human: message }),
     };
-    reportStoreHealth(t.engine, out);
+    reportStoreHealth(t.engine.client, out);
     // A real SQLITE_FULL: the log may not grow past its current size.
     const db = (t.engine as unknown as { db: Db }).db;
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);

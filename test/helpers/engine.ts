@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, type EngineOptions } from '../../src/core/engine';
-import { createClient, dispatch, type Client } from '../../src/shared/dispatch';
-import type { PushName } from '../../src/shared/contract';
+import type { Client } from '../../src/shared/dispatch';
 
 /** A fresh temp data dir, removed by the returned cleanup. */
 export function tempDir(prefix = 'hookscope-test-'): { dir: string; cleanup: () => void } {
@@ -26,16 +25,9 @@ export async function startEngine(opts: Partial<EngineOptions> = {}): Promise<Te
     : tempDir();
   const engine = new Engine({ dataDir: dir, receiverPort: 0, ...opts });
   const { receiverUrl } = await engine.start();
-  const client = createClient({
-    invoke: (name, input) => dispatch(engine.handlers, name, input),
-    on: (event: PushName, listener) =>
-      engine.subscribe((name, payload) => {
-        if (name === event) listener(payload);
-      }),
-  });
   return {
     engine,
-    client,
+    client: engine.client,
     receiverUrl,
     dataDir: dir,
     async stop() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contractArg, registerIpc, relayPushes } from '../../src/main/ipc';
 import { createOwnFrameCheck, createOwnPageCheck } from '../../src/main/own-page';
 import { decodeContractArg } from '../../src/preload/protocol';
-import { commandNames, pushNames, type PushName } from '../../src/shared/contract';
+import { commandNames, pushNames, type PushMessage } from '../../src/shared/contract';
 import { HookscopeError } from '../../src/shared/errors';
 import { startEngine } from '../helpers/engine';
 import { fakeIpcMain, recordingHandlers } from './fakes';
@@ -134,15 +134,16 @@ describe('relayPushes', () => {
     };
   }
   function fakeEngine() {
-    const subs = new Set<(name: PushName, payload: unknown) => void>();
+    const subs = new Set<(push: PushMessage) => void>();
     return {
       subs,
-      subscribe(l: (name: PushName, payload: unknown) => void) {
+      subscribe(l: (push: PushMessage) => void) {
         subs.add(l);
-        return () => subs.delete(l);
+        return () => void subs.delete(l);
       },
+      // Hostile names too: the relay must not trust what the bus hands it.
       push(name: string, payload: unknown) {
-        for (const l of subs) l(name as PushName, payload);
+        for (const l of subs) l({ name, payload } as PushMessage);
       },
     };
   }

@@ -40,6 +40,8 @@ export function createForwardHandlers(deps: {
   forwarder: Forwarder;
   clock: Clock;
   timeoutMs: () => number;
+  /** The attempts a forward may make (the settings now). */
+  maxAttempts: () => number;
   published: (attempt: ReturnType<typeof toWireAttempt>) => void;
   /** Called after redrives and purges are committed (the dead-letter count may have moved). */
   deadLettersMaybeChanged?: () => void;
@@ -87,7 +89,9 @@ export function createForwardHandlers(deps: {
         targetUrl: p.targetUrl!,
         refused: p.refused,
       }));
-      for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a));
+      // A refused redrive is dead again at once: its push says it gave up.
+      const gaveUp = { maxAttempts: deps.maxAttempts(), deadLettered: true };
+      for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a, gaveUp));
       for (const i of items)
         if (i.refused === null) events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();

@@ -34,6 +34,16 @@ function origin(url: string): string {
 }
 
 /** Response bytes kept per attempt. */
+/**
+ * Where a job stands after one of its attempts: the attempts it may make, the next one and
+ * when (epoch ms) while it is retried, or that it gave up (dead-lettered).
+ */
+export interface QueueOutcome {
+  maxAttempts: number;
+  next?: { attempt: number; at: number };
+  deadLettered: boolean;
+}
+
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 /** First wait before writing again after the log refused a write; it doubles up to the max. */
 const STORE_RETRY_MS = 100;
@@ -62,7 +72,8 @@ export class Forwarder {
     private readonly events: ForwardEvents,
     private readonly settings: () => ForwardSettings,
     private readonly clock: Clock,
-    private readonly onAttempt: (a: AttemptRecord) => void,
+    /** Told of each attempt once recorded, with where its job stands now. */
+    private readonly onAttempt: (a: AttemptRecord, queue: QueueOutcome) => void,
     /** An endpoint's secrets, taken out of what the target answers before it is stored. */
     private readonly secretsOf: (endpointId: string) => readonly string[] = () => [],
     /**
@@ -184,7 +195,7 @@ export class Forwarder {
           this.events.setForwardStatus(job.eventId, 'dead');
         }),
       );
-      if (refused) this.notify(refused);
+      if (refused) this.notify(refused, { maxAttempts: s.retry.maxAttempts, deadLettered: true });
       return;
     }
     const url = plan.url;
@@ -217,15 +228,16 @@ export class Forwarder {
       responseTruncated: res.truncated,
     };
     // One commit for the attempt, the job and the event's status (one fsync, not three).
+    const outcome: { queue?: QueueOutcome } = {};
     const settled = await this.persist(() =>
-      this.store.transaction(() => this.settle(job, attempt, res, s, now)),
+      this.store.transaction(() => (outcome.queue = this.settle(job, attempt, res, s, now))),
     );
-    if (settled) this.notify(attempt);
+    if (settled && outcome.queue) this.notify(attempt, outcome.queue);
   }
 
-  private notify(attempt: AttemptRecord): void {
+  private notify(attempt: AttemptRecord, queue: QueueOutcome): void {
     try {
-      this.onAttempt(attempt);
+      this.onAttempt(attempt, queue);
     } catch {
       // A listener's failure is its own: the attempt is recorded.
     }
@@ -256,13 +268,15 @@ export class Forwarder {
     res: SendResult,
     s: ForwardSettings,
     now: number,
-  ): void {
+  ): QueueOutcome {
+    const maxAttempts = s.retry.maxAttempts;
     this.store.recordAttempt(attempt);
     if (attempt.targetUrl !== job.targetUrl) this.store.retarget(job, attempt.targetUrl);
     const outcome = classify(res.status);
     if (outcome === 'ok') {
       this.store.finish(job, { state: 'done', nextAt: now, status: res.status, error: null }, now);
       this.events.setForwardStatus(job.eventId, 'ok');
+      return { maxAttempts, deadLettered: false };
     } else if (outcome === 'retry' && attempt.attempt < s.retry.maxAttempts) {
       const retryAfter = parseRetryAfter(
         res.headers.find(([n]) => n.toLowerCase() === 'retry-after')?.[1],
@@ -275,6 +289,11 @@ export class Forwarder {
         now,
       );
       this.events.setForwardStatus(job.eventId, 'retrying');
+      return {
+        maxAttempts,
+        next: { attempt: attempt.attempt + 1, at: nextAt },
+        deadLettered: false,
+      };
     } else {
       this.store.finish(
         job,
@@ -282,6 +301,7 @@ export class Forwarder {
         now,
       );
       this.events.setForwardStatus(job.eventId, 'dead');
+      return { maxAttempts, deadLettered: true };
     }
   }
 

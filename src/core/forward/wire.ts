@@ -1,11 +1,23 @@
 import type { DeadLetter, EventSummary, ForwardAttempt } from '../../shared/model';
 import { bodyText } from '../store/event-rows';
 import type { AttemptRecord, ForwardJob } from '../store/forward-store';
+import type { QueueOutcome } from './forwarder';
 
-/** An attempt as the contract carries it. */
-export function toWireAttempt(a: AttemptRecord): ForwardAttempt {
+/** An attempt as the contract carries it; with `queue`, where its job stands (pushes). */
+export function toWireAttempt(a: AttemptRecord, queue?: QueueOutcome): ForwardAttempt {
   const text = bodyText(a.responseBody);
   return {
+    ...(queue
+      ? {
+          queue: {
+            maxAttempts: queue.maxAttempts,
+            ...(queue.next
+              ? { next: { attempt: queue.next.attempt, at: new Date(queue.next.at).toISOString() } }
+              : {}),
+            deadLettered: queue.deadLettered,
+          },
+        }
+      : {}),
     id: a.id,
     eventId: a.eventId,
     kind: a.kind,

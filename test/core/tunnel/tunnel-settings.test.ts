@@ -27,7 +27,9 @@ async function engineOn(dataDir: string, home: string, pushes: unknown[] = []) {
     tunnelFactory: tunnels.factory,
     authtokenLookup: { env: { NGROK_AUTHTOKEN: 'env-token-1' }, homeDir: home, platform: 'linux' },
   });
-  t.engine.subscribe((_name, payload) => pushes.push(payload));
+  t.engine.subscribe(({ payload }) => {
+    pushes.push(payload);
+  });
   return { ...t, tunnels };
 }
 
