@@ -6,7 +6,6 @@ import { send } from '../core/forward/send';
 import { defaultDataDir } from '../core/paths';
 import { DEFAULT_BURST, type Checkup } from '../shared/checkup';
 import type { Input } from '../shared/contract';
-import { createClient, dispatch } from '../shared/dispatch';
 import { HookscopeError } from '../shared/errors';
 import { formatReport } from './checkup-report';
 import { cliInput, numeric, readSecretFiles } from './cli-input';
@@ -179,11 +178,7 @@ function checkupSecret(
 async function inDataDir(dataDir: string, input: Input<'runCheckup'>): Promise<Checkup> {
   const engine = new Engine({ dataDir });
   try {
-    const client = createClient({
-      invoke: (name, i) => dispatch(engine.handlers, name, i),
-      on: () => () => undefined,
-    });
-    return await client.runCheckup(input);
+    return await engine.client.runCheckup(input);
   } finally {
     await engine.stop();
   }

@@ -94,7 +94,8 @@ function menuActions(eng: Engine, p: PrefsFile): MenuActions {
     dialog.showErrorBox('Hookscope', err instanceof Error ? err.message : String(err));
   return {
     copyPublicUrl() {
-      Promise.resolve(eng.handlers.getStatus({}))
+      eng.client
+        .getStatus()
         .then((s) => clipboard.writeText(s.tunnel.publicUrl ?? s.receiverUrl))
         .catch(report);
     },
@@ -110,7 +111,7 @@ function menuActions(eng: Engine, p: PrefsFile): MenuActions {
       };
       (win ? dialog.showMessageBox(win, ask) : dialog.showMessageBox(ask))
         .then(async ({ response }) => {
-          if (response === 0) await eng.handlers.deleteEvents({ all: true });
+          if (response === 0) await eng.client.deleteEvents({ all: true });
         })
         .catch(report);
     },
