@@ -8,7 +8,7 @@ import {
   toListInput,
   writeFilter,
   type Filter,
-} from '../../src/renderer/src/model/filter';
+} from '../../src/shared/filters';
 import { summary } from './fixtures';
 
 const full: Filter = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Input, PushName } from '../../src/shared/contract';
 import type { Client } from '../../src/shared/dispatch';
 import type { EventSummary } from '../../src/shared/model';
-import { EMPTY_FILTER } from '../../src/renderer/src/model/filter';
+import { EMPTY_FILTER } from '../../src/shared/filters';
 import { LiveList } from '../../src/renderer/src/model/live-list';
 import { summary } from './fixtures';
 

@@ -19,6 +19,7 @@ import { HookscopeError } from '../../shared/errors';
 import { SearchIndex, type SearchIndexOptions, type TailRow } from './search-index';
 import { searchFields } from './search-text';
 import { parseSearch, toFtsMatch } from './search-query';
+import { filterSql } from './event-filters';
 
 export interface ListFilter {
   limit: number;
@@ -298,33 +299,8 @@ export class EventStore {
 
   /** A page of summaries, newest first, with `hasMore` when older (or newer) ones remain. */
   list(f: ListFilter): ListPage {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: f.limit + 1 };
-    if (f.endpointId !== undefined) {
-      where.push('e.endpoint_id = @endpointId');
-      params.endpointId = f.endpointId;
-    }
-    if (f.jobId !== undefined) {
-      where.push('e.job_id = @jobId');
-      params.jobId = f.jobId;
-    }
-    if (f.eventType !== undefined) {
-      where.push('e.event_type = @eventType');
-      params.eventType = f.eventType;
-    }
-    if (f.method !== undefined) {
-      where.push('e.method = @method');
-      params.method = f.method.toUpperCase();
-    }
-    if (f.duplicatesOnly) where.push('e.duplicate_of IS NOT NULL');
-    if (f.refusedOnly) where.push('e.rejected IS NOT NULL');
-    const inList = (column: string, name: string, values: string[] | undefined): void => {
-      if (!values) return;
-      where.push(`${column} IN (${values.map((_, i) => `@${name}${i}`).join(', ')})`);
-      values.forEach((v, i) => (params[`${name}${i}`] = v));
-    };
-    inList('e.sig_status', 'sig', f.signatureStatus);
-    inList('e.forward_status', 'fwd', f.forwardStatus);
+    const { where, params } = filterSql(f);
+    params.limit = f.limit + 1;
     // The filter without paging, for the total.
     const filterWhere = [...where];
     const filterParams = { ...params };

@@ -18,7 +18,7 @@ import { useHashState } from './hooks/use-hash-state';
 import { useLiveList } from './hooks/use-live-list';
 import { useStatus } from './hooks/use-status';
 import { pickEndpoint } from './model/checkup-form';
-import { EMPTY_FILTER, isEmptyFilter } from './model/filter';
+import { EMPTY_FILTER, isEmptyFilter } from '../../shared/filters';
 import type { ListSnapshot } from './model/live-list';
 
 /**

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Endpoint, SignatureStatus } from '../../../shared/model';
 import { SEARCH_HINT } from '../../../shared/search';
-import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../model/filter';
+import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../../../shared/filters';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const SIGNATURES: { value: string; label: string }[] = [

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { parseFilter, writeFilter, type Filter } from '../model/filter';
+import { parseFilter, writeFilter, type Filter } from '../../../shared/filters';
 
 const params = (): URLSearchParams => new URLSearchParams(window.location.hash.slice(1));
 

@@ -1,6 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Client } from '../../../shared/dispatch';
-import type { Filter } from '../model/filter';
+import type { Filter } from '../../../shared/filters';
 import { LiveList, type ListSnapshot } from '../model/live-list';
 
 /** The live event list for `filter`, paused or not; see LiveList. */

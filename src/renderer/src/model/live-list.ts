@@ -1,7 +1,7 @@
 import type { Client } from '../../../shared/dispatch';
 import type { EventSummary } from '../../../shared/model';
 import { EventPages, PAGE_LIMIT } from './event-pages';
-import { filterKey, matchesFilter, toListInput, type Filter } from './filter';
+import { filterKey, matchesFilter, toListInput, type Filter } from '../../../shared/filters';
 import { PushQueue, type LiveOp, type Scheduler } from './push-queue';
 
 /** The first page shown: small, so the first paint is quick. */
