@@ -286,8 +286,8 @@ export class Engine {
           void this.disk.check();
         },
       }),
-      diffEvents: ({ a, b }) => {
-        const [ea, eb] = [this.events.get(a), this.events.get(b)];
+      diffEvents: async ({ a, b }) => {
+        const [ea, eb] = await Promise.all([this.events.get(a), this.events.get(b)]);
         if (!ea) throw new HookscopeError('not_found', `no event "${a}"`);
         if (!eb) throw new HookscopeError('not_found', `no event "${b}"`);
         return diffEvents(ea, eb);
@@ -413,7 +413,7 @@ export class Engine {
       await this.schemas.close();
       this.events.flush();
       await this.forwarder.stop();
-      this.events.close();
+      await this.events.close();
       this.bus.close();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();

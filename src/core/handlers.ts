@@ -10,7 +10,7 @@ import { decodeBody } from './decode-body';
 import { secretWarnings } from './signatures/registry';
 import type { LiveBus } from './live-bus';
 import type { EndpointStore } from './store/endpoint-store';
-import type { EventStore } from './store/event-store';
+import type { EventLog } from './store/ports';
 import type { SettingsStore } from './store/settings-store';
 import type { TunnelManager } from './tunnel/tunnel-manager';
 import type { TunnelSettingsStore } from './tunnel/tunnel-settings';
@@ -18,7 +18,7 @@ import { VERSION } from './version';
 
 /** The command handlers over the engine's parts; inputs arrive parsed by `dispatch`. */
 export function createHandlers(deps: {
-  events: EventStore;
+  events: EventLog;
   endpoints: EndpointStore;
   settings: SettingsStore;
   bus: LiveBus;
@@ -45,10 +45,10 @@ export function createHandlers(deps: {
 > {
   const { events, endpoints, settings, bus } = deps;
   return {
-    getStatus: () => ({
+    getStatus: async () => ({
       receiverUrl: deps.receiverUrl(),
       version: VERSION,
-      events: events.count,
+      events: await events.count(),
       heldForForwarding: deps.heldForForwarding(),
       tunnel: deps.tunnels.state,
       health: deps.health(),
@@ -77,11 +77,11 @@ export function createHandlers(deps: {
       if (!endpoints.get(id)) throw new HookscopeError('not_found', `no endpoint "${id}"`);
       return { deleted: endpoints.delete(id) };
     },
-    listChanges: ({ afterRev, limit = 500 }) => {
+    listChanges: async ({ afterRev, limit = 500 }) => {
       // The cursor first: a change committed while the page is read has a rev above it and
       // comes again on the next ask, never lost between the page and the cursor.
-      const rev = events.currentRev;
-      const items = events.changesSince(afterRev, limit + 1);
+      const rev = await events.currentRev();
+      const items = await events.changesSince(afterRev, limit + 1);
       return { rev, items: items.slice(0, limit), hasMore: items.length > limit };
     },
     listEvents: (input) =>
@@ -101,12 +101,12 @@ export function createHandlers(deps: {
         withTotal: input.withTotal,
       }),
     decodeBody: async ({ id }) => {
-      const e = events.get(id);
+      const e = await events.get(id);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
       return decodeBody(e.headers, Buffer.from(e.body.base64, 'base64'));
     },
-    getEvent: ({ id }) => {
-      const e = events.view(id, FIRST_BODY_BYTES);
+    getEvent: async ({ id }) => {
+      const e = await events.view(id, FIRST_BODY_BYTES);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
       const deadLetterId = deps.forwards.deadJobOf(id);
       return {
@@ -115,20 +115,20 @@ export function createHandlers(deps: {
         ...(deadLetterId !== undefined ? { deadLetterId } : {}),
       };
     },
-    getEventBody: ({ id, offset, length }) => {
-      const part = events.bodyPart(id, offset, length);
+    getEventBody: async ({ id, offset, length }) => {
+      const part = await events.bodyPart(id, offset, length);
       if (!part) throw new HookscopeError('not_found', `no event "${id}"`);
       return part;
     },
-    deleteEvents: (input) => {
+    deleteEvents: async (input) => {
       if (input.all) {
-        const deleted = events.deleteAll();
+        const deleted = await events.deleteAll();
         bus.forget('all');
         bus.emit('events.deleted', { ids: [], all: true });
         deps.deadLettersMaybeChanged();
         return { deleted };
       }
-      const ids = events.deleteIds(input.ids ?? []);
+      const ids = await events.deleteIds(input.ids ?? []);
       if (ids.length > 0) {
         bus.forget(ids);
         bus.emit('events.deleted', { ids, all: false });

@@ -6,9 +6,9 @@ import type { SchemaResult } from './schemas';
 import type { SchemaChecker } from './schemas/schema-checker';
 import type { Ingest, LogRefusal } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
-import type { EventStore } from './store/event-store';
+import type { EventLog } from './store/ports';
 import type { ImportedDelivery } from './transfer/formats';
-import type { Clock, IncomingDelivery } from './types';
+import type { Classification, Clock, Disposition, IncomingDelivery } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'future', 'missing']);
 
@@ -35,7 +35,7 @@ function contentTypeOf(headers: [string, string][]): string | null {
 
 type Deps = {
   endpoints: EndpointStore;
-  events: EventStore;
+  events: EventLog;
   inspect: Inspector;
   clock: Clock;
   schemas: SchemaChecker;
@@ -53,17 +53,13 @@ function userSchema(
     : deps.schemas.check(endpoint.jsonSchema, d.body, background, endpoint.id);
 }
 
-/**
- * Checks and duplicate classification: what live and imported deliveries share. Call in the
- * same tick as the append (classification counts the pending batch).
- */
+/** The checks live and imported deliveries share (the log classifies duplicates itself). */
 function check(deps: Deps, d: IncomingDelivery, endpoint: Endpoint, schema: SchemaResult | null) {
   const secrets = deps.endpoints.secretsOf(endpoint.id);
   const inspection = deps.inspect(d, endpoint, secrets, deps.clock(), schema);
   const id = uuidv7(d.receivedAt);
-  const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
   const contentType = contentTypeOf(d.headers);
-  return { inspection, id, dup, contentType };
+  return { inspection, id, contentType };
 }
 
 /**
@@ -74,56 +70,64 @@ export function createIngest(deps: Deps): Ingest {
   return async (d) => {
     const endpoint = deps.endpoints.match(d.path);
     // A user's schema runs in the schema worker: the receiver waits for its verdict (bounded)
-    // without blocking other deliveries. Then checks, classification and append in one tick.
+    // without blocking other deliveries.
     const schemaCheck = userSchema(deps, endpoint, d);
     const schema = schemaCheck === null ? null : await schemaCheck;
-    const { inspection, id, dup, contentType } = check(deps, d, endpoint, schema);
+    const { inspection, id, contentType } = check(deps, d, endpoint, schema);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
     const failure = deps.endpoints.takeSimulatedFailure(endpoint);
-    const response =
+    const fixed =
       (failure !== null ? simulatedResponse(failure) : null) ??
-      (badSignature ? endpoint.invalidSignatureResponse : null) ??
-      (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ??
-      endpoint.response;
-    // Duplicates are forwarded too unless the endpoint says not to (their app must cope).
-    const forward =
-      endpoint.forwardTo !== null && (dup.duplicateOf === null || endpoint.forwardDuplicates);
-    // A path that would leave the target's path is refused: the job is dead-lettered at once.
-    const plan = forward
-      ? forwardUrl({
-          target: endpoint.forwardTo!,
-          endpointPath: endpoint.path,
-          path: d.path,
-          query: d.query,
-        })
-      : null;
+      (badSignature ? endpoint.invalidSignatureResponse : null);
+    let response = endpoint.response;
+    // What a duplicate is answered and whether it is forwarded follow from the log's
+    // classification, made inside the append.
+    const dispose = (dup: Classification): Disposition => {
+      response =
+        fixed ?? (dup.duplicateOf !== null ? endpoint.duplicateResponse : null) ?? response;
+      // Duplicates are forwarded too unless the endpoint says not to (their app must cope).
+      const forward =
+        endpoint.forwardTo !== null && (dup.duplicateOf === null || endpoint.forwardDuplicates);
+      // A path that would leave the target's path is refused: the job is dead-lettered at once.
+      const plan = forward
+        ? forwardUrl({
+            target: endpoint.forwardTo!,
+            endpointPath: endpoint.path,
+            path: d.path,
+            query: d.query,
+          })
+        : null;
+      return {
+        responseStatus: response.status,
+        response,
+        forwardStatus: plan === null ? 'none' : plan.ok ? 'pending' : 'dead',
+        forwardTarget: plan === null ? null : plan.ok ? plan.url : endpoint.forwardTo,
+        forwardRefused: plan?.ok === false ? plan.refused : undefined,
+      };
+    };
     // Built field by field: spreading three objects into one is V8's slow path here.
-    await deps.events.append({
-      id,
-      receivedAt: d.receivedAt,
-      method: d.method,
-      path: d.path,
-      query: d.query,
-      headers: d.headers,
-      body: d.body,
-      sourceIp: d.sourceIp,
-      viaTunnel: d.viaTunnel,
-      publicUrl: d.publicUrl,
-      signature: inspection.signature,
-      idempotency: inspection.idempotency,
-      schema: inspection.schema,
-      eventType: inspection.eventType,
-      jobId: inspection.jobId,
-      duplicateOf: dup.duplicateOf,
-      deliveryCount: dup.deliveryCount,
-      endpointId: endpoint.id,
-      contentType,
-      responseStatus: response.status,
-      response,
-      forwardStatus: plan === null ? 'none' : plan.ok ? 'pending' : 'dead',
-      forwardTarget: plan === null ? null : plan.ok ? plan.url : endpoint.forwardTo,
-      forwardRefused: plan?.ok === false ? plan.refused : undefined,
-    });
+    await deps.events.append(
+      {
+        id,
+        receivedAt: d.receivedAt,
+        method: d.method,
+        path: d.path,
+        query: d.query,
+        headers: d.headers,
+        body: d.body,
+        sourceIp: d.sourceIp,
+        viaTunnel: d.viaTunnel,
+        publicUrl: d.publicUrl,
+        signature: inspection.signature,
+        idempotency: inspection.idempotency,
+        schema: inspection.schema,
+        eventType: inspection.eventType,
+        jobId: inspection.jobId,
+        endpointId: endpoint.id,
+        contentType,
+      },
+      dispose,
+    );
     return {
       status: response.status,
       headers: response.headers ?? [],
@@ -146,24 +150,22 @@ export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogR
   return (d, status, reason) => {
     const endpoint = deps.endpoints.match(d.path);
     deps.events
-      .append({
-        ...d,
-        headers: d.headers.slice(0, REFUSED_HEADERS_KEPT),
-        id: uuidv7(d.receivedAt),
-        endpointId: endpoint.id,
-        contentType: contentTypeOf(d.headers),
-        signature: { status: 'none', provider: null, reason: `not checked: ${reason}` },
-        idempotency: { key: null, source: null },
-        schema: { status: 'none' },
-        eventType: null,
-        jobId: null,
-        duplicateOf: null,
-        deliveryCount: 1,
-        responseStatus: status,
-        forwardStatus: 'none',
-        forwardTarget: null,
-        rejected: reason,
-      })
+      .append(
+        {
+          ...d,
+          headers: d.headers.slice(0, REFUSED_HEADERS_KEPT),
+          id: uuidv7(d.receivedAt),
+          endpointId: endpoint.id,
+          contentType: contentTypeOf(d.headers),
+          signature: { status: 'none', provider: null, reason: `not checked: ${reason}` },
+          idempotency: { key: null, source: null },
+          schema: { status: 'none' },
+          eventType: null,
+          jobId: null,
+          rejected: reason,
+        },
+        { responseStatus: status, forwardStatus: 'none', forwardTarget: null },
+      )
       .catch(() => undefined);
   };
 }
@@ -189,21 +191,11 @@ export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): P
       chunk.map(({ delivery, endpoint }) => userSchema(deps, endpoint, delivery, true)),
     );
     const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint }, k) => {
-      const { inspection, id, dup, contentType } = check(deps, d, endpoint, schemas[k] ?? null);
-      return deps.events.append({
-        ...d,
-        ...inspection,
-        ...dup,
-        id,
-        endpointId: endpoint.id,
-        contentType,
-        responseStatus,
-        response,
-        forwardStatus: 'none',
-        forwardTarget: null,
-        imported: true,
-        storedAt,
-      });
+      const { inspection, id, contentType } = check(deps, d, endpoint, schemas[k] ?? null);
+      return deps.events.append(
+        { ...d, ...inspection, id, endpointId: endpoint.id, contentType, imported: true, storedAt },
+        { responseStatus, response, forwardStatus: 'none', forwardTarget: null },
+      );
     });
     await Promise.all(appended);
   }

@@ -37,12 +37,32 @@ export interface Inspection {
   jobId: string | null;
 }
 
-/** A delivery ready to be committed to the log. */
+/** A delivery ready to be committed to the log (what it was answered and where it goes aside). */
 export interface NewEvent extends IncomingDelivery, Inspection {
   id: string;
   endpointId: string;
   contentType: string | null;
+  /** Brought in from a file (HAR/NDJSON), not received. */
+  imported?: boolean;
+  /** When it entered this log, when that is not `receivedAt` (imports); retention ages from it. */
+  storedAt?: number;
+  /** The receiver refused it (limits): why. Such events have no body and are not forwarded. */
+  rejected?: string;
+}
+
+/** Whether a delivery repeats an earlier one with its idempotency key, as the log decides it. */
+export interface Classification {
+  /** The first delivery with the key (null: this is the first, or it has no key). */
+  duplicateOf: string | null;
+  /** Deliveries with the key so far, this one included. */
+  deliveryCount: number;
+}
+
+/** What a delivery was answered and where it is forwarded. */
+export interface Disposition {
   responseStatus: number;
+  /** The headers and body it was answered with (refusals: none); `responseStatus` is the status. */
+  response?: Pick<EndpointResponse, 'headers' | 'body' | 'delayMs'> | null;
   forwardStatus: 'none' | 'pending' | 'dead';
   /** Where to forward it (endpoint target + path suffix + query), or null. */
   forwardTarget: string | null;
@@ -51,18 +71,14 @@ export interface NewEvent extends IncomingDelivery, Inspection {
    * job is then dead-lettered at once and `forwardTarget` is the endpoint's target as set.
    */
   forwardRefused?: string | undefined;
-  /** Brought in from a file (HAR/NDJSON), not received. */
-  imported?: boolean;
-  /** When it entered this log, when that is not `receivedAt` (imports); retention ages from it. */
-  storedAt?: number;
-  /** The receiver refused it (limits): why. Such events have no body and are not forwarded. */
-  rejected?: string;
-  /** The headers and body it was answered with (refusals: none); `responseStatus` is the status. */
-  response?: Pick<EndpointResponse, 'headers' | 'body' | 'delayMs'> | null;
-  /** From EventStore.classify, taken in the same tick as the append. */
-  duplicateOf: string | null;
-  deliveryCount: number;
 }
+
+/**
+ * A disposition, or how to reach one from the classification the log makes while it appends
+ * (the answer and the forward of a duplicate may differ: `duplicateResponse`,
+ * `forwardDuplicates`). Runs inside the append, once; must not throw.
+ */
+export type Dispose = Disposition | ((c: Classification) => Disposition);
 
 /** Injectable clock (tests freeze it). */
 export type Clock = () => number;

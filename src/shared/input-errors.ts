@@ -7,6 +7,7 @@ import type { z } from 'zod';
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
   a: 'First event',
   b: 'Second event',
+  afterRev: 'After change',
   afterSeq: 'After',
   algorithm: 'Algorithm',
   all: 'All',

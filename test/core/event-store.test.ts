@@ -3,13 +3,12 @@ import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import type { NewEvent } from '../../src/core/types';
 import { tempDir } from '../helpers/engine';
+import { appendTo, type TestEvent } from '../helpers/append';
 
 let n = 0;
-function newEvent(over: Partial<NewEvent> = {}): NewEvent {
+function newEvent(over: Partial<TestEvent> = {}): TestEvent {
   n++;
   return {
-    duplicateOf: null,
-    deliveryCount: 1,
     eventType: null,
     jobId: null,
     forwardTarget: null,
@@ -44,7 +43,7 @@ function store(dir?: string, searchBudgetMs?: number): { s: EventStore; db: Db; 
 }
 afterEach(() => {
   for (const o of open.splice(0)) {
-    o.store.close(); // stops the idle indexer's timer before the file goes
+    void o.store.close(); // stops the idle indexer's timer before the file goes
     if (o.db.open) o.db.close();
     o.cleanup();
   }
@@ -70,32 +69,30 @@ describe('EventStore', () => {
       commits++;
       return orig(fn as never);
     }) as typeof db.transaction;
-    const results = await Promise.all([1, 2, 3, 4, 5].map(() => s.append(newEvent())));
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => appendTo(s, newEvent())));
     expect(results.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(batches).toEqual([5]);
     expect(commits).toBe(1);
-    expect(s.count).toBe(5);
+    expect(await s.count()).toBe(5);
   });
 
   it('pages newest first by seq with hasMore', async () => {
     const { s } = store();
-    for (let i = 0; i < 7; i++) await s.append(newEvent());
-    const p1 = s.list({ limit: 3 });
+    for (let i = 0; i < 7; i++) await appendTo(s, newEvent());
+    const p1 = await s.list({ limit: 3 });
     expect(p1.items.map((e) => e.seq)).toEqual([7, 6, 5]);
     expect(p1.hasMore).toBe(true);
-    const p3 = s.list({ limit: 3, beforeSeq: 2 });
+    const p3 = await s.list({ limit: 3, beforeSeq: 2 });
     expect(p3.items.map((e) => e.seq)).toEqual([1]);
     expect(p3.hasMore).toBe(false);
-    expect(s.list({ limit: 10, afterSeq: 5 }).items.map((e) => e.seq)).toEqual([7, 6]);
+    expect((await s.list({ limit: 10, afterSeq: 5 })).items.map((e) => e.seq)).toEqual([7, 6]);
   });
 
   it('classifies repeated idempotency keys as duplicates of the first delivery', async () => {
     const { s } = store();
-    // As the pipeline does: classify and append in the same tick.
-    const add = (over: Partial<NewEvent>, endpointId = 'default') => {
-      const e = newEvent({ ...over, endpointId });
-      return s.append({ ...e, ...s.classify(endpointId, e.idempotency.key, e.id) });
-    };
+    // The log classifies each append by (endpoint, idempotency key) as it commits.
+    const add = (over: Partial<TestEvent>, endpointId = 'default') =>
+      appendTo(s, newEvent({ ...over, endpointId }));
     const changes: { id: string; deliveryCount: number }[] = [];
     s.onChange((items) =>
       changes.push(...items.map((i) => ({ id: i.id, deliveryCount: i.idempotency.deliveryCount }))),
@@ -134,93 +131,92 @@ describe('EventStore', () => {
     });
     expect(other.idempotency.duplicateOf).toBeNull();
     // The first delivery now carries the running total, pushed as an update.
-    expect(s.get(first.id)!.idempotency).toMatchObject({ key: 'evt_1', deliveryCount: 3 });
+    expect((await s.get(first.id))!.idempotency).toMatchObject({ key: 'evt_1', deliveryCount: 3 });
     expect(changes.filter((c) => c.id === first.id).map((c) => c.deliveryCount)).toEqual([1, 3]);
   });
 
   it('keeps classifying duplicates sensibly after retention removed the first delivery', async () => {
     const { s } = store();
-    const add = (key: string) => {
-      const e = newEvent({ idempotency: { key, source: 'x' } });
-      return s.append({ ...e, ...s.classify('default', key, e.id) });
-    };
+    const add = (key: string) => appendTo(s, newEvent({ idempotency: { key, source: 'x' } }));
     const first = await add('evt_r');
     const second = await add('evt_r');
-    expect(s.deleteOldest({ keep: 1, limit: 10 })).toEqual([first.id]);
+    expect(await s.deleteOldest({ keep: 1, limit: 10 })).toEqual([first.id]);
     const third = await add('evt_r');
     // The earliest delivery still stored stands in for the first one.
     expect(third.idempotency.duplicateOf).toBe(second.id);
     expect(third.idempotency.deliveryCount).toBeGreaterThanOrEqual(2);
-    expect(s.get(third.id)!.idempotency.duplicateOf).toBe(second.id);
+    expect((await s.get(third.id))!.idempotency.duplicateOf).toBe(second.id);
   });
 
   it('finds events by words in path, headers and body, including ones not yet indexed', async () => {
     const { s } = store();
-    await s.append(
+    await appendTo(
+      s,
       newEvent({ path: '/openai/hooks', body: Buffer.from('{"type":"batch.completed"}') }),
     );
-    await s.append(newEvent({ headers: [['X-GitHub-Event', 'pull_request']] }));
-    await s.append(newEvent({ body: Buffer.from('{"type":"response.failed"}') }));
-    expect(s.list({ limit: 10, query: 'batch.completed' }).items).toHaveLength(1);
-    expect(s.list({ limit: 10, query: 'openai' }).items).toHaveLength(1);
-    expect(s.list({ limit: 10, query: 'pull_request' }).items).toHaveLength(1);
-    expect(s.list({ limit: 10, query: 'respon' }).items).toHaveLength(0); // whole words only
-    expect(s.list({ limit: 10, query: 'respon*' }).items).toHaveLength(1); // prefix when asked
-    expect(s.list({ limit: 10, query: 'nothing-like-this' }).items).toHaveLength(0);
+    await appendTo(s, newEvent({ headers: [['X-GitHub-Event', 'pull_request']] }));
+    await appendTo(s, newEvent({ body: Buffer.from('{"type":"response.failed"}') }));
+    expect((await s.list({ limit: 10, query: 'batch.completed' })).items).toHaveLength(1);
+    expect((await s.list({ limit: 10, query: 'openai' })).items).toHaveLength(1);
+    expect((await s.list({ limit: 10, query: 'pull_request' })).items).toHaveLength(1);
+    expect((await s.list({ limit: 10, query: 'respon' })).items).toHaveLength(0); // whole words only
+    expect((await s.list({ limit: 10, query: 'respon*' })).items).toHaveLength(1); // prefix when asked
+    expect((await s.list({ limit: 10, query: 'nothing-like-this' })).items).toHaveLength(0);
     // FTS operators and quotes in user text are literal, never a syntax error.
-    expect(s.list({ limit: 10, query: '"unbalanced AND ( NEAR' }).items).toHaveLength(0);
-    expect(s.list({ limit: 10, query: '***' }).items).toHaveLength(3);
+    expect((await s.list({ limit: 10, query: '"unbalanced AND ( NEAR' })).items).toHaveLength(0);
+    expect((await s.list({ limit: 10, query: '***' })).items).toHaveLength(3);
   });
 
   it('finds rows the index has not reached yet by the same rules, with _ joining a phrase', async () => {
     const { s } = store(undefined, 0); // no time to index: everything is in the tail
-    await s.append(
+    await appendTo(
+      s,
       newEvent({ path: '/openai/hooks', body: Buffer.from('{"type":"batch.completed"}') }),
     );
-    await s.append(newEvent({ headers: [['X-GitHub-Event', 'pull_request']] }));
-    await s.append(newEvent({ body: Buffer.from('{"id":"evt_abc"}') }));
-    expect(s.list({ limit: 10, query: 'batch completed' }).items).toHaveLength(1);
-    expect(s.list({ limit: 10, query: 'PULL_REQUEST' }).items).toHaveLength(1);
-    expect(s.list({ limit: 10, query: 'evt_abc' }).items).toHaveLength(1);
-    await s.append(newEvent({ body: Buffer.from('{"id":"evtXdef"}') }));
-    expect(s.list({ limit: 10, query: 'evt_def' }).items).toHaveLength(0); // _ is no wildcard
-    expect(s.list({ limit: 10, query: 'openai', beforeSeq: 1 }).items).toHaveLength(0);
+    await appendTo(s, newEvent({ headers: [['X-GitHub-Event', 'pull_request']] }));
+    await appendTo(s, newEvent({ body: Buffer.from('{"id":"evt_abc"}') }));
+    expect((await s.list({ limit: 10, query: 'batch completed' })).items).toHaveLength(1);
+    expect((await s.list({ limit: 10, query: 'PULL_REQUEST' })).items).toHaveLength(1);
+    expect((await s.list({ limit: 10, query: 'evt_abc' })).items).toHaveLength(1);
+    await appendTo(s, newEvent({ body: Buffer.from('{"id":"evtXdef"}') }));
+    expect((await s.list({ limit: 10, query: 'evt_def' })).items).toHaveLength(0); // _ is no wildcard
+    expect((await s.list({ limit: 10, query: 'openai', beforeSeq: 1 })).items).toHaveLength(0);
   });
 
   it('deletes by id and all, also from the search index', async () => {
     const { s } = store();
-    const a = await s.append(newEvent({ body: Buffer.from('alpha') }));
-    await s.append(newEvent({ body: Buffer.from('beta') }));
-    expect(s.list({ limit: 10, query: 'alpha' }).items).toHaveLength(1);
-    expect(s.deleteIds([a.id, 'missing'])).toEqual([a.id]);
-    expect(s.get(a.id)).toBeUndefined();
-    expect(s.list({ limit: 10, query: 'alpha' }).items).toHaveLength(0);
-    expect(s.count).toBe(1);
-    expect(s.deleteAll()).toBe(1);
-    expect(s.list({ limit: 10 }).items).toHaveLength(0);
-    expect(s.list({ limit: 10, query: 'beta' }).items).toHaveLength(0);
+    const a = await appendTo(s, newEvent({ body: Buffer.from('alpha') }));
+    await appendTo(s, newEvent({ body: Buffer.from('beta') }));
+    expect((await s.list({ limit: 10, query: 'alpha' })).items).toHaveLength(1);
+    expect(await s.deleteIds([a.id, 'missing'])).toEqual([a.id]);
+    expect(await s.get(a.id)).toBeUndefined();
+    expect((await s.list({ limit: 10, query: 'alpha' })).items).toHaveLength(0);
+    expect(await s.count()).toBe(1);
+    expect(await s.deleteAll()).toBe(1);
+    expect((await s.list({ limit: 10 })).items).toHaveLength(0);
+    expect((await s.list({ limit: 10, query: 'beta' })).items).toHaveLength(0);
   });
 
   it('reports changes after a rev in order, and never reuses revs after a restart', async () => {
     const { s, db, dir } = store();
-    for (let i = 0; i < 4; i++) await s.append(newEvent());
-    expect(s.changesSince(2, 10).map((e) => e.rev)).toEqual([3, 4]);
-    s.deleteAll();
+    for (let i = 0; i < 4; i++) await appendTo(s, newEvent());
+    expect((await s.changesSince(2, 10)).map((e) => e.rev)).toEqual([3, 4]);
+    await s.deleteAll();
     db.close();
     const again = store(dir);
-    const next = await again.s.append(newEvent());
+    const next = await appendTo(again.s, newEvent());
     expect(next.seq).toBe(5);
   });
 
   it('deletes the oldest first for retention, by age and by count', async () => {
     const { s } = store();
     const now = Date.now();
-    await s.append(newEvent({ receivedAt: now - 10_000 }));
-    await s.append(newEvent({ receivedAt: now - 5_000 }));
-    for (let i = 0; i < 3; i++) await s.append(newEvent({ receivedAt: now }));
-    expect(s.deleteOldest({ olderThanMs: now - 1_000, limit: 100 })).toHaveLength(2);
-    expect(s.deleteOldest({ keep: 1, limit: 100 })).toHaveLength(2);
-    expect(s.list({ limit: 10 }).items.map((e) => e.seq)).toEqual([5]);
+    await appendTo(s, newEvent({ receivedAt: now - 10_000 }));
+    await appendTo(s, newEvent({ receivedAt: now - 5_000 }));
+    for (let i = 0; i < 3; i++) await appendTo(s, newEvent({ receivedAt: now }));
+    expect(await s.deleteOldest({ olderThanMs: now - 1_000, limit: 100 })).toHaveLength(2);
+    expect(await s.deleteOldest({ keep: 1, limit: 100 })).toHaveLength(2);
+    expect((await s.list({ limit: 10 })).items.map((e) => e.seq)).toEqual([5]);
   });
 });
 
@@ -229,7 +225,7 @@ describe('idle indexer', () => {
     const { s, db } = store();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
-      await s.append(newEvent()); // schedules the indexer for when the log is quiet
+      await appendTo(s, newEvent()); // schedules the indexer for when the log is quiet
       db.close();
       expect(() => vi.advanceTimersByTime(1000)).not.toThrow();
     } finally {

@@ -6,6 +6,7 @@ import type { NewEvent } from '../../src/core/types';
 import { EMPTY_FILTER, matchesFilter, toListInput, type Filter } from '../../src/shared/filters';
 import { ForwardStatus, SignatureStatus, type EventSummary } from '../../src/shared/model';
 import { tempDir } from '../helpers/engine';
+import { appendTo, type TestEvent } from '../helpers/append';
 
 // Each filter is described once for the UI (shared/filters.ts: URL, input, live match) and once
 // as SQL (core/store/event-filters.ts). Whatever the filter, the store's page and the client's
@@ -58,7 +59,7 @@ beforeAll(async () => {
     const key = `${r.endpointId}:${r.eventType ?? ''}`;
     const duplicateOf = r.duplicate ? (first.get(key) ?? null) : null;
     if (!first.has(key)) first.set(key, id);
-    const e: NewEvent = {
+    const e: TestEvent = {
       id,
       receivedAt: 1_700_000_000_000 + i,
       endpointId: r.endpointId,
@@ -75,8 +76,6 @@ beforeAll(async () => {
       jobId: r.jobId,
       signature: { status: r.sig, provider: null, reason: '' },
       idempotency: { key: duplicateOf ? key : null, source: null },
-      duplicateOf,
-      deliveryCount: 1,
       schema: { status: 'none' },
       responseStatus: r.rejected ? 413 : 200,
       // Stored as the receiver stores them; later states are what the forwarder sets.
@@ -84,14 +83,14 @@ beforeAll(async () => {
       forwardTarget: null,
       ...(r.rejected ? { rejected: r.rejected } : {}),
     };
-    await store.append(e);
-    if (r.forward !== 'none') store.setForwardStatus(id, r.forward);
+    await appendTo(store, e);
+    if (r.forward !== 'none') await store.setForwardStatus(id, r.forward);
   }
-  all = store.list({ limit: 10_000 }).items;
+  all = (await store.list({ limit: 10_000 })).items;
 });
 
 afterAll(() => {
-  store.close();
+  void store.close();
   db.close();
   cleanup();
 });
@@ -105,10 +104,12 @@ describe('filters: the store and the live match agree', () => {
     expect(all.some((e) => e.rejected !== undefined)).toBe(true);
   });
 
-  it('for any filter, the page from the store is exactly the events the client would match', () => {
-    fc.assert(
-      fc.property(filter, (f) => {
-        const fromStore = store.list({ ...toListInput(f), limit: 10_000 }).items.map((e) => e.id);
+  it('for any filter, the page from the store is exactly the events the client would match', async () => {
+    await fc.assert(
+      fc.asyncProperty(filter, async (f) => {
+        const fromStore = (await store.list({ ...toListInput(f), limit: 10_000 })).items.map(
+          (e) => e.id,
+        );
         const fromClient = all.filter((e) => matchesFilter(f, e) === true).map((e) => e.id);
         expect(fromStore).toEqual(fromClient);
       }),
@@ -116,8 +117,10 @@ describe('filters: the store and the live match agree', () => {
     );
   });
 
-  it('the empty filter matches everything on both sides', () => {
-    expect(store.list({ ...toListInput(EMPTY_FILTER), limit: 10_000 }).items).toHaveLength(400);
+  it('the empty filter matches everything on both sides', async () => {
+    expect((await store.list({ ...toListInput(EMPTY_FILTER), limit: 10_000 })).items).toHaveLength(
+      400,
+    );
     expect(all.every((e) => matchesFilter(EMPTY_FILTER, e) === true)).toBe(true);
   });
 });

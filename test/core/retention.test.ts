@@ -8,6 +8,7 @@ import type { Maintenance } from '../../src/core/store/maintenance';
 import type { NewEvent } from '../../src/core/types';
 import { rawRequest } from '../helpers/http';
 import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
+import { appendTo, type TestEvent } from '../helpers/append';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -138,7 +139,7 @@ describe('EventStore.deleteOldest', () => {
       () => events.close(),
     );
     const at = Date.now();
-    const event = (i: number, forwardTarget: string | null): NewEvent => ({
+    const event = (i: number, forwardTarget: string | null): TestEvent => ({
       id: `evt-${i}`,
       receivedAt: at + i,
       method: 'POST',
@@ -159,21 +160,19 @@ describe('EventStore.deleteOldest', () => {
       responseStatus: 200,
       forwardStatus: forwardTarget ? 'pending' : 'none',
       forwardTarget,
-      duplicateOf: null,
-      deliveryCount: 1,
     });
     // 6 queued forwards first, then 10 plain events; keep the newest 2.
-    for (let i = 1; i <= 6; i++) await events.append(event(i, 'http://127.0.0.1:9/'));
-    for (let i = 7; i <= 16; i++) await events.append(event(i, null));
+    for (let i = 1; i <= 6; i++) await appendTo(events, event(i, 'http://127.0.0.1:9/'));
+    for (let i = 7; i <= 16; i++) await appendTo(events, event(i, null));
     // Keep 12: the 4 past it are all held.
-    expect(events.deleteOldest({ keep: 12, limit: 4 })).toEqual([]);
-    expect(events.heldForForwarding({ keep: 12 })).toBe(4);
+    expect(await events.deleteOldest({ keep: 12, limit: 4 })).toEqual([]);
+    expect(await events.heldForForwarding({ keep: 12 })).toBe(4);
     const keep = { keep: 2, limit: 4 };
-    expect(events.deleteOldest(keep)).toEqual(['evt-7', 'evt-8', 'evt-9', 'evt-10']);
-    expect(events.deleteOldest(keep)).toEqual(['evt-11', 'evt-12', 'evt-13', 'evt-14']);
-    expect(events.deleteOldest(keep)).toEqual([]);
-    expect(events.heldForForwarding(keep)).toBe(6);
-    expect(events.count).toBe(8);
+    expect(await events.deleteOldest(keep)).toEqual(['evt-7', 'evt-8', 'evt-9', 'evt-10']);
+    expect(await events.deleteOldest(keep)).toEqual(['evt-11', 'evt-12', 'evt-13', 'evt-14']);
+    expect(await events.deleteOldest(keep)).toEqual([]);
+    expect(await events.heldForForwarding(keep)).toBe(6);
+    expect(await events.count()).toBe(8);
   });
 });
 

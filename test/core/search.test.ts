@@ -6,9 +6,10 @@ import type { NewEvent } from '../../src/core/types';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { tempDir } from '../helpers/engine';
+import { appendTo, type TestEvent } from '../helpers/append';
 import { SEARCH_CASES, SEARCH_DELIVERIES, type SearchDelivery } from './search-cases';
 
-function newEvent(d: SearchDelivery, receivedAt: number): NewEvent {
+function newEvent(d: SearchDelivery, receivedAt: number): TestEvent {
   const headers = d.headers ?? [
     ['Host', '127.0.0.1:7700'],
     ['Content-Type', 'application/json'],
@@ -30,8 +31,6 @@ function newEvent(d: SearchDelivery, receivedAt: number): NewEvent {
     jobId: null,
     signature: { status: 'none', provider: null, reason: '' },
     idempotency: { key: null, source: null },
-    duplicateOf: null,
-    deliveryCount: 1,
     schema: { status: 'none' },
     responseStatus: 200,
     forwardStatus: 'none',
@@ -57,7 +56,7 @@ function openStore(
     return s;
   };
   cleanups.push(() => {
-    for (const s of stores) s.close();
+    for (const s of stores) void s.close();
     db.close();
     cleanup();
   });
@@ -67,8 +66,8 @@ function openStore(
 /** Appends in one commit and stops the idle indexer at once: what is not indexed stays so. */
 async function add(s: EventStore, deliveries: SearchDelivery[]): Promise<void> {
   const t = Date.now();
-  await Promise.all(deliveries.map((d, i) => s.append(newEvent(d, t + i))));
-  s.close();
+  await Promise.all(deliveries.map((d, i) => appendTo(s, newEvent(d, t + i))));
+  void s.close();
 }
 
 const indexedUpTo = (db: Db): number =>
@@ -79,18 +78,15 @@ const indexedUpTo = (db: Db): number =>
     )?.value ?? 0,
   );
 
-const found = (s: EventStore, query: string): string[] =>
-  s
-    .list({ limit: 100, query })
-    .items.map((e) => e.id)
-    .sort();
+const found = async (s: EventStore, query: string): Promise<string[]> =>
+  (await s.list({ limit: 100, query })).items.map((e) => e.id).sort();
 
 /** The same table, with every delivery indexed, none indexed (the tail), and half of each. */
 const MODES: Record<string, () => Promise<{ s: EventStore; db: Db; indexed: number }>> = {
   indexed: async () => {
     const { s, db } = openStore(60_000);
     await add(s, SEARCH_DELIVERIES);
-    s.list({ limit: 1, query: 'anything' }); // catches up: everything goes into the index
+    await s.list({ limit: 1, query: 'anything' }); // catches up: everything goes into the index
     return { s, db, indexed: SEARCH_DELIVERIES.length };
   },
   tail: async () => {
@@ -105,7 +101,7 @@ const MODES: Record<string, () => Promise<{ s: EventStore; db: Db; indexed: numb
       s,
       SEARCH_DELIVERIES.filter((_, i) => i % 2 === 0),
     );
-    s.list({ limit: 1, query: 'anything' });
+    await s.list({ limit: 1, query: 'anything' });
     const rest = reopen(0);
     await add(
       rest,
@@ -119,11 +115,9 @@ describe.each(Object.keys(MODES))('search, %s', (mode) => {
   it('finds exactly the expected deliveries for every query in the table', async () => {
     const { s, db, indexed } = await MODES[mode]!();
     expect(indexedUpTo(db)).toBe(indexed);
-    const results = SEARCH_CASES.map((c) => ({
-      query: c.query,
-      why: c.why,
-      ids: found(s, c.query),
-    }));
+    const results = [];
+    for (const c of SEARCH_CASES)
+      results.push({ query: c.query, why: c.why, ids: await found(s, c.query) });
     expect(results).toEqual(
       SEARCH_CASES.map((c) => ({ query: c.query, why: c.why, ids: [...c.expected].sort() })),
     );
@@ -132,10 +126,11 @@ describe.each(Object.keys(MODES))('search, %s', (mode) => {
 
   it('counts every match of every query exactly (withTotal)', async () => {
     const { s } = await MODES[mode]!();
-    const totals = SEARCH_CASES.map((c) => {
-      const r = s.list({ limit: 100, query: c.query, withTotal: true });
-      return { query: c.query, total: r.total, atLeast: r.totalAtLeast ?? false };
-    });
+    const totals = [];
+    for (const c of SEARCH_CASES) {
+      const r = await s.list({ limit: 100, query: c.query, withTotal: true });
+      totals.push({ query: c.query, total: r.total, atLeast: r.totalAtLeast ?? false });
+    }
     expect(totals).toEqual(
       SEARCH_CASES.map((c) => ({ query: c.query, total: c.expected.length, atLeast: false })),
     );
@@ -148,7 +143,8 @@ describe('list totals (withTotal)', () => {
     const t = Date.now();
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        s.append(
+        appendTo(
+          s,
           newEvent(
             { id: `t${i}`, method: i % 3 === 0 ? 'PUT' : 'POST', body: Buffer.from(`{"n":${i}}`) },
             t + i,
@@ -157,23 +153,23 @@ describe('list totals (withTotal)', () => {
       ),
     );
     s.flush();
-    const all = s.list({ limit: 5, withTotal: true });
+    const all = await s.list({ limit: 5, withTotal: true });
     expect(all).toMatchObject({ hasMore: true, total: 30 });
     expect(all.totalAtLeast).toBeUndefined();
-    const puts = s.list({ limit: 2, method: 'PUT', withTotal: true });
+    const puts = await s.list({ limit: 2, method: 'PUT', withTotal: true });
     expect(puts.total).toBe(10);
-    const older = s.list({
+    const older = await s.list({
       limit: 2,
       method: 'PUT',
       beforeSeq: puts.items[1]!.seq,
       withTotal: true,
     });
     expect(older.total).toBe(10);
-    expect(s.list({ limit: 1 }).total).toBeUndefined(); // only when asked
-    s.deleteIds(['t0', 't1']);
-    expect(s.list({ limit: 1, withTotal: true }).total).toBe(28);
-    expect(s.list({ limit: 1, method: 'PUT', withTotal: true }).total).toBe(9);
-    expect(s.count).toBe(28);
+    expect((await s.list({ limit: 1 })).total).toBeUndefined(); // only when asked
+    await s.deleteIds(['t0', 't1']);
+    expect((await s.list({ limit: 1, withTotal: true })).total).toBe(28);
+    expect((await s.list({ limit: 1, method: 'PUT', withTotal: true })).total).toBe(9);
+    expect(await s.count()).toBe(28);
   });
 });
 
@@ -188,15 +184,15 @@ describe('search over rows not indexed yet, with a bounded budget', () => {
     // About two rows of text per search (path, two headers, a short body each).
     const { s, reopen } = openStore(0, { tailText: 120 });
     await add(s, rows);
-    const first = s.list({ limit: 10, query: 'needle' });
+    const first = await s.list({ limit: 10, query: 'needle' });
     expect(first.items.map((e) => e.id)).toEqual(['d6']);
     expect(first.hasMore).toBe(true); // the rest was not looked at yet
-    expect(() => s.list({ limit: 10, query: 'needle', beforeSeq: first.items[0]!.seq })).toThrow(
-      /search is still indexing 6 recent deliveries .*try again shortly/,
-    );
+    await expect(
+      s.list({ limit: 10, query: 'needle', beforeSeq: first.items[0]!.seq }),
+    ).rejects.toThrow(/search is still indexing 6 recent deliveries .*try again shortly/);
     // Once indexed (a search with time to catch up), the whole answer is there.
     const caughtUp = reopen(60_000);
-    expect(caughtUp.list({ limit: 10, query: 'needle' })).toMatchObject({
+    expect(await caughtUp.list({ limit: 10, query: 'needle' })).toMatchObject({
       items: [{ id: 'd6' }, { id: 'd1' }],
       hasMore: false,
     });
@@ -205,9 +201,9 @@ describe('search over rows not indexed yet, with a bounded budget', () => {
   it('within the budget, the tail and the index together page newest first', async () => {
     const { s } = openStore(0);
     await add(s, rows);
-    const p1 = s.list({ limit: 1, query: 'needle' });
+    const p1 = await s.list({ limit: 1, query: 'needle' });
     expect(p1).toMatchObject({ items: [{ id: 'd6' }], hasMore: true });
-    const p2 = s.list({ limit: 1, query: 'needle', beforeSeq: p1.items[0]!.seq });
+    const p2 = await s.list({ limit: 1, query: 'needle', beforeSeq: p1.items[0]!.seq });
     expect(p2).toMatchObject({ items: [{ id: 'd1' }], hasMore: false });
   });
 });
@@ -230,7 +226,7 @@ describe('migration 8', () => {
     db = openDb({ dataDir: dir });
     const s = new EventStore(db, 0);
     cleanups.unshift(() => {
-      s.close();
+      void s.close();
       db.close();
     });
     const sql = (
@@ -241,11 +237,11 @@ describe('migration 8', () => {
     expect(sql).toContain('remove_diacritics 2');
     expect(db.prepare("SELECT value FROM meta WHERE key = 'fts_seq'").get()).toBeUndefined();
     // Not indexed yet (the idle indexer waits for a quiet moment), and found all the same.
-    expect(found(s, 'evt_bulk_5')).toEqual(['bulk_5']);
-    expect(found(s, 'bulk')).toEqual(['bulk_5', 'bulk_50', 'bulk_59']);
+    expect(await found(s, 'evt_bulk_5')).toEqual(['bulk_5']);
+    expect(await found(s, 'bulk')).toEqual(['bulk_5', 'bulk_50', 'bulk_59']);
     // The idle indexer was started by the open itself: it gets through without any write.
     await vi.waitFor(() => expect(indexedUpTo(db)).toBe(4), { timeout: 10_000 });
-    expect(found(s, 'bulkmark-12')).toEqual(['mark_12']);
+    expect(await found(s, 'bulkmark-12')).toEqual(['mark_12']);
   });
 });
 
@@ -258,16 +254,16 @@ describe('what the event detail says search covers', () => {
       body: gzipSync(Buffer.from('x '.repeat(600_000))), // 1.2 MB decoded, a few KB stored
     };
     await add(s, [...SEARCH_DELIVERIES, bigGzip]);
-    const coverage = (id: string): string | undefined => s.get(id)!.bodySearch;
-    expect(['stripe', 'gzip', 'big', 'big_gzip', 'binary'].map((id) => [id, coverage(id)])).toEqual(
-      [
-        ['stripe', 'all'],
-        ['gzip', 'all'],
-        ['big', 'first'],
-        ['big_gzip', 'first'],
-        ['binary', 'none'],
-      ],
-    );
+    const coverage = async (id: string) => [id, (await s.get(id))!.bodySearch];
+    expect(
+      await Promise.all(['stripe', 'gzip', 'big', 'big_gzip', 'binary'].map(coverage)),
+    ).toEqual([
+      ['stripe', 'all'],
+      ['gzip', 'all'],
+      ['big', 'first'],
+      ['big_gzip', 'first'],
+      ['binary', 'none'],
+    ]);
   });
 });
 
@@ -301,10 +297,10 @@ describe('any text typed into search', () => {
       fc.string({ unit: 'binary', maxLength: 40 }),
       fc.array(nasty, { maxLength: 12 }).map((a) => a.join('')),
     );
-    fc.assert(
-      fc.property(query, (q) => {
-        const a = indexed.s.list({ limit: 20, query: q }).items.map((e) => e.id);
-        const b = tail.s.list({ limit: 20, query: q }).items.map((e) => e.id);
+    await fc.assert(
+      fc.asyncProperty(query, async (q) => {
+        const a = (await indexed.s.list({ limit: 20, query: q })).items.map((e) => e.id);
+        const b = (await tail.s.list({ limit: 20, query: q })).items.map((e) => e.id);
         expect(b).toEqual(a); // and the tail agrees with the index
       }),
       { numRuns: 300 },

@@ -11,6 +11,7 @@ import type { ForwardStore } from '../../src/core/store/forward-store';
 import type { NewEvent } from '../../src/core/types';
 import { rawRequest } from '../helpers/http';
 import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
+import { appendTo, type TestEvent } from '../helpers/append';
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -112,14 +113,14 @@ describe('a full log and the search index', () => {
     const db = openDb({ dataDir: dir });
     const s = new EventStore(db, budgetMs, null, { retryMs: RETRY_MS });
     cleanups.unshift(() => {
-      s.close();
+      void s.close();
       if (db.open) db.close();
     });
     return { db, s };
   }
   const words = (n: number): string =>
     Array.from({ length: 2000 }, (_, i) => `w${n}x${i}`).join(' ');
-  const needle = (n: number): NewEvent => ({
+  const needle = (n: number): TestEvent => ({
     id: `needle-${n}`,
     receivedAt: Date.now(),
     method: 'POST',
@@ -137,18 +138,13 @@ describe('a full log and the search index', () => {
     jobId: null,
     signature: { status: 'none', provider: null, reason: '' },
     idempotency: { key: null, source: null },
-    duplicateOf: null,
-    deliveryCount: 1,
     schema: { status: 'none' },
     responseStatus: 200,
     forwardStatus: 'none',
     forwardTarget: null,
   });
-  const found = (s: EventStore): string[] =>
-    s
-      .list({ limit: 50, query: 'needle' })
-      .items.map((e) => e.id)
-      .sort();
+  const found = async (s: EventStore): Promise<string[]> =>
+    (await s.list({ limit: 50, query: 'needle' })).items.map((e) => e.id).sort();
   const indexedUpTo = (db: Db): number =>
     Number(
       (
@@ -169,39 +165,39 @@ describe('a full log and the search index', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     // Budget 0: searches never index, only the idle indexer does (the path under test).
     const { db, s } = open(dir, 0);
-    await Promise.all([1, 2, 3].map((n) => s.append(needle(n))));
+    await Promise.all([1, 2, 3].map((n) => appendTo(s, needle(n))));
     full(db);
     // The idle indexer's chunk fails: FTS5 writes its segment at COMMIT, a real SQLITE_FULL.
     vi.advanceTimersByTime(300);
     expect(indexedUpTo(db)).toBe(0);
-    expect(found(s)).toEqual(['needle-1', 'needle-2', 'needle-3']); // still found, from the tail
+    expect(await found(s)).toEqual(['needle-1', 'needle-2', 'needle-3']); // still found, from the tail
 
     notFull(db);
     vi.advanceTimersByTime(RETRY_MS); // the failed chunk is retried without any new write
     expect(indexedUpTo(db)).toBe(3);
-    await s.append(needle(4));
+    await appendTo(s, needle(4));
     vi.advanceTimersByTime(300);
     expect(indexedUpTo(db)).toBe(4);
-    expect(found(s)).toEqual(['needle-1', 'needle-2', 'needle-3', 'needle-4']);
+    expect(await found(s)).toEqual(['needle-1', 'needle-2', 'needle-3', 'needle-4']);
 
-    s.close();
+    void s.close();
     db.close();
     const restarted = open(dir, 0);
     expect(indexedUpTo(restarted.db)).toBe(4);
-    expect(found(restarted.s)).toEqual(['needle-1', 'needle-2', 'needle-3', 'needle-4']);
+    expect(await found(restarted.s)).toEqual(['needle-1', 'needle-2', 'needle-3', 'needle-4']);
   });
 
   it('answers a search while the disk is full (its own catch-up fails) and indexes once it is not', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const { db, s } = open(dir, 60_000);
-    await Promise.all([1, 2].map((n) => s.append(needle(n))));
-    s.close(); // no idle indexing: the searches below do it
+    await Promise.all([1, 2].map((n) => appendTo(s, needle(n))));
+    void s.close(); // no idle indexing: the searches below do it
     full(db);
-    expect(found(s)).toEqual(['needle-1', 'needle-2']);
+    expect(await found(s)).toEqual(['needle-1', 'needle-2']);
     expect(indexedUpTo(db)).toBe(0);
     notFull(db);
-    expect(found(s)).toEqual(['needle-1', 'needle-2']);
+    expect(await found(s)).toEqual(['needle-1', 'needle-2']);
     expect(indexedUpTo(db)).toBe(2);
   });
 });

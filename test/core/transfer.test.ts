@@ -250,7 +250,7 @@ describe('bounded export and import', () => {
         return r;
       });
       const live = await rawRequest(t.receiverUrl, { path: '/live', body: 'x' });
-      const storedAtAck = t.engine.events.count;
+      const storedAtAck = await t.engine.events.count();
       expect(live.status).toBe(200);
       expect(imported).toBe(false);
       expect(storedAtAck).toBeLessThan(20_000);

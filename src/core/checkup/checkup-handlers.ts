@@ -7,7 +7,7 @@ import { send as httpSend } from '../forward/send';
 import { schemeById } from '../signatures/registry';
 import type { CheckupStore } from '../store/checkup-store';
 import type { EndpointStore } from '../store/endpoint-store';
-import type { EventStore } from '../store/event-store';
+import type { EventLog } from '../store/ports';
 import type { Clock } from '../types';
 import { runBattery, type BatteryDeps, type BatteryOptions } from './battery';
 import { choosePayload, storedPayload, type Payload } from './payload';
@@ -16,7 +16,7 @@ export type CheckupCommand = 'runCheckup' | 'listCheckups' | 'getCheckup' | 'del
 
 export interface CheckupDeps {
   endpoints: EndpointStore;
-  events: EventStore;
+  events: EventLog;
   store: CheckupStore;
   clock: Clock;
   /** Defaults to the real HTTP client. */
@@ -29,7 +29,7 @@ export interface CheckupDeps {
 export function createCheckupHandlers(deps: CheckupDeps): Pick<Handlers, CheckupCommand> {
   return {
     runCheckup: async (input) => {
-      const run = await runBattery(resolve(deps, input), {
+      const run = await runBattery(await resolve(deps, input), {
         send: deps.send ?? httpSend,
         clock: deps.clock,
       });
@@ -61,7 +61,10 @@ const missing = (field: string, message: string): HookscopeError =>
  * first secret). Throws `not_found` for an unknown endpoint or event, `bad_input` saying what
  * to give when something is missing.
  */
-function resolve(deps: CheckupDeps, input: ParsedInput<'runCheckup'>): BatteryOptions {
+async function resolve(
+  deps: CheckupDeps,
+  input: ParsedInput<'runCheckup'>,
+): Promise<BatteryOptions> {
   let endpoint: Endpoint | null = null;
   if (input.endpointId !== undefined) {
     endpoint = deps.endpoints.get(input.endpointId) ?? null;
@@ -101,7 +104,7 @@ function resolve(deps: CheckupDeps, input: ParsedInput<'runCheckup'>): BatteryOp
     hmac: endpoint?.hmac ?? null,
     toleranceSec: endpoint?.toleranceSec ?? null,
     payload: input.eventId
-      ? eventPayload(deps.events, input.eventId, provider, target)
+      ? await eventPayload(deps.events, input.eventId, provider, target)
       : choosePayload(provider, input.sample),
     endpointId: endpoint?.id ?? null,
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
@@ -111,13 +114,13 @@ function resolve(deps: CheckupDeps, input: ParsedInput<'runCheckup'>): BatteryOp
 }
 
 /** A stored delivery as the payload: its headers (minus connection ones) and exact body. */
-function eventPayload(
-  events: EventStore,
+async function eventPayload(
+  events: EventLog,
   id: string,
   provider: NonNullable<BatteryOptions['provider']>,
   target: string,
-): Payload {
-  const src = events.source(id);
+): Promise<Payload> {
+  const src = await events.source(id);
   if (!src) throw new HookscopeError('not_found', `no event "${id}"`);
   const scheme = schemeById(provider);
   if (!scheme) throw new HookscopeError('bad_input', `no signature scheme for "${provider}"`);

@@ -1,7 +1,7 @@
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
 import type { EndpointStore } from '../store/endpoint-store';
-import type { EventStore } from '../store/event-store';
+import type { EventLog } from '../store/ports';
 import type { ForwardJob, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
 import { currentTarget } from './current-target';
@@ -14,11 +14,16 @@ import { toDeadLetter, toWireAttempt } from './wire';
  * it failed with) plus the event's path suffix, by the same rule as a live forward. A null
  * `targetUrl` means the endpoint has no target now; `refused` says why it may not be sent.
  */
-function redrivePlan(
-  deps: { events: EventStore; endpoints: EndpointStore },
+async function redrivePlan(
+  deps: { events: EventLog; endpoints: EndpointStore },
   job: ForwardJob,
-): { job: ForwardJob; endpoint: string; targetUrl: string | null; refused: string | null } {
-  const src = deps.events.source(job.eventId);
+): Promise<{
+  job: ForwardJob;
+  endpoint: string;
+  targetUrl: string | null;
+  refused: string | null;
+}> {
+  const src = await deps.events.source(job.eventId);
   if (!src) {
     return { job, endpoint: '', targetUrl: job.targetUrl, refused: 'the event was deleted' };
   }
@@ -34,7 +39,7 @@ export type ForwardCommand =
 
 /** Replay and the dead-letter list. */
 export function createForwardHandlers(deps: {
-  events: EventStore;
+  events: EventLog;
   endpoints: EndpointStore;
   forwards: ForwardStore;
   forwarder: Forwarder;
@@ -55,8 +60,9 @@ export function createForwardHandlers(deps: {
     },
     replayEvents: async ({ ids, ...options }) => {
       // Oldest first, so the app sees them in the order the provider sent them.
+      const seqs = await Promise.all(ids.map(async (id) => (await events.summary(id))?.seq));
       const ordered = ids
-        .map((id) => ({ id, seq: events.summary(id)?.seq }))
+        .map((id, i) => ({ id, seq: seqs[i] }))
         .sort((x, y) => (x.seq ?? Infinity) - (y.seq ?? Infinity));
       const items = [];
       for (const { id } of ordered) {
@@ -66,17 +72,20 @@ export function createForwardHandlers(deps: {
       }
       return { items };
     },
-    listDeadLetters: ({ limit = 100, beforeId }) => {
+    listDeadLetters: async ({ limit = 100, beforeId }) => {
       const jobs = forwards.listDead(limit + 1, beforeId);
+      const page = jobs.slice(0, limit);
+      const summaries = await Promise.all(page.map((j) => events.summary(j.eventId)));
       return {
-        items: jobs.slice(0, limit).map((j) => toDeadLetter(j, events.summary(j.eventId))),
+        items: page.map((j, i) => toDeadLetter(j, summaries[i])),
         hasMore: jobs.length > limit,
       };
     },
-    redriveDeadLetters: ({ ids, all }) => {
-      const plans = forwards
+    redriveDeadLetters: async ({ ids, all }) => {
+      const planned = forwards
         .deadJobs(all ? 'all' : (ids ?? []))
         .map((job) => redrivePlan(deps, job));
+      const plans = await Promise.all(planned);
       const stuck = [...new Set(plans.filter((p) => p.targetUrl === null).map((p) => p.endpoint))];
       if (stuck.length > 0) {
         throw new HookscopeError(
@@ -93,7 +102,7 @@ export function createForwardHandlers(deps: {
       const gaveUp = { maxAttempts: deps.maxAttempts(), deadLettered: true };
       for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a, gaveUp));
       for (const i of items)
-        if (i.refused === null) events.setForwardStatus(i.job.eventId, 'pending');
+        if (i.refused === null) await events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();
       deps.deadLettersMaybeChanged?.();
       return {

@@ -20,8 +20,7 @@ export interface ForwardSettings {
 /** What the forwarder needs from the event log. */
 export interface ForwardEvents {
   /** The stored request, or null when the event was deleted. */
-  source(eventId: string): StoredRequest | null;
-  setForwardStatus(eventId: string, status: EventSummary['forward']['status']): void;
+  source(eventId: string): Promise<StoredRequest | null>;
 }
 
 /** The scheme, host and port a job goes to (its slot share is per origin). */
@@ -164,7 +163,7 @@ export class Forwarder {
   private async run(job: ForwardJob, s: ForwardSettings): Promise<void> {
     let src: StoredRequest | null;
     try {
-      src = this.events.source(job.eventId);
+      src = await this.events.source(job.eventId);
     } catch (err) {
       // Nothing was sent: the job goes back in the queue for a little later.
       const now = this.clock();
@@ -188,14 +187,11 @@ export class Forwarder {
     const plan = this.targetOf(src) ?? { ok: true, url: job.targetUrl };
     if (!plan.ok) {
       const now = this.clock();
-      let refused: AttemptRecord | null = null;
-      await this.persist(() =>
-        this.store.transaction(() => {
-          refused = this.store.refuse(job, plan.refused, now);
-          this.events.setForwardStatus(job.eventId, 'dead');
-        }),
-      );
-      if (refused) this.notify(refused, { maxAttempts: s.retry.maxAttempts, deadLettered: true });
+      const refused: { attempt?: AttemptRecord } = {};
+      await this.persist(() => (refused.attempt = this.store.refuseJob(job, plan.refused, now)));
+      if (refused.attempt) {
+        this.notify(refused.attempt, { maxAttempts: s.retry.maxAttempts, deadLettered: true });
+      }
       return;
     }
     const url = plan.url;
@@ -229,8 +225,8 @@ export class Forwarder {
     };
     // One commit for the attempt, the job and the event's status (one fsync, not three).
     const outcome: { queue?: QueueOutcome } = {};
-    const settled = await this.persist(() =>
-      this.store.transaction(() => (outcome.queue = this.settle(job, attempt, res, s, now))),
+    const settled = await this.persist(
+      () => (outcome.queue = this.settle(job, attempt, res, s, now)),
     );
     if (settled && outcome.queue) this.notify(attempt, outcome.queue);
   }
@@ -262,6 +258,7 @@ export class Forwarder {
     }
   }
 
+  /** Settles the job after `attempt` (one commit, see ForwardStore.settle); where it stands. */
   private settle(
     job: ForwardJob,
     attempt: AttemptRecord,
@@ -270,39 +267,29 @@ export class Forwarder {
     now: number,
   ): QueueOutcome {
     const maxAttempts = s.retry.maxAttempts;
-    this.store.recordAttempt(attempt);
-    if (attempt.targetUrl !== job.targetUrl) this.store.retarget(job, attempt.targetUrl);
     const outcome = classify(res.status);
     if (outcome === 'ok') {
-      this.store.finish(job, { state: 'done', nextAt: now, status: res.status, error: null }, now);
-      this.events.setForwardStatus(job.eventId, 'ok');
+      const done = { state: 'done', nextAt: now, status: res.status, error: null } as const;
+      this.store.settle(job, attempt, done, 'ok');
       return { maxAttempts, deadLettered: false };
-    } else if (outcome === 'retry' && attempt.attempt < s.retry.maxAttempts) {
+    }
+    if (outcome === 'retry' && attempt.attempt < maxAttempts) {
       const retryAfter = parseRetryAfter(
         res.headers.find(([n]) => n.toLowerCase() === 'retry-after')?.[1],
         now,
       );
       const nextAt = now + nextDelay(s.retry, attempt.attempt, retryAfter);
-      this.store.finish(
-        job,
-        { state: 'pending', nextAt, status: res.status, error: res.error },
-        now,
-      );
-      this.events.setForwardStatus(job.eventId, 'retrying');
+      const again = { state: 'pending', nextAt, status: res.status, error: res.error } as const;
+      this.store.settle(job, attempt, again, 'retrying');
       return {
         maxAttempts,
         next: { attempt: attempt.attempt + 1, at: nextAt },
         deadLettered: false,
       };
-    } else {
-      this.store.finish(
-        job,
-        { state: 'dead', nextAt: now, status: res.status, error: res.error },
-        now,
-      );
-      this.events.setForwardStatus(job.eventId, 'dead');
-      return { maxAttempts, deadLettered: true };
     }
+    const dead = { state: 'dead', nextAt: now, status: res.status, error: res.error } as const;
+    this.store.settle(job, attempt, dead, 'dead');
+    return { maxAttempts, deadLettered: true };
   }
 
   /** Jobs being sent right now. */

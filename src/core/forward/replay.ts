@@ -6,7 +6,7 @@ import { providerRows } from '../../shared/providers';
 import { HeaderBag } from '../signatures/headers';
 import { resolveScheme } from '../signatures/registry';
 import type { EndpointStore } from '../store/endpoint-store';
-import type { EventStore } from '../store/event-store';
+import type { EventLog } from '../store/ports';
 import type { AttemptRecord, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
 import { MAX_RESPONSE_BYTES } from './forwarder';
@@ -32,7 +32,7 @@ const DELIVERY_ID_HEADERS: Record<string, () => string> = Object.fromEntries([
 ]);
 
 export interface ReplayDeps {
-  events: EventStore;
+  events: EventLog;
   endpoints: EndpointStore;
   forwards: ForwardStore;
   clock: Clock;
@@ -52,7 +52,7 @@ export async function replayEvent(
   deps: ReplayDeps,
   input: ParsedInput<'replayEvent'>,
 ): Promise<AttemptRecord> {
-  const src = deps.events.source(input.id);
+  const src = await deps.events.source(input.id);
   if (!src) throw new HookscopeError('not_found', `no event "${input.id}"`);
   const endpoint = deps.endpoints.get(src.endpointId) ?? deps.endpoints.match(src.path);
   const edits = input.edits ?? {};

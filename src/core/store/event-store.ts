@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { Redactor } from '../forward/redact';
 import type { BackgroundWrites } from '../store-health';
 import type { BodyPart, EventDetail, EventSummary, EventView } from '../../shared/model';
-import type { NewEvent, StoredRequest } from '../types';
+import type { Classification, Dispose, NewEvent, StoredRequest } from '../types';
+import type { EventLog } from './ports';
 import type { Db } from './db';
 import {
   SUMMARY_COLUMNS,
@@ -56,13 +57,20 @@ export interface RetentionLimits {
 /** Called with the summaries of every commit (inserts and updates), in rev order. */
 export type ChangeListener = (summaries: EventSummary[]) => void;
 
+/** One append waiting for its group commit. */
+interface Pending {
+  e: NewEvent;
+  dispose: Dispose;
+}
+
 /**
- * The durable event log: appends go through a group commit (the promise resolves only after
- * the transaction is on disk), reads are synchronous prepared statements. One `rev` counter
- * orders every insert and update; an insert's `seq` is its first rev.
+ * The durable event log on SQLite (the EventLog port): appends go through a group commit (the
+ * promise resolves only after the transaction is on disk) and are classified as first or
+ * duplicate inside it; reads are prepared statements. One `rev` counter orders every insert
+ * and update; an insert's `seq` is its first rev.
  */
-export class EventStore {
-  private readonly commit: GroupCommit<NewEvent, EventSummary>;
+export class EventStore implements EventLog {
+  private readonly commit: GroupCommit<Pending, EventSummary>;
   private readonly search: SearchIndex;
   private readonly responses: ResponseStore;
   private rev: number;
@@ -138,11 +146,17 @@ export class EventStore {
       ),
     };
     this.commit = new GroupCommit((batch) => this.commitBatch(batch));
+    // The queue's settles set the event's forward status in their own commit.
+    forwards?.marksEventsWith((id, status) => this.markForward(id, status));
   }
 
-  /** Appends one delivery; resolves with its summary after the commit is durable. */
-  append(event: NewEvent): Promise<EventSummary> {
-    return this.commit.enqueue(event);
+  /**
+   * Appends one delivery, classified as first or duplicate by its idempotency key within its
+   * endpoint in the same transaction (`dispose` decides its answer and forward from that);
+   * resolves with its summary after the commit is durable.
+   */
+  append(e: NewEvent, dispose: Dispose): Promise<EventSummary> {
+    return this.commit.enqueue({ e, dispose });
   }
 
   /** Registers a listener for committed changes; returns the unsubscribe function. */
@@ -152,23 +166,23 @@ export class EventStore {
   }
 
   /** Events stored now. */
-  get count(): number {
+  async count(): Promise<number> {
     return this.total;
   }
 
   /** The highest rev handed out so far. */
-  get currentRev(): number {
+  async currentRev(): Promise<number> {
     return this.rev;
   }
 
-  private commitBatch(batch: NewEvent[]): EventSummary[] {
+  private commitBatch(batch: Pending[]): EventSummary[] {
     const changed = new Map<string, EventSummary>();
     const results: EventSummary[] = [];
     const startRev = this.rev;
     this.pendingKeys.clear();
     try {
       this.db.transaction(() => {
-        for (const e of batch) results.push(this.insertOne(e, changed));
+        for (const p of batch) results.push(this.insertOne(p.e, p.dispose, changed));
       })();
     } catch (err) {
       this.rev = startRev;
@@ -184,14 +198,10 @@ export class EventStore {
 
   /**
    * Classifies a delivery by its idempotency key within its endpoint: the first delivery with
-   * the key, or a duplicate of it with its running count. Counts deliveries still waiting in
-   * the current commit batch too, so call it in the same tick as `append`.
+   * the key, or a duplicate of it with its running count. Inside the commit's transaction, so
+   * deliveries earlier in the same batch count.
    */
-  classify(
-    endpointId: string,
-    key: string | null,
-    eventId: string,
-  ): { duplicateOf: string | null; deliveryCount: number } {
+  private classify(endpointId: string, key: string | null, eventId: string): Classification {
     if (key === null) return { duplicateOf: null, deliveryCount: 1 };
     const k = `${endpointId}\u0000${key}`;
     let seen = this.pendingKeys.get(k);
@@ -207,13 +217,19 @@ export class EventStore {
     return { duplicateOf, deliveryCount: seen.count };
   }
 
-  private insertOne(e: NewEvent, changed: Map<string, EventSummary>): EventSummary {
+  private insertOne(
+    e: NewEvent,
+    dispose: Dispose,
+    changed: Map<string, EventSummary>,
+  ): EventSummary {
+    const dup = this.classify(e.endpointId, e.idempotency.key, e.id);
+    const d = typeof dispose === 'function' ? dispose(dup) : dispose;
     const seq = ++this.rev;
-    if (e.duplicateOf !== null) {
+    if (dup.duplicateOf !== null) {
       // The first delivery carries the running total, so its row shows "delivered n times".
-      this.stmts.bumpCount.run(e.deliveryCount, ++this.rev, e.duplicateOf);
-      const row = this.stmts.summaryById.get(e.duplicateOf) as SummaryRow | undefined;
-      if (row) changed.set(e.duplicateOf, toSummary(row));
+      this.stmts.bumpCount.run(dup.deliveryCount, ++this.rev, dup.duplicateOf);
+      const row = this.stmts.summaryById.get(dup.duplicateOf) as SummaryRow | undefined;
+      if (row) changed.set(dup.duplicateOf, toSummary(row));
     }
     const row: DetailRow = {
       seq,
@@ -238,13 +254,13 @@ export class EventStore {
       sig_reason: e.signature.reason,
       idem_key: e.idempotency.key,
       idem_source: e.idempotency.source,
-      duplicate_of: e.duplicateOf,
-      delivery_count: e.deliveryCount,
+      duplicate_of: dup.duplicateOf,
+      delivery_count: dup.deliveryCount,
       schema_status: e.schema.status,
       schema_name: e.schema.name ?? null,
       schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
-      response_status: e.responseStatus,
-      forward_status: e.forwardStatus,
+      response_status: d.responseStatus,
+      forward_status: d.forwardStatus,
       rejected: e.rejected ?? null,
     };
     this.stmts.insert.run(
@@ -278,12 +294,12 @@ export class EventStore {
       row.response_status,
       row.forward_status,
       row.rejected,
-      e.response ? this.responses.idOf(e.response) : null,
+      d.response ? this.responses.idOf(d.response) : null,
     );
     this.stmts.insertBody.run(seq, e.body);
     if (e.storedAt !== undefined) this.stmts.setStoredAt.run(e.storedAt, seq);
-    if (e.forwardTarget !== null && this.forwards)
-      this.forwards.insertJob(e.id, e.forwardTarget, e.receivedAt, e.forwardRefused);
+    if (d.forwardTarget !== null && this.forwards)
+      this.forwards.insertJob(e.id, d.forwardTarget, e.receivedAt, d.forwardRefused);
     return toSummary(row);
   }
 
@@ -298,7 +314,7 @@ export class EventStore {
   }
 
   /** A page of summaries, newest first, with `hasMore` when older (or newer) ones remain. */
-  list(f: ListFilter): ListPage {
+  async list(f: ListFilter): Promise<ListPage> {
     const { where, params } = filterSql(f);
     params.limit = f.limit + 1;
     // The filter without paging, for the total.
@@ -435,7 +451,7 @@ export class EventStore {
    * The full event with its body, or undefined when no such id. A header or query value that
    * holds an endpoint secret (GitLab's `X-Gitlab-Token`, a token in the URL) shows `[secret]`.
    */
-  get(id: string): EventDetail | undefined {
+  async get(id: string): Promise<EventDetail | undefined> {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return undefined;
     const body = (this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined)?.body;
@@ -448,7 +464,7 @@ export class EventStore {
    * The event as getEvent sends it: the body once (text when UTF-8, else base64) and only its
    * first `firstBytes`; undefined when no such id. Secrets masked as in `get`.
    */
-  view(id: string, firstBytes: number): EventView | undefined {
+  async view(id: string, firstBytes: number): Promise<EventView | undefined> {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return undefined;
     const body =
@@ -476,7 +492,7 @@ export class EventStore {
   }
 
   /** `length` bytes of an event's body from `offset` (see bodyPart); undefined when no such id. */
-  bodyPart(id: string, offset: number, length: number): BodyPart | undefined {
+  async bodyPart(id: string, offset: number, length: number): Promise<BodyPart | undefined> {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return undefined;
     const body =
@@ -485,7 +501,15 @@ export class EventStore {
   }
 
   /** Sets an event's forward status (a change: new rev, pushed to listeners). */
-  setForwardStatus(id: string, status: EventSummary['forward']['status']): void {
+  async setForwardStatus(id: string, status: EventSummary['forward']['status']): Promise<void> {
+    this.markForward(id, status);
+  }
+
+  /**
+   * `setForwardStatus` inside a transaction of the forward queue on the same database (the job
+   * and the event's status commit together).
+   */
+  markForward(id: string, status: EventSummary['forward']['status']): void {
     const rev = this.rev + 1;
     if (this.stmts.setForward.run(status, rev, id).changes === 0) return;
     this.rev = rev;
@@ -495,7 +519,7 @@ export class EventStore {
   }
 
   /** The stored request as received (for forwarding and replay), or null when deleted. */
-  source(id: string): StoredRequest | null {
+  async source(id: string): Promise<StoredRequest | null> {
     const row = this.stmts.detailById.get(id) as DetailRow | undefined;
     if (!row) return null;
     const body = this.stmts.bodyBySeq.get(row.seq) as { body: Buffer } | undefined;
@@ -514,18 +538,18 @@ export class EventStore {
   }
 
   /** The summary of one event, or undefined. */
-  summary(id: string): EventSummary | undefined {
+  async summary(id: string): Promise<EventSummary | undefined> {
     const row = this.stmts.summaryById.get(id) as SummaryRow | undefined;
     return row ? toSummary(row) : undefined;
   }
 
   /** Summaries changed after `rev`, oldest change first (SSE backfill). */
-  changesSince(rev: number, limit: number): EventSummary[] {
+  async changesSince(rev: number, limit: number): Promise<EventSummary[]> {
     return (this.stmts.changesSince.all(rev, limit) as SummaryRow[]).map(toSummary);
   }
 
   /** Deletes every event; returns how many there were. */
-  deleteAll(): number {
+  async deleteAll(): Promise<number> {
     const n = this.total;
     this.db.transaction(() => {
       this.stmts.saveRev.run(String(this.rev));
@@ -538,7 +562,7 @@ export class EventStore {
   }
 
   /** Deletes the given events; returns the ids that existed and were deleted. */
-  deleteIds(ids: string[]): string[] {
+  async deleteIds(ids: string[]): Promise<string[]> {
     const deleted: string[] = [];
     const find = this.db.prepare('SELECT seq FROM events WHERE id = ?');
     this.db.transaction(() => {
@@ -582,7 +606,7 @@ export class EventStore {
    * Deletes up to `limit` of the oldest events past retention (see `retentionBound`), except
    * those whose forward is still queued (pending or running): returns the ids deleted.
    */
-  deleteOldest(opts: RetentionLimits & { limit: number }): string[] {
+  async deleteOldest(opts: RetentionLimits & { limit: number }): Promise<string[]> {
     const bound = this.retentionBound(opts);
     if (bound <= 0) return [];
     const cut = this.stmts.expired.all(bound, opts.limit) as { seq: number; id: string }[];
@@ -597,7 +621,7 @@ export class EventStore {
   }
 
   /** Events past retention kept only because their forward is still queued. */
-  heldForForwarding(opts: RetentionLimits): number {
+  async heldForForwarding(opts: RetentionLimits): Promise<number> {
     const bound = this.retentionBound(opts);
     return bound <= 0 ? 0 : (this.stmts.held.get(bound) as { n: number }).n;
   }
@@ -609,7 +633,7 @@ export class EventStore {
   }
 
   /** Stops background indexing timers. */
-  close(): void {
+  async close(): Promise<void> {
     this.search.stop();
   }
 }

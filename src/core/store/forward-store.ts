@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
+import type { EventSummary } from '../../shared/model';
+
+type ForwardStatus = EventSummary['forward']['status'];
 
 export type JobState = 'pending' | 'running' | 'done' | 'dead';
 export type AttemptKind = 'live' | 'replay' | 'redrive';
@@ -219,6 +222,41 @@ export class ForwardStore {
   /** Runs `fn` in one transaction (one commit) with the event log's writes it makes. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** How the queue sets an event's forward status in its own transactions (the event log's). */
+  private markEvent: (eventId: string, status: ForwardStatus) => void = () => undefined;
+
+  /** Wires the event log's status write (same database: one commit for job and event). */
+  marksEventsWith(mark: (eventId: string, status: ForwardStatus) => void): void {
+    this.markEvent = mark;
+  }
+
+  /**
+   * Settles a job after an attempt, in one commit: the attempt recorded, the job retargeted
+   * when it went elsewhere, its new state, and the event's forward status.
+   */
+  settle(
+    job: ForwardJob,
+    attempt: AttemptRecord,
+    next: { state: JobState; nextAt: number; status: number | null; error: string | null },
+    eventStatus: ForwardStatus,
+  ): void {
+    this.transaction(() => {
+      this.recordAttempt(attempt);
+      if (attempt.targetUrl !== job.targetUrl) this.retarget(job, attempt.targetUrl);
+      this.finish(job, next, attempt.at);
+      this.markEvent(job.eventId, eventStatus);
+    });
+  }
+
+  /** `refuse`, and the event's forward shown dead, in one commit. */
+  refuseJob(job: ForwardJob, reason: string, now: number): AttemptRecord {
+    return this.transaction(() => {
+      const attempt = this.refuse(job, reason, now);
+      this.markEvent(job.eventId, 'dead');
+      return attempt;
+    });
   }
 
   /** Records where a job stands after an attempt. */

@@ -2,7 +2,8 @@ import type { BackgroundWrites } from '../store-health';
 import type { Settings } from '../../shared/model';
 import type { Clock } from '../types';
 import type { Checkpointer } from './checkpointer';
-import type { EventStore, RetentionLimits } from './event-store';
+import type { RetentionLimits } from './event-store';
+import type { EventLog } from './ports';
 
 const RETENTION_CHUNK = 500;
 const DAY_MS = 86_400_000;
@@ -22,7 +23,7 @@ export class Maintenance {
 
   constructor(
     private readonly checkpointer: Checkpointer,
-    private readonly events: EventStore,
+    private readonly events: EventLog,
     private readonly settings: () => Settings,
     private readonly clock: Clock,
     private readonly onDeleted: (ids: string[]) => void,
@@ -75,7 +76,7 @@ export class Maintenance {
     for (let go = !this.writes || this.writes.mayWrite(); go;) {
       let ids: string[];
       try {
-        ids = this.events.deleteOldest({ ...this.limits(), limit: RETENTION_CHUNK });
+        ids = await this.events.deleteOldest({ ...this.limits(), limit: RETENTION_CHUNK });
         this.writes?.succeeded();
       } catch (err) {
         this.writes?.failed(err, 'removing events past retention');
@@ -85,10 +86,11 @@ export class Maintenance {
       if (ids.length < RETENTION_CHUNK || this.stopped) break;
       await new Promise((r) => setImmediate(r));
     }
-    this.held = this.events.heldForForwarding(this.limits());
+    this.held = await this.events.heldForForwarding(this.limits());
     // Quiet since the last run: truncate the WAL; else a PASSIVE pass keeps it bounded.
-    const quiet = this.events.currentRev === this.lastRev;
-    this.lastRev = this.events.currentRev;
+    const rev = await this.events.currentRev();
+    const quiet = rev === this.lastRev;
+    this.lastRev = rev;
     await this.checkpointer.checkpoint(quiet ? 'TRUNCATE' : 'PASSIVE').catch(() => undefined);
   }
 

@@ -1,7 +1,7 @@
 import type { Output } from '../../shared/contract';
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
-import type { EventStore } from '../store/event-store';
+import type { EventLog } from '../store/ports';
 import type { ImportedDelivery } from './formats';
 import { exportParts, readImport } from './formats';
 
@@ -24,18 +24,21 @@ const WHAT_TO_DO =
 
 /** Export to and import from HAR 1.2 and NDJSON. */
 export function createTransferHandlers(deps: {
-  events: EventStore;
+  events: EventLog;
   /** Stores the items; answers how many, and what retention will do to them. */
   store: (items: ImportedDelivery[]) => Promise<Output<'importEvents'>>;
 }): Pick<Handlers, 'exportEvents' | 'importEvents'> {
   return {
-    exportEvents: ({ format, ids, limit }) => {
-      const summaries =
-        ids?.map((id) => {
-          const s = deps.events.summary(id);
-          if (!s) throw new HookscopeError('not_found', `no event "${id}"`);
-          return s;
-        }) ?? deps.events.list({ limit: limit ?? 1000 }).items.reverse();
+    exportEvents: async ({ format, ids, limit }) => {
+      const summaries = ids
+        ? await Promise.all(
+            ids.map(async (id) => {
+              const s = await deps.events.summary(id);
+              if (!s) throw new HookscopeError('not_found', `no event "${id}"`);
+              return s;
+            }),
+          )
+        : (await deps.events.list({ limit: limit ?? 1000 })).items.reverse();
       // Weighed before anything is built: the summaries carry the body sizes.
       const bodies = summaries.reduce((sum, s) => sum + s.size, 0);
       if (bodies > MAX_EXPORT_BODY_BYTES) {
@@ -48,7 +51,7 @@ export function createTransferHandlers(deps: {
       const pieces = [p.head];
       let chars = p.head.length;
       for (const [i, s] of summaries.entries()) {
-        const e = deps.events.get(s.id);
+        const e = await deps.events.get(s.id);
         if (!e) throw new HookscopeError('not_found', `no event "${s.id}"`);
         const piece = p.item(e, i);
         chars += piece.length;

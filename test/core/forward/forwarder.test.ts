@@ -7,6 +7,7 @@ import { EventStore } from '../../../src/core/store/event-store';
 import { ForwardStore, type AttemptRecord } from '../../../src/core/store/forward-store';
 import type { NewEvent } from '../../../src/core/types';
 import { tempDir } from '../../helpers/engine';
+import { appendTo, type TestEvent } from '../../helpers/append';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -74,7 +75,7 @@ function setup(dir?: string) {
   );
   const close = async () => {
     await fwd.stop();
-    events.close();
+    void events.close();
     if (db.open) db.close();
   };
   cleanups.push(close, t.cleanup);
@@ -97,7 +98,7 @@ function setup(dir?: string) {
 }
 
 let n = 0;
-function event(forwardTarget: string, over: Partial<NewEvent> = {}): NewEvent {
+function event(forwardTarget: string, over: Partial<TestEvent> = {}): TestEvent {
   n++;
   return {
     id: `evt-fwd-${n}`,
@@ -124,8 +125,6 @@ function event(forwardTarget: string, over: Partial<NewEvent> = {}): NewEvent {
     responseStatus: 200,
     forwardStatus: 'pending',
     forwardTarget,
-    duplicateOf: null,
-    deliveryCount: 1,
     ...over,
   };
 }
@@ -135,7 +134,7 @@ describe('Forwarder', () => {
     const t = await target([503, 503, 200]);
     const s = setup();
     s.fwd.start();
-    const e = await s.events.append(event(`${t.url}/webhooks`));
+    const e = await appendTo(s.events, event(`${t.url}/webhooks`));
     s.fwd.kick();
     await s.attemptsReach(3);
     expect(s.attempts.map((a) => [a.attempt, a.status, a.kind])).toEqual([
@@ -146,7 +145,7 @@ describe('Forwarder', () => {
     // Backoff: the gaps grow (10 ms, then 20 ms at least).
     expect(s.attempts[1]!.at - s.attempts[0]!.at).toBeGreaterThanOrEqual(10);
     expect(s.attempts[2]!.at - s.attempts[1]!.at).toBeGreaterThanOrEqual(20);
-    expect(s.events.summary(e.id)!.forward.status).toBe('ok');
+    expect((await s.events.summary(e.id))!.forward.status).toBe('ok');
     expect(s.jobs.attemptsFor(e.id).map((a) => a.responseBody.toString())).toEqual([
       'answer 503',
       'answer 503',
@@ -158,7 +157,7 @@ describe('Forwarder', () => {
     const t = await target([200]);
     const s = setup();
     s.fwd.start();
-    await s.events.append(event(`${t.url}/webhooks?x=1`));
+    await appendTo(s.events, event(`${t.url}/webhooks?x=1`));
     s.fwd.kick();
     await s.attemptsReach(1);
     const got = t.received[0]!;
@@ -183,10 +182,10 @@ describe('Forwarder', () => {
     const t = await target([500]);
     const s = setup();
     s.fwd.start();
-    const e = await s.events.append(event(t.url));
+    const e = await appendTo(s.events, event(t.url));
     s.fwd.kick();
     await s.attemptsReach(3);
-    expect(s.events.summary(e.id)!.forward.status).toBe('dead');
+    expect((await s.events.summary(e.id))!.forward.status).toBe('dead');
     const dead = s.jobs.listDead(10);
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ eventId: e.id, lastStatus: 500, attempts: 3 });
@@ -199,7 +198,7 @@ describe('Forwarder', () => {
     s.fwd.kick();
     await s.attemptsReach(4);
     expect(s.attempts[3]!.kind).toBe('redrive');
-    expect(s.events.summary(e.id)!.forward.status).toBe('ok');
+    expect((await s.events.summary(e.id))!.forward.status).toBe('ok');
     expect(s.jobs.listDead(10)).toEqual([]);
   });
 
@@ -207,10 +206,10 @@ describe('Forwarder', () => {
     const t = await target([400]);
     const s = setup();
     s.fwd.start();
-    const e = await s.events.append(event(t.url));
+    const e = await appendTo(s.events, event(t.url));
     s.fwd.kick();
     await s.attemptsReach(1);
-    expect(s.events.summary(e.id)!.forward.status).toBe('dead');
+    expect((await s.events.summary(e.id))!.forward.status).toBe('dead');
     expect(s.jobs.pendingCount).toBe(0);
   });
 
@@ -219,7 +218,7 @@ describe('Forwarder', () => {
     const s = setup();
     s.setSettings({ ...fast, paused: true });
     s.fwd.start();
-    await s.events.append(event(t.url));
+    await appendTo(s.events, event(t.url));
     s.fwd.kick();
     expect(s.jobs.pendingCount).toBe(1);
     expect(t.received).toHaveLength(0);
@@ -234,7 +233,7 @@ describe('Forwarder', () => {
     const s = setup();
     s.setSettings({ ...fast, paused: true });
     s.fwd.start();
-    const e = await s.events.append(event(t.url));
+    const e = await appendTo(s.events, event(t.url));
     // Every write now fails with SQLITE_READONLY, the claim included.
     s.db.pragma('query_only = ON');
     s.setSettings(fast);
@@ -242,7 +241,7 @@ describe('Forwarder', () => {
     expect(t.received).toHaveLength(0);
     s.db.pragma('query_only = OFF');
     await s.attemptsReach(1);
-    expect(s.events.summary(e.id)!.forward.status).toBe('ok');
+    expect((await s.events.summary(e.id))!.forward.status).toBe('ok');
   });
 
   it('dead-letters a job whose request cannot even be built (a stored target that is not a URL), never rejecting', async () => {
@@ -253,13 +252,13 @@ describe('Forwarder', () => {
     const s = setup();
     s.fwd.start();
     // A job row written by an older version or by hand: its target does not parse.
-    const e = await s.events.append(event('not a url'));
+    const e = await appendTo(s.events, event('not a url'));
     s.fwd.kick();
     await s.attemptsReach(fast.retry.maxAttempts);
     expect(s.attempts.map((a) => a.error)).toEqual(
       Array(fast.retry.maxAttempts).fill('not sent: the target "not a url" is not a URL'),
     );
-    await expect.poll(() => s.events.summary(e.id)!.forward.status).toBe('dead');
+    await expect.poll(async () => (await s.events.summary(e.id))!.forward.status).toBe('dead');
     expect(s.jobs.listDead(10)).toHaveLength(1);
     expect(unhandled).toEqual([]);
   });
@@ -267,7 +266,7 @@ describe('Forwarder', () => {
   it('resumes jobs left running by a crash, on the next start (at-least-once)', async () => {
     const t = await target([200]);
     const s = setup();
-    const e = await s.events.append(event(t.url));
+    const e = await appendTo(s.events, event(t.url));
     // Simulate a crash mid-send: the job is claimed (running) but never finished.
     expect(s.jobs.claimDue(Date.now(), 10)).toHaveLength(1);
     s.db.close();
@@ -275,7 +274,7 @@ describe('Forwarder', () => {
     again.fwd.start();
     await again.attemptsReach(1);
     expect(t.received).toHaveLength(1);
-    expect(again.events.summary(e.id)!.forward.status).toBe('ok');
+    expect((await again.events.summary(e.id))!.forward.status).toBe('ok');
   });
 
   it('keeps slots for other targets while one target hangs, and gives it every slot when alone', async () => {
@@ -301,13 +300,13 @@ describe('Forwarder', () => {
     s.setSettings({ ...fast, concurrency: 4, timeoutMs: 60_000 });
     s.fwd.start();
     // Alone, the hanging target may take all 4 slots.
-    for (let i = 0; i < 6; i++) await s.events.append(event(slow));
+    for (let i = 0; i < 6; i++) await appendTo(s.events, event(slow));
     s.fwd.kick();
     await expect.poll(() => held.length).toBe(4);
     // Another target's deliveries queue behind them. One slot frees up: the hanging target,
     // over half the slots while others wait, does not get it back, so all 5 flow through it;
     // alone again, it takes the one free slot.
-    for (let i = 0; i < 5; i++) await s.events.append(event(ok));
+    for (let i = 0; i < 5; i++) await appendTo(s.events, event(ok));
     s.fwd.kick();
     held.shift()!();
     await s.attemptsReach(6);
@@ -321,8 +320,8 @@ describe('Forwarder', () => {
 
   it('drops the jobs of deleted events', async () => {
     const s = setup();
-    const e = await s.events.append(event('http://127.0.0.1:9/never'));
-    s.events.deleteIds([e.id]);
+    const e = await appendTo(s.events, event('http://127.0.0.1:9/never'));
+    await s.events.deleteIds([e.id]);
     expect(s.jobs.pendingCount).toBe(0);
   });
 });
