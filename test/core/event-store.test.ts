@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
-import type { NewEvent } from '../../src/core/types';
 import { tempDir } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';
 

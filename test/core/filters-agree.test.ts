@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
-import type { NewEvent } from '../../src/core/types';
 import { EMPTY_FILTER, matchesFilter, toListInput, type Filter } from '../../src/shared/filters';
 import { ForwardStatus, SignatureStatus, type EventSummary } from '../../src/shared/model';
 import { tempDir } from '../helpers/engine';

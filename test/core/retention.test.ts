@@ -5,7 +5,6 @@ import { openDb } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import { ForwardStore } from '../../src/core/store/forward-store';
 import type { Maintenance } from '../../src/core/store/maintenance';
-import type { NewEvent } from '../../src/core/types';
 import { rawRequest } from '../helpers/http';
 import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';

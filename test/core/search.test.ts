@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import type { SearchIndexOptions } from '../../src/core/store/search-index';
-import type { NewEvent } from '../../src/core/types';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { tempDir } from '../helpers/engine';

@@ -8,7 +8,6 @@ import { StoreHealth } from '../../src/core/store-health';
 import { DB_FILE, openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import type { ForwardStore } from '../../src/core/store/forward-store';
-import type { NewEvent } from '../../src/core/types';
 import { rawRequest } from '../helpers/http';
 import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';

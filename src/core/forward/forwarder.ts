@@ -1,7 +1,6 @@
 import type { BackgroundWrites } from '../store-health';
 import { randomUUID } from 'node:crypto';
 import type { ForwardUrl } from '../../shared/forward-url';
-import type { EventSummary } from '../../shared/model';
 import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-store';
 import type { Clock, StoredRequest } from '../types';
 import { forwardRequest } from './prepare';

@@ -5,7 +5,6 @@ import { Forwarder, type ForwardSettings } from '../../../src/core/forward/forwa
 import { openDb, type Db } from '../../../src/core/store/db';
 import { EventStore } from '../../../src/core/store/event-store';
 import { ForwardStore, type AttemptRecord } from '../../../src/core/store/forward-store';
-import type { NewEvent } from '../../../src/core/types';
 import { tempDir } from '../../helpers/engine';
 import { appendTo, type TestEvent } from '../../helpers/append';
 
