@@ -31,6 +31,7 @@ import { mkdirSync } from 'node:fs';
 import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
 import { Maintenance, importRetention } from './store/maintenance';
+import { MetaStore } from './store/meta-store';
 import { SettingsStore } from './store/settings-store';
 import { systemLookup, type AuthtokenLookup } from './tunnel/authtoken';
 import { NgrokTunnel } from './tunnel/ngrok-tunnel';
@@ -141,7 +142,7 @@ export class Engine {
     // Every UI learns of a change made elsewhere, once it is committed (never a secret).
     endpoints.onChange((id, endpoint) => this.bus.emit('endpoints.changed', { id, endpoint }));
     const tunnelSettings = new TunnelSettingsStore(
-      this.db,
+      new MetaStore(this.db),
       secrets,
       () => opts.authtokenLookup ?? systemLookup(),
     );

@@ -5,7 +5,7 @@ import {
   type TunnelSettings,
 } from '../../shared/model';
 import type { SecretStore } from '../secrets';
-import type { Db } from '../store/db';
+import type { MetaStore } from '../store/meta-store';
 import { resolveAuthtoken, type AuthtokenLookup, type ResolvedAuthtoken } from './authtoken';
 import { validateTunnelOptions } from './validate-options';
 import { tunnelSettingsConflict } from '../store/conflict';
@@ -29,7 +29,7 @@ const REV_KEY = 'tunnel_rev';
  */
 export class TunnelSettingsStore {
   constructor(
-    private readonly db: Db,
+    private readonly meta: MetaStore,
     private readonly secrets: SecretStore,
     private readonly lookup: () => AuthtokenLookup,
   ) {}
@@ -50,16 +50,14 @@ export class TunnelSettingsStore {
 
   /** The saved settings' version, bumped with every save. */
   rev(): number {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(REV_KEY) as
-      { value: string } | undefined;
-    return row ? Number(row.value) || 1 : 1;
+    const value = this.meta.get(REV_KEY);
+    return value !== undefined ? Number(value) || 1 : 1;
   }
 
   /** The saved options with their secrets (engine-internal). */
   options(): TunnelOptions {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(META_KEY) as
-      { value: string } | undefined;
-    const parsed = row ? TunnelOptionsView.safeParse(JSON.parse(row.value)) : null;
+    const value = this.meta.get(META_KEY);
+    const parsed = value !== undefined ? TunnelOptionsView.safeParse(JSON.parse(value)) : null;
     const view = parsed?.success ? parsed.data : {};
     const { basicAuthUser, webhookVerification, ...plain } = view;
     const options: TunnelOptions = { ...plain };
@@ -101,10 +99,10 @@ export class TunnelSettingsStore {
       throw tunnelSettingsConflict(current, input.rev);
     }
     const next = this.withPatch(input.options);
-    const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-    this.db.transaction(() => {
+    const entries: Record<string, string> = { [REV_KEY]: String(current + 1) };
+    if (input.options !== undefined) entries[META_KEY] = JSON.stringify(toView(next));
+    this.meta.put(entries, () => {
       if (input.options !== undefined) {
-        put.run(META_KEY, JSON.stringify(toView(next)));
         this.setSecret(
           TUNNEL_SECRET_KEYS.basicAuthPassword,
           next.basicAuth?.slice(next.basicAuth.indexOf(':') + 1),
@@ -114,8 +112,7 @@ export class TunnelSettingsStore {
       if (input.authtoken !== undefined) {
         this.setSecret(TUNNEL_SECRET_KEYS.authtoken, input.authtoken ?? undefined);
       }
-      put.run(REV_KEY, String(current + 1));
-    })();
+    });
     return this.view();
   }
 
