@@ -14,11 +14,9 @@ import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
 import { createTransferHandlers } from './transfer/transfer-handlers';
-import { SAMPLES } from './samples/catalogue';
 import { SchemaChecker, type SchemaCheckerOptions } from './schemas/schema-checker';
-import { diffEvents } from './diff/diff-events';
-import { HookscopeError } from '../shared/errors';
-import { sendSample } from './samples/send-sample';
+import { createDiffHandlers } from './diff/diff-handlers';
+import { createSampleHandlers } from './samples/sample-handlers';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
 import { Checkpointer } from './store/checkpointer';
@@ -30,7 +28,7 @@ import type { Notice, ReceiverHealth } from '../shared/model';
 import { mkdirSync } from 'node:fs';
 import { EndpointStore } from './store/endpoint-store';
 import { EventStore } from './store/event-store';
-import { Maintenance, importRetention } from './store/maintenance';
+import { Maintenance } from './store/maintenance';
 import { MetaStore } from './store/meta-store';
 import { SettingsStore } from './store/settings-store';
 import { systemLookup, type AuthtokenLookup } from './tunnel/authtoken';
@@ -287,39 +285,28 @@ export class Engine {
           void this.disk.check();
         },
       }),
-      diffEvents: async ({ a, b }) => {
-        const [ea, eb] = await Promise.all([this.events.get(a), this.events.get(b)]);
-        if (!ea) throw new HookscopeError('not_found', `no event "${a}"`);
-        if (!eb) throw new HookscopeError('not_found', `no event "${b}"`);
-        return diffEvents(ea, eb);
-      },
-      listSamples: () => ({
-        items: SAMPLES.map(({ id, provider, title }) => ({ id, provider, title })),
+      ...createDiffHandlers(this.events),
+      ...createSampleHandlers({
+        endpoints,
+        receiverUrl: () => this.receiverUrl,
+        publicUrl: () => this.tunnels.state.publicUrl,
+        clock,
       }),
-      sendSample: (input) =>
-        sendSample(
-          {
-            endpoints,
-            receiverUrl: () => this.receiverUrl,
-            publicUrl: () => this.tunnels.state.publicUrl,
-            clock,
-          },
-          input,
-        ),
       ...createTransferHandlers({
         events: this.events,
-        store: async (items) => {
-          const deps = {
-            endpoints,
-            events: this.events,
-            inspect: opts.inspect ?? inspect,
-            clock,
-            schemas: this.schemas,
-          };
-          const imported = await importDeliveries(deps, items);
-          const received = items.map((i) => i.delivery.receivedAt);
-          return { imported, ...importRetention(received, clock(), settings.get().retention) };
-        },
+        store: (items) =>
+          importDeliveries(
+            {
+              endpoints,
+              events: this.events,
+              inspect: opts.inspect ?? inspect,
+              clock,
+              schemas: this.schemas,
+            },
+            items,
+          ),
+        retention: () => settings.get().retention,
+        clock,
       }),
       ...createCheckupHandlers({
         endpoints,

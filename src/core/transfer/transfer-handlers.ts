@@ -1,4 +1,6 @@
-import type { Output } from '../../shared/contract';
+import type { Settings } from '../../shared/model';
+import { importRetention } from '../store/maintenance';
+import type { Clock } from '../types';
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
 import type { EventLog } from '../store/ports';
@@ -25,8 +27,11 @@ const WHAT_TO_DO =
 /** Export to and import from HAR 1.2 and NDJSON. */
 export function createTransferHandlers(deps: {
   events: EventLog;
-  /** Stores the items; answers how many, and what retention will do to them. */
-  store: (items: ImportedDelivery[]) => Promise<Output<'importEvents'>>;
+  /** Stores the items through the same checks as live deliveries; answers how many. */
+  store: (items: ImportedDelivery[]) => Promise<number>;
+  /** The retention settings now (the answer says what retention will do to the imports). */
+  retention: () => Settings['retention'];
+  clock: Clock;
 }): Pick<Handlers, 'exportEvents' | 'importEvents'> {
   return {
     exportEvents: async ({ format, ids, limit }) => {
@@ -73,7 +78,9 @@ export function createTransferHandlers(deps: {
       } catch (err) {
         throw new HookscopeError('bad_input', `cannot import ${format}: ${(err as Error).message}`);
       }
-      return await deps.store(items);
+      const imported = await deps.store(items);
+      const received = items.map((i) => i.delivery.receivedAt);
+      return { imported, ...importRetention(received, deps.clock(), deps.retention()) };
     },
   };
 }
