@@ -9,9 +9,7 @@ import { HookscopeError } from '../shared/errors';
 import { decodeBody } from './decode-body';
 import { secretWarnings } from './signatures/registry';
 import type { LiveBus } from './live-bus';
-import type { EndpointStore } from './store/endpoint-store';
-import type { EventLog } from './store/ports';
-import type { SettingsStore } from './store/settings-store';
+import type { EndpointRepo, EventLog, SettingsRepo } from './store/ports';
 import type { TunnelManager } from './tunnel/tunnel-manager';
 import type { TunnelSettingsStore } from './tunnel/tunnel-settings';
 import { VERSION } from './version';
@@ -19,8 +17,8 @@ import { VERSION } from './version';
 /** The command handlers over the engine's parts; inputs arrive parsed by `dispatch`. */
 export function createHandlers(deps: {
   events: EventLog;
-  endpoints: EndpointStore;
-  settings: SettingsStore;
+  endpoints: EndpointRepo;
+  settings: SettingsRepo;
   bus: LiveBus;
   receiverUrl: () => string;
   tunnels: TunnelManager;
@@ -68,14 +66,14 @@ export function createHandlers(deps: {
           ]);
         }
       }
-      const saved = endpoints.save(input);
+      const saved = await endpoints.save(input);
       if (saved.jsonSchema !== null) deps.schemas.warm(saved.jsonSchema);
       return { ...saved, warnings: secretWarnings(saved.provider, endpoints.secretsOf(saved.id)) };
     },
     listEndpoints: () => ({ items: endpoints.list() }),
-    deleteEndpoint: ({ id }) => {
+    deleteEndpoint: async ({ id }) => {
       if (!endpoints.get(id)) throw new HookscopeError('not_found', `no endpoint "${id}"`);
-      return { deleted: endpoints.delete(id) };
+      return { deleted: await endpoints.delete(id) };
     },
     listChanges: async ({ afterRev, limit = 500 }) => {
       // The cursor first: a change committed while the page is read has a rev above it and
@@ -137,8 +135,8 @@ export function createHandlers(deps: {
       return { deleted: ids.length };
     },
     getSettings: () => settings.view(),
-    saveSettings: ({ rev, ...patch }) => {
-      const saved = settings.save(patch, rev);
+    saveSettings: async ({ rev, ...patch }) => {
+      const saved = await settings.save(patch, rev);
       deps.onSettingsSaved();
       bus.emit('settings.changed', saved);
       return saved;

@@ -5,7 +5,7 @@ import type { Inspector } from './inspect';
 import type { SchemaResult } from './schemas';
 import type { SchemaChecker } from './schemas/schema-checker';
 import type { Ingest, LogRefusal } from './receiver';
-import type { EndpointStore } from './store/endpoint-store';
+import type { EndpointRepo } from './store/ports';
 import type { EventLog } from './store/ports';
 import type { ImportedDelivery } from './transfer/formats';
 import type { Classification, Clock, Disposition, IncomingDelivery } from './types';
@@ -34,7 +34,7 @@ function contentTypeOf(headers: [string, string][]): string | null {
 }
 
 type Deps = {
-  endpoints: EndpointStore;
+  endpoints: EndpointRepo;
   events: EventLog;
   inspect: Inspector;
   clock: Clock;

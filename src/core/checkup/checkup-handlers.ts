@@ -5,8 +5,8 @@ import type { Endpoint } from '../../shared/model';
 import { forwardRequest } from '../forward/prepare';
 import { send as httpSend } from '../forward/send';
 import { schemeById } from '../signatures/registry';
-import type { CheckupStore } from '../store/checkup-store';
-import type { EndpointStore } from '../store/endpoint-store';
+import type { CheckupRepo } from '../store/ports';
+import type { EndpointRepo } from '../store/ports';
 import type { EventLog } from '../store/ports';
 import type { Clock } from '../types';
 import { runBattery, type BatteryDeps, type BatteryOptions } from './battery';
@@ -15,9 +15,9 @@ import { choosePayload, storedPayload, type Payload } from './payload';
 export type CheckupCommand = 'runCheckup' | 'listCheckups' | 'getCheckup' | 'deleteCheckup';
 
 export interface CheckupDeps {
-  endpoints: EndpointStore;
+  endpoints: EndpointRepo;
   events: EventLog;
-  store: CheckupStore;
+  store: CheckupRepo;
   clock: Clock;
   /** Defaults to the real HTTP client. */
   send?: BatteryDeps['send'];
@@ -33,20 +33,22 @@ export function createCheckupHandlers(deps: CheckupDeps): Pick<Handlers, Checkup
         send: deps.send ?? httpSend,
         clock: deps.clock,
       });
-      deps.store.save(run);
+      await deps.store.save(run);
       const { probes: _probes, ...summary } = run;
       deps.changed?.({ id: run.id, endpointId: run.endpointId, run: summary });
       return run;
     },
-    listCheckups: ({ endpointId, limit = 50 }) => ({ items: deps.store.list(limit, endpointId) }),
-    getCheckup: ({ id }) => {
-      const run = deps.store.get(id);
+    listCheckups: async ({ endpointId, limit = 50 }) => ({
+      items: await deps.store.list(limit, endpointId),
+    }),
+    getCheckup: async ({ id }) => {
+      const run = await deps.store.get(id);
       if (!run) throw new HookscopeError('not_found', `no check-up "${id}"`);
       return run;
     },
-    deleteCheckup: ({ id }) => {
-      const run = deps.store.get(id);
-      const deleted = deps.store.delete(id);
+    deleteCheckup: async ({ id }) => {
+      const run = await deps.store.get(id);
+      const deleted = await deps.store.delete(id);
       if (deleted) deps.changed?.({ id, endpointId: run?.endpointId ?? null, run: null });
       return { deleted };
     },

@@ -1,6 +1,6 @@
 import { forwardUrl, type ForwardUrl } from '../../shared/forward-url';
 import type { Endpoint } from '../../shared/model';
-import type { EndpointStore } from '../store/endpoint-store';
+import type { EndpointRepo } from '../store/ports';
 import type { StoredRequest } from '../types';
 
 /**
@@ -11,7 +11,7 @@ import type { StoredRequest } from '../types';
  * target now.
  */
 export function currentTarget(
-  endpoints: EndpointStore,
+  endpoints: EndpointRepo,
   src: Pick<StoredRequest, 'endpointId' | 'path' | 'query'>,
 ): { endpoint: Endpoint; plan: ForwardUrl | null } {
   const endpoint = endpoints.get(src.endpointId) ?? endpoints.match(src.path);

@@ -1,6 +1,6 @@
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
-import type { EndpointStore } from '../store/endpoint-store';
+import type { EndpointRepo } from '../store/ports';
 import type { EventLog } from '../store/ports';
 import type { ForwardJob, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
@@ -15,7 +15,7 @@ import { toDeadLetter, toWireAttempt } from './wire';
  * `targetUrl` means the endpoint has no target now; `refused` says why it may not be sent.
  */
 async function redrivePlan(
-  deps: { events: EventLog; endpoints: EndpointStore },
+  deps: { events: EventLog; endpoints: EndpointRepo },
   job: ForwardJob,
 ): Promise<{
   job: ForwardJob;
@@ -40,7 +40,7 @@ export type ForwardCommand =
 /** Replay and the dead-letter list. */
 export function createForwardHandlers(deps: {
   events: EventLog;
-  endpoints: EndpointStore;
+  endpoints: EndpointRepo;
   forwards: ForwardStore;
   forwarder: Forwarder;
   clock: Clock;

@@ -5,7 +5,7 @@ import { forwardUrl } from '../../shared/forward-url';
 import { providerRows } from '../../shared/providers';
 import { HeaderBag } from '../signatures/headers';
 import { resolveScheme } from '../signatures/registry';
-import type { EndpointStore } from '../store/endpoint-store';
+import type { EndpointRepo } from '../store/ports';
 import type { EventLog } from '../store/ports';
 import type { AttemptRecord, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
@@ -33,7 +33,7 @@ const DELIVERY_ID_HEADERS: Record<string, () => string> = Object.fromEntries([
 
 export interface ReplayDeps {
   events: EventLog;
-  endpoints: EndpointStore;
+  endpoints: EndpointRepo;
   forwards: ForwardStore;
   clock: Clock;
   timeoutMs: () => number;

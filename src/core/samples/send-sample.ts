@@ -3,7 +3,7 @@ import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
 import { send } from '../forward/send';
 import { schemeById } from '../signatures/registry';
-import type { EndpointStore } from '../store/endpoint-store';
+import type { EndpointRepo } from '../store/ports';
 import type { Clock } from '../types';
 import { SAMPLES } from './catalogue';
 
@@ -14,7 +14,7 @@ import { SAMPLES } from './catalogue';
  */
 export async function sendSample(
   deps: {
-    endpoints: EndpointStore;
+    endpoints: EndpointRepo;
     receiverUrl: () => string;
     publicUrl: () => string | undefined;
     clock: Clock;

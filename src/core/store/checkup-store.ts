@@ -1,3 +1,4 @@
+import type { CheckupRepo } from './ports';
 import type { Checkup, CheckupSummary, ProbeResult } from '../../shared/checkup';
 import type { Db } from './db';
 
@@ -13,7 +14,7 @@ interface Row {
  * Check-up history: each run's summary (what lists show) and its probes (what one run
  * shows), the newest CHECKUPS_KEPT per endpoint. Runs hold no secret.
  */
-export class CheckupStore {
+export class CheckupStore implements CheckupRepo {
   private readonly stmts;
   private readonly insertAndTrim: (run: Checkup) => void;
 
@@ -47,12 +48,12 @@ export class CheckupStore {
   }
 
   /** Stores a run and drops the endpoint's runs beyond the newest CHECKUPS_KEPT. */
-  save(run: Checkup): void {
+  async save(run: Checkup): Promise<void> {
     this.insertAndTrim(run);
   }
 
   /** Summaries, newest first, of one endpoint's runs or of all. */
-  list(limit: number, endpointId?: string): CheckupSummary[] {
+  async list(limit: number, endpointId?: string): Promise<CheckupSummary[]> {
     const rows = (
       endpointId === undefined
         ? this.stmts.list.all(limit)
@@ -62,7 +63,7 @@ export class CheckupStore {
   }
 
   /** One run with its probes, or undefined. */
-  get(id: string): Checkup | undefined {
+  async get(id: string): Promise<Checkup | undefined> {
     const row = this.stmts.byId.get(id) as Row | undefined;
     if (!row) return undefined;
     return {
@@ -72,7 +73,7 @@ export class CheckupStore {
   }
 
   /** Deletes a run; false when there was none. */
-  delete(id: string): boolean {
+  async delete(id: string): Promise<boolean> {
     return this.stmts.remove.run(id).changes > 0;
   }
 }

@@ -1,3 +1,4 @@
+import type { EndpointRepo } from './ports';
 import { randomUUID } from 'node:crypto';
 import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
@@ -44,7 +45,7 @@ export type EndpointListener = (id: string, endpoint: Endpoint | null) => void;
  * Endpoints (path prefixes with their settings), cached in memory for matching on the
  * receiver's hot path. The endpoint with path `/` always exists and cannot be deleted.
  */
-export class EndpointStore {
+export class EndpointStore implements EndpointRepo {
   private byPath: Endpoint[] = [];
   /** Recent versions of each endpoint, to say what changed when a save is refused. */
   private readonly history = new Map<string, RevHistory<Endpoint>>();
@@ -178,7 +179,7 @@ export class EndpointStore {
    * `conflict` (saying what changed) when the endpoint is no longer at that version. The row
    * and the secrets are written together; the copy in memory changes only once both are.
    */
-  save(input: ParsedInput<'saveEndpoint'>): Endpoint {
+  async save(input: ParsedInput<'saveEndpoint'>): Promise<Endpoint> {
     const existing = this.precheck(input);
     const now = new Date().toISOString();
     const id = existing?.id ?? randomUUID();
@@ -254,7 +255,7 @@ export class EndpointStore {
   }
 
   /** Deletes an endpoint (its events stay). Throws `bad_input` for the default endpoint. */
-  delete(id: string): boolean {
+  async delete(id: string): Promise<boolean> {
     const e = this.get(id);
     if (!e) return false;
     if (e.path === '/')

@@ -1,4 +1,14 @@
-import type { BodyPart, EventDetail, EventSummary, EventView } from '../../shared/model';
+import type { CheckupSummary, Checkup } from '../../shared/checkup';
+import type { ParsedInput } from '../../shared/contract';
+import type {
+  BodyPart,
+  Endpoint,
+  EventDetail,
+  EventSummary,
+  EventView,
+  Settings,
+  SettingsView,
+} from '../../shared/model';
 import type { Dispose, NewEvent, StoredRequest } from '../types';
 import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from './event-store';
 
@@ -49,4 +59,45 @@ export interface EventLog {
   /** Resolves once every append made so far is committed. */
   drained(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The endpoints. Reads answer from a snapshot in memory (the receiver matches every delivery
+ * against it, so they cannot wait on a database); writes go to the store, then the snapshot
+ * and the listeners learn of them. A backend shared by several processes refreshes the
+ * snapshot when another one writes.
+ */
+export interface EndpointRepo {
+  /** After every committed change (create, edit, delete; `null` when deleted). */
+  onChange(listener: (id: string, endpoint: Endpoint | null) => void): () => void;
+  list(): Endpoint[];
+  get(id: string): Endpoint | undefined;
+  /** The most specific endpoint whose prefix matches `path` (at least the default). */
+  match(path: string): Endpoint;
+  allSecrets(): string[];
+  secretsOf(id: string): string[];
+  /** Throws what `save` would refuse (not found, conflict, bad input) before costly checks. */
+  precheck(input: ParsedInput<'saveEndpoint'>): Endpoint | undefined;
+  save(input: ParsedInput<'saveEndpoint'>): Promise<Endpoint>;
+  delete(id: string): Promise<boolean>;
+  /** The simulated failure for the next delivery, counting `failNext` down (kept). */
+  takeSimulatedFailure(e: Endpoint): number | null;
+}
+
+/** The settings: read from a snapshot, saved with a revision check. */
+export interface SettingsRepo {
+  /** Sections that could not be read at start and went back to their defaults. */
+  readonly resetAtStart: string[];
+  get(): Settings;
+  view(): SettingsView;
+  /** Saves the sections in `patch`; `conflict` when `basedOn` is not the current revision. */
+  save(patch: Partial<Settings>, basedOn?: number): Promise<SettingsView>;
+}
+
+/** Check-up runs, the newest CHECKUPS_KEPT. */
+export interface CheckupRepo {
+  save(run: Checkup): Promise<void>;
+  list(limit: number, endpointId?: string): Promise<CheckupSummary[]>;
+  get(id: string): Promise<Checkup | undefined>;
+  delete(id: string): Promise<boolean>;
 }

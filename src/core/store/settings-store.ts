@@ -1,3 +1,4 @@
+import type { SettingsRepo } from './ports';
 import { DEFAULT_SETTINGS } from '../../shared/defaults';
 import { Settings, type SettingsView } from '../../shared/model';
 import { RevHistory, settingLabel, settingsConflict } from './conflict';
@@ -43,7 +44,7 @@ export function salvageSettings(stored: unknown): { settings: Settings; reset: s
  * User settings, one JSON document in the `meta` table, validated on read and write, with
  * a version (`rev`, in `meta` too) bumped in the same transaction as each save.
  */
-export class SettingsStore {
+export class SettingsStore implements SettingsRepo {
   private current: Settings;
   private rev: number;
   private readonly history = new RevHistory<Settings>(16);
@@ -85,7 +86,7 @@ export class SettingsStore {
    * returns it. With `basedOn`, throws `conflict` (saying what changed) when the settings are
    * no longer at that version. The copy in memory changes only once the write committed.
    */
-  save(patch: Partial<Settings>, basedOn?: number): SettingsView {
+  async save(patch: Partial<Settings>, basedOn?: number): Promise<SettingsView> {
     if (basedOn !== undefined && basedOn !== this.rev) {
       throw settingsConflict(this.current, this.rev, basedOn, this.history.at(basedOn));
     }

@@ -27,24 +27,24 @@ afterEach(() => {
 });
 
 describe('CheckupStore', () => {
-  it(`keeps the newest ${CHECKUPS_KEPT} runs per endpoint, ad-hoc runs as their own group`, () => {
+  it(`keeps the newest ${CHECKUPS_KEPT} runs per endpoint, ad-hoc runs as their own group`, async () => {
     const dir = tempDir();
     cleanup = dir.cleanup;
     db = openDb({ dataDir: dir.dir });
     const store = new CheckupStore(db);
-    for (let i = 0; i < CHECKUPS_KEPT + 2; i++) store.save(run(`a${i}`, 'ep-a', 1000 + i));
-    for (let i = 0; i < 3; i++) store.save(run(`n${i}`, null, 5000 + i));
-    store.save(run('b0', 'ep-b', 1));
-    const a = store.list(200, 'ep-a');
+    for (let i = 0; i < CHECKUPS_KEPT + 2; i++) await store.save(run(`a${i}`, 'ep-a', 1000 + i));
+    for (let i = 0; i < 3; i++) await store.save(run(`n${i}`, null, 5000 + i));
+    await store.save(run('b0', 'ep-b', 1));
+    const a = await store.list(200, 'ep-a');
     expect(a).toHaveLength(CHECKUPS_KEPT);
     expect(a[0]!.id).toBe(`a${CHECKUPS_KEPT + 1}`);
     expect(a.at(-1)!.id).toBe('a2');
-    expect(store.get('a0')).toBeUndefined();
-    expect(store.list(200, 'ep-b').map((c) => c.id)).toEqual(['b0']);
-    const all = store.list(200);
+    expect(await store.get('a0')).toBeUndefined();
+    expect((await store.list(200, 'ep-b')).map((c) => c.id)).toEqual(['b0']);
+    const all = await store.list(200);
     expect(all).toHaveLength(CHECKUPS_KEPT + 3 + 1);
     expect(all.slice(0, 3).map((c) => c.id)).toEqual(['n2', 'n1', 'n0']);
     expect(all[0]).not.toHaveProperty('probes');
-    expect(store.get('n1')).toEqual(run('n1', null, 5001));
+    expect(await store.get('n1')).toEqual(run('n1', null, 5001));
   });
 });
