@@ -116,221 +116,245 @@ export class Engine {
       this.lock.release();
       throw err;
     }
-    this.forwards = new ForwardStore(this.db);
-    this.events = new EventStore(this.db, undefined, this.forwards);
-    const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
-    this.notices.push(...(secrets.notices ?? []));
-    const endpoints = new EndpointStore(this.db, secrets);
-    this.endpointStore = endpoints;
-    this.events.maskSecretsWith(() => endpoints.allSecrets());
-    this.schemas = new SchemaChecker(opts.schemaChecker);
-    const settings = new SettingsStore(this.db);
-    if (settings.resetAtStart.length > 0) {
-      this.notices.push({
-        code: 'settings_reset',
-        message: `Some saved settings could not be read and are back to their defaults: ${settings.resetAtStart.join(', ')}. The other settings were kept; check these in Settings.`,
-      });
-    }
-    // Every UI learns of a change made elsewhere, once it is committed (never a secret).
-    endpoints.onChange((id, endpoint) => this.bus.emit('endpoints.changed', { id, endpoint }));
-    const tunnelSettings = new TunnelSettingsStore(
-      this.db,
-      secrets,
-      () => opts.authtokenLookup ?? systemLookup(),
-    );
-    this.tunnels = new TunnelManager({
-      factory: opts.tunnelFactory ?? (() => new NgrokTunnel()),
-      target: async () => (await this.tunnelIngress()).url,
-      settings: tunnelSettings,
-      publish: (state) => this.bus.emit('tunnel.state', state),
-      ...(opts.tunnelRetryDelayMs ? { retryDelayMs: opts.tunnelRetryDelayMs } : {}),
-    });
-    this.events.onChange((items) => {
-      this.bus.publishSummaries(items);
-      // A new delivery with a forward target: the queue has work now.
-      if (items.some((i) => i.rev === i.seq && i.forward.status === 'pending'))
-        this.forwarder.kick();
-      // A new delivery whose forward was refused (its path would leave the target's): its one
-      // attempt, recorded with it, is announced like any other.
-      let dead = false;
-      for (const i of items) {
-        if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
-        dead = true;
-        for (const a of this.forwards.attemptsFor(i.id)) {
-          this.bus.emit('forward.attempt', toWireAttempt(a));
-        }
+    try {
+      this.forwards = new ForwardStore(this.db);
+      this.events = new EventStore(this.db, undefined, this.forwards);
+      const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
+      this.notices.push(...(secrets.notices ?? []));
+      const endpoints = new EndpointStore(this.db, secrets);
+      this.endpointStore = endpoints;
+      this.events.maskSecretsWith(() => endpoints.allSecrets());
+      this.schemas = new SchemaChecker(opts.schemaChecker);
+      const settings = new SettingsStore(this.db);
+      if (settings.resetAtStart.length > 0) {
+        this.notices.push({
+          code: 'settings_reset',
+          message: `Some saved settings could not be read and are back to their defaults: ${settings.resetAtStart.join(', ')}. The other settings were kept; check these in Settings.`,
+        });
       }
-      if (dead) this.deadLettersMaybeChanged();
-    });
-    this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
-    this.maintenance = new Maintenance(
-      this.checkpointer,
-      this.events,
-      () => settings.get(),
-      clock,
-      (ids) => {
-        this.bus.forget(ids);
-        this.bus.emit('events.deleted', { ids, all: false });
-        this.deadLettersMaybeChanged();
-      },
-      opts.maintenanceIntervalMs,
-      {
-        mayWrite: () => this.storeHealth.mayWrite(),
-        failed: (err, what) => this.storeHealth.failed(err, what),
-        succeeded: () => this.storeHealth.succeeded(),
-      },
-    );
-    this.disk = new DiskGuard(
-      opts.dataDir,
-      () => settings.get().receiver.minFreeDiskBytes,
-      () => {
-        this.bus.emit('receiver.health', this.health());
-        if (this.disk.refusal === null) this.forwarder.kick();
-      },
-    );
-    const storeHealth = new StoreHealth(
-      () => this.disk.refusal !== null,
-      clock,
-      () => {
-        this.bus.emit('receiver.health', this.health());
-        // Writes work again: forwards held back go now, not at their next look.
-        if (!storeHealth.failing) this.forwarder.kick();
-      },
-    );
-    this.storeHealth = storeHealth;
-    const checkpointSoon = (): void => {
-      void this.checkpointer.checkpoint('PASSIVE').catch(() => undefined);
-    };
-    this.events.backgroundWrites(storeHealth, checkpointSoon);
-    const ingest = createIngest({
-      endpoints,
-      events: this.events,
-      inspect: opts.inspect ?? inspect,
-      clock,
-      schemas: this.schemas,
-    });
-    this.receiver = new Receiver({
-      ingest: (d) =>
-        ingest(d).then(
-          (r) => {
-            storeHealth.succeeded();
-            return r;
-          },
-          (err: unknown) => {
-            storeHealth.failed(err, 'storing a delivery');
-            throw err;
-          },
-        ),
-      logRefusal: createRefusalLog({ endpoints, events: this.events }),
-      clock,
-      limits: () => settings.get().receiver,
-      refusal: () => this.disk.refusal,
-      trustedProxies: opts.trustedProxies ?? [],
-    });
-    const forwardTimeout = (): number => settings.get().forwarding.timeoutMs;
-    this.forwarder = new Forwarder(
-      this.forwards,
-      this.events,
-      () => {
-        const f = settings.get().forwarding;
-        return {
-          paused: f.paused,
-          concurrency: f.concurrency,
-          timeoutMs: f.timeoutMs,
-          retry: { ...DEFAULT_RETRY, maxAttempts: f.maxAttempts, ...opts.retry },
-        };
-      },
-      clock,
-      (a) => {
-        this.bus.emit('forward.attempt', toWireAttempt(a));
-        this.deadLettersMaybeChanged();
-      },
-      (id) => endpoints.secretsOf(id),
-      (src) => {
-        const { endpoint, plan } = currentTarget(endpoints, src);
-        return (
-          plan ?? {
-            ok: false,
-            refused: `not sent: endpoint "${endpoint.name}" has no forward target now`,
-          }
-        );
-      },
-      storeHealth,
-    );
-    this.handlers = {
-      ...createHandlers({
-        events: this.events,
-        endpoints,
-        settings,
-        bus: this.bus,
-        receiverUrl: () => this.receiverUrl,
-        tunnels: this.tunnels,
-        tunnelSettings,
-        forwards: this.forwards,
-        schemas: this.schemas,
-        health: () => this.health(),
-        notices: () => this.notices,
-        heldForForwarding: () => this.maintenance.heldForForwarding,
-        deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
-        onSettingsSaved: () => {
+      // Every UI learns of a change made elsewhere, once it is committed (never a secret).
+      endpoints.onChange((id, endpoint) => this.bus.emit('endpoints.changed', { id, endpoint }));
+      const tunnelSettings = new TunnelSettingsStore(
+        this.db,
+        secrets,
+        () => opts.authtokenLookup ?? systemLookup(),
+      );
+      this.tunnels = new TunnelManager({
+        factory: opts.tunnelFactory ?? (() => new NgrokTunnel()),
+        target: async () => (await this.tunnelIngress()).url,
+        settings: tunnelSettings,
+        publish: (state) => this.bus.emit('tunnel.state', state),
+        ...(opts.tunnelRetryDelayMs ? { retryDelayMs: opts.tunnelRetryDelayMs } : {}),
+      });
+      this.events.onChange((items) => {
+        this.bus.publishSummaries(items);
+        // A new delivery with a forward target: the queue has work now.
+        if (items.some((i) => i.rev === i.seq && i.forward.status === 'pending'))
           this.forwarder.kick();
-          this.receiver.limitsChanged();
-          void this.disk.check();
+        // A new delivery whose forward was refused (its path would leave the target's): its one
+        // attempt, recorded with it, is announced like any other.
+        let dead = false;
+        for (const i of items) {
+          if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
+          dead = true;
+          for (const a of this.forwards.attemptsFor(i.id)) {
+            this.bus.emit('forward.attempt', toWireAttempt(a));
+          }
+        }
+        if (dead) this.deadLettersMaybeChanged();
+      });
+      this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
+      this.maintenance = new Maintenance(
+        this.checkpointer,
+        this.events,
+        () => settings.get(),
+        clock,
+        (ids) => {
+          this.bus.forget(ids);
+          this.bus.emit('events.deleted', { ids, all: false });
+          this.deadLettersMaybeChanged();
         },
-      }),
-      diffEvents: ({ a, b }) => {
-        const [ea, eb] = [this.events.get(a), this.events.get(b)];
-        if (!ea) throw new HookscopeError('not_found', `no event "${a}"`);
-        if (!eb) throw new HookscopeError('not_found', `no event "${b}"`);
-        return diffEvents(ea, eb);
-      },
-      listSamples: () => ({
-        items: SAMPLES.map(({ id, provider, title }) => ({ id, provider, title })),
-      }),
-      sendSample: (input) =>
-        sendSample(
-          {
-            endpoints,
-            receiverUrl: () => this.receiverUrl,
-            publicUrl: () => this.tunnels.state.publicUrl,
-            clock,
-          },
-          input,
-        ),
-      ...createTransferHandlers({
+        opts.maintenanceIntervalMs,
+        {
+          mayWrite: () => this.storeHealth.mayWrite(),
+          failed: (err, what) => this.storeHealth.failed(err, what),
+          succeeded: () => this.storeHealth.succeeded(),
+        },
+      );
+      this.disk = new DiskGuard(
+        opts.dataDir,
+        () => settings.get().receiver.minFreeDiskBytes,
+        () => {
+          this.bus.emit('receiver.health', this.health());
+          if (this.disk.refusal === null) this.forwarder.kick();
+        },
+      );
+      const storeHealth = new StoreHealth(
+        () => this.disk.refusal !== null,
+        clock,
+        () => {
+          this.bus.emit('receiver.health', this.health());
+          // Writes work again: forwards held back go now, not at their next look.
+          if (!storeHealth.failing) this.forwarder.kick();
+        },
+      );
+      this.storeHealth = storeHealth;
+      const checkpointSoon = (): void => {
+        void this.checkpointer.checkpoint('PASSIVE').catch(() => undefined);
+      };
+      this.events.backgroundWrites(storeHealth, checkpointSoon);
+      const ingest = createIngest({
+        endpoints,
         events: this.events,
-        store: async (items) => {
-          const deps = {
-            endpoints,
-            events: this.events,
-            inspect: opts.inspect ?? inspect,
-            clock,
-            schemas: this.schemas,
+        inspect: opts.inspect ?? inspect,
+        clock,
+        schemas: this.schemas,
+      });
+      this.receiver = new Receiver({
+        ingest: (d) =>
+          ingest(d).then(
+            (r) => {
+              storeHealth.succeeded();
+              return r;
+            },
+            (err: unknown) => {
+              storeHealth.failed(err, 'storing a delivery');
+              throw err;
+            },
+          ),
+        logRefusal: createRefusalLog({ endpoints, events: this.events }),
+        clock,
+        limits: () => settings.get().receiver,
+        refusal: () => this.disk.refusal,
+        trustedProxies: opts.trustedProxies ?? [],
+      });
+      const forwardTimeout = (): number => settings.get().forwarding.timeoutMs;
+      this.forwarder = new Forwarder(
+        this.forwards,
+        this.events,
+        () => {
+          const f = settings.get().forwarding;
+          return {
+            paused: f.paused,
+            concurrency: f.concurrency,
+            timeoutMs: f.timeoutMs,
+            retry: { ...DEFAULT_RETRY, maxAttempts: f.maxAttempts, ...opts.retry },
           };
-          const imported = await importDeliveries(deps, items);
-          const received = items.map((i) => i.delivery.receivedAt);
-          return { imported, ...importRetention(received, clock(), settings.get().retention) };
         },
-      }),
-      ...createCheckupHandlers({
-        endpoints,
-        events: this.events,
-        store: new CheckupStore(this.db),
         clock,
-        changed: (c) => this.bus.emit('checkups.changed', c),
-      }),
-      ...createForwardHandlers({
-        events: this.events,
-        endpoints,
-        forwards: this.forwards,
-        forwarder: this.forwarder,
-        clock,
-        timeoutMs: forwardTimeout,
-        published: (a) => this.bus.emit('forward.attempt', a),
-        deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
-      }),
-    };
-    this.deadLetters = this.forwards.deadCount();
+        (a) => {
+          this.bus.emit('forward.attempt', toWireAttempt(a));
+          this.deadLettersMaybeChanged();
+        },
+        (id) => endpoints.secretsOf(id),
+        (src) => {
+          const { endpoint, plan } = currentTarget(endpoints, src);
+          return (
+            plan ?? {
+              ok: false,
+              refused: `not sent: endpoint "${endpoint.name}" has no forward target now`,
+            }
+          );
+        },
+        storeHealth,
+      );
+      this.handlers = {
+        ...createHandlers({
+          events: this.events,
+          endpoints,
+          settings,
+          bus: this.bus,
+          receiverUrl: () => this.receiverUrl,
+          tunnels: this.tunnels,
+          tunnelSettings,
+          forwards: this.forwards,
+          schemas: this.schemas,
+          health: () => this.health(),
+          notices: () => this.notices,
+          heldForForwarding: () => this.maintenance.heldForForwarding,
+          deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
+          onSettingsSaved: () => {
+            this.forwarder.kick();
+            this.receiver.limitsChanged();
+            void this.disk.check();
+          },
+        }),
+        diffEvents: ({ a, b }) => {
+          const [ea, eb] = [this.events.get(a), this.events.get(b)];
+          if (!ea) throw new HookscopeError('not_found', `no event "${a}"`);
+          if (!eb) throw new HookscopeError('not_found', `no event "${b}"`);
+          return diffEvents(ea, eb);
+        },
+        listSamples: () => ({
+          items: SAMPLES.map(({ id, provider, title }) => ({ id, provider, title })),
+        }),
+        sendSample: (input) =>
+          sendSample(
+            {
+              endpoints,
+              receiverUrl: () => this.receiverUrl,
+              publicUrl: () => this.tunnels.state.publicUrl,
+              clock,
+            },
+            input,
+          ),
+        ...createTransferHandlers({
+          events: this.events,
+          store: async (items) => {
+            const deps = {
+              endpoints,
+              events: this.events,
+              inspect: opts.inspect ?? inspect,
+              clock,
+              schemas: this.schemas,
+            };
+            const imported = await importDeliveries(deps, items);
+            const received = items.map((i) => i.delivery.receivedAt);
+            return { imported, ...importRetention(received, clock(), settings.get().retention) };
+          },
+        }),
+        ...createCheckupHandlers({
+          endpoints,
+          events: this.events,
+          store: new CheckupStore(this.db),
+          clock,
+          changed: (c) => this.bus.emit('checkups.changed', c),
+        }),
+        ...createForwardHandlers({
+          events: this.events,
+          endpoints,
+          forwards: this.forwards,
+          forwarder: this.forwarder,
+          clock,
+          timeoutMs: forwardTimeout,
+          published: (a) => this.bus.emit('forward.attempt', a),
+          deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
+        }),
+      };
+      this.deadLetters = this.forwards.deadCount();
+    } catch (err) {
+      // Whatever was opened goes with it: a second Engine in this process must find the
+      // folder free, not "in use" by this one that never started.
+      this.abandon();
+      throw err;
+    }
+  }
+
+  /** Releases what a constructor that failed after opening the log had taken. */
+  private abandon(): void {
+    // Fields not reached are undefined here, whatever their types say.
+    const events = this.events as EventStore | undefined;
+    const checkpointer = this.checkpointer as Checkpointer | undefined;
+    const schemas = this.schemas as SchemaChecker | undefined;
+    try {
+      events?.close();
+      void checkpointer?.close().catch(() => undefined);
+      void schemas?.close().catch(() => undefined);
+      this.bus.close();
+      if (this.db.open) this.db.close();
+    } finally {
+      this.lock.release();
+    }
   }
 
   /** The receiver's health: the disk guard's and whether the log can be written. */
