@@ -158,7 +158,10 @@ export class Engine {
           if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
           dead = true;
           for (const a of this.forwards.attemptsFor(i.id)) {
-            this.bus.emit('forward.attempt', toWireAttempt(a));
+            this.bus.emit(
+              'forward.attempt',
+              toWireAttempt(a, (u) => this.events.maskUrl(u)),
+            );
           }
         }
         if (dead) this.deadLettersMaybeChanged();
@@ -243,7 +246,10 @@ export class Engine {
         },
         clock,
         (a) => {
-          this.bus.emit('forward.attempt', toWireAttempt(a));
+          this.bus.emit(
+            'forward.attempt',
+            toWireAttempt(a, (u) => this.events.maskUrl(u)),
+          );
           this.deadLettersMaybeChanged();
         },
         (id) => endpoints.secretsOf(id),

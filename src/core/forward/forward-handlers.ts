@@ -45,9 +45,10 @@ export function createForwardHandlers(deps: {
   deadLettersMaybeChanged?: () => void;
 }): Pick<Handlers, ForwardCommand> {
   const { events, forwards, forwarder, clock } = deps;
+  const mask = (url: string): string => events.maskUrl(url);
   return {
     replayEvent: async (input) => {
-      const attempt = toWireAttempt(await replayEvent(deps, input));
+      const attempt = toWireAttempt(await replayEvent(deps, input), mask);
       deps.published(attempt);
       return attempt;
     },
@@ -58,7 +59,7 @@ export function createForwardHandlers(deps: {
         .sort((x, y) => (x.seq ?? Infinity) - (y.seq ?? Infinity));
       const items = [];
       for (const { id } of ordered) {
-        const attempt = toWireAttempt(await replayEvent(deps, { id, ...options }));
+        const attempt = toWireAttempt(await replayEvent(deps, { id, ...options }), mask);
         deps.published(attempt);
         items.push(attempt);
       }
@@ -67,7 +68,7 @@ export function createForwardHandlers(deps: {
     listDeadLetters: ({ limit = 100, beforeId }) => {
       const jobs = forwards.listDead(limit + 1, beforeId);
       return {
-        items: jobs.slice(0, limit).map((j) => toDeadLetter(j, events.summary(j.eventId))),
+        items: jobs.slice(0, limit).map((j) => toDeadLetter(j, events.summary(j.eventId), mask)),
         hasMore: jobs.length > limit,
       };
     },
@@ -87,7 +88,7 @@ export function createForwardHandlers(deps: {
         targetUrl: p.targetUrl!,
         refused: p.refused,
       }));
-      for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a));
+      for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a, mask));
       for (const i of items)
         if (i.refused === null) events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();

@@ -2,14 +2,18 @@ import type { DeadLetter, EventSummary, ForwardAttempt } from '../../shared/mode
 import { bodyText } from '../store/event-rows';
 import type { AttemptRecord, ForwardJob } from '../store/forward-store';
 
-/** An attempt as the contract carries it. */
-export function toWireAttempt(a: AttemptRecord): ForwardAttempt {
+/**
+ * An attempt as the contract carries it. `maskUrl` takes the endpoints' secrets out of the
+ * URL it went to (a token the sender put in the query is passed on as sent, and shown as
+ * `[secret]`): `EventStore.maskUrl`.
+ */
+export function toWireAttempt(a: AttemptRecord, maskUrl: (url: string) => string): ForwardAttempt {
   const text = bodyText(a.responseBody);
   return {
     id: a.id,
     eventId: a.eventId,
     kind: a.kind,
-    targetUrl: a.targetUrl,
+    targetUrl: maskUrl(a.targetUrl),
     status: a.status,
     error: a.error,
     durationMs: a.durationMs,
@@ -28,11 +32,15 @@ export function toWireAttempt(a: AttemptRecord): ForwardAttempt {
 }
 
 /** A dead job with its event's summary (null when the event is gone). */
-export function toDeadLetter(j: ForwardJob, event: EventSummary | undefined): DeadLetter {
+export function toDeadLetter(
+  j: ForwardJob,
+  event: EventSummary | undefined,
+  maskUrl: (url: string) => string,
+): DeadLetter {
   return {
     id: j.id,
     eventId: j.eventId,
-    targetUrl: j.targetUrl,
+    targetUrl: maskUrl(j.targetUrl),
     attempts: j.attempts,
     lastStatus: j.lastStatus,
     lastError: j.lastError,

@@ -487,6 +487,12 @@ export class EventStore {
     });
   }
 
+  /** A URL a delivery was sent on to (a forward or replay attempt) with its secrets masked. */
+  maskUrl(url: string): string {
+    const r = this.redactor();
+    return r.empty ? url : r.url(url);
+  }
+
   /** An answer built from a stored event with the endpoints' secrets shown as `[secret]`. */
   private masked<T extends Pick<EventDetail, 'headers' | 'query' | 'publicUrl'>>(e: T): T {
     const r = this.redactor();
@@ -494,8 +500,8 @@ export class EventStore {
     return {
       ...e,
       headers: r.headers(e.headers),
-      query: r.text(e.query),
-      publicUrl: e.publicUrl === null ? null : r.text(e.publicUrl),
+      query: r.query(e.query),
+      publicUrl: e.publicUrl === null ? null : r.url(e.publicUrl),
     };
   }
 
