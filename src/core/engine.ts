@@ -121,7 +121,17 @@ export class Engine {
       this.events = new EventStore(this.db, undefined, this.forwards);
       const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
       this.notices.push(...(secrets.notices ?? []));
-      const endpoints = new EndpointStore(this.db, secrets);
+      // A secret added is masked in search too: the index is rebuilt in the saving transaction,
+      // before the secret is written, so no crash leaves it findable (RELIABILITY.md, 5).
+      const events = this.events;
+      const endpoints = new EndpointStore(this.db, {
+        get: (id) => secrets.get(id),
+        set: (id, list) => {
+          events.secretsWillChange(list);
+          secrets.set(id, list);
+        },
+        delete: (id) => secrets.delete(id),
+      });
       this.endpointStore = endpoints;
       this.events.maskSecretsWith(() => endpoints.allSecrets());
       this.schemas = new SchemaChecker(opts.schemaChecker);

@@ -86,6 +86,11 @@ export class EventStore {
     this.rev = Math.max(maxRev.r ?? 0, hwm ? Number(hwm.value) : 0);
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     this.search = new SearchIndex(db, searchOptions);
+    // Search finds nothing an answer hides: the index gets what `masked` gives.
+    this.search.mask = (e) => {
+      const r = this.redactor();
+      return r.empty ? e : { headers: r.headers(e.headers), query: r.query(e.query) };
+    };
     this.responses = new ResponseStore(db);
     this.stmts = {
       // Positional parameters: binding 30 named ones costs measurably per row.
@@ -445,6 +450,16 @@ export class EventStore {
     this.secretsNow = secrets;
   }
 
+  /**
+   * Called before secrets are saved (in the saving transaction when there is one): when one
+   * of `secrets` is not masked yet, events indexed for search before may hold it, so the
+   * index is rebuilt (search-index.ts `rebuild`), masked with the secrets as they will be.
+   */
+  secretsWillChange(secrets: readonly string[]): void {
+    const now = new Set(this.secretsNow());
+    if (secrets.some((s) => s.trim() !== '' && !now.has(s))) this.search.rebuild();
+  }
+
   private secretsNow: () => readonly string[] = () => [];
   private masker: { key: string; redactor: Redactor } | null = null;
 
@@ -497,10 +512,11 @@ export class EventStore {
   private masked<T extends Pick<EventDetail, 'headers' | 'query' | 'publicUrl'>>(e: T): T {
     const r = this.redactor();
     if (r.empty) return e;
+    const { headers, query } = this.search.mask(e);
     return {
       ...e,
-      headers: r.headers(e.headers),
-      query: r.query(e.query),
+      headers,
+      query,
       publicUrl: e.publicUrl === null ? null : r.url(e.publicUrl),
     };
   }

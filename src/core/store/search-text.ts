@@ -97,13 +97,15 @@ export function searchFields(
   e: { path: string; query: string; headers: [string, string][] },
   body: Buffer,
   bodySize: number,
+  /** The headers as received, for the Content-Encoding (`e.headers` may be masked). */
+  received: [string, string][] = e.headers,
 ): SearchFields {
   const path = decodeUri(e.query ? `${e.path}?${e.query}` : e.path);
   const headers = e.headers.map(([n, v]) => `${n}: ${v}`).join('\n');
   let bytes: Buffer | null = body;
   let size = bodySize;
-  if (isEncoded(e.headers)) {
-    const d = decodeBytes(e.headers, body, searchDecodeLimit(body.length));
+  if (isEncoded(received)) {
+    const d = decodeBytes(received, body, searchDecodeLimit(body.length));
     bytes = 'bytes' in d ? d.bytes : null;
     size = 'bytes' in d ? d.bytes.length : body.length;
   }
