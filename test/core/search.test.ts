@@ -256,7 +256,12 @@ describe('what the event detail says search covers', () => {
     const bigGzip: SearchDelivery = {
       id: 'big_gzip',
       headers: [['Content-Encoding', 'gzip']],
-      body: gzipSync(Buffer.from('x '.repeat(600_000))), // 1.2 MB decoded, a few KB stored
+      // 1.2 MB decoded, within 64× its stored size (the display's cap, which search shares).
+      body: gzipSync(
+        Buffer.from(
+          Array.from({ length: 200_000 }, (_, i) => `w${(i * 7919) % 100_003} `).join(''),
+        ),
+      ),
     };
     await add(s, [...SEARCH_DELIVERIES, bigGzip]);
     const coverage = (id: string): string | undefined => s.get(id)!.bodySearch;
