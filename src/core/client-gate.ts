@@ -20,6 +20,12 @@ export interface Client {
   groups?: readonly { key: string; share: number }[];
 }
 
+/** A connection cap that is reached: the client's or its group's key, and the cap. */
+export interface ConnectionCapFull {
+  key: string;
+  max: number;
+}
+
 /** A request over a rate: which bucket refused it, its rate, and when a token is back. */
 export interface Limited {
   waitMs: number;
@@ -113,21 +119,30 @@ export class ClientGate {
   }
 
   /**
-   * Counts one open connection or request of `client` until the returned release is called
-   * (any number of times); null when the client already has `max` open.
+   * Counts one open connection or request of `client`, and of each of its groups (an IPv6
+   * address's /56 and /48, each allowed `max` times its share, as for the rate), until the
+   * returned release is called (any number of times). When the client or a group already has
+   * its cap open, nothing is counted and the one that is full is returned instead: rotating
+   * through the /64s of a /48 gives 4 × `max` connections, not 65,536 ×.
    */
-  enter(client: Client, max: number): (() => void) | null {
+  enter(client: Client, max: number): (() => void) | ConnectionCapFull {
     if (!client.limited) return () => undefined;
     const n = this.open.get(client.key) ?? 0;
-    if (n >= max) return null;
-    this.open.set(client.key, n + 1);
+    if (n >= max) return { key: client.key, max };
+    for (const g of client.groups ?? []) {
+      if ((this.open.get(g.key) ?? 0) >= max * g.share) return { key: g.key, max: max * g.share };
+    }
+    const keys = [client.key, ...(client.groups ?? []).map((g) => g.key)];
+    for (const k of keys) this.open.set(k, (this.open.get(k) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (this.open.get(client.key) ?? 1) - 1;
-      if (left > 0) this.open.set(client.key, left);
-      else this.open.delete(client.key);
+      for (const k of keys) {
+        const left = (this.open.get(k) ?? 1) - 1;
+        if (left > 0) this.open.set(k, left);
+        else this.open.delete(k);
+      }
     };
   }
 

@@ -112,6 +112,47 @@ export function displayDecodeLimit(stored: number): number {
   return Math.min(DISPLAY_MAX, Math.max(DISPLAY_MIN, DISPLAY_EXPANSION * stored));
 }
 
+/**
+ * Undoes the Content-Encoding(s) of a body synchronously, under the same cap as display
+ * (`displayDecodeLimit`, 64× the stored size, 1–4 MB) and the same budget: every layer's
+ * output counts, 2 × `limit` in all, and the decoded body is at most `limit`. What search
+ * indexes and matches (on the engine's thread, inside its transactions): a body that decodes
+ * past the cap is not searched, saying so, where display shows its start. Never throws.
+ */
+export function decodeBounded(
+  headers: [string, string][],
+  body: Buffer,
+  limit = displayDecodeLimit(body.length),
+): DecodedBytes {
+  const { codings, encoding } = codingsOf(headers);
+  if (codings.length > MAX_CODINGS) {
+    const error = `could not decode: ${codings.length} stacked Content-Encodings (at most ${MAX_CODINGS})`;
+    return { encoding, error };
+  }
+  let out = body;
+  let left = 2 * limit;
+  const order = [...codings].reverse();
+  try {
+    for (const [i, c] of order.entries()) {
+      const decode = Object.hasOwn(decoders, c) ? decoders[c] : undefined;
+      if (!decode) throw new Error(`unsupported Content-Encoding "${c}"`);
+      const last = i === order.length - 1;
+      // zlib refuses a maxOutputLength of 0: a spent budget is too large at once.
+      const max = Math.max(1, last ? Math.min(limit, left) : left);
+      out = decode(out, max);
+      left -= out.length;
+    }
+  } catch (err) {
+    return {
+      encoding,
+      error: tooLarge(err)
+        ? `could not decode: the decoded body is larger than ${mb(limit)} (${DISPLAY_EXPANSION}× its stored size, 1–4 MB)`
+        : `could not decode: ${(err as Error).message}`,
+    };
+  }
+  return { encoding, bytes: out };
+}
+
 /** Ends the decoding once enough is decoded (not an error for the user). */
 class Enough extends Error {}
 

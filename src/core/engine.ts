@@ -122,213 +122,253 @@ export class Engine {
       this.lock.release();
       throw err;
     }
-    this.forwards = new ForwardStore(this.db);
-    this.events = new EventStore(this.db, undefined, this.forwards);
-    const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
-    this.notices.push(...(secrets.notices ?? []));
-    const endpoints = new EndpointStore(this.db, secrets);
-    this.endpointStore = endpoints;
-    this.events.maskSecretsWith(() => endpoints.allSecrets());
-    this.schemas = new SchemaChecker(opts.schemaChecker);
-    const settings = new SettingsStore(this.db);
-    if (settings.resetAtStart.length > 0) {
-      this.notices.push({
-        code: 'settings_reset',
-        message: `Some saved settings could not be read and are back to their defaults: ${settings.resetAtStart.join(', ')}. The other settings were kept; check these in Settings.`,
-      });
-    }
-    // Every UI learns of a change made elsewhere, once it is committed (never a secret).
-    endpoints.onChange((id, endpoint) => this.bus.emit('endpoints.changed', { id, endpoint }));
-    const tunnelSettings = new TunnelSettingsStore(
-      new MetaStore(this.db),
-      secrets,
-      () => opts.authtokenLookup ?? systemLookup(),
-    );
-    this.tunnels = new TunnelManager({
-      factory: opts.tunnelFactory ?? (() => new NgrokTunnel()),
-      target: async () => (await this.tunnelIngress()).url,
-      settings: tunnelSettings,
-      publish: (state) => this.bus.emit('tunnel.state', state),
-      ...(opts.tunnelRetryDelayMs ? { retryDelayMs: opts.tunnelRetryDelayMs } : {}),
-    });
-    this.events.onChange((items) => {
-      this.bus.publishSummaries(items);
-      // A new delivery with a forward target: the queue has work now.
-      if (items.some((i) => i.rev === i.seq && i.forward.status === 'pending'))
-        this.forwarder.kick();
-      // A new delivery whose forward was refused (its path would leave the target's): its one
-      // attempt, recorded with it, is announced like any other.
-      let dead = false;
-      for (const i of items) {
-        if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
-        dead = true;
-        const gaveUp = { maxAttempts: settings.get().forwarding.maxAttempts, deadLettered: true };
-        for (const a of this.forwards.attemptsFor(i.id)) {
-          this.bus.emit('forward.attempt', toWireAttempt(a, gaveUp));
-        }
-      }
-      if (dead) this.deadLettersMaybeChanged();
-    });
-    this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
-    this.maintenance = new Maintenance(
-      this.checkpointer,
-      this.events,
-      () => settings.get(),
-      clock,
-      (ids) => {
-        this.bus.forget(ids);
-        this.bus.emit('events.deleted', { ids, all: false });
-        this.deadLettersMaybeChanged();
-      },
-      opts.maintenanceIntervalMs,
-      {
-        mayWrite: () => this.storeHealth.mayWrite(),
-        failed: (err, what) => this.storeHealth.failed(err, what),
-        succeeded: () => this.storeHealth.succeeded(),
-      },
-    );
-    this.disk = new DiskGuard(
-      opts.dataDir,
-      () => settings.get().receiver.minFreeDiskBytes,
-      () => {
-        this.bus.emit('receiver.health', this.health());
-        if (this.disk.refusal === null) this.forwarder.kick();
-      },
-    );
-    const storeHealth = new StoreHealth(
-      () => this.disk.refusal !== null,
-      clock,
-      () => {
-        this.bus.emit('receiver.health', this.health());
-        // Writes work again: forwards held back go now, not at their next look.
-        if (!storeHealth.failing) this.forwarder.kick();
-      },
-    );
-    this.storeHealth = storeHealth;
-    const checkpointSoon = (): void => {
-      void this.checkpointer.checkpoint('PASSIVE').catch(() => undefined);
-    };
-    this.events.backgroundWrites(storeHealth, checkpointSoon);
-    const ingest = createIngest({
-      endpoints,
-      events: this.events,
-      inspect: opts.inspect ?? inspect,
-      clock,
-      schemas: this.schemas,
-    });
-    this.receiver = new Receiver({
-      ingest: (d) =>
-        ingest(d).then(
-          (r) => {
-            storeHealth.succeeded();
-            return r;
-          },
-          (err: unknown) => {
-            storeHealth.failed(err, 'storing a delivery');
-            throw err;
-          },
-        ),
-      logRefusal: createRefusalLog({ endpoints, events: this.events }),
-      clock,
-      limits: () => settings.get().receiver,
-      refusal: () => this.disk.refusal,
-      trustedProxies: opts.trustedProxies ?? [],
-    });
-    const forwardTimeout = (): number => settings.get().forwarding.timeoutMs;
-    this.forwarder = new Forwarder(
-      this.forwards,
-      this.events,
-      () => {
-        const f = settings.get().forwarding;
-        return {
-          paused: f.paused,
-          concurrency: f.concurrency,
-          timeoutMs: f.timeoutMs,
-          retry: { ...DEFAULT_RETRY, maxAttempts: f.maxAttempts, ...opts.retry },
-        };
-      },
-      clock,
-      (a, queue) => {
-        this.bus.emit('forward.attempt', toWireAttempt(a, queue));
-        this.deadLettersMaybeChanged();
-      },
-      (id) => endpoints.secretsOf(id),
-      (src) => {
-        const { endpoint, plan } = currentTarget(endpoints, src);
-        return (
-          plan ?? {
-            ok: false,
-            refused: `not sent: endpoint "${endpoint.name}" has no forward target now`,
-          }
-        );
-      },
-      storeHealth,
-    );
-    this.handlers = {
-      ...createHandlers({
-        events: this.events,
-        endpoints,
-        settings,
-        bus: this.bus,
-        receiverUrl: () => this.receiverUrl,
-        tunnels: this.tunnels,
-        tunnelSettings,
-        forwards: this.forwards,
-        schemas: this.schemas,
-        health: () => this.health(),
-        notices: () => this.notices,
-        heldForForwarding: () => this.maintenance.heldForForwarding,
-        deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
-        onSettingsSaved: () => {
-          this.forwarder.kick();
-          this.receiver.limitsChanged();
-          void this.disk.check();
+    try {
+      this.forwards = new ForwardStore(this.db);
+      this.events = new EventStore(this.db, undefined, this.forwards);
+      const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
+      this.notices.push(...(secrets.notices ?? []));
+      // A secret added is masked in search too: the index is rebuilt in the saving transaction,
+      // before the secret is written, so no crash leaves it findable (RELIABILITY.md, 5).
+      const events = this.events;
+      const endpoints = new EndpointStore(this.db, {
+        get: (id) => secrets.get(id),
+        set: (id, list) => {
+          events.secretsWillChange(list);
+          secrets.set(id, list);
         },
-      }),
-      ...createDiffHandlers(this.events),
-      ...createSampleHandlers({
-        endpoints,
-        receiverUrl: () => this.receiverUrl,
-        publicUrl: () => this.tunnels.state.publicUrl,
+        delete: (id) => secrets.delete(id),
+      });
+      this.endpointStore = endpoints;
+      this.events.maskSecretsWith(() => endpoints.allSecrets());
+      this.schemas = new SchemaChecker(opts.schemaChecker);
+      const settings = new SettingsStore(this.db);
+      if (settings.resetAtStart.length > 0) {
+        this.notices.push({
+          code: 'settings_reset',
+          message: `Some saved settings could not be read and are back to their defaults: ${settings.resetAtStart.join(', ')}. The other settings were kept; check these in Settings.`,
+        });
+      }
+      // Every UI learns of a change made elsewhere, once it is committed (never a secret).
+      endpoints.onChange((id, endpoint) => this.bus.emit('endpoints.changed', { id, endpoint }));
+      const tunnelSettings = new TunnelSettingsStore(
+        new MetaStore(this.db),
+        secrets,
+        () => opts.authtokenLookup ?? systemLookup(),
+      );
+      this.tunnels = new TunnelManager({
+        factory: opts.tunnelFactory ?? (() => new NgrokTunnel()),
+        target: async () => (await this.tunnelIngress()).url,
+        settings: tunnelSettings,
+        publish: (state) => this.bus.emit('tunnel.state', state),
+        ...(opts.tunnelRetryDelayMs ? { retryDelayMs: opts.tunnelRetryDelayMs } : {}),
+      });
+      this.events.onChange((items) => {
+        this.bus.publishSummaries(items);
+        // A new delivery with a forward target: the queue has work now.
+        if (items.some((i) => i.rev === i.seq && i.forward.status === 'pending'))
+          this.forwarder.kick();
+        // A new delivery whose forward was refused (its path would leave the target's): its one
+        // attempt, recorded with it, is announced like any other.
+        let dead = false;
+        for (const i of items) {
+          if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
+          dead = true;
+          const gaveUp = { maxAttempts: settings.get().forwarding.maxAttempts, deadLettered: true };
+          for (const a of this.forwards.attemptsFor(i.id)) {
+            this.bus.emit(
+              'forward.attempt',
+              toWireAttempt(a, (u) => this.events.maskUrl(u), gaveUp),
+            );
+          }
+        }
+        if (dead) this.deadLettersMaybeChanged();
+      });
+      this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
+      this.maintenance = new Maintenance(
+        this.checkpointer,
+        this.events,
+        () => settings.get(),
         clock,
-      }),
-      ...createTransferHandlers({
+        (ids) => {
+          this.bus.forget(ids);
+          this.bus.emit('events.deleted', { ids, all: false });
+          this.deadLettersMaybeChanged();
+        },
+        opts.maintenanceIntervalMs,
+        {
+          mayWrite: () => this.storeHealth.mayWrite(),
+          failed: (err, what) => this.storeHealth.failed(err, what),
+          succeeded: () => this.storeHealth.succeeded(),
+        },
+      );
+      this.disk = new DiskGuard(
+        opts.dataDir,
+        () => settings.get().receiver.minFreeDiskBytes,
+        () => {
+          this.bus.emit('receiver.health', this.health());
+          if (this.disk.refusal === null) this.forwarder.kick();
+        },
+      );
+      const storeHealth = new StoreHealth(
+        () => this.disk.refusal !== null,
+        clock,
+        () => {
+          this.bus.emit('receiver.health', this.health());
+          // Writes work again: forwards held back go now, not at their next look.
+          if (!storeHealth.failing) this.forwarder.kick();
+        },
+      );
+      this.storeHealth = storeHealth;
+      const checkpointSoon = (): void => {
+        void this.checkpointer.checkpoint('PASSIVE').catch(() => undefined);
+      };
+      this.events.backgroundWrites(storeHealth, checkpointSoon);
+      const ingest = createIngest({
+        endpoints,
         events: this.events,
-        store: (items) =>
-          importDeliveries(
-            {
-              endpoints,
-              events: this.events,
-              inspect: opts.inspect ?? inspect,
-              clock,
-              schemas: this.schemas,
+        inspect: opts.inspect ?? inspect,
+        clock,
+        schemas: this.schemas,
+      });
+      this.receiver = new Receiver({
+        ingest: (d) =>
+          ingest(d).then(
+            (r) => {
+              storeHealth.succeeded();
+              return r;
             },
-            items,
+            (err: unknown) => {
+              storeHealth.failed(err, 'storing a delivery');
+              throw err;
+            },
           ),
-        retention: () => settings.get().retention,
+        logRefusal: createRefusalLog({ endpoints, events: this.events }),
         clock,
-      }),
-      ...createCheckupHandlers({
-        endpoints,
-        events: this.events,
-        store: new CheckupStore(this.db),
+        limits: () => settings.get().receiver,
+        refusal: () => this.disk.refusal,
+        trustedProxies: opts.trustedProxies ?? [],
+      });
+      const forwardTimeout = (): number => settings.get().forwarding.timeoutMs;
+      this.forwarder = new Forwarder(
+        this.forwards,
+        this.events,
+        () => {
+          const f = settings.get().forwarding;
+          return {
+            paused: f.paused,
+            concurrency: f.concurrency,
+            timeoutMs: f.timeoutMs,
+            retry: { ...DEFAULT_RETRY, maxAttempts: f.maxAttempts, ...opts.retry },
+          };
+        },
         clock,
-        changed: (c) => this.bus.emit('checkups.changed', c),
-      }),
-      ...createForwardHandlers({
-        events: this.events,
-        endpoints,
-        forwards: this.forwards,
-        forwarder: this.forwarder,
-        clock,
-        timeoutMs: forwardTimeout,
-        maxAttempts: () => settings.get().forwarding.maxAttempts,
-        published: (a) => this.bus.emit('forward.attempt', a),
-        deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
-      }),
-    };
-    this.client = localClient(this.handlers, this.bus);
-    this.deadLetters = this.forwards.deadCount();
+        (a, queue) => {
+          this.bus.emit(
+            'forward.attempt',
+            toWireAttempt(a, (u) => this.events.maskUrl(u), queue),
+          );
+          this.deadLettersMaybeChanged();
+        },
+        (id) => endpoints.secretsOf(id),
+        (src) => {
+          const { endpoint, plan } = currentTarget(endpoints, src);
+          return (
+            plan ?? {
+              ok: false,
+              refused: `not sent: endpoint "${endpoint.name}" has no forward target now`,
+            }
+          );
+        },
+        storeHealth,
+      );
+      this.handlers = {
+        ...createHandlers({
+          events: this.events,
+          endpoints,
+          settings,
+          bus: this.bus,
+          receiverUrl: () => this.receiverUrl,
+          tunnels: this.tunnels,
+          tunnelSettings,
+          forwards: this.forwards,
+          schemas: this.schemas,
+          health: () => this.health(),
+          notices: () => this.notices,
+          heldForForwarding: () => this.maintenance.heldForForwarding,
+          deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
+          onSettingsSaved: () => {
+            this.forwarder.kick();
+            this.receiver.limitsChanged();
+            void this.disk.check();
+          },
+        }),
+        ...createDiffHandlers(this.events),
+        ...createSampleHandlers({
+          endpoints,
+          receiverUrl: () => this.receiverUrl,
+          publicUrl: () => this.tunnels.state.publicUrl,
+          clock,
+        }),
+        ...createTransferHandlers({
+          events: this.events,
+          store: (items) =>
+            importDeliveries(
+              {
+                endpoints,
+                events: this.events,
+                inspect: opts.inspect ?? inspect,
+                clock,
+                schemas: this.schemas,
+              },
+              items,
+            ),
+          retention: () => settings.get().retention,
+          clock,
+        }),
+        ...createCheckupHandlers({
+          endpoints,
+          events: this.events,
+          store: new CheckupStore(this.db),
+          clock,
+          changed: (c) => this.bus.emit('checkups.changed', c),
+        }),
+        ...createForwardHandlers({
+          events: this.events,
+          endpoints,
+          forwards: this.forwards,
+          forwarder: this.forwarder,
+          clock,
+          timeoutMs: forwardTimeout,
+          maxAttempts: () => settings.get().forwarding.maxAttempts,
+          published: (a) => this.bus.emit('forward.attempt', a),
+          deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
+        }),
+      };
+      this.client = localClient(this.handlers, this.bus);
+      this.deadLetters = this.forwards.deadCount();
+    } catch (err) {
+      // Whatever was opened goes with it: a second Engine in this process must find the
+      // folder free, not "in use" by this one that never started.
+      this.abandon();
+      throw err;
+    }
+  }
+
+  /** Releases what a constructor that failed after opening the log had taken. */
+  private abandon(): void {
+    // Fields not reached are undefined here, whatever their types say.
+    const events = this.events as EventStore | undefined;
+    const checkpointer = this.checkpointer as Checkpointer | undefined;
+    const schemas = this.schemas as SchemaChecker | undefined;
+    try {
+      void events?.close().catch(() => undefined);
+      void checkpointer?.close().catch(() => undefined);
+      void schemas?.close().catch(() => undefined);
+      this.bus.close();
+      if (this.db.open) this.db.close();
+    } finally {
+      this.lock.release();
+    }
   }
 
   /** The receiver's health: the disk guard's and whether the log can be written. */

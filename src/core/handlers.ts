@@ -109,7 +109,9 @@ export function createHandlers(deps: {
       const deadLetterId = deps.forwards.deadJobOf(id);
       return {
         ...e,
-        forwards: deps.forwards.attemptsFor(id).map((a) => toWireAttempt(a)),
+        forwards: deps.forwards
+          .attemptsFor(id)
+          .map((a) => toWireAttempt(a, (u) => deps.events.maskUrl(u))),
         ...(deadLetterId !== undefined ? { deadLetterId } : {}),
       };
     },

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ReceiverLimits } from '../shared/model';
 import type { Clock, IncomingDelivery } from './types';
-import { ClientGate, type Client, type LogRefusal } from './client-gate';
+import { ClientGate, type Client, type ConnectionCapFull, type LogRefusal } from './client-gate';
 import { describeRequest, isForwarder, unreadRequest } from './incoming';
 import { clientGroups, clientKey, isLoopback, normalizeIp } from './net';
 import {
@@ -78,15 +78,15 @@ export class ReceiverGuard {
     const peer = normalizeIp(socket.remoteAddress ?? null);
     if (peer === null || isForwarder(peer, viaTunnel, this.opts.trustedProxies)) return;
     const client = this.clientOf(peer, false);
-    const release = this.gate.enter(client, limits.maxConnectionsPerClient);
-    if (release) {
+    const entered = this.gate.enter(client, limits.maxConnectionsPerClient);
+    if (typeof entered === 'function') {
       socket[owner] = client;
-      socket.once('close', release);
+      socket.once('close', entered);
       return;
     }
     socket[answered] = true;
     const now = this.opts.clock();
-    const r = this.admit(client, false, now, limits)!;
+    const r = this.admit(client, entered, now, limits)!;
     const delivery = unreadRequest(undefined, now, peer, false);
     this.gate.refused(delivery, client, r.status, r.reason, now);
     refuseSocket(socket, r.status, r.reason, r.extra, r.cut);
@@ -94,28 +94,25 @@ export class ReceiverGuard {
 
   /**
    * Counts one request of `client` (a token of its rate) and checks its connection cap:
-   * `entered` is false when it is already at the cap. The refusal, or null to go on.
+   * `full` is the cap it (or its IPv6 /56 or /48) already has open, or null when it entered.
+   * The refusal, or null to go on.
    */
   private admit(
     client: Client,
-    entered: boolean,
+    full: ConnectionCapFull | null,
     now: number,
     limits: ReceiverLimits,
   ): Refusal | null {
     const limited = this.gate.take(client, now, limits.rateLimit);
-    if (!entered) {
-      const reason = `more than ${limits.maxConnectionsPerClient} open connections from ${client.key}`;
+    if (full) {
+      const reason = `more than ${full.max} open connections from ${full.key}${groupNote(full.key, client)}`;
       return { status: 503, reason, extra: RETRY_SOON, cut: true };
     }
     if (limited) {
       const { perSecond, burst, key, waitMs } = limited;
-      const group =
-        key === client.key
-          ? ''
-          : ` (the addresses in one IPv6 ${key.slice(key.lastIndexOf('/'))} are counted together, and ${client.key} is in it)`;
       return {
         status: 429,
-        reason: `rate limit: more than ${perSecond}/s (burst ${burst}) from ${key}${group}`,
+        reason: `rate limit: more than ${perSecond}/s (burst ${burst}) from ${key}${groupNote(key, client)}`,
         extra: [['Retry-After', String(Math.ceil(waitMs / 1000))]],
       };
     }
@@ -168,10 +165,10 @@ export class ReceiverGuard {
       if (socket[inFlight]?.res === res) socket[inFlight] = undefined;
     });
     // Behind the tunnel or a proxy the client is known only now: its open requests count.
-    const release = socket[owner]
+    const entered = socket[owner]
       ? () => undefined
       : this.gate.enter(client, limits.maxConnectionsPerClient);
-    if (release) res.once('close', release);
+    if (typeof entered === 'function') res.once('close', entered);
     const turnAway = (r: Refusal): void => {
       // Under the disk guard nothing more is written: a 507 is answered, not logged.
       if (r.status !== 507) this.gate.refused(delivery, client, r.status, r.reason, receivedAt);
@@ -180,7 +177,7 @@ export class ReceiverGuard {
     const refusal = this.check(
       req,
       delivery,
-      this.admit(client, release !== null, receivedAt, limits),
+      this.admit(client, typeof entered === 'function' ? null : entered, receivedAt, limits),
       limits,
     );
     if (refusal) {
@@ -255,12 +252,20 @@ export class ReceiverGuard {
     now: number,
     limits: ReceiverLimits,
   ): void {
-    const release = socket[owner]
+    const entered = socket[owner]
       ? () => undefined
       : this.gate.enter(client, limits.maxConnectionsPerClient);
-    if (release) socket.once('close', release);
-    const r = this.admit(client, release !== null, now, limits) ?? refusal;
+    if (typeof entered === 'function') socket.once('close', entered);
+    const full = typeof entered === 'function' ? null : entered;
+    const r = this.admit(client, full, now, limits) ?? refusal;
     this.gate.refused(delivery, client, r.status, r.reason, now);
     refuseSocket(socket, r.status, r.reason, r.extra, r.cut);
   }
+}
+
+/** Says why a limit names a group of IPv6 addresses rather than the client itself. */
+function groupNote(key: string, client: Client): string {
+  return key === client.key
+    ? ''
+    : ` (the addresses in one IPv6 ${key.slice(key.lastIndexOf('/'))} are counted together, and ${client.key} is in it)`;
 }

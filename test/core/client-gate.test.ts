@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientGate, LOG_EVERY_MS, MAX_TRACKED, type Client } from '../../src/core/client-gate';
+import { clientGroups, clientKey } from '../../src/core/net';
 import type { IncomingDelivery } from '../../src/core/types';
 
 const rate = { perSecond: 1, burst: 2 };
@@ -70,14 +71,46 @@ describe('ClientGate', () => {
   it('caps open connections per client; a release frees one slot once however often it is called', () => {
     const { gate: g } = gate();
     const a = client('203.0.113.1');
-    const first = g.enter(a, 2)!;
-    expect(g.enter(a, 2)).not.toBeNull();
-    expect(g.enter(a, 2)).toBeNull();
-    expect(g.enter(client('203.0.113.2'), 2)).not.toBeNull();
+    const first = g.enter(a, 2) as () => void;
+    expect(g.enter(a, 2)).toBeTypeOf('function');
+    expect(g.enter(a, 2)).toEqual({ key: '203.0.113.1', max: 2 });
+    expect(g.enter(client('203.0.113.2'), 2)).toBeTypeOf('function');
     first();
     first();
-    expect(g.enter(a, 2)).not.toBeNull();
-    expect(g.enter(a, 2)).toBeNull();
+    expect(g.enter(a, 2)).toBeTypeOf('function');
+    expect(g.enter(a, 2)).toEqual({ key: '203.0.113.1', max: 2 });
+  });
+
+  it('caps open connections per IPv6 /56 and /48 as the rate: a client rotating /64s gets 2x and 4x the cap, not one cap per /64', () => {
+    const { gate: g } = gate();
+    const ipv6 = (ip: string): Client => ({
+      key: clientKey(ip)!,
+      limited: true,
+      groups: clientGroups(ip),
+    });
+    const opened: (() => void)[] = [];
+    const refused: { key: string; max: number }[] = [];
+    // Each connection from another /64 of 2001:db8:77::/48 (the /56 changes every 256 /64s).
+    const tryFrom = (i: number): void => {
+      const r = g.enter(ipv6(`2001:db8:77:${i.toString(16)}::1`), 2);
+      if (typeof r === 'function') opened.push(r);
+      else refused.push(r);
+    };
+    // In one /56: 2 per /64 would be 512 connections; the /56 holds 4 (2 × 2).
+    for (let i = 0; i < 256; i++) tryFrom(i);
+    expect(opened).toHaveLength(4);
+    expect(refused[0]).toEqual({ key: '2001:db8:77:0::/56', max: 4 });
+    // Across the /48's /56s: 8 in all (4 × 2), then the /48 is full.
+    for (let i = 256; i < 65_536; i += 256) tryFrom(i);
+    expect(opened).toHaveLength(8);
+    expect(refused.at(-1)).toEqual({ key: '2001:db8:77::/48', max: 8 });
+    // Another /48 is another client; a release frees a slot of the /64, /56 and /48 at once.
+    tryFrom(0x10000 - 1);
+    expect(opened).toHaveLength(8);
+    expect(typeof g.enter(ipv6('2001:db8:78::1'), 2)).toBe('function');
+    opened[0]!();
+    tryFrom(5);
+    expect(opened).toHaveLength(9);
   });
 
   it('logs a client’s refusals once a minute per status, then with how many were not', () => {

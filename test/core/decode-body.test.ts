@@ -1,8 +1,10 @@
 import { wholeDetail } from '../../src/shared/event-body';
 import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { searchFields } from '../../src/core/store/search-text';
 import {
   decodeBody,
+  decodeBounded,
   displayDecodeLimit,
   DISPLAY_MIN,
   MAX_DECODED,
@@ -86,6 +88,41 @@ describe('decodeBody', () => {
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe('decoding for search', () => {
+  it('is bounded by the display cap, every layer counted: a body decoding past it is not searched', async () => {
+    const MB = 1024 * 1024;
+    // 15 MB of one word, gzip: 15 KB stored, cap 1 MB (it used to be decoded whole to search it).
+    const plain = Buffer.from('word '.repeat(3 * MB));
+    const big = gzipSync(plain);
+    const limit = displayDecodeLimit(big.length);
+    expect(limit).toBeLessThan(plain.length);
+    const headers: [string, string][] = [['Content-Encoding', 'gzip']];
+    expect(decodeBounded(headers, big)).toEqual({
+      encoding: 'gzip',
+      error: `could not decode: the decoded body is larger than ${+(limit / MB).toFixed(1)} MB (64× its stored size, 1–4 MB)`,
+    });
+    expect(searchFields({ path: '/', query: '', headers }, big, big.length)).toMatchObject({
+      body: '',
+      coverage: 'none',
+    });
+    // Display shows its start under the same cap.
+    expect((await decodeBody(headers, big)).size).toBe(limit);
+    // Stacked layers: every layer's output counts against 2× the cap, not the cap per layer.
+    let layered: Buffer = Buffer.alloc(900 * 1024, 'b');
+    // Two layers of stored blocks (as large as what they hold), then one that shrinks it all.
+    for (const level of [0, 0, 9]) layered = gzipSync(layered, { level });
+    const three: [string, string][] = [['Content-Encoding', 'gzip, gzip, gzip']];
+    expect(displayDecodeLimit(layered.length)).toBe(MB);
+    expect(decodeBounded(three, layered)).toMatchObject({ error: /larger than 1 MB/ });
+    // Within the cap, decoded whole and searched.
+    const small = gzipSync(Buffer.from('needle in a compressed haystack'));
+    expect(searchFields({ path: '/', query: '', headers }, small, small.length)).toMatchObject({
+      body: 'needle in a compressed haystack',
+      coverage: 'all',
+    });
   });
 });
 

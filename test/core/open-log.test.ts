@@ -161,6 +161,25 @@ describe('opening the log', () => {
     await again.engine.stop();
   });
 
+  it('lets the folder go when the engine cannot be built after the log is open (a store that throws)', async () => {
+    const d = dir();
+    // The secrets store fails as the endpoints are read: after the lock and the log are taken.
+    const failing = {
+      get: (): string[] => {
+        throw new Error('keychain unavailable');
+      },
+      set: (): void => undefined,
+      delete: (): void => undefined,
+    };
+    expect(() => new Engine({ dataDir: d, secretStore: failing })).toThrow('keychain unavailable');
+    expect(existsSync(join(d, 'hookscope.lock'))).toBe(false);
+    // The same process can open the folder now (it is not "in use" by the engine that failed).
+    const t = await startEngine({ dataDir: d });
+    await rawRequest(t.receiverUrl, { body: '{}' });
+    expect(await t.engine.events.count()).toBe(1);
+    await t.engine.stop();
+  });
+
   it('is not held up by a lock file naming a live program that is not a Hookscope', async () => {
     const d = dir();
     // Left by a Hookscope that died; the pid now belongs to another live program (here the

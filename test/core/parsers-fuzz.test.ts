@@ -9,7 +9,13 @@ import {
   type InputType,
 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBody, decodeBytes, MAX_CODINGS, MAX_DECODED } from '../../src/core/decode-body';
+import {
+  decodeBody,
+  decodeBytes,
+  displayDecodeLimit,
+  MAX_CODINGS,
+  MAX_DECODED,
+} from '../../src/core/decode-body';
 import { diffEvents } from '../../src/core/diff/diff-events';
 import { inspect } from '../../src/core/inspect';
 import { MAX_JSON_DEPTH, parseJson, readJsonBody } from '../../src/core/json-body';
@@ -28,7 +34,7 @@ import {
 } from '../../src/core/signatures/standard-family';
 import type { SignatureInput } from '../../src/core/signatures/types';
 import { bodyText } from '../../src/core/store/event-rows';
-import { MAX_SEARCH_EXPANSION, searchFields } from '../../src/core/store/search-text';
+import { searchFields } from '../../src/core/store/search-text';
 import { fromHar, fromNdjson, toHar, toNdjson } from '../../src/core/transfer/formats';
 import { harEntries } from '../../src/core/transfer/har';
 import type { ImportedDelivery } from '../../src/core/transfer/formats';
@@ -991,16 +997,17 @@ describe('parsers of public bytes stay linear on pathological 1 MB inputs', () =
     finishes('brotli bomb', () =>
       expect(fields('br', bomb)).toMatchObject({ body: '', coverage: 'none' }),
     );
-    // Within 4 MB, or MAX_SEARCH_EXPANSION times the stored size, bodies are searched.
-    const small = gzipSync(Buffer.from(repeat('word ', 3 * MB)));
-    expect(fields('gzip', small)).toMatchObject({ coverage: 'first' });
+    // Within the display's cap (64× the stored size, 1–4 MB), bodies are searched.
     const text = Buffer.from(
-      Array.from({ length: 700_000 }, (_, i) => `w${(i * 7919) % 100_003} `).join(''),
+      Array.from({ length: 400_000 }, (_, i) => `w${(i * 7919) % 100_003} `).join(''),
     );
     const json = gzipSync(text);
-    expect(text.length / json.length).toBeLessThan(MAX_SEARCH_EXPANSION);
-    expect(text.length).toBeGreaterThan(4 * MB);
+    expect(text.length).toBeLessThan(displayDecodeLimit(json.length));
+    expect(text.length).toBeGreaterThan(SEARCH_BODY_BYTES);
     expect(fields('gzip', json)).toMatchObject({ coverage: 'first' });
+    // Past it, not searched (display shows its start).
+    const big = gzipSync(Buffer.from(repeat('word ', 3 * MB)));
+    expect(fields('gzip', big)).toMatchObject({ body: '', coverage: 'none' });
   });
 
   it('diffEvents on 1 MB bodies: structural only within bounds, else by text', () => {

@@ -4,8 +4,9 @@ import { EventStore } from '../../src/core/store/event-store';
 import type { SearchIndexOptions } from '../../src/core/store/search-index';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { tempDir } from '../helpers/engine';
+import { startEngine, tempDir } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';
+import { rawRequest } from '../helpers/http';
 import { SEARCH_CASES, SEARCH_DELIVERIES, type SearchDelivery } from './search-cases';
 
 function newEvent(d: SearchDelivery, receivedAt: number): TestEvent {
@@ -250,7 +251,12 @@ describe('what the event detail says search covers', () => {
     const bigGzip: SearchDelivery = {
       id: 'big_gzip',
       headers: [['Content-Encoding', 'gzip']],
-      body: gzipSync(Buffer.from('x '.repeat(600_000))), // 1.2 MB decoded, a few KB stored
+      // 1.2 MB decoded, within 64× its stored size (the display's cap, which search shares).
+      body: gzipSync(
+        Buffer.from(
+          Array.from({ length: 200_000 }, (_, i) => `w${(i * 7919) % 100_003} `).join(''),
+        ),
+      ),
     };
     await add(s, [...SEARCH_DELIVERIES, bigGzip]);
     const coverage = async (id: string) => [id, (await s.get(id))!.bodySearch];
@@ -304,5 +310,99 @@ describe('any text typed into search', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('what an answer masks, search cannot find', () => {
+  const TOKEN = 'gl-token-7f3a9c1e5b2d8f40';
+  const QUERY_SECRET = 'qs_4b1e_secretword';
+
+  it('an endpoint secret in a header or (percent-encoded) in the query: not found whole or by prefix; the other words are', async () => {
+    const t = await startEngine();
+    cleanups.push(() => void t.stop());
+    await t.client.saveEndpoint({
+      name: 'GitLab',
+      path: '/gitlab',
+      provider: 'gitlab',
+      secrets: [TOKEN, QUERY_SECRET],
+    });
+    const encoded = [...Buffer.from(QUERY_SECRET)]
+      .map((b) => `%${b.toString(16).toUpperCase()}`)
+      .join('');
+    await rawRequest(t.receiverUrl, {
+      path: `/gitlab/push?team=alpha&token=${encoded}`,
+      headers: [
+        ['X-Gitlab-Token', TOKEN],
+        ['X-Note', 'hello lighthouse'],
+      ],
+      body: '{"object_kind":"push"}',
+    });
+    const search = async (query: string): Promise<number> =>
+      (await t.client.listEvents({ query })).items.length;
+    for (const q of [
+      TOKEN,
+      '7f3a9c1e5b2d8f40',
+      '7f3a*',
+      'header:7f3a*',
+      `"${TOKEN}"`,
+      QUERY_SECRET,
+      'secretword',
+      '4b1e*',
+      'path:secretw*',
+    ]) {
+      expect({ q, n: await search(q) }).toEqual({ q, n: 0 });
+    }
+    for (const q of [
+      'alpha',
+      'team',
+      'path:alpha',
+      'lighthouse',
+      'gitlab',
+      'header:hello',
+      'push',
+    ]) {
+      expect({ q, n: await search(q) }).toEqual({ q, n: 1 });
+    }
+  });
+
+  it('a secret saved after deliveries came in: the index is rebuilt, and the token is no longer found', async () => {
+    const t = await startEngine();
+    cleanups.push(() => void t.stop());
+    const ep = await t.client.saveEndpoint({ name: 'Later', path: '/later', provider: 'gitlab' });
+    for (let i = 0; i < 3; i++) {
+      await rawRequest(t.receiverUrl, {
+        path: '/later',
+        headers: [
+          ['X-Gitlab-Token', TOKEN],
+          ['X-Note', `delivery ${i} lighthouse`],
+        ],
+        body: '{}',
+      });
+    }
+    const search = async (query: string): Promise<number> =>
+      (await t.client.listEvents({ query })).items.length;
+    // No secret yet: nothing is masked, so the token is found (and indexed as sent).
+    expect(await search('7f3a*')).toBe(3);
+    await t.client.saveEndpoint({
+      id: ep.id,
+      rev: ep.rev,
+      name: 'Later',
+      path: '/later',
+      provider: 'gitlab',
+      secrets: [TOKEN],
+    });
+    expect(await search('7f3a*')).toBe(0);
+    expect(await search(TOKEN)).toBe(0);
+    expect(await search('lighthouse')).toBe(3);
+    // Once the rebuilt index has caught up, the same answers from the index itself.
+    await vi.waitFor(
+      () =>
+        expect((t.engine.events as unknown as { search: { pending: number } }).search.pending).toBe(
+          0,
+        ),
+      { timeout: 10_000 },
+    );
+    expect(await search('7f3a*')).toBe(0);
+    expect(await search('header:lighthouse')).toBe(3);
   });
 });

@@ -52,9 +52,10 @@ export function createForwardHandlers(deps: {
   deadLettersMaybeChanged?: () => void;
 }): Pick<Handlers, ForwardCommand> {
   const { events, forwards, forwarder, clock } = deps;
+  const mask = (url: string): string => events.maskUrl(url);
   return {
     replayEvent: async (input) => {
-      const attempt = toWireAttempt(await replayEvent(deps, input));
+      const attempt = toWireAttempt(await replayEvent(deps, input), mask);
       deps.published(attempt);
       return attempt;
     },
@@ -66,7 +67,7 @@ export function createForwardHandlers(deps: {
         .sort((x, y) => (x.seq ?? Infinity) - (y.seq ?? Infinity));
       const items = [];
       for (const { id } of ordered) {
-        const attempt = toWireAttempt(await replayEvent(deps, { id, ...options }));
+        const attempt = toWireAttempt(await replayEvent(deps, { id, ...options }), mask);
         deps.published(attempt);
         items.push(attempt);
       }
@@ -77,7 +78,7 @@ export function createForwardHandlers(deps: {
       const page = jobs.slice(0, limit);
       const summaries = await Promise.all(page.map((j) => events.summary(j.eventId)));
       return {
-        items: page.map((j, i) => toDeadLetter(j, summaries[i])),
+        items: page.map((j, i) => toDeadLetter(j, summaries[i], mask)),
         hasMore: jobs.length > limit,
       };
     },
@@ -100,7 +101,8 @@ export function createForwardHandlers(deps: {
       }));
       // A refused redrive is dead again at once: its push says it gave up.
       const gaveUp = { maxAttempts: deps.maxAttempts(), deadLettered: true };
-      for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a, gaveUp));
+      for (const a of forwards.redrive(items, clock()))
+        deps.published(toWireAttempt(a, mask, gaveUp));
       for (const i of items)
         if (i.refused === null) await events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();

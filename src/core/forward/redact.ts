@@ -37,6 +37,15 @@ function base64Forms(bytes: Buffer): string[] {
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * Secrets shorter than this are taken out only as whole tokens (not next to a letter or
+ * digit): a 3-character secret would otherwise mask those letters in every other word.
+ */
+export const SHORT_SECRET = 8;
+/** Around a short secret's forms: no letter or digit right before or after. */
+const wholeToken = (alternatives: string): string =>
+  `(?<![A-Za-z0-9])(?:${alternatives})(?![A-Za-z0-9])`;
+
+/**
  * Takes every configured secret out of what a target answered before it is stored or returned,
  * and out of the headers and query a sender sent before they are shown: a handler that echoes
  * its request must not put a GitLab token or any other endpoint secret into the log, an answer
@@ -58,24 +67,36 @@ export class Redactor {
 
   constructor(secrets: readonly string[]) {
     const forms = new Set<string>();
+    /** Forms of secrets under SHORT_SECRET characters: matched only as whole tokens. */
+    const short = new Set<string>();
     for (const s of secrets) {
       for (const v of [s, s.trim()]) {
         if (!v) continue;
-        forms.add(v);
-        forms.add(encodeURIComponent(v));
-        forms.add(JSON.stringify(v).slice(1, -1));
+        const into = v.trim().length < SHORT_SECRET ? short : forms;
+        into.add(v);
+        into.add(encodeURIComponent(v));
+        into.add(JSON.stringify(v).slice(1, -1));
         const raw = Buffer.from(v);
-        for (const b of base64Forms(raw)) forms.add(b);
+        for (const b of base64Forms(raw)) into.add(b);
         const hex = raw.toString('hex');
-        if (hex.length >= MIN_DERIVED) forms.add(hex);
+        if (hex.length >= MIN_DERIVED) into.add(hex);
       }
     }
-    this.forms = [...forms].sort((a, b) => b.length - a.length);
-    this.bytes = this.forms.map((f) => Buffer.from(f));
-    const anyOf = (list: string[]): RegExp | null =>
-      list.length > 0 ? new RegExp(list.map(escapeRegExp).join('|'), 'gi') : null;
-    this.pattern = anyOf(this.forms);
-    this.bytePattern = anyOf(this.bytes.map((b) => b.toString('latin1')));
+    for (const f of forms) short.delete(f); // a long secret's form is taken out anywhere
+    const byLength = (list: Set<string>): string[] => [...list].sort((a, b) => b.length - a.length);
+    const [long, whole] = [byLength(forms), byLength(short)];
+    this.forms = byLength(new Set([...long, ...whole]));
+    // The cut-off check looks for the start of long secrets only (a short one's start is
+    // a few letters that any word may end with).
+    this.bytes = long.map((f) => Buffer.from(f));
+    const anyOf = (list: string[][]): RegExp | null => {
+      const [anywhere, tokens] = list.map((l) => l.map(escapeRegExp).join('|'));
+      const parts = [...(anywhere ? [anywhere] : []), ...(tokens ? [wholeToken(tokens)] : [])];
+      return parts.length > 0 ? new RegExp(parts.join('|'), 'gi') : null;
+    };
+    const latin1 = (l: string[]): string[] => l.map((f) => Buffer.from(f).toString('latin1'));
+    this.pattern = anyOf([long, whole]);
+    this.bytePattern = anyOf([latin1(long), latin1(whole)]);
   }
 
   /** True when there is no secret to take out. */
@@ -86,6 +107,48 @@ export class Redactor {
   /** `text` with every secret replaced by `[secret]`. */
   text(text: string): string {
     return this.pattern ? text.replace(this.pattern, REDACTED) : text;
+  }
+
+  /**
+   * A URL's query string with every secret replaced, however it is spelled: as set (or any
+   * form `text` finds), or percent-encoded in any way that decodes to it (every byte as %XX,
+   * any case of hex digits, `+` for a space). The span of the query that spells the secret
+   * becomes `[secret]`; the rest stays as sent.
+   */
+  query(query: string): string {
+    if (!this.bytePattern || query === '') return query;
+    let out = this.text(query);
+    if (!out.includes('%') && !out.includes('+')) return out;
+    for (const plusIsSpace of [true, false]) out = this.maskDecoded(out, plusIsSpace);
+    return out;
+  }
+
+  /** A URL (a public URL with its query): its query masked as in `query`, the rest as in `text`. */
+  url(url: string): string {
+    const q = url.indexOf('?');
+    if (q < 0) return this.text(url);
+    return this.text(url.slice(0, q + 1)) + this.query(url.slice(q + 1));
+  }
+
+  /** `raw` with the raw span of each secret found in its percent-decoded bytes replaced. */
+  private maskDecoded(raw: string, plusIsSpace: boolean): string {
+    const { bytes, from, to } = percentDecode(raw, plusIsSpace);
+    const spans: [number, number][] = [];
+    for (const m of bytes.matchAll(this.bytePattern!)) {
+      const start = from[m.index]!;
+      const end = to[m.index + m[0].length - 1]!;
+      const last = spans.at(-1);
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else spans.push([start, end]);
+    }
+    if (spans.length === 0) return raw;
+    let out = '';
+    let at = 0;
+    for (const [start, end] of spans) {
+      out += raw.slice(at, start) + REDACTED;
+      at = end;
+    }
+    return out + raw.slice(at);
   }
 
   /** Header pairs with every secret in their values (and names) replaced. */
@@ -169,6 +232,43 @@ export class Redactor {
       truncated: r.truncated || cut,
     };
   }
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+/**
+ * The bytes a query string (or part of one) stands for, as a latin1 string (one character a
+ * byte), with where each byte was spelled in `raw`: from `from[i]` up to `to[i]`. `%XX` is one
+ * byte; a `%` not followed by two hex digits stays itself; other characters are their UTF-8.
+ */
+function percentDecode(
+  raw: string,
+  plusIsSpace: boolean,
+): { bytes: string; from: number[]; to: number[] } {
+  let bytes = '';
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let i = 0; i < raw.length;) {
+    const c = raw[i]!;
+    if (c === '%' && HEX.test(raw.slice(i + 1, i + 3))) {
+      bytes += String.fromCharCode(parseInt(raw.slice(i + 1, i + 3), 16));
+      from.push(i);
+      to.push(i + 3);
+      i += 3;
+      continue;
+    }
+    const cp = raw.codePointAt(i)!;
+    const len = cp > 0xffff ? 2 : 1;
+    const encoded =
+      c === '+' && plusIsSpace ? ' ' : Buffer.from(raw.slice(i, i + len)).toString('latin1');
+    for (const b of encoded) {
+      bytes += b;
+      from.push(i);
+      to.push(i + len);
+    }
+    i += len;
+  }
+  return { bytes, from, to };
 }
 
 /** The Content-Encoding codings of an answer, in the order applied; [] for none or identity. */

@@ -3,8 +3,17 @@ import { bodyText } from '../store/event-rows';
 import type { AttemptRecord, ForwardJob } from '../store/forward-store';
 import type { QueueOutcome } from './forwarder';
 
-/** An attempt as the contract carries it; with `queue`, where its job stands (pushes). */
-export function toWireAttempt(a: AttemptRecord, queue?: QueueOutcome): ForwardAttempt {
+/**
+ * An attempt as the contract carries it. `maskUrl` takes the endpoints' secrets out of the
+ * URL it went to (a token the sender put in the query is passed on as sent, and shown as
+ * `[secret]`): `EventStore.maskUrl`.
+ */
+export function toWireAttempt(
+  a: AttemptRecord,
+  maskUrl: (url: string) => string,
+  /** Where its job stands now (pushes of live and redrive attempts). */
+  queue?: QueueOutcome,
+): ForwardAttempt {
   const text = bodyText(a.responseBody);
   return {
     ...(queue
@@ -21,7 +30,7 @@ export function toWireAttempt(a: AttemptRecord, queue?: QueueOutcome): ForwardAt
     id: a.id,
     eventId: a.eventId,
     kind: a.kind,
-    targetUrl: a.targetUrl,
+    targetUrl: maskUrl(a.targetUrl),
     status: a.status,
     error: a.error,
     durationMs: a.durationMs,
@@ -40,11 +49,15 @@ export function toWireAttempt(a: AttemptRecord, queue?: QueueOutcome): ForwardAt
 }
 
 /** A dead job with its event's summary (null when the event is gone). */
-export function toDeadLetter(j: ForwardJob, event: EventSummary | undefined): DeadLetter {
+export function toDeadLetter(
+  j: ForwardJob,
+  event: EventSummary | undefined,
+  maskUrl: (url: string) => string,
+): DeadLetter {
   return {
     id: j.id,
     eventId: j.eventId,
-    targetUrl: j.targetUrl,
+    targetUrl: maskUrl(j.targetUrl),
     attempts: j.attempts,
     lastStatus: j.lastStatus,
     lastError: j.lastError,

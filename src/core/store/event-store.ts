@@ -95,6 +95,11 @@ export class EventStore implements EventLog {
     this.rev = Math.max(maxRev.r ?? 0, hwm ? Number(hwm.value) : 0);
     this.total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     this.search = new SearchIndex(db, searchOptions);
+    // Search finds nothing an answer hides: the index gets what `masked` gives.
+    this.search.mask = (e) => {
+      const r = this.redactor();
+      return r.empty ? e : { headers: r.headers(e.headers), query: r.query(e.query) };
+    };
     this.responses = new ResponseStore(db);
     this.stmts = {
       // Positional parameters: binding 30 named ones costs measurably per row.
@@ -437,6 +442,16 @@ export class EventStore implements EventLog {
     this.secretsNow = secrets;
   }
 
+  /**
+   * Called before secrets are saved (in the saving transaction when there is one): when one
+   * of `secrets` is not masked yet, events indexed for search before may hold it, so the
+   * index is rebuilt (search-index.ts `rebuild`), masked with the secrets as they will be.
+   */
+  secretsWillChange(secrets: readonly string[]): void {
+    const now = new Set(this.secretsNow());
+    if (secrets.some((s) => s.trim() !== '' && !now.has(s))) this.search.rebuild();
+  }
+
   private secretsNow: () => readonly string[] = () => [];
   private masker: { key: string; redactor: Redactor } | null = null;
 
@@ -479,15 +494,22 @@ export class EventStore implements EventLog {
     });
   }
 
+  /** A URL a delivery was sent on to (a forward or replay attempt) with its secrets masked. */
+  maskUrl(url: string): string {
+    const r = this.redactor();
+    return r.empty ? url : r.url(url);
+  }
+
   /** An answer built from a stored event with the endpoints' secrets shown as `[secret]`. */
   private masked<T extends Pick<EventDetail, 'headers' | 'query' | 'publicUrl'>>(e: T): T {
     const r = this.redactor();
     if (r.empty) return e;
+    const { headers, query } = this.search.mask(e);
     return {
       ...e,
-      headers: r.headers(e.headers),
-      query: r.text(e.query),
-      publicUrl: e.publicUrl === null ? null : r.text(e.publicUrl),
+      headers,
+      query,
+      publicUrl: e.publicUrl === null ? null : r.url(e.publicUrl),
     };
   }
 

@@ -56,6 +56,8 @@ export interface EventLog {
   heldForForwarding(opts: RetentionLimits): Promise<number>;
   /** The secrets answers mask (`[secret]`), read at each answer. */
   maskSecretsWith(secrets: () => readonly string[]): void;
+  /** A URL with the endpoints' secrets masked, in any spelling of its query. */
+  maskUrl(url: string): string;
   /** Resolves once every append made so far is committed. */
   drained(): Promise<void>;
   close(): Promise<void>;

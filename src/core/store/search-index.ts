@@ -22,6 +22,12 @@ const RETRY_MS = 1000;
 /** Text indexed between two asks for a WAL checkpoint (each FTS row costs several times it). */
 const BIG_BATCH_TEXT = 8 * 1024 * 1024;
 
+/** The request fields the way out masks (headers, query), masked as it masks them. */
+export type MaskRequest = (e: { headers: [string, string][]; query: string }) => {
+  headers: [string, string][];
+  query: string;
+};
+
 export interface SearchIndexOptions {
   /** Text a search may match outside the index (tests make it small). */
   tailText?: number;
@@ -43,8 +49,11 @@ export class SearchIndex {
   private written = 0;
   private timer: NodeJS.Timeout | null = null;
   private lastWrite = 0;
-  /** The highest seq whose index rows are committed: moved only after the commit. */
-  private indexedSeq: number;
+  /**
+   * What every way out masks (secrets in headers and query, EventStore.maskSecretsWith) is
+   * masked before it is indexed or matched, so a search never finds what an answer hides.
+   */
+  mask: MaskRequest = (e) => e;
   private readonly tail: SearchTail;
   private readonly retryMs: number;
   private readonly stmts;
@@ -54,10 +63,10 @@ export class SearchIndex {
     opts: SearchIndexOptions = {},
   ) {
     this.retryMs = opts.retryMs ?? RETRY_MS;
-    const row = db.prepare("SELECT value FROM meta WHERE key = 'fts_seq'").get() as
-      { value: string } | undefined;
-    this.indexedSeq = row ? Number(row.value) : 0;
     this.stmts = {
+      cursor: db.prepare("SELECT value FROM meta WHERE key = 'fts_seq'"),
+      reset: db.prepare("DELETE FROM meta WHERE key = 'fts_seq'"),
+      deleteAll: db.prepare("INSERT INTO events_fts (events_fts) VALUES ('delete-all')"),
       pending: db.prepare(
         'SELECT seq, path, query, headers, size FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
       ),
@@ -71,6 +80,29 @@ export class SearchIndex {
     this.tail = new SearchTail(db, (r) => this.fieldsOf(r), opts.tailText ?? TAIL_TEXT);
     // After a restart (or the migration that rebuilds the index) nothing is left unindexed.
     if (this.pending > 0) this.arm(OPEN_DELAY_MS);
+  }
+
+  /**
+   * The highest seq whose index rows are committed, as committed: read from the log, so a
+   * rebuild rolled back with the transaction it ran in leaves the cursor where it was.
+   */
+  private get indexedSeq(): number {
+    const row = this.stmts.cursor.get() as { value: string } | undefined;
+    return row ? Number(row.value) : 0;
+  }
+
+  /**
+   * Empties the index and indexes every event again from the start, in idle chunks (as after
+   * the migration that rebuilt it): a secret was added, and rows indexed before it may hold
+   * it unmasked. Runs in the caller's transaction when there is one. Searches meanwhile match
+   * rows not indexed yet in memory, by the same rules, masked with the secrets as they are.
+   */
+  rebuild(): void {
+    this.db.transaction(() => {
+      this.stmts.deleteAll.run();
+      this.stmts.reset.run();
+    })();
+    this.arm(QUIET_MS);
   }
 
   /** Rows stored but not indexed yet. */
@@ -141,10 +173,12 @@ export class SearchIndex {
         ? this.stmts.whole.get(r.seq)
         : this.stmts.prefix.get(BODY_READ_BYTES, r.seq)
     ) as { body: Buffer } | undefined;
+    const masked = this.mask({ headers, query: r.query });
     return searchFields(
-      { path: r.path, query: r.query, headers },
+      { path: r.path, query: masked.query, headers: masked.headers },
       read?.body ?? Buffer.alloc(0),
       r.size,
+      headers,
     );
   }
 
@@ -165,7 +199,6 @@ export class SearchIndex {
       for (const [seq, f] of docs) this.stmts.insert.run(seq, f.path, f.headers, f.body);
       this.stmts.save.run(String(last));
     })();
-    this.indexedSeq = last; // only now: the commit may have failed above
     this.written += text;
     if (this.written >= BIG_BATCH_TEXT) {
       this.written = 0;

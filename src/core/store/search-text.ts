@@ -1,5 +1,5 @@
 import { SEARCH_BODY_BYTES } from '../../shared/search';
-import { decodeBytes, MAX_DECODED } from '../decode-body';
+import { decodeBounded } from '../decode-body';
 
 /** What search reads of one event: path with query, headers, the body's text. */
 export interface SearchFields {
@@ -16,19 +16,6 @@ const WORD_CHAR = /^[\p{L}\p{N}\p{M}]/u;
 
 /** Bytes to read of a body that is not encoded: the searched part and the next character. */
 export const BODY_READ_BYTES = SEARCH_BODY_BYTES + 4;
-
-/** Decoded bodies may grow to this many times their stored size to be searched (past 4 MB). */
-export const MAX_SEARCH_EXPANSION = 64;
-
-/**
- * How large an encoded body may decode to be searched: MAX_SEARCH_EXPANSION times its size,
- * at least 4 MB, at most decode-body's limit. Decoding runs on the engine's thread (the
- * index, getEvent): a 106-byte brotli body can decode to 60 MB, about a second of work,
- * so the work is kept in proportion to the bytes received.
- */
-export function searchDecodeLimit(stored: number): number {
-  return Math.min(MAX_DECODED, Math.max(4 * 1024 * 1024, MAX_SEARCH_EXPANSION * stored));
-}
 
 /** True when the headers give a Content-Encoding other than identity. */
 export function isEncoded(headers: [string, string][]): boolean {
@@ -90,20 +77,22 @@ function decodeUri(s: string): string {
 /**
  * The searchable fields of an event. `body` is the stored body, or (when it is not encoded)
  * at least its first BODY_READ_BYTES: no more is read. Encoded bodies are
- * decoded (bounded by searchDecodeLimit) and searched as their decoded text; bodies that
+ * decoded (decodeBounded: the display's cap, every layer counted) and searched as their decoded text; bodies that
  * are not text (or cannot be decoded within the limit) are not searched.
  */
 export function searchFields(
   e: { path: string; query: string; headers: [string, string][] },
   body: Buffer,
   bodySize: number,
+  /** The headers as received, for the Content-Encoding (`e.headers` may be masked). */
+  received: [string, string][] = e.headers,
 ): SearchFields {
   const path = decodeUri(e.query ? `${e.path}?${e.query}` : e.path);
   const headers = e.headers.map(([n, v]) => `${n}: ${v}`).join('\n');
   let bytes: Buffer | null = body;
   let size = bodySize;
-  if (isEncoded(e.headers)) {
-    const d = decodeBytes(e.headers, body, searchDecodeLimit(body.length));
+  if (isEncoded(received)) {
+    const d = decodeBounded(received, body);
     bytes = 'bytes' in d ? d.bytes : null;
     size = 'bytes' in d ? d.bytes.length : body.length;
   }

@@ -121,6 +121,63 @@ describe('Redactor', () => {
     expect(r.body(cut, false).toString()).toBe(cut.toString());
     expect(r.body(Buffer.from('xxxxgl-'), true).toString()).toBe('xxxxgl-');
   });
+
+  it('takes a secret out of a query string however it is percent-encoded, keeping the rest as sent', () => {
+    const secret = 'abc_def-ghi.123~x y';
+    const r = new Redactor([secret]);
+    const everyByte = (s: string, upper: boolean): string =>
+      [...Buffer.from(s)]
+        .map((b, i) => {
+          const hex = b.toString(16).padStart(2, '0');
+          return `%${upper === (i % 2 === 0) ? hex.toUpperCase() : hex}`;
+        })
+        .join('');
+    const spellings = [
+      secret.replace(' ', '%20'),
+      'abc%5Fdef-ghi.123~x+y',
+      'abc%5fdef%2Dghi.123%7Ex+y',
+      everyByte(secret, true),
+      everyByte(secret, false),
+    ];
+    for (const spelled of spellings) {
+      expect(r.query(`a=1&token=${spelled}&b=2`)).toBe('a=1&token=[secret]&b=2');
+      // Inside a longer value, as a name, and in a public URL's query.
+      expect(r.query(`sig=pre${spelled}post`)).toBe('sig=pre[secret]post');
+      expect(r.query(`${spelled}=1`)).toBe('[secret]=1');
+      expect(r.url(`https://x.ngrok.app/hooks?token=${spelled}`)).toBe(
+        'https://x.ngrok.app/hooks?token=[secret]',
+      );
+    }
+    // Not the secret: left exactly as sent, broken escapes included.
+    for (const q of ['token=abc%5Fdef', 'q=%zz%4&x=abc_def-ghi', 'a+b=c%20d']) {
+      expect(r.query(q)).toBe(q);
+    }
+    // A multi-byte character percent-encoded in a secret.
+    const accented = new Redactor(['clé-secrète-42']);
+    expect(accented.query(`k=${encodeURIComponent('clé-secrète-42')}`)).toBe('k=[secret]');
+    expect(accented.query('k=cl%C3%A9-secr%c3%a8te-42&z=%C3%A9')).toBe('k=[secret]&z=%C3%A9');
+  });
+
+  it('takes a secret under 8 characters out only as a whole token, never out of other words', () => {
+    const r = new Redactor(['abc']);
+    // Whole values and tokens: masked.
+    expect(r.headers([['X-Gitlab-Token', 'abc']])).toEqual([['X-Gitlab-Token', '[secret]']]);
+    expect(r.text('Bearer abc')).toBe('Bearer [secret]');
+    expect(r.text('ABC, abc;abc')).toBe('[secret], [secret];[secret]');
+    expect(r.query('token=abc&x=1')).toBe('token=[secret]&x=1');
+    expect(r.query('token=%61%62%63')).toBe('token=[secret]');
+    expect(r.body(Buffer.from('{"t":"abc"}'), false).toString()).toBe('{"t":"[secret]"}');
+    // Inside other words: left alone (it was "[secret]" in every one of them).
+    const text = 'application/abcd; charset=utf-8; fabc=xabcx; abc1';
+    expect(r.text(text)).toBe(text);
+    expect(r.headers([['User-Agent', 'Labcorp-abcde/1.0']])).toEqual([
+      ['User-Agent', 'Labcorp-abcde/1.0'],
+    ]);
+    expect(r.query('q=cabcab&abcd=1')).toBe('q=cabcab&abcd=1');
+    expect(r.body(Buffer.from('xabcx'), false).toString()).toBe('xabcx');
+    // From 8 characters on, a secret is taken out wherever it is.
+    expect(new Redactor(['abcdefgh']).text('xxabcdefghxx')).toBe('xx[secret]xx');
+  });
 });
 
 /** An app that echoes every header it was sent, in its answer's headers and body. */
@@ -230,5 +287,51 @@ describe('what a target answers is stored without secrets', () => {
     // A redrive still sends the token itself.
     await t.client.replayEvent({ id: latest!.id });
     expect(app.seen.at(-1)!['x-gitlab-token']).toBe(TOKEN);
+  });
+});
+
+describe('a secret a sender puts in the query string', () => {
+  it('is [secret] in getEvent, exports, Copy as cURL and diff however it is percent-encoded, and is sent on as received', async () => {
+    const app = await echoApp();
+    const t = await startEngine();
+    cleanups.push(() => t.stop());
+    const secret = 'q_secret-4f9a_77b1';
+    await t.client.saveEndpoint({
+      name: 'Tokened',
+      path: '/tok',
+      provider: 'gitlab',
+      secrets: [secret],
+      forwardTo: `${app.url}/in`,
+    });
+    const encoded = [...Buffer.from(secret)]
+      .map((b, i) => `%${i % 2 ? b.toString(16) : b.toString(16).toUpperCase()}`)
+      .join('');
+    const spellings = [secret.replaceAll('_', '%5F'), encoded];
+    const ids: string[] = [];
+    for (const spelled of spellings) {
+      const forwarded = new Promise<void>((r) => t.client.on('forward.attempt', () => r()));
+      await rawRequest(t.receiverUrl, { path: `/tok/hook?x=1&token=${spelled}`, body: '{}' });
+      await forwarded;
+      ids.push((await t.client.listEvents({ limit: 1 })).items[0]!.id);
+    }
+    for (const [i, id] of ids.entries()) {
+      const detail = await t.client.getEvent({ id });
+      expect(detail.query).toBe('x=1&token=[secret]');
+      // Copy as cURL is built from these fields (renderer fullUrl + toCurl) and nothing else.
+      const curlUrl = detail.publicUrl ?? `${t.receiverUrl}${detail.path}?${detail.query}`;
+      const answers = JSON.stringify([
+        detail,
+        curlUrl,
+        await t.client.exportEvents({ format: 'har', ids: [id] }),
+        await t.client.exportEvents({ format: 'ndjson', ids: [id] }),
+        await t.client.diffEvents({ a: ids[0]!, b: id }),
+      ]);
+      expect(answers).not.toContain(spellings[i]!);
+      expect(answers.toLowerCase()).not.toContain(encoded.toLowerCase());
+      expect(answers).not.toContain(secret);
+    }
+    // The forward passed the query on as it came.
+    const source = (await t.engine.events.source(ids[1]!))!;
+    expect(source.query).toBe(`x=1&token=${encoded}`);
   });
 });
