@@ -137,7 +137,9 @@ test('endpoint form: JSON Schema field with its error at the field, and secret w
   await panel.getByTestId('ep-save').click();
   await expect(
     panel.locator('.field-error').filter({ has: page.getByTestId('ep-json-schema') }),
-  ).toContainText('not a valid JSON Schema (2020-12)');
+  ).toContainText(
+    'not a valid JSON Schema (2020-12): /type must be one of: array, boolean, integer, null, number, object, string, or a list (got "no-such-type")',
+  );
   await expect(panel.getByTestId('ep-error')).toContainText('the JSON Schema cannot be used');
   await schema.fill('{"type": "object", "required": ["id"]}');
   await panel.getByTestId('ep-save').click();

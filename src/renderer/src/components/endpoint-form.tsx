@@ -1,5 +1,5 @@
 import { ChangedElsewhere } from './changed-elsewhere';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { HookscopeError } from '../../../shared/errors';
 import type { Endpoint } from '../../../shared/model';
@@ -58,6 +58,17 @@ export function EndpointForm({
     setMerged(rebased.taken);
   }
   const conflicts = rebased?.conflicts ?? [];
+  // After a failed save, the first failing field comes into view with its label, focused (or
+  // the form's message when no field is at fault).
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form || Object.keys(errors).length === 0) return;
+    const field = form.querySelector<HTMLElement>('.field-error');
+    const target = field ?? form.querySelector<HTMLElement>('[data-testid="ep-error"]');
+    target?.scrollIntoView({ block: 'start' });
+    field?.querySelector<HTMLElement>('input, textarea, select')?.focus({ preventScroll: true });
+  }, [errors]);
 
   const save = async (): Promise<void> => {
     const { input, errors: found } = fromDraft(d);
@@ -82,6 +93,7 @@ export function EndpointForm({
 
   return (
     <form
+      ref={formRef}
       className="endpoint-form"
       data-testid="endpoint-form"
       onSubmit={(ev) => {

@@ -1,19 +1,15 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { Endpoint, SignatureStatus } from '../../../shared/model';
+import { SignatureStatus, type Endpoint } from '../../../shared/model';
+import { verdictTitle } from '../format/signature-help';
 import { SEARCH_HINT } from '../../../shared/search';
 import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../model/filter';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+// The verdicts in the same words as the list's pills and the detail's card.
 const SIGNATURES: { value: string; label: string }[] = [
   { value: '', label: 'Any signature' },
   { value: 'invalid,stale,future,missing', label: 'Problems only' },
-  { value: 'valid', label: 'Valid' },
-  { value: 'invalid', label: 'Invalid' },
-  { value: 'stale', label: 'Stale signature (too old)' },
-  { value: 'future', label: 'From the future (clock skew)' },
-  { value: 'missing', label: 'Signature missing' },
-  { value: 'no-secret', label: 'Not verified (no secret)' },
-  { value: 'none', label: 'Not signed (no provider)' },
+  ...SignatureStatus.options.map((s) => ({ value: s, label: verdictTitle(s) })),
 ];
 /** The on/off filters, each a checkbox. */
 const TOGGLES: {
