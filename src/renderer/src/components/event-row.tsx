@@ -37,8 +37,18 @@ export const EventRow = memo(function EventRow({
         <RelativeTime iso={e.receivedAt} className="row-time" />
       </div>
       <div className="row-line row-sub">
-        {e.eventType && <span className="row-type mono">{e.eventType}</span>}
-        <span className="row-endpoint">{endpointName ?? e.endpointId}</span>
+        {e.eventType && (
+          <span className="row-type mono" title={e.eventType}>
+            {e.eventType}
+          </span>
+        )}
+        <span
+          className="row-endpoint"
+          data-testid="row-endpoint"
+          title={`Endpoint: ${endpointName ?? e.endpointId}`}
+        >
+          {endpointName ?? e.endpointId}
+        </span>
         <span className="row-size">{formatBytes(e.size)}</span>
         <StatusPills e={e} />
       </div>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { SignatureStatus, type Endpoint } from '../../../shared/model';
 import { verdictTitle } from '../format/signature-help';
-import { SEARCH_HINT } from '../../../shared/search';
+import { nothingToSearch, SEARCH_HINT } from '../../../shared/search';
 import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../model/filter';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -72,6 +72,8 @@ export function FilterBar({
   const set = (patch: Partial<Filter>): void => onChange({ ...filter, ...patch });
   const sigValue = [...filter.signature].join(',');
   const sigKnown = SIGNATURES.some((s) => s.value === sigValue);
+  // `(`, `*` or `""` hold no word: said, rather than seeming to match everything.
+  const nothing = nothingToSearch(text);
   return (
     <div className="filterbar" role="search">
       <input
@@ -170,11 +172,12 @@ export function FilterBar({
         // How a search is read, while one is being typed or shown (also the input's tooltip).
         <p
           id="search-hint"
-          className="muted small"
+          className={nothing ? 'small search-nothing' : 'muted small'}
           data-testid="search-hint"
+          role={nothing ? 'status' : undefined}
           style={{ flexBasis: '100%', margin: 0, order: 1 }}
         >
-          {SEARCH_HINT}
+          {nothing ? `${nothing} ${SEARCH_HINT}` : SEARCH_HINT}
         </p>
       )}
       {!isEmptyFilter(filter) && (
