@@ -1,5 +1,6 @@
 import type { Input } from './contract';
 import { SignatureStatus, type EventSummary } from './model';
+import { nothingToSearch } from './search';
 
 /**
  * The event list's filters, each described once: its key in the page's URL, how it is read and
@@ -80,8 +81,9 @@ export const FILTERS: FilterDefs = {
       const q = v.trim();
       if (q) input.query = q.slice(0, 500);
     },
-    // Free-text search runs in the engine (its index over path, headers and body).
-    (v) => (v.trim() ? null : true),
+    // Free-text search runs in the engine (its index over path, headers and body); text with
+    // no word in it filters nothing there, nor here.
+    (v) => (v.trim() && nothingToSearch(v) === null ? null : true),
   ),
   method: text(
     'method',

@@ -28,7 +28,8 @@ export type EndpointResponse = z.infer<typeof EndpointResponse>;
 /** An endpoint path prefix: starts with `/`, no query, no trailing slash except `/` itself. */
 export const EndpointPath = z
   .string()
-  .min(1)
+  // An empty path says one thing, not also the rule below (issue 14 #9).
+  .min(1, { message: 'required: a path starting with /, such as /stripe', abort: true })
   .max(512)
   .regex(/^\/[^?#\s]*$/, 'must start with / and contain no spaces, ? or #')
   .transform((p) => (p.length > 1 ? p.replace(/\/+$/, '') || '/' : p));

@@ -65,7 +65,9 @@ test('the settings panel changes a receiver limit, which applies at once, and ex
   await expect(panel.getByTestId('set-maxBodyMb')).toHaveValue('25');
   await panel.getByTestId('set-maxBodyMb').fill('0');
   await panel.getByTestId('settings-save').click();
-  await expect(panel.getByText('at least 0.001')).toBeVisible();
+  await expect(
+    panel.getByText('Largest body (MB): a number from 0.001 to 1,024', { exact: true }),
+  ).toBeVisible();
   await panel.getByTestId('set-maxBodyMb').fill('0.002');
   await panel.getByTestId('set-rateLimited').uncheck();
   await panel.getByTestId('settings-save').click();

@@ -48,42 +48,72 @@ test('an endpoint changed through the API shows live; a stale save is refused an
   });
   await expect(row.locator('td').nth(4)).toHaveText('http://localhost:3000/orders');
 
-  // The form is open while it changes again elsewhere: a banner says so.
+  // The form is open and the user has typed a new name while the forward target changes
+  // elsewhere: the edits do not overlap, so the form takes the new target and keeps the name.
   await row.getByRole('button', { name: 'Edit' }).click();
   await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:3000/orders');
+  await panel.getByTestId('ep-name').fill('Orders (mine)');
   await server.api('saveEndpoint', {
     id: created.id,
     name: 'Orders',
     path: '/orders',
     forwardTo: 'http://localhost:4000/new',
   });
-  await expect(panel.getByTestId('ep-stale')).toContainText('This endpoint was changed elsewhere');
-  await panel.getByTestId('ep-keep-editing').click();
-  await expect(panel.getByTestId('ep-stale')).toHaveCount(0);
-
-  // Saving the stale form is refused in words, and what was typed stays.
-  await panel.getByTestId('ep-name').fill('Orders (mine)');
-  await panel.getByTestId('ep-save').click();
-  await expect(panel.getByTestId('ep-error')).toHaveText(
-    'Forward target was changed elsewhere to http://localhost:4000/new; reload to see it. Your changes were not saved.',
+  await expect(panel.getByTestId('ep-merged')).toHaveText(
+    'This endpoint was changed elsewhere. Taken into this form: Forward to. Your edits are kept; saving keeps both.',
   );
+  await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:4000/new');
   await expect(panel.getByTestId('ep-name')).toHaveValue('Orders (mine)');
-  await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:3000/orders');
+  await panel.getByTestId('ep-save').click();
+  await expect(row.locator('td').nth(0)).toHaveText('Orders (mine)');
+  await expect(row.locator('td').nth(4)).toHaveText('http://localhost:4000/new');
+
+  // Overlap: both change the forward target (and the user the status too). The form shows
+  // yours and theirs for the target and lets the user choose; the status edit stays.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await panel.getByTestId('ep-forward').fill('http://localhost:5000/mine');
+  await panel.getByTestId('ep-status').fill('202');
+  await server.api('saveEndpoint', {
+    id: created.id,
+    name: 'Orders (mine)',
+    path: '/orders',
+    forwardTo: 'http://localhost:6000/theirs',
+  });
+  const conflict = panel.getByTestId('ep-conflict-forwardTo');
+  await expect(conflict).toContainText('Forward to');
+  await expect(conflict).toContainText('http://localhost:5000/mine');
+  await expect(conflict).toContainText('http://localhost:6000/theirs');
+  await expect(panel.getByTestId('ep-save')).toBeDisabled();
+  await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:5000/mine');
+  await page.screenshot({ path: 'test-results/merge-conflict.png' });
+  await panel.getByTestId('ep-theirs-forwardTo').check();
+  await panel.getByTestId('ep-apply').click();
+  await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:6000/theirs');
+  await expect(panel.getByTestId('ep-status')).toHaveValue('202');
+  await panel.getByTestId('ep-save').click();
+  await expect(row.locator('td').nth(5)).toHaveText('202');
+  await expect(row.locator('td').nth(4)).toHaveText('http://localhost:6000/theirs');
+
+  // "Keep mine for all" takes the user's value over the other change.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await panel.getByTestId('ep-name').fill('Mine wins');
+  await server.api('saveEndpoint', {
+    id: created.id,
+    name: 'Theirs',
+    path: '/orders',
+    forwardTo: 'http://localhost:6000/theirs',
+  });
+  await panel.getByTestId('ep-keep-mine').click();
+  await expect(panel.getByTestId('ep-name')).toHaveValue('Mine wins');
+  await panel.getByTestId('ep-save').click();
+  await expect(row.locator('td').nth(0)).toHaveText('Mine wins');
   const stored = (await (await server.api('listEndpoints')).json()) as {
     items: { id: string; name: string; forwardTo: string | null }[];
   };
   expect(stored.items.find((e) => e.id === created.id)).toMatchObject({
-    name: 'Orders',
-    forwardTo: 'http://localhost:4000/new',
+    name: 'Mine wins',
+    forwardTo: 'http://localhost:6000/theirs',
   });
-
-  // Reload takes the current version; saving it then goes through and keeps the target.
-  await panel.getByTestId('ep-reload').click();
-  await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:4000/new');
-  await panel.getByTestId('ep-name').fill('Orders 2');
-  await panel.getByTestId('ep-save').click();
-  await expect(row.locator('td').nth(0)).toHaveText('Orders 2');
-  await expect(row.locator('td').nth(4)).toHaveText('http://localhost:4000/new');
 });
 
 test('endpoint form: JSON Schema field with its error at the field, and secret warnings after save', async ({
@@ -107,7 +137,9 @@ test('endpoint form: JSON Schema field with its error at the field, and secret w
   await panel.getByTestId('ep-save').click();
   await expect(
     panel.locator('.field-error').filter({ has: page.getByTestId('ep-json-schema') }),
-  ).toContainText('not a valid JSON Schema (2020-12)');
+  ).toContainText(
+    'not a valid JSON Schema (2020-12): /type must be one of: array, boolean, integer, null, number, object, string, or a list (got "no-such-type")',
+  );
   await expect(panel.getByTestId('ep-error')).toContainText('the JSON Schema cannot be used');
   await schema.fill('{"type": "object", "required": ["id"]}');
   await panel.getByTestId('ep-save').click();
@@ -190,18 +222,55 @@ test('settings: the per-client connection cap is shown and kept; a change elsewh
   expect(now.receiver.maxConnectionsPerClient).toBe(7);
   expect(now.retention.maxEvents).toBe(5000);
 
-  await server.api('saveSettings', { forwarding: { ...s.forwarding, maxAttempts: 9 } });
-  await expect(panel.getByTestId('settings-stale')).toContainText(
-    'The settings were changed elsewhere',
-  );
+  // Saved elsewhere while the user edits another field: merged, and the save keeps both.
   await panel.getByTestId('set-maxEvents').fill('6000');
+  await server.api('saveSettings', { forwarding: { ...s.forwarding, maxAttempts: 9 } });
+  await expect(panel.getByTestId('settings-merged')).toContainText(
+    'Taken into this form: Attempts before the dead-letter list.',
+  );
+  await expect(panel.getByTestId('set-maxAttempts')).toHaveValue('9');
+  await expect(panel.getByTestId('set-maxEvents')).toHaveValue('6000');
   await panel.getByTestId('settings-save').click();
   await expect(panel.getByTestId('settings-message')).toHaveText(
-    'Attempts before the dead-letter list was changed elsewhere to 9; reload to see it. Your changes were not saved.',
+    'Saved. The new limits apply now.',
   );
-  await expect(panel.getByTestId('set-maxEvents')).toHaveValue('6000');
-  await panel.getByTestId('settings-reload').click();
-  await expect(panel.getByTestId('set-maxAttempts')).toHaveValue('9');
   now = (await (await server.api('getSettings')).json()) as typeof now;
-  expect(now.retention.maxEvents).toBe(5000);
+  expect(now.retention.maxEvents).toBe(6000);
+  expect((now as unknown as { forwarding: { maxAttempts: number } }).forwarding.maxAttempts).toBe(
+    9,
+  );
+
+  // The same field changed on both sides: yours and theirs, "Keep theirs for all" takes theirs.
+  await panel.getByTestId('set-maxEvents').fill('7000');
+  await server.api('saveSettings', { retention: { maxEvents: 8000, maxAgeDays: null } });
+  const conflict = panel.getByTestId('settings-conflict-maxEvents');
+  await expect(conflict).toContainText('Keep at most (events)');
+  await expect(conflict).toContainText('7000');
+  await expect(conflict).toContainText('8000');
+  await panel.getByTestId('settings-keep-theirs').click();
+  await expect(panel.getByTestId('set-maxEvents')).toHaveValue('8000');
+  await expect(panel.getByTestId('settings-save')).toBeEnabled();
+});
+
+test('settings: every bad field is said in one round, naming the field and what it takes', async ({
+  page,
+  server,
+}) => {
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('open-settings').click();
+  const panel = page.getByTestId('settings-panel');
+  await panel.getByTestId('set-maxEvents').fill('0');
+  await panel.getByTestId('set-concurrency').fill('lots');
+  await panel.getByTestId('set-maxBodyMb').fill('5000');
+  await panel.getByTestId('settings-save').click();
+  await expect(panel.locator('.field-error')).toHaveCount(3);
+  await expect(panel.locator('.field-error').nth(0)).toContainText(
+    'Keep at most (events): a whole number of at least 1, or blank for no limit',
+  );
+  await expect(panel.locator('.field-error').nth(1)).toContainText(
+    'Forwards at once: a whole number from 1 to 64',
+  );
+  await expect(panel.locator('.field-error').nth(2)).toContainText(
+    'Largest body (MB): a number from 0.001 to 1,024',
+  );
 });

@@ -109,6 +109,9 @@ test('Replay → Edit sends the edited body and an added header', async ({ page,
     await expect(detail.getByTestId('replay-result')).toContainText(
       'refused: the edited path /hooks/%2e%2e/admin would leave',
     );
+    // Said once: the preview line gives way to the answer.
+    await expect(detail.getByText(/refused: the edited path/)).toHaveCount(1);
+    await expect(detail.getByTestId('replay-url')).toHaveCount(0);
     expect(app.got).toHaveLength(1);
     await detail.getByTestId('replay-edit-path').fill('/hooks/orders');
 

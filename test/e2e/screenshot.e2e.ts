@@ -11,7 +11,7 @@ test('saves the main view as docs/screenshot.png (light) and docs/screenshot-dar
   await openUi(page, server.uiUrl, server.receiverUrl);
   await expect(page.getByTestId('event-row')).toHaveCount(10);
   await page.getByTestId('event-row').filter({ hasText: 'invoice.payment_failed' }).click();
-  await expect(page.getByTestId('signature-card')).toContainText('Signature invalid');
+  await expect(page.getByTestId('signature-card')).toContainText('Invalid signature');
   await expect(page.getByTestId('event-count')).toHaveText('10');
   await page.mouse.move(1279, 719); // no hover highlight in the picture
   await page.emulateMedia({ colorScheme: 'light' });

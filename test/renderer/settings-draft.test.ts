@@ -33,17 +33,29 @@ describe('settings form', () => {
     expect(settings?.receiver.headersTimeoutMs).toBe(2500);
   });
 
-  it('names the field and the bound in its own unit when a value is out of range or not a number', () => {
+  it('says every bad field in one round, each naming the field and what it takes in its unit (issue 14 #6)', () => {
     const d = {
       ...toDraft(DEFAULT_SETTINGS),
       maxBodyMb: '0.0001',
       concurrency: 'lots',
       headersTimeoutSec: '0.5',
+      maxEvents: '0',
+      maxAttempts: '2.5',
     };
-    expect(fromDraft(d, DEFAULT_SETTINGS).errors).toEqual({ concurrency: 'a number' });
-    const fixed = fromDraft({ ...d, concurrency: '4' }, DEFAULT_SETTINGS);
-    expect(fixed.settings).toBeNull();
-    expect(fixed.errors).toEqual({ maxBodyMb: 'at least 0.001', headersTimeoutSec: 'at least 1' });
+    const { settings, errors } = fromDraft(d, DEFAULT_SETTINGS);
+    expect(settings).toBeNull();
+    expect(errors).toEqual({
+      concurrency: 'Forwards at once: a whole number from 1 to 64',
+      maxBodyMb: 'Largest body (MB): a number from 0.001 to 1,024',
+      headersTimeoutSec: 'Headers within (s): a number from 1 to 3,600',
+      maxEvents: 'Keep at most (events): a whole number of at least 1, or blank for no limit',
+      maxAttempts: 'Attempts before the dead-letter list: a whole number from 1 to 50',
+    });
+    // Written with thousands separators, as the messages show them.
+    expect(
+      fromDraft({ ...toDraft(DEFAULT_SETTINGS), maxEvents: '10,000' }, DEFAULT_SETTINGS).settings
+        ?.retention.maxEvents,
+    ).toBe(10_000);
   });
 
   it('reads back every setting unchanged, the per-client connection cap included (issue 13)', () => {

@@ -10,7 +10,7 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type AjvCore from 'ajv/dist/core.js';
 import { createRequire } from 'node:module';
-import { ajvIssue } from './ajv-issue';
+import { ajvIssue, metaSchemaIssues } from './ajv-issue';
 import { linearPatternProblem, linearRegExpEngine } from './linear-regex';
 import {
   countValues,
@@ -154,12 +154,6 @@ function draftOf(schema: unknown): { draft: Draft | null } | { error: string } {
   return { error: `unknown $schema ${JSON.stringify(uri)}; use ${known}` };
 }
 
-/** Up to five distinct schema errors, as `path: message` relative to the schema. */
-function schemaErrorText(errors: ErrorObject[] | null | undefined, schema: unknown): string {
-  const list = limitIssues(errors ?? [], (e) => ajvIssue(e, schema));
-  return list.slice(0, 5).join('; ') + (list.length > 5 ? '; ...' : '');
-}
-
 const TOO_LARGE_HINT =
   'it needs more stack than a check may use; give objects fewer properties (a few thousand at most) or move parts into $defs';
 
@@ -168,7 +162,7 @@ function compileWith(draft: Draft, schema: AnySchema): Compiled & { meta?: true 
   try {
     const meta = metaValidator(draft);
     if (meta.validateSchema(schema) !== true) {
-      const why = schemaErrorText(meta.errors, schema);
+      const why = metaSchemaIssues(meta.errors ?? [], schema).join('; ');
       return { ok: false, meta: true, error: `not a valid JSON Schema (${draft}): ${why}` };
     }
     const compile = (allErrors: boolean) =>

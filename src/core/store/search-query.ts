@@ -10,64 +10,15 @@
  * - a trailing `*` (`pre*`, `"a pre"*`) makes the last token a prefix;
  * - `path:`, `header:` (or `headers:`) and `body:` before a term limit it to that field.
  * Operators (AND, OR, NOT, NEAR, parentheses) are plain words. A term without letters or
- * digits is ignored, so a query of only punctuation matches everything.
+ * digits is ignored, so a query of only punctuation (`(`, `*`, `""`) filters nothing: the UI
+ * says "nothing to search for" under the box instead of seeming to match everything.
  */
 
-/** The searchable fields: path with its query string, headers (names and values), body text. */
-export type SearchField = 'path' | 'headers' | 'body';
+import { parseSearch, type SearchField, type SearchTerm } from '../../shared/search';
 
-export interface SearchTerm {
-  field: SearchField | null;
-  /** The text as typed (without quotes, field prefix and trailing `*`). */
-  text: string;
-  prefix: boolean;
-}
-
-const FIELDS: Record<string, SearchField> = {
-  path: 'path',
-  header: 'headers',
-  headers: 'headers',
-  body: 'body',
-};
-
-/** Letters and digits: a term without any has no token (FTS5's token characters). */
-const HAS_TOKEN = /[\p{L}\p{N}\p{Co}]/u;
-
-/** Splits a query into terms; never throws, whatever the text. */
-export function parseSearch(text: string): SearchTerm[] {
-  // Control characters separate words anyway; NUL would end FTS5's reading of the query.
-  // eslint-disable-next-line no-control-regex
-  const input = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  const terms: SearchTerm[] = [];
-  // field prefix, then a quoted phrase (closing quote optional) or a run of non-space.
-  const re = /(?:([A-Za-z]+):(?=\S))?(?:"([^"]*)"?(\*?)|(\S+))/gy;
-  let i = 0;
-  while (i < input.length) {
-    if (/\s/.test(input[i]!)) {
-      i++;
-      continue;
-    }
-    re.lastIndex = i;
-    const m = re.exec(input)!; // always matches at a non-space
-    i = re.lastIndex;
-    const field = m[1] !== undefined ? FIELDS[m[1].toLowerCase()] : undefined;
-    let text: string;
-    let prefix: boolean;
-    if (m[2] !== undefined) {
-      text = m[2];
-      prefix = m[3] === '*';
-    } else {
-      text = m[4]!;
-      prefix = text.endsWith('*');
-      // Quotes inside a word are punctuation like any other.
-      text = text.replace(/\*+$/, '').replace(/"/g, ' ');
-    }
-    if (m[1] !== undefined && field === undefined) text = `${m[1]}:${text}`; // not a field
-    if (!HAS_TOKEN.test(text)) continue;
-    terms.push({ field: field ?? null, text, prefix });
-  }
-  return terms;
-}
+// The parser is shared with the UI, which says "nothing to search for" for a query without
+// terms (`(`, `*`, `""`): both read a query the same way.
+export { parseSearch, type SearchField, type SearchTerm };
 
 /**
  * The FTS5 MATCH expression for the terms (null when there are none). Every term is one

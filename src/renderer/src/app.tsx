@@ -51,6 +51,19 @@ export function App({ client }: { client: Client }) {
   /** The open row the Delete key asked to remove, and the row to open after it. */
   const [removing, setRemoving] = useState<{ id: string; next: string | null } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  // A filter that hides the open event closes its detail, so Delete and the keys never act on
+  // an event the list does not show: checked once the list has reloaded for the new filter.
+  const filterKey = JSON.stringify(filter);
+  const [seenFilter, setSeenFilter] = useState(filterKey);
+  const [checkAfter, setCheckAfter] = useState<number | null>(null);
+  if (seenFilter !== filterKey) {
+    setSeenFilter(filterKey);
+    setCheckAfter(snap.generation);
+  }
+  if (checkAfter !== null && snap.generation > checkAfter && !snap.loading) {
+    setCheckAfter(null);
+    if (selected && !list.pages.get(selected)) setSelected(null);
+  }
   const rev = selected ? list.pages.get(selected)?.rev : undefined;
   const { detail, error, refresh } = useEventDetail(client, selected, rev);
   const endpointNames = useMemo(() => new Map(endpoints.map((e) => [e.id, e.name])), [endpoints]);

@@ -99,9 +99,26 @@ describe('endpoint JSON Schema', () => {
     expect(check(d06, {}).status).toBe('valid');
   });
 
+  it('says which part of a schema breaks its draft, in plain words with its JSON pointer (issue 14 #6)', () => {
+    const bad = compileUserSchema({
+      properties: { amount: { type: 'money' }, id: { minLength: -1 } },
+      required: 'id',
+    });
+    expect(bad).toEqual({
+      ok: false,
+      error:
+        'not a valid JSON Schema (2020-12): /properties/amount/type must be one of: array, boolean, integer, null, number, object, string, or a list (got "money"); /properties/id/minLength must be a number of at least 0 (got -1); /required must be a list (got "id")',
+    });
+    // Never ajv's own dump of the meta-schema.
+    expect(JSON.stringify(bad)).not.toMatch(/anyOf|#\/\$defs|simpleTypes/);
+  });
+
   it('refuses broken schemas with a clear error, and a check then reports none', () => {
     const cases: [unknown, RegExp][] = [
-      [{ type: 'nope' }, /^not a valid JSON Schema \(2020-12\): type: /],
+      [
+        { type: 'nope' },
+        /^not a valid JSON Schema \(2020-12\): \/type must be one of: array, boolean, integer, null, number, object, string, or a list \(got "nope"\)$/,
+      ],
       [{ pattern: '(' }, /^cannot compile \(2020-12\): Invalid regular expression/],
       [{ $ref: 'https://example.com/elsewhere.json' }, /can't resolve reference/],
       [{ $schema: 'http://json-schema.org/draft-04/schema#' }, /draft-04.* is not supported/],

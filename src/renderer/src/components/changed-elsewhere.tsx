@@ -1,40 +1,134 @@
+import { useState } from 'react';
+import type { Conflict, DraftValue } from '../model/rebase';
+
+/** A draft value as the banner shows it. */
+function shown(v: DraftValue): string {
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (v === undefined || v === '') return '(empty)';
+  return String(v);
+}
+
 /**
- * The banner of a form whose entity changed elsewhere while it was open: Reload takes the new
- * version (dropping the edits), Keep editing hides it until the next change (a save then gets
- * the conflict, with the edits kept).
+ * The banner of a form whose entity changed elsewhere while it was open (see `model/rebase.ts`).
+ *
+ * - No overlap: the form was already rebased (the user's edits kept, the other changes taken);
+ *   the banner says which fields came from elsewhere, and a save goes through.
+ * - Overlap: for each field both changed, "yours" and "theirs" side by side, with a choice per
+ *   field and "Keep mine for all" / "Keep theirs for all"; Apply rebases the form with them.
  */
-export function ChangedElsewhere({
+export function ChangedElsewhere<K extends string>({
   what,
   testId,
-  onReload,
-  onKeepEditing,
+  labels,
+  taken,
+  conflicts,
+  onApply,
+  onDismiss,
 }: {
   /** "This endpoint was changed elsewhere." */
   what: string;
-  /** Prefix of the test ids: `<testId>-stale`, `-reload`, `-keep-editing`. */
+  /** Prefix of the test ids: `<testId>-stale`, `-merged`, `-apply`, `-keep-mine`, ... */
   testId: string;
-  onReload: () => void;
-  onKeepEditing: () => void;
+  /** Each field in the form's words. */
+  labels: Record<K, string>;
+  /** Merged without overlap: the fields taken from the other change. */
+  taken: K[];
+  /** Overlapping fields still to choose; empty when merged. */
+  conflicts: Conflict<K>[];
+  onApply: (choice: Partial<Record<K, 'mine' | 'theirs'>>) => void;
+  onDismiss: () => void;
 }) {
+  const [choice, setChoice] = useState<Partial<Record<K, 'mine' | 'theirs'>>>({});
+  if (conflicts.length === 0) {
+    return (
+      <div className="banner banner-info" role="status" data-testid={`${testId}-stale`}>
+        <span data-testid={`${testId}-merged`}>
+          {what}{' '}
+          {taken.length > 0
+            ? `Taken into this form: ${taken.map((f) => labels[f]).join(', ')}. `
+            : ''}
+          Your edits are kept; saving keeps both.
+        </span>{' '}
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid={`${testId}-dismiss`}
+          onClick={onDismiss}
+        >
+          OK
+        </button>
+      </div>
+    );
+  }
+  const all = (side: 'mine' | 'theirs'): void =>
+    onApply(Object.fromEntries(conflicts.map((c) => [c.field, side])) as typeof choice);
   return (
-    <div className="banner banner-warn" role="alert" data-testid={`${testId}-stale`}>
-      {what}{' '}
-      <button
-        type="button"
-        className="btn btn-small"
-        data-testid={`${testId}-reload`}
-        onClick={onReload}
-      >
-        Reload
-      </button>{' '}
-      <button
-        type="button"
-        className="btn btn-small"
-        data-testid={`${testId}-keep-editing`}
-        onClick={onKeepEditing}
-      >
-        Keep editing
-      </button>
+    <div className="banner banner-warn merge-banner" role="alert" data-testid={`${testId}-stale`}>
+      <p>
+        {what} You changed {conflicts.length === 1 ? 'a field' : 'fields'} that changed there too;
+        choose which to keep. Your other edits are kept.
+      </p>
+      <table className="merge-table">
+        <thead>
+          <tr>
+            <th>Field</th>
+            <th>Yours</th>
+            <th>Theirs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {conflicts.map((c) => {
+            const side = choice[c.field] ?? 'mine';
+            return (
+              <tr key={c.field} data-testid={`${testId}-conflict-${c.field}`}>
+                <th scope="row">{labels[c.field]}</th>
+                {(['mine', 'theirs'] as const).map((s) => (
+                  <td key={s}>
+                    <label className="merge-choice">
+                      <input
+                        type="radio"
+                        name={`${testId}-${c.field}`}
+                        checked={side === s}
+                        data-testid={`${testId}-${s}-${c.field}`}
+                        onChange={() => setChoice({ ...choice, [c.field]: s })}
+                      />
+                      <span className="mono merge-value">
+                        {shown(s === 'mine' ? c.mine : c.theirs)}
+                      </span>
+                    </label>
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="form-actions">
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          data-testid={`${testId}-apply`}
+          onClick={() => onApply(choice)}
+        >
+          Apply these choices
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid={`${testId}-keep-mine`}
+          onClick={() => all('mine')}
+        >
+          Keep mine for all
+        </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid={`${testId}-keep-theirs`}
+          onClick={() => all('theirs')}
+        >
+          Keep theirs for all
+        </button>
+      </div>
     </div>
   );
 }

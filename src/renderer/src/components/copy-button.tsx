@@ -8,6 +8,7 @@ export function CopyButton({
   title,
   testId,
   className = 'btn btn-small',
+  disabled = false,
 }: {
   /** The text, or a promise of it (e.g. after fetching the rest of a body). */
   text: () => string | Promise<string>;
@@ -15,6 +16,7 @@ export function CopyButton({
   title?: string;
   testId?: string;
   className?: string;
+  disabled?: boolean;
 }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
@@ -28,6 +30,7 @@ export function CopyButton({
       className={className}
       title={title ?? label}
       data-testid={testId}
+      disabled={disabled}
       onClick={() => {
         void Promise.resolve()
           .then(text)

@@ -168,8 +168,12 @@ function SampleDialog({ client, onClose }: { client: Client; onClose: () => void
     };
   }, [client]);
   const provider = samples.find((s) => s.id === sample)?.provider;
-  const auto = endpoints.find((e) => e.provider === provider && e.secretCount > 0)?.id ?? '';
+  // The default endpoint is the empty choice ('' sends to it), so it is never picked by id.
+  const auto =
+    endpoints.find((e) => e.provider === provider && e.secretCount > 0 && e.path !== '/')?.id ?? '';
   const endpointId = chosen ?? auto;
+  const byDefault = endpoints.find((e) => e.path === '/');
+  const defaultLabel = `${byDefault?.name ?? 'Default endpoint'} (/${byDefault && byDefault.secretCount > 0 ? '' : ', unsigned'})`;
   const send = async (): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -216,12 +220,15 @@ function SampleDialog({ client, onClose }: { client: Client; onClose: () => void
             data-testid="sample-endpoint"
             onChange={(e) => setChosen(e.target.value)}
           >
-            <option value="">Default endpoint (/, unsigned)</option>
-            {endpoints.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name} ({e.path})
-              </option>
-            ))}
+            {/* The default endpoint once: as the empty choice, not again in the list. */}
+            <option value="">{defaultLabel}</option>
+            {endpoints
+              .filter((e) => e.path !== '/')
+              .map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.name} ({e.path})
+                </option>
+              ))}
           </select>
         </label>
         <div className="modal-foot">

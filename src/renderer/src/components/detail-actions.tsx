@@ -45,6 +45,11 @@ export function DetailActions({
       bodyText: body.text,
     });
   };
+  // A refused request (413, 431, 429 …) was logged without its body: there is nothing to send.
+  const refused =
+    detail.rejected !== undefined
+      ? `Refused by the receiver (${detail.response.status}): its body was not kept, so it cannot be replayed or copied as cURL.`
+      : null;
   return (
     <div className="actions">
       <CopyButton
@@ -52,13 +57,15 @@ export function DetailActions({
         label="Copy as cURL"
         testId="copy-curl"
         className="btn"
-        title="A curl command that sends these exact bytes again"
+        disabled={refused !== null}
+        title={refused ?? 'A curl command that sends these exact bytes again'}
       />
       <button
         type="button"
         className="btn"
         data-testid="replay"
-        title="Send it again to your app (or any URL), optionally re-signed"
+        disabled={refused !== null}
+        title={refused ?? 'Send it again to your app (or any URL), optionally re-signed'}
         onClick={onReplay}
       >
         Replay…
@@ -93,6 +100,11 @@ export function DetailActions({
       >
         Check-up…
       </button>
+      {refused && (
+        <p className="muted small actions-note" data-testid="refused-note">
+          {refused}
+        </p>
+      )}
       {confirming ? (
         <span className="confirm">
           Delete this event?

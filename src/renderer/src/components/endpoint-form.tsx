@@ -1,9 +1,18 @@
 import { ChangedElsewhere } from './changed-elsewhere';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { HookscopeError } from '../../../shared/errors';
 import type { Endpoint } from '../../../shared/model';
-import { fromDraft, issuesByField, toDraft, type EndpointDraft } from '../model/endpoint-draft';
+import {
+  ENDPOINT_FIELD_LABELS,
+  ENDPOINT_FIELDS,
+  fromDraft,
+  issuesByField,
+  toDraft,
+  type EndpointDraft,
+  type EndpointDraftField,
+} from '../model/endpoint-draft';
+import { rebaseDraft, resolve } from '../model/rebase';
 import { Field } from './field';
 import { ProviderOptions } from './provider-options';
 
@@ -11,8 +20,9 @@ import { ProviderOptions } from './provider-options';
  * Create or edit one endpoint; messages come from the contract's schema and the engine.
  * `endpoint` is the endpoint as it is now (kept live by pushes; undefined once deleted
  * elsewhere); the form keeps the version it was filled from and saves against it, so a change
- * made elsewhere meanwhile is never overwritten: a banner offers to reload, and a save
- * refused as a conflict says what changed and keeps the edits.
+ * made elsewhere meanwhile is never overwritten and the user's typing is never dropped: the draft
+ * is rebased onto the new version (`model/rebase.ts`), asking per field where both changed; a
+ * save that still raced one is refused as a conflict, saying what changed, keeping the edits.
  */
 export function EndpointForm({
   client,
@@ -31,19 +41,34 @@ export function EndpointForm({
   const [d, setD] = useState<EndpointDraft>(() => toDraft(endpoint));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const [keepEditingAt, setKeepEditingAt] = useState<number | null>(null);
+  /** Fields taken from a change made elsewhere, merged into the form (the banner names them). */
+  const [merged, setMerged] = useState<EndpointDraftField[] | null>(null);
   const set = (patch: Partial<EndpointDraft>): void => setD({ ...d, ...patch });
   const isDefault = base?.path === '/';
   const deletedElsewhere = editing === true && endpoint === undefined;
-  const changedElsewhere =
-    base !== undefined && endpoint !== undefined && endpoint.rev !== base.rev;
-  const reload = (): void => {
-    if (!endpoint) return;
+  // Changed elsewhere: the draft is rebased onto the new version. Without overlap that happens
+  // at once (the user's edits kept, the rest taken); with overlap the banner asks per field.
+  const rebased =
+    base !== undefined && endpoint !== undefined && endpoint.rev > base.rev
+      ? rebaseDraft(toDraft(base), d, toDraft(endpoint), ENDPOINT_FIELDS)
+      : null;
+  if (rebased && endpoint && rebased.conflicts.length === 0) {
     setBase(endpoint);
-    setD(toDraft(endpoint));
-    setErrors({});
-    setKeepEditingAt(null);
-  };
+    setD(rebased.draft);
+    setMerged(rebased.taken);
+  }
+  const conflicts = rebased?.conflicts ?? [];
+  // After a failed save, the first failing field comes into view with its label, focused (or
+  // the form's message when no field is at fault).
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form || Object.keys(errors).length === 0) return;
+    const field = form.querySelector<HTMLElement>('.field-error');
+    const target = field ?? form.querySelector<HTMLElement>('[data-testid="ep-error"]');
+    target?.scrollIntoView({ block: 'start' });
+    field?.querySelector<HTMLElement>('input, textarea, select')?.focus({ preventScroll: true });
+  }, [errors]);
 
   const save = async (): Promise<void> => {
     const { input, errors: found } = fromDraft(d);
@@ -61,7 +86,6 @@ export function EndpointForm({
       const stale = he?.code === 'conflict' && !!he.issues?.some((i) => i.path[0] === 'rev');
       const byField = he?.issues && !stale ? issuesByField(he.issues) : {};
       setErrors({ ...byField, '': e.message });
-      if (stale) setKeepEditingAt(null);
     } finally {
       setBusy(false);
     }
@@ -69,6 +93,7 @@ export function EndpointForm({
 
   return (
     <form
+      ref={formRef}
       className="endpoint-form"
       data-testid="endpoint-form"
       onSubmit={(ev) => {
@@ -81,15 +106,35 @@ export function EndpointForm({
           This endpoint was deleted elsewhere. Saving would fail; copy what you need, then cancel.
         </div>
       ) : (
-        changedElsewhere &&
-        keepEditingAt !== endpoint.rev && (
+        rebased &&
+        endpoint &&
+        conflicts.length > 0 && (
           <ChangedElsewhere
             what="This endpoint was changed elsewhere."
             testId="ep"
-            onReload={reload}
-            onKeepEditing={() => setKeepEditingAt(endpoint.rev)}
+            labels={ENDPOINT_FIELD_LABELS}
+            taken={rebased.taken}
+            conflicts={conflicts}
+            onApply={(choice) => {
+              setBase(endpoint);
+              setD(resolve(rebased, choice));
+              setMerged(rebased.taken);
+              setErrors({});
+            }}
+            onDismiss={() => setMerged(null)}
           />
         )
+      )}
+      {conflicts.length === 0 && merged && (
+        <ChangedElsewhere
+          what="This endpoint was changed elsewhere."
+          testId="ep"
+          labels={ENDPOINT_FIELD_LABELS}
+          taken={merged}
+          conflicts={[]}
+          onApply={() => undefined}
+          onDismiss={() => setMerged(null)}
+        />
       )}
       <div className="form-grid">
         <Field label="Name" error={errors.name}>
@@ -281,7 +326,13 @@ export function EndpointForm({
         </p>
       )}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="ep-save">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || conflicts.length > 0}
+          title={conflicts.length > 0 ? 'Choose yours or theirs above first' : undefined}
+          data-testid="ep-save"
+        >
           {editing ? 'Save endpoint' : 'Create endpoint'}
         </button>
         <button type="button" className="btn" onClick={() => onDone()}>

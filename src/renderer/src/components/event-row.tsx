@@ -5,7 +5,11 @@ import { MethodBadge } from './method-badge';
 import { RelativeTime } from './relative-time';
 import { StatusPills } from './status-pills';
 
-/** One delivery in the list (fixed height, two lines). */
+/**
+ * One delivery in the list (fixed height, two lines): method, path, endpoint and age, then the
+ * event type, size and verdict pills. The endpoint's name sits on the first line, where there
+ * is room for it (the full name on hover).
+ */
 export const EventRow = memo(function EventRow({
   e,
   endpointName,
@@ -34,11 +38,21 @@ export const EventRow = memo(function EventRow({
         <span className="row-path mono" data-testid="event-path">
           {e.path}
         </span>
+        <span
+          className="row-endpoint"
+          data-testid="row-endpoint"
+          title={`Endpoint: ${endpointName ?? e.endpointId}`}
+        >
+          {endpointName ?? e.endpointId}
+        </span>
         <RelativeTime iso={e.receivedAt} className="row-time" />
       </div>
       <div className="row-line row-sub">
-        {e.eventType && <span className="row-type mono">{e.eventType}</span>}
-        <span className="row-endpoint">{endpointName ?? e.endpointId}</span>
+        {e.eventType && (
+          <span className="row-type mono" title={e.eventType}>
+            {e.eventType}
+          </span>
+        )}
         <span className="row-size">{formatBytes(e.size)}</span>
         <StatusPills e={e} />
       </div>

@@ -1,19 +1,15 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { Endpoint, SignatureStatus } from '../../../shared/model';
-import { SEARCH_HINT } from '../../../shared/search';
+import { SignatureStatus, type Endpoint } from '../../../shared/model';
+import { verdictTitle } from '../format/signature-help';
+import { nothingToSearch, SEARCH_HINT } from '../../../shared/search';
 import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../../../shared/filters';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+// The verdicts in the same words as the list's pills and the detail's card.
 const SIGNATURES: { value: string; label: string }[] = [
   { value: '', label: 'Any signature' },
   { value: 'invalid,stale,future,missing', label: 'Problems only' },
-  { value: 'valid', label: 'Valid' },
-  { value: 'invalid', label: 'Invalid' },
-  { value: 'stale', label: 'Stale signature (too old)' },
-  { value: 'future', label: 'From the future (clock skew)' },
-  { value: 'missing', label: 'Signature missing' },
-  { value: 'no-secret', label: 'Not verified (no secret)' },
-  { value: 'none', label: 'Not signed (no provider)' },
+  ...SignatureStatus.options.map((s) => ({ value: s, label: verdictTitle(s) })),
 ];
 /** The on/off filters, each a checkbox. */
 const TOGGLES: {
@@ -76,6 +72,8 @@ export function FilterBar({
   const set = (patch: Partial<Filter>): void => onChange({ ...filter, ...patch });
   const sigValue = [...filter.signature].join(',');
   const sigKnown = SIGNATURES.some((s) => s.value === sigValue);
+  // `(`, `*` or `""` hold no word: said, rather than seeming to match everything.
+  const nothing = nothingToSearch(text);
   return (
     <div className="filterbar" role="search">
       <input
@@ -174,11 +172,12 @@ export function FilterBar({
         // How a search is read, while one is being typed or shown (also the input's tooltip).
         <p
           id="search-hint"
-          className="muted small"
+          className={nothing ? 'small search-nothing' : 'muted small'}
           data-testid="search-hint"
+          role={nothing ? 'status' : undefined}
           style={{ flexBasis: '100%', margin: 0, order: 1 }}
         >
-          {SEARCH_HINT}
+          {nothing ? `${nothing} ${SEARCH_HINT}` : SEARCH_HINT}
         </p>
       )}
       {!isEmptyFilter(filter) && (

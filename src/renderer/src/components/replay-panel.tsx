@@ -275,9 +275,12 @@ export function ReplayPanel({
           </div>
         </div>
       )}
-      <p className="replay-result muted" data-testid="replay-url">
-        {'url' in goesTo ? `Sends to ${goesTo.url}` : goesTo.note}
-      </p>
+      {/* A refusal is said once: after Send, by the engine's answer, not also by the preview. */}
+      {('url' in goesTo || !error) && (
+        <p className="replay-result muted" data-testid="replay-url">
+          {'url' in goesTo ? `Sends to ${goesTo.url}` : goesTo.note}
+        </p>
+      )}
       {(result || error) && (
         <p
           className={`replay-result ${ok ? 'ok' : 'bad'}`}

@@ -1,10 +1,16 @@
 import { ChangedElsewhere } from './changed-elsewhere';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Client } from '../../../shared/dispatch';
-import { HookscopeError } from '../../../shared/errors';
 import type { SettingsView } from '../../../shared/model';
 import { errorText } from '../format/error-text';
-import { fromDraft, toDraft, type SettingsDraft } from '../model/settings-draft';
+import { rebaseDraft, resolve } from '../model/rebase';
+import {
+  fromDraft,
+  SETTINGS_FIELD_LABELS,
+  SETTINGS_FIELDS,
+  toDraft,
+  type SettingsDraft,
+} from '../model/settings-draft';
 import { Field } from './field';
 import { Modal } from './modal';
 
@@ -19,7 +25,8 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
   const [d, setD] = useState<SettingsDraft | null>(null);
   const [base, setBase] = useState<SettingsView | null>(null);
   const [live, setLive] = useState<SettingsView | null>(null);
-  const [keepEditingAt, setKeepEditingAt] = useState<number | null>(null);
+  /** Fields taken from a change made elsewhere, merged into the form (the banner names them). */
+  const [merged, setMerged] = useState<(keyof SettingsDraft)[] | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,15 +47,18 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
       off();
     };
   }, [client]);
-  const changedElsewhere = base !== null && live !== null && live.rev > base.rev;
-  const reload = (): void => {
-    if (!live) return;
+  // Saved elsewhere: the draft is rebased onto the new version. Without overlap that happens at
+  // once (the user's edits kept, the rest taken); with overlap the banner asks per field.
+  const rebased =
+    d && base && live && live.rev > base.rev
+      ? rebaseDraft(toDraft(base), d, toDraft(live), SETTINGS_FIELDS)
+      : null;
+  if (rebased && live && rebased.conflicts.length === 0) {
     setBase(live);
-    setD(toDraft(live));
-    setErrors({});
-    setMessage(null);
-    setKeepEditingAt(null);
-  };
+    setD(rebased.draft);
+    setMerged(rebased.taken);
+  }
+  const conflicts = rebased?.conflicts ?? [];
 
   const save = async (): Promise<void> => {
     if (!d || !base) return;
@@ -62,10 +72,10 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
       setBase(saved);
       setLive((l) => (l && l.rev > saved.rev ? l : saved));
       setD(toDraft(saved));
+      setMerged(null);
       setMessage({ ok: true, text: 'Saved. The new limits apply now.' });
     } catch (err) {
-      // A conflict keeps the edits as typed; the banner offers to reload.
-      if (err instanceof HookscopeError && err.code === 'conflict') setKeepEditingAt(null);
+      // A conflict keeps the edits as typed; the banner merges them with the other change.
       setMessage({ ok: false, text: errorText(err) });
     } finally {
       setBusy(false);
@@ -74,12 +84,11 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
 
   const num = (
     field: Exclude<keyof SettingsDraft, 'paused' | 'rateLimited'>,
-    label: string,
     hint?: string,
     disabled = false,
   ): ReactNode =>
     d && (
-      <Field label={label} error={errors[field]} {...(hint ? { hint } : {})}>
+      <Field label={SETTINGS_FIELD_LABELS[field]} error={errors[field]} {...(hint ? { hint } : {})}>
         <input
           inputMode="decimal"
           value={d[field]}
@@ -106,18 +115,38 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
             void save();
           }}
         >
-          {changedElsewhere && keepEditingAt !== live.rev && (
+          {rebased && live && conflicts.length > 0 && (
             <ChangedElsewhere
               what="The settings were changed elsewhere."
               testId="settings"
-              onReload={reload}
-              onKeepEditing={() => setKeepEditingAt(live.rev)}
+              labels={SETTINGS_FIELD_LABELS}
+              taken={rebased.taken}
+              conflicts={conflicts}
+              onApply={(choice) => {
+                setBase(live);
+                setD(resolve(rebased, choice));
+                setMerged(rebased.taken);
+                setErrors({});
+                setMessage(null);
+              }}
+              onDismiss={() => setMerged(null)}
+            />
+          )}
+          {conflicts.length === 0 && merged && (
+            <ChangedElsewhere
+              what="The settings were changed elsewhere."
+              testId="settings"
+              labels={SETTINGS_FIELD_LABELS}
+              taken={merged}
+              conflicts={[]}
+              onApply={() => undefined}
+              onDismiss={() => setMerged(null)}
             />
           )}
           <h3>Log</h3>
           <div className="form-grid">
-            {num('maxEvents', 'Keep at most (events)', 'Oldest removed first; blank: no limit.')}
-            {num('maxAgeDays', 'Keep for (days)', 'Blank: forever.')}
+            {num('maxEvents', 'Oldest removed first; blank: no limit.')}
+            {num('maxAgeDays', 'Blank: forever.')}
           </div>
           <h3>Forwarding</h3>
           <div className="form-grid">
@@ -129,9 +158,9 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
               />{' '}
               Paused (deliveries queue and go out when resumed)
             </label>
-            {num('concurrency', 'At once')}
-            {num('forwardTimeoutSec', 'Timeout per attempt (s)')}
-            {num('maxAttempts', 'Attempts before the dead-letter list')}
+            {num('concurrency')}
+            {num('forwardTimeoutSec')}
+            {num('maxAttempts')}
           </div>
           <h3>Receiver limits</h3>
           <p className="muted">
@@ -139,23 +168,18 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
             the log without their body.
           </p>
           <div className="form-grid">
-            {num('maxBodyMb', 'Largest body (MB)', 'Larger: 413.')}
-            {num('maxHeaders', 'Most header fields', 'More: 431.')}
-            {num('maxHeaderKb', 'Header bytes (KB)', 'More: 431. Applies at the next start.')}
-            {num('headersTimeoutSec', 'Headers within (s)', 'Slower clients: 408.')}
-            {num('requestTimeoutSec', 'Whole request within (s)', 'Slower: 408.')}
-            {num('keepAliveSec', 'Idle keep-alive (s)')}
-            {num('maxConnections', 'Open connections', 'More: 503 + Retry-After.')}
+            {num('maxBodyMb', 'Larger: 413.')}
+            {num('maxHeaders', 'More: 431.')}
+            {num('maxHeaderKb', 'More: 431. Applies at the next start.')}
+            {num('headersTimeoutSec', 'Slower clients: 408.')}
+            {num('requestTimeoutSec', 'Slower: 408.')}
+            {num('keepAliveSec')}
+            {num('maxConnections', 'More: 503 + Retry-After.')}
             {num(
               'maxConnectionsPerClient',
-              'Open connections per client IP',
               'Tunnel and LAN only; more: 503 + Retry-After, closed at once.',
             )}
-            {num(
-              'minFreeDiskMb',
-              'Free disk space to keep (MB)',
-              'Below it: 507, senders retry later.',
-            )}
+            {num('minFreeDiskMb', 'Below it: 507, senders retry later.')}
             <label className="check">
               <input
                 type="checkbox"
@@ -165,13 +189,8 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
               />{' '}
               Rate-limit each client IP (tunnel and LAN; never this machine)
             </label>
-            {num(
-              'perSecond',
-              'Requests per second per IP',
-              'Over it: 429 + Retry-After.',
-              !d.rateLimited,
-            )}
-            {num('burst', 'Burst per IP', undefined, !d.rateLimited)}
+            {num('perSecond', 'Over it: 429 + Retry-After.', !d.rateLimited)}
+            {num('burst', undefined, !d.rateLimited)}
           </div>
           {message && (
             <p
@@ -186,7 +205,8 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
             <button
               type="submit"
               className="btn btn-primary"
-              disabled={busy}
+              disabled={busy || conflicts.length > 0}
+              title={conflicts.length > 0 ? 'Choose yours or theirs above first' : undefined}
               data-testid="settings-save"
             >
               Save settings

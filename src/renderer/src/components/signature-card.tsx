@@ -10,7 +10,7 @@ export function SignatureCard({ detail }: { detail: EventDetail }) {
   return (
     <section className={`card card-${help.tone}`} data-testid="signature-card">
       <h3>
-        Signature <Pill tone={help.tone}>{help.label}</Pill>
+        <Pill tone={help.tone}>{help.title}</Pill>
         {provider && <span className="muted">{providerName(provider)}</span>}
       </h3>
       <p>{help.meaning}</p>

@@ -1,9 +1,22 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useDismiss } from '../hooks/use-dismiss';
 import type { Client } from '../../../shared/dispatch';
 import { errorText } from '../format/error-text';
 import { TunnelOptionsForm } from './tunnel-options-form';
-import type { TunnelState } from '../../../shared/model';
+import type { TunnelSettings, TunnelState } from '../../../shared/model';
+
+/** Where the configured authtoken comes from, in words (never the token). */
+export function authtokenText(a: TunnelSettings['authtoken'] | undefined): string {
+  if (!a) return 'Authtoken: …';
+  if (!a.configured || !a.source) return 'Authtoken: not configured';
+  const from =
+    a.source === 'settings'
+      ? 'from settings'
+      : a.source === 'env'
+        ? 'from NGROK_AUTHTOKEN'
+        : `from the ngrok config file${a.path ? ` ${a.path}` : ''}`;
+  return `Authtoken: configured (${from})`;
+}
 
 const LABEL: Record<TunnelState['state'], string> = {
   off: 'Local only',
@@ -35,6 +48,31 @@ export function TunnelControl({
   const running = state === 'online' || state === 'connecting' || state === 'reconnecting';
   const box = useRef<HTMLDivElement>(null);
   useDismiss(box, open, () => setOpen(false));
+  // Whether an authtoken is configured and where from (the token itself never comes back).
+  const [authtoken, setAuthtoken] = useState<TunnelSettings['authtoken'] | undefined>();
+  useEffect(() => {
+    if (!open) return;
+    let alive = true;
+    const off = client.on('tunnelSettings.changed', (t) => setAuthtoken(t.authtoken));
+    client.getTunnelSettings({}).then(
+      (t) => alive && setAuthtoken(t.authtoken),
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [client, open]);
+  const removeToken = async (): Promise<void> => {
+    setError(null);
+    try {
+      const t = await client.saveTunnelSettings({ authtoken: null });
+      setAuthtoken(t.authtoken);
+      setSaved('Authtoken removed from the settings.');
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
 
   const act = async (what: () => Promise<TunnelState>): Promise<void> => {
     setBusy(true);
@@ -91,7 +129,12 @@ export function TunnelControl({
         </button>
       )}
       {open && (
-        <div className="popover" role="dialog" aria-label="Tunnel" data-testid="tunnel-popover">
+        <div
+          className="popover tunnel-popover"
+          role="dialog"
+          aria-label="Tunnel"
+          data-testid="tunnel-popover"
+        >
           {problem && (
             <p className="notice notice-bad" role="alert">
               {problem}
@@ -104,8 +147,29 @@ export function TunnelControl({
               void saveAndStart();
             }}
           >
+            <p className="authtoken-status" data-testid="tunnel-authtoken-status">
+              {authtokenText(authtoken)}{' '}
+              {authtoken?.source === 'settings' && (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-testid="tunnel-token-remove"
+                  onClick={() => void removeToken()}
+                >
+                  Remove
+                </button>
+              )}
+            </p>
+            {authtoken?.configured && authtoken.source !== 'settings' && (
+              <p className="field-hint">
+                One saved here takes its place; to remove it, change{' '}
+                {authtoken.source === 'env' ? 'the environment' : 'that file'}.
+              </p>
+            )}
             <label className="field">
-              <span className="field-label">ngrok authtoken</span>
+              <span className="field-label">
+                {authtoken?.configured ? 'Replace the ngrok authtoken' : 'ngrok authtoken'}
+              </span>
               <input
                 type="password"
                 className="mono"

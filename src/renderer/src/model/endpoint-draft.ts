@@ -31,6 +31,29 @@ export interface EndpointDraft {
   rev?: number;
 }
 
+/** The endpoint form's fields in the form's words (the merge banner names them). */
+export const ENDPOINT_FIELD_LABELS: Record<EndpointDraftField, string> = {
+  name: 'Name',
+  path: 'Path prefix',
+  provider: 'Provider',
+  secrets: 'Signing secrets',
+  clearSecrets: 'Remove all secrets',
+  toleranceSec: 'Tolerance (seconds)',
+  forwardTo: 'Forward to',
+  forwardDuplicates: 'Forward duplicate deliveries too',
+  responseStatus: 'Response status',
+  responseContentType: 'Response Content-Type',
+  responseBody: 'Response body',
+  responseDelayMs: 'Response delay (ms)',
+  rejectBadSignatures: 'Answer 401 to bad signatures',
+  failNext: 'Simulate failures: next N',
+  failPercent: 'Simulate failures: X %',
+  failStatus: 'Simulate failures: status',
+  jsonSchema: 'JSON Schema',
+};
+export type EndpointDraftField = Exclude<keyof EndpointDraft, 'id' | 'rev'>;
+export const ENDPOINT_FIELDS = Object.keys(ENDPOINT_FIELD_LABELS) as EndpointDraftField[];
+
 /**
  * The list with one `endpoints.changed` push applied: replaced, added, or removed; a push
  * older than what the list holds (a lower rev) is ignored. Kept in path order.

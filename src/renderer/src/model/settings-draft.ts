@@ -1,5 +1,4 @@
 import { DEFAULT_SETTINGS } from '../../../shared/defaults';
-import type { z } from 'zod';
 import { Settings } from '../../../shared/model';
 
 const MB = 1024 * 1024;
@@ -53,6 +52,90 @@ const FIELDS: Record<
   minFreeDiskMb: { path: ['receiver', 'minFreeDiskBytes'], factor: MB },
 };
 type NumberField = keyof typeof FIELDS;
+
+/** Each field in the form's words (the Settings panel's labels; messages start with them). */
+export const SETTINGS_FIELD_LABELS: Record<keyof SettingsDraft, string> = {
+  maxEvents: 'Keep at most (events)',
+  maxAgeDays: 'Keep for (days)',
+  paused: 'Forwarding paused',
+  concurrency: 'Forwards at once',
+  forwardTimeoutSec: 'Timeout per attempt (s)',
+  maxAttempts: 'Attempts before the dead-letter list',
+  maxBodyMb: 'Largest body (MB)',
+  maxHeaders: 'Most header fields',
+  maxHeaderKb: 'Header bytes (KB)',
+  headersTimeoutSec: 'Headers within (s)',
+  requestTimeoutSec: 'Whole request within (s)',
+  keepAliveSec: 'Idle keep-alive (s)',
+  maxConnections: 'Open connections',
+  maxConnectionsPerClient: 'Open connections per client IP',
+  rateLimited: 'Rate-limit each client IP',
+  perSecond: 'Requests per second per IP',
+  burst: 'Burst per IP',
+  minFreeDiskMb: 'Free disk space to keep (MB)',
+};
+export const SETTINGS_FIELDS = Object.keys(SETTINGS_FIELD_LABELS) as (keyof SettingsDraft)[];
+
+/** The contract's bounds of a stored setting (its zod number schema, under nullable/default). */
+function bounds(path: readonly string[]): { min: number | null; max: number | null; int: boolean } {
+  let schema: unknown = Settings;
+  for (const k of path) {
+    schema = unwrap(schema);
+    schema = (schema as { shape?: Record<string, unknown> }).shape?.[k];
+  }
+  const n = unwrap(schema) as {
+    minValue?: number | null;
+    maxValue?: number | null;
+    isInt?: boolean;
+  };
+  const finite = (v: number | null | undefined): number | null =>
+    v !== null && v !== undefined && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : null;
+  return { min: finite(n.minValue), max: finite(n.maxValue), int: n.isInt === true };
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema as { unwrap?: () => unknown; def?: { innerType?: unknown } } | undefined;
+  for (let i = 0; i < 4 && s; i++) {
+    const inner = s.def?.innerType;
+    if (!inner) break;
+    s = inner as typeof s;
+  }
+  return s;
+}
+
+const words = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+
+/**
+ * What a number field takes, in its own unit: "Keep at most (events): a whole number of at
+ * least 1, or blank for no limit", "Largest body (MB): a number from 0.001 to 1,024".
+ */
+export function expected(field: NumberField): string {
+  const f = FIELDS[field];
+  const b = bounds(f.path);
+  const inUnit = (v: number): number => Math.round((v / f.factor) * 1000) / 1000;
+  const kind = b.int && f.factor === 1 ? 'a whole number' : 'a number';
+  const lo = b.min === null ? null : words(inUnit(b.min));
+  const hi = b.max === null ? null : words(inUnit(b.max));
+  const range =
+    lo !== null && hi !== null
+      ? ` from ${lo} to ${hi}`
+      : lo !== null
+        ? ` of at least ${lo}`
+        : hi !== null
+          ? ` of at most ${hi}`
+          : '';
+  const blank = f.optional
+    ? `, or blank for ${field === 'maxAgeDays' ? 'forever' : 'no limit'}`
+    : '';
+  return `${SETTINGS_FIELD_LABELS[field]}: ${kind}${range}${blank}`;
+}
+
+/** The value typed in a number field is within the contract's bounds (in stored units). */
+function fits(field: NumberField, stored: number): boolean {
+  const b = bounds(FIELDS[field].path);
+  if (b.int && FIELDS[field].factor === 1 && !Number.isInteger(stored)) return false;
+  return (b.min === null || stored >= b.min) && (b.max === null || stored <= b.max);
+}
 
 function read(s: Settings, path: string[]): unknown {
   let v: unknown = s;
@@ -111,14 +194,15 @@ export function fromDraft(
       write(out, f.path, null);
       continue;
     }
-    const n = Number(raw);
-    if (raw === '' || !Number.isFinite(n)) {
-      errors[field] = f.optional ? 'a number, or blank for no limit' : 'a number';
+    const n = Number(raw.replaceAll(',', ''));
+    // Stored units are whole bytes and ms except the rate and the age in days.
+    const value = f.factor === 1 ? n : Math.round(n * f.factor);
+    // Every field is checked in this one round, each saying what it takes.
+    if (raw === '' || !Number.isFinite(n) || !fits(field, value)) {
+      errors[field] = expected(field);
       continue;
     }
-    // Stored units are whole bytes and ms except the rate and the age in days.
-    const value = n * f.factor;
-    write(out, f.path, f.factor === 1 ? value : Math.round(value));
+    write(out, f.path, value);
   }
   write(out, ['forwarding', 'paused'], d.paused);
   if (!d.rateLimited) write(out, ['receiver', 'rateLimit'], null);
@@ -130,15 +214,7 @@ export function fromDraft(
     const field = (Object.keys(FIELDS) as NumberField[]).find(
       (k) => FIELDS[k].path.join('.') === key,
     );
-    errors[field ?? 'maxEvents'] ??= describe(issue, field ? FIELDS[field].factor : 1);
+    errors[field ?? 'maxEvents'] ??= field ? expected(field) : issue.message;
   }
   return { settings: null, errors };
-}
-
-/** A range issue in the form's unit ("at least 0.001" for 1024 bytes shown in MB). */
-function describe(issue: z.core.$ZodIssue, factor: number): string {
-  const inUnit = (n: number | bigint): number => Math.round((Number(n) / factor) * 1000) / 1000;
-  if (issue.code === 'too_small') return `at least ${inUnit(issue.minimum)}`;
-  if (issue.code === 'too_big') return `at most ${inUnit(issue.maximum)}`;
-  return issue.message;
 }
