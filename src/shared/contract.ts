@@ -363,10 +363,20 @@ export const commands = {
   /**
    * Puts dead-lettered forwards back in the queue (one, several or all), each to its endpoint's
    * forward target as it is now. Refused (400, nothing redriven) when an endpoint concerned has
-   * no target now.
+   * no target now. With `resign`, each attempt is signed again at send time with the endpoint's
+   * first secret (a fresh timestamp, as the Stripe CLI does), where its scheme can sign.
    */
   redriveDeadLetters: {
-    input: selection(z.number().int()),
+    input: z
+      .object({
+        ids: z.array(z.number().int()).max(10_000).optional(),
+        all: z.boolean().optional(),
+        resign: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
+        message: 'give ids or all: true',
+      }),
     output: z.object({
       /** How many were queued again. */
       redriven: z.number().int(),
@@ -377,6 +387,13 @@ export const commands = {
           eventId: z.string(),
           targetUrl: z.string(),
           refused: z.string().nullable(),
+          /** Signed again with the endpoint's secret at each attempt. */
+          resigned: z.boolean(),
+          /**
+           * Sent with its original signature although that may be too old for the app (its
+           * scheme has a tolerance, and re-signing was not asked for or is impossible): why.
+           */
+          warning: z.string().nullable(),
         }),
       ),
     }),

@@ -4,9 +4,11 @@ import type { EndpointStore } from '../store/endpoint-store';
 import type { EventStore } from '../store/event-store';
 import type { ForwardJob, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
+import type { ResignAbility } from '../../shared/model';
 import { currentTarget } from './current-target';
 import type { Forwarder } from './forwarder';
 import { replayEvent } from './replay';
+import { resignerFor, staleWarning, type Resigner } from './resign';
 import { toDeadLetter, toWireAttempt } from './wire';
 
 /**
@@ -27,6 +29,29 @@ function redrivePlan(
   return plan.ok
     ? { job, endpoint: endpoint.name, targetUrl: plan.url, refused: null }
     : { job, endpoint: endpoint.name, targetUrl: endpoint.forwardTo, refused: plan.refused };
+}
+
+/** How a dead job's event would be re-signed now, or null when the event is gone. */
+export function resignerOfEvent(
+  deps: { events: EventStore; endpoints: EndpointStore },
+  eventId: string,
+  now: number,
+): Resigner | null {
+  const src = deps.events.envelope(eventId);
+  if (!src) return null;
+  const endpoint = deps.endpoints.get(src.endpointId) ?? deps.endpoints.match(src.path);
+  return resignerFor(deps.endpoints, endpoint, src.headers, now);
+}
+
+/** Whether a redrive can re-sign the event (for the UI's Redrive choice). */
+export function resignAbility(
+  deps: { events: EventStore; endpoints: EndpointStore },
+  eventId: string,
+  now: number,
+): ResignAbility | undefined {
+  const r = resignerOfEvent(deps, eventId, now);
+  if (!r) return undefined;
+  return r.ok ? { possible: true, why: null } : { possible: false, why: r.why };
 }
 
 export type ForwardCommand =
@@ -67,11 +92,17 @@ export function createForwardHandlers(deps: {
     listDeadLetters: ({ limit = 100, beforeId }) => {
       const jobs = forwards.listDead(limit + 1, beforeId);
       return {
-        items: jobs.slice(0, limit).map((j) => toDeadLetter(j, events.summary(j.eventId))),
+        items: jobs.slice(0, limit).map((j) => {
+          const resign = resignAbility(deps, j.eventId, clock());
+          return {
+            ...toDeadLetter(j, events.summary(j.eventId)),
+            ...(resign ? { resign } : {}),
+          };
+        }),
         hasMore: jobs.length > limit,
       };
     },
-    redriveDeadLetters: ({ ids, all }) => {
+    redriveDeadLetters: ({ ids, all, resign = false }) => {
       const plans = forwards
         .deadJobs(all ? 'all' : (ids ?? []))
         .map((job) => redrivePlan(deps, job));
@@ -82,12 +113,21 @@ export function createForwardHandlers(deps: {
           `nothing redriven: ${stuck.map((n) => `endpoint "${n}"`).join(', ')} ${stuck.length > 1 ? 'have' : 'has'} no forward target now; set one (its dead letters then go there), or purge those dead letters`,
         );
       }
-      const items = plans.map((p) => ({
-        job: p.job,
-        targetUrl: p.targetUrl!,
-        refused: p.refused,
-      }));
-      for (const a of forwards.redrive(items, clock())) deps.published(toWireAttempt(a));
+      const now = clock();
+      const items = plans.map((p) => {
+        const r = resignerOfEvent(deps, p.job.eventId, now);
+        const resigned = resign && r !== null && r.ok && p.refused === null;
+        // Not re-signed: say when the original signature may be too old for the app.
+        const warning = r && !resigned && p.refused === null ? staleWarning(r) : null;
+        return {
+          job: p.job,
+          targetUrl: p.targetUrl!,
+          refused: p.refused,
+          resign: resigned,
+          warning,
+        };
+      });
+      for (const a of forwards.redrive(items, now)) deps.published(toWireAttempt(a));
       for (const i of items)
         if (i.refused === null) events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();
@@ -99,6 +139,8 @@ export function createForwardHandlers(deps: {
           eventId: i.job.eventId,
           targetUrl: i.targetUrl,
           refused: i.refused,
+          resigned: i.resign,
+          warning: i.warning,
         })),
       };
     },

@@ -537,6 +537,20 @@ export class EventStore {
     };
   }
 
+  /** What a signature needs besides the body (no body read): endpoint, path, headers, time. */
+  envelope(
+    id: string,
+  ): { endpointId: string; path: string; headers: [string, string][]; receivedAt: number } | null {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return null;
+    return {
+      endpointId: row.endpoint_id,
+      path: row.path,
+      headers: JSON.parse(row.headers) as [string, string][],
+      receivedAt: row.received_at,
+    };
+  }
+
   /** The summary of one event, or undefined. */
   summary(id: string): EventSummary | undefined {
     const row = this.stmts.summaryById.get(id) as SummaryRow | undefined;

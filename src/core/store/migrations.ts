@@ -160,4 +160,10 @@ export const migrations: { version: number; sql: string }[] = [
     version: 11,
     sql: `ALTER TABLE endpoints ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;`,
   },
+  {
+    // A redriven job signed again with the endpoint's secret at each attempt (issue 14, walk
+    // item 1), so the app's SDK does not refuse an old timestamp.
+    version: 12,
+    sql: `ALTER TABLE forward_jobs ADD COLUMN resign INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
