@@ -1,7 +1,9 @@
 import { forwardUrl } from '../shared/forward-url';
 import { uuidv7 } from './ids';
 import type { Endpoint, EndpointResponse } from '../shared/model';
-import type { Inspector } from './inspect';
+import { decodeForDisplay, displayDecodeLimit } from './decode-body';
+import type { BodyView, Inspector } from './inspect';
+import { unreadVerdict } from './schemas/issues';
 import type { SchemaResult } from './schemas';
 import type { SchemaChecker } from './schemas/schema-checker';
 import type { Ingest, LogRefusal } from './receiver';
@@ -46,20 +48,51 @@ function userSchema(
   deps: Deps,
   endpoint: Endpoint,
   d: IncomingDelivery,
+  view: BodyView | null,
   background = false,
 ): Promise<SchemaResult> | null {
-  return endpoint.jsonSchema === null
-    ? null
-    : deps.schemas.check(endpoint.jsonSchema, d.body, background, endpoint.id);
+  if (endpoint.jsonSchema === null) return null;
+  if (view?.cut) {
+    return Promise.resolve(unreadVerdict(`decoded to more than ${view.limit}, not parsed`));
+  }
+  return deps.schemas.check(endpoint.jsonSchema, view?.bytes ?? d.body, background, endpoint.id);
+}
+
+const mb = (n: number): string => `${+(n / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * A gzip/deflate/br body decoded for its checks (event type, delivery id, schema), by the same
+ * streamed decoder and cap as the Body tab (decodeForDisplay: zlib's pool, never long on this
+ * thread); null for a body without a Content-Encoding (most) or one that does not decode (its
+ * checks read the stored bytes). Signatures stay over the raw bytes.
+ */
+function encoded(d: IncomingDelivery): boolean {
+  return (
+    d.body.length > 0 &&
+    d.headers.some(([n]) => n.length === 16 && n.toLowerCase() === 'content-encoding')
+  );
+}
+
+async function bodyView(d: IncomingDelivery): Promise<BodyView | null> {
+  const limit = displayDecodeLimit(d.body.length);
+  const decoded = await decodeForDisplay(d.headers, d.body, limit);
+  if ('error' in decoded) return null;
+  return { bytes: decoded.bytes, cut: decoded.cut, limit: mb(limit) };
 }
 
 /**
  * Checks and duplicate classification: what live and imported deliveries share. Call in the
  * same tick as the append (classification counts the pending batch).
  */
-function check(deps: Deps, d: IncomingDelivery, endpoint: Endpoint, schema: SchemaResult | null) {
+function check(
+  deps: Deps,
+  d: IncomingDelivery,
+  endpoint: Endpoint,
+  schema: SchemaResult | null,
+  view: BodyView | null,
+) {
   const secrets = deps.endpoints.secretsOf(endpoint.id);
-  const inspection = deps.inspect(d, endpoint, secrets, deps.clock(), schema);
+  const inspection = deps.inspect(d, endpoint, secrets, deps.clock(), schema, view);
   const id = uuidv7(d.receivedAt);
   const dup = deps.events.classify(endpoint.id, inspection.idempotency.key, id);
   const contentType = contentTypeOf(d.headers);
@@ -75,9 +108,11 @@ export function createIngest(deps: Deps): Ingest {
     const endpoint = deps.endpoints.match(d.path);
     // A user's schema runs in the schema worker: the receiver waits for its verdict (bounded)
     // without blocking other deliveries. Then checks, classification and append in one tick.
-    const schemaCheck = userSchema(deps, endpoint, d);
+    // No await (no extra turn) for the usual body without a Content-Encoding.
+    const view = encoded(d) ? await bodyView(d) : null;
+    const schemaCheck = userSchema(deps, endpoint, d, view);
     const schema = schemaCheck === null ? null : await schemaCheck;
-    const { inspection, id, dup, contentType } = check(deps, d, endpoint, schema);
+    const { inspection, id, dup, contentType } = check(deps, d, endpoint, schema, view);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
     const failure = deps.endpoints.takeSimulatedFailure(endpoint);
     const response =
@@ -185,11 +220,22 @@ export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): P
       ...item,
       endpoint: deps.endpoints.match(item.delivery.path),
     }));
+    const views = await Promise.all(
+      chunk.map(({ delivery }) => (encoded(delivery) ? bodyView(delivery) : null)),
+    );
     const schemas = await Promise.all(
-      chunk.map(({ delivery, endpoint }) => userSchema(deps, endpoint, delivery, true)),
+      chunk.map(({ delivery, endpoint }, k) =>
+        userSchema(deps, endpoint, delivery, views[k] ?? null, true),
+      ),
     );
     const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint }, k) => {
-      const { inspection, id, dup, contentType } = check(deps, d, endpoint, schemas[k] ?? null);
+      const { inspection, id, dup, contentType } = check(
+        deps,
+        d,
+        endpoint,
+        schemas[k] ?? null,
+        views[k] ?? null,
+      );
       return deps.events.append({
         ...d,
         ...inspection,
