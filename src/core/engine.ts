@@ -314,9 +314,13 @@ export class Engine {
             clock,
             schemas: this.schemas,
           };
-          const imported = await importDeliveries(deps, items);
+          const { imported, skipped } = await importDeliveries(deps, items);
           const received = items.map((i) => i.delivery.receivedAt);
-          return { imported, ...importRetention(received, clock(), settings.get().retention) };
+          return {
+            imported,
+            ...(skipped > 0 ? { skipped } : {}),
+            ...importRetention(received, clock(), settings.get().retention),
+          };
         },
       }),
       ...createCheckupHandlers({

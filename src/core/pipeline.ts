@@ -10,7 +10,7 @@ import type { Ingest, LogRefusal } from './receiver';
 import type { EndpointStore } from './store/endpoint-store';
 import type { EventStore } from './store/event-store';
 import type { ImportedDelivery } from './transfer/formats';
-import type { Clock, IncomingDelivery } from './types';
+import type { Clock, IncomingDelivery, Inspection } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'future', 'missing']);
 
@@ -207,35 +207,65 @@ export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogR
 export const IMPORT_CHUNK = 250;
 
 /**
- * Stores deliveries read from a file (HAR/NDJSON) through the same checks as live ones, marked
- * as imported, never forwarded, entered in the log now (retention ages them from now, not from
- * when they were first received). Works in chunks of IMPORT_CHUNK, each committed before the
- * next, so live deliveries are stored and answered between them; user-schema checks of an
- * import queue behind live ones. Returns how many were stored.
+ * Stores deliveries read from a file (HAR/NDJSON), marked as imported, never forwarded, entered
+ * in the log now (retention ages them from now, not from when they were first received). An
+ * event Hookscope exported keeps its id and the verdicts it was exported with (a signature
+ * checked again now would be stale); others go through the same checks as live ones. An event
+ * whose id is already in the log (its original, or an earlier import of the same file) is
+ * skipped, so importing a file twice, or into the log it came from, adds nothing and makes no
+ * duplicates. Works in chunks of IMPORT_CHUNK, each committed before the next, so live
+ * deliveries are stored and answered between them; user-schema checks of an import queue
+ * behind live ones. Returns how many were stored and how many skipped.
  */
-export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): Promise<number> {
+export async function importDeliveries(
+  deps: Deps,
+  items: ImportedDelivery[],
+): Promise<{ imported: number; skipped: number }> {
   const storedAt = deps.clock();
-  for (let at = 0; at < items.length; at += IMPORT_CHUNK) {
-    const chunk = items.slice(at, at + IMPORT_CHUNK).map((item) => ({
+  const seen = new Set<string>();
+  const fresh = items.filter(({ origin }) => {
+    const id = origin?.id;
+    if (!id) return true;
+    if (seen.has(id) || deps.events.summary(id) !== undefined) return false;
+    seen.add(id);
+    return true;
+  });
+  for (let at = 0; at < fresh.length; at += IMPORT_CHUNK) {
+    const chunk = fresh.slice(at, at + IMPORT_CHUNK).map((item) => ({
       ...item,
       endpoint: deps.endpoints.match(item.delivery.path),
     }));
     const views = await Promise.all(
-      chunk.map(({ delivery }) => (encoded(delivery) ? bodyView(delivery) : null)),
-    );
-    const schemas = await Promise.all(
-      chunk.map(({ delivery, endpoint }, k) =>
-        userSchema(deps, endpoint, delivery, views[k] ?? null, true),
+      chunk.map(({ delivery, origin }) =>
+        !origin?.verdicts && encoded(delivery) ? bodyView(delivery) : null,
       ),
     );
-    const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint }, k) => {
-      const { inspection, id, dup, contentType } = check(
-        deps,
-        d,
-        endpoint,
-        schemas[k] ?? null,
-        views[k] ?? null,
-      );
+    const schemas = await Promise.all(
+      chunk.map(({ delivery, endpoint, origin }, k) =>
+        origin?.verdicts ? null : userSchema(deps, endpoint, delivery, views[k] ?? null, true),
+      ),
+    );
+    const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint, origin }, k) => {
+      const kept = origin?.verdicts;
+      let inspection: Inspection;
+      let id: string;
+      let dup: { duplicateOf: string | null; deliveryCount: number };
+      let contentType: string | null;
+      if (kept) {
+        inspection = kept;
+        id = origin.id ?? uuidv7(d.receivedAt);
+        dup = deps.events.classify(endpoint.id, kept.idempotency.key, id);
+        contentType = contentTypeOf(d.headers);
+      } else {
+        ({ inspection, id, dup, contentType } = check(
+          deps,
+          d,
+          endpoint,
+          schemas[k] ?? null,
+          views[k] ?? null,
+        ));
+        if (origin?.id) id = origin.id;
+      }
       return deps.events.append({
         ...d,
         ...inspection,
@@ -253,5 +283,5 @@ export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): P
     });
     await Promise.all(appended);
   }
-  return items.length;
+  return { imported: fresh.length, skipped: items.length - fresh.length };
 }

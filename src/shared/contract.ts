@@ -260,6 +260,11 @@ export const commands = {
       .strict(),
     output: z.object({
       imported: z.number().int(),
+      /**
+       * Events left out because their id is already in the log (the original they were exported
+       * from, or an earlier import of the same file): a re-import adds nothing.
+       */
+      skipped: z.number().int().optional(),
       /** How many of them retention removes at once (more than maxEvents were imported). */
       pastRetention: z.number().int().optional(),
       /** What retention does with them, in words, when it matters. */

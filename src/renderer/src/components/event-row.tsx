@@ -3,6 +3,7 @@ import type { EventSummary } from '../../../shared/model';
 import { formatBytes } from '../format/format';
 import { MethodBadge } from './method-badge';
 import { RelativeTime } from './relative-time';
+import { IMPORTED_TITLE, Pill } from './pill';
 import { StatusPills } from './status-pills';
 
 /** One delivery in the list (fixed height, two lines). */
@@ -40,6 +41,13 @@ export const EventRow = memo(function EventRow({
         {e.eventType && <span className="row-type mono">{e.eventType}</span>}
         <span className="row-endpoint">{endpointName ?? e.endpointId}</span>
         <span className="row-size">{formatBytes(e.size)}</span>
+        {e.imported && (
+          <span data-testid="imported-tag">
+            <Pill tone="info" title={IMPORTED_TITLE}>
+              imported
+            </Pill>
+          </span>
+        )}
         <StatusPills e={e} />
       </div>
     </div>
