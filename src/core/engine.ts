@@ -1,6 +1,7 @@
 import type { PushMessage } from '../shared/contract';
 import type { Client, Handlers } from '../shared/dispatch';
 import { localClient } from './local-client';
+import { resignerFor, resignRequest } from './forward/resign';
 import { currentTarget } from './forward/current-target';
 import { createForwardHandlers } from './forward/forward-handlers';
 import { Forwarder } from './forward/forwarder';
@@ -280,6 +281,12 @@ export class Engine {
           );
         },
         storeHealth,
+        (src, url) => {
+          const endpoint = endpoints.get(src.endpointId) ?? endpoints.match(src.path);
+          const now = clock();
+          const r = resignerFor(endpoints, endpoint, src.headers, now);
+          return r.ok ? resignRequest(r, src, url, now) : { error: r.why };
+        },
       );
       this.handlers = {
         ...createHandlers({

@@ -1,5 +1,5 @@
 import type { Handlers } from '../shared/dispatch';
-import type { ForwardCommand } from './forward/forward-handlers';
+import { resignAbility, type ForwardCommand } from './forward/forward-handlers';
 import type { CheckupCommand } from '../shared/checkup';
 import { FIRST_BODY_BYTES, type Notice, type ReceiverHealth } from '../shared/model';
 import { toWireAttempt } from './forward/wire';
@@ -107,12 +107,15 @@ export function createHandlers(deps: {
       const e = await events.view(id, FIRST_BODY_BYTES);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
       const deadLetterId = deps.forwards.deadJobOf(id);
+      const deadLetterResign =
+        deadLetterId !== undefined ? await resignAbility(deps, id, Date.now()) : undefined;
       return {
         ...e,
         forwards: deps.forwards
           .attemptsFor(id)
           .map((a) => toWireAttempt(a, (u) => deps.events.maskUrl(u))),
         ...(deadLetterId !== undefined ? { deadLetterId } : {}),
+        ...(deadLetterResign ? { deadLetterResign } : {}),
       };
     },
     getEventBody: async ({ id, offset, length }) => {

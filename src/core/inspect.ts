@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BODY_HASH_SOURCE, type Endpoint } from '../shared/model';
 import { providerRows } from '../shared/providers';
-import { parseJson } from './json-body';
+import { MAX_JSON_BYTES, parseJson } from './json-body';
+import { topLevelFields } from './json-fields';
+import { issue } from './schemas/issues';
 import { checkSchema, openAiJob } from './schemas';
 import { HeaderBag } from './signatures/headers';
 import { recognisedBy, resolveScheme } from './signatures/registry';
@@ -21,7 +23,40 @@ export type Inspector = (
   secrets: string[],
   now: number,
   userSchema: Inspection['schema'] | null,
+  view?: BodyView | null,
 ) => Inspection;
+
+/**
+ * The body as its checks read it: a gzip/deflate/br body decoded (decodeForDisplay, bounded as
+ * for display: `cut` when only its start was decoded). Signatures are always verified over the
+ * raw bytes as received.
+ */
+export interface BodyView {
+  bytes: Buffer;
+  cut: boolean;
+  /** What it decoded to more than, in words ("4 MB"), when cut. */
+  limit?: string;
+}
+
+/**
+ * The body's JSON for event type, delivery id and schema: parsed whole when it can be; of a body
+ * too large to parse (over 5 MB, or decoded past the display cap), its top-level fields read
+ * from both ends (`partial`), and why it is not checked as a whole.
+ */
+function bodyJson(
+  raw: Buffer,
+  view: BodyView | null | undefined,
+): { json: unknown; tooLarge: string | null } {
+  const bytes = view?.bytes ?? raw;
+  const large = view?.cut
+    ? `decodes to more than ${view.limit ?? 'the decoding cap'}`
+    : bytes.length > MAX_JSON_BYTES
+      ? `larger than ${MAX_JSON_BYTES / 1024 / 1024} MB`
+      : null;
+  if (large === null) return { json: parseJson(bytes), tooLarge: null };
+  const fields = topLevelFields(bytes);
+  return { json: fields ?? undefined, tooLarge: fields || bytes[0] === 0x5b ? large : null };
+}
 
 /** The request as signature schemes see it, with the URL the sender used. */
 export function signatureInput(d: IncomingDelivery, h: HeaderBag): SignatureInput {
@@ -37,13 +72,14 @@ export function signatureInput(d: IncomingDelivery, h: HeaderBag): SignatureInpu
 }
 
 /** The checks every delivery goes through. */
-export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
+export const inspect: Inspector = (d, endpoint, secrets, now, userSchema, view) => {
   const h = new HeaderBag(d.headers);
   const scheme = resolveScheme(endpoint.provider, h);
   const input = signatureInput(d, h);
-  // Parsed for every JSON-looking body: even without a provider its type field names the
-  // event type in the list (parseJson skips other bodies and bodies over 5 MB).
-  const json = parseJson(d.body);
+  // Parsed for every JSON-looking body (decoded when it has a Content-Encoding): even without a
+  // provider its type field names the event type in the list. A body too large to parse gives
+  // its top-level fields only, and its schema is said not to be checked, and why.
+  const { json, tooLarge } = bodyJson(d.body, view);
   let signature: Inspection['signature'];
   if (!scheme) {
     signature = {
@@ -93,7 +129,11 @@ export const inspect: Inspector = (d, endpoint, secrets, now, userSchema) => {
   return {
     signature,
     idempotency: key ? { key: key.key, source: key.source } : { key: null, source: null },
-    schema: userSchema ?? checkSchema(scheme?.id ?? null, json),
+    schema:
+      userSchema ??
+      (tooLarge !== null
+        ? { status: 'none', issues: [issue('(root)', `not checked: the body is ${tooLarge}`)] }
+        : checkSchema(scheme?.id ?? null, json)),
     eventType: eventType(h, json),
     jobId: job?.kind ? job.jobId : null,
   };

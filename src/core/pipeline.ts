@@ -1,14 +1,15 @@
 import { forwardUrl } from '../shared/forward-url';
 import { uuidv7 } from './ids';
 import type { Endpoint, EndpointResponse } from '../shared/model';
-import type { Inspector } from './inspect';
+import { decodeForDisplay, displayDecodeLimit } from './decode-body';
+import type { BodyView, Inspector } from './inspect';
+import { unreadVerdict } from './schemas/issues';
 import type { SchemaResult } from './schemas';
 import type { SchemaChecker } from './schemas/schema-checker';
 import type { Ingest, LogRefusal } from './receiver';
-import type { EndpointRepo } from './store/ports';
-import type { EventLog } from './store/ports';
+import type { EndpointRepo, EventLog } from './store/ports';
 import type { ImportedDelivery } from './transfer/formats';
-import type { Classification, Clock, Disposition, IncomingDelivery } from './types';
+import type { Classification, Clock, Disposition, IncomingDelivery, Inspection } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'future', 'missing']);
 
@@ -46,17 +47,48 @@ function userSchema(
   deps: Deps,
   endpoint: Endpoint,
   d: IncomingDelivery,
+  view: BodyView | null,
   background = false,
 ): Promise<SchemaResult> | null {
-  return endpoint.jsonSchema === null
-    ? null
-    : deps.schemas.check(endpoint.jsonSchema, d.body, background, endpoint.id);
+  if (endpoint.jsonSchema === null) return null;
+  if (view?.cut) {
+    return Promise.resolve(unreadVerdict(`decoded to more than ${view.limit}, not parsed`));
+  }
+  return deps.schemas.check(endpoint.jsonSchema, view?.bytes ?? d.body, background, endpoint.id);
+}
+
+const mb = (n: number): string => `${+(n / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * A gzip/deflate/br body decoded for its checks (event type, delivery id, schema), by the same
+ * streamed decoder and cap as the Body tab (decodeForDisplay: zlib's pool, never long on this
+ * thread); null for a body without a Content-Encoding (most) or one that does not decode (its
+ * checks read the stored bytes). Signatures stay over the raw bytes.
+ */
+function encoded(d: IncomingDelivery): boolean {
+  return (
+    d.body.length > 0 &&
+    d.headers.some(([n]) => n.length === 16 && n.toLowerCase() === 'content-encoding')
+  );
+}
+
+async function bodyView(d: IncomingDelivery): Promise<BodyView | null> {
+  const limit = displayDecodeLimit(d.body.length);
+  const decoded = await decodeForDisplay(d.headers, d.body, limit);
+  if ('error' in decoded) return null;
+  return { bytes: decoded.bytes, cut: decoded.cut, limit: mb(limit) };
 }
 
 /** The checks live and imported deliveries share (the log classifies duplicates itself). */
-function check(deps: Deps, d: IncomingDelivery, endpoint: Endpoint, schema: SchemaResult | null) {
+function check(
+  deps: Deps,
+  d: IncomingDelivery,
+  endpoint: Endpoint,
+  schema: SchemaResult | null,
+  view: BodyView | null,
+) {
   const secrets = deps.endpoints.secretsOf(endpoint.id);
-  const inspection = deps.inspect(d, endpoint, secrets, deps.clock(), schema);
+  const inspection = deps.inspect(d, endpoint, secrets, deps.clock(), schema, view);
   const id = uuidv7(d.receivedAt);
   const contentType = contentTypeOf(d.headers);
   return { inspection, id, contentType };
@@ -70,10 +102,12 @@ export function createIngest(deps: Deps): Ingest {
   return async (d) => {
     const endpoint = deps.endpoints.match(d.path);
     // A user's schema runs in the schema worker: the receiver waits for its verdict (bounded)
-    // without blocking other deliveries.
-    const schemaCheck = userSchema(deps, endpoint, d);
+    // without blocking other deliveries. No await (no extra turn) for the usual body without
+    // a Content-Encoding.
+    const view = encoded(d) ? await bodyView(d) : null;
+    const schemaCheck = userSchema(deps, endpoint, d, view);
     const schema = schemaCheck === null ? null : await schemaCheck;
-    const { inspection, id, contentType } = check(deps, d, endpoint, schema);
+    const { inspection, id, contentType } = check(deps, d, endpoint, schema, view);
     const badSignature = BAD_SIGNATURE.has(inspection.signature.status);
     const failure = deps.endpoints.takeSimulatedFailure(endpoint);
     const fixed =
@@ -174,24 +208,66 @@ export function createRefusalLog(deps: Pick<Deps, 'endpoints' | 'events'>): LogR
 export const IMPORT_CHUNK = 250;
 
 /**
- * Stores deliveries read from a file (HAR/NDJSON) through the same checks as live ones, marked
- * as imported, never forwarded, entered in the log now (retention ages them from now, not from
- * when they were first received). Works in chunks of IMPORT_CHUNK, each committed before the
- * next, so live deliveries are stored and answered between them; user-schema checks of an
- * import queue behind live ones. Returns how many were stored.
+ * Stores deliveries read from a file (HAR/NDJSON), marked as imported, never forwarded, entered
+ * in the log now (retention ages them from now, not from when they were first received). An
+ * event Hookscope exported keeps its id and the verdicts it was exported with (a signature
+ * checked again now would be stale); others go through the same checks as live ones. An event
+ * whose id is already in the log (its original, or an earlier import of the same file) is
+ * skipped, so importing a file twice, or into the log it came from, adds nothing and makes no
+ * duplicates. Works in chunks of IMPORT_CHUNK, each committed before the next, so live
+ * deliveries are stored and answered between them; user-schema checks of an import queue
+ * behind live ones. Returns how many were stored and how many skipped.
  */
-export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): Promise<number> {
+export async function importDeliveries(
+  deps: Deps,
+  items: ImportedDelivery[],
+): Promise<{ imported: number; skipped: number }> {
   const storedAt = deps.clock();
-  for (let at = 0; at < items.length; at += IMPORT_CHUNK) {
-    const chunk = items.slice(at, at + IMPORT_CHUNK).map((item) => ({
+  const seen = new Set<string>();
+  const known = await Promise.all(
+    items.map(({ origin }) => (origin?.id ? deps.events.summary(origin.id) : undefined)),
+  );
+  const fresh = items.filter(({ origin }, i) => {
+    const id = origin?.id;
+    if (!id) return true;
+    if (seen.has(id) || known[i] !== undefined) return false;
+    seen.add(id);
+    return true;
+  });
+  for (let at = 0; at < fresh.length; at += IMPORT_CHUNK) {
+    const chunk = fresh.slice(at, at + IMPORT_CHUNK).map((item) => ({
       ...item,
       endpoint: deps.endpoints.match(item.delivery.path),
     }));
-    const schemas = await Promise.all(
-      chunk.map(({ delivery, endpoint }) => userSchema(deps, endpoint, delivery, true)),
+    const views = await Promise.all(
+      chunk.map(({ delivery, origin }) =>
+        !origin?.verdicts && encoded(delivery) ? bodyView(delivery) : null,
+      ),
     );
-    const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint }, k) => {
-      const { inspection, id, contentType } = check(deps, d, endpoint, schemas[k] ?? null);
+    const schemas = await Promise.all(
+      chunk.map(({ delivery, endpoint, origin }, k) =>
+        origin?.verdicts ? null : userSchema(deps, endpoint, delivery, views[k] ?? null, true),
+      ),
+    );
+    const appended = chunk.map(({ delivery: d, responseStatus, response, endpoint, origin }, k) => {
+      const kept = origin?.verdicts;
+      let inspection: Inspection;
+      let id: string;
+      let contentType: string | null;
+      if (kept) {
+        inspection = kept;
+        id = origin.id ?? uuidv7(d.receivedAt);
+        contentType = contentTypeOf(d.headers);
+      } else {
+        ({ inspection, id, contentType } = check(
+          deps,
+          d,
+          endpoint,
+          schemas[k] ?? null,
+          views[k] ?? null,
+        ));
+        if (origin?.id) id = origin.id;
+      }
       return deps.events.append(
         { ...d, ...inspection, id, endpointId: endpoint.id, contentType, imported: true, storedAt },
         { responseStatus, response, forwardStatus: 'none', forwardTarget: null },
@@ -199,5 +275,5 @@ export async function importDeliveries(deps: Deps, items: ImportedDelivery[]): P
     });
     await Promise.all(appended);
   }
-  return items.length;
+  return { imported: fresh.length, skipped: items.length - fresh.length };
 }

@@ -154,10 +154,10 @@ export async function runEvents(argv: string[]): Promise<boolean> {
         print({ count, out: values.out }, `exported ${count} events to ${values.out}`);
       }
     } else if (importInput) {
-      const { imported } = await client.importEvents(importInput.input);
+      const { imported, skipped } = await client.importEvents(importInput.input);
       print(
-        { imported, file: id, format: importInput.input.format },
-        `imported ${imported} events from ${id} (${importInput.input.format})`,
+        { imported, ...(skipped ? { skipped } : {}), file: id, format: importInput.input.format },
+        `imported ${imported} events from ${id} (${importInput.input.format})${skipped ? `; ${skipped} already in the log (the same event id), left out` : ''}`,
       );
     } else if (action === 'samples') {
       for (const x of (await client.listSamples({})).items) {

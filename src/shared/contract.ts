@@ -274,6 +274,11 @@ export const commands = {
       .strict(),
     output: z.object({
       imported: z.number().int(),
+      /**
+       * Events left out because their id is already in the log (the original they were exported
+       * from, or an earlier import of the same file): a re-import adds nothing.
+       */
+      skipped: z.number().int().optional(),
       /** How many of them retention removes at once (more than maxEvents were imported). */
       pastRetention: z.number().int().optional(),
       /** What retention does with them, in words, when it matters. */
@@ -377,10 +382,20 @@ export const commands = {
   /**
    * Puts dead-lettered forwards back in the queue (one, several or all), each to its endpoint's
    * forward target as it is now. Refused (400, nothing redriven) when an endpoint concerned has
-   * no target now.
+   * no target now. With `resign`, each attempt is signed again at send time with the endpoint's
+   * first secret (a fresh timestamp, as the Stripe CLI does), where its scheme can sign.
    */
   redriveDeadLetters: {
-    input: selection(z.number().int()),
+    input: z
+      .object({
+        ids: z.array(z.number().int()).max(10_000).optional(),
+        all: z.boolean().optional(),
+        resign: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => v.all === true || (v.ids !== undefined && v.ids.length > 0), {
+        message: 'give ids or all: true',
+      }),
     output: z.object({
       /** How many were queued again. */
       redriven: z.number().int(),
@@ -391,6 +406,13 @@ export const commands = {
           eventId: z.string(),
           targetUrl: z.string(),
           refused: z.string().nullable(),
+          /** Signed again with the endpoint's secret at each attempt. */
+          resigned: z.boolean(),
+          /**
+           * Sent with its original signature although that may be too old for the app (its
+           * scheme has a tolerance, and re-signing was not asked for or is impossible): why.
+           */
+          warning: z.string().nullable(),
         }),
       ),
     }),

@@ -165,6 +165,13 @@ export const EventSummary = z.object({
 });
 export type EventSummary = z.infer<typeof EventSummary>;
 
+/**
+ * Whether a redrive can sign a dead letter again (its endpoint has a secret and its provider's
+ * scheme signs with it); `why` not, in words.
+ */
+export const ResignAbility = z.object({ possible: z.boolean(), why: z.string().nullable() });
+export type ResignAbility = z.infer<typeof ResignAbility>;
+
 export const ForwardAttempt = z.object({
   id: z.string(),
   eventId: z.string(),
@@ -238,6 +245,8 @@ export const EventDetail = EventSummary.extend({
   forwards: z.array(ForwardAttempt),
   /** Its forward gave up: the dead letter's id (for redriveDeadLetters / purgeDeadLetters). */
   deadLetterId: z.number().int().optional(),
+  /** With deadLetterId: whether a redrive can re-sign it (see DeadLetter.resign). */
+  deadLetterResign: ResignAbility.optional(),
 });
 export type EventDetail = z.infer<typeof EventDetail>;
 
@@ -477,6 +486,8 @@ export const DeadLetter = z.object({
   lastError: z.string().nullable(),
   updatedAt: z.string(),
   event: EventSummary.nullable(),
+  /** Whether Redrive can re-sign it (absent when the event is gone). */
+  resign: ResignAbility.optional(),
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 

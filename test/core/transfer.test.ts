@@ -261,3 +261,62 @@ describe('bounded export and import', () => {
     }
   });
 });
+
+describe('imported events keep what they were exported with', () => {
+  const secret = 'whsec_import_keeps_verdicts';
+  for (const format of ['har', 'ndjson'] as const) {
+    it(`${format}: the exported verdicts, not a stale re-check; not duplicates of their originals; a re-import adds nothing`, async () => {
+      const { default: Stripe } = await import('stripe');
+      const from = await startEngine();
+      let now = Date.now();
+      const to = await startEngine({ clock: () => now });
+      try {
+        for (const t of [from, to]) {
+          await t.client.saveEndpoint({
+            name: 'Stripe',
+            path: '/stripe',
+            provider: 'stripe',
+            secrets: [secret],
+          });
+        }
+        const body = '{"id":"evt_imp","object":"event","type":"invoice.paid"}';
+        const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({
+          payload: body,
+          secret,
+        });
+        await rawRequest(from.receiverUrl, {
+          path: '/stripe',
+          headers: [['Stripe-Signature', header]],
+          body,
+        });
+        const { content } = await from.client.exportEvents({ format });
+        // Into the log it came from: nothing new, no duplicate of the original.
+        expect(await from.client.importEvents({ format, content })).toEqual({
+          imported: 0,
+          skipped: 1,
+        });
+        const [original] = (await from.client.listEvents({})).items;
+        expect((await from.client.listEvents({})).items).toHaveLength(1);
+        expect(original!.idempotency).toMatchObject({ duplicateOf: null, deliveryCount: 1 });
+
+        // Into another log an hour later: the verdict it was exported with, marked imported.
+        now += 3_600_000;
+        expect(await to.client.importEvents({ format, content })).toEqual({ imported: 1 });
+        const [copy] = (await to.client.listEvents({})).items;
+        expect(copy).toMatchObject({ id: original!.id, imported: true, eventType: 'invoice.paid' });
+        const detail = await to.client.getEvent({ id: copy!.id });
+        expect(detail.signature.status).toBe('valid');
+        expect(detail.idempotency).toMatchObject({ key: 'evt_imp', duplicateOf: null });
+        // Again: idempotent (the same event id is in the log).
+        expect(await to.client.importEvents({ format, content })).toEqual({
+          imported: 0,
+          skipped: 1,
+        });
+        expect((await to.client.listEvents({})).items).toHaveLength(1);
+      } finally {
+        await from.stop();
+        await to.stop();
+      }
+    });
+  }
+});

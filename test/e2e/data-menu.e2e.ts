@@ -22,15 +22,29 @@ test('the data menu exports, imports, and sends a signed sample', async ({ page,
   expect(JSON.parse(lines[0]!)).toMatchObject({ path: '/orders/42' });
   await expect(page.getByTestId('data-result')).toHaveText('Exported 1 event as NDJSON.');
 
-  // Import it back: one more event, marked imported.
+  // Import it back into the log it came from: its id is there, so nothing is added.
   await page.getByTestId('import-file').setInputFiles({
     name: 'back.ndjson',
     mimeType: 'application/x-ndjson',
     buffer: readFileSync(file),
   });
-  await expect(page.getByTestId('data-result')).toHaveText('Imported 1 event from back.ndjson.');
+  await expect(page.getByTestId('data-result')).toHaveText(
+    'Imported 0 events from back.ndjson. 1 was already in the log (the same event id) and left out.',
+  );
+  await expect(rows).toHaveCount(1);
+
+  // An export of another log's event: one more event, tagged imported in the list and detail.
+  const other = { ...JSON.parse(lines[0]!), id: '0190a0a0-0000-7000-8000-000000000001' };
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'other.ndjson',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(JSON.stringify(other) + '\n'),
+  });
+  await expect(page.getByTestId('data-result')).toHaveText('Imported 1 event from other.ndjson.');
   await expect(rows).toHaveCount(2);
   await expect(page.getByTestId('event-count')).toHaveText('2');
+  await expect(page.getByTestId('imported-tag')).toHaveCount(1);
+  await expect(page.getByTestId('imported-tag')).toHaveText('imported');
 
   // A bad file: the engine's answer in words, the menu still works.
   await page.getByTestId('import-file').setInputFiles({

@@ -32,3 +32,33 @@ test('the page `serve` opens instead of the token URL leads a real browser into 
     remove();
   }
 });
+
+test('a bookmarked filter URL opened in a new tab works on the same machine; with no token a clear screen says what to open', async ({
+  page,
+  server,
+  browser,
+}) => {
+  await page.goto(server.uiUrl);
+  await expect(page.getByTestId('receiver-url')).toHaveText(server.receiverUrl);
+  // The bookmark: the page's URL with a filter, never the token.
+  const bookmark = `${server.apiUrl}/#sig=invalid`;
+  expect(page.url()).not.toContain('token');
+
+  const tab = await page.context().newPage();
+  const list = tab.waitForResponse((r) => apiPath(r.url()) === '/api/listEvents' && r.ok());
+  await tab.goto(bookmark);
+  await list;
+  await expect(tab.getByTestId('receiver-url')).toHaveText(server.receiverUrl);
+  expect(tab.url()).toBe(bookmark);
+
+  // Another browser profile (nothing stored for this origin): not a dead UI.
+  const other = await browser.newContext();
+  try {
+    const fresh = await other.newPage();
+    await fresh.goto(bookmark);
+    await expect(fresh.getByTestId('no-connection')).toContainText('hookscope serve');
+    await expect(fresh.getByTestId('no-connection')).toContainText('#token=');
+  } finally {
+    await other.close();
+  }
+});

@@ -62,20 +62,53 @@ describe('live endpoints in the UI (issue 14.2)', () => {
     expect(followEndpoint(typed, before, now).target).toBe('http://elsewhere/x');
   });
 
+  const plain = { resigned: false, warning: null };
+
+  it('a redrive says which are re-signed and which go with a signature that may be stale', () => {
+    const warning =
+      'sent with its original signature, which may be stale: Stripe accepts a signature for 300 s after it was made (the tolerance); it cannot be re-signed: endpoint "Stripe" has no secret';
+    expect(
+      redriveSummary({
+        redriven: 2,
+        items: [
+          {
+            id: 1,
+            eventId: 'a',
+            targetUrl: 'http://h/a',
+            refused: null,
+            resigned: true,
+            warning: null,
+          },
+          { id: 2, eventId: 'b', targetUrl: 'http://h/a', refused: null, resigned: false, warning },
+        ],
+      }),
+    ).toBe(
+      `Queued 2 forwards again: 2 to http://h/a. 1 forward is signed again with the endpoint's secret at each attempt. 1 forward is ${warning}.`,
+    );
+  });
+
   it('a redrive says where each forward went and which were refused again', () => {
     expect(
       redriveSummary({
         redriven: 1,
-        items: [{ id: 1, eventId: 'a', targetUrl: 'http://localhost:3000/hooks/x', refused: null }],
+        items: [
+          {
+            id: 1,
+            eventId: 'a',
+            targetUrl: 'http://localhost:3000/hooks/x',
+            refused: null,
+            ...plain,
+          },
+        ],
       }),
     ).toBe('Queued 1 forward again: to http://localhost:3000/hooks/x.');
     expect(
       redriveSummary({
         redriven: 2,
         items: [
-          { id: 1, eventId: 'a', targetUrl: 'http://h/a', refused: null },
-          { id: 2, eventId: 'b', targetUrl: 'http://h/a', refused: null },
-          { id: 3, eventId: 'c', targetUrl: 'http://h/a', refused: 'dot segment ".."' },
+          { id: 1, eventId: 'a', targetUrl: 'http://h/a', refused: null, ...plain },
+          { id: 2, eventId: 'b', targetUrl: 'http://h/a', refused: null, ...plain },
+          { id: 3, eventId: 'c', targetUrl: 'http://h/a', refused: 'dot segment ".."', ...plain },
         ],
       }),
     ).toBe('Queued 2 forwards again: 2 to http://h/a. 1 forward refused again: dot segment "..".');

@@ -1,12 +1,13 @@
 import type { Handlers } from '../../shared/dispatch';
 import { HookscopeError } from '../../shared/errors';
-import type { EndpointRepo } from '../store/ports';
-import type { EventLog } from '../store/ports';
+import type { EndpointRepo, EventLog } from '../store/ports';
 import type { ForwardJob, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
+import type { ResignAbility } from '../../shared/model';
 import { currentTarget } from './current-target';
 import type { Forwarder } from './forwarder';
 import { replayEvent } from './replay';
+import { resignerFor, staleWarning, type Resigner } from './resign';
 import { toDeadLetter, toWireAttempt } from './wire';
 
 /**
@@ -32,6 +33,29 @@ async function redrivePlan(
   return plan.ok
     ? { job, endpoint: endpoint.name, targetUrl: plan.url, refused: null }
     : { job, endpoint: endpoint.name, targetUrl: endpoint.forwardTo, refused: plan.refused };
+}
+
+/** How a dead job's event would be re-signed now, or null when the event is gone. */
+export async function resignerOfEvent(
+  deps: { events: EventLog; endpoints: EndpointRepo },
+  eventId: string,
+  now: number,
+): Promise<Resigner | null> {
+  const src = await deps.events.envelope(eventId);
+  if (!src) return null;
+  const endpoint = deps.endpoints.get(src.endpointId) ?? deps.endpoints.match(src.path);
+  return resignerFor(deps.endpoints, endpoint, src.headers, now);
+}
+
+/** Whether a redrive can re-sign the event (for the UI's Redrive choice). */
+export async function resignAbility(
+  deps: { events: EventLog; endpoints: EndpointRepo },
+  eventId: string,
+  now: number,
+): Promise<ResignAbility | undefined> {
+  const r = await resignerOfEvent(deps, eventId, now);
+  if (!r) return undefined;
+  return r.ok ? { possible: true, why: null } : { possible: false, why: r.why };
 }
 
 export type ForwardCommand =
@@ -75,18 +99,25 @@ export function createForwardHandlers(deps: {
     },
     listDeadLetters: async ({ limit = 100, beforeId }) => {
       const jobs = forwards.listDead(limit + 1, beforeId);
-      const page = jobs.slice(0, limit);
-      const summaries = await Promise.all(page.map((j) => events.summary(j.eventId)));
+      const now = clock();
+      const items = await Promise.all(
+        jobs.slice(0, limit).map(async (j) => {
+          const [summary, resign] = await Promise.all([
+            events.summary(j.eventId),
+            resignAbility(deps, j.eventId, now),
+          ]);
+          return { ...toDeadLetter(j, summary, mask), ...(resign ? { resign } : {}) };
+        }),
+      );
       return {
-        items: page.map((j, i) => toDeadLetter(j, summaries[i], mask)),
+        items,
         hasMore: jobs.length > limit,
       };
     },
-    redriveDeadLetters: async ({ ids, all }) => {
-      const planned = forwards
-        .deadJobs(all ? 'all' : (ids ?? []))
-        .map((job) => redrivePlan(deps, job));
-      const plans = await Promise.all(planned);
+    redriveDeadLetters: async ({ ids, all, resign = false }) => {
+      const plans = await Promise.all(
+        forwards.deadJobs(all ? 'all' : (ids ?? [])).map((job) => redrivePlan(deps, job)),
+      );
       const stuck = [...new Set(plans.filter((p) => p.targetUrl === null).map((p) => p.endpoint))];
       if (stuck.length > 0) {
         throw new HookscopeError(
@@ -94,15 +125,26 @@ export function createForwardHandlers(deps: {
           `nothing redriven: ${stuck.map((n) => `endpoint "${n}"`).join(', ')} ${stuck.length > 1 ? 'have' : 'has'} no forward target now; set one (its dead letters then go there), or purge those dead letters`,
         );
       }
-      const items = plans.map((p) => ({
-        job: p.job,
-        targetUrl: p.targetUrl!,
-        refused: p.refused,
-      }));
+      const now = clock();
+      const resigners = await Promise.all(
+        plans.map((p) => resignerOfEvent(deps, p.job.eventId, now)),
+      );
+      const items = plans.map((p, k) => {
+        const r = resigners[k] ?? null;
+        const resigned = resign && r !== null && r.ok && p.refused === null;
+        // Not re-signed: say when the original signature may be too old for the app.
+        const warning = r && !resigned && p.refused === null ? staleWarning(r) : null;
+        return {
+          job: p.job,
+          targetUrl: p.targetUrl!,
+          refused: p.refused,
+          resign: resigned,
+          warning,
+        };
+      });
       // A refused redrive is dead again at once: its push says it gave up.
       const gaveUp = { maxAttempts: deps.maxAttempts(), deadLettered: true };
-      for (const a of forwards.redrive(items, clock()))
-        deps.published(toWireAttempt(a, mask, gaveUp));
+      for (const a of forwards.redrive(items, now)) deps.published(toWireAttempt(a, mask, gaveUp));
       for (const i of items)
         if (i.refused === null) await events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();
@@ -114,6 +156,8 @@ export function createForwardHandlers(deps: {
           eventId: i.job.eventId,
           targetUrl: i.targetUrl,
           refused: i.refused,
+          resigned: i.resign,
+          warning: i.warning,
         })),
       };
     },

@@ -81,6 +81,16 @@ export class Forwarder {
     private readonly targetOf: (src: StoredRequest) => ForwardUrl | null = () => null,
     /** Asked before claiming work (disk guard, a failed write); told how writes went. */
     private readonly writes: BackgroundWrites | null = null,
+    /**
+     * A job redriven with re-signing: the request signed again now for `url` (headers and body),
+     * or why it cannot be (then nothing is sent and the attempt says so).
+     */
+    private readonly resign: (
+      src: StoredRequest,
+      url: string,
+    ) => { headers: [string, string][]; body: Buffer } | { error: string } = () => ({
+      error: 'no signer',
+    }),
   ) {}
 
   /** Resumes after a restart: jobs that were in flight are retried (at-least-once). */
@@ -198,12 +208,16 @@ export class Forwarder {
     // failed): no write here, every write is an fsync on the thread the receiver runs on.
     // A target that does not parse (a row from an older version, edited by hand) cannot be
     // sent to: an attempt not sent, saying why, so the job still ends in the dead letters.
-    const sent = URL.canParse(url)
-      ? await send(forwardRequest(src, url, src.host), {
-          timeoutMs: s.timeoutMs,
-          maxResponseBytes: MAX_RESPONSE_BYTES,
-        })
-      : notSent(`not sent: the target "${url}" is not a URL`);
+    // A redrive asked to re-sign: signed again at each attempt, so a retry is fresh too.
+    const signed = job.resign && URL.canParse(url) ? this.resign(src, url) : null;
+    const sent = !URL.canParse(url)
+      ? notSent(`not sent: the target "${url}" is not a URL`)
+      : signed && 'error' in signed
+        ? notSent(`not sent: could not re-sign it: ${signed.error}`)
+        : await send(forwardRequest(signed ? { ...src, ...signed } : src, url, src.host), {
+            timeoutMs: s.timeoutMs,
+            maxResponseBytes: MAX_RESPONSE_BYTES,
+          });
     const res = new Redactor(this.secretsOf(src.endpointId)).result(sent);
     if (this.closed) return;
     const now = this.clock();

@@ -3,15 +3,13 @@ import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
 import { forwardUrl } from '../../shared/forward-url';
 import { providerRows } from '../../shared/providers';
-import { HeaderBag } from '../signatures/headers';
-import { resolveScheme } from '../signatures/registry';
-import type { EndpointRepo } from '../store/ports';
-import type { EventLog } from '../store/ports';
+import type { EndpointRepo, EventLog } from '../store/ports';
 import type { AttemptRecord, ForwardStore } from '../store/forward-store';
 import type { Clock } from '../types';
 import { MAX_RESPONSE_BYTES } from './forwarder';
 import { forwardRequest } from './prepare';
 import { Redactor } from './redact';
+import { resignerFor, resignRequest } from './resign';
 import { notSent, send, type SendResult } from './send';
 
 const msgId = (): string => `msg_${randomUUID().replace(/-/g, '')}`;
@@ -113,39 +111,17 @@ export async function replayEvent(
     });
   }
   if (input.resign) {
-    const scheme = resolveScheme(endpoint.provider, new HeaderBag(headers));
-    if (!scheme) {
-      throw new HookscopeError(
-        'bad_input',
-        `cannot re-sign: no provider is set on endpoint "${endpoint.name}" and none is recognised in the headers`,
-      );
-    }
-    const secret = deps.endpoints.secretsOf(endpoint.id)[0]?.trim();
-    if (!secret) {
-      throw new HookscopeError(
-        'bad_input',
-        `cannot re-sign: endpoint "${endpoint.name}" has no secret`,
-      );
-    }
-    const q = new URL(target);
-    const now = deps.clock();
-    // A timestamp signed inside the body (Linear) moves too, unless the user edited the body.
-    if (scheme.refreshBody && edits.body === undefined) {
-      edited.body = scheme.refreshBody(edited.body, now) ?? edited.body;
-    }
-    headers = scheme.sign(
-      {
-        method: edited.method,
-        path: q.pathname,
-        query: q.search.slice(1),
-        headers,
-        body: edited.body,
-        url: target,
-      },
-      secret,
-      now,
-      endpoint.hmac,
+    const r = resignerFor(deps.endpoints, endpoint, headers, deps.clock());
+    if (!r.ok) throw new HookscopeError('bad_input', `cannot re-sign: ${r.why}`);
+    const signed = resignRequest(
+      r,
+      { ...edited, headers },
+      target,
+      deps.clock(),
+      edits.body !== undefined,
     );
+    headers = signed.headers;
+    edited.body = signed.body;
   }
   const res = await send(forwardRequest({ ...edited, headers }, target, src.host), {
     timeoutMs: deps.timeoutMs(),

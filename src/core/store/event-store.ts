@@ -3,7 +3,7 @@ import { Redactor } from '../forward/redact';
 import type { BackgroundWrites } from '../store-health';
 import type { BodyPart, EventDetail, EventSummary, EventView } from '../../shared/model';
 import type { Classification, Dispose, NewEvent, StoredRequest } from '../types';
-import type { EventLog } from './ports';
+import type { Envelope, EventLog } from './ports';
 import type { Db } from './db';
 import {
   SUMMARY_COLUMNS,
@@ -556,6 +556,18 @@ export class EventStore implements EventLog {
       host: headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? null,
       endpointId: row.endpoint_id,
       publicUrl: row.public_url,
+    };
+  }
+
+  /** What a signature needs besides the body (no body read): endpoint, path, headers, time. */
+  async envelope(id: string): Promise<Envelope | null> {
+    const row = this.stmts.detailById.get(id) as DetailRow | undefined;
+    if (!row) return null;
+    return {
+      endpointId: row.endpoint_id,
+      path: row.path,
+      headers: JSON.parse(row.headers) as [string, string][],
+      receivedAt: row.received_at,
     };
   }
 

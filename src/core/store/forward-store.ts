@@ -21,6 +21,8 @@ export interface ForwardJob {
   updatedAt: number;
   /** Put back in the queue from the dead-letter list. */
   redriven: boolean;
+  /** Signed again with the endpoint's secret at each attempt (a redrive asked for it). */
+  resign: boolean;
 }
 
 /** One HTTP exchange with a target, live forward or replay. */
@@ -52,6 +54,7 @@ interface JobRow {
   created_at: number;
   updated_at: number;
   redriven: number;
+  resign: number;
 }
 
 interface AttemptRow {
@@ -82,6 +85,7 @@ const toJob = (r: JobRow): ForwardJob => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   redriven: r.redriven === 1,
+  resign: r.resign === 1,
 });
 
 const toAttempt = (r: AttemptRow): AttemptRecord => ({
@@ -350,23 +354,23 @@ export class ForwardStore {
   }
 
   /**
-   * Puts dead jobs back in the queue, due now, to `targetUrl`, with a fresh attempt count. One
-   * with `refused` (its URL may not be sent to) stays dead with a refused attempt instead;
-   * returns those attempts.
+   * Puts dead jobs back in the queue, due now, to `targetUrl`, with a fresh attempt count, each
+   * re-signed at every attempt when its `resign` is set. One with `refused` (its URL may not be
+   * sent to) stays dead with a refused attempt instead; returns those attempts.
    */
   redrive(
-    items: { job: ForwardJob; targetUrl: string; refused: string | null }[],
+    items: { job: ForwardJob; targetUrl: string; refused: string | null; resign?: boolean }[],
     now: number,
   ): AttemptRecord[] {
     const requeue = this.db.prepare(
-      "UPDATE forward_jobs SET state = 'pending', target_url = ?, attempts = 0, redriven = 1, next_at = ?, updated_at = ? WHERE id = ?",
+      "UPDATE forward_jobs SET state = 'pending', target_url = ?, attempts = 0, redriven = 1, resign = ?, next_at = ?, updated_at = ? WHERE id = ?",
     );
     return this.transaction(() => {
       const refused: AttemptRecord[] = [];
-      for (const { job, targetUrl, refused: why } of items) {
-        requeue.run(targetUrl, now, now, job.id);
+      for (const { job, targetUrl, refused: why, resign = false } of items) {
+        requeue.run(targetUrl, resign ? 1 : 0, now, now, job.id);
         if (why === null) continue;
-        const again = { ...job, targetUrl, attempts: 0, redriven: true };
+        const again = { ...job, targetUrl, attempts: 0, redriven: true, resign };
         refused.push(this.refuse(again, why, now));
       }
       return refused;

@@ -170,4 +170,10 @@ export const migrations: { version: number; sql: string }[] = [
       DELETE FROM meta WHERE key = 'fts_seq';
     `,
   },
+  {
+    // A redriven job signed again with the endpoint's secret at each attempt (issue 14, walk
+    // item 1), so the app's SDK does not refuse an old timestamp.
+    version: 13,
+    sql: `ALTER TABLE forward_jobs ADD COLUMN resign INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -19,6 +19,14 @@ import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from './ev
  * passes test/core/store/conformance.ts (`describeEventLog(factory)`).
  */
 
+/** An event's endpoint, path, headers and time: what re-signing it needs besides its body. */
+export interface Envelope {
+  endpointId: string;
+  path: string;
+  headers: [string, string][];
+  receivedAt: number;
+}
+
 /**
  * The durable log of deliveries. Every insert and update takes the next value of one `rev`
  * cursor; a reader following it (`changesSince`) never misses a change that commits late.
@@ -44,6 +52,8 @@ export interface EventLog {
   bodyPart(id: string, offset: number, length: number): Promise<BodyPart | undefined>;
   /** The request as received (forwards, replays), or null when deleted. */
   source(id: string): Promise<StoredRequest | null>;
+  /** What a signature needs besides the body (no body read), or null when deleted. */
+  envelope(id: string): Promise<Envelope | null>;
   summary(id: string): Promise<EventSummary | undefined>;
   /** Changes after `rev`, oldest first (each event as it is now). */
   changesSince(rev: number, limit: number): Promise<EventSummary[]>;

@@ -1,4 +1,5 @@
 import type { EventDetail } from '../../shared/model';
+import type { ExportedVerdicts } from './verdicts';
 import type { StoredResponse } from '../store/response-store';
 import type { IncomingDelivery } from '../types';
 import { HAR_HEAD, HAR_TAIL, harEntry, readHar } from './har';
@@ -12,6 +13,11 @@ export interface ImportedDelivery {
   responseStatus: number;
   /** The answer's headers and body, when the file has them. */
   response?: StoredResponse;
+  /**
+   * Exported by Hookscope: the event's id and the verdicts it was exported with (kept, not
+   * checked again: a signature checked now would be stale).
+   */
+  origin?: { id: string | null; verdicts: ExportedVerdicts | null };
 }
 
 /**

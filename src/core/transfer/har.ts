@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { EventDetail } from '../../shared/model';
 import { VERSION } from '../version';
 import type { ImportedDelivery } from './formats';
+import { exportedId, exportedVerdicts, type ExportedVerdicts } from './verdicts';
 import { harEntrySpans } from './har-split';
 import {
   base64,
@@ -31,6 +32,8 @@ interface HookscopeExtra {
   /** The path and query as received: `request.url` is normalised by URL parsers (`..`, é). */
   path: string;
   query: string;
+  /** The verdicts it was exported with, kept on import. */
+  verdicts?: ExportedVerdicts;
 }
 
 type NameValue = { name: string; value: string };
@@ -133,6 +136,13 @@ export function harEntry(e: EventDetail): HarEntry {
       bodyBase64: e.body.base64,
       path: e.path,
       query: e.query,
+      verdicts: {
+        signature: e.signature,
+        schema: e.schema,
+        eventType: e.eventType,
+        jobId: e.jobId,
+        idempotency: { key: e.idempotency.key, source: e.idempotency.source },
+      },
     },
   };
 }
@@ -257,6 +267,7 @@ export function* readHar(content: string): Generator<ImportedDelivery> {
       },
       responseStatus: status(response.status),
       ...(answer ? { response: answer } : {}),
+      ...(x ? { origin: { id: exportedId(x.id), verdicts: exportedVerdicts(x.verdicts) } } : {}),
     };
   }
 }

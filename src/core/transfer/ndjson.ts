@@ -1,5 +1,6 @@
 import type { EventDetail } from '../../shared/model';
 import type { ImportedDelivery } from './formats';
+import { exportedId, exportedVerdicts } from './verdicts';
 import {
   base64,
   headerList,
@@ -77,6 +78,7 @@ export function* readNdjson(content: string): Generator<ImportedDelivery> {
       },
       responseStatus: status(response.status),
       ...(answer ? { response: answer } : {}),
+      origin: { id: exportedId(e.id), verdicts: exportedVerdicts(e) },
     };
   }
 }

@@ -27,8 +27,8 @@ const WHAT_TO_DO =
 /** Export to and import from HAR 1.2 and NDJSON. */
 export function createTransferHandlers(deps: {
   events: EventLog;
-  /** Stores the items through the same checks as live deliveries; answers how many. */
-  store: (items: ImportedDelivery[]) => Promise<number>;
+  /** Stores the items (importDeliveries); answers how many, and how many it left out. */
+  store: (items: ImportedDelivery[]) => Promise<{ imported: number; skipped: number }>;
   /** The retention settings now (the answer says what retention will do to the imports). */
   retention: () => Settings['retention'];
   clock: Clock;
@@ -78,9 +78,13 @@ export function createTransferHandlers(deps: {
       } catch (err) {
         throw new HookscopeError('bad_input', `cannot import ${format}: ${(err as Error).message}`);
       }
-      const imported = await deps.store(items);
+      const { imported, skipped } = await deps.store(items);
       const received = items.map((i) => i.delivery.receivedAt);
-      return { imported, ...importRetention(received, deps.clock(), deps.retention()) };
+      return {
+        imported,
+        ...(skipped > 0 ? { skipped } : {}),
+        ...importRetention(received, deps.clock(), deps.retention()),
+      };
     },
   };
 }

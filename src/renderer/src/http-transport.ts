@@ -20,6 +20,8 @@ export class HttpTransport implements Transport {
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly fetch: typeof globalThis.fetch = globalThis.fetch.bind(globalThis),
+    /** Called when the server refuses the token (401). */
+    private readonly unauthorized: () => void = () => undefined,
   ) {}
 
   async invoke(name: CommandName, input: unknown): Promise<unknown> {
@@ -31,6 +33,7 @@ export class HttpTransport implements Transport {
       headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(input ?? {}),
     });
+    if (res.status === 401) this.unauthorized();
     const body = (await res.json()) as unknown;
     if (res.ok) return body;
     const err = (body as { error?: unknown }).error;

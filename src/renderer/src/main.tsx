@@ -19,10 +19,20 @@ root.render(
     {transport ? (
       <App client={createClient(transport)} />
     ) : (
-      <p role="alert" className="no-connection">
-        No connection to Hookscope: open the UI address that <code>hookscope serve</code> printed
-        (it carries the access token).
-      </p>
+      <div role="alert" className="no-connection" data-testid="no-connection">
+        <p>
+          No connection to Hookscope: this browser has no access token for it yet (a bookmark or a
+          new tab opened before the first visit, or <code>hookscope serve</code> was restarted with
+          a new token).
+        </p>
+        <p>
+          Open the UI address <code>hookscope serve</code> printed when it started (
+          <code>http://127.0.0.1:7701/#token=…</code>; with <code>--json</code>, its{' '}
+          <code>apiUrl</code> and <code>token</code>) once in this browser. After that, your
+          bookmarks of this page work on this machine until the token changes (
+          <code>HOOKSCOPE_TOKEN</code> keeps it the same across restarts).
+        </p>
+      </div>
     )}
   </StrictMode>,
 );

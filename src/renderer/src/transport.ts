@@ -8,17 +8,23 @@ declare global {
   }
 }
 
+/** Where the token is kept: this origin's storage (only this machine's browser profile). */
+const TOKEN_KEY = 'hookscope.token';
+
 /**
  * Picks the Transport: the preload's IPC bridge inside Electron, else HTTP to the server
- * that served this page, with the token taken from the URL fragment (then removed from it).
+ * that served this page, with the token taken from the URL fragment (then removed from it, so
+ * a bookmark never holds it) and kept in the origin's localStorage, so a bookmarked filter URL
+ * opened in a new tab works on the same machine. A token the server refuses (serve restarted
+ * with a new one) is forgotten and the page reloads onto the "open the printed link" screen.
  * Null when neither is available.
  */
 export function pickTransport(): Transport | null {
   if (window.hookscope) return window.hookscope;
   const params = new URLSearchParams(window.location.hash.slice(1));
-  const token = params.get('token') ?? sessionStorage.getItem('hookscope.token');
+  const token = params.get('token') ?? localStorage.getItem(TOKEN_KEY);
   if (!token) return null;
-  sessionStorage.setItem('hookscope.token', token);
+  localStorage.setItem(TOKEN_KEY, token);
   if (params.has('token')) {
     params.delete('token');
     const rest = params.toString();
@@ -28,5 +34,9 @@ export function pickTransport(): Transport | null {
       `${location.pathname}${location.search}${rest ? '#' + rest : ''}`,
     );
   }
-  return new HttpTransport(window.location.origin, token);
+  return new HttpTransport(window.location.origin, token, undefined, () => {
+    if (localStorage.getItem(TOKEN_KEY) !== token) return;
+    localStorage.removeItem(TOKEN_KEY);
+    location.reload();
+  });
 }

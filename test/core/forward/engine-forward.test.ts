@@ -115,6 +115,8 @@ describe('forwarding through the engine', () => {
           eventId: dlq.items[0]!.eventId,
           targetUrl: `${target.url}/x`,
           refused: null,
+          resigned: false,
+          warning: null,
         },
       ],
     });
@@ -158,6 +160,8 @@ describe('forwarding through the engine', () => {
           eventId: letter!.eventId,
           targetUrl: `${fixed.url}/new/orders?x=1`,
           refused: null,
+          resigned: false,
+          warning: null,
         },
       ],
     });
@@ -262,6 +266,8 @@ describe('forwarding through the engine', () => {
           eventId: letter!.eventId,
           targetUrl: `${target.url}/hooks`,
           refused: expect.stringMatching(/^refused: the received path \/shop\/%2e%2e\/admin/),
+          resigned: false,
+          warning: null,
         },
       ],
     });
@@ -369,6 +375,118 @@ describe('path confinement', () => {
     expect(target.received.map((r) => r.url)).toEqual(['/webhooks/events/1']);
     expect(target.received[0]!.headers.authorization).toBe('Bearer sender');
     expect(target.received[0]!.headers.cookie).toBeUndefined();
+  });
+});
+
+describe('redrive with re-signing', () => {
+  const stripeSecret = 'whsec_redrive_secret_for_stripe_tests';
+
+  /** An app verifying with Stripe's SDK (default tolerance 300 s); 503 until `ok`. */
+  async function stripeApp() {
+    const stripe = new Stripe('sk_test_x');
+    const state = { ok: false, verdicts: [] as string[] };
+    const target = await app((req, body, res) => {
+      if (!state.ok) return res.writeHead(503).end();
+      try {
+        stripe.webhooks.constructEvent(
+          body.toString(),
+          req.headers['stripe-signature'] as string,
+          stripeSecret,
+        );
+        state.verdicts.push('ok');
+        res.writeHead(200).end();
+      } catch (err) {
+        state.verdicts.push((err as Error).message);
+        res.writeHead(400).end();
+      }
+    });
+    return { target, state };
+  }
+
+  /** A Stripe delivery signed by Stripe's SDK 10 minutes ago, dead-lettered at once. */
+  async function deadStripeDelivery(t: TestEngine, path: string) {
+    const body = '{"id":"evt_redrive","object":"event","type":"invoice.paid"}';
+    const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({
+      payload: body,
+      secret: stripeSecret,
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
+    const dead = attempt(t, (a) => a.attempt === 1);
+    await rawRequest(t.receiverUrl, { path, headers: [['Stripe-Signature', header]], body });
+    await dead;
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    return letter!;
+  }
+
+  it("signs each attempt again with the endpoint's secret, so Stripe's SDK accepts a 10-minute-old delivery", async () => {
+    const { target, state } = await stripeApp();
+    const t = await engine();
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
+    });
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      provider: 'stripe',
+      secrets: [stripeSecret],
+      forwardTo: target.url,
+    });
+    const letter = await deadStripeDelivery(t, '/stripe/hook');
+    expect(letter.resign).toEqual({ possible: true, why: null });
+    expect((await t.client.getEvent({ id: letter.eventId })).deadLetterResign).toEqual({
+      possible: true,
+      why: null,
+    });
+    state.ok = true;
+
+    // As it is: the app's SDK refuses the old timestamp, and the answer warned about it.
+    let settled = attempt(t, (a) => a.attempt === 1);
+    const plain = await t.client.redriveDeadLetters({ ids: [letter.id] });
+    expect(plain.items[0]).toMatchObject({ resigned: false });
+    expect(plain.items[0]!.warning).toBe(
+      'sent with its original signature, which may be stale: Stripe accepts a signature for 300 s after it was made (the tolerance); redrive with re-signing to sign it again',
+    );
+    await settled;
+    expect(state.verdicts[0]).toMatch(/timestamp outside the tolerance zone/i);
+
+    // Re-signed at send time: accepted.
+    const [again] = (await t.client.listDeadLetters({})).items;
+    settled = attempt(t, (a) => a.status === 200);
+    const resigned = await t.client.redriveDeadLetters({ ids: [again!.id], resign: true });
+    expect(resigned).toMatchObject({ redriven: 1, items: [{ resigned: true, warning: null }] });
+    await settled;
+    expect(state.verdicts).toEqual([expect.any(String), 'ok']);
+    expect(target.received[2]!.body.toString()).toBe(target.received[0]!.body.toString());
+    expect((await t.client.getEvent({ id: letter.eventId })).forward.status).toBe('ok');
+  });
+
+  it('where it cannot re-sign (no secret), says the original signature may be stale, naming the tolerance', async () => {
+    const { target, state } = await stripeApp();
+    const t = await engine();
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
+    });
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      provider: 'stripe',
+      toleranceSec: 120,
+      forwardTo: target.url,
+    });
+    const letter = await deadStripeDelivery(t, '/stripe/hook');
+    expect(letter.resign).toEqual({ possible: false, why: 'endpoint "Stripe" has no secret' });
+    state.ok = true;
+    const settled = attempt(t, (a) => a.attempt === 1);
+    const r = await t.client.redriveDeadLetters({ all: true, resign: true });
+    expect(r.items[0]).toMatchObject({
+      resigned: false,
+      warning:
+        'sent with its original signature, which may be stale: Stripe accepts a signature for 120 s after it was made (the tolerance); it cannot be re-signed: endpoint "Stripe" has no secret',
+    });
+    await settled;
+    expect(target.received[1]!.headers['stripe-signature']).toBe(
+      target.received[0]!.headers['stripe-signature'],
+    );
   });
 });
 

@@ -67,7 +67,10 @@ export function DataMenu({ client }: { client: Client }) {
       const content = await f.text();
       const format = importFormat(f.name, content);
       const r = await client.importEvents({ format, content });
-      const what = `Imported ${r.imported} ${r.imported === 1 ? 'event' : 'events'} from ${f.name}.`;
+      let what = `Imported ${r.imported} ${r.imported === 1 ? 'event' : 'events'} from ${f.name}.`;
+      if (r.skipped) {
+        what += ` ${r.skipped} ${r.skipped === 1 ? 'was' : 'were'} already in the log (the same event id) and left out.`;
+      }
       return r.note ? `${what} ${r.note}` : what;
     });
 

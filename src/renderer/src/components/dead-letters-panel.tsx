@@ -31,6 +31,7 @@ export function DeadLettersPanel({
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmPurgeAll, setConfirmPurgeAll] = useState(false);
+  const [resign, setResign] = useState(true);
   const seq = useRef(0);
 
   const load = useCallback(
@@ -91,9 +92,13 @@ export function DeadLettersPanel({
     );
   };
   const plural = (n: number): string => `${formatCount(n)} ${n === 1 ? 'forward' : 'forwards'}`;
+  const canResign = items?.some((d) => d.resign?.possible) ?? false;
   const redrive = (ids: number[] | 'all'): void =>
     act(async () => {
-      const r = await client.redriveDeadLetters(ids === 'all' ? { all: true } : { ids });
+      const also = canResign && resign ? { resign: true } : {};
+      const r = await client.redriveDeadLetters(
+        ids === 'all' ? { all: true, ...also } : { ids, ...also },
+      );
       return redriveSummary(r);
     });
   const purge = (ids: number[] | 'all'): void =>
@@ -213,6 +218,13 @@ export function DeadLettersPanel({
             </div>
           )}
         </>
+      )}
+      {canResign && (
+        <label className="check" data-testid="dead-letters-resign">
+          <input type="checkbox" checked={resign} onChange={(e) => setResign(e.target.checked)} />{' '}
+          Redrive re-signs with the endpoint&apos;s secret where it can (a fresh timestamp at each
+          attempt, so your app&apos;s verifier does not refuse an old one)
+        </label>
       )}
       <div className="form-actions">
         <button

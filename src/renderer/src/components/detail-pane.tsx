@@ -1,3 +1,4 @@
+import { IMPORTED_TITLE, Pill } from './pill';
 import { useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import type { Endpoint } from '../../../shared/model';
@@ -73,6 +74,13 @@ export function DetailPane({
         </h2>
         <div className="detail-meta">
           {detail.eventType && <span className="mono">{detail.eventType}</span>}
+          {detail.imported && (
+            <span data-testid="detail-imported-tag">
+              <Pill tone="info" title={IMPORTED_TITLE}>
+                imported: verdict as exported
+              </Pill>
+            </span>
+          )}
           <RelativeTime iso={detail.receivedAt} />
           <span>{formatBytes(detail.body.size)}</span>
           <span className="toolbar-spacer" />

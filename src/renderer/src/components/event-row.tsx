@@ -3,6 +3,7 @@ import type { EventSummary } from '../../../shared/model';
 import { formatBytes } from '../format/format';
 import { MethodBadge } from './method-badge';
 import { RelativeTime } from './relative-time';
+import { IMPORTED_TITLE, Pill } from './pill';
 import { StatusPills } from './status-pills';
 
 /**
@@ -54,6 +55,13 @@ export const EventRow = memo(function EventRow({
           </span>
         )}
         <span className="row-size">{formatBytes(e.size)}</span>
+        {e.imported && (
+          <span data-testid="imported-tag">
+            <Pill tone="info" title={IMPORTED_TITLE}>
+              imported
+            </Pill>
+          </span>
+        )}
         <StatusPills e={e} />
       </div>
     </div>

@@ -35,13 +35,15 @@ export function ForwardCard({
   const [open, setOpen] = useState<string | null>(null);
   const [redrive, setRedrive] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const canResign = detail.deadLetterResign?.possible === true;
+  const [resign, setResign] = useState(true);
   const shown = detail.forwards.find((f) => f.id === open);
   const dead = detail.forward.status === 'dead';
   const last = detail.forwards.filter((f) => f.kind !== 'replay').at(-1);
   const doRedrive = (id: number): void => {
     if (!client) return;
     setBusy(true);
-    client.redriveDeadLetters({ ids: [id] }).then(
+    client.redriveDeadLetters({ ids: [id], ...(canResign && resign ? { resign: true } : {}) }).then(
       (r) => {
         setRedrive({ ok: true, text: redriveSummary(r) });
         setBusy(false);
@@ -63,6 +65,16 @@ export function ForwardCard({
           Nothing more is sent unless you redrive it (to the endpoint&apos;s forward target as it is
           now
           {endpoint?.forwardTo ? `: ${endpoint.forwardTo}` : ''}).{' '}
+          {client && detail.deadLetterId !== undefined && canResign && (
+            <label className="check" data-testid="forward-redrive-resign">
+              <input
+                type="checkbox"
+                checked={resign}
+                onChange={(e) => setResign(e.target.checked)}
+              />{' '}
+              Re-sign with the endpoint&apos;s secret (a fresh timestamp at each attempt)
+            </label>
+          )}{' '}
           {client && detail.deadLetterId !== undefined && (
             <button
               type="button"
@@ -73,6 +85,12 @@ export function ForwardCard({
             >
               Redrive
             </button>
+          )}
+          {detail.deadLetterResign && !detail.deadLetterResign.possible && (
+            <span className="muted small" data-testid="forward-redrive-no-resign">
+              {' '}
+              Sent with its original signature (cannot re-sign: {detail.deadLetterResign.why}).
+            </span>
           )}
         </div>
       )}

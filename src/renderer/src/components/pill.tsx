@@ -18,3 +18,7 @@ export function Pill({
     </span>
   );
 }
+
+/** What the "imported" tag on a list row and the detail means. */
+export const IMPORTED_TITLE =
+  'Imported from a HAR or NDJSON file: its verdicts (signature, duplicates, schema) are the ones it was exported with, not checked again now';

@@ -19,7 +19,7 @@ export function SchemaCard({ detail }: { detail: EventDetail }) {
         )}
         {name && <span className="muted mono"> · {name}</span>}
       </h3>
-      {status === 'none' && (
+      {status === 'none' && !(issues && issues.length > 0) && (
         <p className="muted">
           No schema is known for this payload. Endpoints can be given a JSON Schema of their own.
         </p>

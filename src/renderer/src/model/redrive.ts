@@ -5,7 +5,8 @@ const forwards = (n: number): string => `${formatCount(n)} ${n === 1 ? 'forward'
 
 /**
  * What a redrive did, in words: how many were queued again and where each went (the
- * endpoint's forward target as it is now), and which were refused again and why.
+ * endpoint's forward target as it is now), which were refused again and why, which are
+ * re-signed, and which go with an original signature that may be stale.
  */
 export function redriveSummary(r: Output<'redriveDeadLetters'>): string {
   const byTarget = new Map<string, number>();
@@ -20,6 +21,16 @@ export function redriveSummary(r: Output<'redriveDeadLetters'>): string {
   let text = `Queued ${forwards(r.redriven)} again${to.length > 0 ? `: ${to.join(', ')}` : ''}.`;
   for (const [reason, n] of byReason) {
     text += ` ${n === r.items.length ? (n === 1 ? 'It was' : 'All were') : forwards(n)} refused again: ${reason}.`;
+  }
+  const resigned = r.items.filter((i) => i.resigned).length;
+  if (resigned > 0) {
+    text += ` ${resigned === r.items.length ? (resigned === 1 ? 'It is' : 'All are') : `${forwards(resigned)} ${resigned === 1 ? 'is' : 'are'}`} signed again with the endpoint's secret at each attempt.`;
+  }
+  const warnings = new Map<string, number>();
+  for (const i of r.items)
+    if (i.warning) warnings.set(i.warning, (warnings.get(i.warning) ?? 0) + 1);
+  for (const [warning, n] of warnings) {
+    text += ` ${n === r.items.length ? (n === 1 ? 'It is' : 'All are') : `${forwards(n)} ${n === 1 ? 'is' : 'are'}`} ${warning}.`;
   }
   return text;
 }
