@@ -97,7 +97,7 @@ describe('endpoint revisions and pushes (issue 14.2)', () => {
       }),
     );
     expect(err.message).toBe(
-      'Forward target was changed elsewhere to http://localhost:3000/hooks; reload to see it. Your changes were not saved.',
+      'Forward target was changed elsewhere to http://localhost:3000/hooks. Your changes were not saved; save them again on the current version.',
     );
     const now = (await t.client.listEndpoints({})).items.find((i) => i.id === a.id)!;
     expect(now.forwardTo).toBe('http://localhost:3000/hooks');
@@ -124,7 +124,7 @@ describe('endpoint revisions and pushes (issue 14.2)', () => {
       t.client.saveEndpoint({ id: a.id, rev: 1, name: 'X', path: '/x' }),
     );
     expect(err.message).toBe(
-      'Name was changed elsewhere to Y, and path prefix to /y, signing secrets (2 now); reload to see it. Your changes were not saved.',
+      'Name was changed elsewhere to Y, and path prefix to /y, signing secrets (2 now). Your changes were not saved; save them again on the current version.',
     );
     expect(err.message).not.toContain('k1');
     await t.client.deleteEndpoint({ id: a.id });
@@ -181,7 +181,7 @@ describe('settings and tunnel settings revisions', () => {
       t.client.saveSettings({ rev: s0.rev, retention: { maxEvents: 10, maxAgeDays: null } }),
     );
     expect(err.message).toBe(
-      'Attempts before the dead-letter list was changed elsewhere to 3; reload to see it. Your changes were not saved.',
+      'Attempts before the dead-letter list was changed elsewhere to 3. Your changes were not saved; save them again on the current version.',
     );
     expect((await t.client.getSettings({})).retention).toEqual(s1.retention);
     // No rev: the last writer wins, as before.

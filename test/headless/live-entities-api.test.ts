@@ -42,7 +42,7 @@ describe('live entities over the control API (issue 14.2)', () => {
     const body = (await stale.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('conflict');
     expect(body.error.message).toBe(
-      'Forward target was changed elsewhere to http://127.0.0.1:4000/hooks; reload to see it. Your changes were not saved.',
+      'Forward target was changed elsewhere to http://127.0.0.1:4000/hooks. Your changes were not saved; save them again on the current version.',
     );
 
     const settings = (await (await s.api('getSettings')).json()) as {
@@ -57,7 +57,7 @@ describe('live entities over the control API (issue 14.2)', () => {
     });
     expect(staleSettings.status).toBe(409);
     expect(((await staleSettings.json()) as { error: { message: string } }).error.message).toBe(
-      'Forwarding paused was changed elsewhere to true; reload to see it. Your changes were not saved.',
+      'Forwarding paused was changed elsewhere to true. Your changes were not saved; save them again on the current version.',
     );
     sse.close();
   });

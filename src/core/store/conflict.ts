@@ -72,8 +72,8 @@ const ENDPOINT_FIELDS: [keyof Endpoint, string][] = [
 
 /**
  * The `conflict` for a save of endpoint `current` based on version `basedOn` (the old copy
- * when still known), in words: "Forward target was changed elsewhere to http://…; reload to
- * see it. Your changes were not saved."
+ * when still known), in words: "Forward target was changed elsewhere to http://…. Your changes
+ * were not saved; save them again on the current version."
  */
 export function endpointConflict(
   current: Endpoint,
@@ -89,9 +89,11 @@ export function endpointConflict(
   const what =
     describeChanges(changed) ??
     `Endpoint "${current.name}" was changed elsewhere (version ${basedOnRev} was edited, it is at ${current.rev} now)`;
-  return new HookscopeError('conflict', `${what}; reload to see it. Your changes were not saved.`, [
-    { path: ['rev'], message: `version ${basedOnRev} is not the current one (${current.rev})` },
-  ]);
+  return new HookscopeError(
+    'conflict',
+    `${what}. Your changes were not saved; save them again on the current version.`,
+    [{ path: ['rev'], message: `version ${basedOnRev} is not the current one (${current.rev})` }],
+  );
 }
 
 /** Settings fields as the Settings panel names them, by `section.field`. */
@@ -145,9 +147,11 @@ export function settingsConflict(
   const what =
     describeChanges(changed) ??
     `The settings were changed elsewhere (version ${basedOnRev} was edited, they are at ${currentRev} now)`;
-  return new HookscopeError('conflict', `${what}; reload to see it. Your changes were not saved.`, [
-    { path: ['rev'], message: `version ${basedOnRev} is not the current one (${currentRev})` },
-  ]);
+  return new HookscopeError(
+    'conflict',
+    `${what}. Your changes were not saved; save them again on the current version.`,
+    [{ path: ['rev'], message: `version ${basedOnRev} is not the current one (${currentRev})` }],
+  );
 }
 
 /** The `conflict` for a tunnel settings save based on an old version. */
