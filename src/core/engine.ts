@@ -16,7 +16,6 @@ import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
 import { createTransferHandlers } from './transfer/transfer-handlers';
 import { SchemaChecker, type SchemaCheckerOptions } from './schemas/schema-checker';
-import { createDiffHandlers } from './diff/diff-handlers';
 import { createSampleHandlers } from './samples/sample-handlers';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
@@ -309,7 +308,6 @@ export class Engine {
             void this.disk.check();
           },
         }),
-        ...createDiffHandlers(this.events),
         ...createSampleHandlers({
           endpoints,
           receiverUrl: () => this.receiverUrl,

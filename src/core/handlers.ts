@@ -1,6 +1,11 @@
-import type { Handlers } from '../shared/dispatch';
-import { resignAbility, type ForwardCommand } from './forward/forward-handlers';
-import type { CheckupCommand } from '../shared/checkup';
+import type { FeatureHandlers } from '../shared/dispatch';
+import { resignAbility } from './forward/forward-handlers';
+import { createDiffHandlers } from './diff/diff-handlers';
+import type { endpointsCommands } from '../shared/endpoints-contract';
+import type { eventsCommands } from '../shared/events-contract';
+import type { settingsCommands } from '../shared/settings-contract';
+import type { statusCommands } from '../shared/status-contract';
+import type { tunnelCommands } from '../shared/tunnel-contract';
 import { FIRST_BODY_BYTES, type Notice, type ReceiverHealth } from '../shared/model';
 import { toWireAttempt } from './forward/wire';
 import type { ForwardStore } from './store/forward-store';
@@ -31,18 +36,16 @@ export function createHandlers(deps: {
   heldForForwarding: () => number;
   /** Called after a change of the dead-letter list was committed (redrive, purge, deletes). */
   deadLettersMaybeChanged: () => void;
-}): Omit<
-  Handlers,
-  | ForwardCommand
-  | CheckupCommand
-  | 'exportEvents'
-  | 'importEvents'
-  | 'listSamples'
-  | 'sendSample'
-  | 'diffEvents'
+}): FeatureHandlers<
+  typeof statusCommands &
+    typeof endpointsCommands &
+    typeof eventsCommands &
+    typeof settingsCommands &
+    typeof tunnelCommands
 > {
   const { events, endpoints, settings, bus } = deps;
   return {
+    ...createDiffHandlers(events),
     getStatus: async () => ({
       receiverUrl: deps.receiverUrl(),
       version: VERSION,

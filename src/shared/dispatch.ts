@@ -93,3 +93,6 @@ export function createClient(transport: Transport): Client {
     },
   });
 }
+
+/** The handlers of one feature's commands (`typeof eventsCommands`, …). */
+export type FeatureHandlers<C> = Pick<Handlers, keyof C & CommandName>;

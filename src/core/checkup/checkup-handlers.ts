@@ -1,5 +1,6 @@
 import type { ParsedInput, Push } from '../../shared/contract';
-import type { Handlers } from '../../shared/dispatch';
+import type { FeatureHandlers } from '../../shared/dispatch';
+import type { checkupCommands } from '../../shared/checkup';
 import { HookscopeError } from '../../shared/errors';
 import type { Endpoint } from '../../shared/model';
 import { forwardRequest } from '../forward/prepare';
@@ -11,8 +12,6 @@ import type { EventLog } from '../store/ports';
 import type { Clock } from '../types';
 import { runBattery, type BatteryDeps, type BatteryOptions } from './battery';
 import { choosePayload, storedPayload, type Payload } from './payload';
-
-export type CheckupCommand = 'runCheckup' | 'listCheckups' | 'getCheckup' | 'deleteCheckup';
 
 export interface CheckupDeps {
   endpoints: EndpointRepo;
@@ -26,7 +25,7 @@ export interface CheckupDeps {
 }
 
 /** The check-up commands: run (and store) a battery, and the per-endpoint history. */
-export function createCheckupHandlers(deps: CheckupDeps): Pick<Handlers, CheckupCommand> {
+export function createCheckupHandlers(deps: CheckupDeps): FeatureHandlers<typeof checkupCommands> {
   return {
     runCheckup: async (input) => {
       const run = await runBattery(await resolve(deps, input), {

@@ -1,10 +1,13 @@
-import type { Handlers } from '../../shared/dispatch';
+import type { FeatureHandlers } from '../../shared/dispatch';
+import type { eventsCommands } from '../../shared/events-contract';
 import { HookscopeError } from '../../shared/errors';
 import type { EventLog } from '../store/ports';
 import { diffEvents } from './diff-events';
 
 /** Comparing two stored events. */
-export function createDiffHandlers(events: EventLog): Pick<Handlers, 'diffEvents'> {
+export function createDiffHandlers(
+  events: EventLog,
+): Pick<FeatureHandlers<typeof eventsCommands>, 'diffEvents'> {
   return {
     diffEvents: async ({ a, b }) => {
       const [ea, eb] = await Promise.all([events.get(a), events.get(b)]);

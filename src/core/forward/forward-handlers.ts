@@ -1,4 +1,5 @@
-import type { Handlers } from '../../shared/dispatch';
+import type { FeatureHandlers } from '../../shared/dispatch';
+import type { forwardingCommands } from '../../shared/forwarding-contract';
 import { HookscopeError } from '../../shared/errors';
 import type { EndpointRepo, EventLog } from '../store/ports';
 import type { ForwardJob, ForwardStore } from '../store/forward-store';
@@ -58,9 +59,6 @@ export async function resignAbility(
   return r.ok ? { possible: true, why: null } : { possible: false, why: r.why };
 }
 
-export type ForwardCommand =
-  'replayEvent' | 'replayEvents' | 'listDeadLetters' | 'redriveDeadLetters' | 'purgeDeadLetters';
-
 /** Replay and the dead-letter list. */
 export function createForwardHandlers(deps: {
   events: EventLog;
@@ -74,7 +72,7 @@ export function createForwardHandlers(deps: {
   published: (attempt: ReturnType<typeof toWireAttempt>) => void;
   /** Called after redrives and purges are committed (the dead-letter count may have moved). */
   deadLettersMaybeChanged?: () => void;
-}): Pick<Handlers, ForwardCommand> {
+}): FeatureHandlers<typeof forwardingCommands> {
   const { events, forwards, forwarder, clock } = deps;
   const mask = (url: string): string => events.maskUrl(url);
   return {

@@ -1,7 +1,8 @@
 import type { Settings } from '../../shared/model';
 import { importRetention } from '../store/maintenance';
 import type { Clock } from '../types';
-import type { Handlers } from '../../shared/dispatch';
+import type { FeatureHandlers } from '../../shared/dispatch';
+import type { transferCommands } from '../../shared/transfer-contract';
 import { HookscopeError } from '../../shared/errors';
 import type { EventLog } from '../store/ports';
 import type { ImportedDelivery } from './formats';
@@ -32,7 +33,7 @@ export function createTransferHandlers(deps: {
   /** The retention settings now (the answer says what retention will do to the imports). */
   retention: () => Settings['retention'];
   clock: Clock;
-}): Pick<Handlers, 'exportEvents' | 'importEvents'> {
+}): FeatureHandlers<typeof transferCommands> {
   return {
     exportEvents: async ({ format, ids, limit }) => {
       const summaries = ids
