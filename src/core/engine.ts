@@ -281,7 +281,9 @@ export class Engine {
         },
         storeHealth,
         (src, url) => {
-          const endpoint = endpoints.get(src.endpointId) ?? endpoints.match(src.path);
+          // Only the endpoint it arrived on signs it (checked at redrive; it may be gone since).
+          const endpoint = endpoints.get(src.endpointId);
+          if (!endpoint) return { error: 'not re-signed: the endpoint it arrived on was deleted' };
           const now = clock();
           const r = resignerFor(endpoints, endpoint, src.headers, now);
           return r.ok ? resignRequest(r, src, url, now) : { error: r.why };

@@ -44,9 +44,35 @@ export async function resignerOfEvent(
 ): Promise<Resigner | null> {
   const src = await deps.events.envelope(eventId);
   if (!src) return null;
-  const endpoint = deps.endpoints.get(src.endpointId) ?? deps.endpoints.match(src.path);
-  return resignerFor(deps.endpoints, endpoint, src.headers, now);
+  const own = deps.endpoints.get(src.endpointId);
+  const endpoint = own ?? deps.endpoints.match(src.path);
+  const r = resignerFor(deps.endpoints, endpoint, src.headers, now);
+  // Only what Hookscope verified is signed again, and only with the secret of the endpoint it
+  // arrived on: re-signing a forged or unsigned body would vouch for it to the app.
+  if (!own) {
+    const why = "the endpoint it arrived on was deleted (another endpoint's secret is never used)";
+    return { ok: false, why, scheme: r.scheme, endpoint };
+  }
+  if (!r.ok) return r;
+  // Stale or future: the signature verified, only its time was off; the body is the sender's.
+  if (!VERIFIED.has(src.signatureStatus)) {
+    const why = `its signature was not verified when it arrived (${UNVERIFIED[src.signatureStatus] ?? src.signatureStatus}): only a delivery Hookscope verified is signed again, so a forged body never gets a real signature`;
+    return { ok: false, why, scheme: r.scheme, endpoint };
+  }
+  return r;
 }
+
+/** Verdicts whose signature verified over the stored body (only its time may have been off). */
+const VERIFIED = new Set(['valid', 'stale', 'future']);
+
+/** Verdicts in words, for why a redrive cannot re-sign. */
+const UNVERIFIED: Record<string, string> = {
+  invalid: 'invalid signature',
+  missing: 'signature missing',
+  'no-secret': 'the endpoint had no secret',
+  none: 'not signed',
+  error: 'it could not be checked',
+};
 
 /** Whether a redrive can re-sign the event (for the UI's Redrive choice). */
 export async function resignAbility(

@@ -568,6 +568,7 @@ export class EventStore implements EventLog {
       path: row.path,
       headers: JSON.parse(row.headers) as [string, string][],
       receivedAt: row.received_at,
+      signatureStatus: row.sig_status,
     };
   }
 

@@ -25,6 +25,8 @@ export interface Envelope {
   path: string;
   headers: [string, string][];
   receivedAt: number;
+  /** The signature verdict it was stored with. */
+  signatureStatus: string;
 }
 
 /**

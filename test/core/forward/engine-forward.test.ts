@@ -460,6 +460,45 @@ describe('redrive with re-signing', () => {
     expect((await t.client.getEvent({ id: letter.eventId })).forward.status).toBe('ok');
   });
 
+  it('never re-signs a delivery whose signature did not verify: a forged body keeps its forged signature', async () => {
+    const { target, state } = await stripeApp();
+    const t = await engine();
+    await t.client.saveSettings({
+      forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
+    });
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      provider: 'stripe',
+      secrets: [stripeSecret],
+      forwardTo: target.url,
+    });
+    // A stranger's body with a made-up signature: stored as invalid, forwarded, dead-lettered.
+    const forged = '{"id":"evt_forged","object":"event","type":"payment_intent.succeeded"}';
+    const dead = attempt(t, (a) => a.attempt === 1);
+    await rawRequest(t.receiverUrl, {
+      path: '/stripe/hook',
+      headers: [['Stripe-Signature', `t=${Math.floor(Date.now() / 1000)},v1=${'ab'.repeat(32)}`]],
+      body: forged,
+    });
+    await dead;
+    const [letter] = (await t.client.listDeadLetters({})).items;
+    expect(letter!.resign).toEqual({
+      possible: false,
+      why: 'its signature was not verified when it arrived (invalid signature): only a delivery Hookscope verified is signed again, so a forged body never gets a real signature',
+    });
+    state.ok = true;
+    const settled = attempt(t, (a) => a.attempt === 1 && a.kind === 'redrive');
+    const r = await t.client.redriveDeadLetters({ all: true, resign: true });
+    expect(r.items[0]).toMatchObject({ resigned: false });
+    await settled;
+    // The app got the forged signature as sent, and its SDK refused it.
+    expect(target.received[1]!.headers['stripe-signature']).toBe(
+      target.received[0]!.headers['stripe-signature'],
+    );
+    expect(state.verdicts.at(-1)).toMatch(/signature/i);
+  });
+
   it('where it cannot re-sign (no secret), says the original signature may be stale, naming the tolerance', async () => {
     const { target, state } = await stripeApp();
     const t = await engine();
