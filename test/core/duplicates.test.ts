@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { wholeDetail } from '../../src/shared/event-body';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventDetail } from '../../src/shared/model';
@@ -58,13 +59,50 @@ describe('duplicate detection', () => {
     });
     expect(retry.event.idempotency.byBodyHash).toBeUndefined();
 
+    const secret = 'whsec_' + Buffer.from('duplicates-test-secret-32-bytes!').toString('base64');
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/s',
+      provider: 'stripe',
+      secrets: [secret],
+    });
     const evt = JSON.stringify({ id: 'evt_same', type: 'charge.succeeded' });
-    const stripeFirst = await post('/s1', evt, { 'Stripe-Signature': 't=1,v1=00' });
-    const stripeAgain = await post('/s2', evt, { 'Stripe-Signature': 't=1,v1=00' });
+    const signed = (): Record<string, string> => ({
+      'Stripe-Signature': new Stripe('sk_test_x').webhooks.generateTestHeaderString({
+        payload: evt,
+        secret,
+      }),
+    });
+    const stripeFirst = await post('/s/1', evt, signed());
+    const stripeAgain = await post('/s/2', evt, signed());
     expect(stripeAgain.event.idempotency).toMatchObject({
       duplicateOf: stripeFirst.event.id,
       source: 'body.id',
     });
+  });
+
+  it('a forged delivery that guesses an id first does not make the real one a duplicate', async () => {
+    const secret = 'whsec_' + Buffer.from('duplicates-test-secret-32-bytes!').toString('base64');
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/s',
+      provider: 'stripe',
+      secrets: [secret],
+      duplicateResponse: { status: 409 },
+    });
+    const evt = JSON.stringify({ id: 'evt_guessed', type: 'charge.succeeded' });
+    const forged = await post('/s', evt, {
+      'Stripe-Signature': `t=${Math.floor(Date.now() / 1000)},v1=00`,
+    });
+    expect(forged.event.signature.status).toBe('invalid');
+    const real = await post('/s', evt, {
+      'Stripe-Signature': new Stripe('sk_test_x').webhooks.generateTestHeaderString({
+        payload: evt,
+        secret,
+      }),
+    });
+    expect(real.status).toBe(200);
+    expect(real.event.idempotency).toMatchObject({ duplicateOf: null, deliveryCount: 1 });
   });
 
   it('the duplicate response and forwarding options apply to same-body matches too', async () => {

@@ -123,11 +123,19 @@ export class Redactor {
     return out;
   }
 
-  /** A URL (a public URL with its query): its query masked as in `query`, the rest as in `text`. */
+  /**
+   * A request path (`/gitlab/<token>/hook`, `;token=…`) with every secret replaced however it is
+   * spelled, percent-encoded too, as in `query`.
+   */
+  path(path: string): string {
+    return this.query(path);
+  }
+
+  /** A URL (a public URL with its query): its path and query masked as in `path` and `query`. */
   url(url: string): string {
     const q = url.indexOf('?');
-    if (q < 0) return this.text(url);
-    return this.text(url.slice(0, q + 1)) + this.query(url.slice(q + 1));
+    if (q < 0) return this.path(url);
+    return this.path(url.slice(0, q + 1)) + this.query(url.slice(q + 1));
   }
 
   /** `raw` with the raw span of each secret found in its percent-decoded bytes replaced. */

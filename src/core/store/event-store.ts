@@ -98,7 +98,9 @@ export class EventStore implements EventLog {
     // Search finds nothing an answer hides: the index gets what `masked` gives.
     this.search.mask = (e) => {
       const r = this.redactor();
-      return r.empty ? e : { headers: r.headers(e.headers), query: r.query(e.query) };
+      return r.empty
+        ? e
+        : { path: r.path(e.path), headers: r.headers(e.headers), query: r.query(e.query) };
     };
     this.responses = new ResponseStore(db);
     this.stmts = {
@@ -115,9 +117,13 @@ export class EventStore implements EventLog {
       saveRev: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('rev', ?)"),
       // The first delivery's delivery_count is the running total (bumped by each duplicate),
       // so classification is one index probe however many duplicates there are.
+      // Only a delivery that could be the sender's counts as a first one: never one whose
+      // signature failed, and live and imported deliveries are apart (see classify).
       firstWithKey: db.prepare(
         `SELECT id, delivery_count AS n FROM events
-         WHERE endpoint_id = @endpointId AND idem_key = @key ORDER BY seq LIMIT 1`,
+         WHERE endpoint_id = @endpointId AND idem_key = @key AND imported = @imported
+           AND sig_status NOT IN ('invalid', 'missing')
+         ORDER BY seq LIMIT 1`,
       ),
       bumpCount: db.prepare(
         'UPDATE events SET delivery_count = max(delivery_count, ?), rev = ? WHERE id = ?',
@@ -170,6 +176,16 @@ export class EventStore implements EventLog {
     return () => this.listeners.delete(listener);
   }
 
+  /** A summary as it leaves the store: a secret in its path shown as `[secret]` (see masked). */
+  private readonly maskPath = (e: EventSummary, r = this.redactor()): EventSummary => {
+    if (r.empty) return e;
+    const path = r.path(e.path);
+    return path === e.path ? e : { ...e, path };
+  };
+
+  /** A row's summary as it leaves the store. */
+  private readonly shown = (row: SummaryRow): EventSummary => this.maskPath(toSummary(row));
+
   /** Events stored now. */
   async count(): Promise<number> {
     return this.total;
@@ -197,7 +213,9 @@ export class EventStore implements EventLog {
     this.total += batch.length;
     this.search.schedule();
     const all = [...results, ...changed.values()].sort((a, b) => a.rev - b.rev);
-    for (const l of this.listeners) l(all);
+    const r = this.redactor();
+    const shown = r.empty ? all : all.map((e) => this.maskPath(e, r));
+    for (const l of this.listeners) l(shown);
     return results;
   }
 
@@ -206,19 +224,28 @@ export class EventStore implements EventLog {
    * the key, or a duplicate of it with its running count. Inside the commit's transaction, so
    * deliveries earlier in the same batch count.
    */
-  private classify(endpointId: string, key: string | null, eventId: string): Classification {
-    if (key === null) return { duplicateOf: null, deliveryCount: 1 };
-    const k = `${endpointId}\u0000${key}`;
+  private classify(e: NewEvent): Classification {
+    const key = e.idempotency.key;
+    // A delivery whose signature failed is nobody's duplicate and nobody's first: otherwise a
+    // stranger who guesses an id would make the sender's real delivery "a duplicate" (its
+    // duplicate answer, not forwarded). Imports are classified among imports only, so a file
+    // cannot change how live deliveries are answered.
+    if (key === null || e.signature.status === 'invalid' || e.signature.status === 'missing') {
+      return { duplicateOf: null, deliveryCount: 1 };
+    }
+    const endpointId = e.endpointId;
+    const imported = e.imported ? 1 : 0;
+    const k = `${endpointId}\u0000${imported}\u0000${key}`;
     let seen = this.pendingKeys.get(k);
     if (!seen) {
-      const first = this.stmts.firstWithKey.get({ endpointId, key }) as
+      const first = this.stmts.firstWithKey.get({ endpointId, key, imported }) as
         { id: string; n: number } | undefined;
       seen = first ? { firstId: first.id, count: first.n } : { firstId: null, count: 0 };
       this.pendingKeys.set(k, seen);
     }
     seen.count++;
     const duplicateOf = seen.firstId;
-    seen.firstId ??= eventId;
+    seen.firstId ??= e.id;
     return { duplicateOf, deliveryCount: seen.count };
   }
 
@@ -227,7 +254,7 @@ export class EventStore implements EventLog {
     dispose: Dispose,
     changed: Map<string, EventSummary>,
   ): EventSummary {
-    const dup = this.classify(e.endpointId, e.idempotency.key, e.id);
+    const dup = this.classify(e);
     const d = typeof dispose === 'function' ? dispose(dup) : dispose;
     const seq = ++this.rev;
     if (dup.duplicateOf !== null) {
@@ -360,7 +387,7 @@ export class EventStore implements EventLog {
     if (match === null) {
       const rows = page('events e', where);
       const out: ListPage = {
-        items: rows.slice(0, f.limit).map(toSummary),
+        items: rows.slice(0, f.limit).map(this.shown),
         hasMore: rows.length > f.limit,
       };
       if (f.withTotal) {
@@ -399,7 +426,7 @@ export class EventStore implements EventLog {
             'deliveries pause for a moment): try again shortly',
         );
       }
-      const out: ListPage = { items: rows.map(toSummary), hasMore: true };
+      const out: ListPage = { items: rows.map(this.shown), hasMore: true };
       if (f.withTotal) {
         out.total = rows.length + ftsTotal(match, indexed);
         out.totalAtLeast = true;
@@ -415,7 +442,7 @@ export class EventStore implements EventLog {
       rows = [...rows, ...fts];
     }
     const hasMore = rows.length > f.limit;
-    const out: ListPage = { items: rows.slice(0, f.limit).map(toSummary), hasMore };
+    const out: ListPage = { items: rows.slice(0, f.limit).map(this.shown), hasMore };
     if (f.withTotal) {
       // Matches among indexed rows, plus those above the index (all found when the tail
       // search was complete and fit the page, and the page was not cut by paging).
@@ -501,14 +528,20 @@ export class EventStore implements EventLog {
   }
 
   /** An answer built from a stored event with the endpoints' secrets shown as `[secret]`. */
-  private masked<T extends Pick<EventDetail, 'headers' | 'query' | 'publicUrl'>>(e: T): T {
+  private masked<
+    T extends Pick<EventDetail, 'path' | 'headers' | 'query' | 'publicUrl' | 'idempotency'>,
+  >(e: T): T {
     const r = this.redactor();
     if (r.empty) return e;
-    const { headers, query } = this.search.mask(e);
+    const { path, headers, query } = this.search.mask(e);
+    const key = e.idempotency.key;
     return {
       ...e,
+      path,
       headers,
       query,
+      // A body hash's key names the path it was taken on.
+      idempotency: { ...e.idempotency, key: key === null ? null : r.path(key) },
       publicUrl: e.publicUrl === null ? null : r.url(e.publicUrl),
     };
   }
@@ -536,7 +569,7 @@ export class EventStore implements EventLog {
     if (this.stmts.setForward.run(status, rev, id).changes === 0) return;
     this.rev = rev;
     const row = this.stmts.summaryById.get(id) as SummaryRow;
-    const summary = toSummary(row);
+    const summary = this.shown(row);
     for (const l of this.listeners) l([summary]);
   }
 
@@ -575,12 +608,12 @@ export class EventStore implements EventLog {
   /** The summary of one event, or undefined. */
   async summary(id: string): Promise<EventSummary | undefined> {
     const row = this.stmts.summaryById.get(id) as SummaryRow | undefined;
-    return row ? toSummary(row) : undefined;
+    return row ? this.shown(row) : undefined;
   }
 
   /** Summaries changed after `rev`, oldest change first (SSE backfill). */
   async changesSince(rev: number, limit: number): Promise<EventSummary[]> {
-    return (this.stmts.changesSince.all(rev, limit) as SummaryRow[]).map(toSummary);
+    return (this.stmts.changesSince.all(rev, limit) as SummaryRow[]).map(this.shown);
   }
 
   /** Deletes every event; returns how many there were. */

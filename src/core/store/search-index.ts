@@ -22,8 +22,9 @@ const RETRY_MS = 1000;
 /** Text indexed between two asks for a WAL checkpoint (each FTS row costs several times it). */
 const BIG_BATCH_TEXT = 8 * 1024 * 1024;
 
-/** The request fields the way out masks (headers, query), masked as it masks them. */
-export type MaskRequest = (e: { headers: [string, string][]; query: string }) => {
+/** The request fields the way out masks (path, headers, query), masked as it masks them. */
+export type MaskRequest = (e: { path: string; headers: [string, string][]; query: string }) => {
+  path: string;
   headers: [string, string][];
   query: string;
 };
@@ -173,9 +174,9 @@ export class SearchIndex {
         ? this.stmts.whole.get(r.seq)
         : this.stmts.prefix.get(BODY_READ_BYTES, r.seq)
     ) as { body: Buffer } | undefined;
-    const masked = this.mask({ headers, query: r.query });
+    const masked = this.mask({ path: r.path, headers, query: r.query });
     return searchFields(
-      { path: r.path, query: masked.query, headers: masked.headers },
+      { path: masked.path, query: masked.query, headers: masked.headers },
       read?.body ?? Buffer.alloc(0),
       r.size,
       headers,

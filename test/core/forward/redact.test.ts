@@ -335,3 +335,41 @@ describe('a secret a sender puts in the query string', () => {
     expect(source.query).toBe(`x=1&token=${encoded}`);
   });
 });
+
+describe('a secret a sender puts in the path', () => {
+  it('is [secret] in the list, pushes, getEvent and exports, literal or percent-encoded, and search cannot find it', async () => {
+    const t = await startEngine();
+    cleanups.push(() => t.stop());
+    const secret = 'glsecretTOKEN_abc123';
+    await t.client.saveEndpoint({
+      name: 'GitLab',
+      path: '/gitlab',
+      provider: 'gitlab',
+      secrets: [secret],
+    });
+    const pushed: string[] = [];
+    t.client.on('events.batch', (b) => pushed.push(...b.items.map((e) => e.path)));
+    const encoded = secret.replaceAll('_', '%5F');
+    await rawRequest(t.receiverUrl, { path: `/gitlab/${secret}/hook`, body: '{}' });
+    await rawRequest(t.receiverUrl, { path: `/gitlab/i;token=${encoded}`, body: '{}' });
+    const { items } = await t.client.listEvents({});
+    expect(items.map((e) => e.path).sort()).toEqual([
+      '/gitlab/[secret]/hook',
+      '/gitlab/i;token=[secret]',
+    ]);
+    const answers = JSON.stringify([
+      items,
+      await Promise.all(items.map((e) => t.client.getEvent({ id: e.id }))),
+      await t.client.exportEvents({ format: 'har', ids: items.map((e) => e.id) }),
+      await t.client.exportEvents({ format: 'ndjson', ids: items.map((e) => e.id) }),
+    ]);
+    expect(answers).not.toContain(secret);
+    expect(answers).not.toContain(encoded);
+    for (const q of [secret, 'glsecret*', `path:${secret}`]) {
+      expect((await t.client.listEvents({ query: q })).items).toEqual([]);
+    }
+    expect((await t.client.listEvents({ query: 'hook' })).items).toHaveLength(1);
+    await expect.poll(() => pushed.length).toBeGreaterThanOrEqual(2);
+    expect(pushed.join(' ')).not.toContain(secret);
+  });
+});

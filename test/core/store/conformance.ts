@@ -142,6 +142,36 @@ export function describeEventLog(name: string, factory: LogFactory): void {
       expect(elsewhere.idempotency.duplicateOf).toBeNull();
     });
 
+    it('never lets a delivery whose signature failed, nor an import, be the first of a live id', async () => {
+      const { log } = await fresh();
+      const key = { key: 'evt_guessed', source: 'webhook-id' };
+      const bad = (status: 'invalid' | 'missing') => ({ status, provider: 'stripe', reason: '' });
+      // A stranger guesses the id and sends it first, forged or unsigned; a file is imported.
+      const forged = await log.append(
+        delivery({ idempotency: key, signature: bad('invalid') }),
+        NOT_FORWARDED,
+      );
+      const unsigned = await log.append(
+        delivery({ idempotency: key, signature: bad('missing') }),
+        NOT_FORWARDED,
+      );
+      const imported = await log.append(
+        delivery({ idempotency: key, imported: true }),
+        NOT_FORWARDED,
+      );
+      expect(forged.idempotency.duplicateOf).toBeNull();
+      expect(unsigned.idempotency.duplicateOf).toBeNull();
+      expect(imported.idempotency.duplicateOf).toBeNull();
+      // The sender's own delivery is the first of its id; its retry is its duplicate.
+      const real = await log.append(delivery({ idempotency: key }), NOT_FORWARDED);
+      expect(real.idempotency).toMatchObject({ duplicateOf: null, deliveryCount: 1 });
+      const retry = await log.append(delivery({ idempotency: key }), NOT_FORWARDED);
+      expect(retry.idempotency).toMatchObject({ duplicateOf: real.id, deliveryCount: 2 });
+      // A second import of the same id is a duplicate among imports only.
+      const again = await log.append(delivery({ idempotency: key, imported: true }), NOT_FORWARDED);
+      expect(again.idempotency.duplicateOf).toBe(imported.id);
+    });
+
     it('lets the disposition depend on the classification, decided once inside the append', async () => {
       const { log } = await fresh();
       const key = { key: 'evt_disp', source: 'x' };
