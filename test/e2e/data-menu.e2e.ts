@@ -45,6 +45,12 @@ test('the data menu exports, imports, and sends a signed sample', async ({ page,
   await expect(page.getByTestId('event-count')).toHaveText('2');
   await expect(page.getByTestId('imported-tag')).toHaveCount(1);
   await expect(page.getByTestId('imported-tag')).toHaveText('imported');
+  // Its detail says whose verdict it is, and gives no advice about this log's secrets.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('imported-tag').click();
+  await expect(page.getByTestId('signature-imported')).toContainText('This log did not check it');
+  await expect(page.getByTestId('signature-card').locator('.action')).toHaveCount(0);
+  await page.getByTestId('open-data').click();
 
   // A bad file: the engine's answer in words, the menu still works.
   await page.getByTestId('import-file').setInputFiles({

@@ -37,6 +37,9 @@ test('endpoints: create with the contract’s validation messages, edit, delete'
   await expect(
     panel.locator('.field-error').filter({ has: page.getByTestId('ep-path') }),
   ).toContainText('already uses /stripe');
+  // Once: not again above the buttons.
+  await expect(panel.getByText(/already uses \/stripe/)).toHaveCount(1);
+  await expect(panel.getByTestId('ep-error')).toHaveCount(0);
   await panel.getByRole('button', { name: 'Cancel' }).click();
 
   await stripe.getByRole('button', { name: 'Edit' }).click();

@@ -46,6 +46,7 @@ function WholeBodyTab({ client, detail }: { client: Client; detail: OpenEvent })
                 : decoded.shown
                   ? `Decoded from ${decoded.encoding} for display: ${decoded.shown.replace(/^decoded: /, '')}. The stored ${detail.body.size} bytes are unchanged.`
                   : `Decoded from ${decoded.encoding} for display (${decoded.size} bytes); the stored ${detail.body.size} bytes are unchanged.`}
+          {decoded && !error && ' '}
           {decoded && !error && (
             <button type="button" className="btn btn-link" onClick={() => setStored(!stored)}>
               {stored ? 'Show decoded' : 'Show stored bytes'}

@@ -137,7 +137,9 @@ export function DeadLettersPanel({
             <thead>
               <tr>
                 <th>Event</th>
-                <th>Target</th>
+                <th title="Where its last attempt went. A redrive goes to its endpoint's forward target as it is now, and says where.">
+                  Last sent to
+                </th>
                 <th>Attempts</th>
                 <th>Last result</th>
                 <th>When</th>

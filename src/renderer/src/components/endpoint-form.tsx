@@ -1,5 +1,6 @@
 import { ChangedElsewhere } from './changed-elsewhere';
-import { useEffect, useRef, useState } from 'react';
+import { useFirstErrorInView } from '../hooks/use-first-error';
+import { useState } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { HookscopeError } from '../../../shared/errors';
 import type { Endpoint } from '../../../shared/model';
@@ -24,6 +25,17 @@ import { ProviderOptions } from './provider-options';
  * is rebased onto the new version (`model/rebase.ts`), asking per field where both changed; a
  * save that still raced one is refused as a conflict, saying what changed, keeping the edits.
  */
+/** Providers whose signing secrets start `whsec_` (Stripe, and the Standard Webhooks family). */
+const WHSEC_PROVIDERS = new Set([
+  'stripe',
+  'openai',
+  'svix',
+  'clerk',
+  'resend',
+  'replicate',
+  'standard-webhooks',
+]);
+
 export function EndpointForm({
   client,
   endpoint,
@@ -60,15 +72,7 @@ export function EndpointForm({
   const conflicts = rebased?.conflicts ?? [];
   // After a failed save, the first failing field comes into view with its label, focused (or
   // the form's message when no field is at fault).
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    const form = formRef.current;
-    if (!form || Object.keys(errors).length === 0) return;
-    const field = form.querySelector<HTMLElement>('.field-error');
-    const target = field ?? form.querySelector<HTMLElement>('[data-testid="ep-error"]');
-    target?.scrollIntoView({ block: 'start' });
-    field?.querySelector<HTMLElement>('input, textarea, select')?.focus({ preventScroll: true });
-  }, [errors]);
+  const formRef = useFirstErrorInView(errors, '[data-testid="ep-error"]');
 
   const save = async (): Promise<void> => {
     const { input, errors: found } = fromDraft(d);
@@ -85,7 +89,8 @@ export function EndpointForm({
       // the banner offers to reload. Other issues show at their fields (a path in use at Path).
       const stale = he?.code === 'conflict' && !!he.issues?.some((i) => i.path[0] === 'rev');
       const byField = he?.issues && !stale ? issuesByField(he.issues) : {};
-      setErrors({ ...byField, '': e.message });
+      // Said once: at the fields it is about, or above the buttons when it is about none.
+      setErrors(Object.keys(byField).length > 0 ? byField : { '': e.message });
     } finally {
       setBusy(false);
     }
@@ -197,7 +202,11 @@ export function EndpointForm({
             value={d.secrets}
             data-testid="ep-secrets"
             onChange={(e) => set({ secrets: e.target.value })}
-            placeholder="whsec_…"
+            placeholder={
+              WHSEC_PROVIDERS.has(d.provider)
+                ? 'whsec_…'
+                : "the secret from the provider's webhook settings"
+            }
           />
         </Field>
         {base && (endpoint ?? base).secretCount > 0 && (

@@ -1,4 +1,5 @@
 import { ChangedElsewhere } from './changed-elsewhere';
+import { useFirstErrorInView } from '../hooks/use-first-error';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import type { SettingsView } from '../../../shared/model';
@@ -28,6 +29,8 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
   /** Fields taken from a change made elsewhere, merged into the form (the banner names them). */
   const [merged, setMerged] = useState<(keyof SettingsDraft)[] | null>(null);
   const [errors, setErrors] = useState<Errors>({});
+  // After a failed save, the first failing field comes into view, focused.
+  const formRef = useFirstErrorInView(errors);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -94,7 +97,11 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
           value={d[field]}
           disabled={disabled}
           data-testid={`set-${field}`}
-          onChange={(e) => setD({ ...d, [field]: e.target.value })}
+          onChange={(e) => {
+            setD({ ...d, [field]: e.target.value });
+            // Its message went with the value it was about.
+            if (errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
+          }}
         />
       </Field>
     );
@@ -109,6 +116,7 @@ export function SettingsPanel({ client, onClose }: { client: Client; onClose: ()
         )
       ) : (
         <form
+          ref={formRef}
           className="settings-form"
           onSubmit={(ev) => {
             ev.preventDefault();

@@ -13,14 +13,21 @@ export function SignatureCard({ detail }: { detail: EventDetail }) {
         <Pill tone={help.tone}>{help.title}</Pill>
         {provider && <span className="muted">{providerName(provider)}</span>}
       </h3>
+      {detail.imported && (
+        <p data-testid="signature-imported">
+          Imported: this is the verdict the log it was exported from gave it, with that log's
+          secrets. This log did not check it again.
+        </p>
+      )}
       <p>{help.meaning}</p>
       {reason && (
         <p className="reason">
-          <span className="muted">Engine says: </span>
+          <span className="muted">{detail.imported ? 'That log said: ' : 'Engine says: '}</span>
           {reason}
         </p>
       )}
-      {help.action && <p className="action">→ {help.action}</p>}
+      {/* What to do is about this log's endpoint: not for a verdict another log gave. */}
+      {help.action && !detail.imported && <p className="action">→ {help.action}</p>}
     </section>
   );
 }
