@@ -86,10 +86,16 @@ test('Replay → Edit sends the edited body and an added header', async ({ page,
     await expect(detail.getByTestId('replay-url')).toHaveText(
       `Sends to ${app.url}/edited/hooks/refunds`,
     );
+    // A short window: the open editor scrolls inside the panel, never the page, and the answer
+    // comes into view.
+    await page.setViewportSize({ width: 1366, height: 560 });
     await detail.getByTestId('replay-send').click();
     await expect(detail.getByTestId('replay-result')).toContainText(
       `${app.url}/edited/hooks/refunds answered 200`,
     );
+    await expect(detail.getByTestId('replay-result')).toBeInViewport();
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await expect(page.getByTestId('open-settings')).toBeInViewport();
 
     await expect.poll(() => app.got.length).toBe(1);
     const got = app.got[0]!;

@@ -286,6 +286,8 @@ export function ReplayPanel({
           className={`replay-result ${ok ? 'ok' : 'bad'}`}
           data-testid="replay-result"
           role="status"
+          // The answer comes into view, below an open editor too.
+          ref={(el) => el?.scrollIntoView({ block: 'nearest' })}
         >
           {error ??
             (result!.status !== null
