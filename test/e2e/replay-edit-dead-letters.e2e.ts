@@ -94,7 +94,7 @@ test('Replay → Edit sends the edited body and an added header', async ({ page,
       `${app.url}/edited/hooks/refunds answered 200`,
     );
     await expect(detail.getByTestId('replay-result')).toBeInViewport();
-    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    expect(await page.evaluate('window.scrollY')).toBe(0);
     await expect(page.getByTestId('open-settings')).toBeInViewport();
 
     await expect.poll(() => app.got.length).toBe(1);
