@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Client } from '../../shared/dispatch';
+import { useClient } from './client-context';
 import { ConfirmDialog } from './components/confirm-dialog';
 import { CheckupPanel, type CheckupTarget } from './components/checkup-panel';
 import { DeadLettersPanel } from './components/dead-letters-panel';
@@ -36,7 +36,8 @@ function listCount(unfiltered: boolean, snap: ListSnapshot, logCount: number | u
 }
 
 /** The inspector: top bar, filters, the live list and the open event. */
-export function App({ client }: { client: Client }) {
+export function App() {
+  const client = useClient();
   const { filter, setFilter, selected, setSelected } = useHashState();
   const [paused, setPaused] = useState(false);
   const { list, snap } = useLiveList(client, filter, paused);
@@ -88,7 +89,6 @@ export function App({ client }: { client: Client }) {
   return (
     <div className="app">
       <TopBar
-        client={client}
         receiverUrl={receiverUrl}
         tunnel={tunnel}
         onTunnel={setTunnel}
@@ -146,7 +146,6 @@ export function App({ client }: { client: Client }) {
             <section className="detail-pane" aria-label="Selected delivery">
               {detail ? (
                 <DetailPane
-                  client={client}
                   detail={detail}
                   receiverUrl={receiverUrl}
                   endpoint={endpoints.find((e) => e.id === detail.endpointId)}
@@ -190,7 +189,6 @@ export function App({ client }: { client: Client }) {
       </main>
       {panel && (
         <EndpointsPanel
-          client={client}
           endpoints={endpoints}
           onChanged={reloadEndpoints}
           onCheckup={(endpointId) => {
@@ -201,19 +199,10 @@ export function App({ client }: { client: Client }) {
         />
       )}
       {checkup && (
-        <CheckupPanel
-          client={client}
-          endpoints={endpoints}
-          open={checkup}
-          onClose={() => setCheckup(null)}
-        />
+        <CheckupPanel endpoints={endpoints} open={checkup} onClose={() => setCheckup(null)} />
       )}
       {deadLetters && (
-        <DeadLettersPanel
-          client={client}
-          onOpen={setSelected}
-          onClose={() => setDeadLetters(false)}
-        />
+        <DeadLettersPanel onOpen={setSelected} onClose={() => setDeadLetters(false)} />
       )}
       {removing && (
         <ConfirmDialog
@@ -237,7 +226,7 @@ export function App({ client }: { client: Client }) {
           </p>
         </ConfirmDialog>
       )}
-      {settings && <SettingsPanel client={client} onClose={() => setSettings(false)} />}
+      {settings && <SettingsPanel onClose={() => setSettings(false)} />}
     </div>
   );
 }

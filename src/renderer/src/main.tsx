@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from '../../shared/dispatch';
 import { App } from './app';
+import { ClientContext } from './client-context';
 import './styles/base.css';
 import './styles/pills.css';
 import './styles/layout.css';
@@ -17,7 +18,9 @@ const root = createRoot(document.getElementById('root')!);
 root.render(
   <StrictMode>
     {transport ? (
-      <App client={createClient(transport)} />
+      <ClientContext.Provider value={createClient(transport)}>
+        <App />
+      </ClientContext.Provider>
     ) : (
       <div role="alert" className="no-connection" data-testid="no-connection">
         <p>

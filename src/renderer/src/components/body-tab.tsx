@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
+import { useClient } from '../client-context';
 import { formatBytes, headerValue } from '../format/format';
 import type { OpenEvent } from '../hooks/use-event-detail';
 import { useDecodedBody } from '../hooks/use-decoded-body';
 import { BodyView } from './body-view';
 
 /** The body; gzip/deflate/br bodies are shown decoded (by the engine) with a note. */
-export function BodyTab({ client, detail }: { client: Client; detail: OpenEvent }) {
+export function BodyTab({ detail }: { detail: OpenEvent }) {
   if (!detail.body.complete) {
     return (
       <div className="tab-pad">
@@ -14,7 +14,7 @@ export function BodyTab({ client, detail }: { client: Client; detail: OpenEvent 
       </div>
     );
   }
-  return <WholeBodyTab client={client} detail={detail} />;
+  return <WholeBodyTab detail={detail} />;
 }
 
 /** Said while the rest of a large body arrives (getEvent sends its first 256 KB). */
@@ -26,7 +26,8 @@ export function BodyLoading({ body }: { body: OpenEvent['body'] }) {
   );
 }
 
-function WholeBodyTab({ client, detail }: { client: Client; detail: OpenEvent }) {
+function WholeBodyTab({ detail }: { detail: OpenEvent }) {
+  const client = useClient();
   const coding = headerValue(detail.headers, 'content-encoding')?.trim().toLowerCase();
   const encoded = !!coding && coding !== 'identity' && detail.body.size > 0;
   const { decoded, error } = useDecodedBody(client, detail.id, encoded);

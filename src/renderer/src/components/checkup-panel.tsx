@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useClient } from '../client-context';
 import type { Checkup, CheckupSummary } from '../../../shared/checkup';
-import type { Client } from '../../../shared/dispatch';
 import type { Endpoint } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { useNow } from '../hooks/use-now';
@@ -47,16 +47,15 @@ function Progress({ since, target }: { since: number; target: string }) {
  * nothing: the run shows up in the history when it is done.
  */
 export function CheckupPanel({
-  client,
   endpoints,
   open,
   onClose,
 }: {
-  client: Client;
   endpoints: Endpoint[];
   open: CheckupTarget;
   onClose: () => void;
 }) {
+  const client = useClient();
   const [endpointId, setEndpointId] = useState(open.endpointId);
   const endpoint = endpoints.find((e) => e.id === endpointId);
   const [form, setForm] = useState<Form>(() => initialForm(endpoint, open));

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useClient } from '../client-context';
 import type { Output } from '../../../shared/contract';
-import type { Client } from '../../../shared/dispatch';
 import type { Endpoint } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { useDismiss } from '../hooks/use-dismiss';
@@ -31,7 +31,8 @@ function download(name: string, content: string, type: string): void {
  * The top bar's data menu: export the log (HAR or NDJSON, as `exportEvents` and the CLI),
  * import an export, and send a sample delivery to an endpoint.
  */
-export function DataMenu({ client }: { client: Client }) {
+export function DataMenu() {
+  const client = useClient();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -140,13 +141,14 @@ export function DataMenu({ client }: { client: Client }) {
           )}
         </div>
       )}
-      {sampling && <SampleDialog client={client} onClose={() => setSampling(false)} />}
+      {sampling && <SampleDialog onClose={() => setSampling(false)} />}
     </div>
   );
 }
 
 /** Pick a sample and an endpoint, send it, see whether it was signed and what came back. */
-function SampleDialog({ client, onClose }: { client: Client; onClose: () => void }) {
+function SampleDialog({ onClose }: { onClose: () => void }) {
+  const client = useClient();
   const [samples, setSamples] = useState<Output<'listSamples'>['items']>([]);
   const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
   const [sample, setSample] = useState('');

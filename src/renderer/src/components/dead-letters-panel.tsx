@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
+import { useClient } from '../client-context';
 import type { DeadLetter } from '../../../shared/model';
 import { redriveSummary } from '../model/redrive';
 import { errorText } from '../format/error-text';
@@ -16,14 +16,13 @@ const PAGE = 100;
  * Reloads when a forward attempt is recorded anywhere and after every action.
  */
 export function DeadLettersPanel({
-  client,
   onOpen,
   onClose,
 }: {
-  client: Client;
   onOpen: (eventId: string) => void;
   onClose: () => void;
 }) {
+  const client = useClient();
   const [items, setItems] = useState<DeadLetter[] | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [shown, setShown] = useState(PAGE);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
+import { useClient } from '../client-context';
 import { wholeBody } from '../../../shared/event-body';
 import { base64ToBytes } from '../format/base64';
 import type { OpenEvent } from '../hooks/use-event-detail';
@@ -9,7 +9,6 @@ import { CopyButton } from './copy-button';
 
 /** Actions on the open event: copy as cURL, replay, pin/diff, check-up, delete (confirmed). */
 export function DetailActions({
-  client,
   detail,
   receiverUrl,
   onDelete,
@@ -19,7 +18,6 @@ export function DetailActions({
   onDiff,
   onCheckup,
 }: {
-  client: Client;
   detail: OpenEvent;
   receiverUrl: string;
   onDelete: () => void;
@@ -31,6 +29,7 @@ export function DetailActions({
   /** Opens a check-up of the endpoint's receiver with this delivery as the payload. */
   onCheckup: () => void;
 }) {
+  const client = useClient();
   const [confirming, setConfirming] = useState(false);
   // The whole body, fetched first when it has not all arrived yet.
   const curl = async (): Promise<string> => {

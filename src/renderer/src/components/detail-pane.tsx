@@ -1,6 +1,5 @@
 import { IMPORTED_TITLE, Pill } from './pill';
 import { useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
 import type { Endpoint } from '../../../shared/model';
 import type { OpenEvent } from '../hooks/use-event-detail';
 import { formatBytes } from '../format/format';
@@ -20,7 +19,6 @@ export type DetailTab = 'overview' | 'body' | 'headers' | 'query' | 'raw';
 
 /** The open event: title, actions and the Overview/Body/Headers/Query/Raw tabs. */
 export function DetailPane({
-  client,
   detail,
   receiverUrl,
   endpoint,
@@ -35,7 +33,6 @@ export function DetailPane({
   onPin,
   onCheckup,
 }: {
-  client: Client;
   detail: OpenEvent;
   receiverUrl: string;
   endpoint: Endpoint | undefined;
@@ -85,7 +82,6 @@ export function DetailPane({
           <span>{formatBytes(detail.body.size)}</span>
           <span className="toolbar-spacer" />
           <DetailActions
-            client={client}
             detail={detail}
             receiverUrl={receiverUrl}
             onDelete={onDelete}
@@ -100,7 +96,6 @@ export function DetailPane({
         {replaying && detail.body.complete && (
           <ReplayPanel
             key={detail.id}
-            client={client}
             detail={detail}
             endpoint={endpoint}
             onSent={onChanged}
@@ -108,13 +103,7 @@ export function DetailPane({
           />
         )}
         {diffing && pinned && pinned !== detail.id && (
-          <DiffPanel
-            key={detail.id}
-            client={client}
-            a={pinned}
-            b={detail.id}
-            onClose={() => setDiffing(false)}
-          />
+          <DiffPanel key={detail.id} a={pinned} b={detail.id} onClose={() => setDiffing(false)} />
         )}
       </header>
       <nav className="tabs" role="tablist">
@@ -135,7 +124,6 @@ export function DetailPane({
       <div className="tab-body" role="tabpanel">
         {tab === 'overview' && (
           <OverviewTab
-            client={client}
             onChanged={onChanged}
             detail={detail}
             receiverUrl={receiverUrl}
@@ -145,7 +133,7 @@ export function DetailPane({
             onFilterType={onFilterType}
           />
         )}
-        {tab === 'body' && <BodyTab key={detail.id} client={client} detail={detail} />}
+        {tab === 'body' && <BodyTab key={detail.id} detail={detail} />}
         {tab === 'headers' && (
           <div className="tab-pad">
             <div className="body-toolbar">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
+import { useClient } from '../client-context';
 import type { Output } from '../../../shared/contract';
-import type { Client } from '../../../shared/dispatch';
 import { errorText } from '../format/error-text';
 
 type Diff = Output<'diffEvents'>;
@@ -11,17 +11,8 @@ const show = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
  * How the pinned event (a) and the open one (b) differ: request line, headers by name and the
  * body (JSON changes by pointer, text as removed/inserted runs). Everything is text.
  */
-export function DiffPanel({
-  client,
-  a,
-  b,
-  onClose,
-}: {
-  client: Client;
-  a: string;
-  b: string;
-  onClose: () => void;
-}) {
+export function DiffPanel({ a, b, onClose }: { a: string; b: string; onClose: () => void }) {
+  const client = useClient();
   const [diff, setDiff] = useState<Diff | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { ChangedElsewhere } from './changed-elsewhere';
+import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
 import { useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
 import { HookscopeError } from '../../../shared/errors';
 import type { Endpoint } from '../../../shared/model';
 import {
@@ -37,18 +37,17 @@ const WHSEC_PROVIDERS = new Set([
 ]);
 
 export function EndpointForm({
-  client,
   endpoint,
   editing,
   onDone,
 }: {
-  client: Client;
   endpoint?: Endpoint | undefined;
   /** True when editing an existing endpoint (it may have been deleted since). */
   editing?: boolean;
   /** After a save (with its warnings) or a cancel (nothing). */
   onDone: (saved?: { name: string; warnings: string[] }) => void;
 }) {
+  const client = useClient();
   const [base, setBase] = useState<Endpoint | undefined>(endpoint);
   const [d, setD] = useState<EndpointDraft>(() => toDraft(endpoint));
   const [errors, setErrors] = useState<Record<string, string>>({});

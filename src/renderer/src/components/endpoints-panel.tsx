@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
+import { useClient } from '../client-context';
 import type { Endpoint } from '../../../shared/model';
 import { providerName } from '../format/provider-names';
 import { EndpointForm } from './endpoint-form';
@@ -7,19 +7,18 @@ import { Modal } from './modal';
 
 /** A dialog listing endpoints, with create, edit, delete and a check-up of each. */
 export function EndpointsPanel({
-  client,
   endpoints,
   onChanged,
   onCheckup,
   onClose,
 }: {
-  client: Client;
   endpoints: Endpoint[];
   onChanged: () => void;
   /** Opens the check-up of this endpoint's receiver. */
   onCheckup: (endpointId: string) => void;
   onClose: () => void;
 }) {
+  const client = useClient();
   // The id being edited: the form gets the endpoint as it is now, kept live by pushes.
   const [editing, setEditing] = useState<string | 'new' | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
@@ -57,7 +56,6 @@ export function EndpointsPanel({
       {editing ? (
         <EndpointForm
           key={editing}
-          client={client}
           endpoint={editing === 'new' ? undefined : endpoints.find((e) => e.id === editing)}
           editing={editing !== 'new'}
           onDone={(result) => {

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
+import { useContext, useState } from 'react';
+import { ClientContext } from '../client-context';
 import type { Endpoint, EventDetail, ForwardAttempt } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { formatTimestamp } from '../format/format';
@@ -24,14 +24,14 @@ function Response({ f }: { f: ForwardAttempt }) {
 export function ForwardCard({
   detail,
   endpoint,
-  client,
   onChanged,
 }: {
   detail: EventDetail;
   endpoint: Endpoint | undefined;
-  client?: Client | undefined;
   onChanged?: (() => void) | undefined;
 }) {
+  // Redrive needs the engine; without one above (a static render), the card only reports.
+  const client = useContext(ClientContext);
   const [open, setOpen] = useState<string | null>(null);
   const [redrive, setRedrive] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);

@@ -27,7 +27,6 @@ export function OverviewTab({
   onOpen,
   onFilterJob,
   onFilterType,
-  client,
   onChanged,
 }: {
   /** For the Forwarding card's Redrive. */
@@ -126,7 +125,7 @@ export function OverviewTab({
       <SignatureCard detail={detail} />
       <DeliveryCard detail={detail} onOpen={onOpen} />
       <SchemaCard detail={detail} />
-      <ForwardCard detail={detail} endpoint={endpoint} client={client} onChanged={onChanged} />
+      <ForwardCard detail={detail} endpoint={endpoint} onChanged={onChanged} />
     </div>
   );
 }

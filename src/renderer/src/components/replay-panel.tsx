@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
+import { useClient } from '../client-context';
 import { errorText } from '../format/error-text';
 import { forwardUrl } from '../../../shared/forward-url';
 import type { Endpoint, EventDetail, ForwardAttempt } from '../../../shared/model';
@@ -68,18 +68,17 @@ function destination(
  * and optionally edited first (method, path, headers, body; only changed fields are sent).
  */
 export function ReplayPanel({
-  client,
   detail,
   endpoint,
   onSent,
   onClose,
 }: {
-  client: Client;
   detail: EventDetail;
   endpoint: Endpoint | undefined;
   onSent: () => void;
   onClose: () => void;
 }) {
+  const client = useClient();
   const [target, setTarget] = useState('');
   const [resign, setResign] = useState((endpoint?.secretCount ?? 0) > 0);
   const [newId, setNewId] = useState(false);

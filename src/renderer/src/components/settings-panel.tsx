@@ -1,7 +1,7 @@
 import { ChangedElsewhere } from './changed-elsewhere';
+import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
 import { useEffect, useState, type ReactNode } from 'react';
-import type { Client } from '../../../shared/dispatch';
 import type { SettingsView } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { rebaseDraft, resolve } from '../model/rebase';
@@ -22,7 +22,8 @@ type Errors = Partial<Record<keyof SettingsDraft, string>>;
  * version it was filled from: settings saved elsewhere meanwhile (another window, the API)
  * show a banner offering to reload, and a save refused as a conflict keeps the edits.
  */
-export function SettingsPanel({ client, onClose }: { client: Client; onClose: () => void }) {
+export function SettingsPanel({ onClose }: { onClose: () => void }) {
+  const client = useClient();
   const [d, setD] = useState<SettingsDraft | null>(null);
   const [base, setBase] = useState<SettingsView | null>(null);
   const [live, setLive] = useState<SettingsView | null>(null);

@@ -1,4 +1,3 @@
-import type { Client } from '../../../shared/dispatch';
 import type { TunnelState } from '../../../shared/model';
 import { formatCount } from '../format/format';
 import { CopyButton } from './copy-button';
@@ -10,7 +9,6 @@ import { TunnelControl } from './tunnel-control';
  * check-up, dead letters, settings.
  */
 export function TopBar({
-  client,
   receiverUrl,
   tunnel,
   onTunnel,
@@ -24,7 +22,6 @@ export function TopBar({
   onSettings,
   deadLetters = null,
 }: {
-  client: Client;
   receiverUrl: string;
   tunnel: TunnelState | null;
   onTunnel: (t: TunnelState) => void;
@@ -68,7 +65,7 @@ export function TopBar({
           <CopyButton text={() => publicUrl} label="Copy" title="Copy the public URL" />
         </div>
       )}
-      <TunnelControl client={client} tunnel={tunnel} onState={onTunnel} />
+      <TunnelControl tunnel={tunnel} onState={onTunnel} />
       <div className="topbar-spacer" />
       <span className="count" title="Deliveries stored in the log">
         <span data-testid="event-count">{events === null ? '…' : formatCount(events)}</span>{' '}
@@ -88,7 +85,7 @@ export function TopBar({
           ? `▶ Resume${pending ? ` (${formatCount(pending)} waiting)` : ''}`
           : '❚❚ Pause live'}
       </button>
-      <DataMenu client={client} />
+      <DataMenu />
       <button type="button" className="btn" onClick={onEndpoints} data-testid="open-endpoints">
         Endpoints
       </button>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { useClient } from '../client-context';
 import { useDismiss } from '../hooks/use-dismiss';
-import type { Client } from '../../../shared/dispatch';
 import { errorText } from '../format/error-text';
 import { TunnelOptionsForm } from './tunnel-options-form';
 import type { TunnelSettings, TunnelState } from '../../../shared/model';
@@ -31,14 +31,13 @@ const LABEL: Record<TunnelState['state'], string> = {
  * engine only and never comes back to the UI) and the tunnel options.
  */
 export function TunnelControl({
-  client,
   tunnel,
   onState,
 }: {
-  client: Client;
   tunnel: TunnelState | null;
   onState: (t: TunnelState) => void;
 }) {
+  const client = useClient();
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState(false);
   const [token, setToken] = useState('');
@@ -202,7 +201,7 @@ export function TunnelControl({
               {saved}
             </p>
           )}
-          <TunnelOptionsForm client={client} onSaved={setSaved} />
+          <TunnelOptionsForm onSaved={setSaved} />
         </div>
       )}
     </div>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Client } from '../../../shared/dispatch';
+import { useClient } from '../client-context';
 import { tunnelRegions, type TunnelOptionsPatch, type TunnelSettings } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 
@@ -11,13 +11,8 @@ const list = (s: string): string[] => s.split(/[\s,]+/).filter(Boolean);
  * ngrok's edge webhook verification. Secrets (password, verification secret) are write-only:
  * the engine reports only that they are set. Errors are the contract's, field by field.
  */
-export function TunnelOptionsForm({
-  client,
-  onSaved,
-}: {
-  client: Client;
-  onSaved: (m: string) => void;
-}) {
+export function TunnelOptionsForm({ onSaved }: { onSaved: (m: string) => void }) {
+  const client = useClient();
   const [domain, setDomain] = useState('');
   const [region, setRegion] = useState('');
   const [allow, setAllow] = useState('');
