@@ -12,6 +12,16 @@ import type { ImportedDelivery } from './transfer/formats';
 import type { Classification, Clock, Disposition, IncomingDelivery, Inspection } from './types';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'future', 'missing']);
+/** Verdicts whose signature checked out over the body (only its time may have been off). */
+const VERIFIED = new Set(['valid', 'stale', 'future']);
+
+/**
+ * A delivery to an endpoint that has a secret, whose signature did not verify (unsigned on an
+ * `auto` endpoint, say): it may not be the first of its delivery id (EventStore.classify).
+ */
+function unverified(endpoint: Endpoint, status: string): boolean {
+  return endpoint.secretCount > 0 && !VERIFIED.has(status);
+}
 
 const simulated = new Map<number, EndpointResponse>();
 
@@ -159,6 +169,7 @@ export function createIngest(deps: Deps): Ingest {
         jobId: inspection.jobId,
         endpointId: endpoint.id,
         contentType,
+        unverified: unverified(endpoint, inspection.signature.status),
       },
       dispose,
     );

@@ -48,6 +48,11 @@ export interface NewEvent extends IncomingDelivery, Inspection {
   storedAt?: number;
   /** The receiver refused it (limits): why. Such events have no body and are not forwarded. */
   rejected?: string;
+  /**
+   * Its endpoint has a secret but its signature did not verify (unsigned on an `auto` endpoint,
+   * say): it is classified as nobody's duplicate and is never the first of its key.
+   */
+  unverified?: boolean;
 }
 
 /** Whether a delivery repeats an earlier one with its idempotency key, as the log decides it. */

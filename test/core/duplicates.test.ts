@@ -116,3 +116,27 @@ describe('duplicate detection', () => {
     expect((await post('/dedup/other', 'same')).status).toBe(200);
   });
 });
+
+describe('an unsigned delivery on an endpoint with a secret', () => {
+  it('cannot claim a delivery id: the signed one with that id is still the first, answered and forwarded', async () => {
+    const secret = 'whsec_' + Buffer.from('duplicates-test-secret-32-bytes!').toString('base64');
+    await t.client.saveEndpoint({
+      name: 'Auto',
+      path: '/auto',
+      secrets: [secret],
+      duplicateResponse: { status: 299 },
+    });
+    const guessed = await post('/auto', '{"id":"evt_other"}', { 'Idempotency-Key': 'evt_A1' });
+    expect(guessed.event.signature.status).toBe('none');
+    const evt = '{"id":"evt_A1","object":"event","type":"invoice.paid"}';
+    const real = await post('/auto', evt, {
+      'Stripe-Signature': new Stripe('sk_test_x').webhooks.generateTestHeaderString({
+        payload: evt,
+        secret,
+      }),
+    });
+    expect(real.event.signature.status).toBe('valid');
+    expect(real.status).toBe(200);
+    expect(real.event.idempotency).toMatchObject({ duplicateOf: null, deliveryCount: 1 });
+  });
+});

@@ -46,6 +46,9 @@ export interface ReplayDeps {
  * recorded as a refused attempt, nothing sent. Throws `not_found` for an unknown event and
  * `bad_input` when there is no target, the edited path is refused, or it cannot be re-signed.
  */
+/** Verdicts whose signature checked out over the body (only its time may have been off). */
+const VERIFIED = new Set(['valid', 'stale', 'future']);
+
 export async function replayEvent(
   deps: ReplayDeps,
   input: ParsedInput<'replayEvent'>,
@@ -111,6 +114,21 @@ export async function replayEvent(
     });
   }
   if (input.resign) {
+    // Signed only with the secret of the endpoint it arrived on, and, unless the body is the
+    // user's own edit, only what verified: re-signing a forged body would vouch for it.
+    if (endpoint.id !== src.endpointId) {
+      throw new HookscopeError(
+        'bad_input',
+        "cannot re-sign: the endpoint it arrived on was deleted (another endpoint's secret is never used)",
+      );
+    }
+    const verdict = (await deps.events.envelope(input.id))?.signatureStatus;
+    if (edits.body === undefined && !VERIFIED.has(verdict ?? '')) {
+      throw new HookscopeError(
+        'bad_input',
+        `cannot re-sign: its signature did not verify when it arrived (${verdict}); re-signing would vouch for a body its sender did not sign. Send it as received, or edit the body (then it is yours) and re-sign`,
+      );
+    }
     const r = resignerFor(deps.endpoints, endpoint, headers, deps.clock());
     if (!r.ok) throw new HookscopeError('bad_input', `cannot re-sign: ${r.why}`);
     const signed = resignRequest(

@@ -32,7 +32,8 @@ export function toWireAttempt(
     kind: a.kind,
     targetUrl: maskUrl(a.targetUrl),
     status: a.status,
-    error: a.error,
+    // A refusal quotes the received path, which may hold a secret.
+    error: a.error === null ? null : maskUrl(a.error),
     durationMs: a.durationMs,
     at: new Date(a.at).toISOString(),
     attempt: a.attempt,
@@ -60,7 +61,7 @@ export function toDeadLetter(
     targetUrl: maskUrl(j.targetUrl),
     attempts: j.attempts,
     lastStatus: j.lastStatus,
-    lastError: j.lastError,
+    lastError: j.lastError === null ? null : maskUrl(j.lastError),
     updatedAt: new Date(j.updatedAt).toISOString(),
     event: event ?? null,
   };

@@ -22,6 +22,15 @@ import { searchFields } from './search-text';
 import { parseSearch, toFtsMatch } from './search-query';
 import { filterSql } from './event-filters';
 
+/**
+ * Whether a delivery can be the sender's own: not one whose signature failed or was missing,
+ * nor one the pipeline marks unverified (its endpoint has a secret, it did not verify).
+ */
+function mayBeFirst(e: NewEvent): boolean {
+  const s = e.signature.status;
+  return s !== 'invalid' && s !== 'missing' && e.unverified !== true;
+}
+
 export interface ListFilter {
   limit: number;
   beforeSeq?: number | undefined;
@@ -109,8 +118,8 @@ export class EventStore implements EventLog {
         query, source_ip, via_tunnel, imported, public_url, event_type, job_id, headers, size, content_type, sig_status,
         sig_provider, sig_reason, idem_key, idem_source, duplicate_of, delivery_count,
         schema_status, schema_name, schema_issues, response_status, forward_status, rejected,
-        response_id)
-        VALUES (${Array.from({ length: 31 }, () => '?').join(', ')})`),
+        response_id, may_be_first)
+        VALUES (${Array.from({ length: 32 }, () => '?').join(', ')})`),
       insertBody: db.prepare('INSERT INTO bodies (seq, body) VALUES (?, ?)'),
       // The rev high-water mark is saved only when rows are removed: otherwise max(rev) of the
       // events table is it, and the commit on the ack path writes one page less.
@@ -122,7 +131,7 @@ export class EventStore implements EventLog {
       firstWithKey: db.prepare(
         `SELECT id, delivery_count AS n FROM events
          WHERE endpoint_id = @endpointId AND idem_key = @key AND imported = @imported
-           AND sig_status NOT IN ('invalid', 'missing')
+           AND may_be_first = 1 AND sig_status NOT IN ('invalid', 'missing')
          ORDER BY seq LIMIT 1`,
       ),
       bumpCount: db.prepare(
@@ -180,7 +189,14 @@ export class EventStore implements EventLog {
   private readonly maskPath = (e: EventSummary, r = this.redactor()): EventSummary => {
     if (r.empty) return e;
     const path = r.path(e.path);
-    return path === e.path ? e : { ...e, path };
+    const id = e.idempotency.deliveryId;
+    const deliveryId = id === undefined ? id : r.path(id);
+    if (path === e.path && deliveryId === id) return e;
+    return {
+      ...e,
+      path,
+      ...(deliveryId === id ? {} : { idempotency: { ...e.idempotency, deliveryId } }),
+    };
   };
 
   /** A row's summary as it leaves the store. */
@@ -230,7 +246,7 @@ export class EventStore implements EventLog {
     // stranger who guesses an id would make the sender's real delivery "a duplicate" (its
     // duplicate answer, not forwarded). Imports are classified among imports only, so a file
     // cannot change how live deliveries are answered.
-    if (key === null || e.signature.status === 'invalid' || e.signature.status === 'missing') {
+    if (key === null || !mayBeFirst(e)) {
       return { duplicateOf: null, deliveryCount: 1 };
     }
     const endpointId = e.endpointId;
@@ -327,6 +343,7 @@ export class EventStore implements EventLog {
       row.forward_status,
       row.rejected,
       d.response ? this.responses.idOf(d.response) : null,
+      mayBeFirst(e) ? 1 : 0,
     );
     this.stmts.insertBody.run(seq, e.body);
     if (e.storedAt !== undefined) this.stmts.setStoredAt.run(e.storedAt, seq);

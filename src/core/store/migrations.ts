@@ -176,4 +176,12 @@ export const migrations: { version: number; sql: string }[] = [
     version: 13,
     sql: `ALTER TABLE forward_jobs ADD COLUMN resign INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Whether a delivery may be the first of its idempotency key (second attack on issue 13):
+    // not one that arrived unverified on an endpoint that has a secret, so a stranger who
+    // guesses an id cannot make the sender's real delivery "a duplicate". Rows stored before
+    // keep counting (their verdicts invalid and missing are excluded by the query).
+    version: 14,
+    sql: `ALTER TABLE events ADD COLUMN may_be_first INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];

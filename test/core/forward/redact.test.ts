@@ -226,7 +226,15 @@ describe('what a target answers is stored without secrets', () => {
     });
     await forwarded;
     const [event] = (await t.client.listEvents({})).items;
-    const replayed = await t.client.replayEvent({ id: event!.id, resign: true });
+    // It arrived unsigned: re-signed only with the body as the user's own edit.
+    await expect(t.client.replayEvent({ id: event!.id, resign: true })).rejects.toThrow(
+      /cannot re-sign: its signature did not verify when it arrived \(missing\)/,
+    );
+    const replayed = await t.client.replayEvent({
+      id: event!.id,
+      resign: true,
+      edits: { body: '{"object_kind":"push"}' },
+    });
     expect(replayed.status).toBe(200);
     expect(replayed.response!.text).toContain('"x-gitlab-token","[secret]"');
     expect(replayed.response!.headers).toContainEqual(['x-echo-x-gitlab-token', '[secret]']);
@@ -371,5 +379,37 @@ describe('a secret a sender puts in the path', () => {
     expect((await t.client.listEvents({ query: 'hook' })).items).toHaveLength(1);
     await expect.poll(() => pushed.length).toBeGreaterThanOrEqual(2);
     expect(pushed.join(' ')).not.toContain(secret);
+  });
+
+  it("is [secret] in a refused forward's reason, dead letters, and a delivery id taken from a header", async () => {
+    const t = await startEngine();
+    cleanups.push(() => t.stop());
+    const secret = 'glsecretTOKEN_abc123';
+    await t.client.saveEndpoint({
+      name: 'GitLab',
+      path: '/gitlab',
+      provider: 'gitlab',
+      secrets: [secret],
+      forwardTo: 'http://127.0.0.1:9/in',
+    });
+    const refused = new Promise<string>((r) =>
+      t.client.on('forward.attempt', (a) => r(JSON.stringify(a))),
+    );
+    // A dot segment: the forward is refused, and its reason quotes the received path.
+    await rawRequest(t.receiverUrl, {
+      path: `/gitlab/./${secret}`,
+      headers: [['Idempotency-Key', secret]],
+      body: '{}',
+    });
+    const pushed = await refused;
+    const { items } = await t.client.listEvents({});
+    const answers = JSON.stringify([
+      pushed,
+      items,
+      await t.client.getEvent({ id: items[0]!.id }),
+      await t.client.listDeadLetters({}),
+    ]);
+    expect(answers).toContain('refused');
+    expect(answers).not.toContain(secret);
   });
 });

@@ -159,6 +159,12 @@ export function describeEventLog(name: string, factory: LogFactory): void {
         delivery({ idempotency: key, imported: true }),
         NOT_FORWARDED,
       );
+      // Unsigned on an endpoint that has a secret (the pipeline marks it unverified).
+      const unverified = await log.append(
+        delivery({ idempotency: key, unverified: true }),
+        NOT_FORWARDED,
+      );
+      expect(unverified.idempotency.duplicateOf).toBeNull();
       expect(forged.idempotency.duplicateOf).toBeNull();
       expect(unsigned.idempotency.duplicateOf).toBeNull();
       expect(imported.idempotency.duplicateOf).toBeNull();
