@@ -175,6 +175,8 @@ test('job and duplicate filters, keyboard navigation and delete', async ({ page,
   await page.keyboard.press('Delete');
   const dialog = page.getByTestId('confirm-delete-dialog');
   await expect(dialog).toContainText(second!);
+  // Which delivery: its event type and when it was received, not just the request line.
+  await expect(dialog.getByTestId('confirm-delete-what')).toContainText(', received ');
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(rows).toHaveCount(10);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from './client-context';
 import { ConfirmDialog } from './components/confirm-dialog';
+import { formatTimestamp } from './format/format';
 import { CheckupPanel, type CheckupTarget } from './components/checkup-panel';
 import { DeadLettersPanel } from './components/dead-letters-panel';
 import { DetailPane, type DetailTab } from './components/detail-pane';
@@ -221,7 +222,13 @@ export function App() {
               {removingSummary
                 ? `${removingSummary.method} ${removingSummary.path}`
                 : 'The open delivery'}
-            </code>{' '}
+            </code>
+            {removingSummary && (
+              <span data-testid="confirm-delete-what">
+                {removingSummary.eventType ? ` (${removingSummary.eventType})` : ''}, received{' '}
+                {formatTimestamp(removingSummary.receivedAt)},
+              </span>
+            )}{' '}
             is removed from the log for good.
           </p>
         </ConfirmDialog>
