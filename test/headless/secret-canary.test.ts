@@ -281,7 +281,13 @@ describe('secrets never leave the engine', () => {
     });
     await deliver('/gitlab/push', [['X-Gitlab-Event', 'Push Hook']], '{"object_kind":"push"}');
     const glEvent = (await api('listEvents', { limit: 1 })).json.items[0].id as string;
-    const echoed = await api('replayEvent', { id: glEvent, resign: true, targetUrl: echoUrl });
+    // It arrived unsigned: re-signed with its body as the user's own edit.
+    const echoed = await api('replayEvent', {
+      id: glEvent,
+      resign: true,
+      targetUrl: echoUrl,
+      edits: { body: '{"object_kind":"push"}' },
+    });
     expect(echoed.json.status).toBe(200);
     expect(echoed.json.response.text).toContain('[secret]');
     await api('getEvent', { id: glEvent });
