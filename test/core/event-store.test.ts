@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import { tempDir } from '../helpers/engine';
@@ -242,5 +244,27 @@ describe('Checkpointer', () => {
     await expect(c.checkpoint('PASSIVE')).rejects.toBeInstanceOf(Error);
     await c.close();
     cleanup();
+  });
+});
+
+describe('EventStore under another writer', () => {
+  it('holds the write lock from the start of a commit: a write from elsewhere between its read and its insert cannot make it fail', async () => {
+    const { s, dir } = store();
+    const other = new Database(join(dir, 'hookscope.db'));
+    other.pragma('busy_timeout = 0');
+    const outcomes: string[] = [];
+    const stored = await s.append(newEvent({ idempotency: { key: 'k1', source: 'x' } }), () => {
+      // Between the classification's read and the insert: another connection tries to write.
+      try {
+        other.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', '1')").run();
+        outcomes.push('other wrote');
+      } catch (err) {
+        outcomes.push((err as { code?: string }).code ?? 'error');
+      }
+      return { responseStatus: 200, forwardStatus: 'none', forwardTarget: null };
+    });
+    other.close();
+    expect(stored.id).toBeDefined();
+    expect(outcomes).toEqual(['SQLITE_BUSY']);
   });
 });

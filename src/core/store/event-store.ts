@@ -218,9 +218,14 @@ export class EventStore implements EventLog {
     const startRev = this.rev;
     this.pendingKeys.clear();
     try {
-      this.db.transaction(() => {
-        for (const p of batch) results.push(this.insertOne(p.e, p.dispose, changed));
-      })();
+      // IMMEDIATE: the batch reads (classification) before it writes; a deferred transaction
+      // whose snapshot the checkpointer's WAL reset overtook could not upgrade (SQLITE_BUSY at
+      // once, busy_timeout or not). Taking the write lock first waits for it instead.
+      this.db
+        .transaction(() => {
+          for (const p of batch) results.push(this.insertOne(p.e, p.dispose, changed));
+        })
+        .immediate();
     } catch (err) {
       this.rev = startRev;
       this.responses.forget();
