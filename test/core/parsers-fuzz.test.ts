@@ -692,7 +692,16 @@ describe('user JSON Schemas: hostile schemas compile bounded, hostile bodies che
     fc.assert(
       fc.property(fc.array(item, { maxLength: 8 }), (items) => {
         const ours = checkUserSchema({ uniqueItems: true }, items).status === 'valid';
-        expect(ours).toBe(reference(items));
+        // The oracle itself throws on an object with its own `toString` key (fast-deep-equal
+        // calls it): no answer to compare with there, though ours still gives one.
+        let expected: boolean;
+        try {
+          expected = reference(items) as boolean;
+        } catch {
+          fc.pre(false);
+          return;
+        }
+        expect(ours).toBe(expected);
       }),
       { numRuns: RUNS.uniqueItems },
     );
