@@ -10,17 +10,16 @@ import type { Ingest, LogRefusal } from './receiver';
 import type { EndpointRepo, EventLog } from './store/ports';
 import type { ImportedDelivery } from './transfer/formats';
 import type { Classification, Clock, Disposition, IncomingDelivery, Inspection } from './types';
+import { VERIFIED_SIGNATURES } from './signatures/common';
 
 const BAD_SIGNATURE = new Set(['invalid', 'stale', 'future', 'missing']);
-/** Verdicts whose signature checked out over the body (only its time may have been off). */
-const VERIFIED = new Set(['valid', 'stale', 'future']);
 
 /**
  * A delivery to an endpoint that has a secret, whose signature did not verify (unsigned on an
  * `auto` endpoint, say): it may not be the first of its delivery id (EventStore.classify).
  */
 function unverified(endpoint: Endpoint, status: string): boolean {
-  return endpoint.secretCount > 0 && !VERIFIED.has(status);
+  return endpoint.secretCount > 0 && !VERIFIED_SIGNATURES.has(status);
 }
 
 const simulated = new Map<number, EndpointResponse>();

@@ -10,6 +10,7 @@ import type { Forwarder } from './forwarder';
 import { replayEvent } from './replay';
 import { resignerFor, staleWarning, type Resigner } from './resign';
 import { toDeadLetter, toWireAttempt } from './wire';
+import { VERIFIED_SIGNATURES } from '../signatures/common';
 
 /**
  * Where a dead job goes when redriven: its endpoint's forward target as it is now (not the one
@@ -55,15 +56,12 @@ export async function resignerOfEvent(
   }
   if (!r.ok) return r;
   // Stale or future: the signature verified, only its time was off; the body is the sender's.
-  if (!VERIFIED.has(src.signatureStatus)) {
+  if (!VERIFIED_SIGNATURES.has(src.signatureStatus)) {
     const why = `its signature was not verified when it arrived (${UNVERIFIED[src.signatureStatus] ?? src.signatureStatus}): only a delivery Hookscope verified is signed again, so a forged body never gets a real signature`;
     return { ok: false, why, scheme: r.scheme, endpoint };
   }
   return r;
 }
-
-/** Verdicts whose signature verified over the stored body (only its time may have been off). */
-const VERIFIED = new Set(['valid', 'stale', 'future']);
 
 /** Verdicts in words, for why a redrive cannot re-sign. */
 const UNVERIFIED: Record<string, string> = {

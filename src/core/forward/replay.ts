@@ -11,6 +11,7 @@ import { forwardRequest } from './prepare';
 import { Redactor } from './redact';
 import { resignerFor, resignRequest } from './resign';
 import { notSent, send, type SendResult } from './send';
+import { VERIFIED_SIGNATURES } from '../signatures/common';
 
 const msgId = (): string => `msg_${randomUUID().replace(/-/g, '')}`;
 
@@ -46,8 +47,6 @@ export interface ReplayDeps {
  * recorded as a refused attempt, nothing sent. Throws `not_found` for an unknown event and
  * `bad_input` when there is no target, the edited path is refused, or it cannot be re-signed.
  */
-/** Verdicts whose signature checked out over the body (only its time may have been off). */
-const VERIFIED = new Set(['valid', 'stale', 'future']);
 
 export async function replayEvent(
   deps: ReplayDeps,
@@ -123,7 +122,7 @@ export async function replayEvent(
       );
     }
     const verdict = (await deps.events.envelope(input.id))?.signatureStatus;
-    if (edits.body === undefined && !VERIFIED.has(verdict ?? '')) {
+    if (edits.body === undefined && !VERIFIED_SIGNATURES.has(verdict ?? '')) {
       throw new HookscopeError(
         'bad_input',
         `cannot re-sign: its signature did not verify when it arrived (${verdict}); re-signing would vouch for a body its sender did not sign. Send it as received, or edit the body (then it is yours) and re-sign`,

@@ -77,3 +77,9 @@ export function bodyKey(json: unknown, field: string): IdempotencyKey | null {
   const id = isRecord(json) ? json[field] : undefined;
   return typeof id === 'string' && id ? { key: id, source: `body.${field}` } : null;
 }
+
+/**
+ * Verdicts whose signature checked out over the stored body (stale or from the future: only
+ * its time was off). Only such a delivery may be re-signed or be the first of its delivery id.
+ */
+export const VERIFIED_SIGNATURES: ReadonlySet<string> = new Set(['valid', 'stale', 'future']);
