@@ -47,6 +47,17 @@ describe('EventPages', () => {
     });
   });
 
+  it('inserts an event given twice in one call once, as its newest version', () => {
+    const p = new EventPages();
+    p.reset([summary(1)], false, 1);
+    const n = p.insertHead([summary(2, { rev: 2 }), summary(2, { rev: 4, path: '/new' })]);
+    expect(n).toBe(1);
+    expect(p.total()).toBe(2);
+    expect(p.get('e2')?.path).toBe('/new');
+    expect(p.insertHead([summary(3, { rev: 6, path: '/x' }), summary(3, { rev: 5 })])).toBe(1);
+    expect(p.get('e3')?.path).toBe('/x');
+  });
+
   it('keeps a bounded number of pages loaded and refills evicted ones in place', () => {
     const p = new EventPages();
     p.reset(range(10_000, 9_801), true, 0);

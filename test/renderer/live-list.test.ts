@@ -88,6 +88,29 @@ describe('LiveList', () => {
     expect(paths(list)).toEqual(['/p/2', '/p/1']);
   });
 
+  it('shows a new event once, in its newest version, when two batches with it come in one frame', async () => {
+    // The engine sends a delivery's batch before its forward attempt and the attempt's outcome
+    // in the next batch; both can reach the list before a frame, merged into one op.
+    const engine = fakeEngine();
+    engine.log.push(summary(1));
+    const list = new LiveList(engine.client, EMPTY_FILTER, scheduler);
+    list.start();
+    await settle();
+    engine.push('events.batch', {
+      rev: 2,
+      items: [summary(2, { forward: { status: 'pending' } })],
+    });
+    engine.push('events.batch', {
+      rev: 3,
+      items: [summary(2, { rev: 3, forward: { status: 'dead' } })],
+    });
+    flushFrames();
+    expect(paths(list)).toEqual(['/p/2', '/p/1']);
+    expect(list.pages.get('e2')?.forward.status).toBe('dead');
+    expect(list.getSnapshot().topInserted).toBe(1);
+    list.stop();
+  });
+
   it('with a filter, adds only matching new events and recognises old ones as updates', async () => {
     const engine = fakeEngine();
     engine.log.push(summary(1), summary(2, { method: 'GET' }), summary(3));

@@ -111,7 +111,15 @@ export class EventPages {
   insertHead(items: EventSummary[]): number {
     const head = this.pages[0];
     if (!head?.items) return 0;
-    const fresh = items.filter((e) => !this.byId.has(e.id));
+    // One row per id: pushes merged into one op can carry two versions of a new event (its
+    // arrival and its forward's outcome); the newest rev wins.
+    const newest = new Map<string, EventSummary>();
+    for (const e of items) {
+      if (this.byId.has(e.id)) continue;
+      const seen = newest.get(e.id);
+      if (!seen || seen.rev < e.rev) newest.set(e.id, e);
+    }
+    const fresh = [...newest.values()];
     if (fresh.length === 0) return 0;
     for (const e of fresh) {
       this.byId.set(e.id, head);
