@@ -85,6 +85,7 @@ export function createHandlers(deps: {
       const items = await events.changesSince(afterRev, limit + 1);
       return { rev, items: items.slice(0, limit), hasMore: items.length > limit };
     },
+    countEvents: ({ endpointId }) => events.counts(endpointId),
     listEvents: (input) =>
       events.list({
         limit: input.limit ?? 100,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   BodyPart,
+  EventCounts,
   EventView,
   EventSummary,
   MAX_BODY_PART_BYTES,
@@ -55,6 +56,14 @@ export const eventsCommands = {
        */
       totalAtLeast: z.boolean().optional(),
     }),
+  },
+  /**
+   * How many events each filter pill would show (issue 16): exact counts kept with the log, so
+   * they are instant on a log of millions. With `endpointId`, within that endpoint only.
+   */
+  countEvents: {
+    input: z.object({ endpointId: Id.optional() }).strict(),
+    output: EventCounts,
   },
   /**
    * Every change to the log after `afterRev`, oldest first (new deliveries and updates, each

@@ -122,6 +122,25 @@ export const SchemaStatus = z.enum(['valid', 'invalid', 'none', 'error']);
 export type SchemaStatus = z.infer<typeof SchemaStatus>;
 export const ForwardStatus = z.enum(['none', 'pending', 'ok', 'retrying', 'failed', 'dead']);
 
+/** How many events each list filter matches (countEvents): exact, from counters kept with the log. */
+export const EventCounts = z.object({
+  /** Every event (within the endpoint when one was asked for). */
+  total: z.number().int(),
+  /** By signature verdict; a verdict no event has is 0. */
+  signature: z.record(SignatureStatus, z.number().int()),
+  /** By forward status; a status no event has is 0. */
+  forward: z.record(ForwardStatus, z.number().int()),
+  /** Deliveries that repeat an earlier one (the Duplicates filter). */
+  duplicates: z.number().int(),
+  /** Requests the receiver refused (the Refused filter). */
+  refused: z.number().int(),
+  /** Forwards retrying, failed or dead (the Failed forwards filter). */
+  failedForwards: z.number().int(),
+  /** By endpoint id (the Endpoint filter); endpoints without events are absent. */
+  endpoints: z.record(z.string(), z.number().int()),
+});
+export type EventCounts = z.infer<typeof EventCounts>;
+
 /**
  * The idempotency source of a key that is a hash of the body (no delivery id was sent): a match
  * means the same body on the same path, not necessarily a retry.

@@ -1,7 +1,16 @@
 import { isUtf8 } from 'node:buffer';
 import { Redactor } from '../forward/redact';
 import type { BackgroundWrites } from '../store-health';
-import type { BodyPart, EventDetail, EventSummary, EventView } from '../../shared/model';
+import {
+  ForwardStatus,
+  SignatureStatus,
+  type BodyPart,
+  type EventCounts,
+  type EventDetail,
+  type EventSummary,
+  type EventView,
+} from '../../shared/model';
+import { FAILED_FORWARDS } from '../../shared/filters';
 import type { Classification, Dispose, NewEvent, StoredRequest } from '../types';
 import type { Envelope, EventLog } from './ports';
 import type { Db } from './db';
@@ -164,6 +173,8 @@ export class EventStore implements EventLog {
       changesSince: db.prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM events WHERE rev > ? ORDER BY rev LIMIT ?`,
       ),
+      // The filter pills' counters, kept by triggers (migration 15).
+      counts: db.prepare('SELECT endpoint_id AS e, key AS k, n FROM event_counts WHERE n <> 0'),
     };
     this.commit = new GroupCommit((batch) => this.commitBatch(batch));
     // The queue's settles set the event's forward status in their own commit.
@@ -636,6 +647,39 @@ export class EventStore implements EventLog {
   /** Summaries changed after `rev`, oldest change first (SSE backfill). */
   async changesSince(rev: number, limit: number): Promise<EventSummary[]> {
     return (this.stmts.changesSince.all(rev, limit) as SummaryRow[]).map(this.shown);
+  }
+
+  /** How many events each list filter matches, from the counters kept with the log. */
+  async counts(endpointId?: string): Promise<EventCounts> {
+    const out: EventCounts = {
+      total: 0,
+      signature: Object.fromEntries(
+        SignatureStatus.options.map((s) => [s, 0]),
+      ) as EventCounts['signature'],
+      forward: Object.fromEntries(
+        ForwardStatus.options.map((s) => [s, 0]),
+      ) as EventCounts['forward'],
+      duplicates: 0,
+      refused: 0,
+      failedForwards: 0,
+      endpoints: {},
+    };
+    for (const { e, k, n } of this.stmts.counts.all() as { e: string; k: string; n: number }[]) {
+      if (k === 'all') out.endpoints[e] = n;
+      if (endpointId !== undefined && e !== endpointId) continue;
+      if (k === 'all') out.total += n;
+      else if (k === 'dup') out.duplicates += n;
+      else if (k === 'refused') out.refused += n;
+      else if (k.startsWith('sig:')) {
+        const v = k.slice(4) as SignatureStatus;
+        if (v in out.signature) out.signature[v] += n;
+      } else if (k.startsWith('fwd:')) {
+        const v = k.slice(4) as keyof EventCounts['forward'];
+        if (v in out.forward) out.forward[v] += n;
+      }
+    }
+    out.failedForwards = FAILED_FORWARDS.reduce((sum, s) => sum + out.forward[s], 0);
+    return out;
   }
 
   /** Deletes every event; returns how many there were. */

@@ -184,4 +184,51 @@ export const migrations: { version: number; sql: string }[] = [
     version: 14,
     sql: `ALTER TABLE events ADD COLUMN may_be_first INTEGER NOT NULL DEFAULT 1;`,
   },
+  {
+    // Counts for the list's filter pills (issue 16): kept with the log by triggers, in the
+    // transaction of every insert, change and delete, so they are exact without a scan of a
+    // big log. One row per endpoint and key: 'all', 'sig:<verdict>', 'fwd:<forward status>',
+    // 'dup' (a duplicate), 'refused'. Filled once here from the rows there are.
+    version: 15,
+    sql: `
+      CREATE TABLE event_counts (
+        endpoint_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (endpoint_id, key)
+      ) WITHOUT ROWID;
+      INSERT INTO event_counts (endpoint_id, key, n)
+        SELECT endpoint_id, 'all', count(*) FROM events GROUP BY endpoint_id
+        UNION ALL SELECT endpoint_id, 'sig:' || sig_status, count(*) FROM events GROUP BY 1, 2
+        UNION ALL SELECT endpoint_id, 'fwd:' || forward_status, count(*) FROM events GROUP BY 1, 2
+        UNION ALL SELECT endpoint_id, 'dup', count(*) FROM events WHERE duplicate_of IS NOT NULL GROUP BY 1
+        UNION ALL SELECT endpoint_id, 'refused', count(*) FROM events WHERE rejected IS NOT NULL GROUP BY 1;
+      ${countTrigger('insert', 'AFTER INSERT', [['NEW', '1']])}
+      ${countTrigger('delete', 'AFTER DELETE', [['OLD', '-1']])}
+      ${countTrigger(
+        'update',
+        'AFTER UPDATE OF endpoint_id, sig_status, forward_status, duplicate_of, rejected',
+        [
+          ['OLD', '-1'],
+          ['NEW', '1'],
+        ],
+      )}
+    `,
+  },
 ];
+
+/** A trigger adding `delta` to each counter a row (`OLD` or `NEW`) is counted in. */
+function countTrigger(name: string, when: string, rows: [string, string][]): string {
+  const values = rows.flatMap(([r, d]) => [
+    `(${r}.endpoint_id, 'all', ${d})`,
+    `(${r}.endpoint_id, 'sig:' || ${r}.sig_status, ${d})`,
+    `(${r}.endpoint_id, 'fwd:' || ${r}.forward_status, ${d})`,
+    `(${r}.endpoint_id, 'dup', (${r}.duplicate_of IS NOT NULL) * ${d})`,
+    `(${r}.endpoint_id, 'refused', (${r}.rejected IS NOT NULL) * ${d})`,
+  ]);
+  return `
+      CREATE TRIGGER events_count_${name} ${when} ON events BEGIN
+        INSERT INTO event_counts (endpoint_id, key, n) VALUES ${values.join(', ')}
+          ON CONFLICT (endpoint_id, key) DO UPDATE SET n = n + excluded.n;
+      END;`;
+}

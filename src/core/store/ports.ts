@@ -3,6 +3,7 @@ import type { ParsedInput } from '../../shared/contract';
 import type {
   BodyPart,
   Endpoint,
+  EventCounts,
   EventDetail,
   EventSummary,
   EventView,
@@ -45,6 +46,11 @@ export interface EventLog {
   count(): Promise<number>;
   /** The highest rev committed. */
   currentRev(): Promise<number>;
+  /**
+   * How many events each list filter matches (all, or within one endpoint): exact, kept with
+   * the log so it costs no scan.
+   */
+  counts(endpointId?: string): Promise<EventCounts>;
   /** A page, newest first, with the filter's criteria and search (shared/filters.ts). */
   list(f: ListFilter): Promise<ListPage>;
   /** The event with its whole body; secrets masked. */
