@@ -173,7 +173,7 @@ export class EventStore implements EventLog {
       changesSince: db.prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM events WHERE rev > ? ORDER BY rev LIMIT ?`,
       ),
-      // The filter pills' counters, kept by triggers (migration 15).
+      // The filter pills' counters, kept by triggers (migration 16).
       counts: db.prepare('SELECT endpoint_id AS e, key AS k, n FROM event_counts WHERE n <> 0'),
     };
     this.commit = new GroupCommit((batch) => this.commitBatch(batch));

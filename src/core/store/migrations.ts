@@ -189,7 +189,7 @@ export const migrations: { version: number; sql: string }[] = [
     // transaction of every insert, change and delete, so they are exact without a scan of a
     // big log. One row per endpoint and key: 'all', 'sig:<verdict>', 'fwd:<forward status>',
     // 'dup' (a duplicate), 'refused'. Filled once here from the rows there are.
-    version: 15,
+    version: 16,
     sql: `
       CREATE TABLE event_counts (
         endpoint_id TEXT NOT NULL,

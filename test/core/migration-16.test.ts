@@ -8,15 +8,15 @@ afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();
 });
 
-describe('migration 15 (the filter pills counted with the log)', () => {
+describe('migration 16 (the filter pills counted with the log)', () => {
   it('counts the events an older log already holds, then keeps counting', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     let db = openDb({ dataDir: dir });
-    // A log of version 14: no counters, three events already in it.
+    // A log of version 15: no counters, three events already in it.
     db.exec(`DROP TRIGGER events_count_insert; DROP TRIGGER events_count_delete;
       DROP TRIGGER events_count_update; DROP TABLE event_counts;
-      DELETE FROM migrations WHERE version = 15;`);
+      DELETE FROM migrations WHERE version = 16;`);
     const insert = db.prepare(
       `INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path, query, via_tunnel,
          headers, size, sig_status, sig_reason, duplicate_of, delivery_count, schema_status,
