@@ -184,4 +184,15 @@ export const migrations: { version: number; sql: string }[] = [
     version: 14,
     sql: `ALTER TABLE events ADD COLUMN may_be_first INTEGER NOT NULL DEFAULT 1;`,
   },
+  {
+    // Forward claims as leases (issue 15): who holds a running job and until when, so a
+    // claim a dead or hung holder left is taken over when it runs out (several processes on
+    // one queue: PostgreSQL's FOR UPDATE SKIP LOCKED). Jobs running from before are freed at
+    // start as always (resetRunning).
+    version: 15,
+    sql: `
+      ALTER TABLE forward_jobs ADD COLUMN claimed_by TEXT;
+      ALTER TABLE forward_jobs ADD COLUMN lease_until INTEGER;
+    `,
+  },
 ];
