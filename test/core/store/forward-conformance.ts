@@ -12,8 +12,7 @@ import type {
   ForwardQueue,
   Lease,
 } from '../../../src/core/store/ports';
-import type { Disposition } from '../../../src/core/types';
-import { delivery, type OpenLog } from './conformance';
+import { delivery, NOT_FORWARDED, QUEUED, type OpenLog } from './conformance';
 
 /** One open storage: its event log and forward queue; `reopen` is a restart (or a crash). */
 export interface OpenStore extends OpenLog {
@@ -38,17 +37,7 @@ export interface QueueBackend {
   openAtVersion(version: number, seed: Seed): Promise<OpenStore>;
 }
 
-const TARGET = 'http://127.0.0.1:9/hooks';
-const QUEUED: Disposition = {
-  responseStatus: 200,
-  forwardStatus: 'pending',
-  forwardTarget: TARGET,
-};
-const NOT_FORWARDED: Disposition = {
-  responseStatus: 200,
-  forwardStatus: 'none',
-  forwardTarget: null,
-};
+const TARGET = QUEUED.forwardTarget!;
 const lease = (owner: string, ms = 60_000): Lease => ({ owner, ms });
 
 /** An attempt as the forwarder records it. */
