@@ -132,10 +132,14 @@ export class ForwardStore implements ForwardQueue {
         "UPDATE forward_jobs SET state = 'pending', claimed_by = NULL, lease_until = NULL WHERE state = 'running'",
       ),
       // Due: pending and due by now, or running under a lease that ran out (its holder died or
-      // hung) and is not the claimer's own (an attempt of its own still in flight).
+      // hung) and is not the claimer's own (an attempt of its own still in flight). Each part
+      // is read in index order up to the limit, so a long backlog is never sorted whole.
       due: db.prepare(
-        `SELECT * FROM forward_jobs WHERE (state = 'pending' AND next_at <= @now)
-           OR (state = 'running' AND lease_until <= @now AND claimed_by IS NOT @owner)
+        `SELECT * FROM (SELECT * FROM forward_jobs WHERE state = 'pending' AND next_at <= @now
+           ORDER BY next_at, id LIMIT @limit)
+         UNION ALL
+         SELECT * FROM (SELECT * FROM forward_jobs WHERE state = 'running' AND lease_until <= @now
+           AND claimed_by IS NOT @owner ORDER BY next_at, id LIMIT @limit)
          ORDER BY next_at, id LIMIT @limit`,
       ),
       claim: db.prepare(
