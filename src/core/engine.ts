@@ -7,9 +7,7 @@ import { createForwardHandlers } from './forward/forward-handlers';
 import { Forwarder } from './forward/forwarder';
 import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
 import { toWireAttempt } from './forward/wire';
-import { ForwardStore } from './store/forward-store';
 import { createCheckupHandlers } from './checkup/checkup-handlers';
-import { CheckupStore } from './store/checkup-store';
 import { createHandlers } from './handlers';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
@@ -19,25 +17,19 @@ import { SchemaChecker, type SchemaCheckerOptions } from './schemas/schema-check
 import { createSampleHandlers } from './samples/sample-handlers';
 import { Receiver } from './receiver';
 import { FileSecretStore, type SecretStore } from './secrets';
-import { Checkpointer } from './store/checkpointer';
-import { DB_FILE, type Db } from './store/db';
-import { DataDirLock, openLog } from './store/open-log';
 import { DiskGuard } from './disk-guard';
 import { StoreHealth } from './store-health';
 import type { Notice, ReceiverHealth } from '../shared/model';
 import { mkdirSync } from 'node:fs';
-import { EndpointStore } from './store/endpoint-store';
-import { EventStore } from './store/event-store';
 import { Maintenance } from './store/maintenance';
-import { MetaStore } from './store/meta-store';
-import { SettingsStore } from './store/settings-store';
+import type { EndpointRepo, EventLog, ForwardQueue } from './store/ports';
+import { openStorage, type Storage } from './store/storage';
 import { systemLookup, type AuthtokenLookup } from './tunnel/authtoken';
 import { NgrokTunnel } from './tunnel/ngrok-tunnel';
 import { TunnelManager } from './tunnel/tunnel-manager';
 import { TunnelSettingsStore } from './tunnel/tunnel-settings';
 import type { TunnelFactory } from './tunnel/types';
 import type { Clock } from './types';
-import { join } from 'node:path';
 
 export interface EngineOptions {
   dataDir: string;
@@ -81,67 +73,50 @@ export class Engine {
    */
   readonly client: Client;
   readonly bus = new LiveBus();
-  readonly events: EventStore;
-  private readonly db: Db;
-  private readonly lock: DataDirLock;
+  /** The storage, every part behind its port (store/storage.ts). */
+  private readonly storage: Storage;
+  readonly events: EventLog;
   /** What happened at start that the user must know (shown by every UI). */
   readonly notices: Notice[];
   private readonly disk: DiskGuard;
   private storeHealth!: StoreHealth;
   private readonly receiver: Receiver;
   private readonly maintenance: Maintenance;
-  private readonly checkpointer: Checkpointer;
   private readonly tunnels: TunnelManager;
-  private readonly endpointStore: EndpointStore;
-  /** The forward queue (read by `hookscope listen` for retry times and dead letters). */
-  readonly forwards: ForwardStore;
+  private readonly endpointStore: EndpointRepo;
+  /** The forward queue (claims, settles, attempts, dead letters). */
+  readonly forwards: ForwardQueue;
   private readonly forwarder: Forwarder;
   /** Runs endpoints' own JSON Schemas in a worker thread, under deadlines. */
   private readonly schemas: SchemaChecker;
   private receiverUrl = '';
   /** The dead-letter count last pushed (`deadLetters.changed` goes out when it moves). */
   private deadLetters = -1;
+  /** Dead-letter counts are read and compared one after another, in the order asked. */
+  private deadLettersRead: Promise<void> = Promise.resolve();
   private ingress: Promise<{ port: number; url: string }> | null = null;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly opts: EngineOptions) {
     const clock = opts.clock ?? Date.now;
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    this.lock = DataDirLock.acquire(opts.dataDir, opts.nativeBinding);
+    // Throws (the folder in use, the log unwritable) with nothing left taken.
+    this.storage = openStorage({
+      dataDir: opts.dataDir,
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      clock,
+      secrets: () => opts.secretStore ?? new FileSecretStore(opts.dataDir, clock),
+    });
+    this.notices = [...this.storage.notices];
     try {
-      const opened = openLog(
-        {
-          dataDir: opts.dataDir,
-          ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
-        },
-        clock,
-      );
-      this.db = opened.db;
-      this.notices = opened.notices;
-    } catch (err) {
-      this.lock.release();
-      throw err;
-    }
-    try {
-      this.forwards = new ForwardStore(this.db);
-      this.events = new EventStore(this.db, undefined, this.forwards);
-      const secrets = opts.secretStore ?? new FileSecretStore(opts.dataDir, clock);
-      this.notices.push(...(secrets.notices ?? []));
-      // A secret added is masked in search too: the index is rebuilt in the saving transaction,
-      // before the secret is written, so no crash leaves it findable (RELIABILITY.md, 5).
-      const events = this.events;
-      const endpoints = new EndpointStore(this.db, {
-        get: (id) => secrets.get(id),
-        set: (id, list) => {
-          events.secretsWillChange(list);
-          secrets.set(id, list);
-        },
-        delete: (id) => secrets.delete(id),
-      });
+      const storage = this.storage;
+      this.forwards = storage.forwards;
+      this.events = storage.events;
+      const secrets = storage.secrets;
+      const endpoints = storage.endpoints;
       this.endpointStore = endpoints;
-      this.events.maskSecretsWith(() => endpoints.allSecrets());
       this.schemas = new SchemaChecker(opts.schemaChecker);
-      const settings = new SettingsStore(this.db);
+      const settings = storage.settings;
       if (settings.resetAtStart.length > 0) {
         this.notices.push({
           code: 'settings_reset',
@@ -151,7 +126,7 @@ export class Engine {
       // Every UI learns of a change made elsewhere, once it is committed (never a secret).
       endpoints.onChange((id, endpoint) => this.bus.emit('endpoints.changed', { id, endpoint }));
       const tunnelSettings = new TunnelSettingsStore(
-        new MetaStore(this.db),
+        storage.meta,
         secrets,
         () => opts.authtokenLookup ?? systemLookup(),
       );
@@ -174,25 +149,29 @@ export class Engine {
           if (i.rev !== i.seq || i.forward.status !== 'dead') continue;
           dead = true;
           const gaveUp = { maxAttempts: settings.get().forwarding.maxAttempts, deadLettered: true };
-          for (const a of this.forwards.attemptsFor(i.id)) {
-            this.bus.emit(
-              'forward.attempt',
-              toWireAttempt(a, (u) => this.events.maskUrl(u), gaveUp),
-            );
-          }
+          void this.forwards.attemptsFor(i.id).then(
+            (attempts) => {
+              for (const a of attempts) {
+                this.bus.emit(
+                  'forward.attempt',
+                  toWireAttempt(a, (u) => this.events.maskUrl(u), gaveUp),
+                );
+              }
+            },
+            () => undefined, // unread now: getEvent shows them
+          );
         }
-        if (dead) this.deadLettersMaybeChanged();
+        if (dead) void this.deadLettersMaybeChanged();
       });
-      this.checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
       this.maintenance = new Maintenance(
-        this.checkpointer,
+        storage.upkeep?.checkpoint ?? null,
         this.events,
         () => settings.get(),
         clock,
         (ids) => {
           this.bus.forget(ids);
           this.bus.emit('events.deleted', { ids, all: false });
-          this.deadLettersMaybeChanged();
+          void this.deadLettersMaybeChanged();
         },
         opts.maintenanceIntervalMs,
         {
@@ -219,10 +198,7 @@ export class Engine {
         },
       );
       this.storeHealth = storeHealth;
-      const checkpointSoon = (): void => {
-        void this.checkpointer.checkpoint('PASSIVE').catch(() => undefined);
-      };
-      this.events.backgroundWrites(storeHealth, checkpointSoon);
+      storage.upkeep?.backgroundWrites(storeHealth);
       const ingest = createIngest({
         endpoints,
         events: this.events,
@@ -267,7 +243,7 @@ export class Engine {
             'forward.attempt',
             toWireAttempt(a, (u) => this.events.maskUrl(u), queue),
           );
-          this.deadLettersMaybeChanged();
+          void this.deadLettersMaybeChanged();
         },
         (id) => endpoints.secretsOf(id),
         (src) => {
@@ -335,7 +311,7 @@ export class Engine {
         ...createCheckupHandlers({
           endpoints,
           events: this.events,
-          store: new CheckupStore(this.db),
+          store: storage.checkups,
           clock,
           changed: (c) => this.bus.emit('checkups.changed', c),
         }),
@@ -352,7 +328,6 @@ export class Engine {
         }),
       };
       this.client = localClient(this.handlers, this.bus);
-      this.deadLetters = this.forwards.deadCount();
     } catch (err) {
       // Whatever was opened goes with it: a second Engine in this process must find the
       // folder free, not "in use" by this one that never started.
@@ -364,17 +339,12 @@ export class Engine {
   /** Releases what a constructor that failed after opening the log had taken. */
   private abandon(): void {
     // Fields not reached are undefined here, whatever their types say.
-    const events = this.events as EventStore | undefined;
-    const checkpointer = this.checkpointer as Checkpointer | undefined;
     const schemas = this.schemas as SchemaChecker | undefined;
     try {
-      void events?.close().catch(() => undefined);
-      void checkpointer?.close().catch(() => undefined);
       void schemas?.close().catch(() => undefined);
       this.bus.close();
-      if (this.db.open) this.db.close();
     } finally {
-      this.lock.release();
+      this.storage.abandon();
     }
   }
 
@@ -385,12 +355,18 @@ export class Engine {
     return { ...disk, message: disk.message ?? this.storeHealth.message, storeFailed: true };
   }
 
-  /** Pushes `deadLetters.changed` when the list's size moved since the last push. */
-  private deadLettersMaybeChanged(): void {
-    const count = this.forwards.deadCount();
-    if (count === this.deadLetters) return;
-    this.deadLetters = count;
-    this.bus.emit('deadLetters.changed', { count });
+  /**
+   * Pushes `deadLetters.changed` when the list's size moved since the last push; resolves once
+   * pushed (or found unchanged). Never rejects: a count that cannot be read is read next time.
+   */
+  private deadLettersMaybeChanged(): Promise<void> {
+    this.deadLettersRead = this.deadLettersRead.then(async () => {
+      const count = await this.forwards.deadCount().catch(() => null);
+      if (count === null || count === this.deadLetters) return;
+      this.deadLetters = count;
+      this.bus.emit('deadLetters.changed', { count });
+    });
+    return this.deadLettersRead;
   }
 
   /** Starts the receiver and background upkeep; throws when the port cannot be bound. */
@@ -404,6 +380,8 @@ export class Engine {
       return this.receiver.listen(0, host);
     });
     this.receiverUrl = url;
+    // The count pushes are compared with (none is pushed for the list as it is at start).
+    if (this.deadLetters === -1) this.deadLetters = await this.forwards.deadCount();
     // Compiled before the first delivery needs them.
     for (const e of this.endpointStore.list())
       if (e.jsonSchema !== null) this.schemas.warm(e.jsonSchema);
@@ -441,18 +419,14 @@ export class Engine {
       await this.tunnels.stop().catch(() => undefined);
       this.disk.stop();
       await this.maintenance.stop();
-      await this.checkpointer.close();
       const closed = this.receiver.close();
       await this.events.drained();
       await closed;
       await this.schemas.close();
-      this.events.flush();
+      await this.events.drained();
       await this.forwarder.stop();
-      await this.events.close();
       this.bus.close();
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-      this.lock.release();
+      await this.storage.close();
     })();
     return this.stopping;
   }

@@ -8,13 +8,12 @@ import type { statusCommands } from '../shared/status-contract';
 import type { tunnelCommands } from '../shared/tunnel-contract';
 import { FIRST_BODY_BYTES, type Notice, type ReceiverHealth } from '../shared/model';
 import { toWireAttempt } from './forward/wire';
-import type { ForwardStore } from './store/forward-store';
 import type { SchemaChecker } from './schemas/schema-checker';
 import { HookscopeError } from '../shared/errors';
 import { decodeBody } from './decode-body';
 import { secretWarnings } from './signatures/registry';
 import type { LiveBus } from './live-bus';
-import type { EndpointRepo, EventLog, SettingsRepo } from './store/ports';
+import type { EndpointRepo, EventLog, ForwardQueue, SettingsRepo } from './store/ports';
 import type { TunnelManager } from './tunnel/tunnel-manager';
 import type { TunnelSettingsStore } from './tunnel/tunnel-settings';
 import { VERSION } from './version';
@@ -28,14 +27,14 @@ export function createHandlers(deps: {
   receiverUrl: () => string;
   tunnels: TunnelManager;
   tunnelSettings: TunnelSettingsStore;
-  forwards: ForwardStore;
+  forwards: ForwardQueue;
   schemas: SchemaChecker;
   onSettingsSaved: () => void;
   health: () => ReceiverHealth;
   notices: () => Notice[];
   heldForForwarding: () => number;
   /** Called after a change of the dead-letter list was committed (redrive, purge, deletes). */
-  deadLettersMaybeChanged: () => void;
+  deadLettersMaybeChanged: () => Promise<void>;
 }): FeatureHandlers<
   typeof statusCommands &
     typeof endpointsCommands &
@@ -54,7 +53,7 @@ export function createHandlers(deps: {
       tunnel: deps.tunnels.state,
       health: deps.health(),
       notices: deps.notices(),
-      deadLetters: deps.forwards.deadCount(),
+      deadLetters: await deps.forwards.deadCount(),
     }),
     saveEndpoint: async (input) => {
       // Compiled in a worker of its own under a deadline: a schema too large or too slow to
@@ -110,14 +109,14 @@ export function createHandlers(deps: {
     getEvent: async ({ id }) => {
       const e = await events.view(id, FIRST_BODY_BYTES);
       if (!e) throw new HookscopeError('not_found', `no event "${id}"`);
-      const deadLetterId = deps.forwards.deadJobOf(id);
+      const deadLetterId = await deps.forwards.deadJobOf(id);
       const deadLetterResign =
         deadLetterId !== undefined ? await resignAbility(deps, id, Date.now()) : undefined;
       return {
         ...e,
-        forwards: deps.forwards
-          .attemptsFor(id)
-          .map((a) => toWireAttempt(a, (u) => deps.events.maskUrl(u))),
+        forwards: (await deps.forwards.attemptsFor(id)).map((a) =>
+          toWireAttempt(a, (u) => deps.events.maskUrl(u)),
+        ),
         ...(deadLetterId !== undefined ? { deadLetterId } : {}),
         ...(deadLetterResign ? { deadLetterResign } : {}),
       };
@@ -132,14 +131,14 @@ export function createHandlers(deps: {
         const deleted = await events.deleteAll();
         bus.forget('all');
         bus.emit('events.deleted', { ids: [], all: true });
-        deps.deadLettersMaybeChanged();
+        await deps.deadLettersMaybeChanged();
         return { deleted };
       }
       const ids = await events.deleteIds(input.ids ?? []);
       if (ids.length > 0) {
         bus.forget(ids);
         bus.emit('events.deleted', { ids, all: false });
-        deps.deadLettersMaybeChanged();
+        await deps.deadLettersMaybeChanged();
       }
       return { deleted: ids.length };
     },

@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 describe('migration 13 (a redrive that re-signs)', () => {
-  it('adds the resign flag to the forward jobs of an older log, keeping them (not re-signed)', () => {
+  it('adds the resign flag to the forward jobs of an older log, keeping them (not re-signed)', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     let db = openDb({ dataDir: dir });
@@ -25,12 +25,16 @@ describe('migration 13 (a redrive that re-signs)', () => {
     db = openDb({ dataDir: dir });
     cleanups.unshift(() => db.close());
     const jobs = new ForwardStore(db);
-    const [job] = jobs.deadJobs('all');
+    const [job] = await jobs.deadJobs('all');
     expect(job).toMatchObject({ eventId: 'evt_a', attempts: 5, resign: false });
-    jobs.redrive(
+    await jobs.redrive(
       [{ job: job!, targetUrl: 'http://localhost:3000/', refused: null, resign: true }],
       2,
     );
-    expect(jobs.job(job!.id)).toMatchObject({ state: 'pending', resign: true, redriven: true });
+    expect(await jobs.job(job!.id)).toMatchObject({
+      state: 'pending',
+      resign: true,
+      redriven: true,
+    });
   });
 });

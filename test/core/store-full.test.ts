@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 /** The engine's own connection: where a real SQLITE_FULL can be provoked. */
-const db = (): Db => (t.engine as unknown as { db: Db }).db;
+const db = (): Db => (t.engine as unknown as { storage: { db: Db } }).storage.db;
 
 describe('a full log', () => {
   it('answers 503 (so the sender retries) while SQLite reports the disk full, and loses nothing acked', async () => {
@@ -221,7 +221,7 @@ describe('a full log while forwarding', () => {
     try {
       const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
       await own.client.saveEndpoint({ name: 'App', path: '/app', forwardTo: `${appUrl}/hooks` });
-      const ownDb = (own.engine as unknown as { db: Db }).db;
+      const ownDb = (own.engine as unknown as { storage: { db: Db } }).storage.db;
       const forwards = (own.engine as unknown as { forwards: ForwardStore }).forwards;
       let failedWrites = 0;
       const write = forwards.transaction.bind(forwards);
@@ -279,7 +279,7 @@ describe('background work while the log cannot be written', () => {
     try {
       const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
       await own.client.saveEndpoint({ name: 'App', path: '/app', forwardTo: `${appUrl}/hooks` });
-      const ownDb = (own.engine as unknown as { db: Db }).db;
+      const ownDb = (own.engine as unknown as { storage: { db: Db } }).storage.db;
       const health = (own.engine as unknown as { storeHealth: StoreHealth }).storeHealth;
       // Fail a write first (the disk fills), then let the forward's first attempt happen.
       ownDb.pragma(`max_page_count = ${ownDb.pragma('page_count', { simple: true }) as number}`);

@@ -21,7 +21,7 @@ describe("serve's output when the log cannot be written", () => {
     };
     reportStoreHealth(t.engine.client, out);
     // A real SQLITE_FULL: the log may not grow past its current size.
-    const db = (t.engine as unknown as { db: Db }).db;
+    const db = (t.engine as unknown as { storage: { db: Db } }).storage.db;
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
     const big = 'x'.repeat(64 * 1024);
     for (let i = 0; i < 4; i++) {

@@ -1,8 +1,7 @@
 import type { FeatureHandlers } from '../../shared/dispatch';
 import type { forwardingCommands } from '../../shared/forwarding-contract';
 import { HookscopeError } from '../../shared/errors';
-import type { EndpointRepo, EventLog } from '../store/ports';
-import type { ForwardJob, ForwardStore } from '../store/forward-store';
+import type { EndpointRepo, EventLog, ForwardJob, ForwardQueue } from '../store/ports';
 import type { Clock } from '../types';
 import type { ResignAbility } from '../../shared/model';
 import { currentTarget } from './current-target';
@@ -87,7 +86,7 @@ export async function resignAbility(
 export function createForwardHandlers(deps: {
   events: EventLog;
   endpoints: EndpointRepo;
-  forwards: ForwardStore;
+  forwards: ForwardQueue;
   forwarder: Forwarder;
   clock: Clock;
   timeoutMs: () => number;
@@ -95,7 +94,7 @@ export function createForwardHandlers(deps: {
   maxAttempts: () => number;
   published: (attempt: ReturnType<typeof toWireAttempt>) => void;
   /** Called after redrives and purges are committed (the dead-letter count may have moved). */
-  deadLettersMaybeChanged?: () => void;
+  deadLettersMaybeChanged?: () => Promise<void>;
 }): FeatureHandlers<typeof forwardingCommands> {
   const { events, forwards, forwarder, clock } = deps;
   const mask = (url: string): string => events.maskUrl(url);
@@ -120,7 +119,7 @@ export function createForwardHandlers(deps: {
       return { items };
     },
     listDeadLetters: async ({ limit = 100, beforeId }) => {
-      const jobs = forwards.listDead(limit + 1, beforeId);
+      const jobs = await forwards.listDead(limit + 1, beforeId);
       const now = clock();
       const items = await Promise.all(
         jobs.slice(0, limit).map(async (j) => {
@@ -138,7 +137,7 @@ export function createForwardHandlers(deps: {
     },
     redriveDeadLetters: async ({ ids, all, resign = false }) => {
       const plans = await Promise.all(
-        forwards.deadJobs(all ? 'all' : (ids ?? [])).map((job) => redrivePlan(deps, job)),
+        (await forwards.deadJobs(all ? 'all' : (ids ?? []))).map((job) => redrivePlan(deps, job)),
       );
       const stuck = [...new Set(plans.filter((p) => p.targetUrl === null).map((p) => p.endpoint))];
       if (stuck.length > 0) {
@@ -166,11 +165,12 @@ export function createForwardHandlers(deps: {
       });
       // A refused redrive is dead again at once: its push says it gave up.
       const gaveUp = { maxAttempts: deps.maxAttempts(), deadLettered: true };
-      for (const a of forwards.redrive(items, now)) deps.published(toWireAttempt(a, mask, gaveUp));
+      const refused = await forwards.redrive(items, now);
+      for (const a of refused) deps.published(toWireAttempt(a, mask, gaveUp));
       for (const i of items)
         if (i.refused === null) await events.setForwardStatus(i.job.eventId, 'pending');
       forwarder.kick();
-      deps.deadLettersMaybeChanged?.();
+      await deps.deadLettersMaybeChanged?.();
       return {
         redriven: items.filter((i) => i.refused === null).length,
         items: items.map((i) => ({
@@ -183,9 +183,9 @@ export function createForwardHandlers(deps: {
         })),
       };
     },
-    purgeDeadLetters: ({ ids, all }) => {
-      const purged = forwards.purge(all ? 'all' : (ids ?? []));
-      deps.deadLettersMaybeChanged?.();
+    purgeDeadLetters: async ({ ids, all }) => {
+      const purged = await forwards.purge(all ? 'all' : (ids ?? []));
+      await deps.deadLettersMaybeChanged?.();
       return { purged };
     },
   };

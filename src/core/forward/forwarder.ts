@@ -1,7 +1,7 @@
 import type { BackgroundWrites } from '../store-health';
 import { randomUUID } from 'node:crypto';
 import type { ForwardUrl } from '../../shared/forward-url';
-import type { ForwardJob, ForwardStore, AttemptRecord } from '../store/forward-store';
+import type { AttemptRecord, ForwardJob, ForwardQueue } from '../store/ports';
 import type { Clock, StoredRequest } from '../types';
 import { forwardRequest } from './prepare';
 import { Redactor } from './redact';
@@ -46,6 +46,8 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
 /** First wait before writing again after the log refused a write; it doubles up to the max. */
 const STORE_RETRY_MS = 100;
 const MAX_STORE_RETRY_MS = 10_000;
+/** A claim holds this much longer than an attempt may take (its timeout), then may be taken over. */
+const LEASE_MARGIN_MS = 60_000;
 /** How soon to look again while background writes are held back. */
 const WRITES_BLOCKED_RETRY_MS = 1000;
 
@@ -64,9 +66,17 @@ export class Forwarder {
   private stopped = true;
   /** Set once the log may be closing: late answers are not recorded (the job stays running and is retried on the next start). */
   private closed = false;
+  /** This forwarder's claims (a lease's owner): one per process life. */
+  private readonly owner = randomUUID();
+  /** Jobs a previous life left running, freed before the first claim. */
+  private ready: Promise<void> = Promise.resolve();
+  private resumed = true;
+  /** The claim being made (one at a time), and whether another was asked for meanwhile. */
+  private claiming: Promise<void> | null = null;
+  private kickedAgain = false;
 
   constructor(
-    private readonly store: ForwardStore,
+    private readonly store: ForwardQueue,
     private readonly events: ForwardEvents,
     private readonly settings: () => ForwardSettings,
     private readonly clock: Clock,
@@ -97,7 +107,17 @@ export class Forwarder {
   start(): void {
     this.stopped = false;
     this.closed = false;
-    this.store.resetRunning();
+    this.resumed = false;
+    this.ready = this.store
+      .resetRunning()
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // Not freed now: they are taken over when their leases run out.
+          this.writes?.failed(err, 'resuming forwards');
+        },
+      )
+      .finally(() => (this.resumed = true));
     this.kick();
   }
 
@@ -109,13 +129,23 @@ export class Forwarder {
     // The disk guard refuses or the log failed a write: send nothing whose result could not
     // be written (it would be sent again); look again shortly.
     if (this.writes && !this.writes.mayWrite()) return this.later(WRITES_BLOCKED_RETRY_MS);
-    try {
-      this.claim();
-    } catch (err) {
-      // The log could not be read or written (disk full, I/O error): look again shortly.
-      this.writes?.failed(err, 'claiming a forward');
-      this.later(STORE_RETRY_MS);
+    // One claim at a time: one asked for meanwhile runs when it ends.
+    if (this.claiming) {
+      this.kickedAgain = true;
+      return;
     }
+    this.claiming = this.claim()
+      .catch((err: unknown) => {
+        // The log could not be read or written (disk full, I/O error): look again shortly.
+        this.writes?.failed(err, 'claiming a forward');
+        this.later(STORE_RETRY_MS);
+      })
+      .finally(() => {
+        this.claiming = null;
+        if (!this.kickedAgain) return;
+        this.kickedAgain = false;
+        this.kick();
+      });
   }
 
   private later(ms: number): void {
@@ -125,9 +155,11 @@ export class Forwarder {
     this.timer.unref();
   }
 
-  private claim(): void {
+  private async claim(): Promise<void> {
+    // Once resumed, the claim starts at once (in the caller's turn), not a turn later.
+    if (!this.resumed) await this.ready;
     const s = this.settings();
-    if (s.paused) return;
+    if (s.paused || this.stopped) return;
     const now = this.clock();
     // One slow or hanging target must not hold every slot while others wait: past half of
     // them, a target gets another only when no other target has a job due.
@@ -142,7 +174,14 @@ export class Forwarder {
       turnedDown = true;
       return false;
     };
-    for (const job of this.store.claimDue(now, s.concurrency - this.inFlight.size, accept)) {
+    const lease = { owner: this.owner, ms: s.timeoutMs + LEASE_MARGIN_MS };
+    const claimed = await this.store.claimDue(
+      now,
+      s.concurrency - this.inFlight.size,
+      accept,
+      lease,
+    );
+    for (const job of claimed) {
       const o = origin(job.targetUrl);
       this.perTarget.set(o, (this.perTarget.get(o) ?? 0) + 1);
       const p = this.run(job, s).finally(() => {
@@ -155,7 +194,7 @@ export class Forwarder {
       this.inFlight.add(p);
     }
     if (this.inFlight.size >= s.concurrency) return;
-    const next = this.store.nextDueAt();
+    const next = await this.store.nextDueAt(this.owner);
     if (next !== null) {
       // A job turned down is due now: its target's running attempts kick again when they end;
       // look again a little later anyway rather than spin.
@@ -197,7 +236,9 @@ export class Forwarder {
     if (!plan.ok) {
       const now = this.clock();
       const refused: { attempt?: AttemptRecord } = {};
-      await this.persist(() => (refused.attempt = this.store.refuseJob(job, plan.refused, now)));
+      await this.persist(async () => {
+        refused.attempt = await this.store.refuseJob(job, plan.refused, now);
+      });
       if (refused.attempt) {
         this.notify(refused.attempt, { maxAttempts: s.retry.maxAttempts, deadLettered: true });
       }
@@ -238,9 +279,9 @@ export class Forwarder {
     };
     // One commit for the attempt, the job and the event's status (one fsync, not three).
     const outcome: { queue?: QueueOutcome } = {};
-    const settled = await this.persist(
-      () => (outcome.queue = this.settle(job, attempt, res, s, now)),
-    );
+    const settled = await this.persist(async () => {
+      outcome.queue = await this.settle(job, attempt, res, s, now);
+    });
     if (settled && outcome.queue) this.notify(attempt, outcome.queue);
   }
 
@@ -257,11 +298,11 @@ export class Forwarder {
    * 10 s); false when the forwarder closed first (the job stays running and is sent again on
    * the next start).
    */
-  private async persist(write: () => void): Promise<boolean> {
+  private async persist(write: () => Promise<unknown>): Promise<boolean> {
     for (let delay = STORE_RETRY_MS; ; delay = Math.min(delay * 2, MAX_STORE_RETRY_MS)) {
       if (this.closed) return false;
       try {
-        write();
+        await write();
         this.writes?.succeeded();
         return true;
       } catch (err) {
@@ -271,19 +312,19 @@ export class Forwarder {
     }
   }
 
-  /** Settles the job after `attempt` (one commit, see ForwardStore.settle); where it stands. */
-  private settle(
+  /** Settles the job after `attempt` (one commit, see ForwardQueue.settle); where it stands. */
+  private async settle(
     job: ForwardJob,
     attempt: AttemptRecord,
     res: SendResult,
     s: ForwardSettings,
     now: number,
-  ): QueueOutcome {
+  ): Promise<QueueOutcome> {
     const maxAttempts = s.retry.maxAttempts;
     const outcome = classify(res.status);
     if (outcome === 'ok') {
       const done = { state: 'done', nextAt: now, status: res.status, error: null } as const;
-      this.store.settle(job, attempt, done, 'ok');
+      await this.store.settle(job, attempt, done, 'ok');
       return { maxAttempts, deadLettered: false };
     }
     if (outcome === 'retry' && attempt.attempt < maxAttempts) {
@@ -293,7 +334,7 @@ export class Forwarder {
       );
       const nextAt = now + nextDelay(s.retry, attempt.attempt, retryAfter);
       const again = { state: 'pending', nextAt, status: res.status, error: res.error } as const;
-      this.store.settle(job, attempt, again, 'retrying');
+      await this.store.settle(job, attempt, again, 'retrying');
       return {
         maxAttempts,
         next: { attempt: attempt.attempt + 1, at: nextAt },
@@ -301,7 +342,7 @@ export class Forwarder {
       };
     }
     const dead = { state: 'dead', nextAt: now, status: res.status, error: res.error } as const;
-    this.store.settle(job, attempt, dead, 'dead');
+    await this.store.settle(job, attempt, dead, 'dead');
     return { maxAttempts, deadLettered: true };
   }
 
@@ -318,6 +359,8 @@ export class Forwarder {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // A claim under way starts its attempts before they are waited for.
+    await this.claiming;
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all([...this.inFlight]),

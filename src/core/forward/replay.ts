@@ -3,8 +3,7 @@ import type { ParsedInput } from '../../shared/contract';
 import { HookscopeError } from '../../shared/errors';
 import { forwardUrl } from '../../shared/forward-url';
 import { providerRows } from '../../shared/providers';
-import type { EndpointRepo, EventLog } from '../store/ports';
-import type { AttemptRecord, ForwardStore } from '../store/forward-store';
+import type { AttemptRecord, EndpointRepo, EventLog, ForwardQueue } from '../store/ports';
 import type { Clock } from '../types';
 import { MAX_RESPONSE_BYTES } from './forwarder';
 import { forwardRequest } from './prepare';
@@ -33,7 +32,7 @@ const DELIVERY_ID_HEADERS: Record<string, () => string> = Object.fromEntries([
 export interface ReplayDeps {
   events: EventLog;
   endpoints: EndpointRepo;
-  forwards: ForwardStore;
+  forwards: ForwardQueue;
   clock: Clock;
   timeoutMs: () => number;
 }
@@ -84,13 +83,16 @@ export async function replayEvent(
       { path: ['edits', 'path'], message: plan.refused },
     ]);
   }
+  // The replay's number: one more than the replays before it.
+  const number =
+    (await deps.forwards.attemptsFor(input.id)).filter((a) => a.kind === 'replay').length + 1;
   const attempt = (targetUrl: string, res: SendResult): AttemptRecord => ({
     id: randomUUID(),
     eventId: input.id,
     jobId: null,
     kind: 'replay',
     targetUrl,
-    attempt: deps.forwards.attemptsFor(input.id).filter((a) => a.kind === 'replay').length + 1,
+    attempt: number,
     status: res.status,
     error: res.error,
     durationMs: res.durationMs,
@@ -101,7 +103,7 @@ export async function replayEvent(
   });
   if (!plan.ok) {
     const refused = attempt(base, notSent(plan.refused));
-    deps.forwards.recordAttempt(refused);
+    await deps.forwards.recordAttempt(refused);
     return refused;
   }
   const target = plan.url;
@@ -146,6 +148,6 @@ export async function replayEvent(
   });
   const redact = new Redactor(deps.endpoints.secretsOf(endpoint.id));
   const sent = attempt(target, redact.result(res));
-  deps.forwards.recordAttempt(sent);
+  await deps.forwards.recordAttempt(sent);
   return sent;
 }

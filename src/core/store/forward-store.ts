@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
 import type { EventSummary } from '../../shared/model';
+import type { ForwardQueue, JobOutcome, Lease, RedriveItem } from './ports';
 
 type ForwardStatus = EventSummary['forward']['status'];
 
@@ -55,6 +56,8 @@ interface JobRow {
   updated_at: number;
   redriven: number;
   resign: number;
+  claimed_by: string | null;
+  lease_until: number | null;
 }
 
 interface AttemptRow {
@@ -105,11 +108,18 @@ const toAttempt = (r: AttemptRow): AttemptRecord => ({
 });
 
 /**
+ * The lease of a claim made without one (tests, tools): an owner no forwarder uses, held
+ * for a minute.
+ */
+export const DEFAULT_LEASE: Lease = { owner: 'local', ms: 60_000 };
+
+/**
  * The durable forward queue and the attempt log, in the same SQLite file as the events: a
  * job is inserted in the same transaction as its event, so an acknowledged delivery never
- * loses its forward, even on a crash.
+ * loses its forward, even on a crash. The `ForwardQueue` port's methods answer promises (a
+ * network database needs a round trip); here each runs at once, in one SQLite transaction.
  */
-export class ForwardStore {
+export class ForwardStore implements ForwardQueue {
   private readonly s;
 
   constructor(private readonly db: Db) {
@@ -118,18 +128,36 @@ export class ForwardStore {
         `INSERT INTO forward_jobs (event_id, target_url, attempts, next_at, state, created_at, updated_at)
          VALUES (?, ?, 0, ?, 'pending', ?, ?)`,
       ),
-      resetRunning: db.prepare("UPDATE forward_jobs SET state = 'pending' WHERE state = 'running'"),
-      due: db.prepare(
-        "SELECT * FROM forward_jobs WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+      resetRunning: db.prepare(
+        "UPDATE forward_jobs SET state = 'pending', claimed_by = NULL, lease_until = NULL WHERE state = 'running'",
       ),
-      claim: db.prepare("UPDATE forward_jobs SET state = 'running', updated_at = ? WHERE id = ?"),
-      nextDue: db.prepare("SELECT min(next_at) AS t FROM forward_jobs WHERE state = 'pending'"),
+      // Due: pending and due by now, or running under a lease that ran out (its holder died or
+      // hung) and is not the claimer's own (an attempt of its own still in flight). Each part
+      // is read in index order up to the limit, so a long backlog is never sorted whole.
+      due: db.prepare(
+        `SELECT * FROM (SELECT * FROM forward_jobs WHERE state = 'pending' AND next_at <= @now
+           ORDER BY next_at, id LIMIT @limit)
+         UNION ALL
+         SELECT * FROM (SELECT * FROM forward_jobs WHERE state = 'running' AND lease_until <= @now
+           AND claimed_by IS NOT @owner ORDER BY next_at, id LIMIT @limit)
+         ORDER BY next_at, id LIMIT @limit`,
+      ),
+      claim: db.prepare(
+        "UPDATE forward_jobs SET state = 'running', claimed_by = ?, lease_until = ?, updated_at = ? WHERE id = ?",
+      ),
+      nextDue: db.prepare(
+        `SELECT min(t) AS t FROM (
+           SELECT min(next_at) AS t FROM forward_jobs WHERE state = 'pending'
+           UNION ALL SELECT min(lease_until) FROM forward_jobs
+             WHERE state = 'running' AND claimed_by IS NOT ?)`,
+      ),
       finish: db.prepare(
         `UPDATE forward_jobs SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
-         updated_at = ? WHERE id = ?`,
+         updated_at = ?, claimed_by = NULL, lease_until = NULL WHERE id = ?`,
       ),
       release: db.prepare(
-        "UPDATE forward_jobs SET state = 'pending', next_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+        `UPDATE forward_jobs SET state = 'pending', next_at = ?, last_error = ?, updated_at = ?,
+         claimed_by = NULL, lease_until = NULL WHERE id = ?`,
       ),
       attempt: db.prepare(
         `INSERT INTO forward_attempts (id, event_id, job_id, kind, target_url, attempt, status, error,
@@ -158,7 +186,7 @@ export class ForwardStore {
   insertJob(eventId: string, targetUrl: string, now: number, refused?: string): void {
     const { lastInsertRowid } = this.s.insert.run(eventId, targetUrl, now, now, now);
     if (refused === undefined) return;
-    const job = this.job(Number(lastInsertRowid))!;
+    const job = this.jobNow(Number(lastInsertRowid))!;
     this.refuse(job, refused, now);
   }
 
@@ -166,7 +194,7 @@ export class ForwardStore {
    * Records a forward that is not sent (see `forwardUrl`): an attempt with no status and the
    * reason as its error, and the job dead, never retried. Returns the attempt.
    */
-  refuse(job: ForwardJob, reason: string, now: number): AttemptRecord {
+  private refuse(job: ForwardJob, reason: string, now: number): AttemptRecord {
     const attempt: AttemptRecord = {
       id: randomUUID(),
       eventId: job.eventId,
@@ -183,44 +211,51 @@ export class ForwardStore {
       responseTruncated: false,
     };
     this.transaction(() => {
-      this.recordAttempt(attempt);
-      this.finish(job, { state: 'dead', nextAt: now, status: null, error: reason }, now);
+      this.record(attempt);
+      this.finishNow(job, { state: 'dead', nextAt: now, status: null, error: reason }, now);
     });
     return attempt;
   }
 
   /** After a crash: jobs that were in flight are pending again (at-least-once). */
-  resetRunning(): number {
+  async resetRunning(): Promise<number> {
     return this.s.resetRunning.run().changes;
   }
 
   /**
-   * Claims up to `limit` due jobs (state running) in due order, skipping those `accept` turns
-   * down (it sees every due job looked at, to know who else is waiting).
+   * Claims up to `limit` due jobs (state running, under `lease`) in due order, skipping those
+   * `accept` turns down (it sees every due job looked at, to know who else is waiting). One
+   * transaction: SQLite has one writer, so two claimers never get the same job.
    */
-  claimDue(
+  async claimDue(
     now: number,
     limit: number,
     accept: (job: ForwardJob, due: readonly ForwardJob[]) => boolean = () => true,
-  ): ForwardJob[] {
+    lease: Lease = DEFAULT_LEASE,
+  ): Promise<ForwardJob[]> {
     if (limit <= 0) return [];
     return this.db.transaction(() => {
       // Look past the first `limit`: some may be turned down.
-      const due = (this.s.due.all(now, Math.min(limit * 16, 1000)) as JobRow[]).map(toJob);
+      const rows = this.s.due.all({
+        now,
+        owner: lease.owner,
+        limit: Math.min(limit * 16, 1000),
+      }) as JobRow[];
+      const due = rows.map(toJob);
       const picked: ForwardJob[] = [];
       for (const j of due) {
         if (picked.length >= limit) break;
         if (!accept(j, due)) continue;
-        this.s.claim.run(now, j.id);
+        this.s.claim.run(lease.owner, now + lease.ms, now, j.id);
         picked.push({ ...j, state: 'running' });
       }
       return picked;
     })();
   }
 
-  /** When the next pending job is due (ms), or null when none is pending. */
-  nextDueAt(): number | null {
-    return (this.s.nextDue.get() as { t: number | null }).t;
+  /** When the next job is due (ms): pending, or a lease not `owner`'s running out; or null. */
+  async nextDueAt(owner: string = DEFAULT_LEASE.owner): Promise<number | null> {
+    return (this.s.nextDue.get(owner) as { t: number | null }).t;
   }
 
   /** Runs `fn` in one transaction (one commit) with the event log's writes it makes. */
@@ -236,26 +271,21 @@ export class ForwardStore {
     this.markEvent = mark;
   }
 
-  /**
-   * Settles a job after an attempt, in one commit: the attempt recorded, the job retargeted
-   * when it went elsewhere, its new state, and the event's forward status.
-   */
-  settle(
+  async settle(
     job: ForwardJob,
     attempt: AttemptRecord,
-    next: { state: JobState; nextAt: number; status: number | null; error: string | null },
+    next: JobOutcome,
     eventStatus: ForwardStatus,
-  ): void {
+  ): Promise<void> {
     this.transaction(() => {
-      this.recordAttempt(attempt);
-      if (attempt.targetUrl !== job.targetUrl) this.retarget(job, attempt.targetUrl);
-      this.finish(job, next, attempt.at);
+      this.record(attempt);
+      if (attempt.targetUrl !== job.targetUrl) this.s.retarget.run(attempt.targetUrl, job.id);
+      this.finishNow(job, next, attempt.at);
       this.markEvent(job.eventId, eventStatus);
     });
   }
 
-  /** `refuse`, and the event's forward shown dead, in one commit. */
-  refuseJob(job: ForwardJob, reason: string, now: number): AttemptRecord {
+  async refuseJob(job: ForwardJob, reason: string, now: number): Promise<AttemptRecord> {
     return this.transaction(() => {
       const attempt = this.refuse(job, reason, now);
       this.markEvent(job.eventId, 'dead');
@@ -263,12 +293,12 @@ export class ForwardStore {
     });
   }
 
-  /** Records where a job stands after an attempt. */
-  finish(
-    job: ForwardJob,
-    patch: { state: JobState; nextAt: number; status: number | null; error: string | null },
-    now: number,
-  ): void {
+  async finish(job: ForwardJob, patch: JobOutcome, now: number): Promise<void> {
+    this.finishNow(job, patch, now);
+  }
+
+  /** Records where a job stands after an attempt (the claim ends). */
+  private finishNow(job: ForwardJob, patch: JobOutcome, now: number): void {
     this.s.finish.run(
       patch.state,
       job.attempts + 1,
@@ -280,18 +310,15 @@ export class ForwardStore {
     );
   }
 
-  /** Points a job at another URL (its endpoint's target changed while it waited). */
-  retarget(job: ForwardJob, targetUrl: string): void {
-    this.s.retarget.run(targetUrl, job.id);
-  }
-
-  /** Puts a claimed job back in the queue without counting an attempt (nothing was sent). */
-  release(job: ForwardJob, nextAt: number, error: string, now: number): void {
+  async release(job: ForwardJob, nextAt: number, error: string, now: number): Promise<void> {
     this.s.release.run(nextAt, error, now, job.id);
   }
 
-  /** Appends an attempt to the log. */
-  recordAttempt(a: AttemptRecord): void {
+  async recordAttempt(a: AttemptRecord): Promise<void> {
+    this.record(a);
+  }
+
+  private record(a: AttemptRecord): void {
     this.s.attempt.run(
       a.id,
       a.eventId,
@@ -309,21 +336,18 @@ export class ForwardStore {
     );
   }
 
-  /** Every attempt for an event, oldest first. */
-  attemptsFor(eventId: string): AttemptRecord[] {
+  async attemptsFor(eventId: string): Promise<AttemptRecord[]> {
     return (this.s.attemptsFor.all(eventId) as AttemptRow[]).map(toAttempt);
   }
 
-  /** The id of the event's dead-lettered job, if it has one. */
-  deadJobOf(eventId: string): number | undefined {
+  async deadJobOf(eventId: string): Promise<number | undefined> {
     const row = this.db
       .prepare("SELECT id FROM forward_jobs WHERE event_id = ? AND state = 'dead' ORDER BY id DESC")
       .get(eventId) as { id: number } | undefined;
     return row?.id;
   }
 
-  /** How many jobs are on the dead-letter list. */
-  deadCount(): number {
+  async deadCount(): Promise<number> {
     return (
       this.db.prepare("SELECT count(*) AS n FROM forward_jobs WHERE state = 'dead'").get() as {
         n: number;
@@ -331,18 +355,20 @@ export class ForwardStore {
     ).n;
   }
 
-  /** Dead-lettered jobs, newest first, paged by id. */
-  listDead(limit: number, beforeId = Number.MAX_SAFE_INTEGER): ForwardJob[] {
+  async listDead(limit: number, beforeId = Number.MAX_SAFE_INTEGER): Promise<ForwardJob[]> {
     return (this.s.dead.all(beforeId, limit) as JobRow[]).map(toJob);
   }
 
-  job(id: number): ForwardJob | undefined {
+  async job(id: number): Promise<ForwardJob | undefined> {
+    return this.jobNow(id);
+  }
+
+  private jobNow(id: number): ForwardJob | undefined {
     const r = this.s.job.get(id) as JobRow | undefined;
     return r ? toJob(r) : undefined;
   }
 
-  /** The dead jobs among `ids` (or all of them). */
-  deadJobs(ids: number[] | 'all'): ForwardJob[] {
+  async deadJobs(ids: number[] | 'all'): Promise<ForwardJob[]> {
     const rows = (
       ids === 'all'
         ? this.db.prepare("SELECT * FROM forward_jobs WHERE state = 'dead' ORDER BY id").all()
@@ -358,10 +384,7 @@ export class ForwardStore {
    * re-signed at every attempt when its `resign` is set. One with `refused` (its URL may not be
    * sent to) stays dead with a refused attempt instead; returns those attempts.
    */
-  redrive(
-    items: { job: ForwardJob; targetUrl: string; refused: string | null; resign?: boolean }[],
-    now: number,
-  ): AttemptRecord[] {
+  async redrive(items: RedriveItem[], now: number): Promise<AttemptRecord[]> {
     const requeue = this.db.prepare(
       "UPDATE forward_jobs SET state = 'pending', target_url = ?, attempts = 0, redriven = 1, resign = ?, next_at = ?, updated_at = ? WHERE id = ?",
     );
@@ -377,20 +400,18 @@ export class ForwardStore {
     });
   }
 
-  /** Removes dead jobs (their attempts stay in the log); returns how many. */
-  purge(ids: number[] | 'all'): number {
+  async purge(ids: number[] | 'all'): Promise<number> {
     if (ids === 'all')
       return this.db.prepare("DELETE FROM forward_jobs WHERE state = 'dead'").run().changes;
     const del = this.db.prepare("DELETE FROM forward_jobs WHERE id = ? AND state = 'dead'");
     return this.db.transaction(() => ids.reduce((n, id) => n + del.run(id).changes, 0))();
   }
 
-  /** Jobs not yet finished (pending or running). */
-  get pendingCount(): number {
+  async pendingCount(): Promise<number> {
     return (this.s.pendingCount.get() as { n: number }).n;
   }
 
-  /** Drops jobs and attempts of deleted events. */
+  /** Drops jobs and attempts of deleted events (inside the event log's delete). */
   forgetEvents(eventIds: string[] | 'all'): void {
     if (eventIds === 'all') {
       this.db.exec('DELETE FROM forward_jobs; DELETE FROM forward_attempts;');

@@ -1,7 +1,6 @@
 import type { BackgroundWrites } from '../store-health';
 import type { Settings } from '../../shared/model';
 import type { Clock } from '../types';
-import type { Checkpointer } from './checkpointer';
 import type { RetentionLimits } from './event-store';
 import type { EventLog } from './ports';
 
@@ -22,7 +21,8 @@ export class Maintenance {
   private held = 0;
 
   constructor(
-    private readonly checkpointer: Checkpointer,
+    /** The backend's WAL checkpoint (SQLite), or null when it has none. */
+    private readonly checkpoint: ((mode: 'PASSIVE' | 'TRUNCATE') => Promise<unknown>) | null,
     private readonly events: EventLog,
     private readonly settings: () => Settings,
     private readonly clock: Clock,
@@ -91,7 +91,7 @@ export class Maintenance {
     const rev = await this.events.currentRev();
     const quiet = rev === this.lastRev;
     this.lastRev = rev;
-    await this.checkpointer.checkpoint(quiet ? 'TRUNCATE' : 'PASSIVE').catch(() => undefined);
+    await this.checkpoint?.(quiet ? 'TRUNCATE' : 'PASSIVE').catch(() => undefined);
   }
 
   /** Stops the timer and waits for a run in progress. */

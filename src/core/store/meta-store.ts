@@ -1,10 +1,11 @@
 import type { Db } from './db';
+import type { MetaRepo } from './ports';
 
 /**
  * Small named values kept with the log (the `meta` table): the tunnel's saved options and
  * their version. Reads are one statement each; a write puts several keys in one transaction.
  */
-export class MetaStore {
+export class MetaStore implements MetaRepo {
   private readonly stmts;
 
   constructor(db: Db) {

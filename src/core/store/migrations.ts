@@ -185,6 +185,17 @@ export const migrations: { version: number; sql: string }[] = [
     sql: `ALTER TABLE events ADD COLUMN may_be_first INTEGER NOT NULL DEFAULT 1;`,
   },
   {
+    // Forward claims as leases (issue 15): who holds a running job and until when, so a
+    // claim a dead or hung holder left is taken over when it runs out (several processes on
+    // one queue: PostgreSQL's FOR UPDATE SKIP LOCKED). Jobs running from before are freed at
+    // start as always (resetRunning).
+    version: 15,
+    sql: `
+      ALTER TABLE forward_jobs ADD COLUMN claimed_by TEXT;
+      ALTER TABLE forward_jobs ADD COLUMN lease_until INTEGER;
+    `,
+  },
+  {
     // Counts for the list's filter pills (issue 16): kept with the log by triggers, in the
     // transaction of every insert, change and delete, so they are exact without a scan of a
     // big log. One row per endpoint and key: 'all', 'sig:<verdict>', 'fwd:<forward status>',

@@ -12,12 +12,17 @@ import type {
 } from '../../shared/model';
 import type { Dispose, NewEvent, StoredRequest } from '../types';
 import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from './event-store';
+import type { AttemptRecord, ForwardJob, JobState } from './forward-store';
+
+export type { AttemptRecord, AttemptKind, ForwardJob, JobState } from './forward-store';
 
 /**
  * The engine's storage, as ports (docs/ARCHITECTURE.md §7): what the engine, the handlers and
  * the forwarder may ask of a log, whatever the database. Every method that may need a round
  * trip to a database server answers a promise; SQLite's answers are ready at once. A backend
- * passes test/core/store/conformance.ts (`describeEventLog(factory)`).
+ * passes test/core/store/conformance.ts (`describeEventLog(factory)`,
+ * `describeForwardQueue(backend)`) and is opened by one factory like `openStorage`
+ * (storage.ts) returning a `Storage`.
  */
 
 /** An event's endpoint, path, headers and time: what re-signing it needs besides its body. */
@@ -120,4 +125,119 @@ export interface CheckupRepo {
   list(limit: number, endpointId?: string): Promise<CheckupSummary[]>;
   get(id: string): Promise<Checkup | undefined>;
   delete(id: string): Promise<boolean>;
+}
+
+/** Where a job stands after an attempt (`settle`, `finish`). */
+export interface JobOutcome {
+  state: JobState;
+  nextAt: number;
+  status: number | null;
+  error: string | null;
+}
+
+/** The event's forward status a settle commits with the job. */
+export type EventForwardStatus = EventSummary['forward']['status'];
+
+/**
+ * Who holds a claim and until when. A job claimed is `running` under a lease; a lease that
+ * ran out (its holder died or hung) is taken over by the next claimer, never while it holds.
+ * PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` over the due and expired jobs, then one
+ * `UPDATE … SET state = 'running', claimed_by, lease_until` in the same transaction.
+ */
+export interface Lease {
+  /** The claimer (one forwarder, one process life). */
+  owner: string;
+  /** How long the claim holds (ms): longer than an attempt (the forward timeout) can take. */
+  ms: number;
+}
+
+/** One item of a redrive: the dead job, where it goes now, and why not when it may not. */
+export interface RedriveItem {
+  job: ForwardJob;
+  targetUrl: string;
+  refused: string | null;
+  resign?: boolean;
+}
+
+/**
+ * The durable forward queue and the attempt log. Jobs are queued by `EventLog.append` in the
+ * event's own commit (a delivery acked is never without its job). A job is claimed under a
+ * lease, sent, then settled: the attempt, the job's new state and the event's forward status
+ * in one commit, so the forwarder never opens a transaction. At-least-once: a job whose holder
+ * died is sent again.
+ */
+export interface ForwardQueue {
+  /**
+   * Jobs a process that ended left running are due again (at-least-once). A backend with one
+   * process per log (SQLite: the data-folder lock) frees them all at start; a shared backend
+   * may answer 0 and rely on lease expiry. Returns how many.
+   */
+  resetRunning(): Promise<number>;
+  /**
+   * Claims up to `limit` due jobs in due order (`next_at`, then id): pending ones due by `now`
+   * and running ones whose lease ran out and is not `lease.owner`'s, skipping those `accept`
+   * turns down (it sees every due job looked at). Two claimers never get the same job.
+   */
+  claimDue(
+    now: number,
+    limit: number,
+    accept?: (job: ForwardJob, due: readonly ForwardJob[]) => boolean,
+    lease?: Lease,
+  ): Promise<ForwardJob[]>;
+  /**
+   * When the next job is due (ms): a pending job's time, or when a lease not `owner`'s runs
+   * out; null when there is none.
+   */
+  nextDueAt(owner?: string): Promise<number | null>;
+  /** Puts a claimed job back, due at `nextAt`, without counting an attempt (nothing was sent). */
+  release(job: ForwardJob, nextAt: number, error: string, now: number): Promise<void>;
+  /** Records where a job stands without an attempt (its event was deleted). */
+  finish(job: ForwardJob, outcome: JobOutcome, now: number): Promise<void>;
+  /**
+   * After an attempt, in one commit: the attempt recorded, the job retargeted when it went
+   * elsewhere, its new state, and the event's forward status.
+   */
+  settle(
+    job: ForwardJob,
+    attempt: AttemptRecord,
+    outcome: JobOutcome,
+    eventStatus: EventForwardStatus,
+  ): Promise<void>;
+  /**
+   * A job that may not be sent: a refused attempt (no status, the reason as its error), the
+   * job dead, the event's forward dead, in one commit. Returns the attempt.
+   */
+  refuseJob(job: ForwardJob, reason: string, now: number): Promise<AttemptRecord>;
+  /** Appends an attempt (a replay's, which has no job). */
+  recordAttempt(a: AttemptRecord): Promise<void>;
+  /** Every attempt for an event, oldest first. */
+  attemptsFor(eventId: string): Promise<AttemptRecord[]>;
+  job(id: number): Promise<ForwardJob | undefined>;
+  /** The id of the event's dead-lettered job, if it has one. */
+  deadJobOf(eventId: string): Promise<number | undefined>;
+  /** How many jobs are on the dead-letter list. */
+  deadCount(): Promise<number>;
+  /** Dead-lettered jobs, newest first, paged by id. */
+  listDead(limit: number, beforeId?: number): Promise<ForwardJob[]>;
+  /** The dead jobs among `ids` (or all of them). */
+  deadJobs(ids: number[] | 'all'): Promise<ForwardJob[]>;
+  /**
+   * Puts dead jobs back, due now, with a fresh attempt count; one with `refused` stays dead
+   * with a refused attempt instead (returned).
+   */
+  redrive(items: RedriveItem[], now: number): Promise<AttemptRecord[]>;
+  /** Removes dead jobs (their attempts stay); returns how many. */
+  purge(ids: number[] | 'all'): Promise<number>;
+  /** Jobs not finished (pending or running). */
+  pendingCount(): Promise<number>;
+}
+
+/**
+ * Small named values kept with the log (the tunnel's saved options). Read from the log at
+ * each call like a snapshot (synchronous); a write puts several keys in one commit, with
+ * `alongside` run first inside it (what it throws rolls the entries back).
+ */
+export interface MetaRepo {
+  get(key: string): string | undefined;
+  put(entries: Record<string, string>, alongside?: () => void): void;
 }

@@ -5,7 +5,7 @@ import {
   type TunnelSettings,
 } from '../../shared/model';
 import type { SecretStore } from '../secrets';
-import type { MetaStore } from '../store/meta-store';
+import type { MetaRepo } from '../store/ports';
 import { resolveAuthtoken, type AuthtokenLookup, type ResolvedAuthtoken } from './authtoken';
 import { validateTunnelOptions } from './validate-options';
 import { tunnelSettingsConflict } from '../store/conflict';
@@ -29,7 +29,7 @@ const REV_KEY = 'tunnel_rev';
  */
 export class TunnelSettingsStore {
   constructor(
-    private readonly meta: MetaStore,
+    private readonly meta: MetaRepo,
     private readonly secrets: SecretStore,
     private readonly lookup: () => AuthtokenLookup,
   ) {}

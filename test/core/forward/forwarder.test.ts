@@ -145,7 +145,7 @@ describe('Forwarder', () => {
     expect(s.attempts[1]!.at - s.attempts[0]!.at).toBeGreaterThanOrEqual(10);
     expect(s.attempts[2]!.at - s.attempts[1]!.at).toBeGreaterThanOrEqual(20);
     expect((await s.events.summary(e.id))!.forward.status).toBe('ok');
-    expect(s.jobs.attemptsFor(e.id).map((a) => a.responseBody.toString())).toEqual([
+    expect((await s.jobs.attemptsFor(e.id)).map((a) => a.responseBody.toString())).toEqual([
       'answer 503',
       'answer 503',
       'answer 200',
@@ -185,20 +185,22 @@ describe('Forwarder', () => {
     s.fwd.kick();
     await s.attemptsReach(3);
     expect((await s.events.summary(e.id))!.forward.status).toBe('dead');
-    const dead = s.jobs.listDead(10);
+    const dead = await s.jobs.listDead(10);
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ eventId: e.id, lastStatus: 500, attempts: 3 });
 
     t.setStatuses([200]);
-    const again = s.jobs
-      .deadJobs('all')
-      .map((job) => ({ job, targetUrl: job.targetUrl, refused: null }));
-    expect(s.jobs.redrive(again, Date.now())).toEqual([]);
+    const again = (await s.jobs.deadJobs('all')).map((job) => ({
+      job,
+      targetUrl: job.targetUrl,
+      refused: null,
+    }));
+    expect(await s.jobs.redrive(again, Date.now())).toEqual([]);
     s.fwd.kick();
     await s.attemptsReach(4);
     expect(s.attempts[3]!.kind).toBe('redrive');
     expect((await s.events.summary(e.id))!.forward.status).toBe('ok');
-    expect(s.jobs.listDead(10)).toEqual([]);
+    expect(await s.jobs.listDead(10)).toEqual([]);
   });
 
   it('treats a 4xx other than 408/429 as final: one attempt, dead', async () => {
@@ -209,7 +211,7 @@ describe('Forwarder', () => {
     s.fwd.kick();
     await s.attemptsReach(1);
     expect((await s.events.summary(e.id))!.forward.status).toBe('dead');
-    expect(s.jobs.pendingCount).toBe(0);
+    expect(await s.jobs.pendingCount()).toBe(0);
   });
 
   it('keeps queueing while paused and sends when resumed', async () => {
@@ -219,7 +221,7 @@ describe('Forwarder', () => {
     s.fwd.start();
     await appendTo(s.events, event(t.url));
     s.fwd.kick();
-    expect(s.jobs.pendingCount).toBe(1);
+    expect(await s.jobs.pendingCount()).toBe(1);
     expect(t.received).toHaveLength(0);
     s.setSettings(fast);
     s.fwd.kick();
@@ -258,7 +260,7 @@ describe('Forwarder', () => {
       Array(fast.retry.maxAttempts).fill('not sent: the target "not a url" is not a URL'),
     );
     await expect.poll(async () => (await s.events.summary(e.id))!.forward.status).toBe('dead');
-    expect(s.jobs.listDead(10)).toHaveLength(1);
+    expect(await s.jobs.listDead(10)).toHaveLength(1);
     expect(unhandled).toEqual([]);
   });
 
@@ -267,7 +269,7 @@ describe('Forwarder', () => {
     const s = setup();
     const e = await appendTo(s.events, event(t.url));
     // Simulate a crash mid-send: the job is claimed (running) but never finished.
-    expect(s.jobs.claimDue(Date.now(), 10)).toHaveLength(1);
+    expect(await s.jobs.claimDue(Date.now(), 10)).toHaveLength(1);
     s.db.close();
     const again = setup(s.dir);
     again.fwd.start();
@@ -321,6 +323,6 @@ describe('Forwarder', () => {
     const s = setup();
     const e = await appendTo(s.events, event('http://127.0.0.1:9/never'));
     await s.events.deleteIds([e.id]);
-    expect(s.jobs.pendingCount).toBe(0);
+    expect(await s.jobs.pendingCount()).toBe(0);
   });
 });

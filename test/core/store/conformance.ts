@@ -21,12 +21,12 @@ export interface OpenLog {
 
 export type LogFactory = () => Promise<OpenLog>;
 
-const NOT_FORWARDED: Disposition = {
+export const NOT_FORWARDED: Disposition = {
   responseStatus: 200,
   forwardStatus: 'none',
   forwardTarget: null,
 };
-const QUEUED: Disposition = {
+export const QUEUED: Disposition = {
   responseStatus: 200,
   forwardStatus: 'pending',
   forwardTarget: 'http://127.0.0.1:9/hooks',

@@ -1,0 +1,12 @@
+import { createJiti } from 'jiti';
+const jiti = createJiti(import.meta.url);
+const { openLog } = await jiti.import('/work/main/src/core/store/open-log.ts');
+const { EventStore } = await jiti.import('/work/main/src/core/store/event-store.ts');
+const { db } = openLog({ dataDir: process.env.DIR }, Date.now);
+const store = new EventStore(db);
+const t = async (name, f, n = 30) => { await f(); const s=[]; for (let i=0;i<n;i++){const t0=performance.now(); await f(); s.push(performance.now()-t0);} s.sort((a,b)=>a-b); console.log(name, s[n>>1].toFixed(2), s[Math.floor(n*0.95)].toFixed(2)); };
+await t('page200', () => store.list({ limit: 200 }));
+await t('page200-json', async () => JSON.stringify(await store.list({ limit: 200 })));
+await t('invalid', () => store.list({ limit: 200, signatureStatus: ['invalid'] }));
+await t('search', () => store.list({ limit: 200, query: 'zebracorn' }));
+await t('sql only', () => db.prepare('SELECT * FROM events ORDER BY seq DESC LIMIT 201').all());

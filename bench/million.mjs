@@ -1,0 +1,351 @@
+// A million events (issue 16): builds a log of `events` realistic deliveries fast (a few hundred
+// real deliveries through HTTP, then cloned in SQL, not through HTTP), then measures through the
+// control API, warm and cold, what the list, filters, search and counts cost at that size,
+// `hookscope serve` start to ready, and the database's size per event.
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { api, median, percentile, startHookscope, stopChild, webhookBody } from './lib.mjs';
+
+const STRIPE_SECRET = 'whsec_bench_million_0123456789abcdef';
+const GITHUB_SECRET = 'gh_bench_million_secret';
+/** One delivery in this many carries a rare word (search for something that is rarely there). */
+const RARE_EVERY = 97;
+
+function stripeHeaders(body, secret, at = Math.floor(Date.now() / 1000)) {
+  const v1 = createHmac('sha256', secret).update(`${at}.${body}`).digest('hex');
+  return { 'content-type': 'application/json', 'stripe-signature': `t=${at},v1=${v1}` };
+}
+
+function githubHeaders(body, secret, event, delivery) {
+  return {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': delivery,
+    'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+  };
+}
+
+/** A JSON body of about `size` bytes with `words` in it (a Stripe-like event). */
+function stripeBody(id, type, size, extra = '') {
+  const body = JSON.parse(webhookBody(Math.max(size, 1400)));
+  body.id = id;
+  body.type = type;
+  if (extra) body.data.object.description = `${extra} ${body.data.object.description}`;
+  return JSON.stringify(body);
+}
+
+/** The template deliveries: mixed providers, sizes, verdicts, duplicates, forward outcomes. */
+function templates(receiver) {
+  const out = [];
+  const types = ['payment_intent.succeeded', 'charge.refunded', 'invoice.paid', 'customer.created'];
+  for (let i = 0; i < 240; i++) {
+    const rare = i % RARE_EVERY === 0 ? 'zebracorn' : '';
+    const kind = i % 12;
+    const size = [500, 900, 1500, 2500, 4000, 9000][i % 6];
+    if (kind <= 4) {
+      const body = stripeBody(`evt_tpl_${i}`, types[i % types.length], size, rare);
+      // One Stripe delivery in 24 is forged (invalid), one is an old replay (stale).
+      const headers =
+        i % 24 === 1
+          ? stripeHeaders(body, 'whsec_wrong')
+          : i % 24 === 13
+            ? stripeHeaders(body, STRIPE_SECRET, Math.floor(Date.now() / 1000) - 3600)
+            : stripeHeaders(body, STRIPE_SECRET);
+      out.push({ url: `${receiver}/stripe`, method: 'POST', headers, body });
+      // Providers retry: every fifth Stripe delivery comes twice (a duplicate).
+      if (i % 5 === 0) out.push({ url: `${receiver}/stripe`, method: 'POST', headers, body });
+    } else if (kind <= 7) {
+      const body = JSON.stringify({
+        action: 'opened',
+        number: i,
+        pull_request: { title: `Change ${i} ${rare}`, body: 'x'.repeat(size / 2) },
+        repository: { full_name: 'acme/shop' },
+      });
+      const headers =
+        kind === 7 && i % 36 === 7
+          ? { 'content-type': 'application/json', 'x-github-event': 'pull_request' }
+          : githubHeaders(body, GITHUB_SECRET, 'pull_request', `gh-${i}`);
+      out.push({ url: `${receiver}/github`, method: 'POST', headers, body });
+    } else if (kind <= 10) {
+      // An async AI API's webhook on the default endpoint (forwarded to an app that answers 200).
+      const body = JSON.stringify({
+        id: `evt_ai_${i}`,
+        object: 'event',
+        type: ['batch.completed', 'response.completed', 'fine_tuning.job.succeeded'][i % 3],
+        data: { id: `batch_${i}`, note: `${rare} ${'y'.repeat(size / 3)}` },
+      });
+      out.push({
+        url: `${receiver}/ai/hooks`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    } else {
+      // A health check (GET) and a form post to an endpoint whose app is down (dead letters).
+      out.push({ url: `${receiver}/ping?i=${i}`, method: 'GET', headers: {}, body: undefined });
+      out.push({
+        url: `${receiver}/down/form`,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `a=${i}&b=${rare}&c=${'z'.repeat(200)}`,
+      });
+    }
+  }
+  return out;
+}
+
+async function okApp() {
+  const app = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  await new Promise((r) => app.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${app.address().port}`, close: () => app.close() };
+}
+
+/** Posts the templates through a real `hookscope serve`, waits until every forward settled. */
+async function seed(dir, log) {
+  const app = await okApp();
+  const proc = await startHookscope(dir);
+  try {
+    const { ready } = proc;
+    await api(ready, 'saveSettings', {
+      // No retention: the log must keep the million (the retention bench sets its own).
+      retention: { maxEvents: null, maxAgeDays: null },
+      forwarding: { paused: false, concurrency: 4, timeoutMs: 2000, maxAttempts: 1 },
+    });
+    await api(ready, 'saveEndpoint', {
+      name: 'Stripe',
+      path: '/stripe',
+      provider: 'stripe',
+      secrets: [STRIPE_SECRET],
+      forwardTo: `${app.url}/stripe`,
+    });
+    await api(ready, 'saveEndpoint', {
+      name: 'GitHub',
+      path: '/github',
+      provider: 'github',
+      secrets: [GITHUB_SECRET],
+    });
+    await api(ready, 'saveEndpoint', { name: 'AI', path: '/ai', forwardTo: `${app.url}/ai` });
+    await api(ready, 'saveEndpoint', {
+      name: 'Down',
+      path: '/down',
+      forwardTo: 'http://127.0.0.1:9/down',
+    });
+    const list = templates(ready.receiverUrl);
+    for (const t of list) {
+      const res = await fetch(t.url, { method: t.method, headers: t.headers, body: t.body });
+      await res.arrayBuffer();
+    }
+    // Every forward settled (sent, or dead after its one attempt) before the log is cloned.
+    for (let i = 0; i < 600; i++) {
+      const waiting = await api(ready, 'listEvents', {
+        forwardStatus: ['pending', 'retrying'],
+        limit: 1,
+        withTotal: true,
+      });
+      if ((waiting.total ?? 0) === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    log(`million: ${list.length} template deliveries posted`);
+    return list.length;
+  } finally {
+    await stopChild(proc);
+    app.close();
+  }
+}
+
+/** Rows of `table` as copied `times` over, each copy's keys offset (ids suffixed with the copy). */
+function cloneAll(db, target, log) {
+  const t = db.prepare('SELECT count(*) AS n, max(seq) AS s, max(rev) AS r FROM events').get();
+  const copies = Math.ceil(target / t.n) - 1;
+  const cols = (table) => db.prepare(`PRAGMA table_info(${table})`).all().map((c) => c.name);
+  const eventCols = cols('events');
+  const suffixed = new Set(['id', 'idem_key', 'duplicate_of', 'job_id']);
+  const eventSql = `INSERT INTO events (${eventCols.join(', ')}) SELECT ${eventCols
+    .map((c) =>
+      c === 'seq'
+        ? 'seq + @off'
+        : c === 'rev'
+          ? 'rev + @roff'
+          : suffixed.has(c)
+            ? `CASE WHEN ${c} IS NULL THEN NULL ELSE ${c} || @sfx END`
+            : c,
+    )
+    .join(', ')} FROM events WHERE seq <= @max`;
+  const jobCols = cols('forward_jobs').filter((c) => c !== 'id');
+  const jobSql = `INSERT INTO forward_jobs (${jobCols.join(', ')}) SELECT ${jobCols
+    .map((c) => (c === 'event_id' ? 'event_id || @sfx' : c))
+    .join(', ')} FROM forward_jobs WHERE event_id IN (SELECT id FROM events WHERE seq <= @max) AND state = 'dead'`;
+  const attemptCols = cols('forward_attempts');
+  const attemptSql = `INSERT INTO forward_attempts (${attemptCols.join(', ')}) SELECT ${attemptCols
+    .map((c) => (c === 'event_id' || c === 'id' ? `${c} || @sfx` : c === 'job_id' ? 'NULL' : c))
+    .join(', ')} FROM forward_attempts WHERE event_id IN (SELECT id FROM events WHERE seq <= @max)`;
+  const stmts = {
+    events: db.prepare(eventSql),
+    bodies: db.prepare(
+      'INSERT INTO bodies (seq, body) SELECT seq + @off, body FROM bodies WHERE seq <= @max',
+    ),
+    // The index's text as the engine's indexer writes it, near enough for timing: path and
+    // query, headers, the body's first MB as text (the templates are not compressed).
+    fts: db.prepare(
+      `INSERT INTO events_fts (rowid, path, headers, body)
+       SELECT e.seq + @off, e.path || ' ' || e.query, e.headers, CAST(substr(b.body, 1, 1048576) AS TEXT)
+       FROM events e JOIN bodies b ON b.seq = e.seq WHERE e.seq <= @max`,
+    ),
+    jobs: db.prepare(jobSql),
+    attempts: db.prepare(attemptSql),
+  };
+  // The templates themselves are indexed the same way (the engine may not have caught up).
+  db.exec("INSERT INTO events_fts (events_fts) VALUES ('delete-all')");
+  // Segments are merged once at the end rather than during the fill (much faster; the index
+  // ends as one that was merged as it grew).
+  db.exec("INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 0)");
+  const t0 = performance.now();
+  const chunk = db.transaction((from, to) => {
+    for (let c = from; c < to; c++) {
+      const p = { off: (c + 1) * t.s, roff: (c + 1) * t.r, sfx: `_${c + 1}`, max: t.s };
+      stmts.events.run(p);
+      stmts.bodies.run(p);
+      stmts.fts.run(p);
+      stmts.jobs.run(p);
+      stmts.attempts.run(p);
+    }
+  });
+  stmts.fts.run({ off: 0, max: t.s });
+  for (let c = 0; c < copies; c += 100) {
+    chunk(c, Math.min(copies, c + 100));
+    if (c % 1000 === 0) log(`million: ${((c + 1) * t.n).toLocaleString('en-US')} rows cloned`);
+  }
+  log('million: merging the search index');
+  db.exec("INSERT INTO events_fts (events_fts) VALUES ('optimize')");
+  db.exec("INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 4)");
+  const n = db.prepare('SELECT count(*) AS n, max(seq) AS s FROM events').get();
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_seq', ?)").run(String(n.s));
+  // Arrival times spread evenly over the last 30 days, oldest first (retention by age works).
+  const span = 30 * 86_400_000;
+  const start = Date.now() - span;
+  db.prepare('UPDATE events SET received_at = @start + (seq * @step), stored_at = NULL').run({
+    start,
+    step: Math.floor(span / n.s),
+  });
+  return { events: n.n, fillSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** Times `fn` `runs` times (after one warm-up call); answers median and p95 in ms. */
+async function timed(fn, runs = 15) {
+  await fn();
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: median(samples), p95: percentile(samples, 95) };
+}
+
+/** Drops the OS page cache when allowed (root on Linux); says whether it could. */
+function dropPageCache() {
+  spawnSync('sync');
+  const r = spawnSync('sh', ['-c', 'echo 3 > /proc/sys/vm/drop_caches'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/** The filter combinations measured: every pill alone, and combinations with the rarest. */
+function filterCases(endpoints) {
+  const byName = Object.fromEntries(endpoints.map((e) => [e.name, e.id]));
+  return [
+    ['verdict valid', { signatureStatus: ['valid'] }],
+    ['verdict invalid (rarest)', { signatureStatus: ['invalid'] }],
+    ['verdict stale', { signatureStatus: ['stale'] }],
+    ['verdict missing', { signatureStatus: ['missing'] }],
+    ['duplicates', { duplicatesOnly: true }],
+    ['refused', { refusedOnly: true }],
+    ['forward dead', { forwardStatus: ['dead'] }],
+    ['endpoint GitHub', { endpointId: byName.GitHub }],
+    ['method GET', { method: 'GET' }],
+    ['event type invoice.paid', { eventType: 'invoice.paid' }],
+    ['GitHub + missing', { endpointId: byName.GitHub, signatureStatus: ['missing'] }],
+    ['Stripe + invalid + duplicates', { endpointId: byName.Stripe, signatureStatus: ['invalid'], duplicatesOnly: true }],
+    ['GET + forward dead (none)', { method: 'GET', forwardStatus: ['dead'] }],
+  ];
+}
+
+/**
+ * Builds the log in `dir` (unless it holds one already), then measures. `events` is the size;
+ * the figures are through the control API of a fresh `hookscope serve` (HTTP on loopback
+ * included, as the UI sees them).
+ */
+export async function runMillion({ dir, events = 1_000_000, log = () => {} }) {
+  const file = join(dir, 'hookscope.db');
+  let fill = null;
+  if (!existsSync(file)) {
+    const t0 = performance.now();
+    const templatesPosted = await seed(dir, log);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    fill = { ...cloneAll(db, events, log), templatesPosted };
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    fill.totalSeconds = (performance.now() - t0) / 1000;
+    log(`million: ${fill.events.toLocaleString('en-US')} events in ${fill.totalSeconds.toFixed(0)} s`);
+  }
+  const size = statSync(file).size;
+  const out = { fill, dbBytes: size };
+
+  // Cold: the page cache dropped (where allowed) and a fresh process on the file.
+  out.cacheDropped = dropPageCache();
+  const proc = await startHookscope(dir, { timeoutMs: 120_000 });
+  out.startupMs = proc.ms;
+  try {
+    const { ready } = proc;
+    const t = async (fn) => {
+      const t0 = performance.now();
+      await fn();
+      return performance.now() - t0;
+    };
+    out.cold = {
+      firstPage: await t(() => api(ready, 'listEvents', { limit: 200 })),
+      search: await t(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 })),
+    };
+    const status = await api(ready, 'getStatus');
+    out.events = status.events;
+    out.bytesPerEvent = size / status.events;
+    const endpoints = (await api(ready, 'listEndpoints')).items;
+    out.warm = {
+      firstPage: await timed(() => api(ready, 'listEvents', { limit: 200 })),
+      oldestPage: await timed(() => api(ready, 'listEvents', { beforeSeq: 1000, limit: 200 })),
+      search: await timed(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 })),
+      searchCommon: await timed(() => api(ready, 'listEvents', { query: 'headphones', limit: 200 })),
+      searchFiltered: await timed(() =>
+        api(ready, 'listEvents', { query: 'zebracorn', method: 'POST', limit: 200 }),
+      ),
+      getEvent: await timed(async () => {
+        const first = (await api(ready, 'listEvents', { limit: 1 })).items[0];
+        await api(ready, 'getEvent', { id: first.id });
+      }),
+    };
+    out.filters = [];
+    for (const [name, input] of filterCases(endpoints)) {
+      const page = await timed(() => api(ready, 'listEvents', { ...input, limit: 200 }), 7);
+      const count = await timed(
+        () => api(ready, 'listEvents', { ...input, limit: 1, withTotal: true }),
+        3,
+      );
+      const total = (await api(ready, 'listEvents', { ...input, limit: 1, withTotal: true })).total;
+      out.filters.push({ name, page, count, total });
+      log(`million: ${name}: ${page.median.toFixed(1)} ms first page, ${total} match`);
+    }
+  } finally {
+    await stopChild(proc, 60_000);
+  }
+  return out;
+}
