@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useClient } from '../client-context';
 import type { Output } from '../../../shared/contract';
-import type { Endpoint } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { useDismiss } from '../hooks/use-dismiss';
+import { useLoad } from '../hooks/use-load';
 import { Modal } from './modal';
 
 type Format = 'har' | 'ndjson';
@@ -149,29 +149,21 @@ export function DataMenu() {
 /** Pick a sample and an endpoint, send it, see whether it was signed and what came back. */
 function SampleDialog({ onClose }: { onClose: () => void }) {
   const client = useClient();
-  const [samples, setSamples] = useState<Output<'listSamples'>['items']>([]);
-  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
-  const [sample, setSample] = useState('');
+  const loaded = useLoad(
+    () => Promise.all([client.listSamples({}), client.listEndpoints({})]),
+    [client],
+  );
+  const samples = loaded.data?.[0].items ?? [];
+  const endpoints = loaded.data?.[1].items ?? [];
+  /** The sample chosen; null: the first one. */
+  const [picked, setPicked] = useState<string | null>(null);
+  const sample = picked ?? samples[0]?.id ?? '';
   /** The endpoint chosen; null: the sample's provider's endpoint with a secret, else the default. */
   const [chosen, setChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<Output<'sendSample'> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let alive = true;
-    Promise.all([client.listSamples({}), client.listEndpoints({})]).then(
-      ([s, e]) => {
-        if (!alive) return;
-        setSamples(s.items);
-        setSample(s.items[0]?.id ?? '');
-        setEndpoints(e.items);
-      },
-      (err: unknown) => alive && setError(errorText(err)),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [client]);
+  const [failed, setFailed] = useState<string | null>(null);
+  const error = failed ?? loaded.error;
   const provider = samples.find((s) => s.id === sample)?.provider;
   // The default endpoint is the empty choice ('' sends to it), so it is never picked by id.
   const auto =
@@ -181,12 +173,12 @@ function SampleDialog({ onClose }: { onClose: () => void }) {
   const defaultLabel = `${byDefault?.name ?? 'Default endpoint'} (/${byDefault && byDefault.secretCount > 0 ? '' : ', unsigned'})`;
   const send = async (): Promise<void> => {
     setBusy(true);
-    setError(null);
+    setFailed(null);
     setAnswer(null);
     try {
       setAnswer(await client.sendSample({ sample, ...(endpointId ? { endpointId } : {}) }));
     } catch (err) {
-      setError(errorText(err));
+      setFailed(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -209,7 +201,7 @@ function SampleDialog({ onClose }: { onClose: () => void }) {
           <select
             value={sample}
             data-testid="sample-select"
-            onChange={(e) => setSample(e.target.value)}
+            onChange={(e) => setPicked(e.target.value)}
           >
             {samples.map((s) => (
               <option key={s.id} value={s.id}>
