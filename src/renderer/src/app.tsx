@@ -13,7 +13,6 @@ import { FilterBar } from './components/filter-bar';
 import { SettingsPanel } from './components/settings-panel';
 import { TopBar } from './components/top-bar';
 import { HealthBanner } from './components/health-banner';
-import { formatCount } from './format/format';
 import { useEndpoints } from './hooks/use-endpoints';
 import { useEventDetail } from './hooks/use-event-detail';
 import { useHashState } from './hooks/use-hash-state';
@@ -21,21 +20,7 @@ import { useLiveList } from './hooks/use-live-list';
 import { useStatus } from './hooks/use-status';
 import { pickEndpoint } from './model/checkup-form';
 import { EMPTY_FILTER, isEmptyFilter } from '../../shared/filters';
-import type { ListSnapshot } from './model/live-list';
-
-/**
- * What the list holds, in one number: the log's count (the one in the top bar) without a
- * filter, the engine's count of matches with one ("at least" while a search is still indexing).
- */
-function listCount(unfiltered: boolean, snap: ListSnapshot, logCount: number | undefined): string {
-  if (unfiltered) {
-    const n = logCount ?? snap.total;
-    return `${formatCount(n)} ${n === 1 ? 'delivery' : 'deliveries'}`;
-  }
-  if (snap.matching === null)
-    return `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} matching`;
-  return `${snap.matchingAtLeast ? 'at least ' : ''}${formatCount(snap.matching)} matching`;
-}
+import { listCount } from './model/panels';
 
 /** The dialogs of the inspector; one at a time. */
 type Dialog =

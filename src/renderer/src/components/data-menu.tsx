@@ -2,15 +2,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { useClient } from '../client-context';
 import { errorText } from '../format/error-text';
 import { useDismiss } from '../hooks/use-dismiss';
-
-type Format = 'har' | 'ndjson';
-
-/** The format of an export file: by its name, else by its content. */
-export function importFormat(name: string, content: string): Format {
-  if (/\.har$/i.test(name)) return 'har';
-  if (/\.(nd)?jsonl?$/i.test(name) && !/\.json$/i.test(name)) return 'ndjson';
-  return /^\s*\{\s*"log"\s*:/.test(content) ? 'har' : 'ndjson';
-}
+import { importFormat, importSummary, type ImportFormat } from '../model/panels';
 
 /** Hands `content` to the browser as a download named `name`. */
 function download(name: string, content: string, type: string): void {
@@ -48,7 +40,7 @@ export function DataMenu({ onSendSample }: { onSendSample: () => void }) {
       setBusy(false);
     }
   };
-  const exportAs = (format: Format): Promise<void> =>
+  const exportAs = (format: ImportFormat): Promise<void> =>
     run(async () => {
       const { content, count } = await client.exportEvents({ format });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -64,11 +56,7 @@ export function DataMenu({ onSendSample }: { onSendSample: () => void }) {
       const content = await f.text();
       const format = importFormat(f.name, content);
       const r = await client.importEvents({ format, content });
-      let what = `Imported ${r.imported} ${r.imported === 1 ? 'event' : 'events'} from ${f.name}.`;
-      if (r.skipped) {
-        what += ` ${r.skipped} ${r.skipped === 1 ? 'was' : 'were'} already in the log (the same event id) and left out.`;
-      }
-      return r.note ? `${what} ${r.note}` : what;
+      return importSummary(r, f.name);
     });
 
   return (

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useClient } from '../client-context';
 import { useLoad } from '../hooks/use-load';
+import { canResign, lastResult, purgeSummary, redriveInput } from '../model/panels';
 import { redriveSummary } from '../model/redrive';
 import { errorText } from '../format/error-text';
-import { formatCount } from '../format/format';
 import { MethodBadge } from './method-badge';
 import { Modal } from './modal';
 import { RelativeTime } from './relative-time';
@@ -64,20 +64,15 @@ export function DeadLettersPanel({
       },
     );
   };
-  const plural = (n: number): string => `${formatCount(n)} ${n === 1 ? 'forward' : 'forwards'}`;
-  const canResign = items?.some((d) => d.resign?.possible) ?? false;
+  const resignable = canResign(items);
   const redrive = (ids: number[] | 'all'): void =>
-    act(async () => {
-      const also = canResign && resign ? { resign: true } : {};
-      const r = await client.redriveDeadLetters(
-        ids === 'all' ? { all: true, ...also } : { ids, ...also },
-      );
-      return redriveSummary(r);
-    });
+    act(async () =>
+      redriveSummary(await client.redriveDeadLetters(redriveInput(ids, resignable && resign))),
+    );
   const purge = (ids: number[] | 'all'): void =>
     act(async () => {
       const r = await client.purgeDeadLetters(ids === 'all' ? { all: true } : { ids });
-      return `Purged ${plural(r.purged)} from the dead letters (the events stay in the log).`;
+      return purgeSummary(r.purged);
     });
 
   const empty = items !== null && items.length === 0;
@@ -147,9 +142,7 @@ export function DeadLettersPanel({
                   </td>
                   <td className="mono">{d.targetUrl}</td>
                   <td>{d.attempts}</td>
-                  <td className="bad mono">
-                    {d.lastStatus !== null ? d.lastStatus : (d.lastError ?? 'failed')}
-                  </td>
+                  <td className="bad mono">{lastResult(d)}</td>
                   <td>
                     <RelativeTime iso={d.updatedAt} />
                   </td>
@@ -194,7 +187,7 @@ export function DeadLettersPanel({
           )}
         </>
       )}
-      {canResign && (
+      {resignable && (
         <label className="check" data-testid="dead-letters-resign">
           <input type="checkbox" checked={resign} onChange={(e) => setResign(e.target.checked)} />{' '}
           Redrive re-signs with the endpoint&apos;s secret where it can (a fresh timestamp at each

@@ -1,5 +1,6 @@
 import { useClient } from '../client-context';
 import { useLoad } from '../hooks/use-load';
+import { diffRows } from '../model/panels';
 
 const show = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
 
@@ -10,34 +11,7 @@ const show = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
 export function DiffPanel({ a, b, onClose }: { a: string; b: string; onClose: () => void }) {
   const client = useClient();
   const { data: diff, error } = useLoad(() => client.diffEvents({ a, b }), [client, a, b]);
-  const rows: [string, string, string, string][] = diff
-    ? [
-        ...diff.request.map((r): [string, string, string, string] => [
-          'changed',
-          r.field,
-          r.before,
-          r.after,
-        ]),
-        ...diff.headers.changed.map((h): [string, string, string, string] => [
-          'changed',
-          h.name,
-          h.before,
-          h.after,
-        ]),
-        ...diff.headers.removed.map(([n, v]): [string, string, string, string] => [
-          'removed',
-          n,
-          v,
-          '',
-        ]),
-        ...diff.headers.added.map(([n, v]): [string, string, string, string] => [
-          'added',
-          n,
-          '',
-          v,
-        ]),
-      ]
-    : [];
+  const rows = diff ? diffRows(diff) : [];
   return (
     <div className="replay-panel" data-testid="diff-panel">
       <div className="body-toolbar">

@@ -3,6 +3,7 @@ import { useClient } from '../client-context';
 import type { Output } from '../../../shared/contract';
 import { errorText } from '../format/error-text';
 import { useLoad } from '../hooks/use-load';
+import { sampleTarget } from '../model/panels';
 import { Modal } from './modal';
 
 /** Pick a sample and an endpoint, send it, see whether it was signed and what came back. */
@@ -23,13 +24,7 @@ export function SampleDialog({ onClose }: { onClose: () => void }) {
   const [answer, setAnswer] = useState<Output<'sendSample'> | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const error = failed ?? loaded.error;
-  const provider = samples.find((s) => s.id === sample)?.provider;
-  // The default endpoint is the empty choice ('' sends to it), so it is never picked by id.
-  const auto =
-    endpoints.find((e) => e.provider === provider && e.secretCount > 0 && e.path !== '/')?.id ?? '';
-  const endpointId = chosen ?? auto;
-  const byDefault = endpoints.find((e) => e.path === '/');
-  const defaultLabel = `${byDefault?.name ?? 'Default endpoint'} (/${byDefault && byDefault.secretCount > 0 ? '' : ', unsigned'})`;
+  const { endpointId, defaultLabel } = sampleTarget(samples, endpoints, sample, chosen);
   const send = async (): Promise<void> => {
     setBusy(true);
     setFailed(null);
