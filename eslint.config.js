@@ -113,6 +113,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // useLoad(fetcher, deps) lists what its fetcher reads, as useEffect does.
+      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '^useLoad$' }],
       'no-restricted-imports': [
         'error',
         {

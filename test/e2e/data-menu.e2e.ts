@@ -100,3 +100,25 @@ test('the tunnel Options popover closes on Escape and on a click outside', async
     .click({ position: { x: 20, y: 200 } });
   await expect(popover).toHaveCount(0);
 });
+
+test('the sample dialog is the one dialog open: the list keys wait behind it, Escape closes it', async ({
+  page,
+  server,
+}) => {
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await sendWebhook(server, '/orders/1', '{"type":"order.paid","id":1}');
+  await expect(page.getByTestId('event-row')).toHaveCount(1);
+  await page.getByTestId('open-data').click();
+  await page.getByTestId('send-sample').click();
+  const dialog = page.getByTestId('sample-dialog');
+  await expect(dialog).toBeVisible();
+  // j opens the next row, but not from behind a dialog (the row would open in the URL at once).
+  await dialog.focus();
+  await page.keyboard.press('j');
+  expect(page.url()).not.toMatch(/event=/);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await page.keyboard.press('j');
+  await expect(page).toHaveURL(/event=/);
+  await expect(page.getByTestId('event-detail')).toBeVisible();
+});

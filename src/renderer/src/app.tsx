@@ -4,6 +4,7 @@ import { ConfirmDialog } from './components/confirm-dialog';
 import { formatTimestamp } from './format/format';
 import { CheckupPanel, type CheckupTarget } from './components/checkup-panel';
 import { DeadLettersPanel } from './components/dead-letters-panel';
+import { SampleDialog } from './components/sample-dialog';
 import { DetailPane, type DetailTab } from './components/detail-pane';
 import { EmptyState } from './components/empty-state';
 import { EndpointsPanel } from './components/endpoints-panel';
@@ -12,7 +13,6 @@ import { FilterBar } from './components/filter-bar';
 import { SettingsPanel } from './components/settings-panel';
 import { TopBar } from './components/top-bar';
 import { HealthBanner } from './components/health-banner';
-import { formatCount } from './format/format';
 import { useEndpoints } from './hooks/use-endpoints';
 import { useEventDetail } from './hooks/use-event-detail';
 import { useHashState } from './hooks/use-hash-state';
@@ -20,21 +20,17 @@ import { useLiveList } from './hooks/use-live-list';
 import { useStatus } from './hooks/use-status';
 import { pickEndpoint } from './model/checkup-form';
 import { EMPTY_FILTER, isEmptyFilter } from '../../shared/filters';
-import type { ListSnapshot } from './model/live-list';
+import { listCount } from './model/panels';
 
-/**
- * What the list holds, in one number: the log's count (the one in the top bar) without a
- * filter, the engine's count of matches with one ("at least" while a search is still indexing).
- */
-function listCount(unfiltered: boolean, snap: ListSnapshot, logCount: number | undefined): string {
-  if (unfiltered) {
-    const n = logCount ?? snap.total;
-    return `${formatCount(n)} ${n === 1 ? 'delivery' : 'deliveries'}`;
-  }
-  if (snap.matching === null)
-    return `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} matching`;
-  return `${snap.matchingAtLeast ? 'at least ' : ''}${formatCount(snap.matching)} matching`;
-}
+/** The dialogs of the inspector; one at a time. */
+type Dialog =
+  | { kind: 'endpoints' }
+  | { kind: 'checkup'; target: CheckupTarget }
+  | { kind: 'deadLetters' }
+  | { kind: 'settings' }
+  | { kind: 'sample' }
+  /** The open row the Delete key asked to remove, and the row to open after it. */
+  | { kind: 'delete'; id: string; next: string | null };
 
 /** The inspector: top bar, filters, the live list and the open event. */
 export function App() {
@@ -45,13 +41,10 @@ export function App() {
   const { status, tunnel, setTunnel } = useStatus(client);
   const { endpoints, reload: reloadEndpoints } = useEndpoints(client);
   const [tab, setTab] = useState<DetailTab>('overview');
-  const [panel, setPanel] = useState(false);
-  const [deadLetters, setDeadLetters] = useState(false);
-  const [settings, setSettings] = useState(false);
-  const [checkup, setCheckup] = useState<CheckupTarget | null>(null);
+  /** The one dialog shown, if any: opening one closes the other, Escape closes it. */
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const close = useCallback(() => setDialog(null), []);
   const [pinned, setPinned] = useState<string | null>(null);
-  /** The open row the Delete key asked to remove, and the row to open after it. */
-  const [removing, setRemoving] = useState<{ id: string; next: string | null } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   // A filter that hides the open event closes its detail, so Delete and the keys never act on
   // an event the list does not show: checked once the list has reloaded for the new filter.
@@ -85,6 +78,7 @@ export function App() {
     void client.deleteEvents({ ids: [selected] }).catch(() => undefined);
     setSelected(null);
   };
+  const removing = dialog?.kind === 'delete' ? dialog : null;
   const removingSummary = removing ? list.pages.get(removing.id) : undefined;
 
   return (
@@ -97,11 +91,14 @@ export function App() {
         paused={paused}
         pending={snap.pending}
         onTogglePause={() => setPaused(!paused)}
-        onEndpoints={() => setPanel(true)}
-        onCheckup={() => setCheckup({ endpointId: pickEndpoint(endpoints)?.id })}
-        onDeadLetters={() => setDeadLetters(true)}
+        onEndpoints={() => setDialog({ kind: 'endpoints' })}
+        onCheckup={() =>
+          setDialog({ kind: 'checkup', target: { endpointId: pickEndpoint(endpoints)?.id } })
+        }
+        onDeadLetters={() => setDialog({ kind: 'deadLetters' })}
         deadLetters={status?.deadLetters ?? null}
-        onSettings={() => setSettings(true)}
+        onSettings={() => setDialog({ kind: 'settings' })}
+        onSendSample={() => setDialog({ kind: 'sample' })}
       />
       <HealthBanner health={status?.health} notices={status?.notices} />
       <FilterBar filter={filter} endpoints={endpoints} onChange={setFilter} searchRef={searchRef} />
@@ -138,9 +135,9 @@ export function App() {
                   endpointNames={endpointNames}
                   openId={selected}
                   onOpen={setSelected}
-                  onRemove={(id, next) => setRemoving({ id, next })}
+                  onRemove={(id, next) => setDialog({ kind: 'delete', id, next })}
                   onSearch={focusSearch}
-                  shortcuts={!panel && !deadLetters && !checkup && !settings && !removing}
+                  shortcuts={dialog === null}
                 />
               )}
             </section>
@@ -160,10 +157,13 @@ export function App() {
                   pinned={pinned}
                   onPin={setPinned}
                   onCheckup={() =>
-                    setCheckup({
-                      endpointId: detail.endpointId,
-                      eventId: detail.id,
-                      providerHint: detail.signature.provider,
+                    setDialog({
+                      kind: 'checkup',
+                      target: {
+                        endpointId: detail.endpointId,
+                        eventId: detail.id,
+                        providerHint: detail.signature.provider,
+                      },
                     })
                   }
                 />
@@ -188,33 +188,30 @@ export function App() {
           </>
         )}
       </main>
-      {panel && (
+      {dialog?.kind === 'endpoints' && (
         <EndpointsPanel
           endpoints={endpoints}
           onChanged={reloadEndpoints}
-          onCheckup={(endpointId) => {
-            setPanel(false);
-            setCheckup({ endpointId });
-          }}
-          onClose={() => setPanel(false)}
+          onCheckup={(endpointId) => setDialog({ kind: 'checkup', target: { endpointId } })}
+          onClose={close}
         />
       )}
-      {checkup && (
-        <CheckupPanel endpoints={endpoints} open={checkup} onClose={() => setCheckup(null)} />
+      {dialog?.kind === 'checkup' && (
+        <CheckupPanel endpoints={endpoints} open={dialog.target} onClose={close} />
       )}
-      {deadLetters && (
-        <DeadLettersPanel onOpen={setSelected} onClose={() => setDeadLetters(false)} />
-      )}
+      {dialog?.kind === 'deadLetters' && <DeadLettersPanel onOpen={setSelected} onClose={close} />}
+      {dialog?.kind === 'sample' && <SampleDialog onClose={close} />}
+      {dialog?.kind === 'settings' && <SettingsPanel onClose={close} />}
       {removing && (
         <ConfirmDialog
           title="Delete this delivery?"
           action="Delete"
           testId="confirm-delete-dialog"
-          onCancel={() => setRemoving(null)}
+          onCancel={close}
           onConfirm={() => {
             void client.deleteEvents({ ids: [removing.id] }).catch(() => undefined);
             setSelected(removing.next);
-            setRemoving(null);
+            close();
           }}
         >
           <p>
@@ -233,7 +230,6 @@ export function App() {
           </p>
         </ConfirmDialog>
       )}
-      {settings && <SettingsPanel onClose={() => setSettings(false)} />}
     </div>
   );
 }

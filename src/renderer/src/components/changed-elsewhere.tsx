@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Conflict, DraftValue } from '../model/rebase';
+import type { RebasedDraft } from '../hooks/use-rebased-draft';
 
 /** A draft value as the banner shows it. */
 function shown(v: DraftValue): string {
@@ -130,5 +131,56 @@ export function ChangedElsewhere<K extends string>({
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * The banner of a form kept by useRebasedDraft: the choice while conflicts wait, else which
+ * fields were taken in, until dismissed. `onApplied`: after the
+ * user's choice is applied (to clear the form's messages).
+ */
+export function RebaseBanner<K extends string>({
+  form,
+  what,
+  testId,
+  labels,
+  onApplied,
+}: {
+  form: Pick<
+    RebasedDraft<unknown, unknown, K>,
+    'waiting' | 'conflicts' | 'merged' | 'apply' | 'dismiss'
+  >;
+  what: string;
+  testId: string;
+  labels: Record<K, string>;
+  onApplied?: () => void;
+}) {
+  if (form.waiting) {
+    return (
+      <ChangedElsewhere
+        what={what}
+        testId={testId}
+        labels={labels}
+        taken={form.waiting.taken}
+        conflicts={form.conflicts}
+        onApply={(choice) => {
+          form.apply(choice);
+          onApplied?.();
+        }}
+        onDismiss={form.dismiss}
+      />
+    );
+  }
+  if (!form.merged) return null;
+  return (
+    <ChangedElsewhere
+      what={what}
+      testId={testId}
+      labels={labels}
+      taken={form.merged}
+      conflicts={[]}
+      onApply={() => undefined}
+      onDismiss={form.dismiss}
+    />
   );
 }

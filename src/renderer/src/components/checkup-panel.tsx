@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useClient } from '../client-context';
-import type { Checkup, CheckupSummary } from '../../../shared/checkup';
+import type { Checkup } from '../../../shared/checkup';
 import type { Endpoint } from '../../../shared/model';
 import { errorText } from '../format/error-text';
+import { useLoad } from '../hooks/use-load';
 import { useNow } from '../hooks/use-now';
 import {
   formFromCheckup,
@@ -21,6 +22,7 @@ import { CheckupReport } from './checkup-report';
 import { Modal } from './modal';
 
 const HISTORY_LIMIT = 50;
+const EMPTY: SampleInfo[] = [];
 
 /** What opens the panel: an endpoint, and a stored delivery to use as the payload. */
 export interface CheckupTarget {
@@ -71,15 +73,16 @@ export function CheckupPanel({
     }
   }
   const [errors, setErrors] = useState<Partial<Record<CheckupField, string>>>({});
-  const [samples, setSamples] = useState<SampleInfo[]>([]);
-  const [history, setHistory] = useState<CheckupSummary[] | null>(null);
   const [shown, setShown] = useState<Checkup | null>(null);
   const [running, setRunning] = useState<{ since: number; target: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const alive = useRef(true);
-  // The endpoint shown now, for answers that arrive after a switch to another one.
+  // The endpoint shown now, for a run's answer that arrives after a switch to another one.
   const latestEndpoint = useRef(endpointId);
+  useEffect(() => {
+    latestEndpoint.current = endpointId;
+  }, [endpointId]);
   useEffect(() => {
     alive.current = true;
     return () => {
@@ -87,16 +90,8 @@ export function CheckupPanel({
     };
   }, []);
 
-  useEffect(() => {
-    client.listSamples().then(
-      (r) => alive.current && setSamples(r.items),
-      () => undefined, // without the catalogue, the provider's default sample still works
-    );
-  }, [client]);
-
-  useEffect(() => {
-    latestEndpoint.current = endpointId;
-  }, [endpointId]);
+  // Without the catalogue, the provider's default sample still works.
+  const samples = useLoad(() => client.listSamples(), [client]).data?.items ?? EMPTY;
 
   // The endpoint changed elsewhere while the form is open: untouched fields follow it.
   const filledFrom = useRef(endpoint);
@@ -108,16 +103,18 @@ export function CheckupPanel({
     }
   }, [endpoint]);
 
-  const loadHistory = useCallback((): void => {
-    const forId = endpointId;
-    client.listCheckups({ limit: HISTORY_LIMIT, ...(forId ? { endpointId: forId } : {}) }).then(
-      (r) => {
-        if (alive.current && latestEndpoint.current === forId) setHistory(newestFirst(r.items));
-      },
-      (err: unknown) => alive.current && setError(errorText(err)),
-    );
-  }, [client, endpointId]);
-  useEffect(loadHistory, [loadHistory]);
+  // The endpoint's history, newest first (null while it loads); only the endpoint shown now
+  // gets its answer, as a switch starts a newer request.
+  const historyLoad = useLoad(
+    () =>
+      client
+        .listCheckups({ limit: HISTORY_LIMIT, ...(endpointId ? { endpointId } : {}) })
+        .then((r) => newestFirst(r.items)),
+    [client, endpointId],
+    { onError: setError },
+  );
+  const history = historyLoad.data ?? null;
+  const loadHistory = historyLoad.reload;
   // Runs stored or deleted anywhere (another window, the CLI, the API) show in the history.
   useEffect(
     () =>
@@ -134,7 +131,6 @@ export function CheckupPanel({
     setForm(initialForm(next));
     setErrors({});
     setShown(null);
-    setHistory(null);
     setError(null);
   };
 

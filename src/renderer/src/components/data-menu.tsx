@@ -1,19 +1,8 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useClient } from '../client-context';
-import type { Output } from '../../../shared/contract';
-import type { Endpoint } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { useDismiss } from '../hooks/use-dismiss';
-import { Modal } from './modal';
-
-type Format = 'har' | 'ndjson';
-
-/** The format of an export file: by its name, else by its content. */
-export function importFormat(name: string, content: string): Format {
-  if (/\.har$/i.test(name)) return 'har';
-  if (/\.(nd)?jsonl?$/i.test(name) && !/\.json$/i.test(name)) return 'ndjson';
-  return /^\s*\{\s*"log"\s*:/.test(content) ? 'har' : 'ndjson';
-}
+import { importFormat, importSummary, type ImportFormat } from '../model/panels';
 
 /** Hands `content` to the browser as a download named `name`. */
 function download(name: string, content: string, type: string): void {
@@ -31,12 +20,11 @@ function download(name: string, content: string, type: string): void {
  * The top bar's data menu: export the log (HAR or NDJSON, as `exportEvents` and the CLI),
  * import an export, and send a sample delivery to an endpoint.
  */
-export function DataMenu() {
+export function DataMenu({ onSendSample }: { onSendSample: () => void }) {
   const client = useClient();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const [sampling, setSampling] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const file = useRef<HTMLInputElement>(null);
   useDismiss(box, open, () => setOpen(false));
@@ -52,7 +40,7 @@ export function DataMenu() {
       setBusy(false);
     }
   };
-  const exportAs = (format: Format): Promise<void> =>
+  const exportAs = (format: ImportFormat): Promise<void> =>
     run(async () => {
       const { content, count } = await client.exportEvents({ format });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -68,11 +56,7 @@ export function DataMenu() {
       const content = await f.text();
       const format = importFormat(f.name, content);
       const r = await client.importEvents({ format, content });
-      let what = `Imported ${r.imported} ${r.imported === 1 ? 'event' : 'events'} from ${f.name}.`;
-      if (r.skipped) {
-        what += ` ${r.skipped} ${r.skipped === 1 ? 'was' : 'were'} already in the log (the same event id) and left out.`;
-      }
-      return r.note ? `${what} ${r.note}` : what;
+      return importSummary(r, f.name);
     });
 
   return (
@@ -107,7 +91,7 @@ export function DataMenu() {
               testId="send-sample"
               onClick={() => {
                 setOpen(false);
-                setSampling(true);
+                onSendSample();
               }}
             >
               Send a sample…
@@ -141,131 +125,7 @@ export function DataMenu() {
           )}
         </div>
       )}
-      {sampling && <SampleDialog onClose={() => setSampling(false)} />}
     </div>
-  );
-}
-
-/** Pick a sample and an endpoint, send it, see whether it was signed and what came back. */
-function SampleDialog({ onClose }: { onClose: () => void }) {
-  const client = useClient();
-  const [samples, setSamples] = useState<Output<'listSamples'>['items']>([]);
-  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
-  const [sample, setSample] = useState('');
-  /** The endpoint chosen; null: the sample's provider's endpoint with a secret, else the default. */
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [answer, setAnswer] = useState<Output<'sendSample'> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let alive = true;
-    Promise.all([client.listSamples({}), client.listEndpoints({})]).then(
-      ([s, e]) => {
-        if (!alive) return;
-        setSamples(s.items);
-        setSample(s.items[0]?.id ?? '');
-        setEndpoints(e.items);
-      },
-      (err: unknown) => alive && setError(errorText(err)),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [client]);
-  const provider = samples.find((s) => s.id === sample)?.provider;
-  // The default endpoint is the empty choice ('' sends to it), so it is never picked by id.
-  const auto =
-    endpoints.find((e) => e.provider === provider && e.secretCount > 0 && e.path !== '/')?.id ?? '';
-  const endpointId = chosen ?? auto;
-  const byDefault = endpoints.find((e) => e.path === '/');
-  const defaultLabel = `${byDefault?.name ?? 'Default endpoint'} (/${byDefault && byDefault.secretCount > 0 ? '' : ', unsigned'})`;
-  const send = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    setAnswer(null);
-    try {
-      setAnswer(await client.sendSample({ sample, ...(endpointId ? { endpointId } : {}) }));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal
-      title="Send a sample delivery"
-      testId="sample-dialog"
-      className="modal-small"
-      onClose={onClose}
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
-        <label className="field">
-          <span className="field-label">Sample</span>
-          <select
-            value={sample}
-            data-testid="sample-select"
-            onChange={(e) => setSample(e.target.value)}
-          >
-            {samples.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title} ({s.provider})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Endpoint</span>
-          <select
-            value={endpointId}
-            data-testid="sample-endpoint"
-            onChange={(e) => setChosen(e.target.value)}
-          >
-            {/* The default endpoint once: as the empty choice, not again in the list. */}
-            <option value="">{defaultLabel}</option>
-            {endpoints
-              .filter((e) => e.path !== '/')
-              .map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.name} ({e.path})
-                </option>
-              ))}
-          </select>
-        </label>
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            Close
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={busy || !sample}
-            data-testid="sample-send"
-          >
-            {busy ? 'Sending…' : 'Send'}
-          </button>
-        </div>
-      </form>
-      {error && (
-        <p className="notice notice-bad" role="alert">
-          {error}
-        </p>
-      )}
-      {answer && (
-        <p
-          className={`notice${answer.error ? ' notice-bad' : ''}`}
-          role="status"
-          data-testid="sample-answer"
-        >
-          {answer.signed ? 'Signed' : 'Unsigned'} · sent to <code>{answer.url}</code> ·{' '}
-          {answer.error ? `failed: ${answer.error}` : `answered ${answer.status}`}
-        </p>
-      )}
-    </Modal>
   );
 }
 

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useClient } from '../client-context';
-import type { DeadLetter } from '../../../shared/model';
+import { useLoad } from '../hooks/use-load';
+import { canResign, lastResult, purgeSummary, redriveInput } from '../model/panels';
 import { redriveSummary } from '../model/redrive';
 import { errorText } from '../format/error-text';
-import { formatCount } from '../format/format';
 import { MethodBadge } from './method-badge';
 import { Modal } from './modal';
 import { RelativeTime } from './relative-time';
@@ -23,87 +23,56 @@ export function DeadLettersPanel({
   onClose: () => void;
 }) {
   const client = useClient();
-  const [items, setItems] = useState<DeadLetter[] | null>(null);
-  const [hasMore, setHasMore] = useState(false);
   const [shown, setShown] = useState(PAGE);
+  // Reloaded when a forward attempt anywhere may add or settle a dead letter, and when a redrive
+  // or purge happens elsewhere (another window, the API); "Show more" keeps the list shown.
+  const page = useLoad(
+    () => client.listDeadLetters({ limit: Math.min(shown, 500) }),
+    [client, shown],
+    {
+      keep: true,
+      refreshOn: ['forward.attempt', 'deadLetters.changed'],
+      coalesceMs: 200,
+    },
+  );
+  const items = page.data?.items ?? null;
+  const hasMore = page.data?.hasMore ?? false;
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmPurgeAll, setConfirmPurgeAll] = useState(false);
   const [resign, setResign] = useState(true);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    (limit: number): void => {
-      const mine = ++seq.current;
-      client.listDeadLetters({ limit: Math.min(limit, 500) }).then(
-        (r) => {
-          if (mine !== seq.current) return;
-          setItems(r.items);
-          setHasMore(r.hasMore);
-          setError(null);
-        },
-        (err: unknown) => {
-          if (mine === seq.current) setError(errorText(err));
-        },
-      );
-    },
-    [client],
-  );
-
-  useEffect(() => load(shown), [load, shown]);
-
-  // A forward attempt anywhere may add, or settle, a dead letter: reload (coalesced).
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const soon = (): void => {
-      if (timer === undefined) {
-        timer = setTimeout(() => {
-          timer = undefined;
-          load(shown);
-        }, 200);
-      }
-    };
-    // ... and so may a redrive or purge from elsewhere (another window, the API).
-    const offs = [client.on('forward.attempt', soon), client.on('deadLetters.changed', soon)];
-    return () => {
-      for (const off of offs) off();
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  }, [client, load, shown]);
+  // An action's failure stays until the next action (the list's reload after it no longer
+  // wipes it at once); else the list's own.
+  const error = failed ?? page.error;
 
   const act = (run: () => Promise<string>): void => {
     setBusy(true);
-    setError(null);
+    setFailed(null);
     setNotice(null);
     run().then(
       (message) => {
         setNotice(message);
         setBusy(false);
         setConfirmPurgeAll(false);
-        load(shown);
+        page.reload();
       },
       (err: unknown) => {
-        setError(errorText(err));
+        setFailed(errorText(err));
         setBusy(false);
-        load(shown);
+        page.reload();
       },
     );
   };
-  const plural = (n: number): string => `${formatCount(n)} ${n === 1 ? 'forward' : 'forwards'}`;
-  const canResign = items?.some((d) => d.resign?.possible) ?? false;
+  const resignable = canResign(items);
   const redrive = (ids: number[] | 'all'): void =>
-    act(async () => {
-      const also = canResign && resign ? { resign: true } : {};
-      const r = await client.redriveDeadLetters(
-        ids === 'all' ? { all: true, ...also } : { ids, ...also },
-      );
-      return redriveSummary(r);
-    });
+    act(async () =>
+      redriveSummary(await client.redriveDeadLetters(redriveInput(ids, resignable && resign))),
+    );
   const purge = (ids: number[] | 'all'): void =>
     act(async () => {
       const r = await client.purgeDeadLetters(ids === 'all' ? { all: true } : { ids });
-      return `Purged ${plural(r.purged)} from the dead letters (the events stay in the log).`;
+      return purgeSummary(r.purged);
     });
 
   const empty = items !== null && items.length === 0;
@@ -173,9 +142,7 @@ export function DeadLettersPanel({
                   </td>
                   <td className="mono">{d.targetUrl}</td>
                   <td>{d.attempts}</td>
-                  <td className="bad mono">
-                    {d.lastStatus !== null ? d.lastStatus : (d.lastError ?? 'failed')}
-                  </td>
+                  <td className="bad mono">{lastResult(d)}</td>
                   <td>
                     <RelativeTime iso={d.updatedAt} />
                   </td>
@@ -220,7 +187,7 @@ export function DeadLettersPanel({
           )}
         </>
       )}
-      {canResign && (
+      {resignable && (
         <label className="check" data-testid="dead-letters-resign">
           <input type="checkbox" checked={resign} onChange={(e) => setResign(e.target.checked)} />{' '}
           Redrive re-signs with the endpoint&apos;s secret where it can (a fresh timestamp at each

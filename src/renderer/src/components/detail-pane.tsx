@@ -49,8 +49,10 @@ export function DetailPane({
   /** Opens the check-up with this delivery as the payload. */
   onCheckup: () => void;
 }) {
-  const [replaying, setReplaying] = useState(false);
-  const [diffing, setDiffing] = useState(false);
+  // The one panel open under the title: Replay or the diff, not both.
+  const [panel, setPanel] = useState<'replay' | 'diff' | null>(null);
+  const replaying = panel === 'replay';
+  const close = (): void => setPanel(null);
   const query = [...new URLSearchParams(detail.query).entries()];
   const tabs: { id: DetailTab; label: string }[] = [
     { id: 'overview', label: 'Overview' },
@@ -85,10 +87,10 @@ export function DetailPane({
             detail={detail}
             receiverUrl={receiverUrl}
             onDelete={onDelete}
-            onReplay={() => setReplaying(!replaying)}
+            onReplay={() => setPanel(replaying ? null : 'replay')}
             pinned={pinned}
             onPin={onPin}
-            onDiff={() => setDiffing(true)}
+            onDiff={() => setPanel('diff')}
             onCheckup={onCheckup}
           />
         </div>
@@ -99,11 +101,11 @@ export function DetailPane({
             detail={detail}
             endpoint={endpoint}
             onSent={onChanged}
-            onClose={() => setReplaying(false)}
+            onClose={close}
           />
         )}
-        {diffing && pinned && pinned !== detail.id && (
-          <DiffPanel key={detail.id} a={pinned} b={detail.id} onClose={() => setDiffing(false)} />
+        {panel === 'diff' && pinned && pinned !== detail.id && (
+          <DiffPanel key={detail.id} a={pinned} b={detail.id} onClose={close} />
         )}
       </header>
       <nav className="tabs" role="tablist">

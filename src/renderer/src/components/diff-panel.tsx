@@ -1,9 +1,6 @@
-import { useEffect, useState } from 'react';
 import { useClient } from '../client-context';
-import type { Output } from '../../../shared/contract';
-import { errorText } from '../format/error-text';
-
-type Diff = Output<'diffEvents'>;
+import { useLoad } from '../hooks/use-load';
+import { diffRows } from '../model/panels';
 
 const show = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
 
@@ -13,46 +10,8 @@ const show = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
  */
 export function DiffPanel({ a, b, onClose }: { a: string; b: string; onClose: () => void }) {
   const client = useClient();
-  const [diff, setDiff] = useState<Diff | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let alive = true;
-    client.diffEvents({ a, b }).then(
-      (d) => alive && setDiff(d),
-      (err: unknown) => alive && setError(errorText(err)),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [client, a, b]);
-  const rows: [string, string, string, string][] = diff
-    ? [
-        ...diff.request.map((r): [string, string, string, string] => [
-          'changed',
-          r.field,
-          r.before,
-          r.after,
-        ]),
-        ...diff.headers.changed.map((h): [string, string, string, string] => [
-          'changed',
-          h.name,
-          h.before,
-          h.after,
-        ]),
-        ...diff.headers.removed.map(([n, v]): [string, string, string, string] => [
-          'removed',
-          n,
-          v,
-          '',
-        ]),
-        ...diff.headers.added.map(([n, v]): [string, string, string, string] => [
-          'added',
-          n,
-          '',
-          v,
-        ]),
-      ]
-    : [];
+  const { data: diff, error } = useLoad(() => client.diffEvents({ a, b }), [client, a, b]);
+  const rows = diff ? diffRows(diff) : [];
   return (
     <div className="replay-panel" data-testid="diff-panel">
       <div className="body-toolbar">

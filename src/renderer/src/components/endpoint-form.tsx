@@ -1,6 +1,7 @@
-import { ChangedElsewhere } from './changed-elsewhere';
+import { RebaseBanner } from './changed-elsewhere';
 import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
+import { useRebasedDraft } from '../hooks/use-rebased-draft';
 import { useState } from 'react';
 import { HookscopeError } from '../../../shared/errors';
 import type { Endpoint } from '../../../shared/model';
@@ -10,10 +11,7 @@ import {
   fromDraft,
   issuesByField,
   toDraft,
-  type EndpointDraft,
-  type EndpointDraftField,
 } from '../model/endpoint-draft';
-import { rebaseDraft, resolve } from '../model/rebase';
 import { Field } from './field';
 import { ProviderOptions } from './provider-options';
 
@@ -48,27 +46,15 @@ export function EndpointForm({
   onDone: (saved?: { name: string; warnings: string[] }) => void;
 }) {
   const client = useClient();
-  const [base, setBase] = useState<Endpoint | undefined>(endpoint);
-  const [d, setD] = useState<EndpointDraft>(() => toDraft(endpoint));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  /** Fields taken from a change made elsewhere, merged into the form (the banner names them). */
-  const [merged, setMerged] = useState<EndpointDraftField[] | null>(null);
-  const set = (patch: Partial<EndpointDraft>): void => setD({ ...d, ...patch });
+  // The draft stands on the version it was filled from and is rebased when `endpoint` moves on.
+  const form = useRebasedDraft(endpoint, toDraft, ENDPOINT_FIELDS, { blank: () => toDraft() });
+  const { base, text, check } = form;
+  const d = form.draft ?? toDraft();
   const isDefault = base?.path === '/';
   const deletedElsewhere = editing === true && endpoint === undefined;
-  // Changed elsewhere: the draft is rebased onto the new version. Without overlap that happens
-  // at once (the user's edits kept, the rest taken); with overlap the banner asks per field.
-  const rebased =
-    base !== undefined && endpoint !== undefined && endpoint.rev > base.rev
-      ? rebaseDraft(toDraft(base), d, toDraft(endpoint), ENDPOINT_FIELDS)
-      : null;
-  if (rebased && endpoint && rebased.conflicts.length === 0) {
-    setBase(endpoint);
-    setD(rebased.draft);
-    setMerged(rebased.taken);
-  }
-  const conflicts = rebased?.conflicts ?? [];
+  const conflicts = form.conflicts;
   // After a failed save, the first failing field comes into view with its label, focused (or
   // the form's message when no field is at fault).
   const formRef = useFirstErrorInView(errors, '[data-testid="ep-error"]');
@@ -105,49 +91,21 @@ export function EndpointForm({
         void save();
       }}
     >
-      {deletedElsewhere ? (
+      {deletedElsewhere && (
         <div className="banner banner-warn" role="alert" data-testid="ep-stale">
           This endpoint was deleted elsewhere. Saving would fail; copy what you need, then cancel.
         </div>
-      ) : (
-        rebased &&
-        endpoint &&
-        conflicts.length > 0 && (
-          <ChangedElsewhere
-            what="This endpoint was changed elsewhere."
-            testId="ep"
-            labels={ENDPOINT_FIELD_LABELS}
-            taken={rebased.taken}
-            conflicts={conflicts}
-            onApply={(choice) => {
-              setBase(endpoint);
-              setD(resolve(rebased, choice));
-              setMerged(rebased.taken);
-              setErrors({});
-            }}
-            onDismiss={() => setMerged(null)}
-          />
-        )
       )}
-      {conflicts.length === 0 && merged && (
-        <ChangedElsewhere
-          what="This endpoint was changed elsewhere."
-          testId="ep"
-          labels={ENDPOINT_FIELD_LABELS}
-          taken={merged}
-          conflicts={[]}
-          onApply={() => undefined}
-          onDismiss={() => setMerged(null)}
-        />
-      )}
+      <RebaseBanner
+        form={form}
+        what="This endpoint was changed elsewhere."
+        testId="ep"
+        labels={ENDPOINT_FIELD_LABELS}
+        onApplied={() => setErrors({})}
+      />
       <div className="form-grid">
         <Field label="Name" error={errors.name}>
-          <input
-            value={d.name}
-            data-testid="ep-name"
-            onChange={(e) => set({ name: e.target.value })}
-            placeholder="Stripe"
-          />
+          <input {...text('name')} data-testid="ep-name" placeholder="Stripe" />
         </Field>
         <Field
           label="Path prefix"
@@ -156,19 +114,14 @@ export function EndpointForm({
         >
           <input
             className="mono"
-            value={d.path}
+            {...text('path')}
             data-testid="ep-path"
             disabled={isDefault}
-            onChange={(e) => set({ path: e.target.value })}
             placeholder="/stripe"
           />
         </Field>
         <Field label="Provider" error={errors.provider}>
-          <select
-            value={d.provider}
-            data-testid="ep-provider"
-            onChange={(e) => set({ provider: e.target.value })}
-          >
+          <select {...text('provider')} data-testid="ep-provider">
             <option value="auto">Detect from headers</option>
             <ProviderOptions />
           </select>
@@ -180,9 +133,8 @@ export function EndpointForm({
         >
           <input
             inputMode="numeric"
-            value={d.toleranceSec}
+            {...text('toleranceSec')}
             data-testid="ep-tolerance"
-            onChange={(e) => set({ toleranceSec: e.target.value })}
             placeholder="300"
           />
         </Field>
@@ -198,9 +150,8 @@ export function EndpointForm({
           <textarea
             className="mono"
             rows={2}
-            value={d.secrets}
+            {...text('secrets')}
             data-testid="ep-secrets"
-            onChange={(e) => set({ secrets: e.target.value })}
             placeholder={
               WHSEC_PROVIDERS.has(d.provider)
                 ? 'whsec_…'
@@ -210,11 +161,7 @@ export function EndpointForm({
         </Field>
         {base && (endpoint ?? base).secretCount > 0 && (
           <label className="check">
-            <input
-              type="checkbox"
-              checked={d.clearSecrets}
-              onChange={(e) => set({ clearSecrets: e.target.checked })}
-            />
+            <input type="checkbox" {...check('clearSecrets')} />
             Remove all secrets
           </label>
         )}
@@ -225,9 +172,8 @@ export function EndpointForm({
         >
           <input
             className="mono"
-            value={d.forwardTo}
+            {...text('forwardTo')}
             data-testid="ep-forward"
-            onChange={(e) => set({ forwardTo: e.target.value })}
             placeholder="http://localhost:3000/webhooks"
           />
         </Field>
@@ -237,50 +183,25 @@ export function EndpointForm({
         >
           <input
             type="checkbox"
-            checked={d.forwardDuplicates}
+            {...check('forwardDuplicates')}
             data-testid="ep-forward-duplicates"
-            onChange={(e) => set({ forwardDuplicates: e.target.checked })}
           />
           Forward duplicate deliveries too
         </label>
         <Field label="Response status" error={errors.response}>
-          <input
-            inputMode="numeric"
-            value={d.responseStatus}
-            data-testid="ep-status"
-            onChange={(e) => set({ responseStatus: e.target.value })}
-          />
+          <input inputMode="numeric" {...text('responseStatus')} data-testid="ep-status" />
         </Field>
         <Field label="Response Content-Type">
-          <input
-            className="mono"
-            value={d.responseContentType}
-            onChange={(e) => set({ responseContentType: e.target.value })}
-          />
+          <input className="mono" {...text('responseContentType')} />
         </Field>
         <Field label="Response body">
-          <textarea
-            className="mono"
-            rows={2}
-            value={d.responseBody}
-            onChange={(e) => set({ responseBody: e.target.value })}
-          />
+          <textarea className="mono" rows={2} {...text('responseBody')} />
         </Field>
         <Field label="Response delay (ms)" hint="After the delivery is stored, before answering.">
-          <input
-            inputMode="numeric"
-            value={d.responseDelayMs}
-            data-testid="ep-delay"
-            onChange={(e) => set({ responseDelayMs: e.target.value })}
-          />
+          <input inputMode="numeric" {...text('responseDelayMs')} data-testid="ep-delay" />
         </Field>
         <label className="check" title="Like a production endpoint that verifies signatures">
-          <input
-            type="checkbox"
-            checked={d.rejectBadSignatures}
-            data-testid="ep-reject-bad"
-            onChange={(e) => set({ rejectBadSignatures: e.target.checked })}
-          />
+          <input type="checkbox" {...check('rejectBadSignatures')} data-testid="ep-reject-bad" />
           Answer 401 to invalid, stale or unsigned deliveries
         </label>
         <Field
@@ -292,23 +213,16 @@ export function EndpointForm({
             <input
               inputMode="numeric"
               placeholder="N"
-              value={d.failNext}
+              {...text('failNext')}
               data-testid="ep-fail-next"
-              onChange={(e) => set({ failNext: e.target.value })}
             />
             <input
               inputMode="decimal"
               placeholder="%"
-              value={d.failPercent}
+              {...text('failPercent')}
               data-testid="ep-fail-percent"
-              onChange={(e) => set({ failPercent: e.target.value })}
             />
-            <input
-              inputMode="numeric"
-              value={d.failStatus}
-              data-testid="ep-fail-status"
-              onChange={(e) => set({ failStatus: e.target.value })}
-            />
+            <input inputMode="numeric" {...text('failStatus')} data-testid="ep-fail-status" />
           </span>
         </Field>
         <Field
@@ -320,10 +234,9 @@ export function EndpointForm({
           <textarea
             className="mono"
             rows={4}
-            value={d.jsonSchema}
+            {...text('jsonSchema')}
             data-testid="ep-json-schema"
             spellCheck={false}
-            onChange={(e) => set({ jsonSchema: e.target.value })}
             placeholder='{"type": "object", "required": ["type"]}'
           />
         </Field>

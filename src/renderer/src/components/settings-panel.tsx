@@ -1,10 +1,11 @@
-import { ChangedElsewhere } from './changed-elsewhere';
+import { RebaseBanner } from './changed-elsewhere';
 import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { SettingsView } from '../../../shared/model';
 import { errorText } from '../format/error-text';
-import { rebaseDraft, resolve } from '../model/rebase';
+import { useLoad } from '../hooks/use-load';
+import { useRebasedDraft } from '../hooks/use-rebased-draft';
 import {
   fromDraft,
   SETTINGS_FIELD_LABELS,
@@ -17,6 +18,9 @@ import { Modal } from './modal';
 
 type Errors = Partial<Record<keyof SettingsDraft, string>>;
 
+/** Of two versions of the settings, the later one. */
+const newer = (a: SettingsView, b: SettingsView): SettingsView => (a.rev > b.rev ? a : b);
+
 /**
  * Retention, forwarding and the receiver's limits on a public URL. The form saves against the
  * version it was filled from: settings saved elsewhere meanwhile (another window, the API)
@@ -24,45 +28,31 @@ type Errors = Partial<Record<keyof SettingsDraft, string>>;
  */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const client = useClient();
-  const [d, setD] = useState<SettingsDraft | null>(null);
-  const [base, setBase] = useState<SettingsView | null>(null);
-  const [live, setLive] = useState<SettingsView | null>(null);
-  /** Fields taken from a change made elsewhere, merged into the form (the banner names them). */
-  const [merged, setMerged] = useState<(keyof SettingsDraft)[] | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   // After a failed save, the first failing field comes into view, focused.
   const formRef = useFirstErrorInView(errors);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    let alive = true;
-    const off = client.on('settings.changed', (s) => setLive((l) => (l && l.rev > s.rev ? l : s)));
-    client.getSettings().then(
-      (s) => {
-        if (!alive) return;
-        setBase(s);
-        setLive((l) => (l && l.rev > s.rev ? l : s));
-        setD(toDraft(s));
-      },
-      (err: unknown) => setMessage({ ok: false, text: errorText(err) }),
-    );
-    return () => {
-      alive = false;
-      off();
-    };
-  }, [client]);
-  // Saved elsewhere: the draft is rebased onto the new version. Without overlap that happens at
-  // once (the user's edits kept, the rest taken); with overlap the banner asks per field.
-  const rebased =
-    d && base && live && live.rev > base.rev
-      ? rebaseDraft(toDraft(base), d, toDraft(live), SETTINGS_FIELDS)
-      : null;
-  if (rebased && live && rebased.conflicts.length === 0) {
-    setBase(live);
-    setD(rebased.draft);
-    setMerged(rebased.taken);
-  }
-  const conflicts = rebased?.conflicts ?? [];
+  // The settings as they are now: loaded, then kept current by pushes (the newest version wins).
+  const live = useLoad(() => client.getSettings(), [client]);
+  const { update } = live;
+  useEffect(
+    () => client.on('settings.changed', (s) => update((had) => newer(had, s))),
+    [client, update],
+  );
+  // Saved elsewhere: the draft is rebased onto the new version (see useRebasedDraft).
+  const form = useRebasedDraft(live.data, toDraft, SETTINGS_FIELDS, {
+    // A message goes with the value it was about (only a change of messages re-renders).
+    onEdit: (fields) => {
+      if (!fields.some((f) => errors[f])) return;
+      setErrors((had) => {
+        const rest = { ...had };
+        for (const f of fields) delete rest[f];
+        return rest;
+      });
+    },
+  });
+  const { draft: d, base, conflicts, text, check } = form;
 
   const save = async (): Promise<void> => {
     if (!d || !base) return;
@@ -73,10 +63,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     setBusy(true);
     try {
       const saved = await client.saveSettings({ ...settings, rev: base.rev });
-      setBase(saved);
-      setLive((l) => (l && l.rev > saved.rev ? l : saved));
-      setD(toDraft(saved));
-      setMerged(null);
+      update((had) => newer(had, saved));
+      form.saved(saved);
       setMessage({ ok: true, text: 'Saved. The new limits apply now.' });
     } catch (err) {
       // A conflict keeps the edits as typed; the banner merges them with the other change.
@@ -95,14 +83,9 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
       <Field label={SETTINGS_FIELD_LABELS[field]} error={errors[field]} {...(hint ? { hint } : {})}>
         <input
           inputMode="decimal"
-          value={d[field]}
+          {...text(field)}
           disabled={disabled}
           data-testid={`set-${field}`}
-          onChange={(e) => {
-            setD({ ...d, [field]: e.target.value });
-            // Its message went with the value it was about.
-            if (errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
-          }}
         />
       </Field>
     );
@@ -110,8 +93,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="Settings" testId="settings-panel" onClose={onClose}>
       {!d ? (
-        message ? (
-          <p className="notice notice-bad">{message.text}</p>
+        live.error ? (
+          <p className="notice notice-bad">{live.error}</p>
         ) : (
           <p className="muted">Loading…</p>
         )
@@ -124,34 +107,16 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             void save();
           }}
         >
-          {rebased && live && conflicts.length > 0 && (
-            <ChangedElsewhere
-              what="The settings were changed elsewhere."
-              testId="settings"
-              labels={SETTINGS_FIELD_LABELS}
-              taken={rebased.taken}
-              conflicts={conflicts}
-              onApply={(choice) => {
-                setBase(live);
-                setD(resolve(rebased, choice));
-                setMerged(rebased.taken);
-                setErrors({});
-                setMessage(null);
-              }}
-              onDismiss={() => setMerged(null)}
-            />
-          )}
-          {conflicts.length === 0 && merged && (
-            <ChangedElsewhere
-              what="The settings were changed elsewhere."
-              testId="settings"
-              labels={SETTINGS_FIELD_LABELS}
-              taken={merged}
-              conflicts={[]}
-              onApply={() => undefined}
-              onDismiss={() => setMerged(null)}
-            />
-          )}
+          <RebaseBanner
+            form={form}
+            what="The settings were changed elsewhere."
+            testId="settings"
+            labels={SETTINGS_FIELD_LABELS}
+            onApplied={() => {
+              setErrors({});
+              setMessage(null);
+            }}
+          />
           <h3>Log</h3>
           <div className="form-grid">
             {num('maxEvents', 'Oldest removed first; blank: no limit.')}
@@ -160,12 +125,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <h3>Forwarding</h3>
           <div className="form-grid">
             <label className="check">
-              <input
-                type="checkbox"
-                checked={d.paused}
-                onChange={(e) => setD({ ...d, paused: e.target.checked })}
-              />{' '}
-              Paused (deliveries queue and go out when resumed)
+              <input type="checkbox" {...check('paused')} /> Paused (deliveries queue and go out
+              when resumed)
             </label>
             {num('concurrency')}
             {num('forwardTimeoutSec')}
@@ -190,12 +151,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             )}
             {num('minFreeDiskMb', 'Below it: 507, senders retry later.')}
             <label className="check">
-              <input
-                type="checkbox"
-                checked={d.rateLimited}
-                data-testid="set-rateLimited"
-                onChange={(e) => setD({ ...d, rateLimited: e.target.checked })}
-              />{' '}
+              <input type="checkbox" {...check('rateLimited')} data-testid="set-rateLimited" />{' '}
               Rate-limit each client IP (tunnel and LAN; never this machine)
             </label>
             {num('perSecond', 'Over it: 429 + Retry-After.', !d.rateLimited)}

@@ -20,6 +20,7 @@ export function TopBar({
   onCheckup,
   onDeadLetters,
   onSettings,
+  onSendSample,
   deadLetters = null,
 }: {
   receiverUrl: string;
@@ -33,6 +34,8 @@ export function TopBar({
   onCheckup: () => void;
   onDeadLetters: () => void;
   onSettings: () => void;
+  /** Opens the "Send a sample" dialog (from the Data menu). */
+  onSendSample: () => void;
   /** Forwards on the dead-letter list (null until known). */
   deadLetters?: number | null;
 }) {
@@ -85,7 +88,7 @@ export function TopBar({
           ? `▶ Resume${pending ? ` (${formatCount(pending)} waiting)` : ''}`
           : '❚❚ Pause live'}
       </button>
-      <DataMenu />
+      <DataMenu onSendSample={onSendSample} />
       <button type="button" className="btn" onClick={onEndpoints} data-testid="open-endpoints">
         Endpoints
       </button>

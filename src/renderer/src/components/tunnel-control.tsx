@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useClient } from '../client-context';
 import { useDismiss } from '../hooks/use-dismiss';
+import { useLoad } from '../hooks/use-load';
 import { errorText } from '../format/error-text';
 import { TunnelOptionsForm } from './tunnel-options-form';
 import type { TunnelSettings, TunnelState } from '../../../shared/model';
@@ -17,6 +18,9 @@ export function authtokenText(a: TunnelSettings['authtoken'] | undefined): strin
         : `from the ngrok config file${a.path ? ` ${a.path}` : ''}`;
   return `Authtoken: configured (${from})`;
 }
+
+/** Of two versions of the tunnel settings, the later one. */
+const newer = (a: TunnelSettings, b: TunnelSettings): TunnelSettings => (a.rev > b.rev ? a : b);
 
 const LABEL: Record<TunnelState['state'], string> = {
   off: 'Local only',
@@ -48,25 +52,21 @@ export function TunnelControl({
   const box = useRef<HTMLDivElement>(null);
   useDismiss(box, open, () => setOpen(false));
   // Whether an authtoken is configured and where from (the token itself never comes back).
-  const [authtoken, setAuthtoken] = useState<TunnelSettings['authtoken'] | undefined>();
+  const settings = useLoad(() => client.getTunnelSettings({}), [client], {
+    enabled: open,
+    keep: true,
+  });
+  const authtoken = settings.data?.authtoken;
+  const { update } = settings;
   useEffect(() => {
     if (!open) return;
-    let alive = true;
-    const off = client.on('tunnelSettings.changed', (t) => setAuthtoken(t.authtoken));
-    client.getTunnelSettings({}).then(
-      (t) => alive && setAuthtoken(t.authtoken),
-      () => undefined,
-    );
-    return () => {
-      alive = false;
-      off();
-    };
-  }, [client, open]);
+    return client.on('tunnelSettings.changed', (t) => update((had) => newer(had, t)));
+  }, [client, open, update]);
   const removeToken = async (): Promise<void> => {
     setError(null);
     try {
       const t = await client.saveTunnelSettings({ authtoken: null });
-      setAuthtoken(t.authtoken);
+      update((had) => newer(had, t));
       setSaved('Authtoken removed from the settings.');
     } catch (err) {
       setError(errorText(err));

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useClient } from '../client-context';
 import { tunnelRegions, type TunnelOptionsPatch, type TunnelSettings } from '../../../shared/model';
 import { errorText } from '../format/error-text';
+import { useLoad } from '../hooks/use-load';
 
 /** Splits a comma/space/newline separated list; undefined → empty. */
 const list = (s: string): string[] => s.split(/[\s,]+/).filter(Boolean);
@@ -40,31 +41,22 @@ export function TunnelOptionsForm({ onSaved }: { onSaved: (m: string) => void })
   };
   const [pushed, setPushed] = useState<TunnelSettings | null>(null);
 
-  useEffect(() => {
-    let alive = true;
-    const off = client.on('tunnelSettings.changed', (t) => {
-      // A change that left the options as this form was filled from (the authtoken saved from
-      // the same popover) is no conflict: the form moves to its version.
-      if (base.current && sameOptions(t, base.current)) {
-        base.current = t;
-        setRev(t.rev);
-        return;
-      }
-      setPushed(t);
-      setLiveRev(t.rev);
-    });
-    client.getTunnelSettings({}).then(
-      (t) => {
-        if (!alive) return;
-        fill(t);
-      },
-      (err: unknown) => alive && setError(errorText(err)),
-    );
-    return () => {
-      alive = false;
-      off();
-    };
-  }, [client]);
+  useLoad(() => client.getTunnelSettings({}), [client], { onData: fill, onError: setError });
+  useEffect(
+    () =>
+      client.on('tunnelSettings.changed', (t) => {
+        // A change that left the options as this form was filled from (the authtoken saved
+        // from the same popover) is no conflict: the form moves to its version.
+        if (base.current && sameOptions(t, base.current)) {
+          base.current = t;
+          setRev(t.rev);
+          return;
+        }
+        setPushed(t);
+        setLiveRev(t.rev);
+      }),
+    [client],
+  );
   const stale = rev !== undefined && liveRev !== undefined && liveRev > rev;
 
   const save = async (): Promise<void> => {

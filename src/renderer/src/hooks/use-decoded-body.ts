@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import type { Client } from '../../../shared/dispatch';
+import { useLoad } from './use-load';
 
 type Decoded = Output<'decodeBody'>;
 
@@ -10,22 +10,9 @@ export function useDecodedBody(
   id: string,
   encoded: boolean,
 ): { decoded: Decoded | null; error: string | null } {
-  const [state, setState] = useState<{
-    id: string;
-    decoded: Decoded | null;
-    error: string | null;
-  } | null>(null);
-  useEffect(() => {
-    if (!encoded) return;
-    let alive = true;
-    client.decodeBody({ id }).then(
-      (decoded) => alive && setState({ id, decoded, error: decoded.error ?? null }),
-      (err: Error) => alive && setState({ id, decoded: null, error: err.message }),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [client, id, encoded]);
-  if (!encoded || state?.id !== id) return { decoded: null, error: null };
-  return { decoded: state.decoded, error: state.error };
+  const { data, error } = useLoad(() => client.decodeBody({ id }), [client, id], {
+    enabled: encoded,
+  });
+  if (!encoded) return { decoded: null, error: null };
+  return { decoded: data ?? null, error: data?.error ?? error };
 }

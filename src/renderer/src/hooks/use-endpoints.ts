@@ -1,38 +1,27 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { Push } from '../../../shared/contract';
+import { useEffect } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import type { Endpoint } from '../../../shared/model';
 import { applyEndpointChange } from '../model/endpoint-draft';
+import { useLoad } from './use-load';
+
+const NONE: Endpoint[] = [];
 
 /**
  * The configured endpoints, kept current from `endpoints.changed` pushes (a change made in
- * another window or through the API shows at once), with a reload after changes.
+ * another window or through the API shows at once), with a reload after changes. Pushes that
+ * arrive while the list loads are applied to it once it is there.
  */
 export function useEndpoints(client: Client): { endpoints: Endpoint[]; reload: () => void } {
-  const [endpoints, setEndpoints] = useState<Endpoint[]>([]);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let alive = true;
-    // Pushes that arrive while the list loads are applied to it once it is there.
-    const early: Push<'endpoints.changed'>[] = [];
-    let loaded = false;
-    const off = client.on('endpoints.changed', (change) => {
-      if (!loaded) early.push(change);
-      else setEndpoints((list) => applyEndpointChange(list, change));
-    });
-    client.listEndpoints().then(
-      (r) => {
-        if (!alive) return;
-        loaded = true;
-        setEndpoints(early.reduce(applyEndpointChange, r.items));
-      },
-      () => undefined,
-    );
-    return () => {
-      alive = false;
-      off();
-    };
-  }, [client, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { endpoints, reload };
+  const { data, reload, update } = useLoad(
+    () => client.listEndpoints().then((r) => r.items),
+    [client],
+  );
+  useEffect(
+    () =>
+      client.on('endpoints.changed', (change) =>
+        update((list) => applyEndpointChange(list, change)),
+      ),
+    [client, update],
+  );
+  return { endpoints: data ?? NONE, reload };
 }

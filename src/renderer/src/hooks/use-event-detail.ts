@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import { partBytes, toBase64, wholeBody } from '../../../shared/event-body';
 import type { EventDetail, EventView } from '../../../shared/model';
+import { useLoad } from './use-load';
 
 /**
  * The open event. Its body is base64 (and text when UTF-8) as far as it has arrived:
@@ -37,45 +38,33 @@ export function useEventDetail(
   id: string | null,
   rev: number | undefined,
 ): { detail: OpenEvent | null; error: string | null; refresh: () => void } {
-  const [tick, setTick] = useState(0);
-  const [state, setState] = useState<{ detail: OpenEvent | null; error: string | null }>({
-    detail: null,
-    error: null,
-  });
   // The last whole body: a refetch of the same event (a new forward attempt) keeps it.
   const kept = useRef<OpenEvent['body'] & { id: string }>(null);
-  useEffect(() => {
-    if (!id) return;
-    let alive = true;
-    client.getEvent({ id }).then(
-      (v) => {
-        if (!alive) return;
-        const prev = kept.current;
-        if (prev && prev.id === v.id && prev.size === v.body.size) {
-          const { id: _id, ...body } = prev;
-          setState({ detail: { ...v, body }, error: null });
-          return;
-        }
-        const first = toOpen(v);
-        if (first.body.complete) kept.current = { ...first.body, id: v.id };
-        setState({ detail: first, error: null });
-        if (v.body.complete) return;
-        wholeBody(client, v).then(
-          (whole) => {
-            const open = toOpen(v, whole);
-            kept.current = { ...open.body, id: v.id };
-            if (alive) setState({ detail: open, error: null });
-          },
-          (err: Error) => alive && setState({ detail: null, error: err.message }),
-        );
-      },
-      (err: Error) => alive && setState({ detail: null, error: err.message }),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [client, id, rev, tick]);
-  const current = state.detail?.id === id ? state.detail : null;
-  const refresh = useCallback(() => setTick((t) => t + 1), []);
-  return { detail: current, error: current ? null : state.error, refresh };
+  const { data, error, reload } = useLoad<OpenEvent>(
+    async (progress) => {
+      const v = await client.getEvent({ id: id ?? '' });
+      const prev = kept.current;
+      if (prev && prev.id === v.id && prev.size === v.body.size) {
+        const { id: _id, ...body } = prev;
+        return { ...v, body };
+      }
+      const first = toOpen(v);
+      if (first.body.complete) {
+        kept.current = { ...first.body, id: v.id };
+        return first;
+      }
+      progress(first);
+      const open = toOpen(v, await wholeBody(client, v));
+      kept.current = { ...open.body, id: v.id };
+      return open;
+    },
+    // `rev` is not read: a new one (the summary changed) asks for the event again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client, id, rev],
+    // The event shown stays while it is fetched again (a new forward attempt).
+    { enabled: id !== null, keep: true },
+  );
+  // A failure (the event was deleted) shows instead of the event.
+  const current = !error && data?.id === id ? data : null;
+  return { detail: current, error: current ? null : error, refresh: reload };
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import type { Client } from '../../../shared/dispatch';
 import type { TunnelState } from '../../../shared/model';
+import { useLoad } from './use-load';
 
 type Status = Output<'getStatus'>;
 /** The stored-event count is refreshed at most this often while deliveries arrive. */
@@ -13,44 +14,24 @@ export function useStatus(client: Client): {
   tunnel: TunnelState | null;
   setTunnel: (t: TunnelState) => void;
 } {
-  const [status, setStatus] = useState<Status | null>(null);
   const [tunnel, setTunnel] = useState<TunnelState | null>(null);
+  const { data, update } = useLoad(() => client.getStatus(), [client], {
+    keep: true,
+    refreshOn: ['events.batch', 'events.deleted', 'events.reset'],
+    coalesceMs: REFRESH_MS,
+    onData: (s) => setTunnel(s.tunnel),
+  });
   useEffect(() => {
-    let alive = true;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const refresh = (): void => {
-      client.getStatus().then(
-        (s) => {
-          if (!alive) return;
-          setStatus(s);
-          setTunnel(s.tunnel);
-        },
-        () => undefined,
-      );
-    };
-    const soon = (): void => {
-      if (timer) return;
-      timer = setTimeout(() => {
-        timer = null;
-        refresh();
-      }, REFRESH_MS);
-    };
     const offs = [
-      client.on('events.batch', soon),
-      client.on('events.deleted', soon),
-      client.on('events.reset', soon),
       client.on('tunnel.state', (t) => setTunnel(t)),
-      client.on('receiver.health', (health) => setStatus((s) => (s ? { ...s, health } : s))),
+      client.on('receiver.health', (health) => update((s) => ({ ...s, health }))),
       client.on('deadLetters.changed', ({ count }) =>
-        setStatus((s) => (s ? { ...s, deadLetters: count } : s)),
+        update((s) => ({ ...s, deadLetters: count })),
       ),
     ];
-    refresh();
     return () => {
-      alive = false;
-      if (timer) clearTimeout(timer);
       for (const off of offs) off();
     };
-  }, [client]);
-  return { status, tunnel, setTunnel };
+  }, [client, update]);
+  return { status: data ?? null, tunnel, setTunnel };
 }
