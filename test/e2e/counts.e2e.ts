@@ -1,4 +1,5 @@
 import { seedLog } from './helpers/seed-log.mjs';
+import { sendShowcase } from './helpers/showcase';
 import { expect, test } from './helpers/serve';
 import { openUi } from './helpers/ui';
 import { sendWebhook } from './helpers/webhooks';
@@ -51,4 +52,43 @@ test('one exact count in the list and the top bar, kept in step by live changes'
   await expect(listCount).toHaveText('998 matching');
   await page.getByTestId('search').fill('');
   await expect(listCount).toHaveText('1,000 deliveries');
+});
+
+test('each filter pill shows how many events it matches, within the chosen endpoint, kept live', async ({
+  page,
+  server,
+}) => {
+  await sendShowcase(server);
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await expect(page.getByTestId('event-row')).toHaveCount(10);
+  const dupes = page.getByTestId('filter-duplicates-count');
+  const signature = page.getByTestId('filter-signature');
+  await expect(dupes).toHaveText(' · 1');
+  await expect(page.getByTestId('filter-refused-count')).toHaveText(' · 0');
+  await expect(signature.locator('option[value="invalid"]')).toHaveText('Invalid signature · 1');
+  await expect(signature.locator('option[value=""]')).toHaveText('Any signature');
+
+  // A live duplicate and a refusal are counted without a reload.
+  const listed = (await (await server.api('listEvents', { duplicatesOnly: true })).json()) as {
+    items: { id: string; path: string }[];
+  };
+  const dup = listed.items[0]!;
+  const again = (await (await server.api('getEvent', { id: dup.id })).json()) as {
+    headers: [string, string][];
+    body: { text: string };
+  };
+  await fetch(`${server.receiverUrl}${dup.path}`, {
+    method: 'POST',
+    headers: again.headers.filter(([k]) => !['host', 'content-length'].includes(k.toLowerCase())),
+    body: again.body.text,
+  });
+  await expect(dupes).toHaveText(' · 2');
+
+  // Within an endpoint the pills count only its events; the endpoints say their own totals.
+  const endpoints = page.getByTestId('filter-endpoint');
+  const github = endpoints.locator('option', { hasText: '/github' });
+  await expect(github).toHaveText(/ · 2$/);
+  await endpoints.selectOption((await github.getAttribute('value'))!);
+  await expect(dupes).toHaveText(' · 0');
+  await expect(signature.locator('option[value="invalid"]')).toHaveText('Invalid signature · 0');
 });

@@ -1,8 +1,11 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { SignatureStatus, type Endpoint } from '../../../shared/model';
+import { SignatureStatus, type Endpoint, type EventCounts } from '../../../shared/model';
 import { verdictTitle } from '../format/signature-help';
 import { nothingToSearch, SEARCH_HINT } from '../../../shared/search';
 import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../../../shared/filters';
+import { useClient } from '../client-context';
+import { useLoad } from '../hooks/use-load';
+import { pillCount } from '../model/pill-counts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 // The verdicts in the same words as the list's pills and the detail's card.
@@ -38,6 +41,18 @@ const TOGGLES: {
   },
 ];
 const SEARCH_DEBOUNCE_MS = 250;
+/** Live changes within this many ms are counted once (the counts are exact, not per push). */
+const COUNT_COALESCE_MS = 500;
+
+/** How many events each filter pill matches, within the chosen endpoint; kept live. */
+function usePillCounts(endpointId: string): EventCounts | undefined {
+  const client = useClient();
+  return useLoad(() => client.countEvents(endpointId ? { endpointId } : {}), [client, endpointId], {
+    keep: true,
+    refreshOn: ['events.batch', 'events.deleted', 'events.reset'],
+    coalesceMs: COUNT_COALESCE_MS,
+  }).data;
+}
 
 /** Search box and filters; every change lands in the URL hash through `onChange`. */
 export function FilterBar({
@@ -69,6 +84,7 @@ export function FilterBar({
     return () => clearTimeout(t);
   }, [text, onChange]);
 
+  const counts = usePillCounts(filter.endpointId);
   const set = (patch: Partial<Filter>): void => onChange({ ...filter, ...patch });
   const sigValue = [...filter.signature].join(',');
   const sigKnown = SIGNATURES.some((s) => s.value === sigValue);
@@ -117,7 +133,7 @@ export function FilterBar({
         <option value="">All endpoints</option>
         {endpoints.map((e) => (
           <option key={e.id} value={e.id}>
-            {e.name} ({e.path})
+            {e.name} ({e.path}){pillCount(counts, { endpoint: e.id })}
           </option>
         ))}
       </select>
@@ -134,6 +150,7 @@ export function FilterBar({
         {SIGNATURES.map((s) => (
           <option key={s.value} value={s.value}>
             {s.label}
+            {s.value && pillCount(counts, { signature: s.value.split(',') as SignatureStatus[] })}
           </option>
         ))}
       </select>
@@ -146,6 +163,9 @@ export function FilterBar({
             onChange={(ev) => set({ [t.key]: ev.target.checked })}
           />
           {t.label}
+          <span className="muted pill-count" data-testid={`${t.testId}-count`}>
+            {pillCount(counts, { toggle: t.key })}
+          </span>
         </label>
       ))}
       {filter.jobId && (
