@@ -78,6 +78,8 @@ export function CheckupPanel({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const alive = useRef(true);
+  // Only the report picked last is shown: an earlier pick's slower answer is dropped.
+  const picked = useRef(0);
   // The endpoint shown now, for a run's answer that arrives after a switch to another one.
   const latestEndpoint = useRef(endpointId);
   useEffect(() => {
@@ -144,7 +146,10 @@ export function CheckupPanel({
       (result) => {
         if (!alive.current) return;
         setRunning(null);
-        if (result.endpointId === (latestEndpoint.current ?? null)) setShown(result);
+        if (result.endpointId === (latestEndpoint.current ?? null)) {
+          picked.current++; // a pick still on its way does not replace the run just shown
+          setShown(result);
+        }
         loadHistory();
       },
       (err: unknown) => {
@@ -157,9 +162,11 @@ export function CheckupPanel({
 
   const select = (id: string): void => {
     setError(null);
+    const mine = ++picked.current;
+    const current = (): boolean => alive.current && mine === picked.current;
     client.getCheckup({ id }).then(
-      (c) => alive.current && setShown(c),
-      (err: unknown) => alive.current && setError(errorText(err)),
+      (c) => current() && setShown(c),
+      (err: unknown) => current() && setError(errorText(err)),
     );
   };
 
