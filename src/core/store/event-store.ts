@@ -140,12 +140,12 @@ export class EventStore implements EventLog {
       saveRev: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('rev', ?)"),
       // The first delivery's delivery_count is the running total (bumped by each duplicate),
       // so classification is one index probe however many duplicates there are.
-      // Only a delivery that could be the sender's counts as a first one: never one whose
-      // signature failed, and live and imported deliveries are apart (see classify).
+      // Only a delivery that could be the sender's counts as a first one (`mayBeFirst`, stored
+      // with it), and live and imported deliveries are apart (see classify).
       firstWithKey: db.prepare(
         `SELECT id, delivery_count AS n FROM events
          WHERE endpoint_id = @endpointId AND idem_key = @key AND imported = @imported
-           AND may_be_first = 1 AND sig_status NOT IN ('invalid', 'missing')
+           AND may_be_first = 1
          ORDER BY seq LIMIT 1`,
       ),
       bumpCount: db.prepare(

@@ -226,6 +226,13 @@ export const migrations: { version: number; sql: string }[] = [
       )}
     `,
   },
+  {
+    // The rule of may_be_first in one place (the append's mayBeFirst): rows stored before
+    // version 14 whose signature failed or was missing are marked, so the duplicate check
+    // reads the column alone instead of repeating the rule in SQL.
+    version: 17,
+    sql: `UPDATE events SET may_be_first = 0 WHERE sig_status IN ('invalid', 'missing');`,
+  },
 ];
 
 /** A trigger adding `delta` to each counter a row (`OLD` or `NEW`) is counted in. */
