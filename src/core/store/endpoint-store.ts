@@ -47,6 +47,8 @@ export type EndpointListener = (id: string, endpoint: Endpoint | null) => void;
  */
 export class EndpointStore implements EndpointRepo {
   private byPath: Endpoint[] = [];
+  /** Every endpoint's secrets, computed once per change of the endpoints. */
+  private secretList: string[] | null = null;
   /** Recent versions of each endpoint, to say what changed when a save is refused. */
   private readonly history = new Map<string, RevHistory<Endpoint>>();
   private readonly listeners = new Set<EndpointListener>();
@@ -67,6 +69,7 @@ export class EndpointStore implements EndpointRepo {
   }
 
   private reload(): void {
+    this.secretList = null;
     const rows = this.db.prepare('SELECT * FROM endpoints').all() as Row[];
     // Longest prefix first, so matching takes the most specific endpoint.
     this.byPath = rows.map((r) => this.toEndpoint(r)).sort((a, b) => b.path.length - a.path.length);
@@ -133,7 +136,9 @@ export class EndpointStore implements EndpointRepo {
 
   /** Every endpoint's secrets (engine-internal: what received headers are masked with). */
   allSecrets(): string[] {
-    return this.byPath.flatMap((e) => this.secrets.get(e.id));
+    // The same array until an endpoint changes: the log's masker is rebuilt only then.
+    this.secretList ??= this.byPath.flatMap((e) => this.secrets.get(e.id));
+    return this.secretList;
   }
 
   /** The configured secrets of an endpoint (engine-internal; never sent to a UI). */

@@ -521,12 +521,15 @@ export class EventStore implements EventLog {
   }
 
   private secretsNow: () => readonly string[] = () => [];
-  private masker: { key: string; redactor: Redactor } | null = null;
+  private masker: { key: string; secrets: readonly string[]; redactor: Redactor } | null = null;
 
   private redactor(): Redactor {
     const secrets = this.secretsNow();
+    // The endpoints hand out the same array until they change: no key to build per commit.
+    if (this.masker?.secrets === secrets) return this.masker.redactor;
     const key = secrets.join('\0');
-    if (this.masker?.key !== key) this.masker = { key, redactor: new Redactor(secrets) };
+    if (this.masker?.key !== key) this.masker = { key, secrets, redactor: new Redactor(secrets) };
+    else this.masker.secrets = secrets;
     return this.masker.redactor;
   }
 
