@@ -312,19 +312,22 @@ export class Forwarder {
     }
   }
 
-  /** Settles the job after `attempt` (one commit, see ForwardQueue.settle); where it stands. */
+  /**
+   * Settles the job after `attempt` (one commit, see ForwardQueue.settle); where it stands, or
+   * undefined when its event was deleted while the attempt was out (nothing recorded).
+   */
   private async settle(
     job: ForwardJob,
     attempt: AttemptRecord,
     res: SendResult,
     s: ForwardSettings,
     now: number,
-  ): Promise<QueueOutcome> {
+  ): Promise<QueueOutcome | undefined> {
     const maxAttempts = s.retry.maxAttempts;
     const outcome = classify(res.status);
     if (outcome === 'ok') {
       const done = { state: 'done', nextAt: now, status: res.status, error: null } as const;
-      await this.store.settle(job, attempt, done, 'ok');
+      if (!(await this.store.settle(job, attempt, done, 'ok'))) return undefined;
       return { maxAttempts, deadLettered: false };
     }
     if (outcome === 'retry' && attempt.attempt < maxAttempts) {
@@ -334,7 +337,7 @@ export class Forwarder {
       );
       const nextAt = now + nextDelay(s.retry, attempt.attempt, retryAfter);
       const again = { state: 'pending', nextAt, status: res.status, error: res.error } as const;
-      await this.store.settle(job, attempt, again, 'retrying');
+      if (!(await this.store.settle(job, attempt, again, 'retrying'))) return undefined;
       return {
         maxAttempts,
         next: { attempt: attempt.attempt + 1, at: nextAt },
@@ -342,7 +345,7 @@ export class Forwarder {
       };
     }
     const dead = { state: 'dead', nextAt: now, status: res.status, error: res.error } as const;
-    await this.store.settle(job, attempt, dead, 'dead');
+    if (!(await this.store.settle(job, attempt, dead, 'dead'))) return undefined;
     return { maxAttempts, deadLettered: true };
   }
 

@@ -384,7 +384,15 @@ export class EventStore implements EventLog {
   }
 
   /** A page of summaries, newest first, with `hasMore` when older (or newer) ones remain. */
-  async list(f: ListFilter): Promise<ListPage> {
+  async list(asked: ListFilter): Promise<ListPage> {
+    // A value given twice means it once (the per-value reads and the counters would count it
+    // twice).
+    const once = (v: string[] | undefined): string[] | undefined => v && [...new Set(v)];
+    const f: ListFilter = {
+      ...asked,
+      signatureStatus: once(asked.signatureStatus),
+      forwardStatus: once(asked.forwardStatus),
+    };
     const { where, params } = filterSql(f);
     params.limit = f.limit + 1;
     // The filter without paging, for the total.

@@ -276,12 +276,16 @@ export class ForwardStore implements ForwardQueue {
     attempt: AttemptRecord,
     next: JobOutcome,
     eventStatus: ForwardStatus,
-  ): Promise<void> {
-    this.transaction(() => {
+  ): Promise<boolean> {
+    return this.transaction(() => {
+      // Deleted while the attempt was out (the user deleted its event): its answer is not
+      // kept, and nothing brings the job back.
+      if (!this.s.job.get(job.id)) return false;
       this.record(attempt);
       if (attempt.targetUrl !== job.targetUrl) this.s.retarget.run(attempt.targetUrl, job.id);
       this.finishNow(job, next, attempt.at);
       this.markEvent(job.eventId, eventStatus);
+      return true;
     });
   }
 
@@ -386,12 +390,14 @@ export class ForwardStore implements ForwardQueue {
    */
   async redrive(items: RedriveItem[], now: number): Promise<AttemptRecord[]> {
     const requeue = this.db.prepare(
-      "UPDATE forward_jobs SET state = 'pending', target_url = ?, attempts = 0, redriven = 1, resign = ?, next_at = ?, updated_at = ? WHERE id = ?",
+      // Only a job still dead: one redriven meanwhile (another window, another instance) is not
+      // put back while its attempt may be out.
+      "UPDATE forward_jobs SET state = 'pending', target_url = ?, attempts = 0, redriven = 1, resign = ?, next_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'",
     );
     return this.transaction(() => {
       const refused: AttemptRecord[] = [];
       for (const { job, targetUrl, refused: why, resign = false } of items) {
-        requeue.run(targetUrl, resign ? 1 : 0, now, now, job.id);
+        if (requeue.run(targetUrl, resign ? 1 : 0, now, now, job.id).changes === 0) continue;
         if (why === null) continue;
         const again = { ...job, targetUrl, attempts: 0, redriven: true, resign };
         refused.push(this.refuse(again, why, now));

@@ -195,14 +195,15 @@ export interface ForwardQueue {
   finish(job: ForwardJob, outcome: JobOutcome, now: number): Promise<void>;
   /**
    * After an attempt, in one commit: the attempt recorded, the job retargeted when it went
-   * elsewhere, its new state, and the event's forward status.
+   * elsewhere, its new state, and the event's forward status. Nothing at all when the job is
+   * gone (its event was deleted while the attempt was out): answers false then.
    */
   settle(
     job: ForwardJob,
     attempt: AttemptRecord,
     outcome: JobOutcome,
     eventStatus: EventForwardStatus,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /**
    * A job that may not be sent: a refused attempt (no status, the reason as its error), the
    * job dead, the event's forward dead, in one commit. Returns the attempt.

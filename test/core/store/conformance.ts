@@ -346,6 +346,23 @@ export function describeEventLog(name: string, factory: LogFactory): void {
       };
       await expectCountsAsScan();
       expect((await log.counts()).duplicates).toBeGreaterThan(0);
+      // A value given twice is the value once: the same rows, the same total.
+      const twice = await log.list({
+        limit: 1000,
+        withTotal: true,
+        signatureStatus: ['invalid', 'invalid'],
+        forwardStatus: ['none', 'none', 'dead'],
+      });
+      const once = await log.list({
+        limit: 1000,
+        withTotal: true,
+        signatureStatus: ['invalid'],
+        forwardStatus: ['none', 'dead'],
+      });
+      expect(twice).toEqual(once);
+      expect(
+        (await log.list({ limit: 1, withTotal: true, signatureStatus: ['valid', 'valid'] })).total,
+      ).toBe((await log.counts()).signature.valid);
       await log.deleteIds(ids.filter((_, i) => i % 7 === 0));
       await log.deleteOldest({ keep: 40, limit: 1000 });
       await expectCountsAsScan();

@@ -244,6 +244,40 @@ export function describeForwardQueue(name: string, backend: QueueBackend): void 
       expect((await o.queue.attemptsFor(b!)).length).toBe(2);
     });
 
+    it('records nothing for an attempt whose event was deleted while it was out, and redrives only dead jobs', async () => {
+      const o = await fresh();
+      const [gone, kept] = await queued(o.log, 2);
+      const now = Date.now();
+      const [jg, jk] = await o.queue.claimDue(now, 2, undefined, lease('A'));
+      expect(await o.log.deleteIds([gone!])).toEqual([gone]);
+      const settled = await o.queue.settle(
+        jg!,
+        attemptOf(jg!, 200, now),
+        { state: 'done', nextAt: now, status: 200, error: null },
+        'ok',
+      );
+      expect(settled).toBe(false);
+      expect(await o.queue.attemptsFor(gone!)).toEqual([]);
+      expect(await o.queue.job(jg!.id)).toBeUndefined();
+      // A job redriven twice at once (two windows): the second finds it no longer dead.
+      await o.queue.settle(
+        jk!,
+        attemptOf(jk!, 500, now),
+        { state: 'dead', nextAt: now, status: 500, error: null },
+        'dead',
+      );
+      const [dead] = await o.queue.deadJobs('all');
+      await o.queue.redrive([{ job: dead!, targetUrl: TARGET, refused: null }], now + 1);
+      const [running] = await o.queue.claimDue(now + 1, 1, undefined, lease('A'));
+      expect(running?.eventId).toBe(kept);
+      const late = await o.queue.redrive(
+        [{ job: dead!, targetUrl: TARGET, refused: 'not sent: refused' }],
+        now + 2,
+      );
+      expect(late).toEqual([]);
+      expect(await o.queue.job(jk!.id)).toMatchObject({ state: 'running' });
+    });
+
     it('keeps an event whose job is pending or running out of retention; once settled it goes with its job and attempts', async () => {
       const o = await fresh();
       const [pending, running, settled] = await queued(o.log, 3);
