@@ -5,11 +5,46 @@ type Criteria = Omit<ListFilter, 'limit' | 'beforeSeq' | 'afterSeq' | 'query' | 
 /** One criterion's SQL: conditions on `events e` with their named parameters. */
 type Sql = { where: string; params?: Record<string, unknown> };
 
+/**
+ * The verdicts and forward states that are rare in a log (most deliveries are signed or not
+ * signed, and forwarded or not forwarded): each has a partial index (migration 18) holding
+ * only its rows, with every filter column, so a filter on them walks a few index entries and
+ * checks the other criteria there. The condition is written here once: the query repeats it
+ * word for word, which is how SQLite knows the partial index applies.
+ */
+export const RARE_INDEXES = {
+  signatureStatus: {
+    index: 'events_sig_rare',
+    column: 'sig_status',
+    values: ['invalid', 'stale', 'missing', 'future'],
+  },
+  forwardStatus: {
+    index: 'events_fwd_rare',
+    column: 'forward_status',
+    values: ['pending', 'retrying', 'failed', 'dead'],
+  },
+} as const;
+
+/** The partial index condition of a rare column (`sig_status IN ('invalid', …)`). */
+export function rareCondition(column: string, values: readonly string[], alias = ''): string {
+  return `${alias}${column} IN (${values.map((v) => `'${v}'`).join(', ')})`;
+}
+
 /** `column IN (@name0, @name1, …)` for a list of values. */
 const inList = (column: string, name: string, values: readonly string[]): Sql => ({
   where: `${column} IN (${values.map((_, i) => `@${name}${i}`).join(', ')})`,
   params: Object.fromEntries(values.map((v, i) => [`${name}${i}`, v])),
 });
+
+/** inList, plus the rare values' index condition when every value is one of them. */
+const rareList =
+  (key: keyof typeof RARE_INDEXES, name: string) =>
+  (values: readonly string[]): Sql => {
+    const rare = RARE_INDEXES[key];
+    const sql = inList(`e.${rare.column}`, name, values);
+    if (!values.every((v) => (rare.values as readonly string[]).includes(v))) return sql;
+    return { ...sql, where: `${sql.where} AND ${rareCondition(rare.column, rare.values, 'e.')}` };
+  };
 
 /**
  * The SQL of each `listEvents` criterion, once (the list's URL keys, inputs and client-side
@@ -23,8 +58,8 @@ const CRITERIA: { [K in keyof Required<Criteria>]: (v: NonNullable<Criteria[K]>)
   method: (v) => ({ where: 'e.method = @method', params: { method: v.toUpperCase() } }),
   duplicatesOnly: (v) => (v ? { where: 'e.duplicate_of IS NOT NULL' } : null),
   refusedOnly: (v) => (v ? { where: 'e.rejected IS NOT NULL' } : null),
-  signatureStatus: (v) => inList('e.sig_status', 'sig', v),
-  forwardStatus: (v) => inList('e.forward_status', 'fwd', v),
+  signatureStatus: rareList('signatureStatus', 'sig'),
+  forwardStatus: rareList('forwardStatus', 'fwd'),
 };
 
 /** The WHERE conditions and parameters of a list's criteria (paging and search aside). */

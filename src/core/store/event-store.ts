@@ -29,7 +29,40 @@ import { HookscopeError } from '../../shared/errors';
 import { SearchIndex, type SearchIndexOptions, type TailRow } from './search-index';
 import { searchFields } from './search-text';
 import { parseSearch, toFtsMatch } from './search-query';
-import { filterSql } from './event-filters';
+import { filterSql, RARE_INDEXES } from './event-filters';
+
+/** Whether a filter has a criterion the counters count (a pill or an endpoint). */
+function hasPill(f: ListFilter): boolean {
+  return Boolean(
+    f.signatureStatus || f.forwardStatus || f.duplicatesOnly || f.refusedOnly || f.endpointId,
+  );
+}
+
+/**
+ * The index to walk for a filter of single values: of its counted criteria, the one with the
+ * fewest events (by the counters), when it has an index; `n` 0 means nothing can match. Null
+ * leaves the choice to SQLite (no counted criterion with an index: a walk down the log by seq
+ * finds common values at once). Chosen here because SQLite, without statistics, can pick an
+ * endpoint's whole range over a rare verdict's few entries.
+ */
+function driver(f: ListFilter, c: EventCounts): { index: string; n: number } | null {
+  const options: { index: string | null; n: number }[] = [];
+  const rare = (key: keyof typeof RARE_INDEXES, values: string[], of: Record<string, number>) => {
+    const r = RARE_INDEXES[key];
+    const all = values.every((v) => (r.values as readonly string[]).includes(v));
+    options.push({ index: all ? r.index : null, n: values.reduce((n, v) => n + (of[v] ?? 0), 0) });
+  };
+  if (f.signatureStatus) rare('signatureStatus', f.signatureStatus, c.signature);
+  if (f.forwardStatus) rare('forwardStatus', f.forwardStatus, c.forward);
+  if (f.duplicatesOnly) options.push({ index: 'events_dup', n: c.duplicates });
+  if (f.refusedOnly) options.push({ index: 'events_rejected', n: c.refused });
+  if (f.endpointId) options.push({ index: 'events_endpoint', n: c.endpoints[f.endpointId] ?? 0 });
+  if (options.some((o) => o.n === 0)) return { index: '', n: 0 };
+  const best = options
+    .filter((o): o is { index: string; n: number } => o.index !== null)
+    .sort((a, b) => a.n - b.n)[0];
+  return best ?? null;
+}
 
 /**
  * Whether a delivery can be the sender's own: not one whose signature failed or was missing,
@@ -409,6 +442,11 @@ export class EventStore implements EventLog {
     }
 
     const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
+    // Newest first. Through the search index, ordered by the index's own rowid (the event's
+    // seq): FTS5 then walks its matches newest first and stops at the limit, where ordering
+    // by e.seq had SQLite collect and sort every match (seconds for a common word in a
+    // million events).
+    const FTS = 'events_fts f JOIN events e ON e.seq = f.rowid';
     const page = <T = SummaryRow>(
       from: string,
       conds: string[],
@@ -418,7 +456,7 @@ export class EventStore implements EventLog {
       this.db
         .prepare(
           `SELECT ${select} FROM ${from} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
-           ORDER BY e.seq DESC LIMIT @limit`,
+           ORDER BY ${from === FTS ? 'f.rowid' : 'e.seq'} DESC LIMIT @limit`,
         )
         .all({ ...params, ...extra }) as T[];
     const count = (from: string, conds: string[], extra: Record<string, unknown> = {}): number =>
@@ -431,9 +469,13 @@ export class EventStore implements EventLog {
       ).n;
     const match = toFtsMatch(parseSearch(f.query ?? ''));
     if (match === null) {
+      const counts = hasPill(f) ? await this.counts(f.endpointId) : null;
       const rows = this.newestFirst(f, (g) => {
+        const drive = counts ? driver(g, counts) : null;
+        if (drive?.n === 0) return []; // the counters know nothing matches
         const sql = filterSql(g);
-        return page('events e', [...sql.where, ...where.slice(filterWhere.length)], sql.params);
+        const from = drive ? `events e INDEXED BY ${drive.index}` : 'events e';
+        return page(from, [...sql.where, ...where.slice(filterWhere.length)], sql.params);
       });
       const out: ListPage = {
         items: rows.slice(0, f.limit).map(this.shown),
@@ -448,11 +490,7 @@ export class EventStore implements EventLog {
     // indexed yet) are matched by the same tokenizer and MATCH expression in memory.
     const indexed = this.search.catchUp(this.searchBudgetMs);
     const ftsTotal = (m: string, upTo: number): number =>
-      count(
-        'events_fts f JOIN events e ON e.seq = f.rowid',
-        [...filterWhere, 'events_fts MATCH @match', 'e.seq <= @upTo'],
-        { match: m, upTo },
-      );
+      count(FTS, [...filterWhere, 'events_fts MATCH @match', 'e.seq <= @upTo'], { match: m, upTo });
     const tail = this.search.matchTail(
       match,
       (beforeSeq, limit) =>
@@ -483,11 +521,10 @@ export class EventStore implements EventLog {
       return out;
     }
     if (rows.length <= f.limit) {
-      const fts = page(
-        'events_fts f JOIN events e ON e.seq = f.rowid',
-        [...where, 'events_fts MATCH @match'],
-        { match, limit: f.limit + 1 - rows.length },
-      );
+      const fts = page(FTS, [...where, 'events_fts MATCH @match'], {
+        match,
+        limit: f.limit + 1 - rows.length,
+      });
       rows = [...rows, ...fts];
     }
     const hasMore = rows.length > f.limit;

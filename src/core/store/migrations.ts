@@ -1,3 +1,4 @@
+import { RARE_INDEXES, rareCondition } from './event-filters';
 /** Schema migrations, applied in order, each once (recorded in the `migrations` table). */
 export const migrations: { version: number; sql: string }[] = [
   {
@@ -233,7 +234,38 @@ export const migrations: { version: number; sql: string }[] = [
     version: 17,
     sql: `UPDATE events SET may_be_first = 0 WHERE sig_status IN ('invalid', 'missing');`,
   },
+  {
+    // The list's filters on a log of millions (issue 16): partial indexes over the rare
+    // verdicts, forward states and duplicates only (few rows, so little cost per delivery),
+    // each holding every filter column, so a filter combining them with others is answered
+    // from index entries (event-filters.ts RARE_INDEXES; the conditions must match it).
+    version: 18,
+    sql: `
+      CREATE INDEX events_sig_rare ON events (sig_status, seq, ${filterColumns('sig_status')})
+        WHERE ${rareCondition('sig_status', RARE_INDEXES.signatureStatus.values)};
+      CREATE INDEX events_fwd_rare ON events (forward_status, seq, ${filterColumns('forward_status')})
+        WHERE ${rareCondition('forward_status', RARE_INDEXES.forwardStatus.values)};
+      CREATE INDEX events_dup ON events (seq, ${filterColumns('duplicate_of')})
+        WHERE duplicate_of IS NOT NULL;
+    `,
+  },
 ];
+
+/** The filter columns an index on `lead` carries besides it, so criteria are checked there. */
+function filterColumns(lead: string): string {
+  return [
+    'endpoint_id',
+    'method',
+    'sig_status',
+    'forward_status',
+    'duplicate_of',
+    'rejected',
+    'event_type',
+    'job_id',
+  ]
+    .filter((c) => c !== lead)
+    .join(', ');
+}
 
 /** A trigger adding `delta` to each counter a row (`OLD` or `NEW`) is counted in. */
 function countTrigger(name: string, when: string, rows: [string, string][]): string {
