@@ -127,6 +127,30 @@ describe('LiveList', () => {
     expect(paths(list)).toEqual(['/p/6', '/p/2']);
   });
 
+  it('with a filter, shows the rows before the count of matches arrives', async () => {
+    const engine = fakeEngine();
+    engine.log.push(summary(1, { method: 'GET' }), summary(2));
+    let answerCount!: () => void;
+    const counted = new Promise<void>((r) => (answerCount = r));
+    const client = {
+      ...engine.client,
+      on: engine.client.on,
+      async listEvents(input: Input<'listEvents'> = {}) {
+        const page = await engine.client.listEvents(input);
+        if (!input.withTotal) return page;
+        await counted; // a count over a big log takes its time
+        return { ...page, total: 1 };
+      },
+    } as Client;
+    const list = new LiveList(client, { ...EMPTY_FILTER, method: 'GET' }, scheduler);
+    list.start();
+    await expect.poll(() => paths(list)).toEqual(['/p/1']);
+    expect(list.getSnapshot()).toMatchObject({ loading: false, matching: null });
+    answerCount();
+    await expect.poll(() => list.getSnapshot().matching).toBe(1);
+    list.stop();
+  });
+
   it('asks the server which new events match a text search', async () => {
     const engine = fakeEngine();
     engine.log.push(summary(1, { path: '/hit/1' }), summary(2));

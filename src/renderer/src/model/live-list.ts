@@ -140,21 +140,16 @@ export class LiveList {
         ? ((await this.client.listEvents({ limit: 1 })).items[0]?.seq ?? 0)
         : 0;
       const filtered = Object.keys(input).length > 0;
-      const head = await this.client.listEvents({
-        ...input,
-        limit: HEAD_SIZE,
-        ...(filtered ? { withTotal: true } : {}),
-      });
+      // The rows first; how many match is asked after (a count can take a while on a big log
+      // where the rows do not).
+      const head = await this.client.listEvents({ ...input, limit: HEAD_SIZE });
       if (generation !== this.snap.generation) return;
       this.pages.reset(head.items, head.hasMore, newest);
       const ops = this.buffered;
       this.buffered = null;
-      this.emit({
-        loading: false,
-        matching: filtered ? (head.total ?? null) : null,
-        matchingAtLeast: head.totalAtLeast ?? false,
-      });
+      this.emit({ loading: false, matching: null, matchingAtLeast: false });
       this.apply(ops);
+      if (filtered) this.recount();
     } catch (err) {
       if (generation !== this.snap.generation) return;
       this.buffered = null;
@@ -221,15 +216,20 @@ export class LiveList {
     if (this.countTimer || Object.keys(toListInput(this.filter)).length === 0) return;
     this.countTimer = setTimeout(() => {
       this.countTimer = null;
-      const generation = this.snap.generation;
-      this.client.listEvents({ ...toListInput(this.filter), limit: 1, withTotal: true }).then(
-        (r) => {
-          if (generation !== this.snap.generation || this.snap.loading) return;
-          this.emit({ matching: r.total ?? null, matchingAtLeast: r.totalAtLeast ?? false });
-        },
-        () => undefined,
-      );
+      this.recount();
     }, QUERY_REFRESH_MS);
+  }
+
+  /** Asks the engine how many events match the filter now. */
+  private recount(): void {
+    const generation = this.snap.generation;
+    this.client.listEvents({ ...toListInput(this.filter), limit: 1, withTotal: true }).then(
+      (r) => {
+        if (generation !== this.snap.generation || this.snap.loading) return;
+        this.emit({ matching: r.total ?? null, matchingAtLeast: r.totalAtLeast ?? false });
+      },
+      () => undefined,
+    );
   }
 
   /** A text search runs on the server: ask it which of the new events match. */
