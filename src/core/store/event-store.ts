@@ -212,7 +212,14 @@ export class EventStore implements EventLog {
         `SELECT ${SUMMARY_COLUMNS} FROM events WHERE rev > ? ORDER BY rev LIMIT ?`,
       ),
       // The filter pills' counters, kept by triggers (migration 16).
-      counts: db.prepare('SELECT endpoint_id AS e, key AS k, n FROM event_counts WHERE n <> 0'),
+      counts: db.prepare(
+        `SELECT endpoint_id AS e, key AS k, n FROM event_counts WHERE n <> 0
+         AND (key IN ('all', 'dup', 'refused') OR key LIKE 'sig:%' OR key LIKE 'fwd:%')`,
+      ),
+      counter: db.prepare(
+        `SELECT coalesce(sum(n), 0) AS n FROM event_counts
+         WHERE key = @key AND (@endpointId IS NULL OR endpoint_id = @endpointId)`,
+      ),
     };
     this.commit = new GroupCommit((batch) => this.commitBatch(batch));
     // The queue's settles set the event's forward status in their own commit.
@@ -739,9 +746,15 @@ export class EventStore implements EventLog {
       f.forwardStatus,
       f.duplicatesOnly || undefined,
       f.refusedOnly || undefined,
+      f.method,
+      f.eventType,
     ].filter((v) => v !== undefined);
-    if (f.jobId !== undefined || f.eventType !== undefined || f.method !== undefined) return null;
-    if (pills.length > 1) return null;
+    if (f.jobId !== undefined || pills.length > 1) return null;
+    // By method and event type: their own counters (migration 19).
+    const one = (key: string): number =>
+      (this.stmts.counter.get({ key, endpointId: f.endpointId ?? null }) as { n: number }).n;
+    if (f.method !== undefined) return one(`method:${f.method.toUpperCase()}`);
+    if (f.eventType !== undefined) return one(`type:${f.eventType}`);
     const c = await this.counts(f.endpointId);
     const sum = (values: string[], of: Record<string, number>): number =>
       values.reduce((n, v) => n + (of[v] ?? 0), 0);

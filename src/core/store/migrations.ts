@@ -1,4 +1,21 @@
 import { RARE_INDEXES, rareCondition } from './event-filters';
+/** A counter's key and what it adds for a row `r` (`OLD` or `NEW`) with `d` (1 or -1). */
+type CounterKey = (r: string, d: string) => string;
+/** The counters of migration 16 (as they were: a migration never changes once shipped). */
+const PILL_KEYS: CounterKey[] = [
+  (r, d) => `(${r}.endpoint_id, 'all', ${d})`,
+  (r, d) => `(${r}.endpoint_id, 'sig:' || ${r}.sig_status, ${d})`,
+  (r, d) => `(${r}.endpoint_id, 'fwd:' || ${r}.forward_status, ${d})`,
+  (r, d) => `(${r}.endpoint_id, 'dup', (${r}.duplicate_of IS NOT NULL) * ${d})`,
+  (r, d) => `(${r}.endpoint_id, 'refused', (${r}.rejected IS NOT NULL) * ${d})`,
+];
+/** Migration 19's: by method and event type too. */
+const ALL_KEYS: CounterKey[] = [
+  ...PILL_KEYS,
+  (r, d) => `(${r}.endpoint_id, 'method:' || ${r}.method, ${d})`,
+  (r, d) => `(${r}.endpoint_id, 'type:' || coalesce(${r}.event_type, ''), ${d})`,
+];
+
 /** Schema migrations, applied in order, each once (recorded in the `migrations` table). */
 export const migrations: { version: number; sql: string }[] = [
   {
@@ -215,8 +232,8 @@ export const migrations: { version: number; sql: string }[] = [
         UNION ALL SELECT endpoint_id, 'fwd:' || forward_status, count(*) FROM events GROUP BY 1, 2
         UNION ALL SELECT endpoint_id, 'dup', count(*) FROM events WHERE duplicate_of IS NOT NULL GROUP BY 1
         UNION ALL SELECT endpoint_id, 'refused', count(*) FROM events WHERE rejected IS NOT NULL GROUP BY 1;
-      ${countTrigger('insert', 'AFTER INSERT', [['NEW', '1']])}
-      ${countTrigger('delete', 'AFTER DELETE', [['OLD', '-1']])}
+      ${countTrigger('insert', 'AFTER INSERT', [['NEW', '1']], PILL_KEYS)}
+      ${countTrigger('delete', 'AFTER DELETE', [['OLD', '-1']], PILL_KEYS)}
       ${countTrigger(
         'update',
         'AFTER UPDATE OF endpoint_id, sig_status, forward_status, duplicate_of, rejected',
@@ -224,6 +241,7 @@ export const migrations: { version: number; sql: string }[] = [
           ['OLD', '-1'],
           ['NEW', '1'],
         ],
+        PILL_KEYS,
       )}
     `,
   },
@@ -249,6 +267,31 @@ export const migrations: { version: number; sql: string }[] = [
         WHERE duplicate_of IS NOT NULL;
     `,
   },
+  {
+    // The counters also count by method and event type (the list's other one-value filters),
+    // so a filter's total is instant for them too: the triggers are made again with the two
+    // keys, 'method:<METHOD>' and 'type:<event type>' ('type:' for none), filled once here.
+    version: 19,
+    sql: `
+      DROP TRIGGER events_count_insert;
+      DROP TRIGGER events_count_delete;
+      DROP TRIGGER events_count_update;
+      INSERT INTO event_counts (endpoint_id, key, n)
+        SELECT endpoint_id, 'method:' || method, count(*) FROM events GROUP BY 1, 2
+        UNION ALL SELECT endpoint_id, 'type:' || coalesce(event_type, ''), count(*) FROM events GROUP BY 1, 2;
+      ${countTrigger('insert', 'AFTER INSERT', [['NEW', '1']], ALL_KEYS)}
+      ${countTrigger('delete', 'AFTER DELETE', [['OLD', '-1']], ALL_KEYS)}
+      ${countTrigger(
+        'update',
+        'AFTER UPDATE OF endpoint_id, sig_status, forward_status, duplicate_of, rejected, method, event_type',
+        [
+          ['OLD', '-1'],
+          ['NEW', '1'],
+        ],
+        ALL_KEYS,
+      )}
+    `,
+  },
 ];
 
 /** The filter columns an index on `lead` carries besides it, so criteria are checked there. */
@@ -268,14 +311,13 @@ function filterColumns(lead: string): string {
 }
 
 /** A trigger adding `delta` to each counter a row (`OLD` or `NEW`) is counted in. */
-function countTrigger(name: string, when: string, rows: [string, string][]): string {
-  const values = rows.flatMap(([r, d]) => [
-    `(${r}.endpoint_id, 'all', ${d})`,
-    `(${r}.endpoint_id, 'sig:' || ${r}.sig_status, ${d})`,
-    `(${r}.endpoint_id, 'fwd:' || ${r}.forward_status, ${d})`,
-    `(${r}.endpoint_id, 'dup', (${r}.duplicate_of IS NOT NULL) * ${d})`,
-    `(${r}.endpoint_id, 'refused', (${r}.rejected IS NOT NULL) * ${d})`,
-  ]);
+function countTrigger(
+  name: string,
+  when: string,
+  rows: [string, string][],
+  keys: CounterKey[],
+): string {
+  const values = rows.flatMap(([r, d]) => keys.map((k) => k(r, d)));
   return `
       CREATE TRIGGER events_count_${name} ${when} ON events BEGIN
         INSERT INTO event_counts (endpoint_id, key, n) VALUES ${values.join(', ')}
