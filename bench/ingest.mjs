@@ -4,11 +4,13 @@ import autocannon from 'autocannon';
 import {
   BARE_SERVER,
   EVENT_ID_PLACEHOLDER,
+  LEAN_SERVER,
   Samples,
   api,
   cpuMeter,
   fmt,
   fsType,
+  fsyncLatency,
   percentile,
   spawnReady,
   startHookscope,
@@ -166,6 +168,31 @@ export async function runIngest({ duration, warmup, log = () => {} }) {
   }
   out.ratio = out.hookscope.reqPerSec / out.bare.reqPerSec;
   out.maxDataDir = maxDir;
+
+  // c. The durable reference (bench/lean-server.mjs): one INSERT a delivery, group commit,
+  // synchronous=FULL, on the same file system; and how long an fsync takes here.
+  const leanDir = tempDir();
+  out.fsync = fsyncLatency(leanDir);
+  log(
+    `lean durable reference: ${warmup} s warm-up + ${duration} s, ${MAX_CONNECTIONS} connections`,
+  );
+  const lean = await spawnReady([LEAN_SERVER, leanDir]);
+  try {
+    const run = (d) =>
+      load(lean.ready.url, body, { ...max, duration: d, serverPid: lean.child.pid });
+    await run(warmup);
+    out.lean = await run(duration);
+    log(`lean durable reference at ${RATE} req/s: ${duration} s`);
+    out.leanFixedRate = await load(lean.ready.url, body, {
+      ...fixed,
+      duration,
+      serverPid: lean.child.pid,
+    });
+  } finally {
+    await stopChild(lean);
+  }
+  out.leanRatio = out.hookscope.reqPerSec / out.lean.reqPerSec;
+  out.cpuRatio = out.hookscope.cpuUsPerReq / out.bare.cpuUsPerReq;
 
   // b. Fixed rate against a fresh hookscope, so the backlog of (a) does not colour it.
   log(`hookscope serve at ${RATE} req/s: ${warmup} s warm-up + ${duration} s`);

@@ -1,7 +1,16 @@
 // Shared helpers for the benchmark: child processes that are always cleaned up, temp dirs,
 // the control API, the request body and percentiles.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +20,31 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'out', 'main', 'cli.js');
 export const BARE_SERVER = join(ROOT, 'bench', 'bare-server.mjs');
+export const LEAN_SERVER = join(ROOT, 'bench', 'lean-server.mjs');
+
+/**
+ * How long this machine takes to make a small write durable: `runs` times, 4 KB written to a
+ * file in `dir` and fsync'd; p50/p99/max in ms. Every durable ack waits for one of these.
+ */
+export function fsyncLatency(dir, runs = 200) {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(4096, 7);
+  const samples = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      writeSync(fd, block, 0, block.length, (i % 16) * 4096);
+      fsyncSync(fd);
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.at(-1) };
+}
 
 const children = new Set();
 const tempDirs = new Set();
