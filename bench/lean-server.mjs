@@ -7,6 +7,7 @@
 // Argument: the data folder.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { serveForBench } from './server-life.mjs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -57,24 +58,4 @@ const server = createServer((req, res) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address();
-  process.stdout.write(JSON.stringify({ event: 'ready', url: `http://127.0.0.1:${port}` }) + '\n');
-});
-
-const stop = () => {
-  server.close(() => {
-    db.close();
-    process.exit(0);
-  });
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-
-// Never outlive the bench: exit if the parent goes away (the child is then re-parented).
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parent) process.exit(0);
-}, 1000).unref();
+serveForBench(server, () => db.close());
