@@ -24,12 +24,14 @@ export function deliveryRef(e: Pick<EventSummary, 'id' | 'idempotency'>): string
 export function deliveryLine(e: EventSummary): string {
   const status = VERDICT_WORDS[e.signature.status] ?? e.signature.status;
   const sig = e.signature.provider ? `${status} (${e.signature.provider})` : status;
-  const { duplicateOf, deliveryCount, byBodyHash } = e.idempotency;
-  const dup = !duplicateOf
-    ? 'first delivery'
-    : byBodyHash
-      ? `same body as ${duplicateOf}`
-      : `duplicate #${deliveryCount}, the sender retried it`;
+  const { duplicateOf, deliveryCount, byBodyHash, unverified } = e.idempotency;
+  const dup = unverified
+    ? 'not counted (did not verify)'
+    : !duplicateOf
+      ? 'first delivery'
+      : byBodyHash
+        ? `same body as ${duplicateOf}`
+        : `duplicate #${deliveryCount}, the sender retried it`;
   const type = e.eventType ? `${e.eventType} ` : '';
   return `${time(e.receivedAt)}  --> ${type}[${deliveryRef(e)}]  ${e.method} ${e.path}  signature ${sig}  ${dup}`;
 }

@@ -175,6 +175,11 @@ export const EventSummary = z.object({
     byBodyHash: z.boolean().optional(),
     /** The sender's own delivery or event id (evt_…, msg_…, Idempotency-Key), when it sent one. */
     deliveryId: z.string().optional(),
+    /**
+     * True when its signature did not verify on an endpoint that checks them: it is never the
+     * first of its id (a genuine delivery with that id is still new), nor a duplicate.
+     */
+    unverified: z.boolean().optional(),
   }),
   schema: z.object({ status: SchemaStatus }),
   forward: z.object({ status: ForwardStatus }),
@@ -248,6 +253,8 @@ export const EventDetail = EventSummary.extend({
     duplicateOf: z.string().nullable(),
     deliveryCount: z.number().int(),
     byBodyHash: z.boolean().optional(),
+    /** As on the summary: never the first of its id (its signature did not verify). */
+    unverified: z.boolean().optional(),
   }),
   schema: z.object({
     status: SchemaStatus,

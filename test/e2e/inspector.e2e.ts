@@ -273,3 +273,19 @@ test('pin one event, open another, and diff them: JSON changes by path, headers 
   await expect(panel.getByTestId('diff-heads')).toContainText('x-sig');
   await expect(page.locator('[data-testid="diff-panel"] b')).toHaveCount(0);
 });
+
+test('a delivery whose signature failed is "not counted", never "first delivery"', async ({
+  page,
+  server,
+}) => {
+  await sendShowcase(server);
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await expect(page.getByTestId('event-row')).toHaveCount(10);
+  // The showcase's invoice.payment_failed is signed with a rotated secret: invalid.
+  await page.getByTestId('filter-signature').selectOption('invalid');
+  await page.getByTestId('event-row').first().click();
+  const card = page.getByTestId('delivery-card');
+  await expect(card).toContainText('not counted');
+  await expect(card).not.toContainText('first delivery');
+  await expect(page.getByTestId('delivery-unverified')).toContainText('did not verify');
+});

@@ -50,6 +50,12 @@ describe('hookscope listen lines', () => {
     expect(body).not.toMatch(/duplicate|retried/);
     const retry = deliveryLine(summary({ idempotency: { duplicateOf: first, deliveryCount: 2 } }));
     expect(retry).toContain('duplicate #2, the sender retried it');
+    // A forged delivery with a real id is not "first delivery": it does not count.
+    const forged = deliveryLine(
+      summary({ idempotency: { duplicateOf: null, deliveryCount: 1, unverified: true } }),
+    );
+    expect(forged).toContain('not counted (did not verify)');
+    expect(forged).not.toContain('first delivery');
   });
 
   it('--> shows the event type and the provider’s event id as stripe listen does, else Hookscope’s id', () => {

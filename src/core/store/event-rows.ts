@@ -4,7 +4,7 @@ import type { StoredResponse } from './response-store';
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
   via_tunnel, imported, event_type, job_id, sig_status, sig_provider, duplicate_of, delivery_count, schema_status,
-  response_status, forward_status, rejected, idem_source, idem_key`;
+  response_status, forward_status, rejected, idem_source, idem_key, may_be_first`;
 
 export interface SummaryRow {
   seq: number;
@@ -30,6 +30,7 @@ export interface SummaryRow {
   rejected: string | null;
   idem_source: string | null;
   idem_key: string | null;
+  may_be_first: number;
 }
 
 export interface DetailRow extends SummaryRow {
@@ -69,6 +70,9 @@ export function toSummary(r: SummaryRow): EventSummary {
         : r.idem_key !== null
           ? { deliveryId: r.idem_key }
           : {}),
+      ...(r.may_be_first === 0 && r.duplicate_of === null && r.idem_key !== null
+        ? { unverified: true }
+        : {}),
     },
     schema: { status: r.schema_status },
     forward: { status: r.forward_status },
@@ -144,6 +148,7 @@ export function toDetail(r: DetailRow, body: Buffer): EventDetail {
       duplicateOf: r.duplicate_of,
       deliveryCount: r.delivery_count,
       ...(r.idem_source === BODY_HASH_SOURCE ? { byBodyHash: true } : {}),
+      ...(s.idempotency.unverified ? { unverified: true } : {}),
     },
     schema,
     response: {

@@ -371,6 +371,7 @@ export class EventStore implements EventLog {
       response_status: d.responseStatus,
       forward_status: d.forwardStatus,
       rejected: e.rejected ?? null,
+      may_be_first: mayBeFirst(e) ? 1 : 0,
     };
     this.stmts.insert.run(
       row.seq,
@@ -404,7 +405,7 @@ export class EventStore implements EventLog {
       row.forward_status,
       row.rejected,
       d.response ? this.responses.idOf(d.response) : null,
-      mayBeFirst(e) ? 1 : 0,
+      row.may_be_first,
     );
     this.stmts.insertBody.run(seq, e.body);
     if (e.storedAt !== undefined) this.stmts.setStoredAt.run(e.storedAt, seq);

@@ -168,9 +168,17 @@ export function describeEventLog(name: string, factory: LogFactory): void {
       expect(forged.idempotency.duplicateOf).toBeNull();
       expect(unsigned.idempotency.duplicateOf).toBeNull();
       expect(imported.idempotency.duplicateOf).toBeNull();
+      // They say so: not counted (the UI does not call them "first delivery").
+      for (const e of [forged, unsigned, unverified]) {
+        expect(e.idempotency.unverified).toBe(true);
+        expect((await log.summary(e.id))?.idempotency.unverified).toBe(true);
+        expect((await log.get(e.id))?.idempotency.unverified).toBe(true);
+      }
+      expect(imported.idempotency.unverified).toBeUndefined();
       // The sender's own delivery is the first of its id; its retry is its duplicate.
       const real = await log.append(delivery({ idempotency: key }), NOT_FORWARDED);
       expect(real.idempotency).toMatchObject({ duplicateOf: null, deliveryCount: 1 });
+      expect(real.idempotency.unverified).toBeUndefined();
       const retry = await log.append(delivery({ idempotency: key }), NOT_FORWARDED);
       expect(retry.idempotency).toMatchObject({ duplicateOf: real.id, deliveryCount: 2 });
       // A second import of the same id is a duplicate among imports only.

@@ -13,7 +13,7 @@ export function DeliveryCard({
   detail: EventDetail;
   onOpen: (id: string) => void;
 }) {
-  const { key, source, duplicateOf, deliveryCount, byBodyHash } = detail.idempotency;
+  const { key, source, duplicateOf, deliveryCount, byBodyHash, unverified } = detail.idempotency;
   const openFirst = duplicateOf && (
     <button
       type="button"
@@ -32,6 +32,8 @@ export function DeliveryCard({
           <Pill tone="muted">same body</Pill>
         ) : duplicateOf ? (
           <Pill tone="warn">duplicate #{deliveryCount}</Pill>
+        ) : unverified ? (
+          <Pill tone="warn">not counted</Pill>
         ) : key ? (
           <Pill tone="good">first delivery</Pill>
         ) : (
@@ -47,6 +49,12 @@ export function DeliveryCard({
         <p>
           Duplicate #{deliveryCount} of the same event: the sender retried it or delivered it twice
           (same {source ?? 'key'}). Your handler must not process it again. {openFirst}
+        </p>
+      ) : unverified ? (
+        <p data-testid="delivery-unverified">
+          Its signature did not verify, so it does not count as a delivery of this event: a genuine
+          delivery with the same {source ?? 'key'} is still treated as new, and this one is no one's
+          duplicate.
         </p>
       ) : key ? (
         <p>
