@@ -130,6 +130,8 @@ test('check-up from the endpoints panel: report, failing probes with fixes, requ
     expect(await panel.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
     await panel.getByTestId('checkup-target').press('Enter');
     await expect(panel.getByTestId('checkup-run')).toBeDisabled();
+    // And looks it: a disabled button is not styled like one that acts.
+    await expect(panel.getByTestId('checkup-run')).toHaveCSS('cursor', 'not-allowed');
     await expect(panel.getByTestId('checkup-progress')).toContainText(target);
     await expect(panel.getByTestId('checkup-endpoint')).toBeDisabled();
     release();
