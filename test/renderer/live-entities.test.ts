@@ -64,6 +64,26 @@ describe('live endpoints in the UI (issue 14.2)', () => {
 
   const plain = { resigned: false, warning: null };
 
+  it('a redrive names a group once before a warning about one delivery', () => {
+    const warning = 'sent as it arrived, not signed again: its signature was not verified';
+    const item = (id: number) => ({
+      id,
+      eventId: `e${id}`,
+      targetUrl: 'http://h/a',
+      refused: null,
+      resigned: false,
+      warning,
+    });
+    expect(redriveSummary({ redriven: 3, items: [item(1), item(2), item(3)] })).toBe(
+      `Queued 3 forwards again: 3 to http://h/a. Each is ${warning}.`,
+    );
+    const mixed = redriveSummary({
+      redriven: 3,
+      items: [item(1), item(2), { ...item(3), warning: null }],
+    });
+    expect(mixed).toContain(`Each of 2 is ${warning}.`);
+  });
+
   it('a redrive says which are re-signed and which go with a signature that may be stale', () => {
     const warning =
       'sent with its original signature, which may be stale: Stripe accepts a signature for 300 s after it was made (the tolerance); it cannot be re-signed: endpoint "Stripe" has no secret';

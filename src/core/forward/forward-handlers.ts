@@ -57,7 +57,7 @@ export async function resignerOfEvent(
   // Stale or future: the signature verified, only its time was off; the body is the sender's.
   if (!VERIFIED_SIGNATURES.has(src.signatureStatus)) {
     const why = `its signature was not verified when it arrived (${UNVERIFIED[src.signatureStatus] ?? src.signatureStatus}): only a delivery Hookscope verified is signed again, so a forged body never gets a real signature`;
-    return { ok: false, why, scheme: r.scheme, endpoint };
+    return { ok: false, why, scheme: r.scheme, endpoint, unverified: true };
   }
   return r;
 }

@@ -8,7 +8,14 @@ import type { EndpointRepo } from '../store/ports';
 /** How a delivery can be signed again (a scheme that signs, the endpoint's first secret), or why not. */
 export type Resigner =
   | { ok: true; scheme: SignatureScheme; secret: string; endpoint: Endpoint }
-  | { ok: false; why: string; scheme: SignatureScheme | null; endpoint: Endpoint };
+  | {
+      ok: false;
+      why: string;
+      scheme: SignatureScheme | null;
+      endpoint: Endpoint;
+      /** Its signature never verified: there is no valid signature to go stale. */
+      unverified?: true;
+    };
 
 /**
  * Whether a delivery of `endpoint` with these headers can be re-signed: the endpoint's provider
@@ -96,6 +103,8 @@ export function resignRequest(
  * is impossible.
  */
 export function staleWarning(r: Resigner): string | null {
+  // Never verified: the app refuses it anyway, stale or not; say that, not the tolerance.
+  if (!r.ok && r.unverified) return `sent as it arrived, not signed again: ${r.why}`;
   if (!r.scheme) return null;
   const tolerance = r.endpoint.toleranceSec ?? r.scheme.defaultToleranceSec;
   if (tolerance === null) return null;

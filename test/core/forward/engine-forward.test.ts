@@ -491,6 +491,11 @@ describe('redrive with re-signing', () => {
     const settled = attempt(t, (a) => a.attempt === 1);
     const r = await t.client.redriveDeadLetters({ all: true, resign: true });
     expect(r.items[0]).toMatchObject({ resigned: false });
+    // Its warning is that it was never verified, not that a valid signature may be stale.
+    expect(r.items[0]!.warning).toMatch(
+      /^sent as it arrived, not signed again: its signature was not verified/,
+    );
+    expect(r.items[0]!.warning).not.toMatch(/stale|tolerance/);
     await settled;
     // The app got the forged signature as sent, and its SDK refused it.
     expect(target.received[1]!.headers['stripe-signature']).toBe(

@@ -29,8 +29,12 @@ export function redriveSummary(r: Output<'redriveDeadLetters'>): string {
   const warnings = new Map<string, number>();
   for (const i of r.items)
     if (i.warning) warnings.set(i.warning, (warnings.get(i.warning) ?? 0) + 1);
+  // Each warning is about one delivery ("its signature"): a group is named, then the warning.
   for (const [warning, n] of warnings) {
-    text += ` ${n === r.items.length ? (n === 1 ? 'It is' : 'All are') : `${forwards(n)} ${n === 1 ? 'is' : 'are'}`} ${warning}.`;
+    const who = n === 1 ? (r.items.length === 1 ? 'It is' : `${forwards(1)} is`) : null;
+    text += who
+      ? ` ${who} ${warning}.`
+      : ` ${n === r.items.length ? 'Each' : `Each of ${formatCount(n)}`} is ${warning}.`;
   }
   return text;
 }
