@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { expect, test } from './helpers/serve';
 import { sendShowcase } from './helpers/showcase';
 import { openUi, readClipboard } from './helpers/ui';
-import { sendWebhook } from './helpers/webhooks';
+import { createProviderEndpoints, sendWebhook, stripeDelivery } from './helpers/webhooks';
 
 const run = promisify(execFile);
 
@@ -288,4 +288,29 @@ test('a delivery whose signature failed is "not counted", never "first delivery"
   await expect(card).toContainText('not counted');
   await expect(card).not.toContainText('first delivery');
   await expect(page.getByTestId('delivery-unverified')).toContainText('did not verify');
+});
+
+test('an invalid signature on a gzip body says the signature is checked over the compressed bytes', async ({
+  page,
+  server,
+}) => {
+  await createProviderEndpoints(server);
+  // Signed over the JSON, then compressed: what a sender that signs too early does.
+  const d = stripeDelivery('invoice.paid', { id: 'in_1' });
+  await sendWebhook(server, '/stripe', gzipSync(d.body), {
+    ...d.headers,
+    'content-encoding': 'gzip',
+  });
+  const plain = stripeDelivery('invoice.paid', { id: 'in_2' }, { secret: 'whsec_wrong' });
+  await sendWebhook(server, '/stripe', plain.body, plain.headers);
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('event-row').nth(1).click();
+  await expect(page.getByTestId('signature-card')).toContainText('Invalid signature');
+  await expect(page.getByTestId('signature-encoded')).toContainText(
+    'arrived gzip-encoded: the signature is checked over the bytes as they arrived',
+  );
+  // An invalid signature on a plain body has no such note.
+  await page.getByTestId('event-row').nth(0).click();
+  await expect(page.getByTestId('signature-card')).toContainText('Invalid signature');
+  await expect(page.getByTestId('signature-encoded')).toHaveCount(0);
 });

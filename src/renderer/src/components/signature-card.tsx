@@ -7,6 +7,10 @@ import { Pill } from './pill';
 export function SignatureCard({ detail }: { detail: EventDetail }) {
   const { status, provider, reason } = detail.signature;
   const help = signatureHelp(status, provider);
+  const encoding = detail.headers
+    .find(([n]) => n.toLowerCase() === 'content-encoding')?.[1]
+    .trim()
+    .toLowerCase();
   return (
     <section className={`card card-${help.tone}`} data-testid="signature-card">
       <h3>
@@ -20,6 +24,13 @@ export function SignatureCard({ detail }: { detail: EventDetail }) {
         </p>
       )}
       <p>{help.meaning}</p>
+      {status === 'invalid' && encoding && (
+        <p data-testid="signature-encoded">
+          Its body arrived {encoding}-encoded: the signature is checked over the bytes as they
+          arrived, compressed, which is what providers sign. A sender that signed the JSON and then
+          compressed it does not verify.
+        </p>
+      )}
       {reason && (
         <p className="reason">
           <span className="muted">{detail.imported ? 'That log said: ' : 'Engine says: '}</span>
