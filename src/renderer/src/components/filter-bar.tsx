@@ -44,6 +44,10 @@ const SEARCH_DEBOUNCE_MS = 250;
 /** Live changes within this many ms are counted once (the counts are exact, not per push). */
 const COUNT_COALESCE_MS = 500;
 
+/** What a pill's number counts (the list's own count says how many match everything). */
+const COUNT_MEANS =
+  'Events in the log with this, within the chosen endpoint; the search and the other filters are not applied to this number';
+
 /** How many events each filter pill matches, within the chosen endpoint; kept live. */
 function usePillCounts(endpointId: string): EventCounts | undefined {
   const client = useClient();
@@ -163,7 +167,7 @@ export function FilterBar({
             onChange={(ev) => set({ [t.key]: ev.target.checked })}
           />
           {t.label}
-          <span className="muted pill-count" data-testid={`${t.testId}-count`}>
+          <span className="muted pill-count" data-testid={`${t.testId}-count`} title={COUNT_MEANS}>
             {pillCount(counts, { toggle: t.key })}
           </span>
         </label>
