@@ -143,6 +143,7 @@ function pageProbe(rowPx) {
       // The last such event counts (typing: the last key).
       const onInput = (ev) => {
         t0 = ev.timeStamp;
+        hs.t0 = t0;
         queueMicrotask(check);
       };
       window.addEventListener(trigger, onInput, true);
