@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { load } from './ingest.mjs';
+import { uiOnBigLog } from './ui-million.mjs';
 import { api, median, percentile, startHookscope, stopChild, webhookBody } from './lib.mjs';
 
 const STRIPE_SECRET = 'whsec_bench_million_0123456789abcdef';
@@ -424,6 +425,8 @@ export async function runMillion({ dir, events = 1_000_000, log = () => {} }) {
       out.filters.push({ name, page, count, total });
       log(`million: ${name}: ${page.median.toFixed(1)} ms first page, ${total} match`);
     }
+    // In Chromium, on the same server: open, search, open an event, page towards the oldest.
+    out.ui = await uiOnBigLog(ready, { log });
   } finally {
     await stopChild(proc, 60_000);
   }

@@ -1,6 +1,6 @@
 // `npm run bench` (after the build): runs the ingest, startup and UI benchmarks of docs/ARCHITECTURE.md §9
-// the soak and flood of issue 8 and the million events of issue 16, prints a table and writes
-// BENCHMARKS.md. Environment:
+// the soak and flood of issue 8, and issue 16's million events (with the UI on them), a 25 MB
+// body and forwarding throughput; prints a table and writes BENCHMARKS.md. Environment:
 // BENCH_DURATION (s per measured load run, default 10), BENCH_WARMUP (s, default 2),
 // BENCH_STARTUP_RUNS (default 10), BENCH_SOAK_SECONDS (default 300), BENCH_BURST_SECONDS
 // (default 15), BENCH_FLOOD_REQUESTS (default 100000), BENCH_MILLION_EVENTS (default
@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { floodRows, floodSection, floodVerdict, runFlood } from './flood.mjs';
 import { runIngest } from './ingest.mjs';
 import { millionRows, millionSection, runMillion } from './million.mjs';
+import { uiOnBigLogRows, uiOnBigLogSection } from './ui-million.mjs';
+import { bigBodyRows, bigBodySection, runBigBody } from './big-body.mjs';
+import { forwardingRows, forwardingSection, runForwarding } from './forwarding.mjs';
 import { CLI, ROOT, fmt, fsType, guardProcess, killAll, tempDir } from './lib.mjs';
 import { runSoak, soakRows, soakSection, soakVerdict } from './soak.mjs';
 import { runStartup } from './startup.mjs';
@@ -21,7 +24,7 @@ import { runUi, uiRows, uiSection } from './ui-latency.mjs';
 const TARGET = { ratio: 0.6, p99Ms: 10, startupMs: 1000, rate: 1000 };
 /** Above this much CPU used by unrelated processes during a run, the figures are suspect. */
 const BUSY_MACHINE_CORES = 0.25;
-const PARTS = ['ingest', 'startup', 'ui', 'soak', 'flood', 'million'];
+const PARTS = ['ingest', 'startup', 'ui', 'soak', 'flood', 'million', 'bodies', 'forwarding'];
 
 /** The parts to run: all, or those named by `--only a,b` / `--only=a,b` / BENCH_ONLY. */
 function selectedParts(argv = process.argv.slice(2)) {
@@ -176,7 +179,7 @@ function ingestRuns(ingest) {
  * run, and the correctness failures (acked events missing, a damaged log) of the parts run.
  */
 function report(results) {
-  const { ingest, startup, ui, soak, flood, million } = results;
+  const { ingest, startup, ui, soak, flood, million, bodies, forwarding } = results;
   const lost = ingest ? ingest.checks.filter((c) => !c.ok) : [];
   const failures = lost.map((c) => `acked events missing in ingest (${c.name})`);
   if (soak && !soakVerdict(soak).noneLost) failures.push('acked events missing in the soak');
@@ -189,6 +192,9 @@ function report(results) {
     ...(ingest ? ingestRows(ingest) : []),
     ...(startup ? startupRows(startup) : []),
     ...(million ? millionRows(million, yesNo, fmt) : []),
+    ...(million?.ui ? uiOnBigLogRows(million.ui, yesNo, fmt) : []),
+    ...(bodies ? bigBodyRows(bodies, yesNo, fmt) : []),
+    ...(forwarding ? forwardingRows(forwarding, yesNo, fmt) : []),
     ...(ingest
       ? [
           [
@@ -294,7 +300,7 @@ ${
 }
 
 function markdown(env, results, rendered) {
-  const { ingest, startup, ui, soak, flood, million } = results;
+  const { ingest, startup, ui, soak, flood, million, bodies, forwarding } = results;
   const { targets, detail, busiest } = rendered;
   const cpu = cpus();
   const warn =
@@ -330,7 +336,9 @@ ${ingest ? ingestSection(ingest, detail) : ''}${startup ? startupSection(startup
     ui ? `${uiSection(ui)}\n` : ''
   }${soak ? `${soakSection(soak, ctx)}\n` : ''}${flood ? `${floodSection(flood, ctx)}\n` : ''}${
     million ? millionSection(million, { table, fmt }) : ''
-  }`;
+  }${million?.ui ? `${uiOnBigLogSection(million.ui, { table, fmt })}\n` : ''}${
+    bodies ? `${bigBodySection(bodies, { table, fmt })}\n` : ''
+  }${forwarding ? `${forwardingSection(forwarding, { table, fmt })}\n` : ''}`;
 }
 
 /** Formats like `npm run format` would, so that `prettier --check .` accepts the file. */
@@ -359,7 +367,9 @@ async function main() {
     600 +
     (parts.has('soak') ? 2 * soakSeconds + burstSeconds + 120 : 0) +
     (parts.has('flood') ? floodRequests / 200 + 120 : 0) +
-    (parts.has('million') ? (millionEvents / 1000) * 1.5 + 300 : 0);
+    (parts.has('million') ? (millionEvents / 1000) * 1.5 + 900 : 0) +
+    (parts.has('bodies') ? 300 : 0) +
+    (parts.has('forwarding') ? 300 : 0);
   guardProcess(maxSeconds * 1000);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
 
@@ -390,6 +400,8 @@ async function main() {
     results.soak = await runSoak({ seconds: soakSeconds, burstSeconds, log });
   }
   if (parts.has('flood')) results.flood = await runFlood({ requests: floodRequests, log });
+  if (parts.has('bodies')) results.bodies = await runBigBody({ log });
+  if (parts.has('forwarding')) results.forwarding = await runForwarding({ log });
   if (parts.has('million')) {
     results.million = await runMillion({
       dir: tempDir('hookscope-bench-million-'),

@@ -52,7 +52,8 @@ export const eventsCommands = {
       total: z.number().int().optional(),
       /**
        * The total is a lower bound: a search while recent deliveries are still being indexed,
-       * or asked with beforeSeq/afterSeq.
+       * a search with more than 10,000 matches (counted that far), or asked with
+       * beforeSeq/afterSeq.
        */
       totalAtLeast: z.boolean().optional(),
     }),

@@ -406,3 +406,23 @@ describe('what an answer masks, search cannot find', () => {
     expect(await search('header:lighthouse')).toBe(3);
   });
 });
+
+describe('the total of a search', () => {
+  it('is counted up to a cap, then said to be at least that (a common word in a big log)', async () => {
+    const { s } = openStore(60_000, { countCap: 5 });
+    const rows: SearchDelivery[] = Array.from({ length: 8 }, (_, n) => ({
+      id: `c${n}`,
+      body: Buffer.from(n < 7 ? `{"note":"common ${n}"}` : `{"note":"rare ${n}"}`),
+    }));
+    await add(s, rows);
+    expect(await s.list({ limit: 2, query: 'common', withTotal: true })).toMatchObject({
+      total: 5,
+      totalAtLeast: true,
+    });
+    const rare = await s.list({ limit: 2, query: 'rare', withTotal: true });
+    expect(rare.total).toBe(1);
+    expect(rare.totalAtLeast).toBeUndefined();
+    // The rows are not capped: paging still reaches every match.
+    expect((await s.list({ limit: 100, query: 'common' })).items).toHaveLength(7);
+  });
+});

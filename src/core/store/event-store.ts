@@ -31,6 +31,9 @@ import { searchFields } from './search-text';
 import { parseSearch, toFtsMatch } from './search-query';
 import { filterSql, RARE_INDEXES } from './event-filters';
 
+/** A search counts its matches up to this many; past it the total is "at least" this. */
+export const SEARCH_COUNT_CAP = 10_000;
+
 /** Whether a filter has a criterion the counters count (a pill or an endpoint). */
 function hasPill(f: ListFilter): boolean {
   return Boolean(
@@ -122,6 +125,8 @@ interface Pending {
  */
 export class EventStore implements EventLog {
   private readonly commit: GroupCommit<Pending, EventSummary>;
+  /** See SEARCH_COUNT_CAP. */
+  private readonly searchCountCap: number;
   private readonly search: SearchIndex;
   private readonly responses: ResponseStore;
   private rev: number;
@@ -151,6 +156,7 @@ export class EventStore implements EventLog {
       }
     ).n;
     this.search = new SearchIndex(db, searchOptions);
+    this.searchCountCap = searchOptions.countCap ?? SEARCH_COUNT_CAP;
     // Search finds nothing an answer hides: the index gets what `masked` gives.
     this.search.mask = (e) => {
       const r = this.redactor();
@@ -497,8 +503,23 @@ export class EventStore implements EventLog {
     // Index what is pending within a small budget; rows still above the index (a burst not
     // indexed yet) are matched by the same tokenizer and MATCH expression in memory.
     const indexed = this.search.catchUp(this.searchBudgetMs);
-    const ftsTotal = (m: string, upTo: number): number =>
-      count(FTS, [...filterWhere, 'events_fts MATCH @match', 'e.seq <= @upTo'], { match: m, upTo });
+    // Counted up to SEARCH_COUNT_CAP: a word in most of a million bodies took the thread for
+    // most of a second; past the cap the total is a lower bound (totalAtLeast).
+    let capped = false;
+    const ftsTotal = (m: string, upTo: number): number => {
+      const conds = [...filterWhere, 'events_fts MATCH @match', 'e.seq <= @upTo'];
+      const n = (
+        this.db
+          .prepare(
+            `SELECT count(*) AS n FROM (SELECT 1 FROM ${FTS} WHERE ${conds.join(' AND ')}
+             LIMIT ${this.searchCountCap + 1})`,
+          )
+          .get({ ...filterParams, match: m, upTo }) as { n: number }
+      ).n;
+      if (n <= this.searchCountCap) return n;
+      capped = true;
+      return this.searchCountCap;
+    };
     const tail = this.search.matchTail(
       match,
       (beforeSeq, limit) =>
@@ -542,7 +563,7 @@ export class EventStore implements EventLog {
       // search was complete and fit the page, and the page was not cut by paging).
       out.total = ftsTotal(match, indexed) + tail.rows.length;
       const paged = f.beforeSeq !== undefined || f.afterSeq !== undefined;
-      if (paged || tail.rows.length > f.limit) out.totalAtLeast = true;
+      if (paged || capped || tail.rows.length > f.limit) out.totalAtLeast = true;
     }
     return out;
   }
