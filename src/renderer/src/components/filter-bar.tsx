@@ -192,14 +192,15 @@ export function FilterBar({
           type <span className="mono">{filter.eventType}</span> ✕
         </button>
       )}
-      {(focused || text !== '') && (
-        // How a search is read, while one is being typed or shown (also the input's tooltip).
+      {(focused || nothing) && (
+        // How a search is read, while one is typed (always the input's tooltip). It floats over
+        // the list and lets clicks through: in the flow, its going away on blur moved the rows
+        // under the pointer between mousedown and click, and the click opened nothing.
         <p
           id="search-hint"
-          className={nothing ? 'small search-nothing' : 'muted small'}
+          className={`search-hint small ${nothing ? 'search-nothing' : 'muted'}`}
           data-testid="search-hint"
           role={nothing ? 'status' : undefined}
-          style={{ flexBasis: '100%', margin: 0, order: 1 }}
         >
           {nothing ? `${nothing} ${SEARCH_HINT}` : SEARCH_HINT}
         </p>
