@@ -95,3 +95,27 @@ test('huge, deep, invalid and 10 MB bodies open without hanging the page', async
   // Reported, not asserted: timings belong to `npm run bench`, not to `npm test`. That the page
   // still paints is checked above (`responsive`).
 });
+
+test('a large body shows its first part at once, while the rest is still on its way', async ({
+  page,
+  server,
+}) => {
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  const text = 'first-screen ' + 'y'.repeat(3 * 1024 * 1024);
+  await sendWebhook(server, '/big/text', text, { 'content-type': 'text/plain' });
+  // Hold the rest of the body (getEventBody) until the first screen was checked.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/getEventBody', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByTestId('event-row').click();
+  const detail = page.getByTestId('event-detail');
+  await detail.getByTestId('tab-body').click();
+  await expect(detail.getByTestId('body-loading')).toBeVisible();
+  await expect(detail.getByTestId('event-body')).toContainText('first-screen yyy');
+  release();
+  await expect(detail.getByTestId('body-loading')).toHaveCount(0, { timeout: 30_000 });
+  await expect(detail.getByTestId('more-text')).toContainText('3,145,741');
+});

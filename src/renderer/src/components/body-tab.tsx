@@ -4,13 +4,19 @@ import { formatBytes, headerValue } from '../format/format';
 import type { OpenEvent } from '../hooks/use-event-detail';
 import { useDecodedBody } from '../hooks/use-decoded-body';
 import { BodyView } from './body-view';
+import { ChunkedText } from './chunked-text';
 
 /** The body; gzip/deflate/br bodies are shown decoded (by the engine) with a note. */
 export function BodyTab({ detail }: { detail: OpenEvent }) {
   if (!detail.body.complete) {
+    // The first part (getEvent's first 256 KB) is shown as text at once while the rest comes:
+    // a first screen of a 25 MB body without waiting for all of it.
     return (
       <div className="tab-pad">
         <BodyLoading body={detail.body} />
+        {detail.body.text !== undefined && (
+          <ChunkedText key="first" text={detail.body.text} testId="event-body" />
+        )}
       </div>
     );
   }
