@@ -13,6 +13,7 @@ import {
   toDraft,
 } from '../model/endpoint-draft';
 import { Field } from './field';
+import { useUnsavedEdits } from './modal';
 import { ProviderOptions } from './provider-options';
 
 /**
@@ -51,6 +52,8 @@ export function EndpointForm({
   // The draft stands on the version it was filled from and is rebased when `endpoint` moves on.
   const form = useRebasedDraft(endpoint, toDraft, ENDPOINT_FIELDS, { blank: () => toDraft() });
   const { base, text, check } = form;
+  // Escape or a click outside asks before throwing the edits away (see Modal).
+  useUnsavedEdits(form.dirty);
   const d = form.draft ?? toDraft();
   const isDefault = base?.path === '/';
   const deletedElsewhere = editing === true && endpoint === undefined;

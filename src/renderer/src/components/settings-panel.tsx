@@ -14,7 +14,7 @@ import {
   type SettingsDraft,
 } from '../model/settings-draft';
 import { Field } from './field';
-import { Modal } from './modal';
+import { Modal, useModalClose, useUnsavedEdits } from './modal';
 
 type Errors = Partial<Record<keyof SettingsDraft, string>>;
 
@@ -27,7 +27,18 @@ const newer = (a: SettingsView, b: SettingsView): SettingsView => (a.rev > b.rev
  * show a banner offering to reload, and a save refused as a conflict keeps the edits.
  */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
+  return (
+    <Modal title="Settings" testId="settings-panel" onClose={onClose}>
+      <SettingsForm onClose={onClose} />
+    </Modal>
+  );
+}
+
+/** The settings panel's content, inside its dialog (so closing can ask about unsaved edits). */
+function SettingsForm({ onClose }: { onClose: () => void }) {
   const client = useClient();
+  // Close asks first while there are unsaved edits, as Escape and the backdrop do.
+  const close = useModalClose(onClose);
   const [errors, setErrors] = useState<Errors>({});
   // After a failed save, the first failing field comes into view, focused.
   const formRef = useFirstErrorInView(errors);
@@ -53,6 +64,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     },
   });
   const { draft: d, base, conflicts, text, check } = form;
+  useUnsavedEdits(form.dirty);
 
   const save = async (): Promise<void> => {
     if (!d || !base) return;
@@ -91,7 +103,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     );
 
   return (
-    <Modal title="Settings" testId="settings-panel" onClose={onClose}>
+    <>
       {!d ? (
         live.error ? (
           <p className="notice notice-bad">{live.error}</p>
@@ -176,12 +188,12 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             >
               Save settings
             </button>
-            <button type="button" className="btn" onClick={onClose}>
+            <button type="button" className="btn" onClick={close}>
               Close
             </button>
           </div>
         </form>
       )}
-    </Modal>
+    </>
   );
 }

@@ -1,0 +1,119 @@
+import { expect, test } from './helpers/serve';
+import { openUi } from './helpers/ui';
+
+// What a new user's walk of the UI found (issue 15 follow-up).
+
+test('endpoint form: Escape or the backdrop with unsaved edits asks first; Keep editing keeps them', async ({
+  page,
+  server,
+}) => {
+  await server.api('saveEndpoint', {
+    name: 'Orders',
+    path: '/orders',
+    forwardTo: 'http://localhost:3000/old',
+  });
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('open-endpoints').click();
+  const panel = page.getByTestId('endpoints-panel');
+  const row = panel.getByTestId('endpoint-row').filter({ hasText: '/orders' });
+  const bar = panel.getByTestId('discard-bar');
+
+  // No edits: Escape closes at once, as before.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+
+  await page.getByTestId('open-endpoints').click();
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const forward = panel.getByTestId('ep-forward');
+  await forward.fill('http://localhost:3000/new');
+  // Escape asks; Escape again keeps the edits, the focus back in the field.
+  await page.keyboard.press('Escape');
+  await expect(bar).toContainText('Discard your changes?');
+  await expect(bar.getByTestId('discard-keep')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(bar).toHaveCount(0);
+  await expect(forward).toHaveValue('http://localhost:3000/new');
+  await expect(forward).toBeFocused();
+  // Enter on Keep editing keeps them too.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+  await expect(bar).toHaveCount(0);
+  await expect(panel).toBeVisible();
+  await expect(forward).toHaveValue('http://localhost:3000/new');
+  // A click on the backdrop asks as well.
+  await page.mouse.click(5, 400);
+  await expect(bar).toBeVisible();
+  await bar.getByTestId('discard-keep').click();
+  await expect(forward).toHaveValue('http://localhost:3000/new');
+  // Typed back to what it was: nothing to lose, Escape closes at once.
+  await forward.fill('http://localhost:3000/old');
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+
+  // Discard closes and throws the edits away.
+  await page.getByTestId('open-endpoints').click();
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await forward.fill('http://localhost:3000/new');
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await bar.getByTestId('discard-confirm').click();
+  await expect(panel).toHaveCount(0);
+  await page.getByTestId('open-endpoints').click();
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await expect(forward).toHaveValue('http://localhost:3000/old');
+
+  // A new endpoint with a name typed asks too.
+  await panel.getByRole('button', { name: 'Cancel' }).click();
+  await panel.getByTestId('new-endpoint').click();
+  await panel.getByTestId('ep-name').fill('Half typed');
+  await page.keyboard.press('Escape');
+  await expect(bar).toBeVisible();
+});
+
+test('settings: Escape, the backdrop and Close with unsaved edits ask first', async ({
+  page,
+  server,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('open-settings').click();
+  const panel = page.getByTestId('settings-panel');
+  const bar = panel.getByTestId('discard-bar');
+  // No edits: Escape closes at once.
+  await expect(panel.getByTestId('set-maxEvents')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+
+  await page.getByTestId('open-settings').click();
+  const burst = panel.getByTestId('set-burst');
+  await panel.getByTestId('set-rateLimited').check();
+  const burstWas = await burst.inputValue();
+  expect(burstWas).not.toBe('77');
+  await burst.fill('77');
+  // Asked where the user is: the bar is in view at the bottom of the form too.
+  await page.keyboard.press('Escape');
+  await expect(bar).toBeInViewport();
+  await page.screenshot({ path: 'test-results/settings-discard.png' });
+  await page.keyboard.press('Escape');
+  await expect(burst).toHaveValue('77');
+  await page.mouse.click(5, 300);
+  await expect(bar).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(burst).toHaveValue('77');
+  await panel.locator('.form-actions').getByRole('button', { name: 'Close' }).click();
+  await expect(bar).toBeVisible();
+  await bar.getByTestId('discard-confirm').click();
+  await expect(panel).toHaveCount(0);
+  await page.getByTestId('open-settings').click();
+  await panel.getByTestId('set-rateLimited').check();
+  await expect(burst).toHaveValue(burstWas);
+
+  // After a save nothing is unsaved: Escape closes at once.
+  await panel.getByTestId('set-maxEvents').fill('4321');
+  await panel.getByTestId('settings-save').click();
+  await expect(panel.getByTestId('settings-message')).toHaveText(
+    'Saved. The new limits apply now.',
+  );
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+});
