@@ -117,3 +117,75 @@ test('settings: Escape, the backdrop and Close with unsaved edits ask first', as
   await page.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);
 });
+
+test('changed elsewhere while editing lower down: the choice comes into view with the focus, and Save brings it back', async ({
+  page,
+  server,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 560 });
+  const created = (await (
+    await server.api('saveEndpoint', { name: 'Orders', path: '/orders' })
+  ).json()) as { id: string };
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('open-endpoints').click();
+  const panel = page.getByTestId('endpoints-panel');
+  const row = panel.getByTestId('endpoint-row').filter({ hasText: '/orders' });
+  await row.getByRole('button', { name: 'Edit' }).click();
+  // The user is at the bottom of the form, editing the JSON Schema.
+  const schema = panel.getByTestId('ep-json-schema');
+  await schema.fill('{"type": "object"}');
+  const banner = panel.getByTestId('ep-stale');
+  await expect(panel.getByTestId('ep-name')).not.toBeInViewport();
+
+  // Elsewhere the same field changes: the choice appears above, out of sight, so it is brought
+  // into view and focused (role=alert).
+  await server.api('saveEndpoint', {
+    id: created.id,
+    name: 'Orders',
+    path: '/orders',
+    jsonSchema: { type: 'array' },
+  });
+  await expect(panel.getByTestId('ep-conflict-jsonSchema')).toBeVisible();
+  await expect(banner).toBeInViewport();
+  await expect(banner).toBeFocused();
+  await expect(banner).toHaveAttribute('role', 'alert');
+
+  // Back at the bottom, Save: nothing is saved, the choice comes back into view, focused.
+  await panel.getByTestId('ep-delay').click();
+  await panel.getByTestId('ep-save').scrollIntoViewIfNeeded();
+  await expect(banner).not.toBeInViewport();
+  await panel.getByTestId('ep-save').click();
+  await expect(banner).toBeInViewport();
+  await expect(banner).toBeFocused();
+  await expect(panel.getByTestId('ep-save-waits')).toHaveText(
+    'Choose yours or theirs above first.',
+  );
+  await expect(panel.getByTestId('endpoint-form')).toBeVisible();
+  await panel.getByTestId('ep-keep-mine').click();
+  await panel.getByTestId('ep-save').click();
+  await expect(row).toBeVisible();
+  const stored = (await (await server.api('listEndpoints')).json()) as {
+    items: { id: string; jsonSchema?: unknown }[];
+  };
+  expect(stored.items.find((e) => e.id === created.id)?.jsonSchema).toEqual({ type: 'object' });
+});
+
+test('settings changed elsewhere while editing lower down: the note comes into view', async ({
+  page,
+  server,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 560 });
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await page.getByTestId('open-settings').click();
+  const panel = page.getByTestId('settings-panel');
+  const disk = panel.getByTestId('set-minFreeDiskMb');
+  await disk.fill('300');
+  await expect(panel.getByTestId('set-maxEvents')).not.toBeInViewport();
+  await server.api('saveSettings', { retention: { maxEvents: 8000, maxAgeDays: null } });
+  const banner = panel.getByTestId('settings-stale');
+  await expect(panel.getByTestId('settings-merged')).toContainText('Keep at most (events)');
+  await expect(banner).toBeInViewport();
+  await expect(banner).toHaveAttribute('role', 'status');
+  // The note does not take the focus: typing goes on in the field.
+  await expect(disk).toBeFocused();
+});

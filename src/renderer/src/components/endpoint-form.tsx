@@ -1,8 +1,8 @@
-import { RebaseBanner } from './changed-elsewhere';
+import { RebaseBanner, revealBanner } from './changed-elsewhere';
 import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
 import { useRebasedDraft } from '../hooks/use-rebased-draft';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { HookscopeError } from '../../../shared/errors';
 import type { Endpoint } from '../../../shared/model';
 import {
@@ -62,7 +62,11 @@ export function EndpointForm({
   // the form's message when no field is at fault).
   const formRef = useFirstErrorInView(errors, '[data-testid="ep-error"]');
 
+  // The changed-elsewhere banner: Save while its choice waits brings it into view instead.
+  const banner = useRef<HTMLDivElement>(null);
+
   const save = async (): Promise<void> => {
+    if (conflicts.length > 0) return revealBanner(banner.current);
     const { input, errors: found } = fromDraft(d);
     setErrors(found);
     if (!input) return;
@@ -103,6 +107,7 @@ export function EndpointForm({
         form={form}
         what="This endpoint was changed elsewhere."
         testId="ep"
+        boxRef={banner}
         labels={ENDPOINT_FIELD_LABELS}
         onApplied={() => setErrors({})}
       />
@@ -253,8 +258,8 @@ export function EndpointForm({
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={busy || conflicts.length > 0}
-          title={conflicts.length > 0 ? 'Choose yours or theirs above first' : undefined}
+          disabled={busy}
+          aria-describedby={conflicts.length > 0 ? 'ep-save-waits' : undefined}
           data-testid="ep-save"
         >
           {editing ? 'Save endpoint' : 'Create endpoint'}
@@ -262,6 +267,11 @@ export function EndpointForm({
         <button type="button" className="btn" onClick={() => onDone()}>
           Cancel
         </button>
+        {conflicts.length > 0 && (
+          <span className="muted small" id="ep-save-waits" data-testid="ep-save-waits">
+            Choose yours or theirs above first.
+          </span>
+        )}
       </div>
     </form>
   );

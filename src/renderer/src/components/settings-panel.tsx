@@ -1,7 +1,7 @@
-import { RebaseBanner } from './changed-elsewhere';
+import { RebaseBanner, revealBanner } from './changed-elsewhere';
 import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SettingsView } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { useLoad } from '../hooks/use-load';
@@ -66,7 +66,11 @@ function SettingsForm({ onClose }: { onClose: () => void }) {
   const { draft: d, base, conflicts, text, check } = form;
   useUnsavedEdits(form.dirty);
 
+  // The changed-elsewhere banner: Save while its choice waits brings it into view instead.
+  const banner = useRef<HTMLDivElement>(null);
+
   const save = async (): Promise<void> => {
+    if (conflicts.length > 0) return revealBanner(banner.current);
     if (!d || !base) return;
     const { settings, errors: found } = fromDraft(d, base);
     setErrors(found);
@@ -123,6 +127,7 @@ function SettingsForm({ onClose }: { onClose: () => void }) {
             form={form}
             what="The settings were changed elsewhere."
             testId="settings"
+            boxRef={banner}
             labels={SETTINGS_FIELD_LABELS}
             onApplied={() => {
               setErrors({});
@@ -182,8 +187,8 @@ function SettingsForm({ onClose }: { onClose: () => void }) {
             <button
               type="submit"
               className="btn btn-primary"
-              disabled={busy || conflicts.length > 0}
-              title={conflicts.length > 0 ? 'Choose yours or theirs above first' : undefined}
+              disabled={busy}
+              aria-describedby={conflicts.length > 0 ? 'settings-save-waits' : undefined}
               data-testid="settings-save"
             >
               Save settings
@@ -191,6 +196,15 @@ function SettingsForm({ onClose }: { onClose: () => void }) {
             <button type="button" className="btn" onClick={close}>
               Close
             </button>
+            {conflicts.length > 0 && (
+              <span
+                className="muted small"
+                id="settings-save-waits"
+                data-testid="settings-save-waits"
+              >
+                Choose yours or theirs above first.
+              </span>
+            )}
           </div>
         </form>
       )}
