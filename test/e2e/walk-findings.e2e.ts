@@ -189,3 +189,40 @@ test('settings changed elsewhere while editing lower down: the note comes into v
   // The note does not take the focus: typing goes on in the field.
   await expect(disk).toBeFocused();
 });
+
+test('tunnel popover: Save and start saves the options typed below it first, so the start uses them', async ({
+  page,
+  launchServer,
+}) => {
+  const server = await launchServer({ env: { NGROK_AUTHTOKEN: '', HOME: '/nonexistent' } });
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  // The start itself would go to ngrok (no network here): what matters is what is saved when it
+  // is asked for. The request is held there and answered as failed.
+  const settingsAtStart: unknown[] = [];
+  await page.route('**/api/startTunnel', async (route) => {
+    settingsAtStart.push(await (await server.api('getTunnelSettings')).json());
+    await route.abort();
+  });
+  await page.getByTestId('tunnel-authtoken').click();
+  const popover = page.getByTestId('tunnel-popover');
+  await popover
+    .getByTestId('tunnel-token')
+    .fill('2abcDEFghiJKLmnoPQRstuVWXyz_0123456789abcdefGHIJ');
+  await popover.getByTestId('tunnel-domain').fill('walk.example.ngrok.app');
+  await popover.getByTestId('tunnel-region').selectOption('eu');
+  await popover.getByTestId('tunnel-save-start').click();
+  await expect.poll(() => settingsAtStart.length).toBe(1);
+  expect(settingsAtStart[0]).toMatchObject({
+    options: { domain: 'walk.example.ngrok.app', region: 'eu' },
+    authtoken: { configured: true, source: 'settings' },
+  });
+
+  // Refused options: nothing starts, and the reason shows at the options, in view.
+  await popover.getByTestId('tunnel-allow').fill('10.0.0.0/99');
+  await popover.getByTestId('tunnel-save-start').click();
+  await expect(popover.getByTestId('tunnel-options-error')).toContainText(
+    'Allowed IP ranges #1: must be a CIDR range',
+  );
+  await expect(popover.getByTestId('tunnel-options-error')).toBeInViewport();
+  expect(settingsAtStart).toHaveLength(1);
+});
