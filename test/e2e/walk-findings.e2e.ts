@@ -1,5 +1,47 @@
-import { expect, test } from './helpers/serve';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test, type HookscopeServer } from './helpers/serve';
 import { openUi } from './helpers/ui';
+import { sendWebhook } from './helpers/webhooks';
+
+/** The developer's app on 127.0.0.1:0, answering `status` (changeable) with a body naming it. */
+async function fakeApp(status: number) {
+  let answer = status;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(answer).end(`answered ${answer}`));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    setStatus: (s: number) => {
+      answer = s;
+    },
+    close: () => server.close(),
+  };
+}
+
+/** `n` deliveries whose one forward attempt fails: `n` dead letters. */
+async function deadLetters(server: HookscopeServer, appUrl: string, n: number): Promise<void> {
+  await server.api('saveSettings', {
+    forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
+  });
+  await server.api('saveEndpoint', {
+    id: 'default',
+    name: 'Default',
+    path: '/',
+    forwardTo: `${appUrl}/hooks`,
+  });
+  for (let i = 1; i <= n; i++) await sendWebhook(server, `/order/${i}`, `{"n":${i}}`);
+  await expect
+    .poll(async () => {
+      const r = (await (await server.api('listDeadLetters', { limit: 100 })).json()) as {
+        items: unknown[];
+      };
+      return r.items.length;
+    })
+    .toBe(n);
+}
 
 // What a new user's walk of the UI found (issue 15 follow-up).
 
@@ -225,4 +267,37 @@ test('tunnel popover: Save and start saves the options typed below it first, so 
   );
   await expect(popover.getByTestId('tunnel-options-error')).toBeInViewport();
   expect(settingsAtStart).toHaveLength(1);
+});
+
+test('dead letters: Redrive on a row leaves the rows where they were; the result shows below, focused', async ({
+  page,
+  server,
+}) => {
+  const app = await fakeApp(500);
+  try {
+    await deadLetters(server, app.url, 3);
+    await openUi(page, server.uiUrl, server.receiverUrl);
+    await page.getByTestId('open-dead-letters').click();
+    const panel = page.getByTestId('dead-letters-panel');
+    const rows = panel.getByTestId('dead-letter-row');
+    await expect(rows).toHaveCount(3);
+    const before = (await rows.nth(0).boundingBox())!;
+    const second = (await rows.nth(1).boundingBox())!;
+
+    app.setStatus(200);
+    await rows.nth(2).getByTestId('dead-letter-redrive').click();
+    const notice = panel.getByTestId('dead-letters-notice');
+    await expect(notice).toContainText('Queued 1 forward again');
+    await expect(notice).toBeInViewport();
+    // The rows above the one redriven did not move under the pointer.
+    expect((await rows.nth(0).boundingBox())!.y).toBe(before.y);
+    expect((await rows.nth(1).boundingBox())!.y).toBe(second.y);
+    // The redriven row went (delivered); its button with it, so the focus is on the result.
+    await expect(rows).toHaveCount(2);
+    await expect(panel.locator('.dead-letters-result')).toBeFocused();
+    await page.screenshot({ path: 'test-results/dead-letters-result.png' });
+    expect((await rows.nth(0).boundingBox())!.y).toBe(before.y);
+  } finally {
+    app.close();
+  }
 });
