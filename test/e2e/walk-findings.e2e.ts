@@ -301,3 +301,53 @@ test('dead letters: Redrive on a row leaves the rows where they were; the result
     app.close();
   }
 });
+
+test('forward attempts: a response opens right under its own attempt, named', async ({
+  page,
+  server,
+}) => {
+  const app = await fakeApp(500);
+  try {
+    await deadLetters(server, app.url, 1);
+    app.setStatus(200);
+    await server.api('redriveDeadLetters', { all: true });
+    await openUi(page, server.uiUrl, server.receiverUrl);
+    await page.getByTestId('event-row').first().click();
+    const card = page.getByTestId('forward-card');
+    const attempts = card.getByTestId('forward-attempt');
+    await expect(attempts).toHaveCount(2);
+    await expect(attempts.nth(1)).toContainText('200');
+
+    // Attempt 1 (500): its response is the very next row, under attempt 1, not under attempt 2.
+    await attempts.nth(0).click();
+    const response = card.getByTestId('forward-response');
+    await expect(response.getByTestId('forward-response-head')).toHaveText(
+      'Attempt 1 (live) · 500 · response',
+    );
+    await expect(response).toContainText('answered 500');
+    await expect(attempts.nth(0)).toHaveAttribute('aria-expanded', 'true');
+    const next = card.locator('tbody tr').nth(1);
+    await expect(next.getByTestId('forward-response')).toHaveCount(1);
+    const [a1, r, a2] = [
+      (await attempts.nth(0).boundingBox())!,
+      (await response.boundingBox())!,
+      (await attempts.nth(1).boundingBox())!,
+    ];
+    expect(r.y).toBeGreaterThanOrEqual(a1.y + a1.height);
+    expect(r.y + r.height).toBeLessThanOrEqual(a2.y);
+
+    // The other attempt's response replaces it, under that attempt and named so.
+    await attempts.nth(1).click();
+    await expect(response).toHaveCount(1);
+    await expect(response.getByTestId('forward-response-head')).toHaveText(
+      'Attempt 1 (redrive) · 200 · response',
+    );
+    await expect(response).toContainText('answered 200');
+    await expect(card.locator('tbody tr').nth(2).getByTestId('forward-response')).toHaveCount(1);
+    // Clicking its attempt again closes it.
+    await attempts.nth(1).click();
+    await expect(response).toHaveCount(0);
+  } finally {
+    app.close();
+  }
+});
