@@ -252,7 +252,7 @@ test('tunnel popover: Save and start saves the options typed below it first, so 
     .fill('2abcDEFghiJKLmnoPQRstuVWXyz_0123456789abcdefGHIJ');
   await popover.getByTestId('tunnel-domain').fill('walk.example.ngrok.app');
   await popover.getByTestId('tunnel-region').selectOption('eu');
-  await popover.getByTestId('tunnel-save-start').click();
+  await popover.getByRole('button', { name: 'Save and start' }).click();
   await expect.poll(() => settingsAtStart.length).toBe(1);
   expect(settingsAtStart[0]).toMatchObject({
     options: { domain: 'walk.example.ngrok.app', region: 'eu' },
@@ -261,7 +261,7 @@ test('tunnel popover: Save and start saves the options typed below it first, so 
 
   // Refused options: nothing starts, and the reason shows at the options, in view.
   await popover.getByTestId('tunnel-allow').fill('10.0.0.0/99');
-  await popover.getByTestId('tunnel-save-start').click();
+  await popover.getByRole('button', { name: 'Save and start' }).click();
   await expect(popover.getByTestId('tunnel-options-error')).toContainText(
     'Allowed IP ranges #1: must be a CIDR range',
   );
@@ -314,7 +314,8 @@ test('forward attempts: a response opens right under its own attempt, named', as
     await openUi(page, server.uiUrl, server.receiverUrl);
     await page.getByTestId('event-row').first().click();
     const card = page.getByTestId('forward-card');
-    const attempts = card.getByTestId('forward-attempt');
+    // The attempts' rows (six cells; an opened response is a row of one cell).
+    const attempts = card.locator('tbody tr:has(> td:nth-child(6))');
     await expect(attempts).toHaveCount(2);
     await expect(attempts.nth(1)).toContainText('200');
 
