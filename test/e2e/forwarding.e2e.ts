@@ -44,7 +44,8 @@ test('forward attempts show with the app’s answer, and Replay sends the event 
 
     await page.getByTestId('event-row').click();
     const detail = page.getByTestId('event-detail');
-    const attempts = detail.getByTestId('forward-card').locator('tbody tr');
+    // Attempt rows (an opened response is a row of its own under its attempt).
+    const attempts = detail.getByTestId('forward-card').getByTestId('forward-attempt');
     await expect(attempts).toHaveCount(1);
     await expect(attempts.first()).toContainText('live');
     await expect(attempts.first()).toContainText('200');

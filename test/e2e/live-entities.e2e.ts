@@ -83,7 +83,11 @@ test('an endpoint changed through the API shows live; a stale save is refused an
   await expect(conflict).toContainText('Forward to');
   await expect(conflict).toContainText('http://localhost:5000/mine');
   await expect(conflict).toContainText('http://localhost:6000/theirs');
-  await expect(panel.getByTestId('ep-save')).toBeDisabled();
+  // The choice has the focus; Save waits for it (pressing it brings the choice back in view).
+  await expect(panel.getByTestId('ep-stale')).toBeFocused();
+  await expect(panel.getByTestId('ep-save-waits')).toHaveText(
+    'Choose yours or theirs above first.',
+  );
   await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:5000/mine');
   await page.screenshot({ path: 'test-results/merge-conflict.png' });
   await panel.getByTestId('ep-theirs-forwardTo').check();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Conflict, DraftValue } from '../model/rebase';
 import type { RebasedDraft } from '../hooks/use-rebased-draft';
 
@@ -7,6 +7,16 @@ function shown(v: DraftValue): string {
   if (typeof v === 'boolean') return v ? 'on' : 'off';
   if (v === undefined || v === '') return '(empty)';
   return String(v);
+}
+
+/**
+ * Brings the banner into view where the form scrolled away from it and gives it the focus (a
+ * screen reader reads it): when the choice appears, and when Save is pressed while it waits.
+ */
+export function revealBanner(el: HTMLElement | null): void {
+  if (!el) return;
+  el.scrollIntoView({ block: 'nearest' });
+  el.focus({ preventScroll: true });
 }
 
 /**
@@ -25,6 +35,7 @@ export function ChangedElsewhere<K extends string>({
   conflicts,
   onApply,
   onDismiss,
+  boxRef,
 }: {
   /** "This endpoint was changed elsewhere." */
   what: string;
@@ -38,11 +49,29 @@ export function ChangedElsewhere<K extends string>({
   conflicts: Conflict<K>[];
   onApply: (choice: Partial<Record<K, 'mine' | 'theirs'>>) => void;
   onDismiss: () => void;
+  /** The banner's element, for the form to reveal it (`revealBanner`). */
+  boxRef?: RefObject<HTMLDivElement | null> | undefined;
 }) {
   const [choice, setChoice] = useState<Partial<Record<K, 'mine' | 'theirs'>>>({});
-  if (conflicts.length === 0) {
+  const own = useRef<HTMLDivElement | null>(null);
+  const box = boxRef ?? own;
+  const choosing = conflicts.length > 0;
+  // When it appears, or turns into the choice: in view even if the user is further down the
+  // form. The choice also takes the focus (Save waits for it); the note that edits were merged
+  // does not, so typing goes on where it was (a screen reader hears it: role=status).
+  useEffect(() => {
+    if (choosing) revealBanner(box.current);
+    else box.current?.scrollIntoView({ block: 'nearest' });
+  }, [choosing, box]);
+  if (!choosing) {
     return (
-      <div className="banner banner-info" role="status" data-testid={`${testId}-stale`}>
+      <div
+        ref={box}
+        className="banner banner-info"
+        role="status"
+        tabIndex={-1}
+        data-testid={`${testId}-stale`}
+      >
         <span data-testid={`${testId}-merged`}>
           {what}{' '}
           {taken.length > 0
@@ -64,7 +93,13 @@ export function ChangedElsewhere<K extends string>({
   const all = (side: 'mine' | 'theirs'): void =>
     onApply(Object.fromEntries(conflicts.map((c) => [c.field, side])) as typeof choice);
   return (
-    <div className="banner banner-warn merge-banner" role="alert" data-testid={`${testId}-stale`}>
+    <div
+      ref={box}
+      className="banner banner-warn merge-banner"
+      role="alert"
+      tabIndex={-1}
+      data-testid={`${testId}-stale`}
+    >
       <p>
         {what} You changed {conflicts.length === 1 ? 'a field' : 'fields'} that changed there too;
         choose which to keep. Your other edits are kept.
@@ -145,6 +180,7 @@ export function RebaseBanner<K extends string>({
   testId,
   labels,
   onApplied,
+  boxRef,
 }: {
   form: Pick<
     RebasedDraft<unknown, unknown, K>,
@@ -154,6 +190,8 @@ export function RebaseBanner<K extends string>({
   testId: string;
   labels: Record<K, string>;
   onApplied?: () => void;
+  /** The banner's element, for the form to reveal it when Save is pressed while it waits. */
+  boxRef?: RefObject<HTMLDivElement | null>;
 }) {
   if (form.waiting) {
     return (
@@ -168,6 +206,7 @@ export function RebaseBanner<K extends string>({
           onApplied?.();
         }}
         onDismiss={form.dismiss}
+        boxRef={boxRef}
       />
     );
   }
@@ -181,6 +220,7 @@ export function RebaseBanner<K extends string>({
       conflicts={[]}
       onApply={() => undefined}
       onDismiss={form.dismiss}
+      boxRef={boxRef}
     />
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useClient } from '../client-context';
 import { useLoad } from '../hooks/use-load';
 import { canResign, lastResult, purgeSummary, redriveInput } from '../model/panels';
@@ -45,6 +45,15 @@ export function DeadLettersPanel({
   // An action's failure stays until the next action (the list's reload after it no longer
   // wipes it at once); else the list's own.
   const error = failed ?? page.error;
+  // An action's result shows below the table (the rows stay where the pointer is). When the row
+  // whose button had the focus went away with the action, the focus goes to the result.
+  const result = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const at = document.activeElement;
+    if ((notice || failed) && (at === null || at === document.body)) {
+      result.current?.focus({ preventScroll: true });
+    }
+  }, [items, notice, failed]);
 
   const act = (run: () => Promise<string>): void => {
     setBusy(true);
@@ -83,16 +92,6 @@ export function DeadLettersPanel({
       testId="dead-letters-panel"
       onClose={onClose}
     >
-      {error && (
-        <p className="notice notice-bad" role="alert">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p className="notice" role="status" data-testid="dead-letters-notice">
-          {notice}
-        </p>
-      )}
       {items === null ? (
         <p className="muted">Loading…</p>
       ) : empty ? (
@@ -187,44 +186,58 @@ export function DeadLettersPanel({
           )}
         </>
       )}
-      {resignable && (
-        <label className="check" data-testid="dead-letters-resign">
-          <input type="checkbox" checked={resign} onChange={(e) => setResign(e.target.checked)} />{' '}
-          Redrive re-signs with the endpoint&apos;s secret where it can (a fresh timestamp at each
-          attempt, so your app&apos;s verifier does not refuse an old one)
-        </label>
-      )}
-      <div className="form-actions">
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={busy || empty || items === null}
-          data-testid="dead-letters-redrive-all"
-          onClick={() => redrive('all')}
-        >
-          Redrive all
-        </button>
-        {confirmPurgeAll ? (
-          <button
-            type="button"
-            className="btn btn-danger"
-            disabled={busy}
-            data-testid="dead-letters-purge-all-confirm"
-            onClick={() => purge('all')}
-          >
-            Confirm purge all
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="btn"
-            disabled={busy || empty || items === null}
-            data-testid="dead-letters-purge-all"
-            onClick={() => setConfirmPurgeAll(true)}
-          >
-            Purge all
-          </button>
+      <div className="dead-letters-foot">
+        <div ref={result} tabIndex={-1} className="dead-letters-result">
+          {error && (
+            <p className="notice notice-bad" role="alert">
+              {error}
+            </p>
+          )}
+          {notice && (
+            <p className="notice" role="status" data-testid="dead-letters-notice">
+              {notice}
+            </p>
+          )}
+        </div>
+        {resignable && (
+          <label className="check" data-testid="dead-letters-resign">
+            <input type="checkbox" checked={resign} onChange={(e) => setResign(e.target.checked)} />{' '}
+            Redrive re-signs with the endpoint&apos;s secret where it can (a fresh timestamp at each
+            attempt, so your app&apos;s verifier does not refuse an old one)
+          </label>
         )}
+        <div className="form-actions">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={busy || empty || items === null}
+            data-testid="dead-letters-redrive-all"
+            onClick={() => redrive('all')}
+          >
+            Redrive all
+          </button>
+          {confirmPurgeAll ? (
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={busy}
+              data-testid="dead-letters-purge-all-confirm"
+              onClick={() => purge('all')}
+            >
+              Confirm purge all
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn"
+              disabled={busy || empty || items === null}
+              data-testid="dead-letters-purge-all"
+              onClick={() => setConfirmPurgeAll(true)}
+            >
+              Purge all
+            </button>
+          )}
+        </div>
       </div>
     </Modal>
   );

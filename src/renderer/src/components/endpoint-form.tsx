@@ -1,8 +1,8 @@
-import { RebaseBanner } from './changed-elsewhere';
+import { RebaseBanner, revealBanner } from './changed-elsewhere';
 import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
 import { useRebasedDraft } from '../hooks/use-rebased-draft';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { HookscopeError } from '../../../shared/errors';
 import type { Endpoint } from '../../../shared/model';
 import {
@@ -13,6 +13,7 @@ import {
   toDraft,
 } from '../model/endpoint-draft';
 import { Field } from './field';
+import { useUnsavedEdits } from './modal';
 import { ProviderOptions } from './provider-options';
 
 /**
@@ -51,6 +52,8 @@ export function EndpointForm({
   // The draft stands on the version it was filled from and is rebased when `endpoint` moves on.
   const form = useRebasedDraft(endpoint, toDraft, ENDPOINT_FIELDS, { blank: () => toDraft() });
   const { base, text, check } = form;
+  // Escape or a click outside asks before throwing the edits away (see Modal).
+  useUnsavedEdits(form.dirty);
   const d = form.draft ?? toDraft();
   const isDefault = base?.path === '/';
   const deletedElsewhere = editing === true && endpoint === undefined;
@@ -59,7 +62,11 @@ export function EndpointForm({
   // the form's message when no field is at fault).
   const formRef = useFirstErrorInView(errors, '[data-testid="ep-error"]');
 
+  // The changed-elsewhere banner: Save while its choice waits brings it into view instead.
+  const banner = useRef<HTMLDivElement>(null);
+
   const save = async (): Promise<void> => {
+    if (conflicts.length > 0) return revealBanner(banner.current);
     const { input, errors: found } = fromDraft(d);
     setErrors(found);
     if (!input) return;
@@ -100,6 +107,7 @@ export function EndpointForm({
         form={form}
         what="This endpoint was changed elsewhere."
         testId="ep"
+        boxRef={banner}
         labels={ENDPOINT_FIELD_LABELS}
         onApplied={() => setErrors({})}
       />
@@ -250,8 +258,8 @@ export function EndpointForm({
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={busy || conflicts.length > 0}
-          title={conflicts.length > 0 ? 'Choose yours or theirs above first' : undefined}
+          disabled={busy}
+          aria-describedby={conflicts.length > 0 ? 'ep-save-waits' : undefined}
           data-testid="ep-save"
         >
           {editing ? 'Save endpoint' : 'Create endpoint'}
@@ -259,6 +267,11 @@ export function EndpointForm({
         <button type="button" className="btn" onClick={() => onDone()}>
           Cancel
         </button>
+        {conflicts.length > 0 && (
+          <span className="muted small" id="ep-save-waits" data-testid="ep-save-waits">
+            Choose yours or theirs above first.
+          </span>
+        )}
       </div>
     </form>
   );

@@ -1,19 +1,31 @@
-import { useContext, useState } from 'react';
+import { Fragment, useContext, useState } from 'react';
 import { ClientContext } from '../client-context';
 import type { Endpoint, EventDetail, ForwardAttempt } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { formatTimestamp } from '../format/format';
 import { redriveSummary } from '../model/redrive';
 
+/** What an attempt got, in words: its status, or its error. */
+const result = (f: ForwardAttempt): string => String(f.status ?? f.error ?? 'failed');
+
+/** The response of one attempt, named ("Attempt 1 (live) · 400 · response"). */
 function Response({ f }: { f: ForwardAttempt }) {
-  if (!f.response) return <p className="muted small">No response recorded.</p>;
   return (
-    <pre className="code small" data-testid="forward-response">
-      {f.response.headers.map(([n, v]) => `${n}: ${v}`).join('\n')}
-      {'\n\n'}
-      {f.response.text ?? `[${f.response.base64.length} base64 characters of binary data]`}
-      {f.response.truncated ? '\n[… cut at 64 KB]' : ''}
-    </pre>
+    <div className="attempt-response" data-testid="forward-response">
+      <p className="attempt-response-head small" data-testid="forward-response-head">
+        Attempt {f.attempt} ({f.kind}) · {result(f)} · response
+      </p>
+      {!f.response ? (
+        <p className="muted small">No response recorded.</p>
+      ) : (
+        <pre className="code small">
+          {f.response.headers.map(([n, v]) => `${n}: ${v}`).join('\n')}
+          {'\n\n'}
+          {f.response.text ?? `[${f.response.base64.length} base64 characters of binary data]`}
+          {f.response.truncated ? '\n[… cut at 64 KB]' : ''}
+        </pre>
+      )}
+    </div>
   );
 }
 
@@ -37,7 +49,6 @@ export function ForwardCard({
   const [busy, setBusy] = useState(false);
   const canResign = detail.deadLetterResign?.possible === true;
   const [resign, setResign] = useState(true);
-  const shown = detail.forwards.find((f) => f.id === open);
   const dead = detail.forward.status === 'dead';
   const last = detail.forwards.filter((f) => f.kind !== 'replay').at(-1);
   const doRedrive = (id: number): void => {
@@ -125,26 +136,36 @@ export function ForwardCard({
           </thead>
           <tbody>
             {detail.forwards.map((f) => (
-              <tr
-                key={f.id}
-                className={f.id === open ? 'attempt-open' : undefined}
-                title="Show the response"
-                onClick={() => setOpen(f.id === open ? null : f.id)}
-              >
-                <td>{f.attempt}</td>
-                <td>{f.kind}</td>
-                <td className="mono">{f.targetUrl}</td>
-                <td className={f.status !== null && f.status < 300 ? 'ok' : 'bad'}>
-                  {f.status ?? f.error ?? 'failed'}
-                </td>
-                <td>{Math.round(f.durationMs)} ms</td>
-                <td>{formatTimestamp(f.at)}</td>
-              </tr>
+              <Fragment key={f.id}>
+                <tr
+                  className={f.id === open ? 'attempt-open' : undefined}
+                  title={f.id === open ? 'Hide the response' : 'Show the response'}
+                  aria-expanded={f.id === open}
+                  data-testid="forward-attempt"
+                  onClick={() => setOpen(f.id === open ? null : f.id)}
+                >
+                  <td>{f.attempt}</td>
+                  <td>{f.kind}</td>
+                  <td className="mono">{f.targetUrl}</td>
+                  <td className={f.status !== null && f.status < 300 ? 'ok' : 'bad'}>
+                    {result(f)}
+                  </td>
+                  <td>{Math.round(f.durationMs)} ms</td>
+                  <td>{formatTimestamp(f.at)}</td>
+                </tr>
+                {/* The response right under its own attempt, not under the whole table. */}
+                {f.id === open && (
+                  <tr className="attempt-response-row">
+                    <td colSpan={6}>
+                      <Response f={f} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
       )}
-      {shown && <Response f={shown} />}
     </section>
   );
 }

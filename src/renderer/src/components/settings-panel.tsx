@@ -1,7 +1,7 @@
-import { RebaseBanner } from './changed-elsewhere';
+import { RebaseBanner, revealBanner } from './changed-elsewhere';
 import { useClient } from '../client-context';
 import { useFirstErrorInView } from '../hooks/use-first-error';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SettingsView } from '../../../shared/model';
 import { errorText } from '../format/error-text';
 import { useLoad } from '../hooks/use-load';
@@ -14,7 +14,7 @@ import {
   type SettingsDraft,
 } from '../model/settings-draft';
 import { Field } from './field';
-import { Modal } from './modal';
+import { Modal, useModalClose, useUnsavedEdits } from './modal';
 
 type Errors = Partial<Record<keyof SettingsDraft, string>>;
 
@@ -27,7 +27,18 @@ const newer = (a: SettingsView, b: SettingsView): SettingsView => (a.rev > b.rev
  * show a banner offering to reload, and a save refused as a conflict keeps the edits.
  */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
+  return (
+    <Modal title="Settings" testId="settings-panel" onClose={onClose}>
+      <SettingsForm onClose={onClose} />
+    </Modal>
+  );
+}
+
+/** The settings panel's content, inside its dialog (so closing can ask about unsaved edits). */
+function SettingsForm({ onClose }: { onClose: () => void }) {
   const client = useClient();
+  // Close asks first while there are unsaved edits, as Escape and the backdrop do.
+  const close = useModalClose(onClose);
   const [errors, setErrors] = useState<Errors>({});
   // After a failed save, the first failing field comes into view, focused.
   const formRef = useFirstErrorInView(errors);
@@ -53,8 +64,13 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     },
   });
   const { draft: d, base, conflicts, text, check } = form;
+  useUnsavedEdits(form.dirty);
+
+  // The changed-elsewhere banner: Save while its choice waits brings it into view instead.
+  const banner = useRef<HTMLDivElement>(null);
 
   const save = async (): Promise<void> => {
+    if (conflicts.length > 0) return revealBanner(banner.current);
     if (!d || !base) return;
     const { settings, errors: found } = fromDraft(d, base);
     setErrors(found);
@@ -91,7 +107,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     );
 
   return (
-    <Modal title="Settings" testId="settings-panel" onClose={onClose}>
+    <>
       {!d ? (
         live.error ? (
           <p className="notice notice-bad">{live.error}</p>
@@ -111,6 +127,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             form={form}
             what="The settings were changed elsewhere."
             testId="settings"
+            boxRef={banner}
             labels={SETTINGS_FIELD_LABELS}
             onApplied={() => {
               setErrors({});
@@ -170,18 +187,27 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             <button
               type="submit"
               className="btn btn-primary"
-              disabled={busy || conflicts.length > 0}
-              title={conflicts.length > 0 ? 'Choose yours or theirs above first' : undefined}
+              disabled={busy}
+              aria-describedby={conflicts.length > 0 ? 'settings-save-waits' : undefined}
               data-testid="settings-save"
             >
               Save settings
             </button>
-            <button type="button" className="btn" onClick={onClose}>
+            <button type="button" className="btn" onClick={close}>
               Close
             </button>
+            {conflicts.length > 0 && (
+              <span
+                className="muted small"
+                id="settings-save-waits"
+                data-testid="settings-save-waits"
+              >
+                Choose yours or theirs above first.
+              </span>
+            )}
           </div>
         </form>
       )}
-    </Modal>
+    </>
   );
 }

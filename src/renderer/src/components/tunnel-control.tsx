@@ -3,7 +3,7 @@ import { useClient } from '../client-context';
 import { useDismiss } from '../hooks/use-dismiss';
 import { useLoad } from '../hooks/use-load';
 import { errorText } from '../format/error-text';
-import { TunnelOptionsForm } from './tunnel-options-form';
+import { TunnelOptionsForm, type TunnelOptionsHandle } from './tunnel-options-form';
 import type { TunnelSettings, TunnelState } from '../../../shared/model';
 
 /** Where the configured authtoken comes from, in words (never the token). */
@@ -87,12 +87,26 @@ export function TunnelControl({
       setBusy(false);
     }
   };
-  const saveAndStart = (): Promise<void> =>
-    act(async () => {
-      await client.saveTunnelSettings({ authtoken: token });
-      setToken('');
+  // The options part below: what was typed there and not saved yet goes with a start.
+  const options = useRef<TunnelOptionsHandle>(null);
+  /** Saves typed, unsaved options first (so this start uses them); false when they are refused. */
+  const saveTypedOptions = async (): Promise<boolean> => {
+    const form = open ? options.current : null;
+    return !form?.unsaved() || (await form.save());
+  };
+  const start = async (): Promise<void> => {
+    if (await saveTypedOptions()) await act(() => client.startTunnel({}));
+  };
+  const saveAndStart = async (): Promise<void> => {
+    if (!(await saveTypedOptions())) return;
+    await act(async () => {
+      if (token.trim()) {
+        await client.saveTunnelSettings({ authtoken: token });
+        setToken('');
+      }
       return client.startTunnel({});
     });
+  };
 
   const problem = error ?? (state === 'error' ? (tunnel?.message ?? 'the tunnel failed') : null);
   return (
@@ -112,7 +126,7 @@ export function TunnelControl({
         className="btn btn-small"
         data-testid="tunnel-toggle"
         disabled={busy}
-        onClick={() => void act(() => (running ? client.stopTunnel({}) : client.startTunnel({})))}
+        onClick={() => void (running ? act(() => client.stopTunnel({})) : start())}
       >
         {busy ? '…' : running ? 'Stop' : 'Start tunnel'}
       </button>
@@ -181,7 +195,13 @@ export function TunnelControl({
               <span className="field-hint">Kept by the engine; the UI never reads it back.</span>
             </label>
             <div className="form-actions">
-              <button type="submit" className="btn btn-primary" disabled={busy || !token.trim()}>
+              <button
+                type="submit"
+                className="btn btn-primary"
+                disabled={busy || (!token.trim() && !authtoken?.configured)}
+                title="Saves the authtoken and the options below, then starts the tunnel"
+                data-testid="tunnel-save-start"
+              >
                 Save and start
               </button>
               <button
@@ -201,7 +221,7 @@ export function TunnelControl({
               {saved}
             </p>
           )}
-          <TunnelOptionsForm onSaved={setSaved} />
+          <TunnelOptionsForm ref={options} onSaved={setSaved} />
         </div>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { useClient } from '../client-context';
 import { tunnelRegions, type TunnelOptionsPatch, type TunnelSettings } from '../../../shared/model';
 import { errorText } from '../format/error-text';
@@ -7,12 +7,27 @@ import { useLoad } from '../hooks/use-load';
 /** Splits a comma/space/newline separated list; undefined → empty. */
 const list = (s: string): string[] => s.split(/[\s,]+/).filter(Boolean);
 
+/** What the popover asks of the options form before it starts the tunnel. */
+export interface TunnelOptionsHandle {
+  /** True when the form holds edits not saved yet. */
+  unsaved: () => boolean;
+  /** Saves them; false when refused (the form shows why, in view). */
+  save: () => Promise<boolean>;
+}
+
 /**
  * The tunnel's saved options: domain, region, client IP allow/deny lists, basic auth and
  * ngrok's edge webhook verification. Secrets (password, verification secret) are write-only:
  * the engine reports only that they are set. Errors are the contract's, field by field.
+ * `ref`: lets "Save and start" above save what was typed here first, so the start uses it.
  */
-export function TunnelOptionsForm({ onSaved }: { onSaved: (m: string) => void }) {
+export function TunnelOptionsForm({
+  onSaved,
+  ref,
+}: {
+  onSaved: (m: string) => void;
+  ref?: Ref<TunnelOptionsHandle>;
+}) {
   const client = useClient();
   const [domain, setDomain] = useState('');
   const [region, setRegion] = useState('');
@@ -59,7 +74,7 @@ export function TunnelOptionsForm({ onSaved }: { onSaved: (m: string) => void })
   );
   const stale = rev !== undefined && liveRev !== undefined && liveRev > rev;
 
-  const save = async (): Promise<void> => {
+  const save = async (): Promise<boolean> => {
     const patch: TunnelOptionsPatch = {
       domain: domain.trim() || null,
       region: (region || null) as TunnelOptionsPatch['region'],
@@ -84,10 +99,33 @@ export function TunnelOptionsForm({ onSaved }: { onSaved: (m: string) => void })
       setBasicAuth('');
       setVerifySecret('');
       onSaved('Tunnel options saved: they apply at the next start.');
+      return true;
     } catch (err) {
       setError(errorText(err));
+      return false;
     }
   };
+  useImperativeHandle(ref, () => ({
+    unsaved: () => {
+      const o = base.current?.options;
+      if (!o) return false;
+      return (
+        domain.trim() !== (o.domain ?? '') ||
+        region !== (o.region ?? '') ||
+        list(allow).join(',') !== (o.allowCidrs ?? []).join(',') ||
+        list(deny).join(',') !== (o.denyCidrs ?? []).join(',') ||
+        basicAuth.trim() !== '' ||
+        verifyProvider.trim() !== (o.webhookVerification?.provider ?? '') ||
+        verifySecret !== ''
+      );
+    },
+    save,
+  }));
+  // A refusal shows where the user looks, also when "Save and start" above asked for the save.
+  const errorBox = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (error) errorBox.current?.scrollIntoView({ block: 'nearest' });
+  }, [error]);
 
   return (
     <form
@@ -98,6 +136,7 @@ export function TunnelOptionsForm({ onSaved }: { onSaved: (m: string) => void })
         void save();
       }}
     >
+      <h3 className="tunnel-options-head">Tunnel options</h3>
       {stale && pushed && (
         <p className="notice notice-warn" role="alert" data-testid="tunnel-options-stale">
           The tunnel options were changed elsewhere.{' '}
@@ -114,7 +153,12 @@ export function TunnelOptionsForm({ onSaved }: { onSaved: (m: string) => void })
         </p>
       )}
       {error && (
-        <p className="notice notice-bad" role="alert" data-testid="tunnel-options-error">
+        <p
+          ref={errorBox}
+          className="notice notice-bad"
+          role="alert"
+          data-testid="tunnel-options-error"
+        >
           {error}
         </p>
       )}

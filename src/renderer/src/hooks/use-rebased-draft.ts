@@ -1,5 +1,6 @@
 import { useState, type ChangeEvent } from 'react';
 import {
+  edited,
   rebaseDraft,
   resolve,
   type Conflict,
@@ -15,6 +16,11 @@ export interface RebasedDraft<E, D, K extends string> {
   base: E | undefined;
   /** The form's values; null until there is a version to fill it from. */
   draft: D | null;
+  /**
+   * True when the draft differs from the version it stands on (or, with no entity, from the
+   * blank draft): closing the form would throw edits away.
+   */
+  dirty: boolean;
   /** Changes some fields as typed. */
   set: (patch: Partial<D>) => void;
   /** A text field bound to the draft: spread onto an input, textarea or select. */
@@ -77,6 +83,8 @@ export function useRebasedDraft<
     setMerged(rebased.taken);
   }
   const waiting = rebased && rebased.conflicts.length > 0 ? rebased : null;
+  const pristine = base ? toDraft(base) : (options.blank?.() ?? null);
+  const dirty = draft !== null && pristine !== null && edited(pristine, draft, fields);
   const set = (patch: Partial<D>): void => {
     if (!draft) return;
     setDraft({ ...draft, ...patch });
@@ -85,6 +93,7 @@ export function useRebasedDraft<
   return {
     base,
     draft,
+    dirty,
     set,
     text: (field) => ({
       value: String(draft?.[field] ?? ''),
