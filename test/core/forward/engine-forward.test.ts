@@ -32,6 +32,28 @@ async function app(handle: (req: IncomingMessage, body: Buffer, res: ServerRespo
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
+/**
+ * An app checking each delivery with `verify` (which throws to refuse): 200 and 'ok' in
+ * `state.verdicts`, or 400 and the error's message; 503 while `state.ok` is false.
+ */
+async function verifyingApp(
+  verify: (req: IncomingMessage, body: Buffer) => void,
+  state = { ok: true, verdicts: [] as string[] },
+) {
+  const target = await app((req, body, res) => {
+    if (!state.ok) return res.writeHead(503).end();
+    try {
+      verify(req, body);
+      state.verdicts.push('ok');
+      res.writeHead(200).end();
+    } catch (err) {
+      state.verdicts.push((err as Error).message);
+      res.writeHead(400).end();
+    }
+  });
+  return { target, state };
+}
+
 async function engine(): Promise<TestEngine> {
   const t = await startEngine({ retry: { baseDelayMs: 10, maxDelayMs: 50, jitter: 0 } });
   cleanups.push(() => t.stop());
@@ -397,23 +419,15 @@ describe('redrive with re-signing', () => {
   /** An app verifying with Stripe's SDK (default tolerance 300 s); 503 until `ok`. */
   async function stripeApp() {
     const stripe = new Stripe('sk_test_x');
-    const state = { ok: false, verdicts: [] as string[] };
-    const target = await app((req, body, res) => {
-      if (!state.ok) return res.writeHead(503).end();
-      try {
+    return verifyingApp(
+      (req, body) =>
         stripe.webhooks.constructEvent(
           body.toString(),
           req.headers['stripe-signature'] as string,
           stripeSecret,
-        );
-        state.verdicts.push('ok');
-        res.writeHead(200).end();
-      } catch (err) {
-        state.verdicts.push((err as Error).message);
-        res.writeHead(400).end();
-      }
-    });
-    return { target, state };
+        ),
+      { ok: false, verdicts: [] },
+    );
   }
 
   /** An engine forwarding one at a time, one attempt, from a Stripe endpoint at /stripe to `stripeApp()`. */
@@ -524,18 +538,9 @@ describe('replay', () => {
 
   it('re-signs a 10-minute-old Standard Webhooks event so the official verifier accepts it', async () => {
     const wh = new Webhook(secret);
-    const verdicts: string[] = [];
-    const target = await app((req, body, res) => {
-      try {
-        wh.verify(body.toString(), req.headers as Record<string, string>);
-        verdicts.push('ok');
-        res.writeHead(200);
-      } catch (err) {
-        verdicts.push((err as Error).message);
-        res.writeHead(400);
-      }
-      res.end();
-    });
+    const { target, state } = await verifyingApp((req, body) =>
+      wh.verify(body.toString(), req.headers as Record<string, string>),
+    );
     const t = await engine();
     await t.client.saveEndpoint({
       name: 'OpenAI',
@@ -569,7 +574,7 @@ describe('replay', () => {
     const fresh = await t.client.replayEvent({ id, resign: true, newDeliveryId: true });
     expect(fresh.status).toBe(200);
     expect(target.received[2]!.headers['webhook-id']).not.toBe('msg_original');
-    expect(verdicts).toEqual([expect.stringMatching(/too old/i), 'ok', 'ok']);
+    expect(state.verdicts).toEqual([expect.stringMatching(/too old/i), 'ok', 'ok']);
     const detail = await t.client.getEvent({ id });
     expect(detail.forwards.map((a) => [a.kind, a.status])).toEqual([
       ['replay', 400],
@@ -611,19 +616,13 @@ describe('replay', () => {
     const stripeSecret = 'whsec_stripe_replay';
     const stripe = new Stripe('sk_test_x');
     const seen: string[] = [];
-    const target = await app((req, body, res) => {
-      try {
-        const ev = stripe.webhooks.constructEvent(
-          body,
-          req.headers['stripe-signature'] as string,
-          stripeSecret,
-        );
-        seen.push(ev.type);
-        res.writeHead(200);
-      } catch {
-        res.writeHead(400);
-      }
-      res.end();
+    const { target } = await verifyingApp((req, body) => {
+      const ev = stripe.webhooks.constructEvent(
+        body,
+        req.headers['stripe-signature'] as string,
+        stripeSecret,
+      );
+      seen.push(ev.type);
     });
     const t = await engine();
     await t.client.saveEndpoint({
