@@ -48,7 +48,7 @@ import {
 } from '../../src/shared/model';
 import { rawRequest } from '../helpers/http';
 import { startEngine, type TestEngine } from '../helpers/engine';
-import { endpoint } from '../helpers/endpoints';
+import { endpoint } from '../helpers/model';
 
 /**
  * Every parser of the engine against hostile input: content codings, HAR/NDJSON import, the

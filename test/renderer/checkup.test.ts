@@ -6,7 +6,7 @@ import {
   type ProbeResult,
 } from '../../src/shared/checkup';
 import type { Endpoint } from '../../src/shared/model';
-import { endpoint as anEndpoint } from '../helpers/endpoints';
+import { endpoint as anEndpoint } from '../helpers/model';
 import {
   formFromCheckup,
   initialForm,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../src/shared/model';
-import { endpoint } from '../helpers/endpoints';
+import { endpoint } from '../helpers/model';
 import {
   applyEndpointChange,
   fromDraft,

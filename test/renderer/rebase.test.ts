@@ -7,7 +7,7 @@ import {
 } from '../../src/renderer/src/model/settings-draft';
 import { ENDPOINT_FIELDS, toDraft } from '../../src/renderer/src/model/endpoint-draft';
 import type { Endpoint } from '../../src/shared/model';
-import { endpoint as anEndpoint } from '../helpers/endpoints';
+import { endpoint as anEndpoint } from '../helpers/model';
 
 const endpoint = (over: Partial<Endpoint>): Endpoint =>
   anEndpoint({

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../../src/shared/model';
-import { endpoint as anEndpoint } from '../../helpers/endpoints';
+import { endpoint as anEndpoint } from '../../helpers/model';
 
 const fixtures = new URL('../../fixtures/', import.meta.url);
 
