@@ -21,6 +21,13 @@ function splitTarget(raw: string): { target: string; path: string; query: string
   return { target, path: path || '/', query: q === -1 ? '' : target.slice(q + 1) };
 }
 
+/** A delivery whose body is not read yet; no public URL unless it says one. */
+function bodyless(
+  d: Omit<IncomingDelivery, 'body' | 'publicUrl'> & { publicUrl?: string | null },
+): IncomingDelivery {
+  return { ...d, body: EMPTY, publicUrl: d.publicUrl ?? null };
+}
+
 /** True when the socket peer is one whose X-Forwarded-* headers are believed. */
 export function isForwarder(peer: string | null, viaTunnel: boolean, trusted: string[]): boolean {
   return viaTunnel || (peer !== null && isTrusted(peer, trusted));
@@ -50,17 +57,8 @@ export function describeRequest(
       publicUrl = `${proto.toLowerCase()}://${host}${target}`;
     }
   }
-  return {
-    receivedAt,
-    method: req.method ?? 'GET',
-    path,
-    query,
-    headers,
-    body: EMPTY,
-    sourceIp,
-    viaTunnel,
-    publicUrl,
-  };
+  const method = req.method ?? 'GET';
+  return bodyless({ receivedAt, method, path, query, headers, sourceIp, viaTunnel, publicUrl });
 }
 
 /**
@@ -85,17 +83,8 @@ export function unreadRequest(
     }
   }
   const { path, query } = splitTarget(line?.[2] ?? '/');
-  return {
-    receivedAt,
-    method: line?.[1] ?? '?',
-    path,
-    query,
-    headers,
-    body: EMPTY,
-    sourceIp,
-    viaTunnel,
-    publicUrl: null,
-  };
+  const method = line?.[1] ?? '?';
+  return bodyless({ receivedAt, method, path, query, headers, sourceIp, viaTunnel });
 }
 
 function first(v: string | string[] | undefined): string | undefined {

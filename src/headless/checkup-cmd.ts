@@ -9,7 +9,7 @@ import type { Input } from '../shared/contract';
 import { HookscopeError } from '../shared/errors';
 import { formatReport } from './checkup-report';
 import { cliInput, numeric, readSecretFiles } from './cli-input';
-import { apiClient } from './events-cmd';
+import { INSTANCE_OPTIONS, instanceClient, PRINT_OPTIONS } from './events-cmd';
 
 export const CHECKUP_USAGE = `Usage: hookscope checkup --target URL --provider P --secret-file FILE [options]
        hookscope checkup --endpoint ID [--api URL --token T | --data-dir DIR] [options]
@@ -74,11 +74,8 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
       'latency-samples': { type: 'string' },
       timeout: { type: 'string' },
       endpoint: { type: 'string' },
-      api: { type: 'string' },
-      token: { type: 'string' },
-      'data-dir': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...INSTANCE_OPTIONS,
+      ...PRINT_OPTIONS,
     },
   });
   if (values.help) {
@@ -110,12 +107,10 @@ export async function runCheckupCommand(argv: string[]): Promise<boolean | null>
     },
     FLAGS,
   );
-  const apiUrl = values.api ?? process.env.HOOKSCOPE_API;
+  const instance = instanceClient(values);
   let run: Checkup;
-  if (apiUrl) {
-    const token = values.token ?? process.env.HOOKSCOPE_TOKEN;
-    if (!token) throw bad('--api needs --token (or HOOKSCOPE_TOKEN)');
-    run = await apiClient(apiUrl, token).runCheckup(input as Input<'runCheckup'>);
+  if (instance) {
+    run = await instance.runCheckup(input as Input<'runCheckup'>);
   } else if (input.endpointId || input.eventId || values['data-dir']) {
     run = await inDataDir(values['data-dir'] ?? defaultDataDir(), input);
   } else {

@@ -33,6 +33,31 @@ Against a running instance: --api URL --token T (or HOOKSCOPE_API / HOOKSCOPE_TO
 otherwise the log in --data-dir DIR (default: the OS app-data folder) is opened directly.
 --json prints JSON instead of lines.`;
 
+/** The options naming where a command runs: a running instance's API, or a data dir. */
+export const INSTANCE_OPTIONS = {
+  api: { type: 'string' },
+  token: { type: 'string' },
+  'data-dir': { type: 'string' },
+} as const;
+
+/** --json (print JSON instead of lines) and --help. */
+export const PRINT_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/**
+ * A client over the running instance named by --api (or HOOKSCOPE_API) with --token (or
+ * HOOKSCOPE_TOKEN), or null when none is named. Throws bad_input for one without a token.
+ */
+export function instanceClient(values: { api?: string; token?: string }): Client | null {
+  const apiUrl = values.api ?? process.env.HOOKSCOPE_API;
+  if (!apiUrl) return null;
+  const token = values.token ?? process.env.HOOKSCOPE_TOKEN;
+  if (!token) throw new HookscopeError('bad_input', '--api needs --token (or HOOKSCOPE_TOKEN)');
+  return apiClient(apiUrl, token);
+}
+
 /** A client over the control API of a running `hookscope serve|listen`. */
 export function apiClient(apiUrl: string, token: string): Client {
   return createClient({
@@ -61,9 +86,7 @@ export async function runEvents(argv: string[]): Promise<boolean> {
     args: argv,
     allowPositionals: true,
     options: {
-      api: { type: 'string' },
-      token: { type: 'string' },
-      'data-dir': { type: 'string' },
+      ...INSTANCE_OPTIONS,
       limit: { type: 'string' },
       query: { type: 'string' },
       to: { type: 'string' },
@@ -73,8 +96,7 @@ export async function runEvents(argv: string[]): Promise<boolean> {
       out: { type: 'string' },
       endpoint: { type: 'string' },
       public: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...PRINT_OPTIONS,
     },
   });
   const [action, id] = positionals;
@@ -101,14 +123,9 @@ export async function runEvents(argv: string[]): Promise<boolean> {
         )
       : null;
   const importInput = action === 'import' && id ? readImport(id, values.format) : null;
-  const apiUrl = values.api ?? process.env.HOOKSCOPE_API;
-  const token = values.token ?? process.env.HOOKSCOPE_TOKEN;
   let engine: Engine | null = null;
-  let client: Client;
-  if (apiUrl) {
-    if (!token) throw new HookscopeError('bad_input', '--api needs --token (or HOOKSCOPE_TOKEN)');
-    client = apiClient(apiUrl, token);
-  } else {
+  let client = instanceClient(values);
+  if (!client) {
     const e = new Engine({ dataDir: values['data-dir'] ?? defaultDataDir() });
     engine = e;
     client = createClient({

@@ -43,45 +43,52 @@ export interface ProviderRow {
   readonly sender?: { readonly headers?: readonly SenderHeader[]; readonly userAgent?: RegExp };
 }
 
+/** The delivery id of the Standard Webhooks family: `webhook-id`, a `msg_…` id. */
+const WEBHOOK_ID = { headers: ['webhook-id'], form: 'msg' } as const;
+/** The delivery id of Svix and of the providers that send through Svix: `svix-id`, `msg_…`. */
+const SVIX_ID = { headers: ['svix-id'], form: 'msg' } as const;
+/** A delivery id that is a UUID, in the first of `headers` present. */
+const uuidIn = (...headers: string[]) => ({ headers, form: 'uuid' }) as const;
+
 export const providers = [
   {
     id: 'standard-webhooks',
     name: 'Standard Webhooks',
     detectOrder: 26,
-    deliveryId: { headers: ['webhook-id'], form: 'msg' },
+    deliveryId: WEBHOOK_ID,
     sender: { headers: [['webhook-id', 'webhook-timestamp']] },
   },
   {
     id: 'openai',
     name: 'OpenAI',
     detectOrder: 21,
-    deliveryId: { headers: ['webhook-id'], form: 'msg' },
+    deliveryId: WEBHOOK_ID,
     sender: { userAgent: /^OpenAI\//i },
   },
   {
     id: 'svix',
     name: 'Svix',
     detectOrder: 22,
-    deliveryId: { headers: ['svix-id'], form: 'msg' },
+    deliveryId: SVIX_ID,
     sender: { headers: ['svix-id'] },
   },
   {
     id: 'clerk',
     name: 'Clerk',
     detectOrder: 23,
-    deliveryId: { headers: ['svix-id'], form: 'msg' },
+    deliveryId: SVIX_ID,
   },
   {
     id: 'resend',
     name: 'Resend',
     detectOrder: 24,
-    deliveryId: { headers: ['svix-id'], form: 'msg' },
+    deliveryId: SVIX_ID,
   },
   {
     id: 'replicate',
     name: 'Replicate',
     detectOrder: 25,
-    deliveryId: { headers: ['webhook-id'], form: 'msg' },
+    deliveryId: WEBHOOK_ID,
   },
   {
     id: 'stripe',
@@ -94,7 +101,7 @@ export const providers = [
     name: 'GitHub',
     detectOrder: 10,
     eventType: { header: 'X-GitHub-Event', bodySuffix: 'action' },
-    deliveryId: { headers: ['X-GitHub-Delivery'], form: 'uuid' },
+    deliveryId: uuidIn('X-GitHub-Delivery'),
     sender: {
       headers: ['X-GitHub-Event', 'X-GitHub-Delivery', 'X-GitHub-Hook-ID'],
       userAgent: /^GitHub-Hookshot\//,
@@ -105,20 +112,14 @@ export const providers = [
     name: 'GitLab',
     detectOrder: 11,
     eventType: { header: 'X-Gitlab-Event' },
-    deliveryId: {
-      headers: ['Idempotency-Key', 'X-Gitlab-Event-UUID', 'X-Gitlab-Webhook-UUID'],
-      form: 'uuid',
-    },
+    deliveryId: uuidIn('Idempotency-Key', 'X-Gitlab-Event-UUID', 'X-Gitlab-Webhook-UUID'),
   },
   {
     id: 'shopify',
     name: 'Shopify',
     detectOrder: 4,
     eventType: { header: 'X-Shopify-Topic' },
-    deliveryId: {
-      headers: ['X-Shopify-Event-Id', 'X-Shopify-Webhook-Id', 'Shopify-Webhook-Id'],
-      form: 'uuid',
-    },
+    deliveryId: uuidIn('X-Shopify-Event-Id', 'X-Shopify-Webhook-Id', 'Shopify-Webhook-Id'),
     sender: { headers: ['X-Shopify-Topic', 'X-Shopify-Webhook-Id', 'X-Shopify-Shop-Domain'] },
   },
   {
@@ -131,7 +132,7 @@ export const providers = [
     id: 'twilio',
     name: 'Twilio',
     detectOrder: 2,
-    deliveryId: { headers: ['I-Twilio-Idempotency-Token'], form: 'uuid' },
+    deliveryId: uuidIn('I-Twilio-Idempotency-Token'),
     sender: { headers: ['I-Twilio-Idempotency-Token'], userAgent: /^TwilioProxy\// },
   },
   { id: 'discord', name: 'Discord', detectOrder: 7 },
@@ -140,7 +141,7 @@ export const providers = [
     id: 'linear',
     name: 'Linear',
     detectOrder: 13,
-    deliveryId: { headers: ['Linear-Delivery'], form: 'uuid' },
+    deliveryId: uuidIn('Linear-Delivery'),
     sender: { headers: ['Linear-Event'], userAgent: /^Linear-Webhook/ },
   },
   {
@@ -166,7 +167,7 @@ export const providers = [
     id: 'jira',
     name: 'Jira',
     detectOrder: 19,
-    deliveryId: { headers: ['X-Atlassian-Webhook-Identifier'], form: 'uuid' },
+    deliveryId: uuidIn('X-Atlassian-Webhook-Identifier'),
   },
   { id: 'generic-hmac', name: 'Generic HMAC', detectOrder: 20 },
 ] as const satisfies readonly ProviderRow[];

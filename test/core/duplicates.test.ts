@@ -1,8 +1,10 @@
-import Stripe from 'stripe';
 import { wholeDetail } from '../../src/shared/event-body';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventDetail } from '../../src/shared/model';
 import { startEngine, type TestEngine } from '../helpers/engine';
+import { stripeSignature } from '../helpers/stripe';
+
+const secret = 'whsec_' + Buffer.from('duplicates-test-secret-32-bytes!').toString('base64');
 
 let t: TestEngine;
 beforeEach(async () => {
@@ -59,7 +61,6 @@ describe('duplicate detection', () => {
     });
     expect(retry.event.idempotency.byBodyHash).toBeUndefined();
 
-    const secret = 'whsec_' + Buffer.from('duplicates-test-secret-32-bytes!').toString('base64');
     await t.client.saveEndpoint({
       name: 'Stripe',
       path: '/s',
@@ -68,10 +69,7 @@ describe('duplicate detection', () => {
     });
     const evt = JSON.stringify({ id: 'evt_same', type: 'charge.succeeded' });
     const signed = (): Record<string, string> => ({
-      'Stripe-Signature': new Stripe('sk_test_x').webhooks.generateTestHeaderString({
-        payload: evt,
-        secret,
-      }),
+      'Stripe-Signature': stripeSignature(evt, secret),
     });
     const stripeFirst = await post('/s/1', evt, signed());
     const stripeAgain = await post('/s/2', evt, signed());
@@ -82,7 +80,6 @@ describe('duplicate detection', () => {
   });
 
   it('a forged delivery that guesses an id first does not make the real one a duplicate', async () => {
-    const secret = 'whsec_' + Buffer.from('duplicates-test-secret-32-bytes!').toString('base64');
     await t.client.saveEndpoint({
       name: 'Stripe',
       path: '/s',
@@ -96,10 +93,7 @@ describe('duplicate detection', () => {
     });
     expect(forged.event.signature.status).toBe('invalid');
     const real = await post('/s', evt, {
-      'Stripe-Signature': new Stripe('sk_test_x').webhooks.generateTestHeaderString({
-        payload: evt,
-        secret,
-      }),
+      'Stripe-Signature': stripeSignature(evt, secret),
     });
     expect(real.status).toBe(200);
     expect(real.event.idempotency).toMatchObject({ duplicateOf: null, deliveryCount: 1 });
@@ -119,7 +113,6 @@ describe('duplicate detection', () => {
 
 describe('an unsigned delivery on an endpoint with a secret', () => {
   it('cannot claim a delivery id: the signed one with that id is still the first, answered and forwarded', async () => {
-    const secret = 'whsec_' + Buffer.from('duplicates-test-secret-32-bytes!').toString('base64');
     await t.client.saveEndpoint({
       name: 'Auto',
       path: '/auto',
@@ -130,10 +123,7 @@ describe('an unsigned delivery on an endpoint with a secret', () => {
     expect(guessed.event.signature.status).toBe('none');
     const evt = '{"id":"evt_A1","object":"event","type":"invoice.paid"}';
     const real = await post('/auto', evt, {
-      'Stripe-Signature': new Stripe('sk_test_x').webhooks.generateTestHeaderString({
-        payload: evt,
-        secret,
-      }),
+      'Stripe-Signature': stripeSignature(evt, secret),
     });
     expect(real.event.signature.status).toBe('valid');
     expect(real.status).toBe(200);

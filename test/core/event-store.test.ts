@@ -5,33 +5,15 @@ import { openDb, type Db } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import { tempDir } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';
+import { delivery } from '../helpers/events';
 
-let n = 0;
+/** A delivery received now, with a Content-Type header only. */
 function newEvent(over: Partial<TestEvent> = {}): TestEvent {
-  n++;
-  return {
-    eventType: null,
-    jobId: null,
-    forwardTarget: null,
-    id: `evt-${n}`,
+  return delivery({
     receivedAt: Date.now(),
-    method: 'POST',
-    path: '/hooks',
-    query: '',
     headers: [['Content-Type', 'application/json']],
-    body: Buffer.from(JSON.stringify({ n })),
-    sourceIp: '127.0.0.1',
-    viaTunnel: false,
-    publicUrl: null,
-    signature: { status: 'none', provider: null, reason: '' },
-    idempotency: { key: null, source: null },
-    schema: { status: 'none' },
-    endpointId: 'default',
-    contentType: 'application/json',
-    responseStatus: 200,
-    forwardStatus: 'none',
     ...over,
-  };
+  });
 }
 
 const open: { db: Db; cleanup: () => void; store: EventStore }[] = [];

@@ -6,6 +6,7 @@ import { EMPTY_FILTER, matchesFilter, toListInput, type Filter } from '../../src
 import { ForwardStatus, SignatureStatus, type EventSummary } from '../../src/shared/model';
 import { tempDir } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';
+import { delivery } from '../helpers/events';
 
 // Each filter is described once for the UI (shared/filters.ts: URL, input, live match) and once
 // as SQL (core/store/event-filters.ts). Whatever the filter, the store's page and the client's
@@ -58,30 +59,24 @@ beforeAll(async () => {
     const key = `${r.endpointId}:${r.eventType ?? ''}`;
     const duplicateOf = r.duplicate ? (first.get(key) ?? null) : null;
     if (!first.has(key)) first.set(key, id);
-    const e: TestEvent = {
+    const e: TestEvent = delivery({
       id,
       receivedAt: 1_700_000_000_000 + i,
       endpointId: r.endpointId,
       method: r.method,
       path: `/p/${i}`,
-      query: '',
       headers: [],
       body: Buffer.from('{}'),
-      sourceIp: '127.0.0.1',
-      viaTunnel: false,
-      publicUrl: null,
-      contentType: 'application/json',
       eventType: r.eventType,
       jobId: r.jobId,
       signature: { status: r.sig, provider: null, reason: '' },
       idempotency: { key: duplicateOf ? key : null, source: null },
-      schema: { status: 'none' },
       responseStatus: r.rejected ? 413 : 200,
       // Stored as the receiver stores them; later states are what the forwarder sets.
       forwardStatus: 'none',
       forwardTarget: null,
       ...(r.rejected ? { rejected: r.rejected } : {}),
-    };
+    });
     await appendTo(store, e);
     if (r.forward !== 'none') await store.setForwardStatus(id, r.forward);
   }

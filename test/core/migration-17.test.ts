@@ -3,7 +3,7 @@ import { openDb } from '../../src/core/store/db';
 import { EventStore } from '../../src/core/store/event-store';
 import { appendTo } from '../helpers/append';
 import { tempDir } from '../helpers/engine';
-import { delivery } from './store/conformance';
+import { delivery } from '../helpers/events';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -8,18 +8,13 @@ import { Engine } from '../../src/core/engine';
 import { DB_FILE } from '../../src/core/store/db';
 import { describeOpenError, LogOpenError } from '../../src/core/store/open-log';
 import { rawRequest } from '../helpers/http';
-import { startEngine, tempDir } from '../helpers/engine';
+import { startEngine, testDir as dir } from '../helpers/engine';
 
 const require = createRequire(import.meta.url);
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-function dir(): string {
-  const d = tempDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
-}
 
 /** A log with `n` deliveries in it, closed. */
 async function logWith(n: number): Promise<string> {

@@ -48,6 +48,7 @@ import {
 } from '../../src/shared/model';
 import { rawRequest } from '../helpers/http';
 import { startEngine, type TestEngine } from '../helpers/engine';
+import { endpoint } from '../helpers/model';
 
 /**
  * Every parser of the engine against hostile input: content codings, HAR/NDJSON import, the
@@ -195,25 +196,17 @@ describe('decodeBody (Content-Encoding) under hostile input', () => {
 });
 
 /** An endpoint as the store hands it to inspect. */
-const endpointFor = (provider: Endpoint['provider'], jsonSchema: unknown = null): Endpoint => ({
-  id: 'default',
-  name: 'Default',
-  path: '/',
-  provider,
-  secretCount: 1,
-  toleranceSec: null,
-  forwardTo: null,
-  response: { status: 200 },
-  hmac: null,
-  invalidSignatureResponse: null,
-  duplicateResponse: null,
-  jsonSchema,
-  forwardDuplicates: true,
-  simulate: null,
-  createdAt: '',
-  updatedAt: '',
-  rev: 1,
-});
+const endpointFor = (provider: Endpoint['provider'], jsonSchema: unknown = null): Endpoint =>
+  endpoint({
+    id: 'default',
+    name: 'Default',
+    path: '/',
+    provider,
+    secretCount: 1,
+    jsonSchema,
+    createdAt: '',
+    updatedAt: '',
+  });
 
 /** A delivery as an import must hand the store: every field of the right type. */
 function wellTyped({ delivery: d, responseStatus }: ImportedDelivery): void {

@@ -8,6 +8,7 @@ import type { Maintenance } from '../../src/core/store/maintenance';
 import { rawRequest } from '../helpers/http';
 import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';
+import { delivery } from '../helpers/events';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -138,28 +139,19 @@ describe('EventStore.deleteOldest', () => {
       () => events.close(),
     );
     const at = Date.now();
-    const event = (i: number, forwardTarget: string | null): TestEvent => ({
-      id: `evt-${i}`,
-      receivedAt: at + i,
-      method: 'POST',
-      path: `/${i}`,
-      query: '',
-      headers: [],
-      body: Buffer.from(`${i}`),
-      sourceIp: null,
-      viaTunnel: false,
-      publicUrl: null,
-      signature: { status: 'none', provider: null, reason: '' },
-      idempotency: { key: null, source: null },
-      schema: { status: 'none' },
-      eventType: null,
-      jobId: null,
-      endpointId: 'default',
-      contentType: null,
-      responseStatus: 200,
-      forwardStatus: forwardTarget ? 'pending' : 'none',
-      forwardTarget,
-    });
+    const event = (i: number, forwardTarget: string | null): TestEvent =>
+      delivery({
+        id: `evt-${i}`,
+        receivedAt: at + i,
+        path: `/${i}`,
+        headers: [],
+        body: Buffer.from(`${i}`),
+        sourceIp: null,
+        contentType: null,
+        responseStatus: 200,
+        forwardStatus: forwardTarget ? 'pending' : 'none',
+        forwardTarget,
+      });
     // 6 queued forwards first, then 10 plain events; keep the newest 2.
     for (let i = 1; i <= 6; i++) await appendTo(events, event(i, 'http://127.0.0.1:9/'));
     for (let i = 7; i <= 16; i++) await appendTo(events, event(i, null));

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { startEngine, tempDir } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';
+import { delivery } from '../helpers/events';
 import { rawRequest } from '../helpers/http';
 import { SEARCH_CASES, SEARCH_DELIVERIES, type SearchDelivery } from './search-cases';
 
@@ -14,7 +15,7 @@ function newEvent(d: SearchDelivery, receivedAt: number): TestEvent {
     ['Host', '127.0.0.1:7700'],
     ['Content-Type', 'application/json'],
   ];
-  return {
+  return delivery({
     id: d.id,
     receivedAt,
     method: d.method ?? 'POST',
@@ -22,20 +23,8 @@ function newEvent(d: SearchDelivery, receivedAt: number): TestEvent {
     query: d.query ?? '',
     headers,
     body: d.body,
-    sourceIp: '127.0.0.1',
-    viaTunnel: false,
-    publicUrl: null,
-    endpointId: 'default',
     contentType: headers.find(([n]) => n === 'Content-Type')?.[1] ?? null,
-    eventType: null,
-    jobId: null,
-    signature: { status: 'none', provider: null, reason: '' },
-    idempotency: { key: null, source: null },
-    schema: { status: 'none' },
-    responseStatus: 200,
-    forwardStatus: 'none',
-    forwardTarget: null,
-  };
+  });
 }
 
 const cleanups: (() => void)[] = [];

@@ -1,17 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEngine, tempDir } from '../helpers/engine';
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function dir(): string {
-  const d = tempDir();
-  cleanups.push(d.cleanup);
-  return d.dir;
-}
+import { describe, expect, it } from 'vitest';
+import { startEngine, testDir as dir } from '../helpers/engine';
 
 describe('a secrets.json that cannot be read at start', () => {
   for (const [what, bytes] of [

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDetail } from '../../src/shared/model';
 import { startEngine, type TestEngine } from '../helpers/engine';
+import { stripeChargeEvent } from '../helpers/stripe';
 
 const fixture = (p: string): string =>
   readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
@@ -21,17 +22,7 @@ async function post(body: string, headers: Record<string, string>): Promise<Even
   return wholeDetail(t.client, await t.client.getEvent({ id: items[0]!.id }));
 }
 
-const STRIPE_EVENT = JSON.stringify({
-  id: 'evt_unsigned',
-  object: 'event',
-  type: 'charge.succeeded',
-  api_version: '2024-06-20',
-  created: 1,
-  data: { object: {} },
-  livemode: false,
-  pending_webhooks: 1,
-  request: null,
-});
+const STRIPE_EVENT = stripeChargeEvent('evt_unsigned');
 
 describe('auto endpoint: a delivery that names its provider by other headers but is not signed', () => {
   // Each provider's own non-signature headers, as it documents them, and no signature.

@@ -11,6 +11,7 @@ import type { ForwardStore } from '../../src/core/store/forward-store';
 import { rawRequest } from '../helpers/http';
 import { startEngine, tempDir, type TestEngine } from '../helpers/engine';
 import { appendTo, type TestEvent } from '../helpers/append';
+import { delivery } from '../helpers/events';
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -119,29 +120,14 @@ describe('a full log and the search index', () => {
   }
   const words = (n: number): string =>
     Array.from({ length: 2000 }, (_, i) => `w${n}x${i}`).join(' ');
-  const needle = (n: number): TestEvent => ({
-    id: `needle-${n}`,
-    receivedAt: Date.now(),
-    method: 'POST',
-    path: '/hooks',
-    query: '',
-    headers: [['Content-Type', 'application/json']],
-    // Enough distinct words that the index segment for a row needs new pages.
-    body: Buffer.from(JSON.stringify({ word: 'needle', n, words: words(n) })),
-    sourceIp: '127.0.0.1',
-    viaTunnel: false,
-    publicUrl: null,
-    endpointId: 'default',
-    contentType: 'application/json',
-    eventType: null,
-    jobId: null,
-    signature: { status: 'none', provider: null, reason: '' },
-    idempotency: { key: null, source: null },
-    schema: { status: 'none' },
-    responseStatus: 200,
-    forwardStatus: 'none',
-    forwardTarget: null,
-  });
+  const needle = (n: number): TestEvent =>
+    delivery({
+      id: `needle-${n}`,
+      receivedAt: Date.now(),
+      headers: [['Content-Type', 'application/json']],
+      // Enough distinct words that the index segment for a row needs new pages.
+      body: Buffer.from(JSON.stringify({ word: 'needle', n, words: words(n) })),
+    });
   const found = async (s: EventStore): Promise<string[]> =>
     (await s.list({ limit: 50, query: 'needle' })).items.map((e) => e.id).sort();
   const indexedUpTo = (db: Db): number =>

@@ -2,7 +2,8 @@ import { wholeDetail } from '../../src/shared/event-body';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { rawRequest } from '../helpers/http';
-import { startEngine } from '../helpers/engine';
+import { startEngine, type TestEngine } from '../helpers/engine';
+import { stripeSignature } from '../helpers/stripe';
 
 describe('export and import', () => {
   for (const format of ['har', 'ndjson'] as const) {
@@ -58,8 +59,7 @@ describe('export and import', () => {
   }
 
   it('refuses a file that is not HAR or NDJSON with a clear 400', async () => {
-    const t = await startEngine();
-    try {
+    await withEngine(async (t) => {
       await expect(
         t.client.importEvents({ format: 'har', content: '{"nope":1}' }),
       ).rejects.toMatchObject({
@@ -73,9 +73,7 @@ describe('export and import', () => {
         message: expect.stringMatching(/line 1: not JSON/),
       });
       expect((await t.client.getStatus()).events).toBe(0);
-    } finally {
-      await t.stop();
-    }
+    });
   });
 });
 
@@ -83,19 +81,20 @@ describe('the response Hookscope gave, in exports', () => {
   it('is each HAR entry’s response, as configured at the time, and survives an import', async () => {
     const from = await startEngine();
     const to = await startEngine();
+    const configured = {
+      status: 202,
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Hook', '1'],
+      ] as [string, string][],
+      body: '{"queued":true}',
+      delayMs: 5,
+    };
     try {
       await from.client.saveEndpoint({
         name: 'Hook',
         path: '/hook',
-        response: {
-          status: 202,
-          headers: [
-            ['Content-Type', 'application/json'],
-            ['X-Hook', '1'],
-          ],
-          body: '{"queued":true}',
-          delayMs: 5,
-        },
+        response: configured,
         duplicateResponse: { status: 409, body: 'seen' },
       });
       const key: [string, string][] = [['Idempotency-Key', 'k1']];
@@ -165,15 +164,8 @@ describe('the response Hookscope gave, in exports', () => {
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as { response: unknown });
-      expect(lines[0]!.response).toEqual({
-        status: 202,
-        headers: [
-          ['Content-Type', 'application/json'],
-          ['X-Hook', '1'],
-        ],
-        body: '{"queued":true}',
-        delayMs: 5,
-      });
+      // NDJSON keeps the response as the endpoint had it configured.
+      expect(lines[0]!.response).toEqual(configured);
     } finally {
       await from.stop();
       await to.stop();
@@ -181,61 +173,63 @@ describe('the response Hookscope gave, in exports', () => {
   });
 });
 
+/** Runs `fn` with a fresh engine, stopped afterwards whatever happens. */
+async function withEngine(fn: (t: TestEngine) => Promise<void>): Promise<void> {
+  const t = await startEngine();
+  try {
+    await fn(t);
+  } finally {
+    await t.stop();
+  }
+}
+
+/** What a refused export answer tells the person to do instead. */
+const FEWER_OR_STREAM =
+  'export fewer events (ids or limit), or stream any size to a file with `hookscope events export --out FILE`';
+
+/** Sends `count` deliveries of `body` to /`name`/0, /`name`/1, ...; each must be stored (200). */
+async function receive(t: TestEngine, name: string, body: Buffer, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    expect((await rawRequest(t.receiverUrl, { path: `/${name}/${i}`, body })).status).toBe(200);
+  }
+}
+
 describe('bounded export and import', () => {
   it('refuses an export answer over the limit before building it, saying what to do', async () => {
-    const t = await startEngine();
-    try {
-      const big = randomBytes(12 * 1024 * 1024);
-      for (let i = 0; i < 3; i++) {
-        expect((await rawRequest(t.receiverUrl, { path: `/big/${i}`, body: big })).status).toBe(
-          200,
-        );
-      }
+    await withEngine(async (t) => {
+      await receive(t, 'big', randomBytes(12 * 1024 * 1024), 3);
       const get = vi.spyOn(t.engine.events, 'get');
       await expect(t.client.exportEvents({ format: 'har' })).rejects.toMatchObject({
         code: 'bad_input',
-        message:
-          'the export would hold 36.0 MB of bodies (3 events), more than the 32.0 MB one answer can carry: export fewer events (ids or limit), or stream any size to a file with `hookscope events export --out FILE`',
+        message: `the export would hold 36.0 MB of bodies (3 events), more than the 32.0 MB one answer can carry: ${FEWER_OR_STREAM}`,
       });
       // Refused on the sizes alone: no body was read.
       expect(get).not.toHaveBeenCalled();
       const two = await t.client.exportEvents({ format: 'ndjson', limit: 2 });
       expect(two.count).toBe(2);
-    } finally {
-      await t.stop();
-    }
+    });
   });
 
   it('refuses an answer whose text outgrows the limit although its bodies are small', async () => {
     // 10 bodies of 2 MB of NUL bytes: 20 MB of bodies, but each NUL is "\u0000" in the JSON
     // text (plus a base64 copy): about 150 MB of text, refused as it is built.
-    const t = await startEngine();
-    try {
-      const zeros = Buffer.alloc(2 * 1024 * 1024);
-      for (let i = 0; i < 10; i++) {
-        expect((await rawRequest(t.receiverUrl, { path: `/nul/${i}`, body: zeros })).status).toBe(
-          200,
-        );
-      }
+    await withEngine(async (t) => {
+      await receive(t, 'nul', Buffer.alloc(2 * 1024 * 1024), 10);
       for (const format of ['har', 'ndjson'] as const) {
         await expect(t.client.exportEvents({ format })).rejects.toMatchObject({
           code: 'bad_input',
-          message:
-            'the export would be more than 100.0 MB of text (10 events; headers, escaped text and base64 copies of the bodies count), more than one answer can carry: export fewer events (ids or limit), or stream any size to a file with `hookscope events export --out FILE`',
+          message: `the export would be more than 100.0 MB of text (10 events; headers, escaped text and base64 copies of the bodies count), more than one answer can carry: ${FEWER_OR_STREAM}`,
         });
       }
       const two = await t.client.exportEvents({ format: 'har', limit: 2 });
       expect(two.count).toBe(2);
-    } finally {
-      await t.stop();
-    }
+    });
   });
 
   it('lets live deliveries through during a 20,000-event import', async () => {
     // Regression: the import was read, checked and appended in one go (11 s of a blocked
     // receiver); the live delivery was committed in the same batch as all 20,000.
-    const t = await startEngine();
-    try {
+    await withEngine(async (t) => {
       const line = (i: number): string =>
         JSON.stringify({
           method: 'POST',
@@ -256,9 +250,7 @@ describe('bounded export and import', () => {
       expect(storedAtAck).toBeLessThan(20_000);
       expect(await importing).toEqual({ imported: 20_000 });
       expect((await t.client.getStatus()).events).toBe(20_001);
-    } finally {
-      await t.stop();
-    }
+    });
   });
 });
 
@@ -266,7 +258,6 @@ describe('imported events keep what they were exported with', () => {
   const secret = 'whsec_import_keeps_verdicts';
   for (const format of ['har', 'ndjson'] as const) {
     it(`${format}: the exported verdicts, not a stale re-check; not duplicates of their originals; a re-import adds nothing`, async () => {
-      const { default: Stripe } = await import('stripe');
       const from = await startEngine();
       let now = Date.now();
       const to = await startEngine({ clock: () => now });
@@ -280,10 +271,7 @@ describe('imported events keep what they were exported with', () => {
           });
         }
         const body = '{"id":"evt_imp","object":"event","type":"invoice.paid"}';
-        const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({
-          payload: body,
-          secret,
-        });
+        const header = stripeSignature(body, secret);
         await rawRequest(from.receiverUrl, {
           path: '/stripe',
           headers: [['Stripe-Signature', header]],

@@ -7,30 +7,16 @@ import {
   outsideLine,
 } from '../../src/headless/listen-lines';
 import type { EventSummary, ForwardAttempt } from '../../src/shared/model';
+import { eventSummary } from '../helpers/model';
 
 /** A stored delivery's summary as the listen lines get it. */
 function summary(over: Partial<EventSummary> = {}): EventSummary {
-  return {
-    id: '0190a1b2-0000-7000-8000-000000000001',
-    seq: 1,
-    rev: 1,
+  return eventSummary({
     receivedAt: '2026-11-27T12:00:00.000Z',
     endpointId: 'ep',
-    method: 'POST',
-    path: '/stripe',
-    size: 10,
-    contentType: 'application/json',
-    viaTunnel: false,
-    imported: false,
     eventType: 'charge.succeeded',
-    jobId: null,
-    signature: { status: 'valid', provider: 'stripe' },
-    idempotency: { duplicateOf: null, deliveryCount: 1 },
-    schema: { status: 'none' },
-    forward: { status: 'none' },
-    response: { status: 200 },
     ...over,
-  };
+  });
 }
 
 describe('hookscope listen lines', () => {

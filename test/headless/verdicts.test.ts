@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { stripeChargeEvent, stripeSignature } from '../helpers/stripe';
 
 const fixture = (p: string): string =>
   readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
@@ -106,23 +106,9 @@ describe('verdicts, duplicates and schemas through hookscope serve', () => {
   });
 
   it('Stripe: detected with auto, no secret configured → no-secret; stale once a secret is set', async () => {
-    const body = JSON.stringify({
-      id: 'evt_1',
-      object: 'event',
-      type: 'charge.succeeded',
-      api_version: '2024-06-20',
-      created: 1,
-      data: { object: {} },
-      livemode: false,
-      pending_webhooks: 1,
-      request: null,
-    });
+    const body = stripeChargeEvent('evt_1');
     const secret = 'whsec_stripe_test_secret';
-    const header = Stripe.webhooks.generateTestHeaderString({
-      payload: body,
-      secret,
-      timestamp: Math.floor(Date.now() / 1000) - 3600,
-    });
+    const header = stripeSignature(body, secret, Math.floor(Date.now() / 1000) - 3600);
     const noSecret = await deliver('/stripe', body, {
       'stripe-signature': header,
       'content-type': 'application/json',
@@ -154,11 +140,7 @@ describe('verdicts, duplicates and schemas through hookscope serve', () => {
       invalidSignatureResponse: { status: 401 },
     });
     const body = JSON.stringify({ id: 'evt_future', object: 'event', type: 'charge.succeeded' });
-    const header = Stripe.webhooks.generateTestHeaderString({
-      payload: body,
-      secret,
-      timestamp: Math.floor(Date.now() / 1000) + 600,
-    });
+    const header = stripeSignature(body, secret, Math.floor(Date.now() / 1000) + 600);
     const ahead = await deliver('/stripe-ahead', body, { 'stripe-signature': header });
     expect(ahead.status).toBe(401);
     expect(ahead.event.signature.status).toBe('future');

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import { Engine, type EngineOptions } from '../../src/core/engine';
 import type { Client } from '../../src/shared/dispatch';
 
@@ -8,6 +9,13 @@ import type { Client } from '../../src/shared/dispatch';
 export function tempDir(prefix = 'hookscope-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temp dir, removed when the running test finishes (call it inside a test). */
+export function testDir(prefix?: string): string {
+  const { dir, cleanup } = tempDir(prefix);
+  onTestFinished(cleanup);
+  return dir;
 }
 
 export interface TestEngine {

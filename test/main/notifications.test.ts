@@ -1,30 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createNotifier, type Note } from '../../src/main/notifications';
 import type { EventSummary } from '../../src/shared/model';
+import { eventSummary } from '../helpers/model';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 
 function summary(over: Partial<EventSummary> & { id: string }): EventSummary {
-  return {
-    seq: 1,
-    rev: 1,
-    receivedAt: new Date(NOW - 1000).toISOString(),
-    endpointId: 'default',
-    method: 'POST',
-    path: '/stripe',
-    size: 10,
-    contentType: 'application/json',
-    viaTunnel: false,
-    imported: false,
-    eventType: null,
-    jobId: null,
-    signature: { status: 'valid', provider: 'stripe' },
-    idempotency: { duplicateOf: null, deliveryCount: 1 },
-    schema: { status: 'none' },
-    forward: { status: 'none' },
-    response: { status: 200 },
-    ...over,
-  };
+  return eventSummary({ receivedAt: new Date(NOW - 1000).toISOString(), ...over });
 }
 
 // The clock and timers are the fake ones: held-back notifications are shown by a timer.

@@ -6,6 +6,7 @@ import {
   type ProbeResult,
 } from '../../src/shared/checkup';
 import type { Endpoint } from '../../src/shared/model';
+import { endpoint as anEndpoint } from '../helpers/model';
 import {
   formFromCheckup,
   initialForm,
@@ -32,8 +33,9 @@ import {
   VERDICTS,
 } from '../../src/renderer/src/model/checkup-report';
 
+/** The Stripe endpoint these tests pick from. */
 function endpoint(over: Partial<Endpoint> = {}): Endpoint {
-  return {
+  return anEndpoint({
     id: 'ep1',
     name: 'Stripe',
     path: '/stripe',
@@ -41,18 +43,8 @@ function endpoint(over: Partial<Endpoint> = {}): Endpoint {
     secretCount: 1,
     toleranceSec: 300,
     forwardTo: 'http://localhost:3000/webhooks',
-    response: { status: 200 },
-    hmac: null,
-    invalidSignatureResponse: null,
-    duplicateResponse: null,
-    jsonSchema: null,
-    forwardDuplicates: true,
-    simulate: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    rev: 1,
     ...over,
-  };
+  });
 }
 
 const samples: SampleInfo[] = [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../src/shared/model';
+import { endpoint } from '../helpers/model';
 import {
   applyEndpointChange,
   fromDraft,
@@ -8,26 +9,16 @@ import {
 import { followEndpoint, initialForm } from '../../src/renderer/src/model/checkup-form';
 import { redriveSummary } from '../../src/renderer/src/model/redrive';
 
-const ep = (over: Partial<Endpoint> = {}): Endpoint => ({
-  id: 'e1',
-  name: 'Shop',
-  path: '/shop',
-  provider: 'stripe',
-  secretCount: 1,
-  toleranceSec: null,
-  forwardTo: 'http://localhost:3000/a',
-  response: { status: 200 },
-  hmac: null,
-  invalidSignatureResponse: null,
-  duplicateResponse: null,
-  jsonSchema: null,
-  forwardDuplicates: true,
-  simulate: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  rev: 1,
-  ...over,
-});
+const ep = (over: Partial<Endpoint> = {}): Endpoint =>
+  endpoint({
+    id: 'e1',
+    name: 'Shop',
+    path: '/shop',
+    provider: 'stripe',
+    secretCount: 1,
+    forwardTo: 'http://localhost:3000/a',
+    ...over,
+  });
 
 describe('live endpoints in the UI (issue 14.2)', () => {
   it('applies endpoints.changed pushes: replace, add in path order, delete, ignore older', () => {

@@ -7,26 +7,16 @@ import {
 } from '../../src/renderer/src/model/settings-draft';
 import { ENDPOINT_FIELDS, toDraft } from '../../src/renderer/src/model/endpoint-draft';
 import type { Endpoint } from '../../src/shared/model';
+import { endpoint as anEndpoint } from '../helpers/model';
 
 const endpoint = (over: Partial<Endpoint>): Endpoint =>
-  ({
+  anEndpoint({
     id: 'ep1',
-    rev: 1,
     name: 'Orders',
     path: '/orders',
-    provider: 'auto',
-    secretCount: 0,
-    toleranceSec: null,
-    forwardTo: null,
-    forwardDuplicates: true,
     response: { status: 200, headers: [], body: '{"ok":true}' },
-    invalidSignatureResponse: null,
-    duplicateResponse: null,
-    jsonSchema: null,
-    simulate: null,
-    hmac: null,
     ...over,
-  }) as Endpoint;
+  });
 
 describe('rebasing a form onto a change made elsewhere (issue 14 #5)', () => {
   it('keeps the user edits and takes the other fields when they do not overlap', () => {

@@ -1,7 +1,7 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { bodyKey } from './common';
 import { fromBase64, fromHex } from './crypto';
-import { timestampedPublicKeyScheme, type KeyPair } from './public-key';
+import { pemOrJwkKey, timestampedPublicKeyScheme, type KeyPair } from './public-key';
 
 /**
  * Discord (interactions endpoint and webhook events): Ed25519 over `${timestamp}${raw body}`.
@@ -40,35 +40,29 @@ export const discord = timestampedPublicKeyScheme({
 /** Reads an Ed25519 key: public (hex, PEM, JWK, base64 SPKI) or private (PEM, JWK). */
 function keyOf(secret: string): KeyPair | string {
   const s = secret.trim();
-  let privateKey: KeyObject | null = null;
-  let publicKey: KeyObject;
+  let pair: KeyPair | string;
   try {
-    const raw = fromHex(s);
-    if (raw) {
-      if (raw.length !== 32)
-        return `${raw.length} bytes of hex, but an Ed25519 public key is 32 (64 hex digits)`;
-      publicKey = createPublicKey({
-        key: Buffer.concat([SPKI_PREFIX, raw]),
-        format: 'der',
-        type: 'spki',
-      });
-    } else if (s.startsWith('-----BEGIN')) {
-      if (/PRIVATE KEY-----/.test(s)) privateKey = createPrivateKey(s);
-      publicKey = createPublicKey(privateKey ?? s);
-    } else if (s.startsWith('{')) {
-      const jwk = JSON.parse(s) as Record<string, unknown>;
-      if (typeof jwk.d === 'string') privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
-      publicKey = createPublicKey(privateKey ?? { key: jwk, format: 'jwk' });
-    } else {
-      const der = fromBase64(s);
-      if (!der) return NOT_A_KEY;
-      publicKey = createPublicKey({ key: der, format: 'der', type: 'spki' });
-    }
+    pair = pemOrJwkKey(s) ?? publicKeyOf(s);
   } catch {
     return NOT_A_KEY;
   }
-  if (publicKey.asymmetricKeyType !== 'ed25519') {
-    return `a ${publicKey.asymmetricKeyType ?? 'non-Ed25519'} key, but Discord uses Ed25519`;
+  if (typeof pair === 'string') return pair;
+  if (pair.publicKey.asymmetricKeyType !== 'ed25519') {
+    return `a ${pair.publicKey.asymmetricKeyType ?? 'non-Ed25519'} key, but Discord uses Ed25519`;
   }
-  return { publicKey, privateKey };
+  return pair;
+}
+
+/** A public key as Discord shows it (64 hex digits), or as base64 DER (SPKI). */
+function publicKeyOf(s: string): KeyPair | string {
+  const raw = fromHex(s);
+  if (raw && raw.length !== 32) {
+    return `${raw.length} bytes of hex, but an Ed25519 public key is 32 (64 hex digits)`;
+  }
+  const der = raw ? Buffer.concat([SPKI_PREFIX, raw]) : fromBase64(s);
+  if (!der) return NOT_A_KEY;
+  return {
+    publicKey: createPublicKey({ key: der, format: 'der', type: 'spki' }),
+    privateKey: null,
+  };
 }

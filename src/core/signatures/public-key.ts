@@ -1,4 +1,10 @@
-import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
 import { HookscopeError } from '../../shared/errors';
 import type { ProviderId } from '../../shared/model';
 import { providerName } from '../../shared/providers';
@@ -12,6 +18,25 @@ import { decide } from './verdict';
 export interface KeyPair {
   publicKey: KeyObject;
   privateKey: KeyObject | null;
+}
+
+/**
+ * A key written as PEM or JWK: a private one (PEM `PRIVATE KEY`, JWK with `d`) with its public
+ * half, else a public one; null for text that is neither (each scheme reads its own other
+ * forms). Throws what node:crypto or JSON.parse throw for a malformed key.
+ */
+export function pemOrJwkKey(s: string): KeyPair | null {
+  if (s.startsWith('-----BEGIN')) {
+    const privateKey = /PRIVATE KEY-----/.test(s) ? createPrivateKey(s) : null;
+    return { publicKey: createPublicKey(privateKey ?? s), privateKey };
+  }
+  if (s.startsWith('{')) {
+    const jwk = JSON.parse(s) as Record<string, unknown>;
+    const privateKey =
+      typeof jwk.d === 'string' ? createPrivateKey({ key: jwk, format: 'jwk' }) : null;
+    return { publicKey: createPublicKey(privateKey ?? { key: jwk, format: 'jwk' }), privateKey };
+  }
+  return null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { fromBase64 } from './crypto';
-import { timestampedPublicKeyScheme, type KeyPair } from './public-key';
+import { pemOrJwkKey, timestampedPublicKeyScheme, type KeyPair } from './public-key';
 
 /**
  * SendGrid (Twilio SendGrid) Signed Event Webhook: ECDSA P-256 with SHA-256 over
@@ -52,30 +52,14 @@ export const sendgrid = timestampedPublicKeyScheme({
 /** Reads a P-256 key: public (SPKI base64/PEM/JWK) or private (PKCS#8/SEC1 base64, PEM, JWK). */
 function keyOf(secret: string): KeyPair | string {
   const s = secret.trim();
-  let privateKey: KeyObject | null = null;
-  let publicKey: KeyObject | null = null;
+  let pair: KeyPair | null;
   try {
-    if (s.startsWith('-----BEGIN')) {
-      if (/PRIVATE KEY-----/.test(s)) privateKey = createPrivateKey(s);
-      else publicKey = createPublicKey(s);
-    } else if (s.startsWith('{')) {
-      const jwk = JSON.parse(s) as Record<string, unknown>;
-      if (typeof jwk.d === 'string') privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
-      else publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-    } else {
-      const der = fromBase64(s.replace(/\s+/g, ''));
-      if (!der) return NOT_A_KEY;
-      publicKey = tryKey(() => createPublicKey({ key: der, format: 'der', type: 'spki' }));
-      privateKey = publicKey
-        ? null
-        : (tryKey(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })) ??
-          tryKey(() => createPrivateKey({ key: der, format: 'der', type: 'sec1' })));
-    }
-    if (privateKey) publicKey = createPublicKey(privateKey);
+    pair = pemOrJwkKey(s) ?? derKeyOf(s);
   } catch {
     return NOT_A_KEY;
   }
-  if (!publicKey) return NOT_A_KEY;
+  if (!pair) return NOT_A_KEY;
+  const { publicKey } = pair;
   if (
     publicKey.asymmetricKeyType !== 'ec' ||
     publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
@@ -86,7 +70,19 @@ function keyOf(secret: string): KeyPair | string {
         : `a ${publicKey.asymmetricKeyType ?? 'non-EC'} key`;
     return `${kind}, but SendGrid uses ECDSA P-256`;
   }
-  return { publicKey, privateKey };
+  return pair;
+}
+
+/** A key as base64 DER: public (SPKI) or private (PKCS#8, SEC1); null when it is none. */
+function derKeyOf(s: string): KeyPair | null {
+  const der = fromBase64(s.replace(/\s+/g, ''));
+  if (!der) return null;
+  const publicKey = tryKey(() => createPublicKey({ key: der, format: 'der', type: 'spki' }));
+  if (publicKey) return { publicKey, privateKey: null };
+  const privateKey =
+    tryKey(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })) ??
+    tryKey(() => createPrivateKey({ key: der, format: 'der', type: 'sec1' }));
+  return privateKey ? { publicKey: createPublicKey(privateKey), privateKey } : null;
 }
 
 function tryKey(make: () => KeyObject): KeyObject | null {

@@ -12,7 +12,6 @@ export const slack = v0HmacScheme({
   sigHeader: 'X-Slack-Signature',
   tsHeader: 'X-Slack-Request-Timestamp',
   missingHint: "Slack signs every request with the app's Signing Secret (Basic Information).",
-  detect: (h) => h.has('x-slack-signature') || h.has('x-slack-request-timestamp'),
   // Events API envelopes carry event_id (stable across Slack's retries); slash commands and
   // interactivity payloads are form-encoded and carry none.
   idempotencyKey: (_req, _h, json) => bodyKey(json, 'event_id'),

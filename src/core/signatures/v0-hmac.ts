@@ -2,27 +2,27 @@ import type { ProviderId } from '../../shared/model';
 import { quote, readSignatures } from './common';
 import { hmac, safeEqual } from './crypto';
 import { defineScheme } from './define';
-import { replaceHeaders, type HeaderBag } from './headers';
+import { replaceHeaders } from './headers';
 import type { SignatureScheme } from './types';
 import { decide } from './verdict';
 
 /**
  * The `v0` scheme Slack introduced and Zoom copied: `<sig header>: v0=<hex>`, HMAC-SHA256 of
  * `v0:<timestamp>:<body>`, the timestamp in Unix seconds in its own header, five-minute window.
+ * Detected by either header.
  */
 export function v0HmacScheme(o: {
   id: ProviderId;
   sigHeader: string;
   tsHeader: string;
   missingHint: string;
-  detect: (h: HeaderBag) => boolean;
   idempotencyKey: SignatureScheme['idempotencyKey'];
 }): SignatureScheme {
   const { sigHeader: SIG, tsHeader: TS } = o;
   return defineScheme(o.id, {
     defaultToleranceSec: 300,
     weakness: null,
-    detect: o.detect,
+    detect: (h) => h.has(SIG) || h.has(TS),
     verify(req, h, ctx) {
       const read = readSignatures(h.all(SIG), {
         prefix: 'v0=',

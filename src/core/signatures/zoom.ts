@@ -10,7 +10,6 @@ export const zoom = v0HmacScheme({
   sigHeader: 'x-zm-signature',
   tsHeader: 'x-zm-request-timestamp',
   missingHint: "Zoom signs with the event subscription's Secret Token.",
-  detect: (h) => h.has('x-zm-signature') || h.has('x-zm-request-timestamp'),
   // Zoom documents no delivery id that survives its retries (x-zm-trackingid identifies a
   // request; whether a retry keeps it is not documented), so the engine's body hash is used.
   idempotencyKey: () => null,

@@ -6,19 +6,14 @@ import { exportedId, exportedVerdicts, type ExportedVerdicts } from './verdicts'
 import { harEntrySpans } from './har-split';
 import {
   base64,
-  headerList,
+  delivery,
   ImportError,
-  isBoolean,
   isObj,
-  isString,
-  method,
-  optional,
+  list,
   parse,
-  publicUrl,
   status,
   storedResponse,
   text,
-  time,
 } from './import-fields';
 
 /** Hookscope's own fields on a HAR entry, so a round trip keeps every byte. */
@@ -153,9 +148,7 @@ export function harEntry(e: EventDetail): HarEntry {
  */
 function harResponse(r: Record<string, unknown>, wait: unknown, where: string) {
   const content = isObj(r.content) ? r.content : {};
-  const rawHeaders = r.headers ?? [];
-  if (!Array.isArray(rawHeaders))
-    throw new ImportError(`${where}: response.headers must be a list`);
+  const rawHeaders = list(r.headers, where, 'response.headers');
   if (rawHeaders.length === 0 && content.text === undefined) return undefined;
   let body = content.text;
   if (content.encoding === 'base64') {
@@ -232,10 +225,7 @@ export function* readHar(content: string): Generator<ImportedDelivery> {
       }
       target = { path: url.pathname, query: url.search.slice(1) };
     }
-    const rawHeaders = req.headers ?? [];
-    if (!Array.isArray(rawHeaders)) {
-      throw new ImportError(`${where}: request.headers must be a list`);
-    }
+    const rawHeaders = list(req.headers, where, 'request.headers');
     const headerPairs = rawHeaders.map((p: unknown) => (isObj(p) ? [p.name, p.value] : []));
     const post = req.postData;
     if (post !== undefined && !isObj(post)) {
@@ -254,17 +244,16 @@ export function* readHar(content: string): Generator<ImportedDelivery> {
     const wait = x !== undefined && isObj(h.timings) ? h.timings.wait : undefined;
     const answer = harResponse(response, wait, where);
     yield {
-      delivery: {
-        receivedAt: time(h.startedDateTime, where, 'startedDateTime'),
-        method: method(req.method, where, 'request.method'),
-        path: target.path,
-        query: target.query,
-        headers: headerList(headerPairs, where, 'request.headers'),
-        body,
-        sourceIp: optional(x?.sourceIp, isString, where, '_hookscope.sourceIp'),
-        viaTunnel: optional(x?.viaTunnel, isBoolean, where, '_hookscope.viaTunnel') ?? false,
-        publicUrl: publicUrl(x?.publicUrl, where, '_hookscope.publicUrl'),
-      },
+      delivery: delivery(where, {
+        receivedAt: [h.startedDateTime, 'startedDateTime'],
+        method: [req.method, 'request.method'],
+        target: () => target,
+        headers: [headerPairs, 'request.headers'],
+        body: () => body,
+        sourceIp: [x?.sourceIp, '_hookscope.sourceIp'],
+        viaTunnel: [x?.viaTunnel, '_hookscope.viaTunnel'],
+        publicUrl: [x?.publicUrl, '_hookscope.publicUrl'],
+      }),
       responseStatus: status(response.status),
       ...(answer ? { response: answer } : {}),
       ...(x ? { origin: { id: exportedId(x.id), verdicts: exportedVerdicts(x.verdicts) } } : {}),

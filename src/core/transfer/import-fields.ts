@@ -6,6 +6,7 @@
 
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json-body';
 import type { StoredResponse } from '../store/response-store';
+import type { IncomingDelivery } from '../types';
 
 /** Why a file cannot be imported; its message names the entry or line and the field. */
 export class ImportError extends Error {}
@@ -92,8 +93,52 @@ export function optional<T>(
 }
 
 /** Type guards for optional(). */
-export const isString = (v: unknown): v is string => typeof v === 'string';
-export const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+
+/** A list field (absent: empty), else an error. */
+export function list(v: unknown, where: string, field: string): unknown[] {
+  const l = v ?? [];
+  if (!Array.isArray(l)) throw new ImportError(`${where}: ${field} must be a list`);
+  return l;
+}
+
+/** A field's value in an import and its name there, for the error that names it. */
+export type Field<T = unknown> = [value: T, name: string];
+
+/**
+ * The delivery an import stores, read alike from HAR and NDJSON: each field with its name in
+ * the format, checked in this order (the first wrong one is the one named); the path and
+ * query as received, and the body, are read by the format itself (`target`, `body`).
+ */
+export function delivery(
+  where: string,
+  f: {
+    receivedAt: Field;
+    method: Field;
+    target: () => { path: string; query: string };
+    headers: Field<unknown[]>;
+    body: () => Buffer;
+    sourceIp: Field;
+    viaTunnel: Field;
+    publicUrl: Field;
+  },
+): IncomingDelivery {
+  const receivedAt = time(f.receivedAt[0], where, f.receivedAt[1]);
+  const m = method(f.method[0], where, f.method[1]);
+  const { path, query } = f.target();
+  return {
+    receivedAt,
+    method: m,
+    path,
+    query,
+    headers: headerList(f.headers[0], where, f.headers[1]),
+    body: f.body(),
+    sourceIp: optional(f.sourceIp[0], isString, where, f.sourceIp[1]),
+    viaTunnel: optional(f.viaTunnel[0], isBoolean, where, f.viaTunnel[1]) ?? false,
+    publicUrl: publicUrl(f.publicUrl[0], where, f.publicUrl[1]),
+  };
+}
 
 /** The most a stored response delay can be (as an endpoint's `delayMs`). */
 const MAX_DELAY_MS = 120_000;

@@ -3,19 +3,14 @@ import type { ImportedDelivery } from './formats';
 import { exportedId, exportedVerdicts } from './verdicts';
 import {
   base64,
-  headerList,
+  delivery,
   ImportError,
-  isBoolean,
   isObj,
-  isString,
-  method,
-  optional,
+  list,
   parse,
-  publicUrl,
   status,
   storedResponse,
   text,
-  time,
 } from './import-fields';
 
 /** One event as an NDJSON line: the EventDetail (forward attempts left out). */
@@ -52,9 +47,7 @@ export function* readNdjson(content: string): Generator<ImportedDelivery> {
     const body = e.body === undefined ? undefined : isObj(e.body) ? e.body : null;
     if (body === null) throw new ImportError(`${where}: body must be an object`);
     const response = isObj(e.response) ? e.response : {};
-    const answered = response.headers ?? [];
-    if (!Array.isArray(answered))
-      throw new ImportError(`${where}: response.headers must be a list`);
+    const answered = list(response.headers, where, 'response.headers');
     const answer =
       response.headers !== undefined || response.body !== undefined
         ? storedResponse(
@@ -64,18 +57,20 @@ export function* readNdjson(content: string): Generator<ImportedDelivery> {
           )
         : undefined;
     yield {
-      delivery: {
-        receivedAt: time(e.receivedAt, where, 'receivedAt'),
-        method: method(e.method, where, 'method'),
-        path: text(e.path, where, 'path'),
-        query: text(e.query, where, 'query', true),
-        headers: headerList(tuples(e.headers), where, 'headers'),
-        body:
+      delivery: delivery(where, {
+        receivedAt: [e.receivedAt, 'receivedAt'],
+        method: [e.method, 'method'],
+        target: () => ({
+          path: text(e.path, where, 'path'),
+          query: text(e.query, where, 'query', true),
+        }),
+        headers: [tuples(e.headers), 'headers'],
+        body: () =>
           body?.base64 === undefined ? Buffer.alloc(0) : base64(body.base64, where, 'body.base64'),
-        sourceIp: optional(e.sourceIp, isString, where, 'sourceIp'),
-        viaTunnel: optional(e.viaTunnel, isBoolean, where, 'viaTunnel') ?? false,
-        publicUrl: publicUrl(e.publicUrl, where, 'publicUrl'),
-      },
+        sourceIp: [e.sourceIp, 'sourceIp'],
+        viaTunnel: [e.viaTunnel, 'viaTunnel'],
+        publicUrl: [e.publicUrl, 'publicUrl'],
+      }),
       responseStatus: status(response.status),
       ...(answer ? { response: answer } : {}),
       origin: { id: exportedId(e.id), verdicts: exportedVerdicts(e) },

@@ -6,6 +6,7 @@ import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawRequest } from '../../helpers/http';
 import { startEngine, type TestEngine } from '../../helpers/engine';
+import { stripeSignature } from '../../helpers/stripe';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -32,17 +33,77 @@ async function app(handle: (req: IncomingMessage, body: Buffer, res: ServerRespo
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
+/**
+ * An app checking each delivery with `verify` (which throws to refuse): 200 and 'ok' in
+ * `state.verdicts`, or 400 and the error's message; 503 while `state.ok` is false.
+ */
+async function verifyingApp(
+  verify: (req: IncomingMessage, body: Buffer) => void,
+  state = { ok: true, verdicts: [] as string[] },
+) {
+  const target = await app((req, body, res) => {
+    if (!state.ok) return res.writeHead(503).end();
+    try {
+      verify(req, body);
+      state.verdicts.push('ok');
+      res.writeHead(200).end();
+    } catch (err) {
+      state.verdicts.push((err as Error).message);
+      res.writeHead(400).end();
+    }
+  });
+  return { target, state };
+}
+
 async function engine(): Promise<TestEngine> {
   const t = await startEngine({ retry: { baseDelayMs: 10, maxDelayMs: 50, jitter: 0 } });
   cleanups.push(() => t.stop());
   return t;
 }
 
+/** Sets forwarding: running unless `paused`, two at a time unless `concurrency`, 2 s timeout. */
+function forwarding(
+  t: TestEngine,
+  f: { paused?: boolean; concurrency?: number; maxAttempts: number },
+): Promise<unknown> {
+  return t.client.saveSettings({
+    forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, ...f },
+  });
+}
+
 /** Resolves when an attempt for `eventId` matching `pred` is pushed. */
-function attempt(t: TestEngine, pred: (a: { status: number | null; attempt: number }) => boolean) {
+function attempt(t: TestEngine, pred: AttemptPred) {
   return new Promise<void>((resolve) =>
     t.client.on('forward.attempt', (a) => pred(a) && resolve()),
   );
+}
+
+type AttemptPred = (a: { status: number | null; attempt: number }) => boolean;
+
+/** Sends `req` to the receiver and waits for a forward attempt matching `settled`; its answer. */
+async function deliver(t: TestEngine, req: Parameters<typeof rawRequest>[1], settled: AttemptPred) {
+  const done = attempt(t, settled);
+  const res = await rawRequest(t.receiverUrl, req);
+  await done;
+  return res;
+}
+
+/** Redrives dead letters and waits for an attempt matching `settled`; the engine's answer. */
+async function redrive(
+  t: TestEngine,
+  input: Parameters<TestEngine['client']['redriveDeadLetters']>[0],
+  settled: AttemptPred,
+) {
+  const done = attempt(t, settled);
+  const r = await t.client.redriveDeadLetters(input);
+  await done;
+  return r;
+}
+
+/** The first dead letter listed (the tests here make one at a time). */
+async function firstDeadLetter(t: TestEngine) {
+  const [letter] = (await t.client.listDeadLetters({})).items;
+  return letter!;
 }
 
 describe('forwarding through the engine', () => {
@@ -58,13 +119,12 @@ describe('forwarding through the engine', () => {
       path: '/stripe',
       forwardTo: `${target.url}/webhooks`,
     });
-    const done = attempt(t, (a) => a.status === 200);
-    const res = await rawRequest(t.receiverUrl, {
-      path: '/stripe/events?x=1',
-      body: '{"id":"evt_1"}',
-    });
+    const res = await deliver(
+      t,
+      { path: '/stripe/events?x=1', body: '{"id":"evt_1"}' },
+      (a) => a.status === 200,
+    );
     expect(res.status).toBe(200);
-    await done;
     const { items } = await t.client.listEvents({});
     const e = await t.client.getEvent({ id: items[0]!.id });
     expect(e.forward.status).toBe('ok');
@@ -89,13 +149,9 @@ describe('forwarding through the engine', () => {
       res.end();
     });
     const t = await engine();
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 2 },
-    });
+    await forwarding(t, { maxAttempts: 2 });
     await t.client.saveEndpoint({ id: 'default', name: 'App', path: '/', forwardTo: target.url });
-    const dead = attempt(t, (a) => a.attempt === 2);
-    await rawRequest(t.receiverUrl, { path: '/x', body: 'a' });
-    await dead;
+    await deliver(t, { path: '/x', body: 'a' }, (a) => a.attempt === 2);
     const dlq = await t.client.listDeadLetters({});
     expect(dlq.items).toHaveLength(1);
     expect(dlq.items[0]).toMatchObject({
@@ -106,8 +162,7 @@ describe('forwarding through the engine', () => {
     expect((await t.client.listEvents({ forwardStatus: ['dead'] })).items).toHaveLength(1);
 
     ok = true;
-    const delivered = attempt(t, (a) => a.status === 200);
-    expect(await t.client.redriveDeadLetters({ all: true })).toEqual({
+    expect(await redrive(t, { all: true }, (a) => a.status === 200)).toEqual({
       redriven: 1,
       items: [
         {
@@ -120,7 +175,6 @@ describe('forwarding through the engine', () => {
         },
       ],
     });
-    await delivered;
     expect((await t.client.listDeadLetters({})).items).toEqual([]);
     expect((await t.client.getEvent({ id: dlq.items[0]!.eventId })).forward.status).toBe('ok');
   });
@@ -131,19 +185,15 @@ describe('forwarding through the engine', () => {
     const closed = await app((_req, _b, res) => res.end());
     cleanups.pop()!();
     const t = await engine();
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 2 },
-    });
+    await forwarding(t, { maxAttempts: 2 });
     const ep = await t.client.saveEndpoint({
       name: 'Shop',
       path: '/shop',
       forwardTo: `${closed.url}/old`,
     });
-    const dead = attempt(t, (a) => a.attempt === 2);
-    await rawRequest(t.receiverUrl, { path: '/shop/orders?x=1', body: 'a' });
-    await dead;
-    const [letter] = (await t.client.listDeadLetters({})).items;
-    expect(letter!.targetUrl).toBe(`${closed.url}/old/orders?x=1`);
+    await deliver(t, { path: '/shop/orders?x=1', body: 'a' }, (a) => a.attempt === 2);
+    const letter = await firstDeadLetter(t);
+    expect(letter.targetUrl).toBe(`${closed.url}/old/orders?x=1`);
 
     await t.client.saveEndpoint({
       id: ep.id,
@@ -151,13 +201,12 @@ describe('forwarding through the engine', () => {
       path: '/shop',
       forwardTo: `${fixed.url}/new`,
     });
-    const delivered = attempt(t, (a) => a.status === 200);
-    expect(await t.client.redriveDeadLetters({ ids: [letter!.id] })).toEqual({
+    expect(await redrive(t, { ids: [letter.id] }, (a) => a.status === 200)).toEqual({
       redriven: 1,
       items: [
         {
-          id: letter!.id,
-          eventId: letter!.eventId,
+          id: letter.id,
+          eventId: letter.eventId,
           targetUrl: `${fixed.url}/new/orders?x=1`,
           refused: null,
           resigned: false,
@@ -165,9 +214,8 @@ describe('forwarding through the engine', () => {
         },
       ],
     });
-    await delivered;
     expect(fixed.received.map((r) => r.url)).toEqual(['/new/orders?x=1']);
-    const attempts = (await t.client.getEvent({ id: letter!.eventId })).forwards;
+    const attempts = (await t.client.getEvent({ id: letter.eventId })).forwards;
     expect(attempts.map((a) => [a.kind, a.targetUrl, a.status])).toEqual([
       ['live', `${closed.url}/old/orders?x=1`, null],
       ['live', `${closed.url}/old/orders?x=1`, null],
@@ -185,16 +233,10 @@ describe('forwarding through the engine', () => {
       forwardTo: `${failing.url}/old`,
     });
     // One retrying: its first attempt got a 503.
-    const failed = attempt(t, (a) => a.status === 503);
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
-    });
-    await rawRequest(t.receiverUrl, { path: '/shop/a', body: 'a' });
-    await failed;
+    await forwarding(t, { maxAttempts: 50 });
+    await deliver(t, { path: '/shop/a', body: 'a' }, (a) => a.status === 503);
     // One queued while forwarding is paused.
-    await t.client.saveSettings({
-      forwarding: { paused: true, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
-    });
+    await forwarding(t, { paused: true, maxAttempts: 50 });
     await rawRequest(t.receiverUrl, { path: '/shop/b?x=1', body: 'b' });
 
     await t.client.saveEndpoint({
@@ -203,9 +245,7 @@ describe('forwarding through the engine', () => {
       path: '/shop',
       forwardTo: `${fixed.url}/new`,
     });
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 50 },
-    });
+    await forwarding(t, { maxAttempts: 50 });
     await expect
       .poll(() => fixed.received.map((r) => r.url).sort())
       .toEqual(['/new/a', '/new/b?x=1']);
@@ -224,9 +264,7 @@ describe('forwarding through the engine', () => {
   it('dead-letters a queued forward whose endpoint has no target any more, saying so (nothing sent)', async () => {
     const target = await app((_req, _b, res) => res.end('ok'));
     const t = await engine();
-    await t.client.saveSettings({
-      forwarding: { paused: true, concurrency: 2, timeoutMs: 2000, maxAttempts: 3 },
-    });
+    await forwarding(t, { paused: true, maxAttempts: 3 });
     const ep = await t.client.saveEndpoint({
       name: 'Shop',
       path: '/shop',
@@ -235,13 +273,11 @@ describe('forwarding through the engine', () => {
     await rawRequest(t.receiverUrl, { path: '/shop/a', body: 'a' });
     await t.client.saveEndpoint({ id: ep.id, name: 'Shop', path: '/shop', forwardTo: null });
     const refused = attempt(t, (a) => a.status === null);
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 2, timeoutMs: 2000, maxAttempts: 3 },
-    });
+    await forwarding(t, { maxAttempts: 3 });
     await refused;
-    const [letter] = (await t.client.listDeadLetters({})).items;
-    expect(letter!.lastError).toBe('not sent: endpoint "Shop" has no forward target now');
-    expect((await t.client.getEvent({ id: letter!.eventId })).forward.status).toBe('dead');
+    const letter = await firstDeadLetter(t);
+    expect(letter.lastError).toBe('not sent: endpoint "Shop" has no forward target now');
+    expect((await t.client.getEvent({ id: letter.eventId })).forward.status).toBe('dead');
     expect(target.received).toEqual([]);
   });
 
@@ -254,16 +290,16 @@ describe('forwarding through the engine', () => {
       forwardTo: `${target.url}/hooks`,
     });
     await rawRequest(t.receiverUrl, { path: '/shop/%2e%2e/admin', body: 'a' });
-    const [letter] = (await t.client.listDeadLetters({})).items;
-    expect(letter!.lastError).toMatch(/^refused: the received path \/shop\/%2e%2e\/admin/);
+    const letter = await firstDeadLetter(t);
+    expect(letter.lastError).toMatch(/^refused: the received path \/shop\/%2e%2e\/admin/);
 
     const again = await t.client.redriveDeadLetters({ all: true });
     expect(again).toEqual({
       redriven: 0,
       items: [
         {
-          id: letter!.id,
-          eventId: letter!.eventId,
+          id: letter.id,
+          eventId: letter.eventId,
           targetUrl: `${target.url}/hooks`,
           refused: expect.stringMatching(/^refused: the received path \/shop\/%2e%2e\/admin/),
           resigned: false,
@@ -280,7 +316,7 @@ describe('forwarding through the engine', () => {
         'nothing redriven: endpoint "Shop" has no forward target now; set one (its dead letters then go there), or purge those dead letters',
     });
     expect(target.received).toEqual([]);
-    const attempts = (await t.client.getEvent({ id: letter!.eventId })).forwards;
+    const attempts = (await t.client.getEvent({ id: letter.eventId })).forwards;
     expect(attempts.map((a) => [a.kind, a.status])).toEqual([
       ['live', null],
       ['redrive', null],
@@ -297,9 +333,7 @@ describe('forwarding through the engine', () => {
       forwardTo: target.url,
       forwardDuplicates: false,
     });
-    const first = attempt(t, () => true);
-    await rawRequest(t.receiverUrl, { headers: [['Idempotency-Key', 'k']], body: 'a' });
-    await first;
+    await deliver(t, { headers: [['Idempotency-Key', 'k']], body: 'a' }, () => true);
     await rawRequest(t.receiverUrl, { headers: [['Idempotency-Key', 'k']], body: 'a' });
     const { items } = await t.client.listEvents({});
     expect(items.map((e) => e.forward.status)).toEqual(['none', 'ok']);
@@ -362,16 +396,18 @@ describe('path confinement', () => {
     expect(announced.every((e) => e.startsWith('refused: the received path /stripe/'))).toBe(true);
 
     // A plain path still goes through, with Authorization and without the sender's Cookie.
-    const ok = attempt(t, (a) => a.status === 200);
-    await rawRequest(t.receiverUrl, {
-      path: '/stripe/events/1',
-      headers: [
-        ['Authorization', 'Bearer sender'],
-        ['Cookie', 'session=admin'],
-      ],
-      body: '{}',
-    });
-    await ok;
+    await deliver(
+      t,
+      {
+        path: '/stripe/events/1',
+        headers: [
+          ['Authorization', 'Bearer sender'],
+          ['Cookie', 'session=admin'],
+        ],
+        body: '{}',
+      },
+      (a) => a.status === 200,
+    );
     expect(target.received.map((r) => r.url)).toEqual(['/webhooks/events/1']);
     expect(target.received[0]!.headers.authorization).toBe('Bearer sender');
     expect(target.received[0]!.headers.cookie).toBeUndefined();
@@ -384,53 +420,46 @@ describe('redrive with re-signing', () => {
   /** An app verifying with Stripe's SDK (default tolerance 300 s); 503 until `ok`. */
   async function stripeApp() {
     const stripe = new Stripe('sk_test_x');
-    const state = { ok: false, verdicts: [] as string[] };
-    const target = await app((req, body, res) => {
-      if (!state.ok) return res.writeHead(503).end();
-      try {
+    return verifyingApp(
+      (req, body) =>
         stripe.webhooks.constructEvent(
           body.toString(),
           req.headers['stripe-signature'] as string,
           stripeSecret,
-        );
-        state.verdicts.push('ok');
-        res.writeHead(200).end();
-      } catch (err) {
-        state.verdicts.push((err as Error).message);
-        res.writeHead(400).end();
-      }
+        ),
+      { ok: false, verdicts: [] },
+    );
+  }
+
+  /** An engine forwarding one at a time, one attempt, from a Stripe endpoint at /stripe to `stripeApp()`. */
+  async function stripeEngine(endpoint: { secrets?: string[]; toleranceSec?: number }) {
+    const { target, state } = await stripeApp();
+    const t = await engine();
+    await forwarding(t, { concurrency: 1, maxAttempts: 1 });
+    await t.client.saveEndpoint({
+      name: 'Stripe',
+      path: '/stripe',
+      provider: 'stripe',
+      ...endpoint,
+      forwardTo: target.url,
     });
-    return { target, state };
+    return { target, state, t };
   }
 
   /** A Stripe delivery signed by Stripe's SDK 10 minutes ago, dead-lettered at once. */
   async function deadStripeDelivery(t: TestEngine, path: string) {
     const body = '{"id":"evt_redrive","object":"event","type":"invoice.paid"}';
-    const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({
-      payload: body,
-      secret: stripeSecret,
-      timestamp: Math.floor(Date.now() / 1000) - 600,
-    });
-    const dead = attempt(t, (a) => a.attempt === 1);
-    await rawRequest(t.receiverUrl, { path, headers: [['Stripe-Signature', header]], body });
-    await dead;
-    const [letter] = (await t.client.listDeadLetters({})).items;
-    return letter!;
+    const header = stripeSignature(body, stripeSecret, Math.floor(Date.now() / 1000) - 600);
+    await deliver(
+      t,
+      { path, headers: [['Stripe-Signature', header]], body },
+      (a) => a.attempt === 1,
+    );
+    return firstDeadLetter(t);
   }
 
   it("signs each attempt again with the endpoint's secret, so Stripe's SDK accepts a 10-minute-old delivery", async () => {
-    const { target, state } = await stripeApp();
-    const t = await engine();
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
-    });
-    await t.client.saveEndpoint({
-      name: 'Stripe',
-      path: '/stripe',
-      provider: 'stripe',
-      secrets: [stripeSecret],
-      forwardTo: target.url,
-    });
+    const { target, state, t } = await stripeEngine({ secrets: [stripeSecret] });
     const letter = await deadStripeDelivery(t, '/stripe/hook');
     expect(letter.resign).toEqual({ possible: true, why: null });
     expect((await t.client.getEvent({ id: letter.eventId })).deadLetterResign).toEqual({
@@ -440,63 +469,48 @@ describe('redrive with re-signing', () => {
     state.ok = true;
 
     // As it is: the app's SDK refuses the old timestamp, and the answer warned about it.
-    let settled = attempt(t, (a) => a.attempt === 1);
-    const plain = await t.client.redriveDeadLetters({ ids: [letter.id] });
+    const plain = await redrive(t, { ids: [letter.id] }, (a) => a.attempt === 1);
     expect(plain.items[0]).toMatchObject({ resigned: false });
     expect(plain.items[0]!.warning).toBe(
       'sent with its original signature, which may be stale: Stripe accepts a signature for 300 s after it was made (the tolerance); redrive with re-signing to sign it again',
     );
-    await settled;
     expect(state.verdicts[0]).toMatch(/timestamp outside the tolerance zone/i);
 
     // Re-signed at send time: accepted.
-    const [again] = (await t.client.listDeadLetters({})).items;
-    settled = attempt(t, (a) => a.status === 200);
-    const resigned = await t.client.redriveDeadLetters({ ids: [again!.id], resign: true });
+    const again = await firstDeadLetter(t);
+    const resigned = await redrive(t, { ids: [again.id], resign: true }, (a) => a.status === 200);
     expect(resigned).toMatchObject({ redriven: 1, items: [{ resigned: true, warning: null }] });
-    await settled;
     expect(state.verdicts).toEqual([expect.any(String), 'ok']);
     expect(target.received[2]!.body.toString()).toBe(target.received[0]!.body.toString());
     expect((await t.client.getEvent({ id: letter.eventId })).forward.status).toBe('ok');
   });
 
   it('never re-signs a delivery whose signature did not verify: a forged body keeps its forged signature', async () => {
-    const { target, state } = await stripeApp();
-    const t = await engine();
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
-    });
-    await t.client.saveEndpoint({
-      name: 'Stripe',
-      path: '/stripe',
-      provider: 'stripe',
-      secrets: [stripeSecret],
-      forwardTo: target.url,
-    });
+    const { target, state, t } = await stripeEngine({ secrets: [stripeSecret] });
     // A stranger's body with a made-up signature: stored as invalid, forwarded, dead-lettered.
     const forged = '{"id":"evt_forged","object":"event","type":"payment_intent.succeeded"}';
-    const dead = attempt(t, (a) => a.attempt === 1);
-    await rawRequest(t.receiverUrl, {
-      path: '/stripe/hook',
-      headers: [['Stripe-Signature', `t=${Math.floor(Date.now() / 1000)},v1=${'ab'.repeat(32)}`]],
-      body: forged,
-    });
-    await dead;
-    const [letter] = (await t.client.listDeadLetters({})).items;
-    expect(letter!.resign).toEqual({
+    await deliver(
+      t,
+      {
+        path: '/stripe/hook',
+        headers: [['Stripe-Signature', `t=${Math.floor(Date.now() / 1000)},v1=${'ab'.repeat(32)}`]],
+        body: forged,
+      },
+      (a) => a.attempt === 1,
+    );
+    const letter = await firstDeadLetter(t);
+    expect(letter.resign).toEqual({
       possible: false,
       why: 'its signature was not verified when it arrived (invalid signature): only a delivery Hookscope verified is signed again, so a forged body never gets a real signature',
     });
     state.ok = true;
-    const settled = attempt(t, (a) => a.attempt === 1);
-    const r = await t.client.redriveDeadLetters({ all: true, resign: true });
+    const r = await redrive(t, { all: true, resign: true }, (a) => a.attempt === 1);
     expect(r.items[0]).toMatchObject({ resigned: false });
     // Its warning is that it was never verified, not that a valid signature may be stale.
     expect(r.items[0]!.warning).toMatch(
       /^sent as it arrived, not signed again: its signature was not verified/,
     );
     expect(r.items[0]!.warning).not.toMatch(/stale|tolerance/);
-    await settled;
     // The app got the forged signature as sent, and its SDK refused it.
     expect(target.received[1]!.headers['stripe-signature']).toBe(
       target.received[0]!.headers['stripe-signature'],
@@ -505,29 +519,16 @@ describe('redrive with re-signing', () => {
   });
 
   it('where it cannot re-sign (no secret), says the original signature may be stale, naming the tolerance', async () => {
-    const { target, state } = await stripeApp();
-    const t = await engine();
-    await t.client.saveSettings({
-      forwarding: { paused: false, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
-    });
-    await t.client.saveEndpoint({
-      name: 'Stripe',
-      path: '/stripe',
-      provider: 'stripe',
-      toleranceSec: 120,
-      forwardTo: target.url,
-    });
+    const { target, state, t } = await stripeEngine({ toleranceSec: 120 });
     const letter = await deadStripeDelivery(t, '/stripe/hook');
     expect(letter.resign).toEqual({ possible: false, why: 'endpoint "Stripe" has no secret' });
     state.ok = true;
-    const settled = attempt(t, (a) => a.attempt === 1);
-    const r = await t.client.redriveDeadLetters({ all: true, resign: true });
+    const r = await redrive(t, { all: true, resign: true }, (a) => a.attempt === 1);
     expect(r.items[0]).toMatchObject({
       resigned: false,
       warning:
         'sent with its original signature, which may be stale: Stripe accepts a signature for 120 s after it was made (the tolerance); it cannot be re-signed: endpoint "Stripe" has no secret',
     });
-    await settled;
     expect(target.received[1]!.headers['stripe-signature']).toBe(
       target.received[0]!.headers['stripe-signature'],
     );
@@ -539,18 +540,9 @@ describe('replay', () => {
 
   it('re-signs a 10-minute-old Standard Webhooks event so the official verifier accepts it', async () => {
     const wh = new Webhook(secret);
-    const verdicts: string[] = [];
-    const target = await app((req, body, res) => {
-      try {
-        wh.verify(body.toString(), req.headers as Record<string, string>);
-        verdicts.push('ok');
-        res.writeHead(200);
-      } catch (err) {
-        verdicts.push((err as Error).message);
-        res.writeHead(400);
-      }
-      res.end();
-    });
+    const { target, state } = await verifyingApp((req, body) =>
+      wh.verify(body.toString(), req.headers as Record<string, string>),
+    );
     const t = await engine();
     await t.client.saveEndpoint({
       name: 'OpenAI',
@@ -559,9 +551,7 @@ describe('replay', () => {
       secrets: [secret],
       forwardTo: target.url,
     });
-    await t.client.saveSettings({
-      forwarding: { paused: true, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
-    });
+    await forwarding(t, { paused: true, concurrency: 1, maxAttempts: 1 });
     const body =
       '{"id":"evt_old","object":"event","created_at":1,"type":"batch.completed","data":{"id":"batch_1"}}';
     const old = new Date(Date.now() - 10 * 60_000);
@@ -586,7 +576,7 @@ describe('replay', () => {
     const fresh = await t.client.replayEvent({ id, resign: true, newDeliveryId: true });
     expect(fresh.status).toBe(200);
     expect(target.received[2]!.headers['webhook-id']).not.toBe('msg_original');
-    expect(verdicts).toEqual([expect.stringMatching(/too old/i), 'ok', 'ok']);
+    expect(state.verdicts).toEqual([expect.stringMatching(/too old/i), 'ok', 'ok']);
     const detail = await t.client.getEvent({ id });
     expect(detail.forwards.map((a) => [a.kind, a.status])).toEqual([
       ['replay', 400],
@@ -628,19 +618,13 @@ describe('replay', () => {
     const stripeSecret = 'whsec_stripe_replay';
     const stripe = new Stripe('sk_test_x');
     const seen: string[] = [];
-    const target = await app((req, body, res) => {
-      try {
-        const ev = stripe.webhooks.constructEvent(
-          body,
-          req.headers['stripe-signature'] as string,
-          stripeSecret,
-        );
-        seen.push(ev.type);
-        res.writeHead(200);
-      } catch {
-        res.writeHead(400);
-      }
-      res.end();
+    const { target } = await verifyingApp((req, body) => {
+      const ev = stripe.webhooks.constructEvent(
+        body,
+        req.headers['stripe-signature'] as string,
+        stripeSecret,
+      );
+      seen.push(ev.type);
     });
     const t = await engine();
     await t.client.saveEndpoint({
@@ -656,11 +640,7 @@ describe('replay', () => {
       type: 'charge.succeeded',
       data: { object: {} },
     });
-    const header = Stripe.webhooks.generateTestHeaderString({
-      payload: body,
-      secret: stripeSecret,
-      timestamp: Math.floor(Date.now() / 1000) - 3600,
-    });
+    const header = stripeSignature(body, stripeSecret, Math.floor(Date.now() / 1000) - 3600);
     await rawRequest(t.receiverUrl, { headers: [['Stripe-Signature', header]], body });
     const { items } = await t.client.listEvents({});
     const edited = body.replace('charge.succeeded', 'charge.refunded');
@@ -703,9 +683,7 @@ describe('replay: where it goes and what it refuses', () => {
       path: '/stripe',
       forwardTo: `${target.url}/webhooks`,
     });
-    await t.client.saveSettings({
-      forwarding: { paused: true, concurrency: 1, timeoutMs: 2000, maxAttempts: 1 },
-    });
+    await forwarding(t, { paused: true, concurrency: 1, maxAttempts: 1 });
     await rawRequest(t.receiverUrl, { path: '/stripe/events?x=1', body: '{}' });
     const [e] = (await t.client.listEvents({})).items;
     const sent = [

@@ -7,6 +7,7 @@ import { EventStore } from '../../../src/core/store/event-store';
 import { ForwardStore, type AttemptRecord } from '../../../src/core/store/forward-store';
 import { tempDir } from '../../helpers/engine';
 import { appendTo, type TestEvent } from '../../helpers/append';
+import { delivery } from '../../helpers/events';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -96,15 +97,10 @@ function setup(dir?: string) {
   };
 }
 
-let n = 0;
+/** A delivery through the tunnel, queued for `forwardTarget`. */
 function event(forwardTarget: string, over: Partial<TestEvent> = {}): TestEvent {
-  n++;
-  return {
-    id: `evt-fwd-${n}`,
+  return delivery({
     receivedAt: Date.now(),
-    method: 'POST',
-    path: '/hooks',
-    query: '',
     headers: [
       ['Host', 'abc.ngrok.app'],
       ['Content-Type', 'application/json'],
@@ -112,20 +108,11 @@ function event(forwardTarget: string, over: Partial<TestEvent> = {}): TestEvent 
     ],
     body: Buffer.from([0x7b, 0x7d, 0xff, 0x00]),
     sourceIp: '203.0.113.5',
-    viaTunnel: false,
-    publicUrl: null,
-    signature: { status: 'none', provider: null, reason: '' },
-    idempotency: { key: null, source: null },
-    schema: { status: 'none' },
-    eventType: null,
-    jobId: null,
-    endpointId: 'default',
-    contentType: 'application/json',
     responseStatus: 200,
     forwardStatus: 'pending',
     forwardTarget,
     ...over,
-  };
+  });
 }
 
 describe('Forwarder', () => {

@@ -199,32 +199,46 @@ async function echoApp(): Promise<{ url: string; seen: Record<string, unknown>[]
   return { url: `http://127.0.0.1:${(app.address() as AddressInfo).port}`, seen };
 }
 
+/** An engine with one GitLab endpoint holding `secrets`; stopped after the test. */
+async function gitlabEngine(endpoint: {
+  name: string;
+  path: string;
+  secrets: string[];
+  forwardTo?: string;
+}) {
+  const t = await startEngine();
+  cleanups.push(() => t.stop());
+  const ep = await t.client.saveEndpoint({ ...endpoint, provider: 'gitlab' });
+  return { t, ep };
+}
+
+/** Sends `req` to the receiver and waits for the forward attempt that follows; that attempt. */
+async function deliverForwarded(t: TestEngine, req: Parameters<typeof rawRequest>[1]) {
+  const attempt = new Promise<unknown>((r) => t.client.on('forward.attempt', (a) => r(a)));
+  await rawRequest(t.receiverUrl, req);
+  return attempt;
+}
+
 describe('what a target answers is stored without secrets', () => {
-  let t: TestEngine;
   const leaks = (value: unknown): string[] =>
     [TOKEN, OTHER].filter((s) => JSON.stringify(value).includes(s));
 
   it('in forward and replay attempts and in check-up runs, with a handler that echoes headers', async () => {
     const app = await echoApp();
-    t = await startEngine();
-    cleanups.push(() => t.stop());
-    const ep = await t.client.saveEndpoint({
+    const { t, ep } = await gitlabEngine({
       name: 'GitLab',
       path: '/gitlab',
-      provider: 'gitlab',
       secrets: [TOKEN, OTHER],
       forwardTo: `${app.url}/hooks`,
     });
-    const forwarded = new Promise<void>((r) => t.client.on('forward.attempt', () => r()));
     // A delivery without the token (a GitLab one would carry it: see the report): the app's
     // answer still must not bring a secret in. Its forward, then a re-signed replay that
     // does carry X-Gitlab-Token, and a check-up as GitLab.
-    await rawRequest(t.receiverUrl, {
+    await deliverForwarded(t, {
       path: '/gitlab/push',
       headers: [['X-Gitlab-Event', 'Push Hook']],
       body: '{"object_kind":"push"}',
     });
-    await forwarded;
     const [event] = (await t.client.listEvents({})).items;
     // It arrived unsigned: re-signed only with the body as the user's own edit.
     await expect(t.client.replayEvent({ id: event!.id, resign: true })).rejects.toThrow(
@@ -266,13 +280,11 @@ describe('what a target answers is stored without secrets', () => {
     expect(leaks([adhoc, await t.client.getCheckup({ id: adhoc.id })])).toEqual([]);
 
     // A real GitLab delivery carries the token; the forward passes it on, the app echoes it.
-    const second = new Promise<void>((r) => t.client.on('forward.attempt', () => r()));
-    await rawRequest(t.receiverUrl, {
+    await deliverForwarded(t, {
       path: '/gitlab/push',
       headers: [['X-Gitlab-Token', TOKEN]],
       body: '{"object_kind":"push"}',
     });
-    await second;
     const [latest] = (await t.client.listEvents({})).items;
     const detail = await t.client.getEvent({ id: latest!.id });
     const { forwards } = detail;
@@ -301,13 +313,10 @@ describe('what a target answers is stored without secrets', () => {
 describe('a secret a sender puts in the query string', () => {
   it('is [secret] in getEvent, exports, Copy as cURL and diff however it is percent-encoded, and is sent on as received', async () => {
     const app = await echoApp();
-    const t = await startEngine();
-    cleanups.push(() => t.stop());
     const secret = 'q_secret-4f9a_77b1';
-    await t.client.saveEndpoint({
+    const { t } = await gitlabEngine({
       name: 'Tokened',
       path: '/tok',
-      provider: 'gitlab',
       secrets: [secret],
       forwardTo: `${app.url}/in`,
     });
@@ -317,9 +326,7 @@ describe('a secret a sender puts in the query string', () => {
     const spellings = [secret.replaceAll('_', '%5F'), encoded];
     const ids: string[] = [];
     for (const spelled of spellings) {
-      const forwarded = new Promise<void>((r) => t.client.on('forward.attempt', () => r()));
-      await rawRequest(t.receiverUrl, { path: `/tok/hook?x=1&token=${spelled}`, body: '{}' });
-      await forwarded;
+      await deliverForwarded(t, { path: `/tok/hook?x=1&token=${spelled}`, body: '{}' });
       ids.push((await t.client.listEvents({ limit: 1 })).items[0]!.id);
     }
     for (const [i, id] of ids.entries()) {
@@ -346,15 +353,8 @@ describe('a secret a sender puts in the query string', () => {
 
 describe('a secret a sender puts in the path', () => {
   it('is [secret] in the list, pushes, getEvent and exports, literal or percent-encoded, and search cannot find it', async () => {
-    const t = await startEngine();
-    cleanups.push(() => t.stop());
     const secret = 'glsecretTOKEN_abc123';
-    await t.client.saveEndpoint({
-      name: 'GitLab',
-      path: '/gitlab',
-      provider: 'gitlab',
-      secrets: [secret],
-    });
+    const { t } = await gitlabEngine({ name: 'GitLab', path: '/gitlab', secrets: [secret] });
     const pushed: string[] = [];
     t.client.on('events.batch', (b) => pushed.push(...b.items.map((e) => e.path)));
     const encoded = secret.replaceAll('_', '%5F');
@@ -382,26 +382,21 @@ describe('a secret a sender puts in the path', () => {
   });
 
   it("is [secret] in a refused forward's reason, dead letters, and a delivery id taken from a header", async () => {
-    const t = await startEngine();
-    cleanups.push(() => t.stop());
     const secret = 'glsecretTOKEN_abc123';
-    await t.client.saveEndpoint({
+    const { t } = await gitlabEngine({
       name: 'GitLab',
       path: '/gitlab',
-      provider: 'gitlab',
       secrets: [secret],
       forwardTo: 'http://127.0.0.1:9/in',
     });
-    const refused = new Promise<string>((r) =>
-      t.client.on('forward.attempt', (a) => r(JSON.stringify(a))),
-    );
     // A dot segment: the forward is refused, and its reason quotes the received path.
-    await rawRequest(t.receiverUrl, {
-      path: `/gitlab/./${secret}`,
-      headers: [['Idempotency-Key', secret]],
-      body: '{}',
-    });
-    const pushed = await refused;
+    const pushed = JSON.stringify(
+      await deliverForwarded(t, {
+        path: `/gitlab/./${secret}`,
+        headers: [['Idempotency-Key', secret]],
+        body: '{}',
+      }),
+    );
     const { items } = await t.client.listEvents({});
     const answers = JSON.stringify([
       pushed,

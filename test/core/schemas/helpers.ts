@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Endpoint } from '../../../src/shared/model';
+import { endpoint as anEndpoint } from '../../helpers/model';
 
 const fixtures = new URL('../../fixtures/', import.meta.url);
 
@@ -28,25 +29,10 @@ export function clone<T>(v: T): T {
 }
 
 /** An endpoint as the store returns it; checkSchema does not look at it yet. */
-export const endpoint: Endpoint = {
-  id: 'ep_test',
-  name: 'Test',
-  path: '/hooks',
-  provider: 'auto',
-  secretCount: 0,
-  toleranceSec: null,
-  forwardTo: null,
-  response: { status: 200 },
-  hmac: null,
-  invalidSignatureResponse: null,
-  duplicateResponse: null,
-  jsonSchema: null,
-  forwardDuplicates: true,
-  simulate: null,
+export const endpoint: Endpoint = anEndpoint({
   createdAt: '2026-11-27T12:00:00.000Z',
   updatedAt: '2026-11-27T12:00:00.000Z',
-  rev: 1,
-};
+});
 
 /** The ordinary recursive schema of issue #13.2: a message, text or image, with a reply. */
 export const chatSchema = {

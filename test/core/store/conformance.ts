@@ -7,10 +7,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventLog } from '../../../src/core/store/ports';
-import type { Disposition, NewEvent } from '../../../src/core/types';
+import type { Disposition } from '../../../src/core/types';
 import { EMPTY_FILTER, matchesFilter, toListInput, type Filter } from '../../../src/shared/filters';
 import { ForwardStatus, SignatureStatus } from '../../../src/shared/model';
 import { SEARCH_CASES, SEARCH_DELIVERIES } from '../search-cases';
+import { delivery } from '../../helpers/events';
 
 /** One open log; `reopen` closes it and opens the same storage again (a restart). */
 export interface OpenLog {
@@ -31,35 +32,6 @@ export const QUEUED: Disposition = {
   forwardStatus: 'pending',
   forwardTarget: 'http://127.0.0.1:9/hooks',
 };
-
-let n = 0;
-/** A delivery as the receiver stores it. */
-export function delivery(over: Partial<NewEvent> = {}): NewEvent {
-  n++;
-  return {
-    id: `conf-${process.pid}-${n}`,
-    receivedAt: 1_700_000_000_000 + n,
-    method: 'POST',
-    path: '/hooks',
-    query: '',
-    headers: [
-      ['Host', '127.0.0.1:7700'],
-      ['Content-Type', 'application/json'],
-    ],
-    body: Buffer.from(JSON.stringify({ n })),
-    sourceIp: '127.0.0.1',
-    viaTunnel: false,
-    publicUrl: null,
-    signature: { status: 'none', provider: null, reason: '' },
-    idempotency: { key: null, source: null },
-    schema: { status: 'none' },
-    eventType: null,
-    jobId: null,
-    endpointId: 'default',
-    contentType: 'application/json',
-    ...over,
-  };
-}
 
 export function describeEventLog(name: string, factory: LogFactory): void {
   describe(`EventLog conformance: ${name}`, () => {

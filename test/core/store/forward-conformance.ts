@@ -12,7 +12,8 @@ import type {
   ForwardQueue,
   Lease,
 } from '../../../src/core/store/ports';
-import { delivery, NOT_FORWARDED, QUEUED, type OpenLog } from './conformance';
+import { delivery } from '../../helpers/events';
+import { NOT_FORWARDED, QUEUED, type OpenLog } from './conformance';
 
 /** One open storage: its event log and forward queue; `reopen` is a restart (or a crash). */
 export interface OpenStore extends OpenLog {
