@@ -150,13 +150,29 @@ const TYPE_HEADERS = providerRows.flatMap((p) => (p.eventType ? [p.eventType] : 
  */
 function eventType(h: HeaderBag, json: unknown): string | null {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-  const str = (v: unknown): string | null => (typeof v === 'string' && v ? v.slice(0, 200) : null);
+  const str = (v: unknown): string | null =>
+    typeof v === 'string' && v.trim() ? v.trim() : null;
   for (const { header, bodySuffix } of TYPE_HEADERS) {
     const v = str(h.get(header));
     const suffix = bodySuffix ? str(body[bodySuffix]) : null;
-    if (v) return suffix ? `${v}.${suffix}` : v;
+    if (v) return capType(suffix ? `${v}.${suffix}` : v);
   }
-  return str(body.type) ?? str(body.event_type) ?? str(body.event);
+  const t = str(body.type) ?? str(body.event_type) ?? str(body.event);
+  return t === null ? null : capType(t);
+}
+
+/** The longest event type kept: the list's event-type filter takes as much (events-contract). */
+export const MAX_EVENT_TYPE = 200;
+
+/** At most MAX_EVENT_TYPE characters, never cutting a character in two (an emoji's halves). */
+function capType(t: string): string {
+  if (t.length <= MAX_EVENT_TYPE) return t;
+  let out = '';
+  for (const ch of t) {
+    if (out.length + ch.length > MAX_EVENT_TYPE) break;
+    out += ch;
+  }
+  return out;
 }
 
 /**

@@ -279,7 +279,17 @@ export async function importDeliveries(
         if (origin?.id) id = origin.id;
       }
       return deps.events.append(
-        { ...d, ...inspection, id, endpointId: endpoint.id, contentType, imported: true, storedAt },
+        {
+          ...d,
+          ...inspection,
+          id,
+          endpointId: endpoint.id,
+          contentType,
+          imported: true,
+          storedAt,
+          // The rule of a live delivery: unsigned on an endpoint with a secret is no one's first.
+          unverified: unverified(endpoint, inspection.signature.status),
+        },
         { responseStatus, response, forwardStatus: 'none', forwardTarget: null },
       );
     });

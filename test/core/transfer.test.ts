@@ -308,3 +308,62 @@ describe('imported events keep what they were exported with', () => {
     });
   }
 });
+
+describe('imports follow the live duplicate rules', () => {
+  for (const format of ['har', 'ndjson'] as const) {
+    it(`(${format}) an unsigned delivery on an endpoint with a secret is no one's first; the signed one is`, async () => {
+      const secret = 'whsec_import_rule_0123456789';
+      const from = await startEngine();
+      const to = await startEngine();
+      try {
+        for (const t of [from, to]) {
+          await t.client.saveEndpoint({ name: 'Auto', path: '/auto', secrets: [secret] });
+        }
+        const body = '{"id":"evt_k1","object":"event","type":"invoice.paid"}';
+        const key: [string, string] = ['Idempotency-Key', 'k1'];
+        await rawRequest(from.receiverUrl, { path: '/auto', headers: [key], body });
+        await rawRequest(from.receiverUrl, {
+          path: '/auto',
+          headers: [key, ['Stripe-Signature', stripeSignature(body, secret)]],
+          body,
+        });
+        const { content } = await from.client.exportEvents({ format });
+        expect(await to.client.importEvents({ format, content })).toEqual({ imported: 2 });
+        const items = (await to.client.listEvents({})).items;
+        const signed = items.find((e) => e.signature.status === 'valid')!;
+        const unsigned = items.find((e) => e.signature.status !== 'valid')!;
+        expect(unsigned.idempotency).toMatchObject({ duplicateOf: null, unverified: true });
+        expect(signed.idempotency).toMatchObject({ duplicateOf: null, deliveryCount: 1 });
+        expect(signed.idempotency.unverified).toBeUndefined();
+      } finally {
+        await from.stop();
+        await to.stop();
+      }
+    });
+  }
+
+  it('imports a lowercase method as the receiver stores it, so the method filter finds it', async () => {
+    const t = await startEngine();
+    try {
+      const line = (method: string, id: string) =>
+        JSON.stringify({
+          id,
+          receivedAt: new Date(1_700_000_000_000).toISOString(),
+          method,
+          path: '/m',
+          query: '',
+          headers: [],
+          body: { base64: '' },
+        });
+      const content = `${line('post', 'evt-m1')}\n${line('Post', 'evt-m2')}\n`;
+      expect(await t.client.importEvents({ format: 'ndjson', content })).toMatchObject({
+        imported: 2,
+      });
+      const page = await t.client.listEvents({ method: 'post', withTotal: true });
+      expect(page.total).toBe(2);
+      expect(page.items.map((e) => e.method)).toEqual(['POST', 'POST']);
+    } finally {
+      await t.stop();
+    }
+  });
+});

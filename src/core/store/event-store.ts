@@ -776,7 +776,8 @@ export class EventStore implements EventLog {
     const one = (key: string): number =>
       (this.stmts.counter.get({ key, endpointId: f.endpointId ?? null }) as { n: number }).n;
     if (f.method !== undefined) return one(`method:${f.method.toUpperCase()}`);
-    if (f.eventType !== undefined) return one(`type:${f.eventType}`);
+    // '' is no type on the counters ('type:') but a type of '' in the rows: counted there.
+    if (f.eventType !== undefined) return f.eventType === '' ? null : one(`type:${f.eventType}`);
     const c = await this.counts(f.endpointId);
     const sum = (values: string[], of: Record<string, number>): number =>
       values.reduce((n, v) => n + (of[v] ?? 0), 0);
@@ -785,6 +786,18 @@ export class EventStore implements EventLog {
     if (f.duplicatesOnly) return c.duplicates;
     if (f.refusedOnly) return c.refused;
     return c.total;
+  }
+
+  /**
+   * Marks live deliveries that arrived unsigned on these endpoints (which have secrets) as
+   * no one's first (see storage.ts: logs from before the rule).
+   */
+  markUnverified(endpointIds: readonly string[]): void {
+    const mark = this.db.prepare(
+      `UPDATE events SET may_be_first = 0
+       WHERE endpoint_id = ? AND may_be_first = 1 AND imported = 0 AND sig_status = 'none'`,
+    );
+    for (const id of endpointIds) mark.run(id);
   }
 
   /** How many events each list filter matches, from the counters kept with the log. */

@@ -137,6 +137,16 @@ export class SqliteStorage implements Storage {
     events.maskSecretsWith(() => endpoints.allSecrets());
     this.settings = new SettingsStore(db);
     this.meta = new MetaStore(db);
+    // Once per log: deliveries stored before the may-be-first rule (schema 14) that arrived
+    // unsigned on an endpoint that has a secret are no one's first, as they would be now
+    // (the secrets live outside the database, so migration 17 could not tell).
+    if (this.meta.get('unverified_marked') === undefined) {
+      const withSecrets = endpoints
+        .list()
+        .filter((e) => e.secretCount > 0)
+        .map((e) => e.id);
+      this.meta.put({ unverified_marked: '1' }, () => events.markUnverified(withSecrets));
+    }
     this.checkups = new CheckupStore(db);
     // Checkpoints run on a worker thread with its own connection (off the receiver's thread).
     const checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);

@@ -39,7 +39,9 @@ export function method(v: unknown, where: string, field: string): string {
   if (typeof v !== 'string' || !METHOD.test(v)) {
     throw new ImportError(`${where}: ${field} must be an HTTP method such as POST`);
   }
-  return v;
+  // As the receiver stores them (Node accepts methods in capitals only): `post` is POST, so the
+  // method filter finds it.
+  return v.toUpperCase();
 }
 
 /** Bytes from strict base64 (Buffer.from alone would skip invalid characters silently). */
