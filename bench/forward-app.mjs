@@ -3,6 +3,7 @@
 // clock, ms). GET /stats answers `{ count, arrivals: { [eventId]: epochMs } }`; GET /reset
 // clears both. Prints one JSON ready line with its URL; stops on SIGTERM/SIGINT.
 import { createServer } from 'node:http';
+import { serveForBench } from './server-life.mjs';
 import { performance } from 'node:perf_hooks';
 
 const ID = /"id":"(evt_[0-9a-z]{24})"/;
@@ -36,21 +37,4 @@ const server = createServer((req, res) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address();
-  process.stdout.write(JSON.stringify({ event: 'ready', url: `http://127.0.0.1:${port}` }) + '\n');
-});
-
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-
-// Never outlive the bench: exit if the parent goes away (the child is then re-parented).
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parent) process.exit(0);
-}, 1000).unref();
+serveForBench(server);

@@ -3,22 +3,11 @@
 // built UI in Chromium (Playwright) against `hookscope serve`.
 // Functions passed to page.evaluate run in the browser:
 /* global window, document, requestAnimationFrame, MutationObserver */
-import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { chromium } from '@playwright/test';
+import { launchChromium } from './browser.mjs';
 import { seedLog } from '../test/e2e/helpers/seed-log.mjs';
 import { percentile, startHookscope, stopChild, tempDir } from './lib.mjs';
 
-const CHROMIUM = process.env.HOOKSCOPE_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const epochNow = () => performance.timeOrigin + performance.now();
 
@@ -177,8 +166,8 @@ async function heap(browser, events, deepRows, log) {
  * `count` deliveries at `rate`/s for the latency; heaps at 1,000 and 100,000 events.
  */
 export async function runUi({ count = 200, rate = 20, log = () => {} } = {}) {
-  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const { browser, skipped } = await launchChromium();
+  if (!browser) return { skipped };
   try {
     const lat = await latency(browser, { count, rate, log });
     const small = await heap(browser, 1_000, 0, log);
