@@ -65,6 +65,7 @@ test('each filter pill shows how many events it matches, within the chosen endpo
   const signature = page.getByTestId('filter-signature');
   await expect(dupes).toHaveText(' · 1');
   await expect(dupes).toHaveAttribute('title', /search and the other filters are not applied/);
+  await expect(signature).toHaveAttribute('title', /search and the other filters are not applied/);
   await expect(page.getByTestId('filter-refused-count')).toHaveText(' · 0');
   await expect(signature.locator('option[value="invalid"]')).toHaveText('Invalid signature · 1');
   await expect(signature.locator('option[value=""]')).toHaveText('Any signature');

@@ -309,6 +309,10 @@ test('an invalid signature on a gzip body says the signature is checked over the
   await expect(page.getByTestId('signature-encoded')).toContainText(
     'arrived gzip-encoded: the signature is checked over the bytes as they arrived',
   );
+  // What to do starts with the encoding, not with the secret.
+  await expect(page.getByTestId('signature-card').locator('.action')).toContainText(
+    '→ First check how the sender signs',
+  );
   // An invalid signature on a plain body has no such note.
   await page.getByTestId('event-row').nth(0).click();
   await expect(page.getByTestId('signature-card')).toContainText('Invalid signature');

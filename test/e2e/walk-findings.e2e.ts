@@ -258,6 +258,8 @@ test('tunnel popover: Save and start saves the options typed below it first, so 
     options: { domain: 'walk.example.ngrok.app', region: 'eu' },
     authtoken: { configured: true, source: 'settings' },
   });
+  // Said as what happened: used for this start (not "at the next start").
+  await expect(popover.getByText('Tunnel options saved and used for this start.')).toBeVisible();
 
   // Refused options: nothing starts, and the reason shows at the options, in view.
   await popover.getByTestId('tunnel-allow').fill('10.0.0.0/99');

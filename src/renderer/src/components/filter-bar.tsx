@@ -130,6 +130,7 @@ export function FilterBar({
       </select>
       <select
         aria-label="Endpoint"
+        title={COUNT_MEANS}
         data-testid="filter-endpoint"
         value={filter.endpointId}
         onChange={(ev) => set({ endpointId: ev.target.value })}
@@ -143,6 +144,7 @@ export function FilterBar({
       </select>
       <select
         aria-label="Signature"
+        title={COUNT_MEANS}
         data-testid="filter-signature"
         value={sigKnown ? sigValue : ''}
         onChange={(ev) =>

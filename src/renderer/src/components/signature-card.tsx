@@ -38,7 +38,14 @@ export function SignatureCard({ detail }: { detail: EventDetail }) {
         </p>
       )}
       {/* What to do is about this log's endpoint: not for a verdict another log gave. */}
-      {help.action && !detail.imported && <p className="action">→ {help.action}</p>}
+      {help.action && !detail.imported && (
+        <p className="action">
+          →{' '}
+          {status === 'invalid' && encoding
+            ? `First check how the sender signs: over the bytes it sends (compressed), or over the JSON before compressing it (then it never verifies here). Otherwise: ${help.action.charAt(0).toLowerCase()}${help.action.slice(1)}`
+            : help.action}
+        </p>
+      )}
     </section>
   );
 }

@@ -92,7 +92,7 @@ export function TunnelControl({
   /** Saves typed, unsaved options first (so this start uses them); false when they are refused. */
   const saveTypedOptions = async (): Promise<boolean> => {
     const form = open ? options.current : null;
-    return !form?.unsaved() || (await form.save());
+    return !form?.unsaved() || (await form.save(true));
   };
   const start = async (): Promise<void> => {
     if (await saveTypedOptions()) await act(() => client.startTunnel({}));

@@ -12,7 +12,8 @@ export interface TunnelOptionsHandle {
   /** True when the form holds edits not saved yet. */
   unsaved: () => boolean;
   /** Saves them; false when refused (the form shows why, in view). */
-  save: () => Promise<boolean>;
+  /** Saves the typed options; `forStart`: a start follows at once and uses them. */
+  save: (forStart?: boolean) => Promise<boolean>;
 }
 
 /**
@@ -74,7 +75,7 @@ export function TunnelOptionsForm({
   );
   const stale = rev !== undefined && liveRev !== undefined && liveRev > rev;
 
-  const save = async (): Promise<boolean> => {
+  const save = async (forStart = false): Promise<boolean> => {
     const patch: TunnelOptionsPatch = {
       domain: domain.trim() || null,
       region: (region || null) as TunnelOptionsPatch['region'],
@@ -98,7 +99,11 @@ export function TunnelOptionsForm({
       setRev(saved.rev);
       setBasicAuth('');
       setVerifySecret('');
-      onSaved('Tunnel options saved: they apply at the next start.');
+      onSaved(
+        forStart
+          ? 'Tunnel options saved and used for this start.'
+          : 'Tunnel options saved: they apply at the next start.',
+      );
       return true;
     } catch (err) {
       setError(errorText(err));
