@@ -835,6 +835,7 @@ export class EventStore implements EventLog {
 
   /** Deletes every event; returns how many there were. */
   async deleteAll(): Promise<number> {
+    this.boundMemo = null;
     const n = this.total;
     this.db.transaction(() => {
       this.stmts.saveRev.run(String(this.rev));
@@ -848,6 +849,7 @@ export class EventStore implements EventLog {
 
   /** Deletes the given events; returns the ids that existed and were deleted. */
   async deleteIds(ids: string[]): Promise<string[]> {
+    this.boundMemo = null;
     const deleted: string[] = [];
     const find = this.db.prepare('SELECT seq FROM events WHERE id = ?');
     this.db.transaction(() => {
@@ -892,7 +894,14 @@ export class EventStore implements EventLog {
    * those whose forward is still queued (pending or running): returns the ids deleted.
    */
   async deleteOldest(opts: RetentionLimits & { limit: number }): Promise<string[]> {
-    const bound = this.retentionBound(opts);
+    // The bound found for the last chunk holds while the log has not grown since and nothing
+    // else was deleted: deleting the oldest leaves the first event to keep where it was (its
+    // OFFSET walk read ~100,000 rows of a big log at every chunk).
+    const key = `${opts.keep ?? ''}:${opts.olderThanMs ?? ''}`;
+    const memo = this.boundMemo;
+    const bound =
+      memo && memo.key === key && this.total <= memo.total ? memo.bound : this.retentionBound(opts);
+    this.boundMemo = { key, bound, total: this.total };
     if (bound <= 0) return [];
     const cut = this.stmts.expired.all(bound, opts.limit) as { seq: number; id: string }[];
     if (cut.length === 0) return [];
@@ -902,8 +911,12 @@ export class EventStore implements EventLog {
       this.forwards?.forgetEvents(cut.map((r) => r.id));
     })();
     this.total -= cut.length;
+    if (this.boundMemo) this.boundMemo.total = this.total;
     return cut.map((r) => r.id);
   }
+
+  /** See deleteOldest: the retention bound last found, for the log as it was then. */
+  private boundMemo: { key: string; bound: number; total: number } | null = null;
 
   /** Events past retention kept only because their forward is still queued. */
   async heldForForwarding(opts: RetentionLimits): Promise<number> {

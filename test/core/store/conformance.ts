@@ -207,6 +207,26 @@ export function describeEventLog(name: string, factory: LogFactory): void {
       await log.setForwardStatus(queued.id, 'ok');
     });
 
+    it('retention in chunks keeps the newest N even when events are deleted by hand between chunks', async () => {
+      const { log } = await fresh();
+      const all = [];
+      for (let i = 0; i < 10; i++) all.push(await log.append(delivery(), NOT_FORWARDED));
+      expect(await log.deleteOldest({ keep: 3, limit: 2 })).toHaveLength(2);
+      // The three newest go by hand: now 5 remain, so only 2 more are past "keep 3".
+      await log.deleteIds(all.slice(7).map((e) => e.id));
+      expect((await log.deleteOldest({ keep: 3, limit: 100 })).sort()).toEqual(
+        all
+          .slice(2, 4)
+          .map((e) => e.id)
+          .sort(),
+      );
+      expect(await log.count()).toBe(3);
+      // New arrivals after a pass: the next pass trims to the limit again.
+      for (let i = 0; i < 4; i++) await log.append(delivery(), NOT_FORWARDED);
+      await log.deleteOldest({ keep: 3, limit: 100 });
+      expect(await log.count()).toBe(3);
+    });
+
     it('deletes by id and all, and a deleted event is gone from every read', async () => {
       const { log } = await fresh();
       const a = await log.append(delivery(), NOT_FORWARDED);
