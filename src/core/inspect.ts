@@ -150,8 +150,7 @@ const TYPE_HEADERS = providerRows.flatMap((p) => (p.eventType ? [p.eventType] : 
  */
 function eventType(h: HeaderBag, json: unknown): string | null {
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-  const str = (v: unknown): string | null =>
-    typeof v === 'string' && v.trim() ? v.trim() : null;
+  const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
   for (const { header, bodySuffix } of TYPE_HEADERS) {
     const v = str(h.get(header));
     const suffix = bodySuffix ? str(body[bodySuffix]) : null;
