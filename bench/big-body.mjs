@@ -6,7 +6,7 @@
 // Functions passed to page.evaluate run in the browser:
 /* global window, document, MutationObserver */
 import { performance } from 'node:perf_hooks';
-import { api, startHookscope, stopChild, tempDir } from './lib.mjs';
+import { api, postJson, startHookscope, stopChild, tempDir } from './lib.mjs';
 import { launchChromium, openUi, probedContext, timeAction } from './browser.mjs';
 
 /** The receiver's default largest body (src/shared/defaults.ts: maxBodyBytes). */
@@ -34,18 +34,6 @@ function bigJson(size) {
   const text = head + pad + tail;
   if (Buffer.byteLength(text) !== size) throw new Error('big body size mismatch');
   return text;
-}
-
-async function post(url, body) {
-  const t0 = performance.now();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`receiver answered ${res.status}`);
-  return performance.now() - t0;
 }
 
 /**
@@ -110,9 +98,9 @@ export async function runBigBody({ log = () => {}, runs = 2 } = {}) {
   try {
     const { ready } = proc;
     const body = bigJson(BIG_BODY_BYTES);
-    await post(`${ready.receiverUrl}/big/small`, '{"type":"bench.small"}');
+    await postJson(`${ready.receiverUrl}/big/small`, '{"type":"bench.small"}');
     log(`big-body: posting ${BIG_BODY_BYTES} bytes`);
-    const ackMs = await post(`${ready.receiverUrl}/big/body`, body);
+    const ackMs = await postJson(`${ready.receiverUrl}/big/body`, body);
     const items = (await api(ready, 'listEvents', { limit: 2 })).items;
     const big = items.find((e) => e.path === '/big/body');
     const small = items.find((e) => e.path === '/big/small');

@@ -260,6 +260,19 @@ export function webhookBody(size = 2048) {
   return text;
 }
 
+/** POSTs a JSON body to the receiver; throws unless it answers 200; resolves with the ms taken. */
+export async function postJson(url, body) {
+  const t0 = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`receiver answered ${res.status}`);
+  return performance.now() - t0;
+}
+
 /** Percentile by nearest rank over an ascending-sorted array. */
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;

@@ -4,9 +4,9 @@
 // Functions passed to page.evaluate run in the browser:
 /* global window, document, requestAnimationFrame, MutationObserver */
 import { performance } from 'node:perf_hooks';
-import { launchChromium } from './browser.mjs';
+import { heapAfterGc, launchChromium } from './browser.mjs';
 import { seedLog } from '../test/e2e/helpers/seed-log.mjs';
-import { percentile, startHookscope, stopChild, tempDir } from './lib.mjs';
+import { percentile, postJson, startHookscope, stopChild, tempDir } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -20,16 +20,6 @@ async function openUi(browser, ready) {
   await page.goto(`${ready.apiUrl}/#token=${ready.token}`);
   await Promise.all([stream, list]);
   return page;
-}
-
-async function post(url, body) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`receiver answered ${res.status}`);
 }
 
 /**
@@ -70,7 +60,7 @@ async function latency(browser, { count, rate, log }) {
       const due = t0 + (i * 1000) / rate;
       await sleep(Math.max(0, due - performance.now()));
       sends.push(
-        post(
+        postJson(
           `${proc.ready.receiverUrl}/lat/${i}`,
           JSON.stringify({ type: 'bench.latency', i }),
         ).then(() => {
@@ -105,20 +95,10 @@ async function latency(browser, { count, rate, log }) {
 async function seededDir(events) {
   const dir = tempDir();
   const proc = await startHookscope(dir);
-  await post(`${proc.ready.receiverUrl}/seed/0`, '{"type":"seed.event","n":0}');
+  await postJson(`${proc.ready.receiverUrl}/seed/0`, '{"type":"seed.event","n":0}');
   await stopChild(proc);
   if (events > 1) seedLog(dir, events);
   return dir;
-}
-
-/** The page's JS heap after two forced garbage collections, in bytes. */
-async function heapAfterGc(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  await cdp.detach();
-  return usedSize;
 }
 
 /** Heap and DOM rows with the UI opened on a log of `events`; then after scrolling `deepRows`. */
