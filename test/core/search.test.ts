@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDb, type Db } from '../../src/core/store/db';
-import { EventStore } from '../../src/core/store/event-store';
-import type { SearchIndexOptions } from '../../src/core/store/search-index';
+import { EventStore, type EventStoreSearchOptions } from '../../src/core/store/event-store';
+
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { startEngine, tempDir } from '../helpers/engine';
@@ -34,7 +34,7 @@ afterEach(() => {
 
 function openStore(
   budgetMs: number,
-  opts: SearchIndexOptions = {},
+  opts: EventStoreSearchOptions = {},
 ): { s: EventStore; db: Db; reopen: (budgetMs: number) => EventStore } {
   const { dir, cleanup } = tempDir();
   const db = openDb({ dataDir: dir });

@@ -31,6 +31,12 @@ import { searchFields } from './search-text';
 import { parseSearch, toFtsMatch } from './search-query';
 import { filterSql, RARE_INDEXES } from './event-filters';
 
+/** The search index's tuning, and how far a search's total is counted. */
+export interface EventStoreSearchOptions extends SearchIndexOptions {
+  /** A search's total is counted up to this many matches (SEARCH_COUNT_CAP; tests shrink it). */
+  countCap?: number;
+}
+
 /** A search counts its matches up to this many; past it the total is "at least" this. */
 export const SEARCH_COUNT_CAP = 10_000;
 
@@ -143,7 +149,7 @@ export class EventStore implements EventLog {
     /** The forward queue, written in the same transaction as the event. */
     private readonly forwards: ForwardStore | null = null,
     /** Search index tuning (tests shrink the tail budget). */
-    searchOptions: SearchIndexOptions = {},
+    searchOptions: EventStoreSearchOptions = {},
   ) {
     const maxRev = db.prepare('SELECT max(rev) AS r FROM events').get() as { r: number | null };
     const hwm = db.prepare("SELECT value FROM meta WHERE key = 'rev'").get() as

@@ -33,8 +33,6 @@ export interface SearchIndexOptions {
   /** Text a search may match outside the index (tests make it small). */
   tailText?: number;
   retryMs?: number;
-  /** A search's total is counted up to this many matches (tests make it small). */
-  countCap?: number;
 }
 
 /**
