@@ -133,24 +133,24 @@ export async function runIngest({ duration, warmup, log = () => {} }) {
   const max = { connections: MAX_CONNECTIONS };
   const fixed = { connections: RATE_CONNECTIONS, overallRate: RATE };
 
-  // a. Max throughput, bare node:http.
-  log(`bare node:http: ${warmup} s warm-up + ${duration} s, ${MAX_CONNECTIONS} connections`);
-  const bare = await spawnReady([BARE_SERVER]);
-  try {
-    const run = (d) =>
-      load(bare.ready.url, body, { ...max, duration: d, serverPid: bare.child.pid });
-    await run(warmup);
-    out.bare = await run(duration);
-    // The same fixed-rate load as (b), for reference: the latency floor of the harness.
-    log(`bare node:http at ${RATE} req/s: ${duration} s`);
-    out.bareFixedRate = await load(bare.ready.url, body, {
-      ...fixed,
-      duration,
-      serverPid: bare.child.pid,
-    });
-  } finally {
-    await stopChild(bare);
-  }
+  // a. Max throughput, bare node:http; and the same fixed-rate load as (b), for reference:
+  // the latency floor of the harness.
+  const reference = async (name, args) => {
+    log(`${name}: ${warmup} s warm-up + ${duration} s, ${MAX_CONNECTIONS} connections`);
+    const server = await spawnReady(args);
+    try {
+      const run = (opts) => load(server.ready.url, body, { ...opts, serverPid: server.child.pid });
+      await run({ ...max, duration: warmup });
+      const atMax = await run({ ...max, duration });
+      log(`${name} at ${RATE} req/s: ${duration} s`);
+      return { atMax, atRate: await run({ ...fixed, duration }) };
+    } finally {
+      await stopChild(server);
+    }
+  };
+  ({ atMax: out.bare, atRate: out.bareFixedRate } = await reference('bare node:http', [
+    BARE_SERVER,
+  ]));
 
   // a. Max throughput, hookscope (fresh data dir, default settings).
   const maxDir = tempDir();
@@ -173,24 +173,10 @@ export async function runIngest({ duration, warmup, log = () => {} }) {
   // synchronous=FULL, on the same file system; and how long an fsync takes here.
   const leanDir = tempDir();
   out.fsync = fsyncLatency(leanDir);
-  log(
-    `lean durable reference: ${warmup} s warm-up + ${duration} s, ${MAX_CONNECTIONS} connections`,
-  );
-  const lean = await spawnReady([LEAN_SERVER, leanDir]);
-  try {
-    const run = (d) =>
-      load(lean.ready.url, body, { ...max, duration: d, serverPid: lean.child.pid });
-    await run(warmup);
-    out.lean = await run(duration);
-    log(`lean durable reference at ${RATE} req/s: ${duration} s`);
-    out.leanFixedRate = await load(lean.ready.url, body, {
-      ...fixed,
-      duration,
-      serverPid: lean.child.pid,
-    });
-  } finally {
-    await stopChild(lean);
-  }
+  ({ atMax: out.lean, atRate: out.leanFixedRate } = await reference('lean durable reference', [
+    LEAN_SERVER,
+    leanDir,
+  ]));
   out.leanRatio = out.hookscope.reqPerSec / out.lean.reqPerSec;
   out.cpuRatio = out.hookscope.cpuUsPerReq / out.bare.cpuUsPerReq;
 
