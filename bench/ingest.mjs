@@ -1,6 +1,7 @@
 // Ingest benchmark (docs/ARCHITECTURE.md §9): the same autocannon load, the same 2 KB JSON body, first
 // against a bare node:http server, then against `hookscope serve`'s receiver, in one run.
 import autocannon from 'autocannon';
+import { createHmac } from 'node:crypto';
 import {
   BARE_SERVER,
   EVENT_ID_PLACEHOLDER,
@@ -26,6 +27,10 @@ const RATE_CONNECTIONS = 10;
 
 let runSeq = 0;
 
+const STRIPE_SECRET = 'whsec_bench_ingest_0123456789abcdef';
+/** A Stripe-Signature of the right length, overwritten in place for every request. */
+const SIGNATURE_PLACEHOLDER = `t=${'0'.repeat(10)},v1=${'0'.repeat(64)}`;
+
 /**
  * autocannon's `setupClient`: gives every connection a unique event id in each body, as real
  * webhooks have (identical bodies would all be classified as duplicates of one another). The
@@ -37,7 +42,7 @@ let runSeq = 0;
  * they change. Each client gets `eventId()`: the id in the request it last sent (the one its
  * next response answers).
  */
-function uniqueIds() {
+function uniqueIds(stripeSecret) {
   const run = String(runSeq++ % 100).padStart(2, '0');
   let clients = 0;
   return (client) => {
@@ -47,9 +52,21 @@ function uniqueIds() {
     const at = Buffer.isBuffer(buf) ? buf.indexOf(EVENT_ID_PLACEHOLDER) : -1;
     if (at < 0) throw new Error('cannot stamp event ids: autocannon internals changed');
     const offset = at + 'evt_'.length;
+    const sigAt = stripeSecret ? buf.indexOf(SIGNATURE_PLACEHOLDER) : -1;
+    if (stripeSecret && sigAt < 0) throw new Error('cannot sign: autocannon internals changed');
+    const bodyAt = buf.indexOf('\r\n\r\n') + 4;
     let n = 0;
     const stamp = () => {
       buf.write(prefix + String(n++).padStart(19, '0'), offset, 'latin1');
+      if (sigAt >= 0) {
+        // Stripe's scheme, as its SDK signs: HMAC-SHA256 of "t.body", stamped in place.
+        const t = String(Math.floor(Date.now() / 1000));
+        const v1 = createHmac('sha256', stripeSecret)
+          .update(`${t}.`)
+          .update(buf.subarray(bodyAt))
+          .digest('hex');
+        buf.write(`t=${t},v1=${v1}`, sigAt, 'latin1');
+      }
     };
     stamp();
     client.on('request', stamp);
@@ -67,7 +84,7 @@ function uniqueIds() {
 export async function load(
   baseUrl,
   body,
-  { connections, duration, amount, overallRate, serverPid, onResponse },
+  { connections, duration, amount, overallRate, serverPid, onResponse, stripeSecret },
 ) {
   const latencies = new Samples();
   const perSecond = [];
@@ -76,12 +93,15 @@ export async function load(
   const instance = autocannon({
     url: `${baseUrl}${PATH}`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(stripeSecret ? { 'stripe-signature': SIGNATURE_PLACEHOLDER } : {}),
+    },
     body,
     connections,
     ...(amount ? { amount } : { duration }),
     timeout: 10,
-    setupClient: uniqueIds(),
+    setupClient: uniqueIds(stripeSecret),
     ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
   });
   instance.on('response', (client, status, _bytes, responseTime) => {
@@ -120,6 +140,8 @@ export async function load(
     cpu: cpuCores,
     // Server CPU time per acked request: steadier than req/s when the machine is shared.
     cpuUsPerReq: (cpuCores.server * result.duration * 1e6) / result['2xx'],
+    // The main thread's alone: the event loop every ack goes through (issue 16's measure).
+    mainUsPerReq: (cpuCores.serverMain * result.duration * 1e6) / result['2xx'],
   };
 }
 
@@ -169,6 +191,33 @@ export async function runIngest({ duration, warmup, log = () => {} }) {
   out.ratio = out.hookscope.reqPerSec / out.bare.reqPerSec;
   out.maxDataDir = maxDir;
 
+  // a'. The same on a Stripe endpoint with a secret: every delivery signed as Stripe signs
+  // (a fresh signature per request), verified by the receiver before it answers.
+  log(`hookscope serve, Stripe endpoint: ${warmup} s warm-up + ${duration} s`);
+  const hsStripe = await startHookscope(tempDir());
+  try {
+    await api(hsStripe.ready, 'saveEndpoint', {
+      name: 'Stripe',
+      path: PATH,
+      provider: 'stripe',
+      secrets: [STRIPE_SECRET],
+    });
+    const run = (d) =>
+      load(hsStripe.ready.receiverUrl, body, {
+        ...max,
+        duration: d,
+        serverPid: hsStripe.child.pid,
+        stripeSecret: STRIPE_SECRET,
+      });
+    await run(warmup);
+    out.stripe = await run(duration);
+    const valid = await api(hsStripe.ready, 'countEvents', {});
+    out.stripe.signedValid = valid.signature.valid;
+    out.stripe.stored = valid.total;
+  } finally {
+    await stopChild(hsStripe);
+  }
+
   // c. The durable reference (bench/lean-server.mjs): one INSERT a delivery, group commit,
   // synchronous=FULL, on the same file system; and how long an fsync takes here.
   const leanDir = tempDir();
@@ -179,6 +228,8 @@ export async function runIngest({ duration, warmup, log = () => {} }) {
   ]));
   out.leanRatio = out.hookscope.reqPerSec / out.lean.reqPerSec;
   out.cpuRatio = out.hookscope.cpuUsPerReq / out.bare.cpuUsPerReq;
+  out.mainRatio = out.hookscope.mainUsPerReq / out.bare.mainUsPerReq;
+  out.stripeMainRatio = out.stripe.mainUsPerReq / out.bare.mainUsPerReq;
 
   // b. Fixed rate against a fresh hookscope, so the backlog of (a) does not colour it.
   log(`hookscope serve at ${RATE} req/s: ${warmup} s warm-up + ${duration} s`);

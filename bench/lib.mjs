@@ -317,9 +317,13 @@ export const fmt = {
 
 const CLK_TCK = 100; // USER_HZ on Linux
 
-function processTicks(pid) {
+/** CPU ticks of a process (every thread), or of its main thread alone (`/proc/<pid>/task/<pid>`). */
+function processTicks(pid, mainThread = false) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(
+      mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`,
+      'utf8',
+    );
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]); // utime + stime
   } catch {
@@ -341,22 +345,27 @@ function machineTicks() {
  * Measures CPU use over a run (Linux /proc; NaN elsewhere), in cores: the server process,
  * this process (the load generator) and everything else on the machine. "Other" tells
  * whether the run shared the machine with unrelated work, which the ratio cannot cancel.
+ * `serverMain` is the server's main thread alone (its event loop: what an ack waits for),
+ * without SQLite's checkpointer, libuv's pool and V8's GC helpers.
  */
 export function cpuMeter(serverPid) {
   const t0 = performance.now();
   const m0 = machineTicks();
   const s0 = processTicks(serverPid);
+  const sm0 = processTicks(serverPid, true);
   const b0 = processTicks(process.pid);
   return () => {
     const seconds = (performance.now() - t0) / 1000;
     const m1 = machineTicks();
     const cores = (ticks) => ticks / CLK_TCK / seconds;
     const server = cores(processTicks(serverPid) - s0);
+    const serverMain = cores(processTicks(serverPid, true) - sm0);
     const bench = cores(processTicks(process.pid) - b0);
-    if (!m0 || !m1) return { server, bench, other: NaN, steal: NaN };
+    if (!m0 || !m1) return { server, serverMain, bench, other: NaN, steal: NaN };
     const busy = cores(m1.busy - m0.busy);
     return {
       server,
+      serverMain,
       bench,
       other: Math.max(0, busy - server - bench),
       steal: cores(m1.steal - m0.steal),
