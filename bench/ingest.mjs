@@ -19,6 +19,7 @@ import {
   tempDir,
   webhookBody,
 } from './lib.mjs';
+import { mainProfile, phaseTimes } from './phases.mjs';
 
 const PATH = '/bench';
 const MAX_CONNECTIONS = 50;
@@ -190,6 +191,27 @@ export async function runIngest({ duration, warmup, log = () => {} }) {
   }
   out.ratio = out.hookscope.reqPerSec / out.bare.reqPerSec;
   out.maxDataDir = maxDir;
+
+  // a''. Where the main thread's time goes, by phase: the same load on a fresh hookscope
+  // under node's CPU profiler (bench/phases.mjs), shares applied per delivery.
+  log(`hookscope serve under the CPU profiler: ${warmup} s warm-up + ${duration} s`);
+  const profDir = tempDir();
+  const hsProf = await startHookscope(tempDir(), {
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+  });
+  let profiledOk = 0;
+  try {
+    const run = (d) =>
+      load(hsProf.ready.receiverUrl, body, { ...max, duration: d, serverPid: hsProf.child.pid });
+    profiledOk += (await run(warmup)).ok;
+    profiledOk += (await run(duration)).ok;
+  } finally {
+    await stopChild(hsProf); // SIGTERM: the profile is written as the process exits
+  }
+  out.phases = [...phaseTimes(mainProfile(profDir))].map(([name, ms]) => ({
+    name,
+    usPerDelivery: (ms * 1000) / profiledOk,
+  }));
 
   // a'. The same on a Stripe endpoint with a secret: every delivery signed as Stripe signs
   // (a fresh signature per request), verified by the receiver before it answers.

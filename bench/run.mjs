@@ -285,6 +285,18 @@ Stripe and a secret, every request signed as Stripe's SDK signs (HMAC-SHA256 of
 
 ${detail}
 
+Main-thread time per delivery by phase, default endpoint, 50 connections, from a run of its
+own under node's CPU profiler (\`--cpu-prof\`; bench/phases.mjs puts each sample in the phase
+of the innermost function of its stack that names one, so a phase includes what it calls;
+idle time and start-up left out). The commit's share includes the time the main thread waits
+in COMMIT for its fsync (\`synchronous=FULL\`), which is not CPU; profiling slows the run, so
+these are shares to compare, the CPU figures above come from the unprofiled run:
+
+${table(
+  ['phase', 'µs per delivery'],
+  ingest.phases.map((p) => [p.name, p.usPerDelivery.toFixed(1)]),
+)}
+
 2xx responses per second, hookscope at 50 connections: ${perSecond(ingest.hookscope)}
 (bare: ${perSecond(ingest.bare)}).
 
