@@ -200,7 +200,19 @@ export async function api(ready, command, input = {}) {
   });
   const body = await res.json();
   if (!res.ok) throw new Error(`${command}: HTTP ${res.status} ${JSON.stringify(body)}`);
+  const engine = /engine;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
+  if (engine && body && typeof body === 'object') engineTimes.set(body, Number(engine[1]));
   return body;
+}
+
+const engineTimes = new WeakMap();
+
+/**
+ * How long the engine took to answer (ms, its Server-Timing: the command without HTTP and
+ * JSON) for an answer `api` returned, or NaN.
+ */
+export function engineMs(answer) {
+  return (answer && typeof answer === 'object' && engineTimes.get(answer)) ?? NaN;
 }
 
 /** The event id in `webhookBody`; the load generator stamps a unique value over it. */

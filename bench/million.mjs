@@ -11,7 +11,15 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { load } from './ingest.mjs';
 import { uiOnBigLog } from './ui-million.mjs';
-import { api, median, percentile, startHookscope, stopChild, webhookBody } from './lib.mjs';
+import {
+  api,
+  engineMs,
+  median,
+  percentile,
+  startHookscope,
+  stopChild,
+  webhookBody,
+} from './lib.mjs';
 
 const STRIPE_SECRET = 'whsec_bench_million_0123456789abcdef';
 const GITHUB_SECRET = 'gh_bench_million_secret';
@@ -308,13 +316,22 @@ async function retentionUnderLoad(dir, drop, seconds, log) {
 async function timed(fn, runs = 15) {
   await fn();
   const samples = [];
+  const engine = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    await fn();
+    const answer = await fn();
     samples.push(performance.now() - t0);
+    engine.push(engineMs(answer));
   }
   samples.sort((a, b) => a - b);
-  return { median: median(samples), p95: percentile(samples, 95) };
+  engine.sort((a, b) => a - b);
+  return {
+    median: median(samples),
+    p95: percentile(samples, 95),
+    // The engine's own time (Server-Timing): the log's answer without HTTP and JSON.
+    engine: median(engine),
+    engineP95: percentile(engine, 95),
+  };
 }
 
 /** Drops the OS page cache when allowed (root on Linux); says whether it could. */
@@ -384,12 +401,16 @@ export async function runMillion({ dir, events = 1_000_000, log = () => {} }) {
     const { ready } = proc;
     const t = async (fn) => {
       const t0 = performance.now();
-      await fn();
-      return performance.now() - t0;
+      const answer = await fn();
+      return { ms: performance.now() - t0, engine: engineMs(answer) };
     };
+    const coldFirst = await t(() => api(ready, 'listEvents', { limit: 200 }));
+    const coldSearch = await t(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 }));
     out.cold = {
-      firstPage: await t(() => api(ready, 'listEvents', { limit: 200 })),
-      search: await t(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 })),
+      firstPage: coldFirst.ms,
+      firstPageEngine: coldFirst.engine,
+      search: coldSearch.ms,
+      searchEngine: coldSearch.engine,
     };
     const status = await api(ready, 'getStatus');
     out.events = status.events;
@@ -411,7 +432,7 @@ export async function runMillion({ dir, events = 1_000_000, log = () => {} }) {
       ),
       getEvent: await timed(async () => {
         const first = (await api(ready, 'listEvents', { limit: 1 })).items[0];
-        await api(ready, 'getEvent', { id: first.id });
+        return api(ready, 'getEvent', { id: first.id });
       }),
     };
     out.filters = [];
@@ -452,37 +473,42 @@ const TARGETS = {
 /** The targets table's rows for the million (issue 16). */
 export function millionRows(m, yesNo, fmt) {
   const n = fmt.int(m.events);
-  const worst = m.filters.reduce((a, b) => (b.page.median > a.page.median ? b : a));
+  // The targets are the log's: the engine's own time (Server-Timing), the time through HTTP
+  // and the JSON of 200 summaries beside it.
+  const both = (engine, api) => `${fmt.ms(engine)} (through the API: ${fmt.ms(api)})`;
+  const worst = m.filters.reduce((a, b) => (b.page.engine > a.page.engine ? b : a));
   return [
     [
-      `First page of the list, ${n} events, warm (median)`,
-      `${fmt.ms(m.warm.firstPage.median)}${m.fill ? ` (the API's floor: ${fmt.ms(m.fill.apiFloor.median)} on ${m.fill.templatesPosted} events)` : ''}`,
+      `First page of the list, ${n} events, warm (median, in the engine)`,
+      `${both(m.warm.firstPage.engine, m.warm.firstPage.median)}${m.fill ? `; the API's floor: ${fmt.ms(m.fill.apiFloor.median)} on ${m.fill.templatesPosted} events` : ''}`,
       `≤ ${TARGETS.firstWarm} ms`,
-      yesNo(m.warm.firstPage.median <= TARGETS.firstWarm),
+      yesNo(m.warm.firstPage.engine <= TARGETS.firstWarm),
     ],
     [
-      `First page, cold (fresh process${m.cacheDropped ? ', page cache dropped' : ''})`,
-      fmt.ms(m.cold.firstPage),
+      `First page, cold (fresh process${m.cacheDropped ? ', page cache dropped' : ''}; in the engine)`,
+      both(m.cold.firstPageEngine, m.cold.firstPage),
       `≤ ${TARGETS.firstCold} ms`,
-      yesNo(m.cold.firstPage <= TARGETS.firstCold),
+      yesNo(m.cold.firstPageEngine <= TARGETS.firstCold),
     ],
     [
-      `Slowest filter's first page, warm (${worst.name})`,
-      fmt.ms(worst.page.median),
+      `Slowest filter's first page, warm (${worst.name}; in the engine)`,
+      both(worst.page.engine, worst.page.median),
       `≤ ${TARGETS.filterWarm} ms`,
-      yesNo(worst.page.median <= TARGETS.filterWarm),
+      yesNo(worst.page.engine <= TARGETS.filterWarm),
     ],
     [
-      `Search, a rare word, warm / cold`,
-      `${fmt.ms(m.warm.search.median)} / ${fmt.ms(m.cold.search)}`,
+      `Search, a rare word, warm / cold (in the engine)`,
+      `${fmt.ms(m.warm.search.engine)} / ${fmt.ms(m.cold.searchEngine)} (through the API: ${fmt.ms(m.warm.search.median)} / ${fmt.ms(m.cold.search)})`,
       `≤ ${TARGETS.searchWarm} / ${TARGETS.searchCold} ms`,
-      yesNo(m.warm.search.median <= TARGETS.searchWarm && m.cold.search <= TARGETS.searchCold),
+      yesNo(
+        m.warm.search.engine <= TARGETS.searchWarm && m.cold.searchEngine <= TARGETS.searchCold,
+      ),
     ],
     [
-      `Counts of every filter pill (countEvents)`,
-      fmt.ms(m.warm.counts.median),
+      `Counts of every filter pill (countEvents, in the engine)`,
+      both(m.warm.counts.engine, m.warm.counts.median),
       `≤ ${TARGETS.counts} ms`,
-      yesNo(m.warm.counts.median <= TARGETS.counts),
+      yesNo(m.warm.counts.engine <= TARGETS.counts),
     ],
     [
       `p99 ack at 1,000 req/s while retention deletes ${fmt.int(m.retention.deleted)} (alone: ${fmt.ms(m.retention.alone.p99)})`,
@@ -502,7 +528,13 @@ export function millionRows(m, yesNo, fmt) {
 /** The million's section of BENCHMARKS.md. */
 export function millionSection(m, { table, fmt }) {
   const f = m.fill;
-  const row = (name, t) => [name, fmt.ms(t.median), fmt.ms(t.p95)];
+  const row = (name, t) => [
+    name,
+    fmt.ms(t.engine),
+    fmt.ms(t.engineP95),
+    fmt.ms(t.median),
+    fmt.ms(t.p95),
+  ];
   return `## A million events
 
 A log of ${fmt.int(m.events)} deliveries built by \`bench/million.mjs\`: ${
@@ -514,8 +546,10 @@ to an app that is down, so dead letters), then cloned in SQL with fresh ids, seq
 spread over 30 days, search index included (built in ${Math.round(f.fillSeconds)} s)`
       : 'reused from an earlier run'
   }.
-Every figure is through the control API of a fresh \`hookscope serve\` on that log, HTTP on
-loopback and the JSON of up to 200 summaries included, as the UI sees it.${
+Every figure is taken through the control API of a fresh \`hookscope serve\` on that log, twice:
+the engine's own time (the command's \`Server-Timing: engine;dur=\`, the log's answer without
+HTTP and JSON: what the targets are about) and the time the client waited (HTTP on loopback and
+the JSON of up to 200 summaries included, as the UI sees it).${
     f
       ? ` The floor of
 that path, the same first page on the ${f.templatesPosted}-event log: ${fmt.ms(f.apiFloor.median)}
@@ -532,11 +566,11 @@ that path, the same first page on the ${f.templatesPosted}-event log: ${fmt.ms(f
   ${m.retention.retentionMs === null ? 'not done within 10 minutes' : `done in ${(m.retention.retentionMs / 1000).toFixed(1)} s`};
   acks p50 ${fmt.ms(m.retention.during.p50)}, p99 ${fmt.ms(m.retention.during.p99)}, max ${fmt.ms(m.retention.during.max)},
   ${fmt.int(m.retention.during.non2xx)} non-2xx (alone: p50 ${fmt.ms(m.retention.alone.p50)}, p99 ${fmt.ms(m.retention.alone.p99)}, max ${fmt.ms(m.retention.alone.max)}).
-- Cold: the first page ${fmt.ms(m.cold.firstPage)}, a search ${fmt.ms(m.cold.search)}, just after
+- Cold: the first page ${fmt.ms(m.cold.firstPageEngine)} in the engine (${fmt.ms(m.cold.firstPage)} through the API), a search ${fmt.ms(m.cold.searchEngine)} (${fmt.ms(m.cold.search)}), just after
   start on a file not read since${m.cacheDropped ? ' with the OS page cache dropped' : ' (the page cache could not be dropped: not root)'}; start to ready ${fmt.ms(m.startupMs)}.
 
 ${table(
-  ['warm (15 runs)', 'median', 'p95'],
+  ['warm (15 runs)', 'engine median', 'engine p95', 'API median', 'API p95'],
   [
     row('first page (200)', m.warm.firstPage),
     row('oldest page (beforeSeq)', m.warm.oldestPage),
@@ -549,11 +583,19 @@ ${table(
   ],
 )}
 
-Filters (first page of 200, and \`withTotal\`: the exact count the list shows):
+Filters (first page of 200, and \`withTotal\`: the exact count the list shows; medians, the
+engine's time and through the API):
 
 ${table(
-  ['filter', 'matches', 'first page', 'with total'],
-  m.filters.map((x) => [x.name, fmt.int(x.total), fmt.ms(x.page.median), fmt.ms(x.count.median)]),
+  ['filter', 'matches', 'first page: engine', 'API', 'with total: engine', 'API'],
+  m.filters.map((x) => [
+    x.name,
+    fmt.int(x.total),
+    fmt.ms(x.page.engine),
+    fmt.ms(x.page.median),
+    fmt.ms(x.count.engine),
+    fmt.ms(x.count.median),
+  ]),
 )}
 
 `;

@@ -21,6 +21,17 @@ describe('control API', () => {
     });
   });
 
+  it('says how long the command itself took (Server-Timing), on answers, not on errors', async () => {
+    const res = await s.api('listEvents', { limit: 5 });
+    expect(res.status).toBe(200);
+    const timing = res.headers.get('server-timing') ?? '';
+    expect(timing).toMatch(/^engine;dur=\d+\.\d\d$/);
+    expect(Number(timing.split('=')[1])).toBeGreaterThanOrEqual(0);
+    const bad = await s.api('listEvents', { limit: 'many' });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('server-timing')).toBeNull();
+  });
+
   it('answers 401 without a token and with a wrong one', async () => {
     const none = await fetch(`${s.apiUrl}/api/listEvents`, { method: 'POST', body: '{}' });
     expect(none.status).toBe(401);
