@@ -157,16 +157,27 @@ test('Dead letters: a forward that gave up is listed, and Redrive delivers it', 
     );
 
     // The panel refreshes on the forward.attempt push: no reload needed.
-    await sendWebhook(server, '/billing', '{"type":"invoice.failed","id":"in_1"}');
+    await sendWebhook(server, '/billing', '{"type":"invoice.failed","id":"in_1"}', {
+      'Idempotency-Key': 'idem-billing-1',
+    });
     const rows = panel.getByTestId('dead-letter-row');
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('/billing');
     await expect(rows.first()).toContainText(`${app.url}/webhooks/billing`);
     await expect(rows.first()).toContainText('500');
+    // Told apart from its neighbours without opening it: the sender's delivery id.
+    await expect(rows.first().getByTestId('dead-letter-delivery-id')).toHaveText('idem-billing-1');
     expect(app.got).toHaveLength(1);
 
-    // Clicking the row opens the event (and closes the panel).
-    await rows.first().click();
+    // The row opens the event (and closes the panel): by keyboard, from its path's button.
+    await rows.first().getByTestId('dead-letter-open').focus();
+    await page.keyboard.press('Enter');
+    await expect(panel).toHaveCount(0);
+    await expect(page.getByTestId('detail-title')).toContainText('/billing');
+    // And by a click anywhere on the row.
+    await page.getByTestId('open-dead-letters').click();
+    await rows.first().getByTestId('dead-letter-redrive').waitFor();
+    await rows.first().locator('td').nth(2).click();
     await expect(panel).toHaveCount(0);
     await expect(page.getByTestId('detail-title')).toContainText('/billing');
     const eventRow = page.getByTestId('event-row');

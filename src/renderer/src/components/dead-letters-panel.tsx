@@ -4,7 +4,10 @@ import { useLoad } from '../hooks/use-load';
 import { canResign, lastResult, purgeSummary, redriveInput } from '../model/panels';
 import { redriveSummary } from '../model/redrive';
 import { errorText } from '../format/error-text';
+import type { EventSummary } from '../../../shared/model';
+import { signatureHelp, signaturePill } from '../format/signature-help';
 import { MethodBadge } from './method-badge';
+import { Pill } from './pill';
 import { Modal } from './modal';
 import { RelativeTime } from './relative-time';
 
@@ -128,13 +131,13 @@ export function DeadLettersPanel({
                 >
                   <td>
                     {d.event ? (
-                      <>
-                        <MethodBadge method={d.event.method} />{' '}
-                        <span className="mono">{d.event.path}</span>
-                        {d.event.eventType && (
-                          <span className="mono muted small"> {d.event.eventType}</span>
-                        )}
-                      </>
+                      <DeadLetterEvent
+                        e={d.event}
+                        onOpen={() => {
+                          onOpen(d.eventId);
+                          onClose();
+                        }}
+                      />
                     ) : (
                       <span className="muted">Event deleted</span>
                     )}
@@ -240,5 +243,51 @@ export function DeadLettersPanel({
         </div>
       </div>
     </Modal>
+  );
+}
+
+/**
+ * The event of a dead letter: what it was (method, path, event type), its signature verdict
+ * and the sender's delivery id, so it can be told from its neighbours without opening it. The
+ * path is a button: the row opens by keyboard as well as by a click anywhere on it.
+ */
+function DeadLetterEvent({ e, onOpen }: { e: EventSummary; onOpen: () => void }) {
+  const sig = signaturePill(e.signature.status);
+  return (
+    <>
+      <MethodBadge method={e.method} />{' '}
+      <button
+        type="button"
+        className="btn-link mono"
+        data-testid="dead-letter-open"
+        title="Open this event"
+        onClick={(ev) => {
+          ev.stopPropagation();
+          onOpen();
+        }}
+      >
+        {e.path}
+      </button>
+      {e.eventType && <span className="mono muted small"> {e.eventType}</span>}
+      <div className="dead-letter-facts small">
+        {sig && (
+          <Pill
+            tone={sig.tone}
+            title={signatureHelp(e.signature.status, e.signature.provider).title}
+          >
+            {sig.label}
+          </Pill>
+        )}
+        {e.idempotency.deliveryId && (
+          <span
+            className="mono muted"
+            data-testid="dead-letter-delivery-id"
+            title="The sender's delivery id"
+          >
+            {e.idempotency.deliveryId}
+          </span>
+        )}
+      </div>
+    </>
   );
 }
