@@ -51,6 +51,15 @@ test('forward attempts show with the app’s answer, and Replay sends the event 
     await expect(attempts.first()).toContainText('200');
     await attempts.first().click();
     await expect(detail.getByTestId('forward-response')).toContainText('thanks');
+    // By keyboard as well: the attempt's toggle says whether its response is shown.
+    const toggle = attempts.first().getByTestId('forward-attempt-toggle');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(detail.getByTestId('forward-response')).toHaveCount(0);
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await page.keyboard.press('Space');
+    await expect(detail.getByTestId('forward-response')).toContainText('thanks');
 
     await detail.getByTestId('replay').click();
     // An empty field uses the forward target, as a base: the placeholder shows the URL it gives.

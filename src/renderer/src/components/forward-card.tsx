@@ -140,11 +140,25 @@ export function ForwardCard({
                 <tr
                   className={f.id === open ? 'attempt-open' : undefined}
                   title={f.id === open ? 'Hide the response' : 'Show the response'}
-                  aria-expanded={f.id === open}
                   data-testid="forward-attempt"
                   onClick={() => setOpen(f.id === open ? null : f.id)}
                 >
-                  <td>{f.attempt}</td>
+                  <td>
+                    {/* The row toggles on a click anywhere; this button by keyboard too. */}
+                    <button
+                      type="button"
+                      className="btn-link"
+                      data-testid="forward-attempt-toggle"
+                      aria-expanded={f.id === open}
+                      aria-label={`${f.id === open ? 'Hide' : 'Show'} the response to attempt ${f.attempt}`}
+                      onClick={(ev) => {
+                        ev.stopPropagation();
+                        setOpen(f.id === open ? null : f.id);
+                      }}
+                    >
+                      {f.id === open ? '▾' : '▸'} {f.attempt}
+                    </button>
+                  </td>
                   <td>{f.kind}</td>
                   <td className="mono">{f.targetUrl}</td>
                   <td className={f.status !== null && f.status < 300 ? 'ok' : 'bad'}>
