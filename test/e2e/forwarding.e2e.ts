@@ -104,7 +104,9 @@ test('starting the tunnel without an ngrok authtoken says what to do', async ({
   await page.getByTestId('tunnel-token').fill('not a token');
   await popover.getByRole('button', { name: 'Save and start' }).click();
   await expect(popover.getByRole('alert')).toContainText('an authtoken has no spaces');
+  // The typed token is not saved: closing asks first.
   await popover.getByRole('button', { name: 'Close' }).click();
+  await popover.getByTestId('discard-confirm').click();
   await expect(popover).toHaveCount(0);
   await page.getByTestId('tunnel-authtoken').click();
   await expect(page.getByTestId('tunnel-token')).toBeVisible();
@@ -120,17 +122,37 @@ test('tunnel options: bad values get the contract messages, good ones are saved'
   await form.getByTestId('tunnel-allow').fill('10.0.0.0/99');
   await form.getByTestId('tunnel-basic-auth').fill('user-without-colon');
   await form.getByTestId('tunnel-options-save').click();
-  const error = page.getByTestId('tunnel-options-error');
-  await expect(error).toContainText('Tunnel options › Allowed IP ranges #1: must be a CIDR range');
-  await expect(error).toContainText(
-    'Tunnel options › Basic auth: basic auth must be user:password',
+  // Each refusal at its own field, in view; nothing above the form.
+  await expect(form.getByTestId('tunnel-allowCidrs-error')).toHaveText(
+    /^#1: must be a CIDR range such as 203\.0\.113\.0\/24/,
   );
+  await expect(form.getByTestId('tunnel-basicAuth-error')).toHaveText(
+    'basic auth must be user:password (no colon found)',
+  );
+  await expect(page.getByTestId('tunnel-options-error')).toHaveCount(0);
+  // Closing with typed options asks first; Keep editing keeps them.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('discard-bar')).toBeVisible();
+  await page.getByTestId('discard-keep').click();
+  await expect(page.getByTestId('discard-bar')).toHaveCount(0);
+  await expect(form.getByTestId('tunnel-allow')).toHaveValue('10.0.0.0/99');
   await form.getByTestId('tunnel-allow').fill('203.0.113.0/24');
   await form.getByTestId('tunnel-basic-auth').fill('');
   await form.getByTestId('tunnel-domain').fill('hooks.example.ngrok.app');
   await form.getByTestId('tunnel-region').selectOption('eu');
   await form.getByTestId('tunnel-options-save').click();
   await expect(page.getByRole('status')).toContainText('Tunnel options saved');
+  await expect(form.getByTestId('tunnel-allowCidrs-error')).toHaveCount(0);
+  // Saved: it closes without asking. Typed and discarded: the saved value stays.
+  await page.getByTestId('tunnel-authtoken').click();
+  await expect(form).toHaveCount(0);
+  await page.getByTestId('tunnel-authtoken').click();
+  await form.getByTestId('tunnel-domain').fill('typed.example.ngrok.app');
+  await page.mouse.click(20, 600); // a press outside the popover
+  await page.getByTestId('discard-confirm').click();
+  await expect(form).toHaveCount(0);
+  await page.getByTestId('tunnel-authtoken').click();
+  await expect(form.getByTestId('tunnel-domain')).toHaveValue('hooks.example.ngrok.app');
   await page.reload();
   await page.getByTestId('tunnel-authtoken').click();
   await expect(page.getByTestId('tunnel-allow')).toHaveValue('203.0.113.0/24');

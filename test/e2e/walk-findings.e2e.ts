@@ -264,10 +264,10 @@ test('tunnel popover: Save and start saves the options typed below it first, so 
   // Refused options: nothing starts, and the reason shows at the options, in view.
   await popover.getByTestId('tunnel-allow').fill('10.0.0.0/99');
   await popover.getByRole('button', { name: 'Save and start' }).click();
-  await expect(popover.getByTestId('tunnel-options-error')).toContainText(
-    'Allowed IP ranges #1: must be a CIDR range',
+  await expect(popover.getByTestId('tunnel-allowCidrs-error')).toHaveText(
+    /^#1: must be a CIDR range such as/,
   );
-  await expect(popover.getByTestId('tunnel-options-error')).toBeInViewport();
+  await expect(popover.getByTestId('tunnel-allowCidrs-error')).toBeInViewport();
   expect(settingsAtStart).toHaveLength(1);
 });
 
@@ -328,7 +328,10 @@ test('forward attempts: a response opens right under its own attempt, named', as
       'Attempt 1 (live) · 500 · response',
     );
     await expect(response).toContainText('answered 500');
-    await expect(attempts.nth(0)).toHaveAttribute('aria-expanded', 'true');
+    await expect(attempts.nth(0).getByTestId('forward-attempt-toggle')).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
     const next = card.locator('tbody tr').nth(1);
     await expect(next.getByTestId('forward-response')).toHaveCount(1);
     const [a1, r, a2] = [

@@ -164,7 +164,7 @@ export function Modal({
  * "Discard your changes?" under the dialog's header, kept in view while the dialog scrolls;
  * Keep editing has the focus, so Enter (like Escape) keeps the edits.
  */
-function DiscardBar({ onKeep, onDiscard }: { onKeep: () => void; onDiscard: () => void }) {
+export function DiscardBar({ onKeep, onDiscard }: { onKeep: () => void; onDiscard: () => void }) {
   const keep = useRef<HTMLButtonElement>(null);
   // Where the user was (the field they typed in): the focus goes back there on Keep editing.
   const [before] = useState(() => document.activeElement);

@@ -3,6 +3,7 @@ import { useClient } from '../client-context';
 import { useDismiss } from '../hooks/use-dismiss';
 import { useLoad } from '../hooks/use-load';
 import { errorText } from '../format/error-text';
+import { DiscardBar } from './modal';
 import { TunnelOptionsForm, type TunnelOptionsHandle } from './tunnel-options-form';
 import type { TunnelSettings, TunnelState } from '../../../shared/model';
 
@@ -50,7 +51,23 @@ export function TunnelControl({
   const state = tunnel?.state ?? 'off';
   const running = state === 'online' || state === 'connecting' || state === 'reconnecting';
   const box = useRef<HTMLDivElement>(null);
-  useDismiss(box, open, () => setOpen(false));
+  // The options part below: what was typed there and not saved yet goes with a start.
+  const options = useRef<TunnelOptionsHandle>(null);
+  // Closing with a typed authtoken or typed options asks first, as a dialog does.
+  const [asking, setAsking] = useState(false);
+  const close = (): void => {
+    setOpen(false);
+    setAsking(false);
+    setError(null);
+    setToken('');
+  };
+  const requestClose = (): void => {
+    if (asking)
+      setAsking(false); // Escape again while asking: keep editing
+    else if (token.trim() || options.current?.unsaved()) setAsking(true);
+    else close();
+  };
+  useDismiss(box, open, requestClose);
   // Whether an authtoken is configured and where from (the token itself never comes back).
   const settings = useLoad(() => client.getTunnelSettings({}), [client], {
     enabled: open,
@@ -87,8 +104,6 @@ export function TunnelControl({
       setBusy(false);
     }
   };
-  // The options part below: what was typed there and not saved yet goes with a start.
-  const options = useRef<TunnelOptionsHandle>(null);
   /** Saves typed, unsaved options first (so this start uses them); false when they are refused. */
   const saveTypedOptions = async (): Promise<boolean> => {
     const form = open ? options.current : null;
@@ -135,7 +150,7 @@ export function TunnelControl({
           type="button"
           className="btn btn-link btn-small"
           data-testid="tunnel-authtoken"
-          onClick={() => setOpen(!open)}
+          onClick={() => (open ? requestClose() : setOpen(true))}
           title="Authtoken, domain, IP restrictions and the other tunnel options"
         >
           Options
@@ -148,6 +163,7 @@ export function TunnelControl({
           aria-label="Tunnel"
           data-testid="tunnel-popover"
         >
+          {asking && <DiscardBar onKeep={() => setAsking(false)} onDiscard={close} />}
           {problem && (
             <p className="notice notice-bad" role="alert">
               {problem}
@@ -204,14 +220,7 @@ export function TunnelControl({
               >
                 Save and start
               </button>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => {
-                  setOpen(false);
-                  setError(null);
-                }}
-              >
+              <button type="button" className="btn" onClick={requestClose}>
                 Close
               </button>
             </div>

@@ -2,6 +2,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import { useClient } from '../client-context';
 import { tunnelRegions, type TunnelOptionsPatch, type TunnelSettings } from '../../../shared/model';
 import { errorText } from '../format/error-text';
+import { HookscopeError } from '../../../shared/errors';
 import { useLoad } from '../hooks/use-load';
 
 /** Splits a comma/space/newline separated list; undefined → empty. */
@@ -39,6 +40,8 @@ export function TunnelOptionsForm({
   const [verifyProvider, setVerifyProvider] = useState('');
   const [verifySecret, setVerifySecret] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // Refusals about one option, shown at its field (by the option's name).
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<OptionField, string>>>({});
 
   // The version the form was filled from, and the newest one pushed (saved elsewhere).
   const [rev, setRev] = useState<number | undefined>();
@@ -91,6 +94,7 @@ export function TunnelOptionsForm({
     };
     try {
       setError(null);
+      setFieldErrors({});
       const saved = await client.saveTunnelSettings({
         options: patch,
         ...(rev !== undefined ? { rev } : {}),
@@ -106,7 +110,10 @@ export function TunnelOptionsForm({
       );
       return true;
     } catch (err) {
-      setError(errorText(err));
+      // Said once: at the fields it is about, or above the form when it is about none.
+      const byField = optionIssues(err);
+      if (Object.keys(byField).length > 0) setFieldErrors(byField);
+      else setError(errorText(err));
       return false;
     }
   };
@@ -128,12 +135,24 @@ export function TunnelOptionsForm({
   }));
   // A refusal shows where the user looks, also when "Save and start" above asked for the save.
   const errorBox = useRef<HTMLParagraphElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (error) errorBox.current?.scrollIntoView({ block: 'nearest' });
   }, [error]);
+  useEffect(() => {
+    formRef.current?.querySelector('.field-error')?.scrollIntoView({ block: 'nearest' });
+  }, [fieldErrors]);
+  const msg = (f: OptionField) =>
+    fieldErrors[f] ? (
+      <span className="field-msg" role="alert" data-testid={`tunnel-${f}-error`}>
+        {fieldErrors[f]}
+      </span>
+    ) : null;
+  const cls = (f: OptionField) => `field${fieldErrors[f] ? ' field-error' : ''}`;
 
   return (
     <form
+      ref={formRef}
       className="tunnel-options"
       data-testid="tunnel-options"
       onSubmit={(ev) => {
@@ -167,7 +186,7 @@ export function TunnelOptionsForm({
           {error}
         </p>
       )}
-      <label className="field">
+      <label className={cls('domain')}>
         <span className="field-label">Reserved domain</span>
         <input
           className="mono"
@@ -176,8 +195,9 @@ export function TunnelOptionsForm({
           onChange={(e) => setDomain(e.target.value)}
           data-testid="tunnel-domain"
         />
+        {msg('domain')}
       </label>
-      <label className="field">
+      <label className={cls('region')}>
         <span className="field-label">Region</span>
         <select
           value={region}
@@ -191,8 +211,9 @@ export function TunnelOptionsForm({
             </option>
           ))}
         </select>
+        {msg('region')}
       </label>
-      <label className="field">
+      <label className={cls('allowCidrs')}>
         <span className="field-label">Allow only these client IP ranges (CIDR)</span>
         <input
           className="mono"
@@ -201,8 +222,9 @@ export function TunnelOptionsForm({
           onChange={(e) => setAllow(e.target.value)}
           data-testid="tunnel-allow"
         />
+        {msg('allowCidrs')}
       </label>
-      <label className="field">
+      <label className={cls('denyCidrs')}>
         <span className="field-label">Deny these client IP ranges (CIDR)</span>
         <input
           className="mono"
@@ -210,8 +232,9 @@ export function TunnelOptionsForm({
           onChange={(e) => setDeny(e.target.value)}
           data-testid="tunnel-deny"
         />
+        {msg('denyCidrs')}
       </label>
-      <label className="field">
+      <label className={cls('basicAuth')}>
         <span className="field-label">
           Basic auth (user:password){basicUser ? ` — on for ${basicUser}` : ''}
         </span>
@@ -223,9 +246,11 @@ export function TunnelOptionsForm({
           onChange={(e) => setBasicAuth(e.target.value)}
           data-testid="tunnel-basic-auth"
         />
-        <span className="field-hint">For sharing with people; providers cannot log in.</span>
+        {msg('basicAuth') ?? (
+          <span className="field-hint">For sharing with people; providers cannot log in.</span>
+        )}
       </label>
-      <label className="field">
+      <label className={cls('webhookVerification')}>
         <span className="field-label">Edge webhook verification: provider and secret</span>
         <input
           className="mono"
@@ -243,6 +268,7 @@ export function TunnelOptionsForm({
           onChange={(e) => setVerifySecret(e.target.value)}
           data-testid="tunnel-verify-secret"
         />
+        {msg('webhookVerification')}
       </label>
       <div className="form-actions">
         <button type="submit" className="btn" data-testid="tunnel-options-save">
@@ -256,4 +282,32 @@ export function TunnelOptionsForm({
 /** Whether two versions of the tunnel settings hold the same options (secrets are not in them). */
 function sameOptions(a: TunnelSettings, b: TunnelSettings): boolean {
   return JSON.stringify(a.options) === JSON.stringify(b.options);
+}
+
+const OPTION_FIELDS = [
+  'domain',
+  'region',
+  'allowCidrs',
+  'denyCidrs',
+  'basicAuth',
+  'webhookVerification',
+] as const;
+type OptionField = (typeof OPTION_FIELDS)[number];
+
+/**
+ * The refusal's issues about one option each (`options.allowCidrs.0`), by option, in the
+ * form's words: "#2: must be a CIDR range" for the second range of a list.
+ */
+function optionIssues(err: unknown): Partial<Record<OptionField, string>> {
+  const out: Partial<Record<OptionField, string>> = {};
+  if (!(err instanceof HookscopeError) || !err.issues) return out;
+  for (const i of err.issues) {
+    const [root, name, ...rest] = i.path;
+    const field = OPTION_FIELDS.find((f) => f === name);
+    if (root !== 'options' || !field) continue;
+    const where = rest.map((k) => (typeof k === 'number' ? `#${k + 1}` : String(k))).join(' › ');
+    const text = `${where ? `${where}: ` : ''}${i.message}`;
+    out[field] = out[field] ? `${out[field]}; ${text}` : text;
+  }
+  return out;
 }
