@@ -80,6 +80,8 @@ export function partBytes(part: { text?: string | undefined; base64?: string | u
 export async function wholeBody(
   client: Pick<Client, 'getEventBody'>,
   e: Pick<EventView, 'id' | 'body'>,
+  /** Told the bytes arrived so far after each part. */
+  onPart?: (loaded: number) => void,
 ): Promise<{ bytes: Uint8Array; text?: string }> {
   const { body } = e;
   const parts: Uint8Array[] = [partBytes(body)];
@@ -91,6 +93,7 @@ export async function wholeBody(
     parts.push(partBytes(part));
     if (texts && part.text !== undefined) texts.push(part.text);
     offset += part.length;
+    onPart?.(offset);
   }
   const bytes = new Uint8Array(offset);
   let at = 0;

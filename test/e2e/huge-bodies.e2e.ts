@@ -101,21 +101,31 @@ test('a large body shows its first part at once, while the rest is still on its 
   server,
 }) => {
   await openUi(page, server.uiUrl, server.receiverUrl);
-  const text = 'first-screen ' + 'y'.repeat(3 * 1024 * 1024);
+  // 5 MB: the first 256 KB with the event, then two parts (4 MB, the rest).
+  const text = 'first-screen ' + 'y'.repeat(5 * 1024 * 1024);
   await sendWebhook(server, '/big/text', text, { 'content-type': 'text/plain' });
-  // Hold the rest of the body (getEventBody) until the first screen was checked.
+  // Hold the rest of the body (getEventBody) until the first screen was checked, then the
+  // second part until the loading line has moved with the first.
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
+  let releaseLast!: () => void;
+  const heldLast = new Promise<void>((r) => (releaseLast = r));
+  let parts = 0;
   await page.route('**/api/getEventBody', async (route) => {
-    await held;
+    await (++parts === 1 ? held : heldLast);
     await route.continue();
   });
   await page.getByTestId('event-row').click();
   const detail = page.getByTestId('event-detail');
   await detail.getByTestId('tab-body').click();
-  await expect(detail.getByTestId('body-loading')).toBeVisible();
+  const loading = detail.getByTestId('body-loading');
+  await expect(loading).toBeVisible();
+  await expect(loading).toHaveText('Loading the body: 256 KB of 5.0 MB…');
   await expect(detail.getByTestId('event-body')).toContainText('first-screen yyy');
   release();
-  await expect(detail.getByTestId('body-loading')).toHaveCount(0, { timeout: 30_000 });
-  await expect(detail.getByTestId('more-text')).toContainText('3,145,741');
+  // The line follows the parts as they arrive.
+  await expect(loading).toHaveText('Loading the body: 4.3 MB of 5.0 MB…');
+  releaseLast();
+  await expect(loading).toHaveCount(0, { timeout: 30_000 });
+  await expect(detail.getByTestId('more-text')).toContainText('5,242,893');
 });

@@ -27,7 +27,7 @@ export function BodyTab({ detail }: { detail: OpenEvent }) {
 export function BodyLoading({ body }: { body: OpenEvent['body'] }) {
   return (
     <p className="muted" role="status" data-testid="body-loading">
-      Loading the body: {formatBytes(body.length)} of {formatBytes(body.size)}…
+      Loading the body: {formatBytes(body.loaded ?? body.length)} of {formatBytes(body.size)}…
     </p>
   );
 }

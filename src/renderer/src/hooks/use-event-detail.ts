@@ -6,10 +6,11 @@ import { useLoad } from './use-load';
 
 /**
  * The open event. Its body is base64 (and text when UTF-8) as far as it has arrived:
- * `complete` once it is all here, `length` bytes until then.
+ * `complete` once it is all here, `length` bytes until then; `loaded`: the bytes fetched so
+ * far while the rest comes (shown once it is all here).
  */
 export type OpenEvent = EventDetail & {
-  body: EventDetail['body'] & { length: number; complete: boolean };
+  body: EventDetail['body'] & { length: number; complete: boolean; loaded?: number };
 };
 
 /** A getEvent answer in the shape the views read (base64 always there). */
@@ -54,7 +55,11 @@ export function useEventDetail(
         return first;
       }
       progress(first);
-      const open = toOpen(v, await wholeBody(client, v));
+      // The loading line follows the parts as they come (what is shown stays the first part).
+      const whole = await wholeBody(client, v, (loaded) =>
+        progress({ ...first, body: { ...first.body, loaded } }),
+      );
+      const open = toOpen(v, whole);
       kept.current = { ...open.body, id: v.id };
       return open;
     },
