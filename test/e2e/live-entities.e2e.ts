@@ -75,7 +75,7 @@ test('an endpoint changed through the API shows live; a stale save is refused an
   await panel.getByTestId('ep-status').fill('202');
   await server.api('saveEndpoint', {
     id: created.id,
-    name: 'Orders (mine)',
+    name: 'Orders (renamed elsewhere)',
     path: '/orders',
     forwardTo: 'http://localhost:6000/theirs',
   });
@@ -89,6 +89,8 @@ test('an endpoint changed through the API shows live; a stale save is refused an
     'Choose yours or theirs above first.',
   );
   await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:5000/mine');
+  // While the choice waits, a field the user did not touch already shows the new version.
+  await expect(panel.getByTestId('ep-name')).toHaveValue('Orders (renamed elsewhere)');
   await page.screenshot({ path: 'test-results/merge-conflict.png' });
   await panel.getByTestId('ep-theirs-forwardTo').check();
   await panel.getByTestId('ep-apply').click();

@@ -83,6 +83,9 @@ export function useRebasedDraft<
     setMerged(rebased.taken);
   }
   const waiting = rebased && rebased.conflicts.length > 0 ? rebased : null;
+  // While a choice waits, the form shows the new version's values in the fields the user did
+  // not touch (not the stale ones), the user's own in the rest.
+  const shown = waiting ? waiting.draft : draft;
   const pristine = base ? toDraft(base) : (options.blank?.() ?? null);
   const dirty = draft !== null && pristine !== null && edited(pristine, draft, fields);
   const set = (patch: Partial<D>): void => {
@@ -92,15 +95,15 @@ export function useRebasedDraft<
   };
   return {
     base,
-    draft,
+    draft: shown,
     dirty,
     set,
     text: (field) => ({
-      value: String(draft?.[field] ?? ''),
+      value: String(shown?.[field] ?? ''),
       onChange: (e) => set({ [field]: e.target.value } as Partial<D>),
     }),
     check: (field) => ({
-      checked: draft?.[field] === true,
+      checked: shown?.[field] === true,
       onChange: (e) => set({ [field]: e.target.checked } as Partial<D>),
     }),
     waiting,
