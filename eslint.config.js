@@ -12,6 +12,11 @@ const react = {
   group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
   message: 'React belongs to src/renderer',
 };
+/** The PostgreSQL client stays inside the PostgreSQL backend (docs/ARCHITECTURE.md §7). */
+const pgClient = {
+  group: ['pg', 'pg/*', 'pg-*'],
+  message: 'only src/core/store/pg may import pg (the PostgreSQL backend)',
+};
 const layer = (name, message) => ({ group: [`**/${name}`, `**/${name}/**`], message });
 
 export default tseslint.config(
@@ -50,6 +55,26 @@ export default tseslint.config(
           patterns: [
             electron,
             react,
+            pgClient,
+            layer('headless', 'core must not depend on headless'),
+            layer('main', 'core must not depend on the Electron shell'),
+            layer('renderer', 'core must not depend on the UI'),
+            layer('preload', 'core must not depend on the preload'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The PostgreSQL backend: core's rules, with its client.
+    files: ['src/core/store/pg/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            electron,
+            react,
             layer('headless', 'core must not depend on headless'),
             layer('main', 'core must not depend on the Electron shell'),
             layer('renderer', 'core must not depend on the UI'),
@@ -68,6 +93,7 @@ export default tseslint.config(
           patterns: [
             electron,
             react,
+            pgClient,
             layer('main', 'headless must not depend on the Electron shell'),
             layer('renderer', 'headless must not depend on the UI'),
             layer('preload', 'headless must not depend on the preload'),
@@ -84,6 +110,7 @@ export default tseslint.config(
         {
           patterns: [
             react,
+            pgClient,
             layer('headless', 'main uses core, not headless'),
             layer('renderer', 'main must not import the UI'),
           ],
@@ -99,6 +126,7 @@ export default tseslint.config(
         {
           patterns: [
             react,
+            pgClient,
             layer('core', 'the preload exposes the contract only'),
             layer('headless', 'the preload exposes the contract only'),
             layer('renderer', 'the preload exposes the contract only'),

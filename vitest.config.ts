@@ -68,5 +68,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One PostgreSQL server per run, started only when a pg-*.test.ts file is in it.
+    globalSetup: ['test/helpers/pg-global-setup.ts'],
   },
 });

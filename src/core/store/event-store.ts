@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { Redactor } from '../forward/redact';
+import { SecretMask } from './event-mask';
 import type { BackgroundWrites } from '../store-health';
 import {
   ForwardStatus,
@@ -164,12 +164,7 @@ export class EventStore implements EventLog {
     this.search = new SearchIndex(db, searchOptions);
     this.searchCountCap = searchOptions.countCap ?? SEARCH_COUNT_CAP;
     // Search finds nothing an answer hides: the index gets what `masked` gives.
-    this.search.mask = (e) => {
-      const r = this.redactor();
-      return r.empty
-        ? e
-        : { path: r.path(e.path), headers: r.headers(e.headers), query: r.query(e.query) };
-    };
+    this.search.mask = (e) => this.mask.request(e);
     this.responses = new ResponseStore(db);
     this.stmts = {
       // Positional parameters: binding 30 named ones costs measurably per row.
@@ -254,18 +249,8 @@ export class EventStore implements EventLog {
   }
 
   /** A summary as it leaves the store: a secret in its path shown as `[secret]` (see masked). */
-  private readonly maskPath = (e: EventSummary, r = this.redactor()): EventSummary => {
-    if (r.empty) return e;
-    const path = r.path(e.path);
-    const id = e.idempotency.deliveryId;
-    const deliveryId = id === undefined ? id : r.path(id);
-    if (path === e.path && deliveryId === id) return e;
-    return {
-      ...e,
-      path,
-      ...(deliveryId === id ? {} : { idempotency: { ...e.idempotency, deliveryId } }),
-    };
-  };
+  private readonly maskPath = (e: EventSummary, r = this.mask.redactor()): EventSummary =>
+    this.mask.summary(e, r);
 
   /** A row's summary as it leaves the store. */
   private readonly shown = (row: SummaryRow): EventSummary => this.maskPath(toSummary(row));
@@ -302,7 +287,7 @@ export class EventStore implements EventLog {
     this.total += batch.length;
     this.search.schedule();
     const all = [...results, ...changed.values()].sort((a, b) => a.rev - b.rev);
-    const r = this.redactor();
+    const r = this.mask.redactor();
     const shown = r.empty ? all : all.map((e) => this.maskPath(e, r));
     for (const l of this.listeners) l(shown);
     return results;
@@ -587,7 +572,7 @@ export class EventStore implements EventLog {
    * token GitLab sent (RELIABILITY.md, promise 5).
    */
   maskSecretsWith(secrets: () => readonly string[]): void {
-    this.secretsNow = secrets;
+    this.mask.use(secrets);
   }
 
   /**
@@ -596,22 +581,12 @@ export class EventStore implements EventLog {
    * index is rebuilt (search-index.ts `rebuild`), masked with the secrets as they will be.
    */
   secretsWillChange(secrets: readonly string[]): void {
-    const now = new Set(this.secretsNow());
+    const now = new Set(this.mask.secrets());
     if (secrets.some((s) => s.trim() !== '' && !now.has(s))) this.search.rebuild();
   }
 
-  private secretsNow: () => readonly string[] = () => [];
-  private masker: { key: string; secrets: readonly string[]; redactor: Redactor } | null = null;
-
-  private redactor(): Redactor {
-    const secrets = this.secretsNow();
-    // The endpoints hand out the same array until they change: no key to build per commit.
-    if (this.masker?.secrets === secrets) return this.masker.redactor;
-    const key = secrets.join('\0');
-    if (this.masker?.key !== key) this.masker = { key, secrets, redactor: new Redactor(secrets) };
-    else this.masker.secrets = secrets;
-    return this.masker.redactor;
-  }
+  /** The endpoints' secrets, masked in every answer (shared with the PostgreSQL log). */
+  private readonly mask = new SecretMask();
 
   /**
    * The full event with its body, or undefined when no such id. A header or query value that
@@ -647,27 +622,14 @@ export class EventStore implements EventLog {
 
   /** A URL a delivery was sent on to (a forward or replay attempt) with its secrets masked. */
   maskUrl(url: string): string {
-    const r = this.redactor();
-    return r.empty ? url : r.url(url);
+    return this.mask.url(url);
   }
 
   /** An answer built from a stored event with the endpoints' secrets shown as `[secret]`. */
   private masked<
     T extends Pick<EventDetail, 'path' | 'headers' | 'query' | 'publicUrl' | 'idempotency'>,
   >(e: T): T {
-    const r = this.redactor();
-    if (r.empty) return e;
-    const { path, headers, query } = this.search.mask(e);
-    const key = e.idempotency.key;
-    return {
-      ...e,
-      path,
-      headers,
-      query,
-      // A body hash's key names the path it was taken on.
-      idempotency: { ...e.idempotency, key: key === null ? null : r.path(key) },
-      publicUrl: e.publicUrl === null ? null : r.url(e.publicUrl),
-    };
+    return this.mask.detail(e);
   }
 
   /** `length` bytes of an event's body from `offset` (see bodyPart); undefined when no such id. */

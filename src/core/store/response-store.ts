@@ -5,6 +5,15 @@ import type { Db } from './db';
 /** What an event keeps of the response it was answered with (its status has a column). */
 export type StoredResponse = Pick<EndpointResponse, 'headers' | 'body' | 'delayMs'>;
 
+/** A response as stored (its row's JSON, hashed to store it once), on every backend. */
+export function responseJson(r: StoredResponse): string {
+  return JSON.stringify({
+    headers: r.headers ?? [],
+    body: r.body ?? '',
+    ...(r.delayMs ? { delayMs: r.delayMs } : {}),
+  });
+}
+
 /**
  * The responses Hookscope answered deliveries with, each stored once (an endpoint answers
  * all its deliveries alike) and referenced by events, so the receiver's hot path adds one
@@ -29,11 +38,7 @@ export class ResponseStore {
   idOf(r: StoredResponse): number {
     const cached = this.byObject.get(r);
     if (cached !== undefined) return cached;
-    const json = JSON.stringify({
-      headers: r.headers ?? [],
-      body: r.body ?? '',
-      ...(r.delayMs ? { delayMs: r.delayMs } : {}),
-    });
+    const json = responseJson(r);
     let id = this.byJson.get(json);
     if (id === undefined) {
       const hash = createHash('sha256').update(json).digest('hex');

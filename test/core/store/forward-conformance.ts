@@ -32,8 +32,16 @@ export interface QueueBackend {
   open(): Promise<OpenStore>;
   /** A second handle on the same storage (another process on the same queue). */
   peer(o: OpenStore): Promise<{ queue: ForwardQueue; close(): Promise<void> }>;
-  /** Schema versions older than the current one this backend can create a log at. */
+  /**
+   * Schema versions older than the current one this backend can create a log at ([] for a
+   * backend with no older version yet: that case then says so and checks nothing).
+   */
   olderVersions: number[];
+  /**
+   * Whether `resetRunning` frees at start every job left running (a backend with one process
+   * per log: SQLite's folder lock); a shared backend (false) leaves them to their leases.
+   */
+  freesAtStart?: boolean;
   /** A log made at `version` holding `seed`, then opened (migrated) as the engine opens it. */
   openAtVersion(version: number, seed: Seed): Promise<OpenStore>;
 }
@@ -318,8 +326,17 @@ export function describeForwardQueue(name: string, backend: QueueBackend): void 
       expect(await restarted.queue.claimDue(now + 1, 5, undefined, lease('new'))).toEqual([]);
       const [taken] = await restarted.queue.claimDue(now + 60_000, 1, undefined, lease('new'));
       expect(taken).toMatchObject({ eventId: id, attempts: 0 });
-      // At start: every job left running is pending again at once, attempts kept.
       const freed = await restarted.queue.resetRunning();
+      if (backend.freesAtStart === false) {
+        // Shared: another process may hold them, so nothing is freed at start; the other
+        // job left running is due once its lease ran out, attempts kept.
+        expect(freed).toBe(0);
+        expect(await restarted.queue.claimDue(now + 1, 5, undefined, lease('new'))).toEqual([]);
+        const rest = await restarted.queue.claimDue(now + 60_000, 5, undefined, lease('other'));
+        expect(rest.map((j) => [j.eventId, j.attempts])).toEqual([[other, 0]]);
+        return;
+      }
+      // At start: every job left running is pending again at once, attempts kept.
       expect(freed).toBeGreaterThanOrEqual(1);
       const again = await restarted.queue.claimDue(now + 1, 5, undefined, lease('new'));
       expect(again.map((j) => j.eventId).sort()).toEqual([id, other].sort());
@@ -327,7 +344,10 @@ export function describeForwardQueue(name: string, backend: QueueBackend): void 
     });
 
     it('opens a log made at every older schema version, keeping its events and queued jobs', async () => {
-      expect(backend.olderVersions.length).toBeGreaterThan(0);
+      if (backend.olderVersions.length === 0) {
+        console.info(`[${name}] no older schema version to migrate from yet: nothing to check`);
+        return;
+      }
       for (const version of backend.olderVersions) {
         const seed = {
           eventId: `evt_v${version}_${randomUUID()}`,

@@ -94,6 +94,7 @@ describeForwardQueue('SQLite', {
       },
     };
   },
+  freesAtStart: true,
   olderVersions: migrations.map((m) => m.version).filter((v) => v < migrations.at(-1)!.version),
   async openAtVersion(version, seed) {
     const t = tempDir();

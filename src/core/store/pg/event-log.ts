@@ -1,0 +1,624 @@
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import {
+  ForwardStatus,
+  SignatureStatus,
+  type BodyPart,
+  type EventCounts,
+  type EventDetail,
+  type EventSummary,
+  type EventView,
+} from '../../../shared/model';
+import { FAILED_FORWARDS } from '../../../shared/filters';
+import type { Classification, Dispose, NewEvent, StoredRequest } from '../../types';
+import type { Envelope, EventLog } from '../ports';
+import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from '../event-store';
+import { filterSql } from '../event-filters';
+import {
+  SUMMARY_COLUMNS,
+  bodyPart,
+  toDetail,
+  toSummary,
+  type DetailRow,
+  type SummaryRow,
+} from '../event-rows';
+import { SecretMask } from '../event-mask';
+import { responseJson, type StoredResponse } from '../response-store';
+import { searchFields } from '../search-text';
+import { parseSearch } from '../search-query';
+import { searchTokens, tokenString } from '../search-tokens';
+import { SEARCH_COUNT_CAP } from '../event-store';
+import { positional, transaction, type Queryable } from './db';
+import { AsyncGroupCommit } from './group-commit';
+import type { PgForwardQueue } from './forward-queue';
+
+/** One append waiting for its group commit. */
+interface Pending {
+  e: NewEvent;
+  dispose: Dispose;
+}
+
+/** See event-store.ts mayBeFirst: the same rule. */
+function mayBeFirst(e: NewEvent): boolean {
+  const s = e.signature.status;
+  return s !== 'invalid' && s !== 'missing' && e.unverified !== true;
+}
+
+const INSERT_COLUMNS = [
+  'seq',
+  'rev',
+  'id',
+  'received_at',
+  'endpoint_id',
+  'method',
+  'path',
+  'query',
+  'source_ip',
+  'via_tunnel',
+  'imported',
+  'public_url',
+  'event_type',
+  'job_id',
+  'headers',
+  'size',
+  'content_type',
+  'sig_status',
+  'sig_provider',
+  'sig_reason',
+  'idem_key',
+  'idem_source',
+  'duplicate_of',
+  'delivery_count',
+  'schema_status',
+  'schema_name',
+  'schema_issues',
+  'response_status',
+  'forward_status',
+  'rejected',
+  'response_id',
+  'may_be_first',
+  'stored_at',
+] as const;
+
+const INSERT_EVENT = `INSERT INTO events (${INSERT_COLUMNS.join(', ')})
+  VALUES (${INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+
+const E_COLUMNS = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
+
+/**
+ * The log's write lock and cursor, in one row (`log_state`): every transaction that changes
+ * events takes it first, so
+ * - revs are handed out and committed in one order: a transaction takes revs only after the
+ *   one before it committed (row locks are released after the commit is visible), so a reader
+ *   following `changesSince` never sees a rev before a smaller one that commits later (the
+ *   late-commit gap of a bare sequence);
+ * - the duplicate classification reads every first delivery committed before it (two
+ *   instances appending one key at once: the second waits, then finds the first; the unique
+ *   index `events_first_of_key` refuses a second first whatever writes it);
+ * - writers of the counters never deadlock (one order: the lock, then the rows).
+ */
+async function lockLog(c: pg.PoolClient): Promise<number> {
+  const r = await c.query<{ rev: number }>('SELECT rev FROM log_state WHERE id = 1 FOR UPDATE');
+  return r.rows[0]!.rev;
+}
+
+async function saveRev(c: pg.PoolClient, rev: number): Promise<void> {
+  await c.query('UPDATE log_state SET rev = $1 WHERE id = 1', [rev]);
+}
+
+/** One search term as a LIKE pattern over a field's token string (search-tokens.ts). */
+function likePattern(text: string, prefix: boolean): string {
+  return `% ${searchTokens(text).join(' ')}${prefix ? '%' : ' %'}`;
+}
+
+/**
+ * The durable event log on PostgreSQL (the EventLog port). Appends go through a group commit:
+ * the appends waiting while a batch commits share the next transaction, committed with
+ * `synchronous_commit=on` before any of them resolves. See lockLog for the cursor and the
+ * duplicates; search is indexed in the append's own transaction (search_docs), so a search
+ * never waits for an indexer.
+ */
+export class PgEventLog implements EventLog {
+  private readonly commit: AsyncGroupCommit<Pending, EventSummary>;
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly mask = new SecretMask();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly forwards: PgForwardQueue | null = null,
+    /** A search's total is counted up to this many matches. */
+    private readonly searchCountCap = SEARCH_COUNT_CAP,
+  ) {
+    this.commit = new AsyncGroupCommit((batch) => this.commitBatch(batch));
+    forwards?.marksEventsWith({
+      lock: (c) => lockLog(c),
+      mark: (c, id, status) => this.markForwardIn(c, id, status),
+      emit: (s) => this.emit(s),
+    });
+  }
+
+  append(e: NewEvent, dispose: Dispose): Promise<EventSummary> {
+    return this.commit.enqueue({ e, dispose });
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(changes: EventSummary[]): void {
+    if (changes.length === 0) return;
+    const r = this.mask.redactor();
+    const shown = changes.map((e) => this.mask.summary(e, r));
+    for (const l of this.listeners) l(shown);
+  }
+
+  private readonly shown = (row: SummaryRow): EventSummary => this.mask.summary(toSummary(row));
+
+  async count(): Promise<number> {
+    return this.countedAll(this.pool);
+  }
+
+  private async countedAll(q: Queryable): Promise<number> {
+    const r = await q.query<{ n: number }>(
+      "SELECT coalesce(sum(n), 0)::bigint AS n FROM event_counts WHERE key = 'all'",
+    );
+    return r.rows[0]!.n;
+  }
+
+  async currentRev(): Promise<number> {
+    const r = await this.pool.query<{ rev: number }>('SELECT rev FROM log_state WHERE id = 1');
+    return r.rows[0]!.rev;
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<EventSummary[]> {
+    const { results, changed } = await transaction(this.pool, async (c) => {
+      let rev = await lockLog(c);
+      const keys = new Map<string, { firstId: string | null; count: number }>();
+      const results: EventSummary[] = [];
+      const changed = new Map<string, EventSummary>();
+      const nextRev = (): number => ++rev;
+      for (const p of batch) {
+        results.push(await this.insertOne(c, p, keys, changed, nextRev));
+      }
+      await saveRev(c, rev);
+      return { results, changed };
+    });
+    this.emit([...results, ...changed.values()].sort((a, b) => a.rev - b.rev));
+    return results;
+  }
+
+  /** See EventStore.classify: the same rule, read under the log's lock (lockLog). */
+  private async classify(
+    c: pg.PoolClient,
+    e: NewEvent,
+    keys: Map<string, { firstId: string | null; count: number }>,
+  ): Promise<Classification> {
+    const key = e.idempotency.key;
+    if (key === null || !mayBeFirst(e)) return { duplicateOf: null, deliveryCount: 1 };
+    const imported = e.imported ? 1 : 0;
+    const k = `${e.endpointId}\u0000${imported}\u0000${key}`;
+    let seen = keys.get(k);
+    if (!seen) {
+      const first = await c.query<{ id: string; n: number }>(
+        `SELECT id, delivery_count AS n FROM events
+         WHERE endpoint_id = $1 AND idem_key = $2 AND imported = $3 AND may_be_first = 1
+         ORDER BY seq LIMIT 1`,
+        [e.endpointId, key, imported],
+      );
+      const row = first.rows[0];
+      seen = row ? { firstId: row.id, count: row.n } : { firstId: null, count: 0 };
+      keys.set(k, seen);
+    }
+    seen.count++;
+    const duplicateOf = seen.firstId;
+    seen.firstId ??= e.id;
+    return { duplicateOf, deliveryCount: seen.count };
+  }
+
+  private async responseId(c: pg.PoolClient, r: StoredResponse): Promise<number> {
+    const json = responseJson(r);
+    const hash = createHash('sha256').update(json).digest('hex');
+    const row = await c.query<{ id: number }>(
+      `INSERT INTO responses (hash, json) VALUES ($1, $2)
+       ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id`,
+      [hash, json],
+    );
+    return row.rows[0]!.id;
+  }
+
+  private async insertOne(
+    c: pg.PoolClient,
+    { e, dispose }: Pending,
+    keys: Map<string, { firstId: string | null; count: number }>,
+    changed: Map<string, EventSummary>,
+    nextRev: () => number,
+  ): Promise<EventSummary> {
+    const dup = await this.classify(c, e, keys);
+    const d = typeof dispose === 'function' ? dispose(dup) : dispose;
+    const seq = nextRev();
+    if (dup.duplicateOf !== null) {
+      const bumped = await c.query<SummaryRow>(
+        `UPDATE events SET delivery_count = greatest(delivery_count, $1), rev = $2 WHERE id = $3
+         RETURNING ${SUMMARY_COLUMNS}`,
+        [dup.deliveryCount, nextRev(), dup.duplicateOf],
+      );
+      if (bumped.rows[0]) changed.set(dup.duplicateOf, toSummary(bumped.rows[0]));
+    }
+    const row: DetailRow = {
+      seq,
+      rev: seq,
+      id: e.id,
+      received_at: e.receivedAt,
+      endpoint_id: e.endpointId,
+      method: e.method,
+      path: e.path,
+      query: e.query,
+      source_ip: e.sourceIp,
+      via_tunnel: e.viaTunnel ? 1 : 0,
+      imported: e.imported ? 1 : 0,
+      public_url: e.publicUrl,
+      event_type: e.eventType,
+      job_id: e.jobId,
+      headers: JSON.stringify(e.headers),
+      size: e.body.length,
+      content_type: e.contentType,
+      sig_status: e.signature.status,
+      sig_provider: e.signature.provider,
+      sig_reason: e.signature.reason,
+      idem_key: e.idempotency.key,
+      idem_source: e.idempotency.source,
+      duplicate_of: dup.duplicateOf,
+      delivery_count: dup.deliveryCount,
+      schema_status: e.schema.status,
+      schema_name: e.schema.name ?? null,
+      schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
+      response_status: d.responseStatus,
+      forward_status: d.forwardStatus,
+      rejected: e.rejected ?? null,
+      may_be_first: mayBeFirst(e) ? 1 : 0,
+    };
+    const responseId = d.response ? await this.responseId(c, d.response) : null;
+    const values: Record<(typeof INSERT_COLUMNS)[number], unknown> = {
+      ...row,
+      response_id: responseId,
+      stored_at: e.storedAt ?? null,
+    };
+    await c.query(
+      INSERT_EVENT,
+      INSERT_COLUMNS.map((k) => values[k]),
+    );
+    await c.query('INSERT INTO bodies (seq, body) VALUES ($1, $2)', [seq, e.body]);
+    // Indexed for search as the answers show it: the endpoints' secrets masked.
+    const masked = this.mask.request({ path: e.path, headers: e.headers, query: e.query });
+    const f = searchFields(masked, e.body, e.body.length, e.headers);
+    await c.query('INSERT INTO search_docs (seq, path, headers, body) VALUES ($1, $2, $3, $4)', [
+      seq,
+      tokenString(f.path),
+      tokenString(f.headers),
+      tokenString(f.body),
+    ]);
+    if (d.forwardTarget !== null && this.forwards)
+      await this.forwards.insertJob(c, e.id, d.forwardTarget, e.receivedAt, d.forwardRefused);
+    return toSummary(row);
+  }
+
+  drained(): Promise<void> {
+    return this.commit.drained();
+  }
+
+  async list(asked: ListFilter): Promise<ListPage> {
+    const once = (v: string[] | undefined): string[] | undefined => v && [...new Set(v)];
+    const f: ListFilter = {
+      ...asked,
+      signatureStatus: once(asked.signatureStatus),
+      forwardStatus: once(asked.forwardStatus),
+    };
+    const sql = filterSql(f);
+    const values: unknown[] = [];
+    const filterWhere = sql.where.map((w) => positional(w, sql.params, values));
+    const terms = parseSearch(f.query ?? '');
+    for (const t of terms) {
+      values.push(likePattern(t.text, t.prefix));
+      const fields = t.field ? [t.field] : ['path', 'headers', 'body'];
+      filterWhere.push(`(${fields.map((c) => `s.${c} LIKE $${values.length}`).join(' OR ')})`);
+    }
+    const from = terms.length ? 'events e JOIN search_docs s ON s.seq = e.seq' : 'events e';
+    const filterValues = [...values];
+    const where = [...filterWhere];
+    if (f.beforeSeq !== undefined) {
+      values.push(f.beforeSeq);
+      where.push(`e.seq < $${values.length}`);
+    }
+    if (f.afterSeq !== undefined) {
+      values.push(f.afterSeq);
+      where.push(`e.seq > $${values.length}`);
+    }
+    values.push(f.limit + 1);
+    const cond = (w: string[]): string => (w.length ? `WHERE ${w.join(' AND ')}` : '');
+    const rows = (
+      await this.pool.query<SummaryRow>(
+        `SELECT ${E_COLUMNS} FROM ${from} ${cond(where)} ORDER BY e.seq DESC LIMIT $${values.length}`,
+        values,
+      )
+    ).rows;
+    const out: ListPage = {
+      items: rows.slice(0, f.limit).map(this.shown),
+      hasMore: rows.length > f.limit,
+    };
+    if (f.withTotal) {
+      // A search is counted up to the cap (a common word in a big log); a filter exactly.
+      const cap = terms.length ? `LIMIT ${this.searchCountCap + 1}` : '';
+      const n = (
+        await this.pool.query<{ n: number }>(
+          `SELECT count(*)::bigint AS n FROM (SELECT 1 FROM ${from} ${cond(filterWhere)} ${cap}) x`,
+          filterValues,
+        )
+      ).rows[0]!.n;
+      out.total = Math.min(n, terms.length ? this.searchCountCap : n);
+      if (terms.length && n > this.searchCountCap) out.totalAtLeast = true;
+    }
+    return out;
+  }
+
+  async counts(endpointId?: string): Promise<EventCounts> {
+    const out: EventCounts = {
+      total: 0,
+      signature: Object.fromEntries(
+        SignatureStatus.options.map((s) => [s, 0]),
+      ) as EventCounts['signature'],
+      forward: Object.fromEntries(
+        ForwardStatus.options.map((s) => [s, 0]),
+      ) as EventCounts['forward'],
+      duplicates: 0,
+      refused: 0,
+      failedForwards: 0,
+      endpoints: {},
+    };
+    const rows = (
+      await this.pool.query<{ e: string; k: string; n: number }>(
+        `SELECT endpoint_id AS e, key AS k, n FROM event_counts WHERE n <> 0
+         AND (key IN ('all', 'dup', 'refused') OR key LIKE 'sig:%' OR key LIKE 'fwd:%')`,
+      )
+    ).rows;
+    for (const { e, k, n } of rows) {
+      if (k === 'all') out.endpoints[e] = n;
+      if (endpointId !== undefined && e !== endpointId) continue;
+      if (k === 'all') out.total += n;
+      else if (k === 'dup') out.duplicates += n;
+      else if (k === 'refused') out.refused += n;
+      else if (k.startsWith('sig:')) {
+        const v = k.slice(4) as SignatureStatus;
+        if (v in out.signature) out.signature[v] += n;
+      } else if (k.startsWith('fwd:')) {
+        const v = k.slice(4) as keyof EventCounts['forward'];
+        if (v in out.forward) out.forward[v] += n;
+      }
+    }
+    out.failedForwards = FAILED_FORWARDS.reduce((sum, s) => sum + out.forward[s], 0);
+    return out;
+  }
+
+  private async detailRow(id: string): Promise<DetailRow | undefined> {
+    const r = await this.pool.query<DetailRow>(
+      `SELECT e.*, r.json AS response_json FROM events e
+       LEFT JOIN responses r ON r.id = e.response_id WHERE e.id = $1`,
+      [id],
+    );
+    return r.rows[0];
+  }
+
+  private async body(seq: number): Promise<Buffer> {
+    const r = await this.pool.query<{ body: Buffer }>('SELECT body FROM bodies WHERE seq = $1', [
+      seq,
+    ]);
+    return r.rows[0]?.body ?? Buffer.alloc(0);
+  }
+
+  async get(id: string): Promise<EventDetail | undefined> {
+    const row = await this.detailRow(id);
+    if (!row) return undefined;
+    const body = await this.body(row.seq);
+    const detail = toDetail(row, body);
+    const { coverage } = searchFields(detail, body, row.size);
+    return this.mask.detail({ ...detail, bodySearch: coverage });
+  }
+
+  async view(id: string, firstBytes: number): Promise<EventView | undefined> {
+    const row = await this.detailRow(id);
+    if (!row) return undefined;
+    const body = await this.body(row.seq);
+    const detail = toDetail(row, Buffer.alloc(0));
+    const { coverage } = searchFields(detail, body, row.size);
+    const { offset: _offset, ...part } = bodyPart(body, 0, firstBytes, isUtf8(body));
+    return this.mask.detail({
+      ...detail,
+      bodySearch: coverage,
+      body: { ...part, complete: part.length === body.length },
+    });
+  }
+
+  async bodyPart(id: string, offset: number, length: number): Promise<BodyPart | undefined> {
+    const row = await this.detailRow(id);
+    if (!row) return undefined;
+    const body = await this.body(row.seq);
+    return bodyPart(body, offset, length, isUtf8(body));
+  }
+
+  async source(id: string): Promise<StoredRequest | null> {
+    const row = await this.detailRow(id);
+    if (!row) return null;
+    const headers = JSON.parse(row.headers) as [string, string][];
+    return {
+      method: row.method,
+      path: row.path,
+      query: row.query,
+      headers,
+      body: await this.body(row.seq),
+      sourceIp: row.source_ip,
+      host: headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? null,
+      endpointId: row.endpoint_id,
+      publicUrl: row.public_url,
+    };
+  }
+
+  async envelope(id: string): Promise<Envelope | null> {
+    const row = await this.detailRow(id);
+    if (!row) return null;
+    return {
+      endpointId: row.endpoint_id,
+      path: row.path,
+      headers: JSON.parse(row.headers) as [string, string][],
+      receivedAt: row.received_at,
+      signatureStatus: row.sig_status,
+    };
+  }
+
+  async summary(id: string): Promise<EventSummary | undefined> {
+    const r = await this.pool.query<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM events WHERE id = $1`,
+      [id],
+    );
+    return r.rows[0] ? this.shown(r.rows[0]) : undefined;
+  }
+
+  async changesSince(rev: number, limit: number): Promise<EventSummary[]> {
+    const r = await this.pool.query<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM events WHERE rev > $1 ORDER BY rev LIMIT $2`,
+      [rev, limit],
+    );
+    return r.rows.map(this.shown);
+  }
+
+  async setForwardStatus(id: string, status: EventSummary['forward']['status']): Promise<void> {
+    const s = await transaction(this.pool, (c) => this.markForwardIn(c, id, status));
+    if (s) this.emit([s]);
+  }
+
+  /**
+   * Sets an event's forward status inside a transaction (the forward queue's settle: the job
+   * and the event's status in one commit), under the log's lock; the caller emits the summary
+   * after its commit. Null when the event is gone.
+   */
+  private async markForwardIn(
+    c: pg.PoolClient,
+    id: string,
+    status: EventSummary['forward']['status'],
+  ): Promise<EventSummary | null> {
+    const rev = (await lockLog(c)) + 1;
+    const r = await c.query<SummaryRow>(
+      `UPDATE events SET forward_status = $1, rev = $2 WHERE id = $3 RETURNING ${SUMMARY_COLUMNS}`,
+      [status, rev, id],
+    );
+    if (!r.rows[0]) return null;
+    await saveRev(c, rev);
+    return toSummary(r.rows[0]);
+  }
+
+  async deleteAll(): Promise<number> {
+    return transaction(this.pool, async (c) => {
+      await lockLog(c);
+      const n = await this.countedAll(c);
+      // The rev stays in log_state: the cursor never goes back.
+      await c.query(
+        'TRUNCATE events, bodies, search_docs, event_counts, forward_jobs, forward_attempts',
+      );
+      return n;
+    });
+  }
+
+  async deleteIds(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const gone = await transaction(this.pool, async (c) => {
+      await lockLog(c);
+      const r = await c.query<{ id: string }>(
+        'DELETE FROM events WHERE id = ANY($1::text[]) RETURNING id',
+        [ids],
+      );
+      const deleted = new Set(r.rows.map((x) => x.id));
+      await this.forgetEvents(c, [...deleted]);
+      return deleted;
+    });
+    return ids.filter((id, i) => gone.has(id) && ids.indexOf(id) === i);
+  }
+
+  /** Jobs and attempts of deleted events go with them. */
+  private async forgetEvents(c: pg.PoolClient, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await c.query('DELETE FROM forward_jobs WHERE event_id = ANY($1::text[])', [ids]);
+    await c.query('DELETE FROM forward_attempts WHERE event_id = ANY($1::text[])', [ids]);
+  }
+
+  /**
+   * Events past retention are those before this seq: beyond the newest `keep`, or entered
+   * the log (received, or imported) before `olderThanMs` (see EventStore.retentionBound).
+   */
+  private async retentionBound(q: Queryable, opts: RetentionLimits): Promise<number> {
+    let bound = 0;
+    if (opts.keep !== undefined) {
+      if (opts.keep <= 0) bound = Number.MAX_SAFE_INTEGER;
+      else {
+        const r = await q.query<{ seq: number }>(
+          'SELECT seq FROM events ORDER BY seq DESC OFFSET $1 LIMIT 1',
+          [opts.keep - 1],
+        );
+        // Fewer than `keep` events: nothing is past it.
+        bound = r.rows[0]?.seq ?? 0;
+      }
+    }
+    if (opts.olderThanMs !== undefined) {
+      const r = await q.query<{ seq: number }>(
+        `SELECT seq FROM events WHERE coalesce(stored_at, received_at) >= $1
+         ORDER BY seq LIMIT 1`,
+        [opts.olderThanMs],
+      );
+      bound = Math.max(bound, r.rows[0]?.seq ?? Number.MAX_SAFE_INTEGER);
+    }
+    return bound;
+  }
+
+  async deleteOldest(opts: RetentionLimits & { limit: number }): Promise<string[]> {
+    // One chunk per transaction: a short hold of the log's lock, whatever the log's size.
+    return transaction(this.pool, async (c) => {
+      await lockLog(c);
+      const bound = await this.retentionBound(c, opts);
+      if (bound <= 0) return [];
+      const r = await c.query<{ id: string }>(
+        `DELETE FROM events WHERE seq IN (
+           SELECT e.seq FROM events e WHERE e.seq < $1 AND NOT EXISTS (
+             SELECT 1 FROM forward_jobs j
+             WHERE j.event_id = e.id AND j.state IN ('pending', 'running'))
+           ORDER BY e.seq LIMIT $2)
+         RETURNING id`,
+        [bound, opts.limit],
+      );
+      const ids = r.rows.map((x) => x.id);
+      await this.forgetEvents(c, ids);
+      return ids;
+    });
+  }
+
+  async heldForForwarding(opts: RetentionLimits): Promise<number> {
+    const bound = await this.retentionBound(this.pool, opts);
+    if (bound <= 0) return 0;
+    const r = await this.pool.query<{ n: number }>(
+      `SELECT count(DISTINCT e.seq)::bigint AS n FROM forward_jobs j JOIN events e ON e.id = j.event_id
+       WHERE j.state IN ('pending', 'running') AND e.seq < $1`,
+      [bound],
+    );
+    return r.rows[0]!.n;
+  }
+
+  maskSecretsWith(secrets: () => readonly string[]): void {
+    this.mask.use(secrets);
+  }
+
+  maskUrl(url: string): string {
+    return this.mask.url(url);
+  }
+
+  async close(): Promise<void> {
+    await this.commit.drained();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * PostgreSQL for tests: the server the run's globalSetup started (pg-global-setup.ts) or
+ * HOOKSCOPE_TEST_DATABASE_URL, and a fresh database per test file (`hs_<random>`, dropped
+ * after), so files run in parallel. Files that need it are named `pg-*.test.ts` (the server is
+ * started only for runs that include one) and wrap their suites in `describePg`, which skips
+ * them with the reason printed when no server could be started, never silently.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
+// (ProvidedContext['pgServer'] is declared in pg-global-setup.ts.)
+
+/** The server's URL, or why there is none. */
+export function pgServer(): { url: string | null; reason: string | null } {
+  return inject('pgServer');
+}
+
+/** The same server, another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A fresh database on the server, with pg_trgm installed (its search needs it). */
+export async function createDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hs_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(serverUrl, name);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+  } finally {
+    await c.end();
+  }
+  return {
+    url,
+    async drop() {
+      const a = new pg.Client({ connectionString: serverUrl });
+      await a.connect();
+      try {
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
+
+/**
+ * A suite on PostgreSQL: `body(db)` gets the test file's database (its URL is set once
+ * `beforeAll` ran). Skipped, saying why, when no server could be had.
+ */
+export function describePg(name: string, body: (db: { url: string }) => void): void {
+  const { url, reason } = pgServer();
+  if (url === null) console.warn(`[postgres] skipping "${name}": ${reason}`);
+  describe.skipIf(url === null)(name, () => {
+    const db = { url: '' };
+    let drop: (() => Promise<void>) | null = null;
+    beforeAll(async () => {
+      const made = await createDatabase(url!);
+      db.url = made.url;
+      drop = made.drop;
+    });
+    afterAll(async () => {
+      await drop?.();
+    });
+    body(db);
+  });
+}
