@@ -3,7 +3,8 @@
  * HOOKSCOPE_TEST_DATABASE_URL, and a fresh database per test file (`hs_<random>`, dropped
  * after), so files run in parallel. Files that need it are named `pg-*.test.ts` (the server is
  * started only for runs that include one) and wrap their suites in `describePg`, which skips
- * them with the reason printed when no server could be started, never silently.
+ * them with the reason printed when no server could be started, never silently (and fails
+ * them instead with HOOKSCOPE_REQUIRE_POSTGRES=1, as CI runs).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -62,6 +63,10 @@ export async function createDatabase(
  */
 export function describePg(name: string, body: (db: { url: string }) => void): void {
   const { url, reason } = pgServer();
+  if (url === null && process.env.HOOKSCOPE_REQUIRE_POSTGRES === '1') {
+    // CI starts a server (.ci/run): there, a missing one is a failure, not a skip.
+    throw new Error(`PostgreSQL is required (HOOKSCOPE_REQUIRE_POSTGRES=1) but: ${reason}`);
+  }
   if (url === null) console.warn(`[postgres] skipping "${name}": ${reason}`);
   describe.skipIf(url === null)(name, () => {
     const db = { url: '' };
