@@ -8,7 +8,7 @@ import { SampleDialog } from './components/sample-dialog';
 import { DetailPane, type DetailTab } from './components/detail-pane';
 import { EmptyState } from './components/empty-state';
 import { EndpointsPanel } from './components/endpoints-panel';
-import { EventList } from './components/event-list';
+import { EventList, type ListJumps } from './components/event-list';
 import { FilterBar } from './components/filter-bar';
 import { SettingsPanel } from './components/settings-panel';
 import { TopBar } from './components/top-bar';
@@ -46,6 +46,7 @@ export function App() {
   const close = useCallback(() => setDialog(null), []);
   const [pinned, setPinned] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const jumps = useRef<ListJumps | null>(null);
   // A filter that hides the open event closes its detail, so Delete and the keys never act on
   // an event the list does not show: checked once the list has reloaded for the new filter.
   const filterKey = JSON.stringify(filter);
@@ -120,6 +121,26 @@ export function App() {
                     : listCount(isEmptyFilter(filter), snap, status?.events)}
                 </span>
                 {paused && <span className="pill pill-warn">paused</span>}
+                <span className="list-jumps">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    data-testid="jump-newest"
+                    title="Go to the newest delivery (Home)"
+                    onClick={() => jumps.current?.toNewest()}
+                  >
+                    Newest ↑
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    data-testid="jump-oldest"
+                    title="Go to the oldest delivery (End)"
+                    onClick={() => jumps.current?.toOldest()}
+                  >
+                    Oldest ↓
+                  </button>
+                </span>
               </div>
               {!snap.loading && snap.total === 0 ? (
                 <div className="no-match" data-testid="no-match">
@@ -138,6 +159,7 @@ export function App() {
                   onRemove={(id, next) => setDialog({ kind: 'delete', id, next })}
                   onSearch={focusSearch}
                   shortcuts={dialog === null}
+                  jumps={jumps}
                 />
               )}
             </section>
@@ -177,8 +199,9 @@ export function App() {
                     <>
                       <p>Select a delivery to see its verdicts, body and headers.</p>
                       <p className="keys">
-                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move · <kbd>/</kbd>{' '}
-                        search · <kbd>Delete</kbd> remove (asks first)
+                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move ·{' '}
+                        <kbd>Home</kbd> <kbd>End</kbd> newest, oldest · <kbd>/</kbd> search ·{' '}
+                        <kbd>Delete</kbd> remove (asks first)
                       </p>
                     </>
                   )}
