@@ -88,10 +88,10 @@ export function EventList({
 
   // A reload shows the newest at the top, or (the jump to the oldest) the oldest at the bottom.
   useLayoutEffect(() => {
-    const first = seenGeneration.current === snap.generation && snap.anchor === 'newest';
+    const justShown = seenGeneration.current === snap.generation && snap.anchor === 'newest';
     seenGeneration.current = snap.generation;
     const el = scrollRef.current;
-    if (first) return; // just shown, at the top (no layout forced before the first paint)
+    if (justShown) return; // just shown, at the top (no layout forced before the first paint)
     if (snap.anchor === 'newest') el?.scrollTo({ top: 0 });
     else if (!snap.loading && el) el.scrollTop = el.scrollHeight;
     setNewRows(0);
