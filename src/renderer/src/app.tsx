@@ -15,7 +15,7 @@ import { useHashState } from './hooks/use-hash-state';
 import { useLiveList } from './hooks/use-live-list';
 import type { LiveList } from './model/live-list';
 import { useStatus } from './hooks/use-status';
-import { pickEndpoint } from './model/checkup-form';
+import { pickEndpoint } from './model/panels';
 import { EMPTY_FILTER, isEmptyFilter } from '../../shared/filters';
 import { listCount } from './model/panels';
 

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createClient } from '../../shared/dispatch';
+import { makeClient } from '../../shared/client';
 import { App } from './app';
 import { ClientContext } from './client-context';
 import './styles/base.css';
@@ -16,7 +16,7 @@ import { LiveList } from './model/live-list';
 import { parseFilter } from '../../shared/filters';
 
 const transport = pickTransport();
-const client = transport ? createClient(transport) : null;
+const client = transport ? makeClient(transport) : null;
 // The list's first page is asked for now, before React renders the page around it: the
 // request and the first render overlap (the list the App shows is this one).
 const list = client
