@@ -21,8 +21,8 @@ import { listCount } from './model/panels';
 
 /**
  * What the first screen does not show (the open event, the dialogs) is in chunks of its own,
- * so the script run before the list's first rows is small; they are fetched as soon as the
- * first rows are on screen (`preloadPanels`), so opening one does not wait for the network.
+ * so the script run before the list's first rows is small; they are fetched once the first
+ * rows are on screen and the page is idle (`preloadPanels`), so opening one does not wait.
  */
 const PANELS = {
   detail: () => import('./components/detail-pane'),
@@ -109,7 +109,11 @@ export function App({ startedList }: { startedList?: LiveList } = {}) {
   };
   const removing = dialog?.kind === 'delete' ? dialog : null;
   useEffect(() => {
-    if (!snap.loading) preloadPanels();
+    if (snap.loading) return;
+    // When the page is idle: fetched and run before the first rows are painted, the chunks
+    // would hold that paint up.
+    const id = requestIdleCallback(preloadPanels, { timeout: 2000 });
+    return () => cancelIdleCallback(id);
   }, [snap.loading]);
   const removingSummary = removing ? list.pages.get(removing.id) : undefined;
 
