@@ -95,6 +95,11 @@ function pageProbe(rowPx) {
       const rows = viewRows();
       return allReal(rows) && rows.some((r) => r.index === 0 && r.id === id);
     },
+    // The list shows only real rows and one of them is `id` (the jump to the oldest, Home).
+    rowShown: ({ id }) => {
+      const rows = viewRows();
+      return allReal(rows) && rows.some((r) => r.id === id);
+    },
     // The list went through "Loading…" (a reload) and then shows `id` first, or says that no
     // delivery matches when `id` is null.
     reloaded: ({ id }, state) => {

@@ -1,10 +1,10 @@
 // The UI on a big log (issue 16): in Chromium, against a running `hookscope serve` on a log of
 // about a million events, the time from a user's action to the rows (or the body) on screen:
-// open the UI, go to older events with End, search, open an event; and the renderer's heap
-// before and after. Every time is on the page's clock, from the input event's timeStamp (or
+// open the UI, jump to the oldest event (End, the list header's "Oldest ↓") and back (Home),
+// search, open an event; and the renderer's heap before and after going up from the oldest. Every time is on the page's clock, from the input event's timeStamp (or
 // navigation start) to the animation frame after the DOM has the result (bench/browser.mjs).
 // Functions passed to page.evaluate run in the browser:
-/* global window */
+/* global window, document */
 import { loadavg } from 'node:os';
 import { api, median } from './lib.mjs';
 import {
@@ -22,22 +22,19 @@ const PAGE_ROWS = 500;
 const TARGET_MS = 150;
 const HEAP_GROWTH = 1.2;
 
-/** Rows the list has loaded (its scroll height, less the "Loading older" row when there is one). */
+/** Rows the list has loaded (its scroll height in rows, a "Loading newer" row included). */
 const loadedRows = (page) =>
-  page
-    .getByTestId('event-list')
-    .evaluate((el, px) => Math.round(el.scrollHeight / px), ROW_PX)
-    .then((n) => n - 1);
+  page.getByTestId('event-list').evaluate((el, px) => Math.round(el.scrollHeight / px), ROW_PX);
 
 /** The first id of the list for `query` ('' for none), as the engine answers it. */
-async function firstId(ready, query) {
-  const r = await api(ready, 'listEvents', { ...(query ? { query } : {}), limit: 1 });
+async function firstId(ready, query, order = 'newest') {
+  const r = await api(ready, 'listEvents', { ...(query ? { query } : {}), order, limit: 1 });
   return r.items[0]?.id ?? null;
 }
 
 /**
  * Measures the UI against `ready` (a `hookscope serve` ready line: apiUrl, token) on a big log.
- * `runs` of each action; `walkSteps` presses of End (each loads the next older page).
+ * `runs` of each action; `walkSteps` pages loaded going up from the oldest (for the heap).
  * Resolves `{ skipped }` when no Chromium is installed.
  */
 export async function uiOnBigLog(
@@ -54,6 +51,7 @@ export async function uiOnBigLog(
   try {
     const events = (await api(ready, 'getStatus')).events;
     const newest = await firstId(ready, '');
+    const oldest = await firstId(ready, '', 'oldest');
     const context = await probedContext(browser);
     const out = { events, runs, pageRows: PAGE_ROWS, loadAverage: loadavg() };
 
@@ -78,35 +76,58 @@ export async function uiOnBigLog(
     await page.getByTestId('list-count').filter({ hasNotText: 'Loading' }).waitFor();
     out.heapBefore = await heapAfterGc(page);
 
-    // Older events: the UI has no jump to the oldest (no End or Home handling, no oldest-first
-    // order, the scroll height covers only the pages loaded). The list's own End key (the
-    // scroller's native one) goes to the bottom of what is loaded, which loads the next older
-    // page: timed from the keydown to that page's first rows on screen.
+    // Jump to the oldest event and back: End → the oldest event's row on screen (all rows real),
+    // Home → the newest's; then the same with the list header's "Oldest ↓" button (a click).
     const list = page.getByTestId('event-list');
     await list.focus();
-    const steps = [];
+    const ends = [];
+    const homes = [];
+    const buttons = [];
+    const press = (key) => () => page.keyboard.press(key);
+    for (let i = 0; i < runs; i++) {
+      ends.push(await timeAction(page, 'keydown', 'rowShown', { id: oldest }, press('End')));
+      homes.push(await timeAction(page, 'keydown', 'rowShown', { id: newest }, press('Home')));
+    }
+    for (let i = 0; i < runs; i++) {
+      const oldestButton = () => page.getByTestId('jump-oldest').click();
+      buttons.push(await timeAction(page, 'click', 'rowShown', { id: oldest }, oldestButton));
+      await timeAction(page, 'keydown', 'rowShown', { id: newest }, press('Home'));
+    }
+    out.jump = { oldest: stats(ends), newest: stats(homes), button: stats(buttons) };
+    log(
+      `ui-million: End → oldest ${ends.map((x) => x.ms.toFixed(0)).join(', ')} ms; ` +
+        `Home → newest ${homes.map((x) => x.ms.toFixed(0)).join(', ')} ms`,
+    );
+
+    // Going up from the oldest: each scroll to the top loads the next newer page above; the
+    // heap after half of the pages and after all of them (the list keeps at most 8 pages).
+    await timeAction(page, 'keydown', 'rowShown', { id: oldest }, press('End'));
     let reached = await loadedRows(page);
     let heapHalfway = null;
-    for (let i = 0; i < walkSteps; i++) {
-      if (i === Math.floor(walkSteps / 2)) heapHalfway = await heapAfterGc(page);
-      const minIndex = reached;
-      steps.push(
-        await timeAction(page, 'keydown', 'rowsFrom', { minIndex }, () => list.press('End')),
+    let steps = 0;
+    for (; steps < walkSteps; steps++) {
+      if (steps === Math.floor(walkSteps / 2)) heapHalfway = await heapAfterGc(page);
+      const before = reached;
+      await list.evaluate((el) => el.scrollTo({ top: 0 }));
+      await page.waitForFunction(
+        ([n, px]) => {
+          const el = document.querySelector('[data-testid="event-list"]');
+          return el && Math.round(el.scrollHeight / px) !== n;
+        },
+        [before, ROW_PX],
+        { timeout: 60_000 },
       );
       reached = await loadedRows(page);
-      if (reached <= minIndex) break;
+      if (reached <= before) break; // the newest reached
     }
-    out.end = {
-      ...stats(steps),
+    out.up = {
+      steps,
       loadedRows: reached,
       heapHalfway,
       heap: await heapAfterGc(page),
       domRows: await page.locator('.row').count(),
     };
-    out.end.estimatedOldestMs = ((events - reached) / PAGE_ROWS) * out.end.median;
-    log(
-      `ui-million: End ×${steps.length}, ${reached} rows loaded: median ${out.end.median.toFixed(1)} ms`,
-    );
+    log(`ui-million: up from the oldest ×${steps}, ${reached} rows loaded`);
 
     // Search: type the word, then Enter (which skips the box's 250 ms debounce) → the filtered
     // list's first rows; then clearing it (Enter on an empty box) → the whole log's rows again.
@@ -175,7 +196,7 @@ export function uiOnBigLogRows(u, yesNo, fmt) {
   const n = fmt.int(u.events);
   const t = `≤ ${TARGET_MS} ms`;
   const mm = (s) => `${fmt.ms(s.median)} (max ${fmt.ms(s.max)})`;
-  const deep = u.end.heap / u.end.heapHalfway;
+  const deep = u.up.heap / u.up.heapHalfway;
   return [
     [
       `UI on ${n} events: open, navigation → first rows (median of ${u.runs})`,
@@ -184,10 +205,10 @@ export function uiOnBigLogRows(u, yesNo, fmt) {
       yesNo(u.open.median <= TARGET_MS),
     ],
     [
-      `UI on ${n} events: jump to the oldest event`,
-      `no way to jump; End loads the next ${fmt.int(u.pageRows)} older rows in ${fmt.ms(u.end.median)} (max ${fmt.ms(u.end.max)}), so the oldest is ≈ ${(u.end.estimatedOldestMs / 1000).toFixed(0)} s of End presses away`,
+      `UI on ${n} events: jump to the oldest event, End → its row shown (median of ${u.runs})`,
+      mm(u.jump.oldest),
       t,
-      yesNo(false),
+      yesNo(u.jump.oldest.median <= TARGET_MS),
     ],
     [
       `UI on ${n} events: search a rare word, Enter → rows (median of ${u.runs})`,
@@ -208,8 +229,8 @@ export function uiOnBigLogRows(u, yesNo, fmt) {
       yesNo(u.openEvent.median <= TARGET_MS),
     ],
     [
-      `UI on ${n} events: renderer JS heap after ${u.end.samples.length} End presses vs after half of them (opened: ${mb(u.heapBefore)}, at the end: ${mb(u.heapAfter)})`,
-      `${mb(u.end.heap)} vs ${mb(u.end.heapHalfway)} (×${deep.toFixed(2)})`,
+      `UI on ${n} events: renderer JS heap after ${u.up.steps} newer pages loaded going up from the oldest vs after half of them (opened: ${mb(u.heapBefore)}, at the end: ${mb(u.heapAfter)})`,
+      `${mb(u.up.heap)} vs ${mb(u.up.heapHalfway)} (×${deep.toFixed(2)})`,
       `flat (≤ ×${HEAP_GROWTH})`,
       yesNo(deep <= HEAP_GROWTH),
     ],
@@ -242,7 +263,9 @@ ${table(
   ['action', 'median', 'max', 'last API answer (median)', 'runs'],
   [
     row('open the UI (navigation → first rows)', u.open),
-    row(`End (→ the next ${fmt.int(u.pageRows)} older rows)`, u.end),
+    row('End → the oldest event shown', u.jump.oldest),
+    row('Home → the newest event shown', u.jump.newest),
+    row('"Oldest ↓" (click) → the oldest event shown', u.jump.button),
     row(`search "${u.search.rare.word}" (rare), Enter → rows`, u.search.rare),
     row(`search "${u.search.common.word}" (common), Enter → rows`, u.search.common),
     row('clear the search, Enter → the whole log', u.clear),
@@ -259,18 +282,16 @@ Load average (1, 5, 15 min) at the start ${u.loadAverage.map((x) => x.toFixed(2)
 at the end ${u.loadAverageAfter.map((x) => x.toFixed(2)).join(', ')}: the machine is shared, so
 these times carry its noise.
 
-Jumping to the oldest event: the UI has no way. The list pages newest first by \`beforeSeq\`
-and its scroll height covers only the pages loaded; there is no End or Home key handling, no
-oldest-first order and no jump to a time or seq. The scroller's own End key goes to the bottom
-of what is loaded, which loads the next ${fmt.int(u.pageRows)} older rows: ${u.end.samples.length}
-presses loaded ${fmt.int(u.end.loadedRows)} rows, so the oldest of ${fmt.int(u.events)} is
-about ${fmt.int((u.events - u.end.loadedRows) / u.pageRows)} more presses and
-${(u.end.estimatedOldestMs / 1000).toFixed(0)} s away at the median step.
+Jumping to the oldest event: End (or the list header's "Oldest ↓") asks for the oldest page
+(\`listEvents\` with \`order: 'oldest'\`) and shows it at the bottom of the list, the oldest event
+last and open; Home (or "Newest ↑") goes back to the newest. Going up from the oldest loads
+newer pages above (\`afterSeq\`, oldest first) without moving the rows in view.
 
 Heap (JS heap used after two forced garbage collections, CDP): ${mb(u.heapBefore)} with the UI
-just opened; ${mb(u.end.heapHalfway)} halfway through the End presses and ${mb(u.end.heap)} after
-them (${u.end.domRows} DOM rows; the list keeps at most 8 older pages of summaries, so the heap
-follows what is near the screen, not how deep one goes); ${mb(u.heapAfter)} at the end, after
+just opened; ${mb(u.up.heapHalfway)} after ${Math.floor(u.up.steps / 2)} newer pages loaded going
+up from the oldest and ${mb(u.up.heap)} after ${u.up.steps} (${fmt.int(u.up.loadedRows)} rows
+tall, ${u.up.domRows} DOM rows; the list keeps at most 8 pages of summaries besides the top one,
+so the heap follows what is near the screen, not how far one goes); ${mb(u.heapAfter)} at the end, after
 the searches and the opened events (${u.domRows} DOM rows).
 `;
 }

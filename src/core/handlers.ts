@@ -90,6 +90,7 @@ export function createHandlers(deps: {
         limit: input.limit ?? 100,
         beforeSeq: input.beforeSeq,
         afterSeq: input.afterSeq,
+        order: input.order,
         endpointId: input.endpointId,
         query: input.query,
         jobId: input.jobId,

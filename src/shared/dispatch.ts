@@ -9,7 +9,8 @@ import {
   type Push,
   type PushName,
 } from './contract';
-import { HookscopeError, isErrorBody } from './errors';
+import { makeClient } from './client';
+import { HookscopeError } from './errors';
 import { describeIssues, inputErrorMap } from './input-errors';
 
 /** One handler per command; each receives already-parsed input. */
@@ -72,26 +73,9 @@ export type Client = {
   on<P extends PushName>(event: P, listener: (payload: Push<P>) => void): () => void;
 };
 
-/** Builds the typed proxy; errors from the transport are rethrown as HookscopeError. */
+/** Builds the typed proxy (client.ts), answering only the contract's command names. */
 export function createClient(transport: Transport): Client {
-  return new Proxy({} as Client, {
-    get(_target, prop) {
-      if (prop === 'on') {
-        return (event: PushName, listener: (payload: unknown) => void) =>
-          transport.on(event, listener);
-      }
-      if (typeof prop !== 'string' || !isCommandName(prop)) return undefined;
-      return async (input?: unknown) => {
-        try {
-          return await transport.invoke(prop, input ?? {});
-        } catch (err) {
-          if (err instanceof HookscopeError) throw err;
-          if (isErrorBody(err)) throw new HookscopeError(err.code, err.message, err.issues);
-          throw err;
-        }
-      };
-    },
-  });
+  return makeClient(transport, isCommandName);
 }
 
 /** The handlers of one feature's commands (`typeof eventsCommands`, …). */

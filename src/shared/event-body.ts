@@ -1,5 +1,6 @@
 import type { Client } from './dispatch';
-import { MAX_BODY_PART_BYTES, type EventDetail, type EventView } from './model';
+import type { EventDetail, EventView } from './model';
+import { MAX_BODY_PART_BYTES } from './values';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const CODES = new Int16Array(128).fill(-1);

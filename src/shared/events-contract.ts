@@ -18,6 +18,12 @@ export const eventsCommands = {
         limit: z.number().int().min(1).max(500).optional(),
         beforeSeq: z.number().int().optional(),
         afterSeq: z.number().int().optional(),
+        /**
+         * `newest` (the default) lists newest first, `oldest` oldest first: with `afterSeq`, the
+         * next newer page; alone, the oldest events (the UI's jump to the oldest, End). Filters
+         * and search answer the same events in either order.
+         */
+        order: z.enum(['newest', 'oldest']).optional(),
         endpointId: Id.optional(),
         /**
          * Search text (README "Search"): words match whole words (letters and digits, any case,

@@ -1,5 +1,6 @@
 import type { Input } from './contract';
-import { SignatureStatus, type EventSummary } from './model';
+import type { EventSummary, SignatureStatus } from './model';
+import { SIGNATURE_STATUSES } from './values';
 import { nothingToSearch } from './search';
 
 /**
@@ -72,7 +73,7 @@ const flag = (
   match: (_v, e) => match(e),
 });
 
-const SIGNATURES = SignatureStatus.options as readonly SignatureStatus[];
+const SIGNATURES: readonly SignatureStatus[] = SIGNATURE_STATUSES;
 
 export const FILTERS: FilterDefs = {
   query: text(

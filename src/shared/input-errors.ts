@@ -68,6 +68,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   oauth: 'OAuth',
   offset: 'Offset',
   options: 'Tunnel options',
+  order: 'Order',
   path: 'Path',
   paused: 'Paused',
   perSecond: 'Per second',

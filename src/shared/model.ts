@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BODY_PART_BYTES, SIGNATURE_STATUSES } from './values';
 import { providerIds } from './providers';
 
 /** The tunnel's part of the model, in its own module (36% of this file once). */
@@ -103,16 +104,7 @@ export const Endpoint = z.object({
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
-export const SignatureStatus = z.enum([
-  'valid',
-  'invalid',
-  'stale',
-  'missing',
-  'no-secret',
-  'none',
-  /** Verifies, but the signed timestamp is ahead of this clock by more than the tolerance. */
-  'future',
-]);
+export const SignatureStatus = z.enum(SIGNATURE_STATUSES);
 export type SignatureStatus = z.infer<typeof SignatureStatus>;
 /**
  * `error`: the check of an endpoint's own JSON Schema did not finish (too slow, out of memory,
@@ -310,8 +302,7 @@ export type EventView = z.infer<typeof EventView>;
 
 /** getEvent carries this much of a body; getEventBody gives more. */
 export const FIRST_BODY_BYTES = 256 * 1024;
-/** The most getEventBody gives at once. */
-export const MAX_BODY_PART_BYTES = 4 * 1024 * 1024;
+export { MAX_BODY_PART_BYTES };
 
 /** How forwarding to the developer's app behaves. */
 export const ForwardingSettings = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TUNNEL_REGIONS } from './values';
 
 /** The public tunnel (ngrok): its state, options and saved settings. */
 
@@ -22,7 +23,7 @@ export const TunnelState = z.object({
 export type TunnelState = z.infer<typeof TunnelState>;
 
 /** ngrok points of presence; unset = the one with the lowest latency (usually best). */
-export const tunnelRegions = ['us', 'us-cal-1', 'eu', 'ap', 'au', 'sa', 'jp', 'in'] as const;
+export const tunnelRegions = TUNNEL_REGIONS;
 /** OAuth providers ngrok's edge can require a login with. */
 export const tunnelOAuthProviders = [
   'google',

@@ -126,6 +126,31 @@ describe.each(Object.keys(MODES))('search, %s', (mode) => {
   });
 });
 
+describe.each(Object.keys(MODES))('search oldest first, %s', (mode) => {
+  it('pages every query oldest first with afterSeq: the same deliveries, in the other order', async () => {
+    const { s, db, indexed } = await MODES[mode]!();
+    for (const c of SEARCH_CASES) {
+      const newest = (await s.list({ limit: 100, query: c.query })).items.map((e) => e.id);
+      const seen: string[] = [];
+      let after: number | undefined;
+      for (let n = 0; n < 100; n++) {
+        const page = await s.list({ limit: 2, query: c.query, order: 'oldest', afterSeq: after });
+        seen.push(...page.items.map((e) => e.id));
+        if (!page.hasMore) break;
+        after = page.items[page.items.length - 1]!.seq;
+      }
+      expect({ query: c.query, ids: seen }).toEqual({ query: c.query, ids: newest.reverse() });
+      const all = await s.list({ limit: 100, query: c.query, order: 'oldest', withTotal: true });
+      expect({ query: c.query, total: all.total, atLeast: all.totalAtLeast ?? false }).toEqual({
+        query: c.query,
+        total: c.expected.length,
+        atLeast: false,
+      });
+    }
+    expect(indexedUpTo(db)).toBe(indexed);
+  });
+});
+
 describe('list totals (withTotal)', () => {
   it('counts the whole filter, paging aside, and follows deletes', async () => {
     const { s } = openStore(60_000);
@@ -185,6 +210,17 @@ describe('search over rows not indexed yet, with a bounded budget', () => {
       items: [{ id: 'd6' }, { id: 'd1' }],
       hasMore: false,
     });
+  });
+
+  it('oldest first, out of budget: the oldest matches found, then a clear "still indexing"', async () => {
+    const { s } = openStore(0, { tailText: 120 });
+    await add(s, rows);
+    const first = await s.list({ limit: 10, query: 'needle', order: 'oldest' });
+    expect(first.items.map((e) => e.id)).toEqual(['d1']);
+    expect(first.hasMore).toBe(true);
+    await expect(
+      s.list({ limit: 10, query: 'needle', order: 'oldest', afterSeq: first.items[0]!.seq }),
+    ).rejects.toThrow(/search is still indexing 6 recent deliveries/);
   });
 
   it('within the budget, the tail and the index together page newest first', async () => {

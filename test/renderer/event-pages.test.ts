@@ -94,4 +94,57 @@ describe('EventPages', () => {
     expect(p.remove(['e2', 'e4', 'nope'])).toBe(2);
     expect(ids(p)).toEqual(['e5', 'e3', 'e1']);
   });
+
+  it('starts at the oldest and grows upwards; new events wait until it reaches the newest', () => {
+    const p = new EventPages();
+    const oldestFirst = (top: number, bottom: number) => range(top, bottom).reverse();
+    p.resetOldest(oldestFirst(200, 1), true);
+    expect(p).toMatchObject({ hasNewer: true, hasMore: false });
+    expect(p.nextCursor()).toBeNull();
+    expect(p.newerCursor()).toBe(200);
+    expect([p.at(0)?.seq, p.at(199)?.seq]).toEqual([200, 1]);
+    expect(p.insertHead([summary(5000)])).toBe(0); // not adjacent: remembered, not shown
+    p.askingNewer(); // the next page is asked for after that push: it has 5000 if it exists
+    expect(p.prepend(200, oldestFirst(700, 201), true)).toBe(500);
+    expect(p.prepend(200, oldestFirst(700, 201), true)).toBe(0); // stale answer
+    expect([p.at(0)?.seq, p.total(), p.newerCursor()]).toEqual([700, 700, 700]);
+    p.askingNewer();
+    p.insertHead([summary(950)]); // pushed while the page below was read: maybe after it
+    expect(p.prepend(700, oldestFirst(900, 701), false)).toBe(200);
+    expect(p.hasNewer).toBe(true); // 950 lies above what was read
+    p.askingNewer();
+    expect(p.prepend(900, [summary(950)], false)).toBe(1);
+    expect(p).toMatchObject({ hasNewer: false });
+    expect(p.pages[0]!.before).toBeNull();
+    expect(p.insertHead([summary(951)])).toBe(1);
+    const seqs = Array.from({ length: p.total() }, (_, i) => p.at(i)!.seq);
+    expect(seqs.slice(0, 3)).toEqual([951, 950, 900]);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    p.pages.forEach((page, k) => {
+      const floor = p.pages[k + 1]?.before ?? -Infinity;
+      for (const e of page.items!) {
+        expect(e.seq).toBeGreaterThanOrEqual(floor);
+        if (page.before !== null) expect(e.seq).toBeLessThan(page.before);
+      }
+    });
+  });
+
+  it('started at the oldest, keeps a bounded number of pages and refills the oldest in place', () => {
+    const p = new EventPages();
+    p.resetOldest(range(PAGE_LIMIT, 1).reverse(), true);
+    for (let k = 1; k <= MAX_LOADED_PAGES + 4; k++) {
+      const after = p.newerCursor()!;
+      p.prepend(after, range(after + PAGE_LIMIT, after + 1).reverse(), true);
+    }
+    const total = p.total();
+    p.evict(0, 10); // the view went up to the top
+    expect(p.loadedCount()).toBeLessThanOrEqual((MAX_LOADED_PAGES + 1) * PAGE_LIMIT);
+    expect(p.at(total - 1)).toBeNull();
+    const k = p.pages.length - 1;
+    expect(p.missing(total - 10, total - 1)).toEqual([k]);
+    p.fill(p.pages[k]!.before, range(PAGE_LIMIT, 1)); // its reload, newest first by beforeSeq
+    expect(p.at(total - 1)?.seq).toBe(1);
+    expect(p.at(total - PAGE_LIMIT)?.seq).toBe(PAGE_LIMIT);
+    expect(p.total()).toBe(total);
+  });
 });

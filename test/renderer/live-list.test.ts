@@ -3,8 +3,9 @@ import type { Input, PushName } from '../../src/shared/contract';
 import type { Client } from '../../src/shared/dispatch';
 import type { EventSummary } from '../../src/shared/model';
 import { EMPTY_FILTER } from '../../src/shared/filters';
-import { LiveList } from '../../src/renderer/src/model/live-list';
-import { summary } from './fixtures';
+import { HEAD_SIZE, LiveList } from '../../src/renderer/src/model/live-list';
+import { MAX_LOADED_PAGES, PAGE_LIMIT } from '../../src/renderer/src/model/event-pages';
+import { range, summary } from './fixtures';
 
 /** An in-memory engine: listEvents over `log`, pushes delivered by `push`. */
 function fakeEngine() {
@@ -21,7 +22,7 @@ function fakeEngine() {
         .filter((e) => input.afterSeq === undefined || e.seq > input.afterSeq)
         .filter((e) => !input.method || e.method === input.method)
         .filter((e) => !input.query || e.path.includes(input.query))
-        .sort((a, b) => b.seq - a.seq);
+        .sort((a, b) => (input.order === 'oldest' ? a.seq - b.seq : b.seq - a.seq));
       const limit = input.limit ?? 100;
       return { items: items.slice(0, limit), hasMore: items.length > limit };
     },
@@ -185,5 +186,85 @@ describe('LiveList', () => {
     flushFrames();
     await settle();
     expect(paths(list)).toEqual(['/p/7']);
+  });
+
+  it('jumps to the oldest, loads newer pages above it, and takes new deliveries on top only at the newest', async () => {
+    const engine = fakeEngine();
+    engine.log.push(...range(1600, 1));
+    const list = new LiveList(engine.client, EMPTY_FILTER, scheduler);
+    list.start();
+    await settle();
+    await list.jumpToOldest();
+    expect(engine.calls.at(-1)).toMatchObject({ order: 'oldest', limit: HEAD_SIZE });
+    expect(list.getSnapshot()).toMatchObject({ anchor: 'oldest', hasNewer: true, hasMore: false });
+    expect(list.pages.total()).toBe(HEAD_SIZE);
+    expect(list.pages.at(HEAD_SIZE - 1)?.seq).toBe(1); // the oldest is the last row
+    // A new delivery while at the oldest end: the rows do not move.
+    engine.log.push(summary(1601));
+    engine.push('events.batch', { rev: 1601, items: [summary(1601)] });
+    flushFrames();
+    expect(list.pages.total()).toBe(HEAD_SIZE);
+    expect(list.getSnapshot()).toMatchObject({ topInserted: 0, topLoaded: 0 });
+    // Going up loads newer pages on top, oldest first after the top, until the newest.
+    for (let n = 0; n < 10 && list.getSnapshot().hasNewer; n++) {
+      list.ensureRange(0, 20);
+      await settle();
+      expect(list.pages.loadedCount()).toBeLessThanOrEqual((MAX_LOADED_PAGES + 1) * PAGE_LIMIT);
+    }
+    expect(engine.calls.at(-1)).toMatchObject({ order: 'oldest', afterSeq: 1200 });
+    expect(list.getSnapshot()).toMatchObject({ hasNewer: false, topLoaded: 1401 });
+    const seqs = Array.from({ length: list.pages.total() }, (_, i) => list.pages.at(i)?.seq);
+    expect(seqs.slice(0, 3)).toEqual([1601, 1600, 1599]);
+    expect(seqs.at(-1)).toBe(1);
+    // At the newest now: new deliveries go on top again.
+    engine.push('events.batch', { rev: 1602, items: [summary(1602)] });
+    flushFrames();
+    expect(list.pages.at(0)?.seq).toBe(1602);
+    expect(list.getSnapshot().topInserted).toBe(1);
+    // Evicted pages at the oldest end reload in place.
+    const total = list.pages.total();
+    list.ensureRange(total - 10, total - 1);
+    await settle();
+    expect(list.pages.at(total - 1)?.seq).toBe(1);
+    // Back to the newest.
+    await list.reload();
+    expect(list.getSnapshot()).toMatchObject({ anchor: 'newest', hasNewer: false });
+    expect(list.pages.at(0)?.seq).toBe(1601); // 1602 was only pushed, not in the fake's log
+    list.stop();
+  });
+
+  it('at the oldest end, misses no delivery pushed while the last newer page was being read', async () => {
+    const engine = fakeEngine();
+    engine.log.push(...range(300, 1));
+    let open: () => void = () => undefined;
+    let gate: Promise<void> = Promise.resolve();
+    const client = {
+      ...engine.client,
+      on: engine.client.on,
+      async listEvents(input: Input<'listEvents'> = {}) {
+        const page = await engine.client.listEvents(input); // read now
+        await gate; // answered later
+        return page;
+      },
+    } as Client;
+    const list = new LiveList(client, EMPTY_FILTER, scheduler);
+    list.start();
+    await settle();
+    await list.jumpToOldest();
+    gate = new Promise((r) => (open = r));
+    list.ensureRange(0, 10); // reads 201..300: the newest so far
+    await settle();
+    engine.log.push(summary(301)); // committed after the read, pushed before the answer
+    engine.push('events.batch', { rev: 301, items: [summary(301)] });
+    flushFrames();
+    open();
+    await settle();
+    expect(list.getSnapshot().hasNewer).toBe(true); // 301 lies above: one more page
+    list.ensureRange(0, 10);
+    await settle();
+    expect(list.getSnapshot().hasNewer).toBe(false);
+    expect(list.pages.at(0)?.seq).toBe(301);
+    expect(list.pages.total()).toBe(301);
+    list.stop();
   });
 });

@@ -1,6 +1,9 @@
 import type { ListFilter } from './event-store';
 
-type Criteria = Omit<ListFilter, 'limit' | 'beforeSeq' | 'afterSeq' | 'query' | 'withTotal'>;
+type Criteria = Omit<
+  ListFilter,
+  'limit' | 'beforeSeq' | 'afterSeq' | 'order' | 'query' | 'withTotal'
+>;
 
 /** One criterion's SQL: conditions on `events e` with their named parameters. */
 type Sql = { where: string; params?: Record<string, unknown> };

@@ -86,6 +86,8 @@ export interface ListFilter {
   limit: number;
   beforeSeq?: number | undefined;
   afterSeq?: number | undefined;
+  /** Newest first (the default) or oldest first. */
+  order?: 'newest' | 'oldest' | undefined;
   endpointId?: string | undefined;
   query?: string | undefined;
   jobId?: string | undefined;
@@ -421,7 +423,10 @@ export class EventStore implements EventLog {
     this.commit.flush();
   }
 
-  /** A page of summaries, newest first, with `hasMore` when older (or newer) ones remain. */
+  /**
+   * A page of summaries, newest first (or oldest first with `order: 'oldest'`), with `hasMore`
+   * when more remain past the page in that order.
+   */
   async list(asked: ListFilter): Promise<ListPage> {
     // A value given twice means it once (the per-value reads and the counters would count it
     // twice).
@@ -446,8 +451,10 @@ export class EventStore implements EventLog {
       params.afterSeq = f.afterSeq;
     }
 
+    const oldest = f.order === 'oldest';
+    const dir = oldest ? 'ASC' : 'DESC';
     const cols = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
-    // Newest first. Through the search index, ordered by the index's own rowid (the event's
+    // Newest first (or oldest first: the same walks, the other way). Through the search index, ordered by the index's own rowid (the event's
     // seq): FTS5 then walks its matches newest first and stops at the limit, where ordering
     // by e.seq had SQLite collect and sort every match (seconds for a common word in a
     // million events).
@@ -461,7 +468,7 @@ export class EventStore implements EventLog {
       this.db
         .prepare(
           `SELECT ${select} FROM ${from} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
-           ORDER BY ${from === FTS ? 'f.rowid' : 'e.seq'} DESC LIMIT @limit`,
+           ORDER BY ${from === FTS ? 'f.rowid' : 'e.seq'} ${dir} LIMIT @limit`,
         )
         .all({ ...params, ...extra }) as T[];
     const count = (from: string, conds: string[], extra: Record<string, unknown> = {}): number =>
@@ -475,7 +482,7 @@ export class EventStore implements EventLog {
     const match = toFtsMatch(parseSearch(f.query ?? ''));
     if (match === null) {
       const counts = hasPill(f) ? await this.counts(f.endpointId) : null;
-      const rows = this.newestFirst(f, (g) => {
+      const rows = this.firstInOrder(f, (g) => {
         const drive = counts ? driver(g, counts) : null;
         if (drive?.n === 0) return []; // the counters know nothing matches
         const sql = filterSql(g);
@@ -511,17 +518,53 @@ export class EventStore implements EventLog {
       capped = true;
       return this.searchCountCap;
     };
-    const tail = this.search.matchTail(
-      match,
-      (beforeSeq, limit) =>
-        page<SummaryRow & TailRow>(
-          'events e',
-          [...where, 'e.seq > @indexed', 'e.seq < @tailBefore'],
-          { indexed, tailBefore: beforeSeq, limit },
-          `${cols}, e.query, e.headers`,
-        ),
-      f.limit + 1,
-    );
+    const matchTail = (want: number) =>
+      this.search.matchTail(
+        match,
+        (cursor, limit) =>
+          page<SummaryRow & TailRow>(
+            'events e',
+            [...where, 'e.seq > @indexed', oldest ? 'e.seq > @tailCursor' : 'e.seq < @tailCursor'],
+            { indexed, tailCursor: cursor ?? (oldest ? indexed : Number.MAX_SAFE_INTEGER), limit },
+            `${cols}, e.query, e.headers`,
+          ),
+        want,
+      );
+    if (oldest) {
+      // Oldest first: the indexed matches come first (they are the older ones), then those
+      // above the index, as far as the page needs them.
+      const fts = page(FTS, [...where, 'events_fts MATCH @match'], { match });
+      let rows: SummaryRow[] = fts;
+      let tailKnown = false; // every match above the index is in `rows`
+      let tailRows = 0;
+      let complete = true;
+      if (fts.length <= f.limit) {
+        const want = f.limit + 1 - fts.length;
+        const tail = matchTail(want);
+        if (!tail.complete && fts.length + tail.rows.length === 0) {
+          throw new HookscopeError(
+            'conflict',
+            `search is still indexing ${this.search.pending} recent deliveries (it does so when ` +
+              'deliveries pause for a moment): try again shortly',
+          );
+        }
+        rows = [...fts, ...tail.rows];
+        tailRows = tail.rows.length;
+        complete = tail.complete;
+        tailKnown = tail.complete && tail.rows.length < want;
+      }
+      const out: ListPage = {
+        items: rows.slice(0, f.limit).map(this.shown),
+        hasMore: rows.length > f.limit || !complete,
+      };
+      if (f.withTotal) {
+        out.total = ftsTotal(match, indexed) + tailRows;
+        const paged = f.beforeSeq !== undefined || f.afterSeq !== undefined;
+        if (paged || capped || !tailKnown) out.totalAtLeast = true;
+      }
+      return out;
+    }
+    const tail = matchTail(f.limit + 1);
     let rows: SummaryRow[] = tail.rows;
     if (!tail.complete) {
       // Out of budget: what was found is a correct first page (the next one goes on below
@@ -703,11 +746,12 @@ export class EventStore implements EventLog {
   }
 
   /**
-   * The newest `limit + 1` rows of a filter. A filter on several verdicts or forward states
-   * is read one value at a time and merged: each is a walk down its own index, where one
-   * `IN (…)` would collect and sort every match (a big log has tens of thousands).
+   * The first `limit + 1` rows of a filter in the list's order (the newest, or the oldest). A
+   * filter on several verdicts or forward states is read one value at a time and merged: each
+   * is a walk along its own index, where one `IN (…)` would collect and sort every match (a
+   * big log has tens of thousands).
    */
-  private newestFirst(f: ListFilter, read: (g: ListFilter) => SummaryRow[]): SummaryRow[] {
+  private firstInOrder(f: ListFilter, read: (g: ListFilter) => SummaryRow[]): SummaryRow[] {
     const sig = f.signatureStatus ?? [undefined];
     const fwd = f.forwardStatus ?? [undefined];
     if (sig.length * fwd.length <= 1) return read(f);
@@ -723,7 +767,8 @@ export class EventStore implements EventLog {
         );
       }
     }
-    return rows.sort((a, b) => b.seq - a.seq).slice(0, f.limit + 1);
+    const sign = f.order === 'oldest' ? -1 : 1;
+    return rows.sort((a, b) => sign * (b.seq - a.seq)).slice(0, f.limit + 1);
   }
 
   /**

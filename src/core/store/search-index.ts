@@ -211,7 +211,7 @@ export class SearchIndex {
   /** Matches rows not indexed yet by the index's own rules (see SearchTail.match). */
   matchTail<T extends TailRow>(
     match: string,
-    page: (beforeSeq: number, limit: number) => T[],
+    page: (cursor: number | null, limit: number) => T[],
     want: number,
   ): TailMatch<T> {
     return this.tail.match(match, page, want);

@@ -15,7 +15,7 @@ export interface TailRow {
   size: number;
 }
 
-/** What matching the rows above the index found, newest first. */
+/** What matching the rows above the index found, in the order the pages gave them. */
 export interface TailMatch<T> {
   rows: T[];
   /** False when the text budget ran out before every row above the index was looked at. */
@@ -63,21 +63,22 @@ export class SearchTail {
   }
 
   /**
-   * Matches rows that are not indexed yet against an FTS5 MATCH expression, newest first,
-   * until `want` match or the tail's text budget is spent. `page(beforeSeq)` gives the next
-   * candidates (already filtered, above the index, below `beforeSeq`, newest first).
+   * Matches rows that are not indexed yet against an FTS5 MATCH expression, in the list's
+   * order, until `want` match or the tail's text budget is spent. `page(cursor)` gives the
+   * next candidates (already filtered, above the index, past `cursor` in the list's order:
+   * the seq of the last candidate given, null at first).
    */
   match<T extends TailRow>(
     match: string,
-    page: (beforeSeq: number, limit: number) => T[],
+    page: (cursor: number | null, limit: number) => T[],
     want: number,
   ): TailMatch<T> {
     const found: T[] = [];
-    let before = Number.MAX_SAFE_INTEGER;
+    let cursor: number | null = null;
     let spent = 0;
     this.stmts.clear.run(); // empty even if an earlier search stopped half-way
     for (;;) {
-      const rows = page(before, TAIL_PAGE);
+      const rows = page(cursor, TAIL_PAGE);
       if (rows.length === 0) return { rows: found, complete: true };
       let batch: T[] = [];
       let text = 0;
@@ -110,7 +111,7 @@ export class SearchTail {
         }
       }
       if (flush()) return { rows: found, complete: true };
-      before = rows[rows.length - 1]!.seq;
+      cursor = rows[rows.length - 1]!.seq;
     }
   }
 }

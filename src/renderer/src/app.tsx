@@ -1,26 +1,51 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from './client-context';
 import { ConfirmDialog } from './components/confirm-dialog';
 import { formatTimestamp } from './format/format';
-import { CheckupPanel, type CheckupTarget } from './components/checkup-panel';
-import { DeadLettersPanel } from './components/dead-letters-panel';
-import { SampleDialog } from './components/sample-dialog';
-import { DetailPane, type DetailTab } from './components/detail-pane';
+import type { CheckupTarget } from './components/checkup-panel';
+import type { DetailTab } from './components/detail-pane';
 import { EmptyState } from './components/empty-state';
-import { EndpointsPanel } from './components/endpoints-panel';
-import { EventList } from './components/event-list';
+import { EventList, type ListJumps } from './components/event-list';
 import { FilterBar } from './components/filter-bar';
-import { SettingsPanel } from './components/settings-panel';
 import { TopBar } from './components/top-bar';
 import { HealthBanner } from './components/health-banner';
 import { useEndpoints } from './hooks/use-endpoints';
 import { useEventDetail } from './hooks/use-event-detail';
 import { useHashState } from './hooks/use-hash-state';
 import { useLiveList } from './hooks/use-live-list';
+import type { LiveList } from './model/live-list';
 import { useStatus } from './hooks/use-status';
-import { pickEndpoint } from './model/checkup-form';
+import { pickEndpoint } from './model/panels';
 import { EMPTY_FILTER, isEmptyFilter } from '../../shared/filters';
 import { listCount } from './model/panels';
+
+/**
+ * What the first screen does not show (the open event, the dialogs) is in chunks of its own,
+ * so the script run before the list's first rows is small; they are fetched once the first
+ * rows are on screen and the page is idle (`preloadPanels`), so opening one does not wait.
+ */
+const PANELS = {
+  detail: () => import('./components/detail-pane'),
+  endpoints: () => import('./components/endpoints-panel'),
+  checkup: () => import('./components/checkup-panel'),
+  deadLetters: () => import('./components/dead-letters-panel'),
+  sample: () => import('./components/sample-dialog'),
+  settings: () => import('./components/settings-panel'),
+};
+const DetailPane = lazy(() => PANELS.detail().then((m) => ({ default: m.DetailPane })));
+const EndpointsPanel = lazy(() => PANELS.endpoints().then((m) => ({ default: m.EndpointsPanel })));
+const CheckupPanel = lazy(() => PANELS.checkup().then((m) => ({ default: m.CheckupPanel })));
+const DeadLettersPanel = lazy(() =>
+  PANELS.deadLetters().then((m) => ({ default: m.DeadLettersPanel })),
+);
+const SampleDialog = lazy(() => PANELS.sample().then((m) => ({ default: m.SampleDialog })));
+const SettingsPanel = lazy(() => PANELS.settings().then((m) => ({ default: m.SettingsPanel })));
+let preloaded = false;
+function preloadPanels(): void {
+  if (preloaded) return;
+  preloaded = true;
+  for (const load of Object.values(PANELS)) void load().catch(() => (preloaded = false));
+}
 
 /** The dialogs of the inspector; one at a time. */
 type Dialog =
@@ -32,12 +57,15 @@ type Dialog =
   /** The open row the Delete key asked to remove, and the row to open after it. */
   | { kind: 'delete'; id: string; next: string | null };
 
-/** The inspector: top bar, filters, the live list and the open event. */
-export function App() {
+/**
+ * The inspector: top bar, filters, the live list and the open event. `startedList`: the list,
+ * already loading its first page (main.tsx), for the filter in the URL.
+ */
+export function App({ startedList }: { startedList?: LiveList } = {}) {
   const client = useClient();
   const { filter, setFilter, selected, setSelected } = useHashState();
   const [paused, setPaused] = useState(false);
-  const { list, snap } = useLiveList(client, filter, paused);
+  const { list, snap } = useLiveList(client, filter, paused, startedList);
   const { status, tunnel, setTunnel } = useStatus(client);
   const { endpoints, reload: reloadEndpoints } = useEndpoints(client);
   const [tab, setTab] = useState<DetailTab>('overview');
@@ -46,6 +74,7 @@ export function App() {
   const close = useCallback(() => setDialog(null), []);
   const [pinned, setPinned] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const jumps = useRef<ListJumps | null>(null);
   // A filter that hides the open event closes its detail, so Delete and the keys never act on
   // an event the list does not show: checked once the list has reloaded for the new filter.
   const filterKey = JSON.stringify(filter);
@@ -79,6 +108,13 @@ export function App() {
     setSelected(null);
   };
   const removing = dialog?.kind === 'delete' ? dialog : null;
+  useEffect(() => {
+    if (snap.loading) return;
+    // When the page is idle: fetched and run before the first rows are painted, the chunks
+    // would hold that paint up.
+    const id = requestIdleCallback(preloadPanels, { timeout: 2000 });
+    return () => cancelIdleCallback(id);
+  }, [snap.loading]);
   const removingSummary = removing ? list.pages.get(removing.id) : undefined;
 
   return (
@@ -120,6 +156,26 @@ export function App() {
                     : listCount(isEmptyFilter(filter), snap, status?.events)}
                 </span>
                 {paused && <span className="pill pill-warn">paused</span>}
+                <span className="list-jumps">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    data-testid="jump-newest"
+                    title="Go to the newest delivery (Home)"
+                    onClick={() => jumps.current?.toNewest()}
+                  >
+                    Newest ↑
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    data-testid="jump-oldest"
+                    title="Go to the oldest delivery (End)"
+                    onClick={() => jumps.current?.toOldest()}
+                  >
+                    Oldest ↓
+                  </button>
+                </span>
               </div>
               {!snap.loading && snap.total === 0 ? (
                 <div className="no-match" data-testid="no-match">
@@ -138,35 +194,38 @@ export function App() {
                   onRemove={(id, next) => setDialog({ kind: 'delete', id, next })}
                   onSearch={focusSearch}
                   shortcuts={dialog === null}
+                  jumps={jumps}
                 />
               )}
             </section>
             <section className="detail-pane" aria-label="Selected delivery">
               {detail ? (
-                <DetailPane
-                  detail={detail}
-                  receiverUrl={receiverUrl}
-                  endpoint={endpoints.find((e) => e.id === detail.endpointId)}
-                  tab={tab}
-                  onTab={setTab}
-                  onOpen={setSelected}
-                  onDelete={deleteOpen}
-                  onFilterJob={(jobId) => setFilter({ ...EMPTY_FILTER, jobId })}
-                  onFilterType={(eventType) => setFilter({ ...EMPTY_FILTER, eventType })}
-                  onChanged={refresh}
-                  pinned={pinned}
-                  onPin={setPinned}
-                  onCheckup={() =>
-                    setDialog({
-                      kind: 'checkup',
-                      target: {
-                        endpointId: detail.endpointId,
-                        eventId: detail.id,
-                        providerHint: detail.signature.provider,
-                      },
-                    })
-                  }
-                />
+                <Suspense fallback={<div className="detail-empty">Loading…</div>}>
+                  <DetailPane
+                    detail={detail}
+                    receiverUrl={receiverUrl}
+                    endpoint={endpoints.find((e) => e.id === detail.endpointId)}
+                    tab={tab}
+                    onTab={setTab}
+                    onOpen={setSelected}
+                    onDelete={deleteOpen}
+                    onFilterJob={(jobId) => setFilter({ ...EMPTY_FILTER, jobId })}
+                    onFilterType={(eventType) => setFilter({ ...EMPTY_FILTER, eventType })}
+                    onChanged={refresh}
+                    pinned={pinned}
+                    onPin={setPinned}
+                    onCheckup={() =>
+                      setDialog({
+                        kind: 'checkup',
+                        target: {
+                          endpointId: detail.endpointId,
+                          eventId: detail.id,
+                          providerHint: detail.signature.provider,
+                        },
+                      })
+                    }
+                  />
+                </Suspense>
               ) : (
                 <div className="detail-empty">
                   {selected && error ? (
@@ -177,8 +236,9 @@ export function App() {
                     <>
                       <p>Select a delivery to see its verdicts, body and headers.</p>
                       <p className="keys">
-                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move · <kbd>/</kbd>{' '}
-                        search · <kbd>Delete</kbd> remove (asks first)
+                        <kbd>↑</kbd> <kbd>↓</kbd> or <kbd>j</kbd> <kbd>k</kbd> move ·{' '}
+                        <kbd>Home</kbd> <kbd>End</kbd> newest, oldest · <kbd>/</kbd> search ·{' '}
+                        <kbd>Delete</kbd> remove (asks first)
                       </p>
                     </>
                   )}
@@ -188,20 +248,24 @@ export function App() {
           </>
         )}
       </main>
-      {dialog?.kind === 'endpoints' && (
-        <EndpointsPanel
-          endpoints={endpoints}
-          onChanged={reloadEndpoints}
-          onCheckup={(endpointId) => setDialog({ kind: 'checkup', target: { endpointId } })}
-          onClose={close}
-        />
-      )}
-      {dialog?.kind === 'checkup' && (
-        <CheckupPanel endpoints={endpoints} open={dialog.target} onClose={close} />
-      )}
-      {dialog?.kind === 'deadLetters' && <DeadLettersPanel onOpen={setSelected} onClose={close} />}
-      {dialog?.kind === 'sample' && <SampleDialog onClose={close} />}
-      {dialog?.kind === 'settings' && <SettingsPanel onClose={close} />}
+      <Suspense fallback={null}>
+        {dialog?.kind === 'endpoints' && (
+          <EndpointsPanel
+            endpoints={endpoints}
+            onChanged={reloadEndpoints}
+            onCheckup={(endpointId) => setDialog({ kind: 'checkup', target: { endpointId } })}
+            onClose={close}
+          />
+        )}
+        {dialog?.kind === 'checkup' && (
+          <CheckupPanel endpoints={endpoints} open={dialog.target} onClose={close} />
+        )}
+        {dialog?.kind === 'deadLetters' && (
+          <DeadLettersPanel onOpen={setSelected} onClose={close} />
+        )}
+        {dialog?.kind === 'sample' && <SampleDialog onClose={close} />}
+        {dialog?.kind === 'settings' && <SettingsPanel onClose={close} />}
+      </Suspense>
       {removing && (
         <ConfirmDialog
           title="Delete this delivery?"

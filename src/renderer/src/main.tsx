@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createClient } from '../../shared/dispatch';
+import { makeClient } from '../../shared/client';
 import { App } from './app';
 import { ClientContext } from './client-context';
 import './styles/base.css';
@@ -12,14 +12,23 @@ import './styles/json-tree.css';
 import './styles/forms.css';
 import './styles/checkup.css';
 import { pickTransport } from './transport';
+import { LiveList } from './model/live-list';
+import { parseFilter } from '../../shared/filters';
 
 const transport = pickTransport();
+const client = transport ? makeClient(transport) : null;
+// The list's first page is asked for now, before React renders the page around it: the
+// request and the first render overlap (the list the App shows is this one).
+const list = client
+  ? new LiveList(client, parseFilter(new URLSearchParams(window.location.hash.slice(1))))
+  : null;
+list?.start();
 const root = createRoot(document.getElementById('root')!);
 root.render(
   <StrictMode>
-    {transport ? (
-      <ClientContext.Provider value={createClient(transport)}>
-        <App />
+    {client ? (
+      <ClientContext.Provider value={client}>
+        <App startedList={list ?? undefined} />
       </ClientContext.Provider>
     ) : (
       <div role="alert" className="no-connection" data-testid="no-connection">

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { ListSnapshot, LiveList } from '../model/live-list';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { EventRow } from './event-row';
@@ -7,10 +7,18 @@ import { EventRow } from './event-row';
 /** Fixed row height in px (two lines); the CSS row height must match. */
 export const ROW_HEIGHT = 48;
 
+/** The list's jumps, for the controls outside it (the list header's buttons). */
+export interface ListJumps {
+  toNewest: () => void;
+  toOldest: () => void;
+}
+
 /**
  * The virtualized, newest-first list. Follows the live head while scrolled to the top;
  * scrolled away, it keeps its place and counts new rows in a pill. Older pages load as the
- * end comes near; rows of evicted pages show placeholders until reloaded.
+ * end comes near; rows of evicted pages show placeholders until reloaded. Home/End (and
+ * `jumps`) go to the newest/oldest delivery in one step and open it: at the oldest end newer
+ * pages load above as the view goes up, without moving the rows in view.
  */
 export function EventList({
   list,
@@ -21,6 +29,7 @@ export function EventList({
   onRemove,
   onSearch,
   shortcuts,
+  jumps,
 }: {
   list: LiveList;
   snap: ListSnapshot;
@@ -32,10 +41,14 @@ export function EventList({
   onSearch: () => void;
   /** Whether the list's keyboard shortcuts are on (off while a dialog is open). */
   shortcuts: boolean;
+  /** Set to the list's jumps while it is shown. */
+  jumps?: RefObject<ListJumps | null>;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [newRows, setNewRows] = useState(0);
-  const count = snap.total + (snap.hasMore ? 1 : 0);
+  // A loader row above the rows while newer pages remain (the list was opened at the oldest).
+  const lead = snap.hasNewer ? 1 : 0;
+  const count = lead + snap.total + (snap.hasMore ? 1 : 0);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders through its own state
   const v = useVirtualizer({
     count,
@@ -47,7 +60,21 @@ export function EventList({
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
 
-  useEffect(() => list.ensureRange(first, last), [list, first, last, snap.version]);
+  useEffect(
+    () => list.ensureRange(first - lead, last - lead),
+    [list, first, last, lead, snap.version],
+  );
+  // Newer pages put on top (and the loader row above them going) must not move the rows in view.
+  const seenGeneration = useRef(snap.generation);
+  const seenLoaded = useRef({ loaded: snap.topLoaded, lead });
+  useLayoutEffect(() => {
+    const seen = seenLoaded.current;
+    seenLoaded.current = { loaded: snap.topLoaded, lead };
+    const el = scrollRef.current;
+    if (snap.generation !== seenGeneration.current || !el) return; // a reload places the view
+    const added = snap.topLoaded - seen.loaded + lead - seen.lead;
+    if (added) el.scrollTop += added * ROW_HEIGHT;
+  }, [snap.topLoaded, lead, snap.generation]);
   // Rows added at the top while the user reads further down must not move what they read.
   const seenTop = useRef(snap.topInserted);
   useLayoutEffect(() => {
@@ -59,10 +86,16 @@ export function EventList({
     setNewRows((n) => n + added);
   }, [snap.topInserted]);
 
+  // A reload shows the newest at the top, or (the jump to the oldest) the oldest at the bottom.
   useLayoutEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
+    const justShown = seenGeneration.current === snap.generation && snap.anchor === 'newest';
+    seenGeneration.current = snap.generation;
+    const el = scrollRef.current;
+    if (justShown) return; // just shown, at the top (no layout forced before the first paint)
+    if (snap.anchor === 'newest') el?.scrollTo({ top: 0 });
+    else if (!snap.loading && el) el.scrollTop = el.scrollHeight;
     setNewRows(0);
-  }, [snap.generation]);
+  }, [snap.generation, snap.anchor, snap.loading]);
 
   // One selection, the one the user sees: the open row. The keys move it, open it and delete it.
   const move = (delta: number): void => {
@@ -71,8 +104,35 @@ export function EventList({
     const e = list.pages.at(at < 0 ? 0 : next);
     if (!e) return;
     onOpen(e.id);
-    v.scrollToIndex(list.pages.indexOf(e.id), { align: 'auto' });
+    v.scrollToIndex(list.pages.indexOf(e.id) + lead, { align: 'auto' });
   };
+  // The newest or the oldest row: at once when the list holds it, else after loading that end.
+  const jump = (to: 'newest' | 'oldest'): void => {
+    const s = list.getSnapshot();
+    const row = (): number => (to === 'newest' ? 0 : list.pages.total() - 1);
+    const here = !s.loading && (to === 'newest' ? !s.hasNewer : !s.hasMore);
+    const e = here ? list.pages.at(row()) : null;
+    if (e) {
+      onOpen(e.id);
+      const el = scrollRef.current;
+      if (el) el.scrollTop = to === 'newest' ? 0 : el.scrollHeight;
+      return;
+    }
+    const generation = s.generation + 1;
+    void (to === 'newest' ? list.reload() : list.jumpToOldest()).then(() => {
+      const now = list.getSnapshot();
+      if (now.generation !== generation || now.loading) return; // reloaded again meanwhile
+      const got = list.pages.at(row());
+      if (got) onOpen(got.id);
+    });
+  };
+  useEffect(() => {
+    if (!jumps) return;
+    jumps.current = { toNewest: () => jump('newest'), toOldest: () => jump('oldest') };
+    return () => {
+      jumps.current = null;
+    };
+  });
   useShortcuts(
     {
       next: () => move(1),
@@ -80,6 +140,8 @@ export function EventList({
       open: () => {
         if (!openId) move(0);
       },
+      first: () => jump('newest'),
+      last: () => jump('oldest'),
       remove: () => {
         if (!openId) return;
         const at = list.pages.indexOf(openId);
@@ -115,7 +177,8 @@ export function EventList({
       >
         <div className="list-inner" style={{ height: v.getTotalSize() }}>
           {items.map((it) => {
-            const e = list.pages.at(it.index);
+            const row = it.index - lead;
+            const e = row >= 0 ? list.pages.at(row) : null;
             if (e) {
               return (
                 <EventRow
@@ -128,7 +191,7 @@ export function EventList({
                 />
               );
             }
-            const loader = it.index >= snap.total;
+            const loader = row < 0 || row >= snap.total;
             return (
               <div
                 key={`p${it.index}`}
@@ -136,7 +199,7 @@ export function EventList({
                 style={{ transform: `translateY(${it.start}px)` }}
                 data-testid={loader ? 'list-loader' : 'event-row-placeholder'}
               >
-                {loader ? 'Loading older deliveries…' : ''}
+                {row < 0 ? 'Loading newer deliveries…' : loader ? 'Loading older deliveries…' : ''}
               </div>
             );
           })}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { SignatureStatus, type Endpoint, type EventCounts } from '../../../shared/model';
+import type { Endpoint, EventCounts, SignatureStatus } from '../../../shared/model';
+import { SIGNATURE_STATUSES } from '../../../shared/values';
 import { verdictTitle } from '../format/signature-help';
 import { nothingToSearch, SEARCH_HINT } from '../../../shared/search';
 import { EMPTY_FILTER, isEmptyFilter, type Filter } from '../../../shared/filters';
@@ -12,7 +13,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const SIGNATURES: { value: string; label: string }[] = [
   { value: '', label: 'Any signature' },
   { value: 'invalid,stale,future,missing', label: 'Problems only' },
-  ...SignatureStatus.options.map((s) => ({ value: s, label: verdictTitle(s) })),
+  ...SIGNATURE_STATUSES.map((s) => ({ value: s, label: verdictTitle(s) })),
 ];
 /** The on/off filters, each a checkbox. */
 const TOGGLES: {

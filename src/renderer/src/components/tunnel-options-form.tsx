@@ -1,6 +1,7 @@
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { useClient } from '../client-context';
-import { tunnelRegions, type TunnelOptionsPatch, type TunnelSettings } from '../../../shared/model';
+import type { TunnelOptionsPatch, TunnelSettings } from '../../../shared/model';
+import { TUNNEL_REGIONS as tunnelRegions } from '../../../shared/values';
 import { errorText } from '../format/error-text';
 import { HookscopeError } from '../../../shared/errors';
 import { useLoad } from '../hooks/use-load';

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { Client } from '../../../shared/dispatch';
 import type { Endpoint } from '../../../shared/model';
-import { applyEndpointChange } from '../model/endpoint-draft';
+import { applyEndpointChange } from '../model/panels';
 import { useLoad } from './use-load';
 
 const NONE: Endpoint[] = [];

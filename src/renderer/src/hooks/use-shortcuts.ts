@@ -4,6 +4,10 @@ export interface Shortcuts {
   next: () => void;
   prev: () => void;
   open: () => void;
+  /** Home: to the newest delivery. */
+  first: () => void;
+  /** End: to the oldest delivery. */
+  last: () => void;
   remove: () => void;
   search: () => void;
 }
@@ -13,8 +17,8 @@ const typing = (t: EventTarget | null): boolean =>
   (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 /**
- * List shortcuts on the whole window: ↑/↓ or j/k move, Enter opens, Delete removes, `/`
- * searches. Ignored while typing in a field or when a modifier key is held.
+ * List shortcuts on the whole window: ↑/↓ or j/k move, Enter opens, Home/End go to the
+ * newest/oldest, Delete removes, `/` searches. Ignored while typing in a field or when a modifier key is held.
  */
 export function useShortcuts(handlers: Shortcuts, enabled: boolean): void {
   const ref = useRef(handlers);
@@ -35,6 +39,8 @@ export function useShortcuts(handlers: Shortcuts, enabled: boolean): void {
         ArrowUp: h.prev,
         k: h.prev,
         Enter: h.open,
+        Home: h.first,
+        End: h.last,
         Delete: h.remove,
         '/': h.search,
       };

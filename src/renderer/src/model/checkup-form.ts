@@ -191,10 +191,4 @@ export function formFromCheckup(run: Checkup, form: CheckupForm): CheckupForm {
   };
 }
 
-/**
- * The endpoint a check-up opened from the top bar starts with: the first one that forwards
- * somewhere (its target is what gets checked), else the first one.
- */
-export function pickEndpoint(endpoints: Endpoint[]): Endpoint | undefined {
-  return endpoints.find((e) => e.forwardTo) ?? endpoints[0];
-}
+export { pickEndpoint } from './panels';

@@ -1,4 +1,4 @@
-import { commands, type Input, type Push } from '../../../shared/contract';
+import { commands, type Input } from '../../../shared/contract';
 import type { Endpoint } from '../../../shared/model';
 import { parseInput, zodIssues } from '../../../shared/dispatch';
 import { FIELD_LABELS } from '../../../shared/input-errors';
@@ -54,20 +54,7 @@ export const ENDPOINT_FIELD_LABELS: Record<EndpointDraftField, string> = {
 export type EndpointDraftField = Exclude<keyof EndpointDraft, 'id' | 'rev'>;
 export const ENDPOINT_FIELDS = Object.keys(ENDPOINT_FIELD_LABELS) as EndpointDraftField[];
 
-/**
- * The list with one `endpoints.changed` push applied: replaced, added, or removed; a push
- * older than what the list holds (a lower rev) is ignored. Kept in path order.
- */
-export function applyEndpointChange(
-  list: Endpoint[],
-  change: Push<'endpoints.changed'>,
-): Endpoint[] {
-  const old = list.find((e) => e.id === change.id);
-  if (change.endpoint && old && old.rev > change.endpoint.rev) return list;
-  const rest = list.filter((e) => e.id !== change.id);
-  if (!change.endpoint) return rest;
-  return [...rest, change.endpoint].sort((a, b) => a.path.localeCompare(b.path));
-}
+export { applyEndpointChange } from './panels';
 
 /** A draft for a new endpoint, or filled from an existing one. */
 export function toDraft(e?: Endpoint): EndpointDraft {

@@ -7,7 +7,10 @@ export const MAX_LOADED_PAGES = 8;
 
 /** One page of the newest-first list: the events with seq in [minSeq, before). */
 export interface Page {
-  /** Exclusive upper bound of the page's seqs; null for the head (newest) page. */
+  /**
+   * Exclusive upper bound of the page's seqs; null for the head (newest) page. A page loaded
+   * oldest first (`afterSeq`) has its highest seq + 1, so it reloads newest first like any other.
+   */
   before: number | null;
   /** Lowest seq the page had when loaded: the next page's `before`. */
   minSeq: number | null;
@@ -20,23 +23,91 @@ export interface Page {
  * The event list as a chain of pages paged by `beforeSeq`, newest first. Only a bounded
  * number of pages hold summaries, so memory does not grow with the log; evicted pages keep
  * their count, so the scroll height and row positions stay put while they reload.
+ *
+ * The chain starts either at the newest event (`reset`) or at the oldest (`resetOldest`: the
+ * jump to the oldest, End). Started at the oldest, it grows upwards page by page (`prepend`,
+ * loaded oldest first with `afterSeq`) until it reaches the newest; until then (`hasNewer`)
+ * new deliveries are not put at its top, since events lie between: they are remembered, and
+ * the chain reaches the newest only once a page shows it has passed them.
  */
 export class EventPages {
   pages: Page[] = [];
+  /** Older events remain to load below the chain. */
   hasMore = false;
+  /** Newer events remain to load above the chain (it was started at the oldest). */
+  hasNewer = false;
   /** Every seq at or below this was in the log when the list was loaded (or seen since). */
   baselineSeq = 0;
   private byId = new Map<string, Page>();
   private offsets: number[] | null = null;
+  /** The highest seq the chain covers (the `afterSeq` of the next newer page). */
+  private topSeq = 0;
+  /**
+   * The highest seq of a new delivery not put at the top while `hasNewer`, since the newer
+   * page being loaded was asked for (one skipped before was committed before it was asked, so
+   * the page has it).
+   */
+  private skippedSeq = 0;
 
   /** Starts over with a freshly loaded head page. */
   reset(items: EventSummary[], hasMore: boolean, baselineSeq: number): void {
-    this.byId.clear();
-    this.pages = [];
-    this.offsets = null;
+    this.clear();
     this.hasMore = hasMore;
     this.baselineSeq = Math.max(baselineSeq, items[0]?.seq ?? 0);
     this.pages.push(this.makePage(null, items));
+  }
+
+  /**
+   * Starts over at the oldest end with the oldest page, as listed oldest first; `hasNewer`
+   * says newer events remain above it.
+   */
+  resetOldest(oldestFirst: EventSummary[], hasNewer: boolean): void {
+    this.clear();
+    const items = [...oldestFirst].reverse();
+    this.topSeq = items[0]?.seq ?? 0;
+    this.baselineSeq = this.topSeq;
+    this.hasNewer = hasNewer;
+    this.pages.push(this.makePage(hasNewer ? this.topSeq + 1 : null, items));
+  }
+
+  /** The `afterSeq` of the next newer page, or null when the chain reaches the newest. */
+  newerCursor(): number | null {
+    return this.hasNewer ? this.topSeq : null;
+  }
+
+  /** Called as the next newer page is asked for (see `skippedSeq`). */
+  askingNewer(): void {
+    this.skippedSeq = 0;
+  }
+
+  /**
+   * Puts the next newer page (loaded oldest first with `afterSeq: after`) on top; returns how
+   * many rows were added. `hasNewer` false: the page reaches the newest (unless a delivery
+   * seen meanwhile lies above it).
+   */
+  prepend(after: number, oldestFirst: EventSummary[], hasNewer: boolean): number {
+    if (this.newerCursor() !== after) return 0; // stale answer (list was reset meanwhile)
+    const items = [...oldestFirst].reverse().filter((e) => !this.byId.has(e.id));
+    if (items.length) {
+      this.topSeq = Math.max(this.topSeq, items[0]!.seq);
+      this.pages.unshift(this.makePage(this.topSeq + 1, items));
+    }
+    this.baselineSeq = Math.max(this.baselineSeq, this.topSeq);
+    // A delivery pushed while this page was asked for may have committed after it was read.
+    this.hasNewer = hasNewer || this.skippedSeq > this.topSeq;
+    if (!this.hasNewer) this.pages[0]!.before = null; // the top page is the head now
+    this.offsets = null;
+    return items.length;
+  }
+
+  private clear(): void {
+    this.byId.clear();
+    this.pages = [];
+    this.offsets = null;
+    this.hasMore = false;
+    this.hasNewer = false;
+    this.topSeq = 0;
+    this.skippedSeq = 0;
   }
 
   /** Rows in the list (placeholders of evicted pages included). */
@@ -107,8 +178,18 @@ export class EventPages {
     this.offsets = null;
   }
 
-  /** Puts new events (newest first) at the top; returns how many rows were added. */
+  /**
+   * Puts new events (newest first) at the top; returns how many rows were added. While the
+   * chain does not reach the newest (`hasNewer`) they are only remembered: the pages above
+   * bring them.
+   */
   insertHead(items: EventSummary[]): number {
+    if (this.hasNewer) {
+      for (const e of items) {
+        if (!this.byId.has(e.id)) this.skippedSeq = Math.max(this.skippedSeq, e.seq);
+      }
+      return 0;
+    }
     const head = this.pages[0];
     if (!head?.items) return 0;
     // One row per id: pushes merged into one op can carry two versions of a new event (its
@@ -169,7 +250,7 @@ export class EventPages {
     return out;
   }
 
-  /** Drops the summaries of pages farthest from rows `start..end`, keeping the head. */
+  /** Drops the summaries of pages farthest from rows `start..end`, keeping the top page. */
   evict(start: number, end: number): void {
     const o = this.prefix();
     const loaded = this.pages

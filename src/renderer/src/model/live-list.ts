@@ -16,6 +16,12 @@ export interface ListSnapshot {
   version: number;
   total: number;
   hasMore: boolean;
+  /** Newer events remain to load above the rows (the list was opened at the oldest). */
+  hasNewer: boolean;
+  /** Where the last (re)load started: the newest event (top) or the oldest (bottom). */
+  anchor: 'newest' | 'oldest';
+  /** Rows ever put on top by newer pages (a running count: the view keeps its place). */
+  topLoaded: number;
   loading: boolean;
   error: string | null;
   /** Rows ever added at the top (a running count: the view diffs it to keep its place). */
@@ -50,6 +56,9 @@ export class LiveList {
     version: 0,
     total: 0,
     hasMore: false,
+    hasNewer: false,
+    anchor: 'newest',
+    topLoaded: 0,
     loading: true,
     error: null,
     topInserted: 0,
@@ -123,28 +132,60 @@ export class LiveList {
         this.pages.append(cursor, r.items, r.hasMore),
       );
     }
+    const newer = this.pages.newerCursor();
+    if (newer !== null && start <= PREFETCH_ROWS && !this.inflight.has(`newer:${newer}`)) {
+      this.pages.askingNewer();
+      this.load(`newer:${newer}`, { afterSeq: newer, order: 'oldest', limit: PAGE_LIMIT }, (r) => {
+        const n = this.pages.prepend(newer, r.items, r.hasMore);
+        this.snap = { ...this.snap, topLoaded: this.snap.topLoaded + n };
+        // At the newest now: a text search asks which deliveries pushed meanwhile match.
+        if (!this.pages.hasNewer && this.filter.query.trim()) this.scheduleQueryRefresh();
+      });
+    }
     this.pages.evict(start, end);
   }
 
   /** Starts over from the newest page. */
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    return this.loadFirst('newest');
+  }
+
+  /** Starts over from the oldest page (the jump to the oldest); newer pages load above it. */
+  jumpToOldest(): Promise<void> {
+    return this.loadFirst('oldest');
+  }
+
+  private async loadFirst(anchor: 'newest' | 'oldest'): Promise<void> {
     const generation = this.snap.generation + 1;
     this.buffered = [];
     this.inflight.clear();
-    this.emit({ loading: true, generation, error: null, matching: null, matchingAtLeast: false });
+    this.emit({
+      loading: true,
+      generation,
+      anchor,
+      error: null,
+      matching: null,
+      matchingAtLeast: false,
+    });
     try {
       const input = toListInput(this.filter);
-      // With a filter the first page says nothing about the log's newest seq: ask for it
-      // first, so every later event is recognised as new when it is pushed.
-      const newest = Object.keys(input).length
-        ? ((await this.client.listEvents({ limit: 1 })).items[0]?.seq ?? 0)
-        : 0;
       const filtered = Object.keys(input).length > 0;
+      // With a filter the head page says nothing about the log's newest seq: ask for it
+      // first (read before the page, so every later event is recognised as new when pushed).
+      const newest =
+        filtered && anchor === 'newest'
+          ? ((await this.client.listEvents({ limit: 1 })).items[0]?.seq ?? 0)
+          : 0;
       // The rows first; how many match is asked after (a count can take a while on a big log
       // where the rows do not).
-      const head = await this.client.listEvents({ ...input, limit: HEAD_SIZE });
+      const head = await this.client.listEvents({
+        ...input,
+        limit: HEAD_SIZE,
+        ...(anchor === 'oldest' ? { order: 'oldest' as const } : {}),
+      });
       if (generation !== this.snap.generation) return;
-      this.pages.reset(head.items, head.hasMore, newest);
+      if (anchor === 'oldest') this.pages.resetOldest(head.items, head.hasMore);
+      else this.pages.reset(head.items, head.hasMore, newest);
       const ops = this.buffered;
       this.buffered = null;
       this.emit({ loading: false, matching: null, matchingAtLeast: false });
@@ -199,7 +240,8 @@ export class LiveList {
         else {
           const m = matchesFilter(this.filter, s);
           if (m === true) fresh.push(s);
-          else if (m === null) queryNeeded = true;
+          // Not at the newest: the search asks again once the pages above reach it.
+          else if (m === null && !this.pages.hasNewer) queryNeeded = true;
         }
       }
       inserted += this.pages.insertHead(fresh.sort((a, b) => b.seq - a.seq));
@@ -276,6 +318,7 @@ export class LiveList {
       version: this.snap.version + 1,
       total: this.pages.total(),
       hasMore: this.pages.hasMore,
+      hasNewer: this.pages.hasNewer,
     };
     for (const l of this.listeners) l();
   }

@@ -3,7 +3,7 @@
  * the diff's rows, the dead letters' actions and words, the sample dialog's endpoint choice,
  * an import's format and summary, the list's count. Plain functions, tested in Node.
  */
-import type { Input, Output } from '../../../shared/contract';
+import type { Input, Output, Push } from '../../../shared/contract';
 import type { DeadLetter, Endpoint } from '../../../shared/model';
 import { formatCount } from '../format/format';
 import type { ListSnapshot } from './live-list';
@@ -102,4 +102,27 @@ export function listCount(
   if (snap.matching === null)
     return `${formatCount(snap.total)}${snap.hasMore ? '+' : ''} matching`;
   return `${snap.matchingAtLeast ? 'at least ' : ''}${formatCount(snap.matching)} matching`;
+}
+
+/**
+ * The endpoint a check-up opened from the top bar starts with: the first one that forwards
+ * somewhere (its target is what gets checked), else the first one.
+ */
+export function pickEndpoint(endpoints: Endpoint[]): Endpoint | undefined {
+  return endpoints.find((e) => e.forwardTo) ?? endpoints[0];
+}
+
+/**
+ * The list with one `endpoints.changed` push applied: replaced, added, or removed; a push
+ * older than what the list holds (a lower rev) is ignored. Kept in path order.
+ */
+export function applyEndpointChange(
+  list: Endpoint[],
+  change: Push<'endpoints.changed'>,
+): Endpoint[] {
+  const old = list.find((e) => e.id === change.id);
+  if (change.endpoint && old && old.rev > change.endpoint.rev) return list;
+  const rest = list.filter((e) => e.id !== change.id);
+  if (!change.endpoint) return rest;
+  return [...rest, change.endpoint].sort((a, b) => a.path.localeCompare(b.path));
 }
