@@ -339,7 +339,8 @@ export class PgEventLog implements EventLog {
     const cond = (w: string[]): string => (w.length ? `WHERE ${w.join(' AND ')}` : '');
     const rows = (
       await this.pool.query<SummaryRow>(
-        `SELECT ${E_COLUMNS} FROM ${from} ${cond(where)} ORDER BY e.seq DESC LIMIT $${values.length}`,
+        `SELECT ${E_COLUMNS} FROM ${from} ${cond(where)}
+         ORDER BY e.seq ${f.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
         values,
       )
     ).rows;
