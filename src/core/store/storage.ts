@@ -145,7 +145,8 @@ export class SqliteStorage implements Storage {
         .list()
         .filter((e) => e.secretCount > 0)
         .map((e) => e.id);
-      this.meta.put({ unverified_marked: '1' }, () => events.markUnverified(withSecrets));
+      // SQLite's put commits (or throws) before it returns.
+      void this.meta.put({ unverified_marked: '1' }, () => events.markUnverified(withSecrets));
     }
     this.checkups = new CheckupStore(db);
     // Checkpoints run on a worker thread with its own connection (off the receiver's thread).
