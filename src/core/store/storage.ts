@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Notice } from '../../shared/model';
+import type { Notice, SettingsView } from '../../shared/model';
 import type { SecretStore } from '../secrets';
 import type { BackgroundWrites } from '../store-health';
 import type { Clock } from '../types';
@@ -51,6 +51,13 @@ export interface Storage {
   /** What opening found that the user must know (a log moved aside, a secrets file reset). */
   readonly notices: Notice[];
   readonly upkeep?: StorageUpkeep;
+  /**
+   * A backend shared by several processes: whether this one runs the upkeep passes
+   * (retention) now; one process at a time (PostgreSQL: a session advisory lock).
+   */
+  exclusiveUpkeep?(): Promise<boolean>;
+  /** A backend shared by several processes: settings another one saved, once read back here. */
+  onSettingsChange?(listener: (settings: SettingsView) => void): () => void;
   /**
    * Closes after the engine stopped using it (appends drained, the forwarder stopped): the last
    * checkpoint, the connections, then the data folder's lock.
