@@ -32,7 +32,13 @@ import type { TunnelFactory } from './tunnel/types';
 import type { Clock } from './types';
 
 export interface EngineOptions {
+  /** Local things (the secrets file, the lock) and, without `storage`, the SQLite log. */
   dataDir: string;
+  /**
+   * A storage the caller opened (`Engine.open` opens PostgreSQL's); default: SQLite in
+   * `dataDir`. The engine closes it when it stops.
+   */
+  storage?: Storage;
   /** Receiver bind address; default 127.0.0.1. */
   receiverHost?: string;
   /** Receiver port; 0 picks a free one. */
@@ -101,12 +107,14 @@ export class Engine {
     const clock = opts.clock ?? Date.now;
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     // Throws (the folder in use, the log unwritable) with nothing left taken.
-    this.storage = openStorage({
-      dataDir: opts.dataDir,
-      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
-      clock,
-      secrets: () => opts.secretStore ?? new FileSecretStore(opts.dataDir, clock),
-    });
+    this.storage =
+      opts.storage ??
+      openStorage({
+        dataDir: opts.dataDir,
+        ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+        clock,
+        secrets: () => opts.secretStore ?? new FileSecretStore(opts.dataDir, clock),
+      });
     this.notices = [...this.storage.notices];
     try {
       const storage = this.storage;
@@ -163,9 +171,24 @@ export class Engine {
         }
         if (dead) void this.deadLettersMaybeChanged();
       });
+      // Settings saved by another process sharing the storage reach this one's UIs.
+      storage.onSettingsChange?.((saved) => {
+        this.bus.emit('settings.changed', saved);
+        this.forwarder.kick();
+        this.receiver.limitsChanged();
+      });
+      // On a shared storage one process at a time runs retention (the others skip the pass).
+      const exclusive = storage.exclusiveUpkeep?.bind(storage);
+      const events = this.events;
+      const upkeepLog: EventLog = exclusive
+        ? Object.assign(Object.create(events) as EventLog, {
+            deleteOldest: async (o: Parameters<EventLog['deleteOldest']>[0]) =>
+              (await exclusive()) ? events.deleteOldest(o) : [],
+          })
+        : events;
       this.maintenance = new Maintenance(
         storage.upkeep?.checkpoint ?? null,
-        this.events,
+        upkeepLog,
         () => settings.get(),
         clock,
         (ids) => {
@@ -334,6 +357,27 @@ export class Engine {
       this.abandon();
       throw err;
     }
+  }
+
+  /**
+   * Opens the engine on PostgreSQL (`database`), shared with other instances on the same
+   * database, or on SQLite in `dataDir` without it. Throws the backend's one-line errors
+   * (DatabaseOpenError, SecretKeyError in store/pg/storage.ts) with nothing left open.
+   */
+  static async open(
+    opts: EngineOptions & { database?: { url: string; secretKey: string | undefined } },
+  ): Promise<Engine> {
+    const { database, ...rest } = opts;
+    if (!database) return new Engine(rest);
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    // Loaded only here: the desktop app never loads the PostgreSQL client.
+    const { openPgStorage } = await import('./store/pg/storage');
+    const storage = await openPgStorage({
+      url: database.url,
+      secretKey: database.secretKey,
+      clock: opts.clock ?? Date.now,
+    });
+    return new Engine({ ...rest, storage });
   }
 
   /** Releases what a constructor that failed after opening the log had taken. */

@@ -153,8 +153,8 @@ export function createHandlers(deps: {
     startTunnel: ({ options }) => deps.tunnels.start(options),
     stopTunnel: () => deps.tunnels.stop(),
     getTunnelSettings: () => deps.tunnelSettings.view(),
-    saveTunnelSettings: (input) => {
-      const saved = deps.tunnelSettings.save(input);
+    saveTunnelSettings: async (input) => {
+      const saved = await deps.tunnelSettings.save(input);
       bus.emit('tunnelSettings.changed', saved);
       return saved;
     },

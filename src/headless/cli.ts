@@ -34,6 +34,10 @@ Options for listen:
 
 Options for serve and listen:
   --data-dir DIR        Where the log lives (default: the OS app-data folder)
+  --database URL        Keep the log in PostgreSQL (postgres://user:pass@host:5432/db),
+                        shared by every instance started on it; needs
+                        HOOKSCOPE_SECRET_KEY (make one: openssl rand -base64 32; the
+                        same key on every instance)
   --receiver-port N     Port webhooks are sent to (default 7700, or a free one if taken;
                         0 = any free port)
   --api-port N          Port of the UI and control API, loopback only (default 7701, or a
@@ -48,6 +52,8 @@ Options for serve and listen:
   -v, --version         Show the version
 
 Environment: HOOKSCOPE_TOKEN fixes the API token; HOOKSCOPE_DATA_DIR the data folder;
+HOOKSCOPE_DATABASE_URL the PostgreSQL URL (--database wins); HOOKSCOPE_SECRET_KEY the key
+that encrypts secrets stored in PostgreSQL;
 NGROK_AUTHTOKEN the ngrok authtoken (get one at
 https://dashboard.ngrok.com/get-started/your-authtoken); HOOKSCOPE_TRUSTED_PROXIES the
 reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For names the client;
@@ -112,6 +118,7 @@ export async function main(argv: string[]): Promise<void> {
       allowPositionals: true,
       options: {
         'data-dir': { type: 'string' },
+        database: { type: 'string' },
         'receiver-port': { type: 'string' },
         'api-port': { type: 'string' },
         host: { type: 'string' },
@@ -176,6 +183,7 @@ export async function main(argv: string[]): Promise<void> {
     await serve(
       {
         dataDir: values['data-dir'],
+        database: values.database ?? (process.env.HOOKSCOPE_DATABASE_URL || undefined),
         receiverPort: ports.receiver,
         apiPort: ports.api,
         defaultPorts: {

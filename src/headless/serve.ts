@@ -11,6 +11,8 @@ import { startTunnelWithOutput } from './tunnel-output';
 
 export interface ServeOptions {
   dataDir?: string | undefined;
+  /** A PostgreSQL URL: the log shared with other instances (HOOKSCOPE_DATABASE_URL). */
+  database?: string | undefined;
   receiverPort: number;
   apiPort: number;
   /** The ports were defaults, not asked for: take free ones when they are busy. */
@@ -60,6 +62,17 @@ export function reportStoreHealth(client: Client, out: Output): void {
   });
 }
 
+/** A database URL as printed: without its password. */
+function shownDatabase(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 /**
  * `hookscope serve`: the engine plus the control API and UI, until SIGINT/SIGTERM, then a
  * clean shutdown (deliveries in flight committed and answered, database closed).
@@ -73,8 +86,11 @@ export async function serve(
   const dataDir = opts.dataDir ?? defaultDataDir();
   // Prefixed so it never starts with "-": `--token <value>` would read such a value as an option.
   const token = process.env.HOOKSCOPE_TOKEN || `hs_${randomBytes(24).toString('base64url')}`;
-  const engine = new Engine({
+  const engine = await Engine.open({
     dataDir,
+    ...(opts.database
+      ? { database: { url: opts.database, secretKey: process.env.HOOKSCOPE_SECRET_KEY } }
+      : {}),
     receiverHost: opts.host,
     receiverPort: opts.receiverPort,
     fallbackToFreePort: opts.defaultPorts.receiver,
@@ -92,12 +108,20 @@ export async function serve(
     const uiUrl = `${apiUrl}/#token=${token}`;
     out.info(
       'ready',
-      { receiverUrl, apiUrl, token, dataDir, version: VERSION },
+      {
+        receiverUrl,
+        apiUrl,
+        token,
+        dataDir,
+        ...(opts.database ? { database: shownDatabase(opts.database) } : {}),
+        version: VERSION,
+      },
       [
         `Hookscope ${VERSION}`,
         `  Receiver  ${receiverUrl}   (send webhooks here)`,
         `  UI        ${uiUrl}`,
         `  Data      ${dataDir}`,
+        ...(opts.database ? [`  Database  ${shownDatabase(opts.database)}   (shared)`] : []),
         'Press Ctrl+C to stop.',
       ].join('\n'),
     );

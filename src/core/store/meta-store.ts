@@ -27,7 +27,9 @@ export class MetaStore implements MetaRepo {
    * Puts `entries` in one transaction, with `alongside` run inside it first (what it throws
    * rolls the entries back).
    */
-  put(entries: Record<string, string>, alongside: () => void = () => undefined): void {
+  put(entries: Record<string, string>, alongside: () => void = () => undefined): Promise<void> {
+    // Committed before it returns (what it throws, it throws here, as the log opens).
     this.stmts.write(Object.entries(entries), alongside);
+    return Promise.resolve();
   }
 }

@@ -234,11 +234,12 @@ export interface ForwardQueue {
 }
 
 /**
- * Small named values kept with the log (the tunnel's saved options). Read from the log at
- * each call like a snapshot (synchronous); a write puts several keys in one commit, with
- * `alongside` run first inside it (what it throws rolls the entries back).
+ * Small named values kept with the log (the tunnel's saved options). Read like a snapshot
+ * (synchronous); a write puts several keys in one commit, with `alongside` run first inside
+ * it (what it throws rolls the entries back; the secrets it sets commit with the entries),
+ * and resolves once committed.
  */
 export interface MetaRepo {
   get(key: string): string | undefined;
-  put(entries: Record<string, string>, alongside?: () => void): void;
+  put(entries: Record<string, string>, alongside?: () => void): Promise<void>;
 }

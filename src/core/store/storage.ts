@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Notice } from '../../shared/model';
+import type { Notice, SettingsView } from '../../shared/model';
 import type { SecretStore } from '../secrets';
 import type { BackgroundWrites } from '../store-health';
 import type { Clock } from '../types';
@@ -51,6 +51,13 @@ export interface Storage {
   /** What opening found that the user must know (a log moved aside, a secrets file reset). */
   readonly notices: Notice[];
   readonly upkeep?: StorageUpkeep;
+  /**
+   * A backend shared by several processes: whether this one runs the upkeep passes
+   * (retention) now; one process at a time (PostgreSQL: a session advisory lock).
+   */
+  exclusiveUpkeep?(): Promise<boolean>;
+  /** A backend shared by several processes: settings another one saved, once read back here. */
+  onSettingsChange?(listener: (settings: SettingsView) => void): () => void;
   /**
    * Closes after the engine stopped using it (appends drained, the forwarder stopped): the last
    * checkpoint, the connections, then the data folder's lock.
@@ -145,7 +152,8 @@ export class SqliteStorage implements Storage {
         .list()
         .filter((e) => e.secretCount > 0)
         .map((e) => e.id);
-      this.meta.put({ unverified_marked: '1' }, () => events.markUnverified(withSecrets));
+      // SQLite's put commits (or throws) before it returns.
+      void this.meta.put({ unverified_marked: '1' }, () => events.markUnverified(withSecrets));
     }
     this.checkups = new CheckupStore(db);
     // Checkpoints run on a worker thread with its own connection (off the receiver's thread).

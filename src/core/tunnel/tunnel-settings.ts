@@ -89,11 +89,11 @@ export class TunnelSettingsStore {
    * everything before it writes anything; throws HookscopeError `bad_input` for unusable
    * options, `conflict` when `rev` is given and is not the current version.
    */
-  save(input: {
+  async save(input: {
     authtoken?: string | null | undefined;
     options?: TunnelOptionsPatch | undefined;
     rev?: number | undefined;
-  }): TunnelSettings {
+  }): Promise<TunnelSettings> {
     const current = this.rev();
     if (input.rev !== undefined && input.rev !== current) {
       throw tunnelSettingsConflict(current, input.rev);
@@ -101,7 +101,7 @@ export class TunnelSettingsStore {
     const next = this.withPatch(input.options);
     const entries: Record<string, string> = { [REV_KEY]: String(current + 1) };
     if (input.options !== undefined) entries[META_KEY] = JSON.stringify(toView(next));
-    this.meta.put(entries, () => {
+    await this.meta.put(entries, () => {
       if (input.options !== undefined) {
         this.setSecret(
           TUNNEL_SECRET_KEYS.basicAuthPassword,

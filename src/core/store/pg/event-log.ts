@@ -147,6 +147,15 @@ export class PgEventLog implements EventLog {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Tells the listeners of changes another instance committed (read with changesSince, so
+   * already masked), as if they were this one's.
+   */
+  followed(changes: EventSummary[]): void {
+    if (changes.length === 0) return;
+    for (const l of this.listeners) l(changes);
+  }
+
   private emit(changes: EventSummary[]): void {
     if (changes.length === 0) return;
     const r = this.mask.redactor();

@@ -177,6 +177,44 @@ export const pgMigrations: PgMigration[] = [
       CREATE INDEX forward_attempts_event ON forward_attempts (event_id, at, n);
     `,
   },
+  {
+    // The rest of the storage (issue 17, part 2): endpoints, check-ups, and the secrets,
+    // encrypted (AES-256-GCM under HOOKSCOPE_SECRET_KEY, pg/secret-store.ts).
+    version: 2,
+    sql: `
+      CREATE TABLE endpoints (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        path text NOT NULL UNIQUE,
+        provider text NOT NULL,
+        tolerance_sec integer,
+        forward_to text,
+        response text NOT NULL,
+        options text NOT NULL DEFAULT '{}',
+        created_at text NOT NULL,
+        updated_at text NOT NULL,
+        rev integer NOT NULL DEFAULT 1
+      );
+      CREATE TABLE checkups (
+        n bigserial PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        endpoint_id text,
+        started_at bigint NOT NULL,
+        summary text NOT NULL,
+        probes text NOT NULL
+      );
+      CREATE INDEX checkups_endpoint ON checkups (endpoint_id, started_at);
+      CREATE INDEX checkups_started ON checkups (started_at);
+      -- One row per SecretStore key: the JSON list of secrets, encrypted; key_id names the key.
+      CREATE TABLE secrets (
+        key text PRIMARY KEY,
+        key_id text NOT NULL,
+        iv bytea NOT NULL,
+        tag bytea NOT NULL,
+        value bytea NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The advisory lock key of a schema's migrations (one per schema: logs apart do not wait). */

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Queryable } from './db';
+
+/** What a change rings the bell about. */
+export type BellKind = 'endpoints' | 'settings' | 'meta' | 'events';
+
+interface Ring {
+  k: BellKind;
+  rev?: number;
+  /** The instance that rang (its own rings are not followed: it knows its changes). */
+  from: string;
+}
+
+const RECONNECT_MS = { first: 250, max: 5000 };
+
+/**
+ * Changes made by another instance on one PostgreSQL database (docs/ARCHITECTURE.md §7):
+ * after a write commits, its instance sends a NOTIFY on one channel with a small payload
+ * (which entity, the new rev); every instance LISTENs on its own connection and re-reads what
+ * the payload names. NOTIFY is not replayed after a reconnect, so a reconnect re-reads
+ * everything, and so does a periodic pass (the safety net). The connection also holds this
+ * instance's session-level advisory locks (`tryLock`), freed when it goes.
+ */
+export class Bell {
+  private client: pg.Client | null = null;
+  private readonly handlers = new Map<BellKind, Set<(rev: number | undefined) => void>>();
+  private readonly resyncs = new Set<() => Promise<void>>();
+  private readonly held = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private delay = RECONNECT_MS.first;
+  private closed = false;
+  readonly channel: string;
+  private readonly id = randomUUID();
+
+  constructor(
+    private readonly url: string,
+    schema: string | undefined,
+    private readonly resyncMs = 5000,
+  ) {
+    this.channel = schema ? `hookscope_${schema}` : 'hookscope';
+  }
+
+  /** Connects and listens; rejects when the server cannot be reached at start. */
+  async start(): Promise<void> {
+    await this.connect();
+    this.timer = setInterval(() => void this.resyncAll(), this.resyncMs);
+    this.timer.unref();
+  }
+
+  private async connect(): Promise<void> {
+    const c = new pg.Client({ connectionString: this.url });
+    c.on('error', () => this.lost(c));
+    c.on('end', () => this.lost(c));
+    c.on('notification', (n) => {
+      if (n.channel !== this.channel || !n.payload) return;
+      let ring: Ring;
+      try {
+        ring = JSON.parse(n.payload) as Ring;
+      } catch {
+        return;
+      }
+      if (ring.from === this.id) return;
+      for (const h of this.handlers.get(ring.k) ?? []) h(ring.rev);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${this.channel}`);
+    this.client = c;
+    this.delay = RECONNECT_MS.first;
+  }
+
+  private lost(c: pg.Client): void {
+    if (this.client !== c) return;
+    this.client = null;
+    this.held.clear(); // the session's advisory locks went with it
+    void c.end().catch(() => undefined);
+    this.reconnectLater();
+  }
+
+  private reconnectLater(): void {
+    if (this.closed || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.connect().then(
+        // Rings sent while it was away are not replayed: read everything again.
+        () => this.resyncAll(),
+        () => {
+          this.delay = Math.min(this.delay * 2, RECONNECT_MS.max);
+          this.reconnectLater();
+        },
+      );
+    }, this.delay);
+    this.retry.unref();
+  }
+
+  /** Calls `handler` when another instance rings about `kind`. */
+  on(kind: BellKind, handler: (rev: number | undefined) => void): void {
+    let set = this.handlers.get(kind);
+    if (!set) this.handlers.set(kind, (set = new Set()));
+    set.add(handler);
+  }
+
+  /** Runs `resync` after a reconnect and every resyncMs (never two at once per handler). */
+  onResync(resync: () => Promise<void>): void {
+    this.resyncs.add(resync);
+  }
+
+  private async resyncAll(): Promise<void> {
+    for (const r of this.resyncs) await r().catch(() => undefined);
+  }
+
+  /** Sends a ring on `q` (inside a transaction: delivered when it commits, not before). */
+  async ring(q: Queryable, kind: BellKind, rev?: number): Promise<void> {
+    const payload: Ring =
+      rev === undefined ? { k: kind, from: this.id } : { k: kind, rev, from: this.id };
+    await q.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(payload)]);
+  }
+
+  /**
+   * Whether this instance holds the session-level advisory lock `name` (taken now when free):
+   * held until this instance closes or its connection drops, so one instance at a time.
+   */
+  async tryLock(name: string): Promise<boolean> {
+    if (this.held.has(name)) return true;
+    const c = this.client;
+    if (!c) return false;
+    const r = await c.query<{ ok: boolean }>(
+      `SELECT pg_try_advisory_lock(hashtext('hookscope:' || $1::text)) AS ok`,
+      [name],
+    );
+    if (r.rows[0]?.ok && this.client === c) this.held.add(name);
+    return this.held.has(name);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.retry) clearTimeout(this.retry);
+    const c = this.client;
+    this.client = null;
+    this.held.clear();
+    await c?.end().catch(() => undefined);
+  }
+}

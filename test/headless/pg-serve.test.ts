@@ -1,0 +1,191 @@
+/**
+ * `hookscope serve --database`: real serve processes sharing one PostgreSQL database
+ * (docs/ARCHITECTURE.md §7), as a team runs them: what one is told, the other applies; a
+ * delivery stored by one shows live on the other; a delivery id posted to both at once is
+ * one first and one duplicate. And the start failures a user can fix, in one line.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describePg } from '../helpers/postgres';
+import { SseClient } from '../helpers/sse';
+import { CLI, ROOT, startServe, type ServeProcess } from '../helpers/serve-process';
+
+const KEY = randomBytes(32).toString('base64');
+
+interface Summary {
+  id: string;
+  path: string;
+  idempotency: { duplicateOf: string | null; deliveryId: string | null };
+}
+
+/** Runs `hookscope serve` expecting it to stop at start: its exit code and output. */
+async function failedStart(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hookscope-pg-'));
+  const base = { ...process.env };
+  delete base.HOOKSCOPE_SECRET_KEY;
+  delete base.HOOKSCOPE_DATABASE_URL;
+  try {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--data-dir',
+        dataDir,
+        '--receiver-port',
+        '0',
+        '--api-port',
+        '0',
+        '--no-open',
+        ...args,
+      ],
+      { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    return { code, out };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+describePg('serve --database: two instances as one', (db) => {
+  let a: ServeProcess;
+  let b: ServeProcess;
+  beforeAll(async () => {
+    const env = { HOOKSCOPE_SECRET_KEY: KEY };
+    // Started at once: the migrations run once, under their advisory lock.
+    [a, b] = await Promise.all([
+      startServe({ args: ['--database', db.url], env }),
+      startServe({ env: { ...env, HOOKSCOPE_DATABASE_URL: db.url } }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.dispose(), b?.dispose()]);
+  });
+
+  const call = async <T>(s: ServeProcess, name: string, input: unknown): Promise<T> => {
+    const res = await s.api(name, input);
+    const body = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${name}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  const post = (
+    s: ServeProcess,
+    path: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ) =>
+    fetch(`${s.receiverUrl}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
+
+  it('an endpoint saved through A applies on B', async () => {
+    await call(a, 'saveEndpoint', {
+      name: 'Orders',
+      path: '/orders',
+      response: { status: 202, headers: [['X-Team', 'orders']], body: 'queued' },
+    });
+    // B answers per the endpoint once its bell (or its periodic re-read) brought it.
+    await expect
+      .poll(async () => (await post(b, '/orders/new', '{"n":1}')).status, { timeout: 15_000 })
+      .toBe(202);
+    const res = await post(b, '/orders/new', '{"n":2}');
+    expect(res.headers.get('x-team')).toBe('orders');
+    expect(await res.text()).toBe('queued');
+  });
+
+  it("a delivery posted to B shows in A's listEvents and on A's SSE stream", async () => {
+    const sse = await SseClient.connect(`${a.apiUrl}/api/stream`, {
+      Authorization: `Bearer ${a.token}`,
+    });
+    try {
+      expect(sse.status).toBe(200);
+      const key = `team-${randomBytes(6).toString('hex')}`;
+      expect((await post(b, '/live', '{"hello":"team"}', { 'Idempotency-Key': key })).ok).toBe(
+        true,
+      );
+      const listed = await call<{ items: Summary[] }>(b, 'listEvents', { limit: 50 });
+      // Its id as B stored it (B's own answer says nothing about A).
+      const mine = listed.items.find((i) => i.idempotency.deliveryId === key)!;
+      expect(mine).toBeDefined();
+      await sse.until((c) => c.eventIds.includes(mine.id), 15_000);
+      const onA = await call<{ items: Summary[] }>(a, 'listEvents', { limit: 50 });
+      expect(onA.items.map((i) => i.id)).toContain(mine.id);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('the same delivery id posted to A and B at once: one first, one duplicate', async () => {
+    const key = `dup-${randomBytes(6).toString('hex')}`;
+    const body = JSON.stringify({ id: key });
+    const answers = await Promise.all([
+      post(a, '/dups', body, { 'Idempotency-Key': key }),
+      post(b, '/dups', body, { 'Idempotency-Key': key }),
+    ]);
+    expect(answers.every((r) => r.ok)).toBe(true);
+    const listed = await call<{ items: Summary[] }>(a, 'listEvents', {
+      limit: 50,
+    });
+    const both = listed.items.filter((i) => i.path === '/dups');
+    expect(both).toHaveLength(2);
+    const firsts = both.filter((i) => i.idempotency.duplicateOf === null);
+    expect(firsts).toHaveLength(1);
+    expect(both.find((i) => i.idempotency.duplicateOf !== null)!.idempotency.duplicateOf).toBe(
+      firsts[0]!.id,
+    );
+  });
+});
+
+describePg('serve --database: start failures', (db) => {
+  it('without HOOKSCOPE_SECRET_KEY it stops, saying how to make one', async () => {
+    const { code, out } = await failedStart(['--database', db.url], {});
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /HOOKSCOPE_SECRET_KEY is not set\..*`openssl rand -base64 32`.*the same key/,
+    );
+    expect(out).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it('with another key than the database was started with, it says so', async () => {
+    // The first instance (the suite above, or this one) wrote the key check under KEY.
+    const first = await startServe({
+      args: ['--database', db.url],
+      env: { HOOKSCOPE_SECRET_KEY: KEY },
+    });
+    await first.dispose();
+    const { code, out } = await failedStart(['--database', db.url], {
+      HOOKSCOPE_SECRET_KEY: randomBytes(32).toString('base64'),
+    });
+    expect(code).toBe(1);
+    expect(out).toMatch(/is not the key this database's secrets were encrypted with/);
+  });
+
+  it('a bad URL and an unreachable server: one line each, exit code 1', async () => {
+    const bad = await failedStart(['--database', 'not a url'], { HOOKSCOPE_SECRET_KEY: KEY });
+    expect(bad.code).toBe(1);
+    expect(bad.out.trim()).toMatch(
+      /^hookscope: The database URL "not a url" is not a PostgreSQL URL: write it like postgres:\/\/user:password@host:5432\/hookscope$/,
+    );
+    const gone = await failedStart([], {
+      HOOKSCOPE_SECRET_KEY: KEY,
+      HOOKSCOPE_DATABASE_URL: 'postgres://hookscope@127.0.0.1:1/hookscope',
+    });
+    expect(gone.code).toBe(1);
+    expect(gone.out).toMatch(
+      /Could not reach the PostgreSQL server at 127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+    );
+  });
+});
