@@ -70,7 +70,7 @@ describe('migration 20 (the rare indexes without IN lists)', () => {
     cleanups.push(() => void store.close());
     const rows = [
       { signature: 'invalid', forward: 'dead' },
-      { signature: 'valid', forward: 'ok' },
+      { signature: 'valid', forward: 'none' },
       { signature: 'stale', forward: 'none' },
       { signature: 'none', forward: 'dead' },
     ] as const;
