@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -271,7 +271,7 @@ function writtenBytes(pid) {
  * `drop` events (the limit lowered through the API as the second run starts); the bytes the
  * server wrote per delivery in the first run (write amplification).
  */
-async function retentionUnderLoad(dir, drop, seconds, log) {
+export async function retentionUnderLoad(dir, drop, seconds, log) {
   const proc = await startHookscope(dir, { timeoutMs: 120_000 });
   try {
     const { ready, child } = proc;
@@ -365,31 +365,55 @@ function filterCases(endpoints) {
 }
 
 /**
+ * Builds the log of `events` deliveries in `dir` (unless it holds one already) and answers how
+ * the fill went (null when it was not built here). With `keep` (a folder, BENCH_MILLION_KEEP),
+ * a log of that size kept there by an earlier run is copied into `dir` instead of built again,
+ * and one built here is copied there for the next run (the measurements, retention above all,
+ * change the log, so they always run on a copy).
+ */
+export async function buildLog({ dir, events, keep = null, log = () => {} }) {
+  const file = join(dir, 'hookscope.db');
+  const kept = keep ? join(keep, `hookscope-${events}.db`) : null;
+  if (existsSync(file)) return null;
+  if (kept && existsSync(kept)) {
+    log(`million: reusing the log kept in ${kept}`);
+    copyFileSync(kept, file);
+    return null;
+  }
+  const t0 = performance.now();
+  const seeded = await seed(dir, log);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const fill = {
+    ...cloneAll(db, events, log),
+    templatesPosted: seeded.posted,
+    apiFloor: seeded.apiFloor,
+  };
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  fill.totalSeconds = (performance.now() - t0) / 1000;
+  log(
+    `million: ${fill.events.toLocaleString('en-US')} events in ${fill.totalSeconds.toFixed(0)} s`,
+  );
+  if (kept) {
+    mkdirSync(keep, { recursive: true });
+    // Written under another name first: a run stopped mid-copy leaves no half log to reuse.
+    copyFileSync(file, `${kept}.partial`);
+    renameSync(`${kept}.partial`, kept);
+    log(`million: log kept in ${kept} for the next run`);
+  }
+  return fill;
+}
+
+/**
  * Builds the log in `dir` (unless it holds one already), then measures. `events` is the size;
  * the figures are through the control API of a fresh `hookscope serve` (HTTP on loopback
  * included, as the UI sees them).
  */
-export async function runMillion({ dir, events = 1_000_000, log = () => {} }) {
+export async function runMillion({ dir, events = 1_000_000, keep = null, log = () => {} }) {
+  const fill = await buildLog({ dir, events, keep, log });
   const file = join(dir, 'hookscope.db');
-  let fill = null;
-  if (!existsSync(file)) {
-    const t0 = performance.now();
-    const seeded = await seed(dir, log);
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = OFF');
-    fill = {
-      ...cloneAll(db, events, log),
-      templatesPosted: seeded.posted,
-      apiFloor: seeded.apiFloor,
-    };
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
-    fill.totalSeconds = (performance.now() - t0) / 1000;
-    log(
-      `million: ${fill.events.toLocaleString('en-US')} events in ${fill.totalSeconds.toFixed(0)} s`,
-    );
-  }
   const size = statSync(file).size;
   const out = { fill, dbBytes: size };
 

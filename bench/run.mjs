@@ -4,7 +4,9 @@
 // BENCH_DURATION (s per measured load run, default 10), BENCH_WARMUP (s, default 2),
 // BENCH_STARTUP_RUNS (default 10), BENCH_SOAK_SECONDS (default 300), BENCH_BURST_SECONDS
 // (default 15), BENCH_FLOOD_REQUESTS (default 100000), BENCH_MILLION_EVENTS (default
-// 1000000). `--only soak,flood` (or BENCH_ONLY)
+// 1000000), BENCH_MILLION_KEEP (a folder: the million's log is built once and kept there, as
+// hookscope-<events>.db, and later runs copy it instead of building it again; the measurements
+// run on the copy, so the kept log stays as built). `--only soak,flood` (or BENCH_ONLY)
 // runs some parts only; their report then goes to a temp file, never to BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -80,6 +82,7 @@ const OVERRIDES = [
   'BENCH_FLOOD_REQUESTS',
   'BENCH_ONLY',
   'BENCH_MILLION_EVENTS',
+  'BENCH_MILLION_KEEP',
 ];
 
 function command() {
@@ -432,6 +435,7 @@ async function main() {
     results.million = await runMillion({
       dir: tempDir('hookscope-bench-million-'),
       events: millionEvents,
+      keep: process.env.BENCH_MILLION_KEEP || null,
       log,
     });
   }

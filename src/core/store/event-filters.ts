@@ -28,9 +28,14 @@ export const RARE_INDEXES = {
   },
 } as const;
 
-/** The partial index condition of a rare column (`sig_status IN ('invalid', …)`). */
+/**
+ * The partial index condition of a rare column (`(sig_status = 'invalid' OR …)`, migration 20).
+ * Not `IN (…)`: SQLite evaluates an index's condition for every row written, and an IN list of
+ * more than two values made it build a temporary table each time (a deleted row cost ~0.5 ms
+ * on a big log, so retention held the receiver's thread; inserts paid it too).
+ */
 export function rareCondition(column: string, values: readonly string[], alias = ''): string {
-  return `${alias}${column} IN (${values.map((v) => `'${v}'`).join(', ')})`;
+  return `(${values.map((v) => `${alias}${column} = '${v}'`).join(' OR ')})`;
 }
 
 /** `column IN (@name0, @name1, …)` for a list of values. */

@@ -30,11 +30,23 @@ import { SearchIndex, type SearchIndexOptions, type TailRow } from './search-ind
 import { searchFields } from './search-text';
 import { parseSearch, toFtsMatch } from './search-query';
 import { filterSql, RARE_INDEXES } from './event-filters';
+import { RetentionBound, WALK_STEP } from './retention-bound';
+
+/** Steps of the bound's walk one retention chunk may take before it answers what it found. */
+const MAX_WALK_STEPS = 8;
 
 /** The search index's tuning, and how far a search's total is counted. */
 export interface EventStoreSearchOptions extends SearchIndexOptions {
   /** A search's total is counted up to this many matches (SEARCH_COUNT_CAP; tests shrink it). */
   countCap?: number;
+}
+
+/** The store's tuning: the search index's, and retention's walk (tests shrink them). */
+export interface EventStoreOptions extends EventStoreSearchOptions {
+  /** Events one step of retention's bound walk reads (WALK_STEP). */
+  retentionWalkStep?: number;
+  /** Steps one deleteOldest may walk before it answers what it found (MAX_WALK_STEPS). */
+  retentionWalkSteps?: number;
 }
 
 /** A search counts its matches up to this many; past it the total is "at least" this. */
@@ -137,6 +149,10 @@ export class EventStore implements EventLog {
   private readonly searchCountCap: number;
   private readonly search: SearchIndex;
   private readonly responses: ResponseStore;
+  /** Where retention's bound lies, walked a step at a time and kept between chunks. */
+  private readonly bound: RetentionBound;
+  private readonly walkStep: number;
+  private readonly walkSteps: number;
   private rev: number;
   private total: number;
   private readonly listeners = new Set<ChangeListener>();
@@ -150,8 +166,8 @@ export class EventStore implements EventLog {
     private readonly searchBudgetMs = 20,
     /** The forward queue, written in the same transaction as the event. */
     private readonly forwards: ForwardStore | null = null,
-    /** Search index tuning (tests shrink the tail budget). */
-    searchOptions: EventStoreSearchOptions = {},
+    /** Search index and retention tuning (tests shrink them). */
+    searchOptions: EventStoreOptions = {},
   ) {
     const maxRev = db.prepare('SELECT max(rev) AS r FROM events').get() as { r: number | null };
     const hwm = db.prepare("SELECT value FROM meta WHERE key = 'rev'").get() as
@@ -168,6 +184,9 @@ export class EventStore implements EventLog {
     // Search finds nothing an answer hides: the index gets what `masked` gives.
     this.search.mask = (e) => this.mask.request(e);
     this.responses = new ResponseStore(db);
+    this.bound = new RetentionBound(db);
+    this.walkStep = searchOptions.retentionWalkStep ?? WALK_STEP;
+    this.walkSteps = searchOptions.retentionWalkSteps ?? MAX_WALK_STEPS;
     this.stmts = {
       // Positional parameters: binding 30 named ones costs measurably per row.
       insert: db.prepare(`INSERT INTO events (seq, rev, id, received_at, endpoint_id, method, path,
@@ -199,14 +218,7 @@ export class EventStore implements EventLog {
       bodyBySeq: db.prepare('SELECT body FROM bodies WHERE seq = ?'),
       setForward: db.prepare('UPDATE events SET forward_status = ?, rev = ? WHERE id = ?'),
       setStoredAt: db.prepare('UPDATE events SET stored_at = ? WHERE seq = ?'),
-      // Retention. Events enter the log in seq order, so the ones old enough to go are a run
-      // from the oldest: the first younger one bounds them (the walk stops there).
-      seqAt: db.prepare('SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET ?'),
-      seqFromNewest: db.prepare('SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?'),
-      firstYoung: db.prepare(
-        'SELECT seq FROM events WHERE coalesce(stored_at, received_at) >= ? ORDER BY seq LIMIT 1',
-      ),
-      // An event whose forward is still queued stays: deleting it would drop the job unsent.
+      // Retention (the bound: retention-bound.ts). An event whose forward is still queued stays: deleting it would drop the job unsent.
       expired: db.prepare(
         `SELECT e.seq, e.id FROM events e WHERE e.seq < ? AND NOT EXISTS (SELECT 1 FROM forward_jobs j
          WHERE j.event_id = e.id AND j.state IN ('pending', 'running')) ORDER BY e.seq LIMIT ?`,
@@ -848,7 +860,7 @@ export class EventStore implements EventLog {
 
   /** Deletes every event; returns how many there were. */
   async deleteAll(): Promise<number> {
-    this.boundMemo = null;
+    this.bound.reset();
     const n = this.total;
     this.db.transaction(() => {
       this.stmts.saveRev.run(String(this.rev));
@@ -862,7 +874,7 @@ export class EventStore implements EventLog {
 
   /** Deletes the given events; returns the ids that existed and were deleted. */
   async deleteIds(ids: string[]): Promise<string[]> {
-    this.boundMemo = null;
+    this.bound.reset();
     const deleted: string[] = [];
     const find = this.db.prepare('SELECT seq FROM events WHERE id = ?');
     this.db.transaction(() => {
@@ -880,43 +892,21 @@ export class EventStore implements EventLog {
   }
 
   /**
-   * Events past retention are those before this seq: beyond the newest `keep`, or entered the
-   * log (received, or imported) before `olderThanMs`.
-   */
-  private retentionBound(opts: RetentionLimits): number {
-    let bound = 0;
-    const keep = opts.keep ?? this.total;
-    const excess = this.total - keep;
-    if (excess > 0) {
-      // The first event to keep, found from whichever end is nearer (an OFFSET walks rows).
-      const fromOldest = excess <= keep;
-      const row = (
-        fromOldest ? this.stmts.seqAt.get(excess - 1) : this.stmts.seqFromNewest.get(keep - 1)
-      ) as { seq: number } | undefined;
-      bound = row ? row.seq + (fromOldest ? 1 : 0) : Number.MAX_SAFE_INTEGER;
-    }
-    if (opts.olderThanMs !== undefined) {
-      const young = this.stmts.firstYoung.get(opts.olderThanMs) as { seq: number } | undefined;
-      bound = Math.max(bound, young ? young.seq : Number.MAX_SAFE_INTEGER);
-    }
-    return bound;
-  }
-
-  /**
-   * Deletes up to `limit` of the oldest events past retention (see `retentionBound`), except
-   * those whose forward is still queued (pending or running): returns the ids deleted.
+   * Deletes up to `limit` of the oldest events past retention (see RetentionBound), except
+   * those whose forward is still queued (pending or running): returns the ids deleted. Fewer
+   * than `limit` means none are left to delete now.
    */
   async deleteOldest(opts: RetentionLimits & { limit: number }): Promise<string[]> {
-    // The bound found for the last chunk holds while the log has not grown since and nothing
-    // else was deleted: deleting the oldest leaves the first event to keep where it was (its
-    // OFFSET walk read ~100,000 rows of a big log at every chunk).
-    const key = `${opts.keep ?? ''}:${opts.olderThanMs ?? ''}`;
-    const memo = this.boundMemo;
-    const bound =
-      memo && memo.key === key && this.total <= memo.total ? memo.bound : this.retentionBound(opts);
-    this.boundMemo = { key, bound, total: this.total };
-    if (bound <= 0) return [];
-    const cut = this.stmts.expired.all(bound, opts.limit) as { seq: number; id: string }[];
+    // The bound as far as it is known; walked a step further only while this chunk needs more
+    // rows than it covers (a walk behind a long run of held events goes on at the next call).
+    let bound = this.bound.bound(opts, this.total, 0);
+    let cut: { seq: number; id: string }[] = [];
+    for (let steps = 0; ; steps++) {
+      cut = bound.seq > 0 ? (this.stmts.expired.all(bound.seq, opts.limit) as typeof cut) : [];
+      if (cut.length >= opts.limit || bound.complete || steps >= this.walkSteps) break;
+      bound = this.bound.bound(opts, this.total, Math.max(opts.limit, this.walkStep));
+      if (!bound.moved && !bound.complete) break; // nothing further to walk now
+    }
     if (cut.length === 0) return [];
     this.db.transaction(() => {
       this.stmts.saveRev.run(String(this.rev));
@@ -924,16 +914,16 @@ export class EventStore implements EventLog {
       this.forwards?.forgetEvents(cut.map((r) => r.id));
     })();
     this.total -= cut.length;
-    if (this.boundMemo) this.boundMemo.total = this.total;
+    this.bound.deleted(cut.map((r) => r.seq));
     return cut.map((r) => r.id);
   }
 
-  /** See deleteOldest: the retention bound last found, for the log as it was then. */
-  private boundMemo: { key: string; bound: number; total: number } | null = null;
-
-  /** Events past retention kept only because their forward is still queued. */
+  /**
+   * Events past retention kept only because their forward is still queued (those the bound's
+   * walk has reached: all of them once a pass is done).
+   */
   async heldForForwarding(opts: RetentionLimits): Promise<number> {
-    const bound = this.retentionBound(opts);
+    const bound = this.bound.bound(opts, this.total, this.walkStep).seq;
     return bound <= 0 ? 0 : (this.stmts.held.get(bound) as { n: number }).n;
   }
 

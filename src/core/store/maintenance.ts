@@ -10,6 +10,14 @@ const MIN_CHUNK = 10;
 const MAX_CHUNK = 500;
 /** The most a chunk rests after itself (as long as it took), so deliveries get the thread. */
 const MAX_REST_MS = 20;
+/**
+ * A long pass checkpoints the WAL this often (PASSIVE, on the checkpointer's thread), not only
+ * at its end: each deleted event writes ~20 KB of WAL on a big log (its indexes, search index
+ * and counters), so a pass deleting 100,000 grew the WAL to ~2 GB, every page read of the
+ * pass searched a wal-index that large, and the one checkpoint at the end wrote it all at once
+ * beside the receiver's commits.
+ */
+const PASS_CHECKPOINT_MS = 1000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -35,6 +43,8 @@ export class Maintenance {
     private readonly intervalMs = 1000,
     /** Asked before retention deletes (disk guard, a failed write); told how writes went. */
     private readonly writes: BackgroundWrites | null = null,
+    /** Time for chunk sizing and checkpoints during a pass (tests drive it). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   start(): void {
@@ -82,9 +92,11 @@ export class Maintenance {
     // on a small one: the size follows what the last chunk took, and each rests as long as it
     // took, so acks wait at most about one chunk (a fixed 500 held them ~0.5 s on a million).
     let chunk = MIN_CHUNK;
+    let checkpointed = this.now();
+    let checkpointing: Promise<unknown> | null = null;
     for (let go = !this.writes || this.writes.mayWrite(); go;) {
       let ids: string[];
-      const started = performance.now();
+      const started = this.now();
       try {
         ids = await this.events.deleteOldest({ ...this.limits(), limit: chunk });
         this.writes?.succeeded();
@@ -92,15 +104,29 @@ export class Maintenance {
         this.writes?.failed(err, 'removing events past retention');
         break;
       }
-      const took = performance.now() - started;
+      const took = this.now() - started;
       if (ids.length > 0) this.onDeleted(ids);
       if (ids.length < chunk || this.stopped) break;
+      if (
+        this.checkpoint &&
+        checkpointing === null &&
+        started - checkpointed >= PASS_CHECKPOINT_MS
+      ) {
+        // Not waited for: the pass goes on while the checkpointer's thread copies pages.
+        checkpointed = started;
+        checkpointing = this.checkpoint('PASSIVE')
+          .catch(() => undefined)
+          .finally(() => {
+            checkpointing = null;
+          });
+      }
       chunk = Math.max(
         MIN_CHUNK,
         Math.min(MAX_CHUNK, Math.round((chunk * CHUNK_MS) / Math.max(took, 0.1))),
       );
       await new Promise((r) => setTimeout(r, Math.min(took, MAX_REST_MS)));
     }
+    await checkpointing;
     this.held = await this.events.heldForForwarding(this.limits());
     // Quiet since the last run: truncate the WAL; else a PASSIVE pass keeps it bounded.
     const rev = await this.events.currentRev();
