@@ -1,6 +1,7 @@
 // `npm run bench` (after the build): runs the ingest, startup and UI benchmarks of docs/ARCHITECTURE.md §9
 // the soak and flood of issue 8, and issue 16's million events (with the UI on them), a 25 MB
-// body and forwarding throughput; prints a table and writes BENCHMARKS.md. Environment:
+// body, forwarding throughput, and issue 17's ingest on PostgreSQL (one and two instances on a
+// throwaway server); prints a table and writes BENCHMARKS.md. Environment:
 // BENCH_DURATION (s per measured load run, default 10), BENCH_WARMUP (s, default 2),
 // BENCH_STARTUP_RUNS (default 10), BENCH_SOAK_SECONDS (default 300), BENCH_BURST_SECONDS
 // (default 15), BENCH_FLOOD_REQUESTS (default 100000), BENCH_MILLION_EVENTS (default
@@ -18,6 +19,7 @@ import { millionRows, millionSection, runMillion } from './million.mjs';
 import { uiOnBigLogRows, uiOnBigLogSection } from './ui-million.mjs';
 import { bigBodyRows, bigBodySection, runBigBody } from './big-body.mjs';
 import { forwardingRows, forwardingSection, runForwarding } from './forwarding.mjs';
+import { postgresRows, postgresSection, runPostgres } from './postgres.mjs';
 import { CLI, ROOT, fmt, fsType, guardProcess, killAll, tempDir } from './lib.mjs';
 import { runSoak, soakRows, soakSection, soakVerdict } from './soak.mjs';
 import { runStartup } from './startup.mjs';
@@ -26,7 +28,17 @@ import { runUi, uiRows, uiSection } from './ui-latency.mjs';
 const TARGET = { p99Ms: 10, startupMs: 1000, rate: 1000 };
 /** Above this much CPU used by unrelated processes during a run, the figures are suspect. */
 const BUSY_MACHINE_CORES = 0.25;
-const PARTS = ['ingest', 'startup', 'ui', 'soak', 'flood', 'million', 'bodies', 'forwarding'];
+const PARTS = [
+  'ingest',
+  'startup',
+  'ui',
+  'soak',
+  'flood',
+  'million',
+  'bodies',
+  'forwarding',
+  'postgres',
+];
 
 /** The parts to run: all, or those named by `--only a,b` / `--only=a,b` / BENCH_ONLY. */
 function selectedParts(argv = process.argv.slice(2)) {
@@ -189,10 +201,13 @@ function ingestRuns(ingest) {
  * run, and the correctness failures (acked events missing, a damaged log) of the parts run.
  */
 function report(results) {
-  const { ingest, startup, ui, soak, flood, million, bodies, forwarding } = results;
+  const { ingest, startup, ui, soak, flood, million, bodies, forwarding, postgres } = results;
   const lost = ingest ? ingest.checks.filter((c) => !c.ok) : [];
   const failures = lost.map((c) => `acked events missing in ingest (${c.name})`);
   if (soak && !soakVerdict(soak).noneLost) failures.push('acked events missing in the soak');
+  for (const r of postgres?.runs ?? []) {
+    if (r.lost) failures.push(`acked events missing on PostgreSQL (${r.name})`);
+  }
   if (flood) {
     const v = floodVerdict(flood);
     if (!v.integrity) failures.push(`flood: integrity_check ${flood.integrity}`);
@@ -205,6 +220,7 @@ function report(results) {
     ...(million?.ui ? uiOnBigLogRows(million.ui, yesNo, fmt) : []),
     ...(bodies ? bigBodyRows(bodies, yesNo, fmt) : []),
     ...(forwarding ? forwardingRows(forwarding, yesNo, fmt) : []),
+    ...(postgres ? postgresRows(postgres, ingest, fmt) : []),
     ...(ingest
       ? [
           [
@@ -329,7 +345,7 @@ ${
 }
 
 function markdown(env, results, rendered) {
-  const { ingest, startup, ui, soak, flood, million, bodies, forwarding } = results;
+  const { ingest, startup, ui, soak, flood, million, bodies, forwarding, postgres } = results;
   const { targets, detail, busiest } = rendered;
   const cpu = cpus();
   const warn =
@@ -367,7 +383,9 @@ ${ingest ? ingestSection(ingest, detail) : ''}${startup ? startupSection(startup
     million ? millionSection(million, { table, fmt }) : ''
   }${million?.ui ? `${uiOnBigLogSection(million.ui, { table, fmt })}\n` : ''}${
     bodies ? `${bigBodySection(bodies, { table, fmt })}\n` : ''
-  }${forwarding ? `${forwardingSection(forwarding, { table, fmt })}\n` : ''}`;
+  }${forwarding ? `${forwardingSection(forwarding, { table, fmt })}\n` : ''}${
+    postgres ? `${postgresSection(postgres, { table, fmt })}\n` : ''
+  }`;
 }
 
 /** Formats like `npm run format` would, so that `prettier --check .` accepts the file. */
@@ -431,6 +449,7 @@ async function main() {
   if (parts.has('flood')) results.flood = await runFlood({ requests: floodRequests, log });
   if (parts.has('bodies')) results.bodies = await runBigBody({ log });
   if (parts.has('forwarding')) results.forwarding = await runForwarding({ log });
+  if (parts.has('postgres')) results.postgres = await runPostgres({ duration, warmup, log });
   if (parts.has('million')) {
     results.million = await runMillion({
       dir: tempDir('hookscope-bench-million-'),

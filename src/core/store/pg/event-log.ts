@@ -11,7 +11,7 @@ import {
   type EventView,
 } from '../../../shared/model';
 import { FAILED_FORWARDS } from '../../../shared/filters';
-import type { Classification, Dispose, NewEvent, StoredRequest } from '../../types';
+import type { Classification, Disposition, Dispose, NewEvent, StoredRequest } from '../../types';
 import type { Envelope, EventLog } from '../ports';
 import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from '../event-store';
 import { filterSql } from '../event-filters';
@@ -81,10 +81,83 @@ const INSERT_COLUMNS = [
   'stored_at',
 ] as const;
 
-const INSERT_EVENT = `INSERT INTO events (${INSERT_COLUMNS.join(', ')})
-  VALUES (${INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
-
 const E_COLUMNS = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
+
+type FirstsByKey = Map<string, { firstId: string | null; count: number }>;
+
+/** The key a delivery is classified by: endpoint, live or imported, idempotency key. */
+function keyOf(e: NewEvent): string {
+  return `${e.endpointId}\u0000${e.imported ? 1 : 0}\u0000${e.idempotency.key}`;
+}
+
+/** See EventStore.classify: the same rule, on the firsts read for the batch (`firstsOf`). */
+function classifyWith(keys: FirstsByKey, e: NewEvent): Classification {
+  if (e.idempotency.key === null || !mayBeFirst(e)) return { duplicateOf: null, deliveryCount: 1 };
+  const k = keyOf(e);
+  let seen = keys.get(k);
+  if (!seen) {
+    seen = { firstId: null, count: 0 };
+    keys.set(k, seen);
+  }
+  seen.count++;
+  const duplicateOf = seen.firstId;
+  seen.firstId ??= e.id;
+  return { duplicateOf, deliveryCount: seen.count };
+}
+
+/** The row a delivery is stored as (its summary is read from it). */
+function newRow(e: NewEvent, seq: number, dup: Classification, d: Disposition): DetailRow {
+  return {
+    seq,
+    rev: seq,
+    id: e.id,
+    received_at: e.receivedAt,
+    endpoint_id: e.endpointId,
+    method: e.method,
+    path: e.path,
+    query: e.query,
+    source_ip: e.sourceIp,
+    via_tunnel: e.viaTunnel ? 1 : 0,
+    imported: e.imported ? 1 : 0,
+    public_url: e.publicUrl,
+    event_type: e.eventType,
+    job_id: e.jobId,
+    headers: JSON.stringify(e.headers),
+    size: e.body.length,
+    content_type: e.contentType,
+    sig_status: e.signature.status,
+    sig_provider: e.signature.provider,
+    sig_reason: e.signature.reason,
+    idem_key: e.idempotency.key,
+    idem_source: e.idempotency.source,
+    duplicate_of: dup.duplicateOf,
+    delivery_count: dup.deliveryCount,
+    schema_status: e.schema.status,
+    schema_name: e.schema.name ?? null,
+    schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
+    response_status: d.responseStatus,
+    forward_status: d.forwardStatus,
+    rejected: e.rejected ?? null,
+    may_be_first: mayBeFirst(e) ? 1 : 0,
+  };
+}
+
+/** One multi-row INSERT of `rows` (each in `columns` order). */
+async function insertRows(
+  c: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values: unknown[] = [];
+  const tuples = rows.map((r) => {
+    const at = values.length;
+    values.push(...r);
+    return `(${r.map((_, i) => `$${at + i + 1}`).join(', ')})`;
+  });
+  await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+}
 
 /**
  * The log's write lock and cursor, in one row (`log_state`): every transaction that changes
@@ -181,137 +254,140 @@ export class PgEventLog implements EventLog {
     return r.rows[0]!.rev;
   }
 
+  /**
+   * One transaction for the batch, in a few round trips whatever its size: the firsts of its
+   * idempotency keys read in one query, the events, bodies and search rows each in one
+   * multi-row INSERT (statement triggers keep the counters once per statement), then the
+   * duplicates' firsts bumped (after the inserts: a first may be in this batch).
+   */
   private async commitBatch(batch: Pending[]): Promise<EventSummary[]> {
+    const fresh = new Map<string, number>();
     const { results, changed } = await transaction(this.pool, async (c) => {
       let rev = await lockLog(c);
-      const keys = new Map<string, { firstId: string | null; count: number }>();
+      const keys = await this.firstsOf(c, batch);
       const results: EventSummary[] = [];
       const changed = new Map<string, EventSummary>();
-      const nextRev = (): number => ++rev;
-      for (const p of batch) {
-        results.push(await this.insertOne(c, p, keys, changed, nextRev));
+      const rows: Record<(typeof INSERT_COLUMNS)[number], unknown>[] = [];
+      const bodies: unknown[][] = [];
+      const docs: unknown[][] = [];
+      const jobs: { e: NewEvent; target: string; refused: string | undefined }[] = [];
+      // The firsts to bump: their newest count and the rev of the bump.
+      const bumps = new Map<string, { count: number; rev: number }>();
+      for (const { e, dispose } of batch) {
+        const dup = classifyWith(keys, e);
+        const d = typeof dispose === 'function' ? dispose(dup) : dispose;
+        const seq = ++rev;
+        if (dup.duplicateOf !== null) {
+          bumps.set(dup.duplicateOf, { count: dup.deliveryCount, rev: ++rev });
+        }
+        const row = newRow(e, seq, dup, d);
+        const responseId = d.response ? await this.responseId(c, d.response, fresh) : null;
+        rows.push({ ...row, response_id: responseId, stored_at: e.storedAt ?? null });
+        bodies.push([seq, e.body]);
+        // Indexed for search as the answers show it: the endpoints' secrets masked.
+        const masked = this.mask.request({ path: e.path, headers: e.headers, query: e.query });
+        const f = searchFields(masked, e.body, e.body.length, e.headers);
+        docs.push([seq, tokenString(f.path), tokenString(f.headers), tokenString(f.body)]);
+        if (d.forwardTarget !== null) {
+          jobs.push({ e, target: d.forwardTarget, refused: d.forwardRefused });
+        }
+        results.push(toSummary(row));
+      }
+      await insertRows(
+        c,
+        'events',
+        INSERT_COLUMNS,
+        rows.map((r) => INSERT_COLUMNS.map((k) => r[k])),
+      );
+      await insertRows(c, 'bodies', ['seq', 'body'], bodies);
+      await insertRows(c, 'search_docs', ['seq', 'path', 'headers', 'body'], docs);
+      for (const [id, b] of bumps) {
+        const bumped = await c.query<SummaryRow>(
+          `UPDATE events SET delivery_count = greatest(delivery_count, $1), rev = $2 WHERE id = $3
+           RETURNING ${SUMMARY_COLUMNS}`,
+          [b.count, b.rev, id],
+        );
+        if (bumped.rows[0]) changed.set(id, toSummary(bumped.rows[0]));
+      }
+      if (this.forwards) {
+        for (const j of jobs) {
+          await this.forwards.insertJob(c, j.e.id, j.target, j.e.receivedAt, j.refused);
+        }
       }
       await saveRev(c, rev);
       return { results, changed };
     });
+    if (this.responseIds.size + fresh.size > 1000) this.responseIds.clear();
+    for (const [json, id] of fresh) this.responseIds.set(json, id);
     this.emit([...results, ...changed.values()].sort((a, b) => a.rev - b.rev));
     return results;
   }
 
-  /** See EventStore.classify: the same rule, read under the log's lock (lockLog). */
-  private async classify(
-    c: pg.PoolClient,
-    e: NewEvent,
-    keys: Map<string, { firstId: string | null; count: number }>,
-  ): Promise<Classification> {
-    const key = e.idempotency.key;
-    if (key === null || !mayBeFirst(e)) return { duplicateOf: null, deliveryCount: 1 };
-    const imported = e.imported ? 1 : 0;
-    const k = `${e.endpointId}\u0000${imported}\u0000${key}`;
-    let seen = keys.get(k);
-    if (!seen) {
-      const first = await c.query<{ id: string; n: number }>(
-        `SELECT id, delivery_count AS n FROM events
-         WHERE endpoint_id = $1 AND idem_key = $2 AND imported = $3 AND may_be_first = 1
-         ORDER BY seq LIMIT 1`,
-        [e.endpointId, key, imported],
-      );
-      const row = first.rows[0];
-      seen = row ? { firstId: row.id, count: row.n } : { firstId: null, count: 0 };
-      keys.set(k, seen);
+  /**
+   * The first delivery of each idempotency key the batch may repeat, read under the log's lock
+   * (lockLog) in one query: what EventStore.classify reads one key at a time.
+   */
+  private async firstsOf(c: pg.PoolClient, batch: Pending[]): Promise<FirstsByKey> {
+    const keys: FirstsByKey = new Map();
+    const asked = new Map<string, [string, string, number]>();
+    for (const { e } of batch) {
+      if (e.idempotency.key === null || !mayBeFirst(e)) continue;
+      const imported = e.imported ? 1 : 0;
+      asked.set(keyOf(e), [e.endpointId, e.idempotency.key, imported]);
     }
-    seen.count++;
-    const duplicateOf = seen.firstId;
-    seen.firstId ??= e.id;
-    return { duplicateOf, deliveryCount: seen.count };
+    if (asked.size === 0) return keys;
+    const cols = [...asked.values()];
+    const found = await c.query<{
+      endpoint_id: string;
+      idem_key: string;
+      imported: number;
+      id: string;
+      n: number;
+    }>(
+      `SELECT DISTINCT ON (e.endpoint_id, e.idem_key, e.imported)
+              e.endpoint_id, e.idem_key, e.imported, e.id, e.delivery_count AS n
+       FROM events e
+       JOIN unnest($1::text[], $2::text[], $3::int[]) AS k(endpoint_id, idem_key, imported)
+         ON e.endpoint_id = k.endpoint_id AND e.idem_key = k.idem_key AND e.imported = k.imported
+       WHERE e.may_be_first = 1
+       ORDER BY e.endpoint_id, e.idem_key, e.imported, e.seq`,
+      [cols.map((k) => k[0]), cols.map((k) => k[1]), cols.map((k) => k[2])],
+    );
+    for (const r of found.rows) {
+      keys.set(`${r.endpoint_id}\u0000${r.imported}\u0000${r.idem_key}`, {
+        firstId: r.id,
+        count: Number(r.n),
+      });
+    }
+    return keys;
   }
 
-  private async responseId(c: pg.PoolClient, r: StoredResponse): Promise<number> {
+  /**
+   * The id of a response's row (each stored once; rows are never deleted), written when new.
+   * Ids read in this batch's transaction go in `fresh`, and into the cache only once it has
+   * committed (a rollback would leave the cache pointing at no row).
+   */
+  private async responseId(
+    c: pg.PoolClient,
+    r: StoredResponse,
+    fresh: Map<string, number>,
+  ): Promise<number> {
     const json = responseJson(r);
+    const known = this.responseIds.get(json) ?? fresh.get(json);
+    if (known !== undefined) return known;
     const hash = createHash('sha256').update(json).digest('hex');
     const row = await c.query<{ id: number }>(
       `INSERT INTO responses (hash, json) VALUES ($1, $2)
        ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id`,
       [hash, json],
     );
-    return row.rows[0]!.id;
+    const id = Number(row.rows[0]!.id);
+    fresh.set(json, id);
+    return id;
   }
 
-  private async insertOne(
-    c: pg.PoolClient,
-    { e, dispose }: Pending,
-    keys: Map<string, { firstId: string | null; count: number }>,
-    changed: Map<string, EventSummary>,
-    nextRev: () => number,
-  ): Promise<EventSummary> {
-    const dup = await this.classify(c, e, keys);
-    const d = typeof dispose === 'function' ? dispose(dup) : dispose;
-    const seq = nextRev();
-    if (dup.duplicateOf !== null) {
-      const bumped = await c.query<SummaryRow>(
-        `UPDATE events SET delivery_count = greatest(delivery_count, $1), rev = $2 WHERE id = $3
-         RETURNING ${SUMMARY_COLUMNS}`,
-        [dup.deliveryCount, nextRev(), dup.duplicateOf],
-      );
-      if (bumped.rows[0]) changed.set(dup.duplicateOf, toSummary(bumped.rows[0]));
-    }
-    const row: DetailRow = {
-      seq,
-      rev: seq,
-      id: e.id,
-      received_at: e.receivedAt,
-      endpoint_id: e.endpointId,
-      method: e.method,
-      path: e.path,
-      query: e.query,
-      source_ip: e.sourceIp,
-      via_tunnel: e.viaTunnel ? 1 : 0,
-      imported: e.imported ? 1 : 0,
-      public_url: e.publicUrl,
-      event_type: e.eventType,
-      job_id: e.jobId,
-      headers: JSON.stringify(e.headers),
-      size: e.body.length,
-      content_type: e.contentType,
-      sig_status: e.signature.status,
-      sig_provider: e.signature.provider,
-      sig_reason: e.signature.reason,
-      idem_key: e.idempotency.key,
-      idem_source: e.idempotency.source,
-      duplicate_of: dup.duplicateOf,
-      delivery_count: dup.deliveryCount,
-      schema_status: e.schema.status,
-      schema_name: e.schema.name ?? null,
-      schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
-      response_status: d.responseStatus,
-      forward_status: d.forwardStatus,
-      rejected: e.rejected ?? null,
-      may_be_first: mayBeFirst(e) ? 1 : 0,
-    };
-    const responseId = d.response ? await this.responseId(c, d.response) : null;
-    const values: Record<(typeof INSERT_COLUMNS)[number], unknown> = {
-      ...row,
-      response_id: responseId,
-      stored_at: e.storedAt ?? null,
-    };
-    await c.query(
-      INSERT_EVENT,
-      INSERT_COLUMNS.map((k) => values[k]),
-    );
-    await c.query('INSERT INTO bodies (seq, body) VALUES ($1, $2)', [seq, e.body]);
-    // Indexed for search as the answers show it: the endpoints' secrets masked.
-    const masked = this.mask.request({ path: e.path, headers: e.headers, query: e.query });
-    const f = searchFields(masked, e.body, e.body.length, e.headers);
-    await c.query('INSERT INTO search_docs (seq, path, headers, body) VALUES ($1, $2, $3, $4)', [
-      seq,
-      tokenString(f.path),
-      tokenString(f.headers),
-      tokenString(f.body),
-    ]);
-    if (d.forwardTarget !== null && this.forwards)
-      await this.forwards.insertJob(c, e.id, d.forwardTarget, e.receivedAt, d.forwardRefused);
-    return toSummary(row);
-  }
+  /** Response rows by their JSON (see responseId): an endpoint answers all its deliveries alike. */
+  private readonly responseIds = new Map<string, number>();
 
   drained(): Promise<void> {
     return this.commit.drained();
