@@ -6,6 +6,7 @@ import { formatBytes, relativeTime } from '../../src/renderer/src/format/format'
 import { hexDump } from '../../src/renderer/src/format/hex-dump';
 import { rawRequest } from '../../src/renderer/src/format/raw-request';
 import { prettyXml } from '../../src/renderer/src/format/xml-pretty';
+import { sentToUrl } from '../../src/renderer/src/format/full-url';
 
 describe('bodyKind', () => {
   it('picks the view from type and content', () => {
@@ -81,5 +82,35 @@ describe('formatting', () => {
       body: { size: 2, text: '{}' },
     });
     expect(raw).toBe('POST /hooks?a=1 HTTP/1.1\nHost: x\nX-A: 1\n\n{}');
+  });
+});
+
+describe('sentToUrl (the Overview URL)', () => {
+  const base = { publicUrl: null, path: '/stripe', query: 'a=1' };
+  it('names the Host the sender used (another instance, a proxy), not the viewing receiver', () => {
+    const headers: [string, string][] = [['Host', '127.0.0.1:7710']];
+    expect(sentToUrl({ ...base, headers }, 'http://127.0.0.1:7720')).toBe(
+      'http://127.0.0.1:7710/stripe?a=1',
+    );
+    const proxied: [string, string][] = [
+      ['host', 'hooks.example.com'],
+      ['X-Forwarded-Proto', 'https'],
+    ];
+    expect(sentToUrl({ ...base, headers: proxied }, 'http://127.0.0.1:7700')).toBe(
+      'https://hooks.example.com/stripe?a=1',
+    );
+  });
+  it('keeps the public URL, and falls back to the receiver without a usable Host', () => {
+    expect(
+      sentToUrl(
+        { ...base, publicUrl: 'https://x.ngrok.app/stripe', headers: [['Host', 'y']] },
+        'http://127.0.0.1:7700',
+      ),
+    ).toBe('https://x.ngrok.app/stripe');
+    for (const headers of [[], [['Host', 'evil.example/@x']]] as [string, string][][]) {
+      expect(sentToUrl({ ...base, headers }, 'http://127.0.0.1:7700')).toBe(
+        'http://127.0.0.1:7700/stripe?a=1',
+      );
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { Endpoint, EventDetail } from '../../../shared/model';
 import { SEARCH_BODY_BYTES } from '../../../shared/search';
 import { absoluteTime, formatBytes, formatTimestamp } from '../format/format';
-import { fullUrl } from '../format/full-url';
+import { sentToUrl } from '../format/full-url';
 import { DeliveryCard } from './delivery-card';
 import { ForwardCard } from './forward-card';
 import { RelativeTime } from './relative-time';
@@ -49,7 +49,9 @@ export function OverviewTab({
       )}
       <dl className="facts">
         <Fact label="URL">
-          <span className="mono break">{fullUrl(detail, receiverUrl)}</span>
+          <span className="mono break" data-testid="sent-to">
+            {sentToUrl(detail, receiverUrl)}
+          </span>
         </Fact>
         <Fact label="Received">
           <span data-testid="received-at" title={absoluteTime(detail.receivedAt)}>
