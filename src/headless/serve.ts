@@ -1,3 +1,4 @@
+import { shownDatabaseUrl } from '../core/store/database-url';
 import { randomBytes } from 'node:crypto';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
@@ -64,13 +65,7 @@ export function reportStoreHealth(client: Client, out: Output): void {
 
 /** A database URL as printed: without its password. */
 function shownDatabase(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
+  return shownDatabaseUrl(url);
 }
 
 /**

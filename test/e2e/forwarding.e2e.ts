@@ -124,7 +124,7 @@ test('tunnel options: bad values get the contract messages, good ones are saved'
   await form.getByTestId('tunnel-options-save').click();
   // Each refusal at its own field, in view; nothing above the form.
   await expect(form.getByTestId('tunnel-allowCidrs-error')).toHaveText(
-    /^#1: must be a CIDR range such as 203\.0\.113\.0\/24/,
+    /^#1 \(10\.0\.0\.0\/99\): must be a CIDR range such as 203\.0\.113\.0\/24/,
   );
   await expect(form.getByTestId('tunnel-basicAuth-error')).toHaveText(
     'basic auth must be user:password (no colon found)',

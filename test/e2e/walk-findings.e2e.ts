@@ -265,7 +265,7 @@ test('tunnel popover: Save and start saves the options typed below it first, so 
   await popover.getByTestId('tunnel-allow').fill('10.0.0.0/99');
   await popover.getByRole('button', { name: 'Save and start' }).click();
   await expect(popover.getByTestId('tunnel-allowCidrs-error')).toHaveText(
-    /^#1: must be a CIDR range such as/,
+    /^#1 \(10\.0\.0\.0\/99\): must be a CIDR range such as/,
   );
   await expect(popover.getByTestId('tunnel-allowCidrs-error')).toBeInViewport();
   expect(settingsAtStart).toHaveLength(1);

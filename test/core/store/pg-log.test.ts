@@ -135,4 +135,63 @@ describePg('PostgreSQL log', (db) => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it('survives the server dropping a connection in the middle of a batch: that append fails, the next one is stored', async () => {
+    const s = schema();
+    const a = await openPgLog({ url: db.url, schema: s });
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await a.log.append(delivery(), NOT_FORWARDED);
+      // Hold the log's lock so the next append's transaction waits inside, checked out.
+      await blocker.query(`SET search_path = ${s}`);
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT rev FROM log_state WHERE id = 1 FOR UPDATE');
+      const appended = a.log.append(delivery(), NOT_FORWARDED);
+      let pid: number | undefined;
+      while (pid === undefined) {
+        const w = await blocker.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        pid = w.rows[0]?.pid;
+      }
+      // The server ends that connection (an admin, a failover, a restart): the client emits
+      // 'error', which must not take the process down.
+      await blocker.query('SELECT pg_terminate_backend($1)', [pid]);
+      await expect(appended).rejects.toThrow();
+      await blocker.query('ROLLBACK');
+      const next = await a.log.append(delivery(), NOT_FORWARDED);
+      expect((await a.log.summary(next.id))?.id).toBe(next.id);
+    } finally {
+      await blocker.end();
+      await a.close();
+    }
+  });
+
+  it("stores a delivery whose text fields hold NUL (a stranger's \\u0000), and never fails the others in its batch", async () => {
+    const s = schema();
+    const a = await openPgLog({ url: db.url, schema: s });
+    try {
+      const nul = delivery({
+        eventType: 'a\u0000b',
+        jobId: 'job\u0000',
+        idempotency: { key: 'evt\u00001', source: 'body id' },
+      });
+      const honest = Array.from({ length: 5 }, () => delivery());
+      const all = await Promise.all([nul, ...honest].map((e) => a.log.append(e, NOT_FORWARDED)));
+      expect(all).toHaveLength(6);
+      const stored = await a.log.summary(nul.id);
+      expect(stored?.eventType).toBe('a\ufffdb');
+      expect(stored?.jobId).toBe('job\ufffd');
+      // A repeat of it is its duplicate, as on SQLite.
+      const again = await a.log.append(
+        delivery({ idempotency: { key: 'evt\u00001', source: 'body id' } }),
+        NOT_FORWARDED,
+      );
+      expect(again.idempotency.duplicateOf).toBe(nul.id);
+    } finally {
+      await a.close();
+    }
+  });
 });

@@ -52,6 +52,13 @@ export async function transaction<T>(
 ): Promise<T> {
   const c = await pool.connect();
   let broken: Error | undefined;
+  // A connection the server drops while it is checked out emits 'error' on the client: without
+  // a listener that would end the process (the pool listens only to idle ones). The query in
+  // flight fails on its own; the connection is then let go, not reused.
+  const dropped = (err: Error): void => {
+    broken = err;
+  };
+  c.on('error', dropped);
   try {
     await c.query('BEGIN');
     const out = await fn(c);
@@ -63,6 +70,7 @@ export async function transaction<T>(
     });
     throw err;
   } finally {
+    c.off('error', dropped);
     c.release(broken);
   }
 }

@@ -30,7 +30,7 @@ import { parseSearch } from '../search-query';
 import { searchTokens, tokenString } from '../search-tokens';
 import { SEARCH_COUNT_CAP } from '../event-store';
 import { positional, transaction, type Queryable } from './db';
-import { AsyncGroupCommit } from './group-commit';
+import { AsyncGroupCommit, ItemFailed } from './group-commit';
 import type { PgForwardQueue } from './forward-queue';
 
 /** One append waiting for its group commit. */
@@ -82,6 +82,28 @@ const INSERT_COLUMNS = [
 ] as const;
 
 const E_COLUMNS = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
+
+/** A database refusal of a row's data (22xxx data exception, 23xxx constraint), not of the database. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+/**
+ * PostgreSQL's text holds no NUL: a stranger's \u0000 in what is read from a delivery (its event
+ * type, ids, path) is stored as U+FFFD, the character shown for it (SQLite keeps it). The body
+ * keeps its bytes (bytea); headers are stored as JSON, which escapes it.
+ */
+export function textSafe(e: NewEvent): NewEvent {
+  const clean = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes('\u0000') ? v.replaceAll('\u0000', '\ufffd') : v;
+    if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return v;
+    if (Array.isArray(v)) return v.map(clean);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]));
+  };
+  const { body, headers, ...rest } = e;
+  return { ...(clean(rest) as Omit<NewEvent, 'body' | 'headers'>), body, headers };
+}
 
 type FirstsByKey = Map<string, { firstId: string | null; count: number }>;
 
@@ -203,7 +225,7 @@ export class PgEventLog implements EventLog {
     /** A search's total is counted up to this many matches. */
     private readonly searchCountCap = SEARCH_COUNT_CAP,
   ) {
-    this.commit = new AsyncGroupCommit((batch) => this.commitBatch(batch));
+    this.commit = new AsyncGroupCommit((batch) => this.commitOrSplit(batch));
     forwards?.marksEventsWith({
       lock: (c) => lockLog(c),
       mark: (c, id, status) => this.markForwardIn(c, id, status),
@@ -212,7 +234,29 @@ export class PgEventLog implements EventLog {
   }
 
   append(e: NewEvent, dispose: Dispose): Promise<EventSummary> {
-    return this.commit.enqueue({ e, dispose });
+    return this.commit.enqueue({ e: textSafe(e), dispose });
+  }
+
+  /**
+   * A batch committed together; when one of its rows is refused by the database for its data
+   * (SQLSTATE classes 22 and 23), each is committed alone, so only that delivery fails and
+   * nobody else's is refused with it.
+   */
+  private async commitOrSplit(batch: Pending[]): Promise<(EventSummary | ItemFailed)[]> {
+    try {
+      return await this.commitBatch(batch);
+    } catch (err) {
+      if (batch.length === 1 || !isDataError(err)) throw err;
+      const out: (EventSummary | ItemFailed)[] = [];
+      for (const p of batch) {
+        try {
+          out.push(...(await this.commitBatch([p])));
+        } catch (one) {
+          out.push(new ItemFailed(one));
+        }
+      }
+      return out;
+    }
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -4,6 +4,11 @@ interface Waiter<T, R> {
   reject: (e: unknown) => void;
 }
 
+/** An item of a batch that failed on its own (the rest of the batch was committed). */
+export class ItemFailed {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Group commit over an asynchronous database: the items enqueued while no batch is being
  * committed (or while one is) go together in the next batch: one transaction, one WAL flush.
@@ -16,7 +21,8 @@ export class AsyncGroupCommit<T, R> {
   private idle: (() => void)[] = [];
 
   constructor(
-    private readonly commitBatch: (items: T[]) => Promise<R[]>,
+    /** One result per item, in order; an `ItemFailed` rejects that item's promise alone. */
+    private readonly commitBatch: (items: T[]) => Promise<(R | ItemFailed)[]>,
     private readonly maxBatch = 256,
   ) {}
 
@@ -33,7 +39,9 @@ export class AsyncGroupCommit<T, R> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.commitBatch(batch.map((w) => w.item));
-        results.forEach((r, i) => batch[i]!.resolve(r));
+        results.forEach((r, i) =>
+          r instanceof ItemFailed ? batch[i]!.reject(r.error) : batch[i]!.resolve(r),
+        );
       } catch (err) {
         for (const w of batch) w.reject(err);
       }

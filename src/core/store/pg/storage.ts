@@ -1,3 +1,4 @@
+import { shownDatabaseUrl } from '../database-url';
 import type { Notice, SettingsView } from '../../../shared/model';
 import type { Clock } from '../../types';
 import type { Storage } from '../storage';
@@ -29,9 +30,7 @@ export class DatabaseOpenError extends Error {}
 
 /** The URL as it may be shown (no password). */
 function shownUrl(url: URL): string {
-  const u = new URL(url.toString());
-  if (u.password) u.password = '***';
-  return u.toString();
+  return shownDatabaseUrl(url.toString());
 }
 
 /** A PostgreSQL URL, checked; throws DatabaseOpenError saying what a good one looks like. */
@@ -44,7 +43,7 @@ export function parseDatabaseUrl(text: string): URL {
   }
   if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
     throw new DatabaseOpenError(
-      `The database URL "${text}" is not a PostgreSQL URL: write it like postgres://user:password@host:5432/hookscope`,
+      `The database URL "${shownDatabaseUrl(text)}" is not a PostgreSQL URL: write it like postgres://user:password@host:5432/hookscope`,
     );
   }
   return url;

@@ -4,7 +4,7 @@ import { useLoad } from '../hooks/use-load';
 import { canResign, lastResult, purgeSummary, redriveInput } from '../model/panels';
 import { redriveSummary } from '../model/redrive';
 import { errorText } from '../format/error-text';
-import type { EventSummary } from '../../../shared/model';
+import type { DeadLetter, EventSummary } from '../../../shared/model';
 import { signatureHelp, signaturePill } from '../format/signature-help';
 import { MethodBadge } from './method-badge';
 import { Pill } from './pill';
@@ -155,6 +155,7 @@ export function DeadLettersPanel({
                       disabled={busy}
                       data-testid="dead-letter-redrive"
                       title="Put this forward back in the queue"
+                      aria-label={`Redrive ${rowName(d)}`}
                       onClick={(e) => {
                         e.stopPropagation();
                         redrive([d.id]);
@@ -168,6 +169,7 @@ export function DeadLettersPanel({
                       disabled={busy}
                       data-testid="dead-letter-purge"
                       title="Drop it from the dead letters (the event stays in the log)"
+                      aria-label={`Purge ${rowName(d)}`}
                       onClick={(e) => {
                         e.stopPropagation();
                         purge([d.id]);
@@ -261,6 +263,7 @@ function DeadLetterEvent({ e, onOpen }: { e: EventSummary; onOpen: () => void })
         className="btn-link mono"
         data-testid="dead-letter-open"
         title="Open this event"
+        aria-label={`Open ${e.method} ${e.path}${e.idempotency.deliveryId ? ` (${e.idempotency.deliveryId})` : ''}`}
         onClick={(ev) => {
           ev.stopPropagation();
           onOpen();
@@ -290,4 +293,11 @@ function DeadLetterEvent({ e, onOpen }: { e: EventSummary; onOpen: () => void })
       </div>
     </>
   );
+}
+
+/** A dead letter in words, for its row's buttons (a screen reader hears which row). */
+function rowName(d: DeadLetter): string {
+  if (!d.event) return `the forward of a deleted event to ${d.targetUrl}`;
+  const id = d.event.idempotency.deliveryId;
+  return `${d.event.method} ${d.event.path}${id ? ` (${id})` : ''}`;
 }

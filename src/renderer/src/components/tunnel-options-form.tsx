@@ -112,7 +112,7 @@ export function TunnelOptionsForm({
       return true;
     } catch (err) {
       // Said once: at the fields it is about, or above the form when it is about none.
-      const byField = optionIssues(err);
+      const byField = optionIssues(err, { allowCidrs: list(allow), denyCidrs: list(deny) });
       if (Object.keys(byField).length > 0) setFieldErrors(byField);
       else setError(errorText(err));
       return false;
@@ -297,16 +297,26 @@ type OptionField = (typeof OPTION_FIELDS)[number];
 
 /**
  * The refusal's issues about one option each (`options.allowCidrs.0`), by option, in the
- * form's words: "#2: must be a CIDR range" for the second range of a list.
+ * form's words: "#2 (banana): must be a CIDR range" for the second range of a list as typed.
  */
-function optionIssues(err: unknown): Partial<Record<OptionField, string>> {
+function optionIssues(
+  err: unknown,
+  typed: Partial<Record<OptionField, string[]>>,
+): Partial<Record<OptionField, string>> {
   const out: Partial<Record<OptionField, string>> = {};
   if (!(err instanceof HookscopeError) || !err.issues) return out;
   for (const i of err.issues) {
     const [root, name, ...rest] = i.path;
     const field = OPTION_FIELDS.find((f) => f === name);
     if (root !== 'options' || !field) continue;
-    const where = rest.map((k) => (typeof k === 'number' ? `#${k + 1}` : String(k))).join(' › ');
+    // "#2 (banana)": which entry of a list, as typed.
+    const where = rest
+      .map((k) => {
+        if (typeof k !== 'number') return String(k);
+        const value = typed[field]?.[k];
+        return value !== undefined ? `#${k + 1} (${value})` : `#${k + 1}`;
+      })
+      .join(' › ');
     const text = `${where ? `${where}: ` : ''}${i.message}`;
     out[field] = out[field] ? `${out[field]}; ${text}` : text;
   }
