@@ -166,6 +166,51 @@ describePg('PostgreSQL storage, two instances', (db) => {
     expect(got.filter((id) => id === appended.id)).toHaveLength(1);
   });
 
+  it("every change reaches an instance's listeners in rev order, its own after another's that committed first", async () => {
+    const a = await open(KEY, true);
+    const revs: number[] = [];
+    a.events.onChange((items) => revs.push(...items.map((i) => i.rev)));
+    const first = await appendTo(a.events, delivery());
+    await expect.poll(() => revs, { timeout: 15_000 }).toContain(first.rev);
+    revs.length = 0;
+    // Another writer (an instance whose ring is late or lost) takes the next rev and commits
+    // while this instance's append waits for the log's lock: that append's rev is higher.
+    const writer = new pg.Client({ connectionString: db.url });
+    await writer.connect();
+    try {
+      await writer.query(`SET search_path = ${schema}`);
+      await writer.query('BEGIN');
+      const held = await writer.query<{ rev: string }>(
+        'SELECT rev FROM log_state WHERE id = 1 FOR UPDATE',
+      );
+      const rev = Number(held.rows[0]!.rev) + 1;
+      await writer.query(
+        `INSERT INTO events SELECT * FROM jsonb_populate_record(NULL::events,
+           (SELECT to_jsonb(e) || jsonb_build_object('seq', $1::bigint, 'rev', $1::bigint, 'id', 'other-1')
+            FROM events e WHERE id = $2))`,
+        [rev, first.id],
+      );
+      await writer.query('UPDATE log_state SET rev = $1 WHERE id = 1', [rev]);
+      const mine = appendTo(a.events, delivery());
+      let waiting = 0;
+      while (waiting === 0) {
+        const w = await writer.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        waiting = Number(w.rows[0]!.n);
+      }
+      await writer.query('COMMIT');
+      const appended = await mine;
+      await expect.poll(() => revs, { timeout: 15_000 }).toContain(appended.rev);
+      // The other's change is told first: a client keeping the highest rev it saw (SSE's
+      // Last-Event-ID, the UI) would skip it if it came after.
+      expect(revs).toEqual([rev, appended.rev]);
+    } finally {
+      await writer.end();
+    }
+  });
+
   it('one instance at a time holds the upkeep lock', async () => {
     const a = await open(KEY, true);
     const b = await open();

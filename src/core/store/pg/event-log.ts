@@ -273,8 +273,24 @@ export class PgEventLog implements EventLog {
     for (const l of this.listeners) l(changes);
   }
 
+  /**
+   * On a log shared by several instances, this instance's own commits go to `route` (which
+   * rings the other instances and reads the log by rev), not straight to the listeners: a
+   * change another instance committed earlier, with a lower rev, would otherwise reach them
+   * after a later one of this instance's (a client keeping the highest rev seen would skip it).
+   */
+  routeOwnChanges(route: (changes: EventSummary[]) => void): void {
+    this.ownChanges = route;
+  }
+
+  private ownChanges: ((changes: EventSummary[]) => void) | null = null;
+
   private emit(changes: EventSummary[]): void {
     if (changes.length === 0) return;
+    if (this.ownChanges) {
+      this.ownChanges(changes);
+      return;
+    }
     const r = this.mask.redactor();
     const shown = changes.map((e) => this.mask.summary(e, r));
     for (const l of this.listeners) l(shown);

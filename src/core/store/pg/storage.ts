@@ -123,11 +123,8 @@ export async function openPgStorage(o: PgStorageOptions): Promise<PgStorage> {
 export class PgStorage implements Storage {
   readonly notices: Notice[] = [];
   private readonly settingsListeners = new Set<(v: SettingsView) => void>();
-  /** The highest rev this instance has published (its own, or followed). */
+  /** The highest rev this instance has published (its own and the others', in rev order). */
   private cursor = 0;
-  /** Revs this instance published itself, above the cursor (not published twice). */
-  private readonly ownRevs = new Set<number>();
-  private following = false;
   private follows: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
 
@@ -172,39 +169,30 @@ export class PgStorage implements Storage {
 
   /**
    * Live across instances: after each committed change of the log this instance rings the
-   * bell with the new high rev; another instance's ring (or the periodic pass) reads
-   * `changesSince` from where it is and tells the log's listeners as if the changes were local.
+   * bell with the new high rev and reads the log after its cursor; another instance's ring (or
+   * the periodic pass) does the same. Every change, this instance's and the others', is told
+   * to the log's listeners from that read, in rev order (revs are taken in commit order under
+   * the log's lock): a client keeping the highest rev it has seen misses none.
    */
   private async followEvents(): Promise<void> {
     this.cursor = await this.log.log.currentRev();
-    this.log.log.onChange((items) => {
-      if (this.following) return;
-      let high = 0;
-      for (const i of items) {
-        if (i.rev > this.cursor) this.ownRevs.add(i.rev);
-        high = Math.max(high, i.rev);
-      }
+    this.log.log.routeOwnChanges((items) => {
+      const high = items.reduce((m, i) => Math.max(m, i.rev), 0);
       void this.bell.ring(this.log.pool, 'events', high).catch(() => undefined);
+      void this.follow().catch(() => undefined);
     });
-    this.bell.on('events', () => void this.follow());
+    this.bell.on('events', () => void this.follow().catch(() => undefined));
     this.bell.onResync(() => this.follow());
   }
 
-  /** Publishes the changes after the cursor that this instance did not make. */
+  /** Publishes the changes after the cursor, in rev order. */
   follow(): Promise<void> {
     this.follows = this.follows.then(async () => {
       for (;;) {
         const changes = await this.log.log.changesSince(this.cursor, 500);
         if (changes.length === 0) return;
         this.cursor = changes[changes.length - 1]!.rev;
-        const others = changes.filter((c) => !this.ownRevs.has(c.rev));
-        for (const r of this.ownRevs) if (r <= this.cursor) this.ownRevs.delete(r);
-        this.following = true;
-        try {
-          this.log.log.followed(others);
-        } finally {
-          this.following = false;
-        }
+        this.log.log.followed(changes);
         if (changes.length < 500) return;
       }
     });
