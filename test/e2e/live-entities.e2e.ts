@@ -60,7 +60,7 @@ test('an endpoint changed through the API shows live; a stale save is refused an
     forwardTo: 'http://localhost:4000/new',
   });
   await expect(panel.getByTestId('ep-merged')).toHaveText(
-    'This endpoint was changed elsewhere. Taken into this form: Forward to. Your edits are kept; saving keeps both.',
+    'This endpoint was changed elsewhere. Taken into this form: Forward to. Your edits to the other fields are kept; saving keeps both.',
   );
   await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:4000/new');
   await expect(panel.getByTestId('ep-name')).toHaveValue('Orders (mine)');
@@ -86,14 +86,20 @@ test('an endpoint changed through the API shows live; a stale save is refused an
   // The choice has the focus; Save waits for it (pressing it brings the choice back in view).
   await expect(panel.getByTestId('ep-stale')).toBeFocused();
   await expect(panel.getByTestId('ep-save-waits')).toHaveText(
-    'Choose yours or theirs above first.',
+    'Apply your choice above first: Apply these choices, or keep mine or theirs for all.',
   );
   await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:5000/mine');
-  // While the choice waits, a field the user did not touch already shows the new version.
+  // While the choice waits, a field the user did not touch already shows the new version,
+  // and the banner says so.
   await expect(panel.getByTestId('ep-name')).toHaveValue('Orders (renamed elsewhere)');
+  await expect(panel.getByTestId('ep-taken')).toHaveText('Already taken into this form: Name.');
   await page.screenshot({ path: 'test-results/merge-conflict.png' });
   await panel.getByTestId('ep-theirs-forwardTo').check();
   await panel.getByTestId('ep-apply').click();
+  // Theirs chosen: the note names it among what came from elsewhere.
+  await expect(panel.getByTestId('ep-merged')).toHaveText(
+    'This endpoint was changed elsewhere. Taken into this form: Name, Forward to. Your edits to the other fields are kept; saving keeps both.',
+  );
   await expect(panel.getByTestId('ep-forward')).toHaveValue('http://localhost:6000/theirs');
   await expect(panel.getByTestId('ep-status')).toHaveValue('202');
   await panel.getByTestId('ep-save').click();

@@ -200,7 +200,7 @@ test('changed elsewhere while editing lower down: the choice comes into view wit
   await expect(banner).toBeInViewport();
   await expect(banner).toBeFocused();
   await expect(panel.getByTestId('ep-save-waits')).toHaveText(
-    'Choose yours or theirs above first.',
+    'Apply your choice above first: Apply these choices, or keep mine or theirs for all.',
   );
   await expect(panel.getByTestId('endpoint-form')).toBeVisible();
   await panel.getByTestId('ep-keep-mine').click();

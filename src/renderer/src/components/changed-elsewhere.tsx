@@ -75,9 +75,8 @@ export function ChangedElsewhere<K extends string>({
         <span data-testid={`${testId}-merged`}>
           {what}{' '}
           {taken.length > 0
-            ? `Taken into this form: ${taken.map((f) => labels[f]).join(', ')}. `
-            : ''}
-          Your edits are kept; saving keeps both.
+            ? `Taken into this form: ${taken.map((f) => labels[f]).join(', ')}. Your edits to the other fields are kept; saving keeps both.`
+            : 'Your edits are kept; saving keeps both.'}
         </span>{' '}
         <button
           type="button"
@@ -102,7 +101,13 @@ export function ChangedElsewhere<K extends string>({
     >
       <p>
         {what} You changed {conflicts.length === 1 ? 'a field' : 'fields'} that changed there too;
-        choose which to keep. Your other edits are kept.
+        choose which to keep, then apply. Your other edits are kept.
+        {taken.length > 0 && (
+          <span data-testid={`${testId}-taken`}>
+            {' '}
+            Already taken into this form: {taken.map((f) => labels[f]).join(', ')}.
+          </span>
+        )}
       </p>
       <table className="merge-table">
         <thead>

@@ -269,7 +269,7 @@ export function EndpointForm({
         </button>
         {conflicts.length > 0 && (
           <span className="muted small" id="ep-save-waits" data-testid="ep-save-waits">
-            Choose yours or theirs above first.
+            Apply your choice above first: Apply these choices, or keep mine or theirs for all.
           </span>
         )}
       </div>

@@ -202,7 +202,7 @@ function SettingsForm({ onClose }: { onClose: () => void }) {
                 id="settings-save-waits"
                 data-testid="settings-save-waits"
               >
-                Choose yours or theirs above first.
+                Apply your choice above first: Apply these choices, or keep mine or theirs for all.
               </span>
             )}
           </div>

@@ -113,7 +113,11 @@ export function useRebasedDraft<
       if (!waiting || !live) return;
       setBase(live);
       setDraft(resolve(waiting, choice));
-      setMerged(waiting.taken);
+      // What the form now holds from elsewhere: the fields taken, and those the user gave up.
+      setMerged([
+        ...waiting.taken,
+        ...waiting.conflicts.filter((c) => choice[c.field] === 'theirs').map((c) => c.field),
+      ]);
     },
     dismiss: () => setMerged(null),
     saved: (entity) => {
