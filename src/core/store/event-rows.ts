@@ -1,4 +1,5 @@
 import { BODY_HASH_SOURCE, type EventDetail, type EventSummary } from '../../shared/model';
+import type { Classification, Disposition, NewEvent } from '../types';
 import type { StoredResponse } from './response-store';
 
 /** Columns a summary needs (never the body). */
@@ -156,5 +157,56 @@ export function toDetail(r: DetailRow, body: Buffer): EventDetail {
       ...(r.response_json ? (JSON.parse(r.response_json) as StoredResponse) : {}),
     },
     forwards: [],
+  };
+}
+
+/**
+ * Whether a delivery can be the sender's own: not one whose signature failed or was missing,
+ * nor one the pipeline marks unverified (its endpoint has a secret, it did not verify).
+ */
+export function mayBeFirst(e: NewEvent): boolean {
+  const s = e.signature.status;
+  return s !== 'invalid' && s !== 'missing' && e.unverified !== true;
+}
+
+/** The row a delivery is stored as, on every backend (its summary is read from it). */
+export function newEventRow(
+  e: NewEvent,
+  seq: number,
+  dup: Classification,
+  d: Disposition,
+): DetailRow {
+  return {
+    seq,
+    rev: seq,
+    id: e.id,
+    received_at: e.receivedAt,
+    endpoint_id: e.endpointId,
+    method: e.method,
+    path: e.path,
+    query: e.query,
+    source_ip: e.sourceIp,
+    via_tunnel: e.viaTunnel ? 1 : 0,
+    imported: e.imported ? 1 : 0,
+    public_url: e.publicUrl,
+    event_type: e.eventType,
+    job_id: e.jobId,
+    headers: JSON.stringify(e.headers),
+    size: e.body.length,
+    content_type: e.contentType,
+    sig_status: e.signature.status,
+    sig_provider: e.signature.provider,
+    sig_reason: e.signature.reason,
+    idem_key: e.idempotency.key,
+    idem_source: e.idempotency.source,
+    duplicate_of: dup.duplicateOf,
+    delivery_count: dup.deliveryCount,
+    schema_status: e.schema.status,
+    schema_name: e.schema.name ?? null,
+    schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
+    response_status: d.responseStatus,
+    forward_status: d.forwardStatus,
+    rejected: e.rejected ?? null,
+    may_be_first: mayBeFirst(e) ? 1 : 0,
   };
 }

@@ -16,6 +16,8 @@ import type { Envelope, EventLog } from './ports';
 import type { Db } from './db';
 import {
   SUMMARY_COLUMNS,
+  mayBeFirst,
+  newEventRow,
   toDetail,
   bodyPart,
   toSummary,
@@ -83,15 +85,6 @@ function driver(f: ListFilter, c: EventCounts): { index: string; n: number } | n
     .filter((o): o is { index: string; n: number } => o.index !== null)
     .sort((a, b) => a.n - b.n)[0];
   return best ?? null;
-}
-
-/**
- * Whether a delivery can be the sender's own: not one whose signature failed or was missing,
- * nor one the pipeline marks unverified (its endpoint has a secret, it did not verify).
- */
-function mayBeFirst(e: NewEvent): boolean {
-  const s = e.signature.status;
-  return s !== 'invalid' && s !== 'missing' && e.unverified !== true;
 }
 
 export interface ListFilter {
@@ -351,39 +344,7 @@ export class EventStore implements EventLog {
       const row = this.stmts.summaryById.get(dup.duplicateOf) as SummaryRow | undefined;
       if (row) changed.set(dup.duplicateOf, toSummary(row));
     }
-    const row: DetailRow = {
-      seq,
-      rev: seq,
-      id: e.id,
-      received_at: e.receivedAt,
-      endpoint_id: e.endpointId,
-      method: e.method,
-      path: e.path,
-      query: e.query,
-      source_ip: e.sourceIp,
-      via_tunnel: e.viaTunnel ? 1 : 0,
-      imported: e.imported ? 1 : 0,
-      public_url: e.publicUrl,
-      event_type: e.eventType,
-      job_id: e.jobId,
-      headers: JSON.stringify(e.headers),
-      size: e.body.length,
-      content_type: e.contentType,
-      sig_status: e.signature.status,
-      sig_provider: e.signature.provider,
-      sig_reason: e.signature.reason,
-      idem_key: e.idempotency.key,
-      idem_source: e.idempotency.source,
-      duplicate_of: dup.duplicateOf,
-      delivery_count: dup.deliveryCount,
-      schema_status: e.schema.status,
-      schema_name: e.schema.name ?? null,
-      schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
-      response_status: d.responseStatus,
-      forward_status: d.forwardStatus,
-      rejected: e.rejected ?? null,
-      may_be_first: mayBeFirst(e) ? 1 : 0,
-    };
+    const row = newEventRow(e, seq, dup, d);
     this.stmts.insert.run(
       row.seq,
       row.rev,

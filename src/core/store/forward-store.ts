@@ -43,7 +43,8 @@ export interface AttemptRecord {
   responseTruncated: boolean;
 }
 
-interface JobRow {
+/** A forward_jobs row, as every backend stores it. */
+export interface JobRow {
   id: number;
   event_id: string;
   target_url: string;
@@ -60,7 +61,8 @@ interface JobRow {
   lease_until: number | null;
 }
 
-interface AttemptRow {
+/** A forward_attempts row, as every backend stores it. */
+export interface AttemptRow {
   id: string;
   event_id: string;
   job_id: number | null;
@@ -76,7 +78,7 @@ interface AttemptRow {
   response_truncated: number;
 }
 
-const toJob = (r: JobRow): ForwardJob => ({
+export const toJob = (r: JobRow): ForwardJob => ({
   id: r.id,
   eventId: r.event_id,
   targetUrl: r.target_url,
@@ -91,7 +93,7 @@ const toJob = (r: JobRow): ForwardJob => ({
   resign: r.resign === 1,
 });
 
-const toAttempt = (r: AttemptRow): AttemptRecord => ({
+export const toAttempt = (r: AttemptRow): AttemptRecord => ({
   id: r.id,
   eventId: r.event_id,
   jobId: r.job_id,

@@ -11,12 +11,14 @@ import {
   type EventView,
 } from '../../../shared/model';
 import { FAILED_FORWARDS } from '../../../shared/filters';
-import type { Classification, Disposition, Dispose, NewEvent, StoredRequest } from '../../types';
+import type { Classification, Dispose, NewEvent, StoredRequest } from '../../types';
 import type { Envelope, EventLog } from '../ports';
 import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from '../event-store';
 import { filterSql } from '../event-filters';
 import {
   SUMMARY_COLUMNS,
+  mayBeFirst,
+  newEventRow,
   bodyPart,
   toDetail,
   toSummary,
@@ -37,12 +39,6 @@ import type { PgForwardQueue } from './forward-queue';
 interface Pending {
   e: NewEvent;
   dispose: Dispose;
-}
-
-/** See event-store.ts mayBeFirst: the same rule. */
-function mayBeFirst(e: NewEvent): boolean {
-  const s = e.signature.status;
-  return s !== 'invalid' && s !== 'missing' && e.unverified !== true;
 }
 
 const INSERT_COLUMNS = [
@@ -125,43 +121,6 @@ function classifyWith(keys: FirstsByKey, e: NewEvent): Classification {
   const duplicateOf = seen.firstId;
   seen.firstId ??= e.id;
   return { duplicateOf, deliveryCount: seen.count };
-}
-
-/** The row a delivery is stored as (its summary is read from it). */
-function newRow(e: NewEvent, seq: number, dup: Classification, d: Disposition): DetailRow {
-  return {
-    seq,
-    rev: seq,
-    id: e.id,
-    received_at: e.receivedAt,
-    endpoint_id: e.endpointId,
-    method: e.method,
-    path: e.path,
-    query: e.query,
-    source_ip: e.sourceIp,
-    via_tunnel: e.viaTunnel ? 1 : 0,
-    imported: e.imported ? 1 : 0,
-    public_url: e.publicUrl,
-    event_type: e.eventType,
-    job_id: e.jobId,
-    headers: JSON.stringify(e.headers),
-    size: e.body.length,
-    content_type: e.contentType,
-    sig_status: e.signature.status,
-    sig_provider: e.signature.provider,
-    sig_reason: e.signature.reason,
-    idem_key: e.idempotency.key,
-    idem_source: e.idempotency.source,
-    duplicate_of: dup.duplicateOf,
-    delivery_count: dup.deliveryCount,
-    schema_status: e.schema.status,
-    schema_name: e.schema.name ?? null,
-    schema_issues: e.schema.issues ? JSON.stringify(e.schema.issues) : null,
-    response_status: d.responseStatus,
-    forward_status: d.forwardStatus,
-    rejected: e.rejected ?? null,
-    may_be_first: mayBeFirst(e) ? 1 : 0,
-  };
 }
 
 /** One multi-row INSERT of `rows` (each in `columns` order). */
@@ -340,7 +299,7 @@ export class PgEventLog implements EventLog {
         if (dup.duplicateOf !== null) {
           bumps.set(dup.duplicateOf, { count: dup.deliveryCount, rev: ++rev });
         }
-        const row = newRow(e, seq, dup, d);
+        const row = newEventRow(e, seq, dup, d);
         const responseId = d.response ? await this.responseId(c, d.response, fresh) : null;
         rows.push({ ...row, response_id: responseId, stored_at: e.storedAt ?? null });
         bodies.push([seq, e.body]);

@@ -4,76 +4,16 @@ import type { EventSummary } from '../../../shared/model';
 import type { ForwardQueue, JobOutcome, Lease, RedriveItem } from '../ports';
 import {
   DEFAULT_LEASE,
-  type AttemptKind,
+  toAttempt,
+  toJob,
   type AttemptRecord,
+  type AttemptRow,
   type ForwardJob,
-  type JobState,
+  type JobRow,
 } from '../forward-store';
 import { transaction } from './db';
 
 type ForwardStatus = EventSummary['forward']['status'];
-
-interface JobRow {
-  id: number;
-  event_id: string;
-  target_url: string;
-  attempts: number;
-  next_at: number;
-  state: JobState;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  redriven: number;
-  resign: number;
-}
-
-interface AttemptRow {
-  id: string;
-  event_id: string;
-  job_id: number | null;
-  kind: AttemptKind;
-  target_url: string;
-  attempt: number;
-  status: number | null;
-  error: string | null;
-  duration_ms: number;
-  at: number;
-  response_headers: string | null;
-  response_body: Buffer | null;
-  response_truncated: number;
-}
-
-const toJob = (r: JobRow): ForwardJob => ({
-  id: r.id,
-  eventId: r.event_id,
-  targetUrl: r.target_url,
-  attempts: r.attempts,
-  nextAt: r.next_at,
-  state: r.state,
-  lastStatus: r.last_status,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  redriven: r.redriven === 1,
-  resign: r.resign === 1,
-});
-
-const toAttempt = (r: AttemptRow): AttemptRecord => ({
-  id: r.id,
-  eventId: r.event_id,
-  jobId: r.job_id,
-  kind: r.kind,
-  targetUrl: r.target_url,
-  attempt: r.attempt,
-  status: r.status,
-  error: r.error,
-  durationMs: r.duration_ms,
-  at: r.at,
-  responseHeaders: r.response_headers ? (JSON.parse(r.response_headers) as [string, string][]) : [],
-  responseBody: r.response_body ?? Buffer.alloc(0),
-  responseTruncated: r.response_truncated === 1,
-});
 
 /** Due: pending and due by now, or running under a lease that ran out and is not `owner`'s. */
 const DUE = `((state = 'pending' AND next_at <= $1)
