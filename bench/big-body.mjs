@@ -238,10 +238,10 @@ ${table(
   [row('first', b.first), ...b.again.map((o, i) => row(`again (${i + 2})`, o))],
 )}
 
-The Body tab shows nothing of the body until all of it has arrived (\`BodyTab\` in
-src/renderer/src/components/body-tab.tsx renders "Loading the body" while \`body.complete\` is
-false, though getEvent brought the first 256 KB): the first screen waits for the whole
-${mib(b.bytes)}. One open fetches the body once: ${mib(b.first.fetched.distinctBytes)} distinct
+The Body tab shows getEvent's first 256 KB at once, under a line saying how much of the body
+has come (\`useEventDetail\` in src/renderer/src/hooks/use-event-detail.ts paints that part
+before it fetches the rest with getEventBody), and the whole body once all of its
+${mib(b.bytes)} arrived. One open fetches the body once: ${mib(b.first.fetched.distinctBytes)} distinct
 bytes of ${mib(b.bytes)}, ${mib(b.first.fetched.overlapBytes)} of them twice.${
     b.again.length
       ? ` Opened again after the small delivery, in the same page, it fetched ${mib(b.again[0].fetched.bodyBytes)} again${

@@ -13,6 +13,11 @@ export type OpenEvent = EventDetail & {
   body: EventDetail['body'] & { length: number; complete: boolean; loaded?: number };
 };
 
+/** Resolves once the page has painted (a frame, then a task after it). */
+function painted(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /** A getEvent answer in the shape the views read (base64 always there). */
 function toOpen(v: EventView, whole?: { bytes: Uint8Array; text?: string }): OpenEvent {
   const bytes = whole?.bytes ?? partBytes(v.body);
@@ -55,6 +60,9 @@ export function useEventDetail(
         return first;
       }
       progress(first);
+      // The first part on screen before the rest is fetched: the parts come fast on loopback,
+      // and decoding them kept React from painting the first screen until all had arrived.
+      await painted();
       // The loading line follows the parts as they come (what is shown stays the first part).
       const whole = await wholeBody(client, v, (loaded) =>
         progress({ ...first, body: { ...first.body, loaded } }),
