@@ -1,4 +1,12 @@
-import { BODY_HASH_SOURCE, type EventDetail, type EventSummary } from '../../shared/model';
+import { FAILED_FORWARDS } from '../../shared/filters';
+import {
+  BODY_HASH_SOURCE,
+  ForwardStatus,
+  SignatureStatus,
+  type EventCounts,
+  type EventDetail,
+  type EventSummary,
+} from '../../shared/model';
 import type { Classification, Disposition, NewEvent } from '../types';
 import type { StoredResponse } from './response-store';
 
@@ -209,4 +217,45 @@ export function newEventRow(
     rejected: e.rejected ?? null,
     may_be_first: mayBeFirst(e) ? 1 : 0,
   };
+}
+
+/** A row of the counters kept with the log (`event_counts`): endpoint, key, count. */
+export interface CounterRow {
+  e: string;
+  k: string;
+  n: number;
+}
+
+/**
+ * The filter pills' counts from the counter rows, on every backend: all of them, or one
+ * endpoint's (`endpoints` always has every endpoint's total).
+ */
+export function countsFrom(rows: Iterable<CounterRow>, endpointId?: string): EventCounts {
+  const out: EventCounts = {
+    total: 0,
+    signature: Object.fromEntries(
+      SignatureStatus.options.map((s) => [s, 0]),
+    ) as EventCounts['signature'],
+    forward: Object.fromEntries(ForwardStatus.options.map((s) => [s, 0])) as EventCounts['forward'],
+    duplicates: 0,
+    refused: 0,
+    failedForwards: 0,
+    endpoints: {},
+  };
+  for (const { e, k, n } of rows) {
+    if (k === 'all') out.endpoints[e] = n;
+    if (endpointId !== undefined && e !== endpointId) continue;
+    if (k === 'all') out.total += n;
+    else if (k === 'dup') out.duplicates += n;
+    else if (k === 'refused') out.refused += n;
+    else if (k.startsWith('sig:')) {
+      const v = k.slice(4) as SignatureStatus;
+      if (v in out.signature) out.signature[v] += n;
+    } else if (k.startsWith('fwd:')) {
+      const v = k.slice(4) as keyof EventCounts['forward'];
+      if (v in out.forward) out.forward[v] += n;
+    }
+  }
+  out.failedForwards = FAILED_FORWARDS.reduce((sum, s) => sum + out.forward[s], 0);
+  return out;
 }

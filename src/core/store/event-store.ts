@@ -2,22 +2,21 @@ import { isUtf8 } from 'node:buffer';
 import { SecretMask } from './event-mask';
 import type { BackgroundWrites } from '../store-health';
 import {
-  ForwardStatus,
-  SignatureStatus,
   type BodyPart,
   type EventCounts,
   type EventDetail,
   type EventSummary,
   type EventView,
 } from '../../shared/model';
-import { FAILED_FORWARDS } from '../../shared/filters';
 import type { Classification, Dispose, NewEvent, StoredRequest } from '../types';
 import type { Envelope, EventLog } from './ports';
 import type { Db } from './db';
 import {
   SUMMARY_COLUMNS,
+  countsFrom,
   mayBeFirst,
   newEventRow,
+  type CounterRow,
   toDetail,
   bodyPart,
   toSummary,
@@ -788,35 +787,7 @@ export class EventStore implements EventLog {
 
   /** How many events each list filter matches, from the counters kept with the log. */
   async counts(endpointId?: string): Promise<EventCounts> {
-    const out: EventCounts = {
-      total: 0,
-      signature: Object.fromEntries(
-        SignatureStatus.options.map((s) => [s, 0]),
-      ) as EventCounts['signature'],
-      forward: Object.fromEntries(
-        ForwardStatus.options.map((s) => [s, 0]),
-      ) as EventCounts['forward'],
-      duplicates: 0,
-      refused: 0,
-      failedForwards: 0,
-      endpoints: {},
-    };
-    for (const { e, k, n } of this.stmts.counts.all() as { e: string; k: string; n: number }[]) {
-      if (k === 'all') out.endpoints[e] = n;
-      if (endpointId !== undefined && e !== endpointId) continue;
-      if (k === 'all') out.total += n;
-      else if (k === 'dup') out.duplicates += n;
-      else if (k === 'refused') out.refused += n;
-      else if (k.startsWith('sig:')) {
-        const v = k.slice(4) as SignatureStatus;
-        if (v in out.signature) out.signature[v] += n;
-      } else if (k.startsWith('fwd:')) {
-        const v = k.slice(4) as keyof EventCounts['forward'];
-        if (v in out.forward) out.forward[v] += n;
-      }
-    }
-    out.failedForwards = FAILED_FORWARDS.reduce((sum, s) => sum + out.forward[s], 0);
-    return out;
+    return countsFrom(this.stmts.counts.all() as CounterRow[], endpointId);
   }
 
   /** Deletes every event; returns how many there were. */

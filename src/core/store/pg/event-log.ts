@@ -2,23 +2,22 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import {
-  ForwardStatus,
-  SignatureStatus,
   type BodyPart,
   type EventCounts,
   type EventDetail,
   type EventSummary,
   type EventView,
 } from '../../../shared/model';
-import { FAILED_FORWARDS } from '../../../shared/filters';
 import type { Classification, Dispose, NewEvent, StoredRequest } from '../../types';
 import type { Envelope, EventLog } from '../ports';
 import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from '../event-store';
 import { filterSql } from '../event-filters';
 import {
   SUMMARY_COLUMNS,
+  countsFrom,
   mayBeFirst,
   newEventRow,
+  type CounterRow,
   bodyPart,
   toDetail,
   toSummary,
@@ -468,41 +467,13 @@ export class PgEventLog implements EventLog {
   }
 
   async counts(endpointId?: string): Promise<EventCounts> {
-    const out: EventCounts = {
-      total: 0,
-      signature: Object.fromEntries(
-        SignatureStatus.options.map((s) => [s, 0]),
-      ) as EventCounts['signature'],
-      forward: Object.fromEntries(
-        ForwardStatus.options.map((s) => [s, 0]),
-      ) as EventCounts['forward'],
-      duplicates: 0,
-      refused: 0,
-      failedForwards: 0,
-      endpoints: {},
-    };
     const rows = (
-      await this.pool.query<{ e: string; k: string; n: number }>(
+      await this.pool.query<CounterRow>(
         `SELECT endpoint_id AS e, key AS k, n FROM event_counts WHERE n <> 0
          AND (key IN ('all', 'dup', 'refused') OR key LIKE 'sig:%' OR key LIKE 'fwd:%')`,
       )
     ).rows;
-    for (const { e, k, n } of rows) {
-      if (k === 'all') out.endpoints[e] = n;
-      if (endpointId !== undefined && e !== endpointId) continue;
-      if (k === 'all') out.total += n;
-      else if (k === 'dup') out.duplicates += n;
-      else if (k === 'refused') out.refused += n;
-      else if (k.startsWith('sig:')) {
-        const v = k.slice(4) as SignatureStatus;
-        if (v in out.signature) out.signature[v] += n;
-      } else if (k.startsWith('fwd:')) {
-        const v = k.slice(4) as keyof EventCounts['forward'];
-        if (v in out.forward) out.forward[v] += n;
-      }
-    }
-    out.failedForwards = FAILED_FORWARDS.reduce((sum, s) => sum + out.forward[s], 0);
-    return out;
+    return countsFrom(rows, endpointId);
   }
 
   private async detailRow(id: string): Promise<DetailRow | undefined> {
