@@ -26,6 +26,8 @@ export class SseHub {
   private readonly clients = new Set<Client>();
   private readonly keepAlive: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  /** The highest rev broadcast so far: where a new client starts. */
+  private broadcastRev = 0;
 
   constructor(
     private readonly engine: {
@@ -69,14 +71,19 @@ export class SseHub {
   }
 
   /**
-   * Sends `client` every change after `since` (none when it is new: it starts at the cursor),
-   * or `events.reset` when that is more than BACKFILL_MAX.
+   * Sends `client` every change after `since`, or `events.reset` when that is more than
+   * BACKFILL_MAX. A new client (no `since`) starts at the last rev broadcast, not at the log's
+   * rev: a change committed before it connected but not yet pushed (another instance's, on a
+   * shared log, or one committing while the client attached) still comes to it live.
    */
   private async backfill(client: Client, since: number | null): Promise<void> {
+    if (since === null) {
+      client.lastRev = this.broadcastRev;
+      return;
+    }
     const events = this.engine.client;
-    let cursor = since ?? (await events.listChanges({ afterRev: 0, limit: 1 })).rev;
+    let cursor = since;
     client.lastRev = cursor;
-    if (since === null) return;
     let sent = 0;
     for (;;) {
       const page = await events.listChanges({ afterRev: cursor, limit: BACKFILL_PAGE });
@@ -107,6 +114,9 @@ export class SseHub {
   }
 
   private broadcast(push: PushMessage): void {
+    if (push.name === 'events.batch') {
+      this.broadcastRev = Math.max(this.broadcastRev, push.payload.rev);
+    }
     for (const c of this.clients) {
       if (c.res.writableLength > MAX_BUFFERED) {
         c.res.destroy();
