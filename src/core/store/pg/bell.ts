@@ -25,7 +25,8 @@ const RECONNECT_MS = { first: 250, max: 5000 };
 export class Bell {
   private client: pg.Client | null = null;
   private readonly handlers = new Map<BellKind, Set<(rev: number | undefined) => void>>();
-  private readonly resyncs = new Set<() => Promise<void>>();
+  /** Each re-read, and whether it is running now (a slow one never holds up the others). */
+  private readonly resyncs = new Map<() => Promise<void>, boolean>();
   private readonly held = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private retry: NodeJS.Timeout | null = null;
@@ -45,7 +46,7 @@ export class Bell {
   /** Connects and listens; rejects when the server cannot be reached at start. */
   async start(): Promise<void> {
     await this.connect();
-    this.timer = setInterval(() => void this.resyncAll(), this.resyncMs);
+    this.timer = setInterval(() => this.resyncAll(), this.resyncMs);
     this.timer.unref();
   }
 
@@ -103,11 +104,17 @@ export class Bell {
 
   /** Runs `resync` after a reconnect and every resyncMs (never two at once per handler). */
   onResync(resync: () => Promise<void>): void {
-    this.resyncs.add(resync);
+    this.resyncs.set(resync, false);
   }
 
-  private async resyncAll(): Promise<void> {
-    for (const r of this.resyncs) await r().catch(() => undefined);
+  private resyncAll(): void {
+    for (const [r, running] of this.resyncs) {
+      if (running) continue;
+      this.resyncs.set(r, true);
+      void r()
+        .catch(() => undefined)
+        .finally(() => this.resyncs.set(r, false));
+    }
   }
 
   /** Sends a ring on `q` (inside a transaction: delivered when it commits, not before). */
