@@ -109,6 +109,28 @@ export const toAttempt = (r: AttemptRow): AttemptRecord => ({
   responseTruncated: r.response_truncated === 1,
 });
 
+/** The columns of a forward_attempts row as written, in ATTEMPT_COLUMNS order. */
+export const ATTEMPT_COLUMNS =
+  'id, event_id, job_id, kind, target_url, attempt, status, error, duration_ms, at, ' +
+  'response_headers, response_body, response_truncated';
+
+/** An attempt's values for an INSERT of ATTEMPT_COLUMNS (toAttempt's inverse). */
+export const attemptValues = (a: AttemptRecord): unknown[] => [
+  a.id,
+  a.eventId,
+  a.jobId,
+  a.kind,
+  a.targetUrl,
+  a.attempt,
+  a.status,
+  a.error,
+  a.durationMs,
+  a.at,
+  JSON.stringify(a.responseHeaders),
+  a.responseBody,
+  a.responseTruncated ? 1 : 0,
+];
+
 /**
  * The lease of a claim made without one (tests, tools): an owner no forwarder uses, held
  * for a minute.
@@ -162,9 +184,7 @@ export class ForwardStore implements ForwardQueue {
          claimed_by = NULL, lease_until = NULL WHERE id = ?`,
       ),
       attempt: db.prepare(
-        `INSERT INTO forward_attempts (id, event_id, job_id, kind, target_url, attempt, status, error,
-         duration_ms, at, response_headers, response_body, response_truncated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO forward_attempts (${ATTEMPT_COLUMNS}) VALUES (${Array(13).fill('?').join(', ')})`,
       ),
       attemptsFor: db.prepare(
         'SELECT * FROM forward_attempts WHERE event_id = ? ORDER BY at, rowid',
@@ -325,21 +345,7 @@ export class ForwardStore implements ForwardQueue {
   }
 
   private record(a: AttemptRecord): void {
-    this.s.attempt.run(
-      a.id,
-      a.eventId,
-      a.jobId,
-      a.kind,
-      a.targetUrl,
-      a.attempt,
-      a.status,
-      a.error,
-      a.durationMs,
-      a.at,
-      JSON.stringify(a.responseHeaders),
-      a.responseBody,
-      a.responseTruncated ? 1 : 0,
-    );
+    this.s.attempt.run(...attemptValues(a));
   }
 
   async attemptsFor(eventId: string): Promise<AttemptRecord[]> {

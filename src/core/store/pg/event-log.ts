@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import {
   type BodyPart,
@@ -25,7 +24,7 @@ import {
   type SummaryRow,
 } from '../event-rows';
 import { SecretMask } from '../event-mask';
-import { responseJson, type StoredResponse } from '../response-store';
+import { ResponseIdCache, responseHash, type StoredResponse } from '../response-store';
 import { searchFields } from '../search-text';
 import { parseSearch } from '../search-query';
 import { searchTokens, tokenString } from '../search-tokens';
@@ -90,14 +89,23 @@ function isDataError(err: unknown): boolean {
  * keeps its bytes (bytea); headers are stored as JSON, which escapes it.
  */
 export function textSafe(e: NewEvent): NewEvent {
+  const { body, headers, ...rest } = e;
+  if (!hasNul(rest)) return e; // the usual case: no copy on the hot path
   const clean = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.includes('\u0000') ? v.replaceAll('\u0000', '\ufffd') : v;
+    if (typeof v === 'string') return v.replaceAll('\u0000', '\ufffd');
     if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return v;
     if (Array.isArray(v)) return v.map(clean);
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k), clean(x)]));
   };
-  const { body, headers, ...rest } = e;
   return { ...(clean(rest) as Omit<NewEvent, 'body' | 'headers'>), body, headers };
+}
+
+/** Whether a NUL is in any string of `v` (keys included; bytes not). */
+function hasNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return false;
+  if (Array.isArray(v)) return v.some(hasNul);
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x));
 }
 
 type FirstsByKey = Map<string, { firstId: string | null; count: number }>;
@@ -335,8 +343,7 @@ export class PgEventLog implements EventLog {
       await saveRev(c, rev);
       return { results, changed };
     });
-    if (this.responseIds.size + fresh.size > 1000) this.responseIds.clear();
-    for (const [json, id] of fresh) this.responseIds.set(json, id);
+    for (const [json, id] of fresh) this.responseIds.remember(json, id);
     this.emit([...results, ...changed.values()].sort((a, b) => a.rev - b.rev));
     return results;
   }
@@ -390,10 +397,12 @@ export class PgEventLog implements EventLog {
     r: StoredResponse,
     fresh: Map<string, number>,
   ): Promise<number> {
-    const json = responseJson(r);
-    const known = this.responseIds.get(json) ?? fresh.get(json);
+    const found = this.responseIds.find(r);
+    if ('id' in found) return found.id;
+    const { json } = found;
+    const known = fresh.get(json);
     if (known !== undefined) return known;
-    const hash = createHash('sha256').update(json).digest('hex');
+    const hash = responseHash(json);
     const row = await c.query<{ id: number }>(
       `INSERT INTO responses (hash, json) VALUES ($1, $2)
        ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id`,
@@ -405,7 +414,7 @@ export class PgEventLog implements EventLog {
   }
 
   /** Response rows by their JSON (see responseId): an endpoint answers all its deliveries alike. */
-  private readonly responseIds = new Map<string, number>();
+  private readonly responseIds = new ResponseIdCache();
 
   drained(): Promise<void> {
     return this.commit.drained();

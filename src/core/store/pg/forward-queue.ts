@@ -3,6 +3,8 @@ import type pg from 'pg';
 import type { EventSummary } from '../../../shared/model';
 import type { ForwardQueue, JobOutcome, Lease, RedriveItem } from '../ports';
 import {
+  ATTEMPT_COLUMNS,
+  attemptValues,
   DEFAULT_LEASE,
   toAttempt,
   toJob,
@@ -204,25 +206,11 @@ export class PgForwardQueue implements ForwardQueue {
   }
 
   private async record(c: pg.PoolClient | pg.Pool, a: AttemptRecord): Promise<void> {
+    const values = attemptValues(a);
     await c.query(
-      `INSERT INTO forward_attempts (id, event_id, job_id, kind, target_url, attempt, status, error,
-       duration_ms, at, response_headers, response_body, response_truncated)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        a.id,
-        a.eventId,
-        a.jobId,
-        a.kind,
-        a.targetUrl,
-        a.attempt,
-        a.status,
-        a.error,
-        a.durationMs,
-        a.at,
-        JSON.stringify(a.responseHeaders),
-        a.responseBody,
-        a.responseTruncated ? 1 : 0,
-      ],
+      `INSERT INTO forward_attempts (${ATTEMPT_COLUMNS})
+       VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+      values,
     );
   }
 
