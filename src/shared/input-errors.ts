@@ -268,3 +268,26 @@ export const inputErrorMap: z.core.$ZodErrorMap = (raw) => {
       return `is not valid${got}`;
   }
 };
+
+/**
+ * Groups issues by their first path element (the form field); '' for form-wide ones. `entry`
+ * names a list's entry as typed (the second range "#2 (banana)"), when the form knows it.
+ */
+export function issuesByField(
+  issues: { path: (string | number)[]; message: string }[],
+  entry?: (field: string, index: number) => string | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues) {
+    const field = String(i.path[0] ?? '');
+    const name = (k: string | number): string => {
+      if (typeof k !== 'number') return FIELD_LABELS[k] ?? k;
+      const typed = entry?.(field, k);
+      return typed !== undefined ? `#${k + 1} (${typed})` : `#${k + 1}`;
+    };
+    // The part of the field it is about, in the form's words ("Status", "Secret #2").
+    const where = i.path.length > 1 ? `${i.path.slice(1).map(name).join(' › ')}: ` : '';
+    out[field] = out[field] ? `${out[field]}; ${where}${i.message}` : `${where}${i.message}`;
+  }
+  return out;
+}

@@ -9,9 +9,9 @@ import {
   ENDPOINT_FIELD_LABELS,
   ENDPOINT_FIELDS,
   fromDraft,
-  issuesByField,
   toDraft,
 } from '../model/endpoint-draft';
+import { issuesByField } from '../../../shared/input-errors';
 import { Field } from './field';
 import { useUnsavedEdits } from './modal';
 import { ProviderOptions } from './provider-options';

@@ -4,6 +4,7 @@ import type { TunnelOptionsPatch, TunnelSettings } from '../../../shared/model';
 import { TUNNEL_REGIONS as tunnelRegions } from '../../../shared/values';
 import { errorText } from '../format/error-text';
 import { HookscopeError } from '../../../shared/errors';
+import { issuesByField } from '../../../shared/input-errors';
 import { useLoad } from '../hooks/use-load';
 
 /** Splits a comma/space/newline separated list; undefined → empty. */
@@ -303,22 +304,9 @@ function optionIssues(
   err: unknown,
   typed: Partial<Record<OptionField, string[]>>,
 ): Partial<Record<OptionField, string>> {
-  const out: Partial<Record<OptionField, string>> = {};
-  if (!(err instanceof HookscopeError) || !err.issues) return out;
-  for (const i of err.issues) {
-    const [root, name, ...rest] = i.path;
-    const field = OPTION_FIELDS.find((f) => f === name);
-    if (root !== 'options' || !field) continue;
-    // "#2 (banana)": which entry of a list, as typed.
-    const where = rest
-      .map((k) => {
-        if (typeof k !== 'number') return String(k);
-        const value = typed[field]?.[k];
-        return value !== undefined ? `#${k + 1} (${value})` : `#${k + 1}`;
-      })
-      .join(' › ');
-    const text = `${where ? `${where}: ` : ''}${i.message}`;
-    out[field] = out[field] ? `${out[field]}; ${text}` : text;
-  }
-  return out;
+  if (!(err instanceof HookscopeError) || !err.issues) return {};
+  const ours = err.issues
+    .filter((i) => i.path[0] === 'options' && OPTION_FIELDS.some((f) => f === i.path[1]))
+    .map((i) => ({ ...i, path: i.path.slice(1) }));
+  return issuesByField(ours, (field, k) => typed[field as OptionField]?.[k]);
 }

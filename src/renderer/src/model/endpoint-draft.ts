@@ -1,7 +1,7 @@
 import { commands, type Input } from '../../../shared/contract';
 import type { Endpoint } from '../../../shared/model';
 import { parseInput, zodIssues } from '../../../shared/dispatch';
-import { FIELD_LABELS } from '../../../shared/input-errors';
+import { issuesByField } from '../../../shared/input-errors';
 
 /** The endpoint form's fields, as typed. */
 export interface EndpointDraft {
@@ -151,24 +151,4 @@ export function fromDraft(d: EndpointDraft): {
   const parsed = parseInput(commands.saveEndpoint.input, input);
   if (parsed.success) return { input, errors: {} };
   return { input: null, errors: issuesByField(zodIssues(parsed.error)) };
-}
-
-/** Groups issues by their first path element (the form field); '' for form-wide ones. */
-export function issuesByField(
-  issues: { path: (string | number)[]; message: string }[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const i of issues) {
-    const field = String(i.path[0] ?? '');
-    // The part of the field it is about, in the form's words ("Status", "Secret #2").
-    const where =
-      i.path.length > 1
-        ? `${i.path
-            .slice(1)
-            .map((k) => (typeof k === 'number' ? `#${k + 1}` : (FIELD_LABELS[k] ?? k)))
-            .join(' › ')}: `
-        : '';
-    out[field] = out[field] ? `${out[field]}; ${where}${i.message}` : `${where}${i.message}`;
-  }
-  return out;
 }
