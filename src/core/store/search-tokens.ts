@@ -1,47 +1,63 @@
 /**
  * Search's tokens computed in JavaScript, as SQLite's FTS5 tokenizer (`unicode61
  * remove_diacritics 2`, migration 8) makes them, for a backend without FTS5 (PostgreSQL): the
- * same words give the same matches (search-query.ts says what a query means;
- * test/core/store/search-tokens.test.ts checks the tokens against FTS5's own).
+ * same words give the same matches (search-query.ts says what a query means).
  *
- * - A token is a run of letters, digits and private-use characters (\p{L} \p{N} \p{Co});
- *   combining diacritics (U+0300–U+036F) inside it are dropped, other marks separate.
- * - Each character is case-folded on its own (`ς` → `σ`), and a Latin letter with
- *   diacritics becomes its base letter (`é` → `e`, `ǖ` → `u`); other scripts keep theirs
- *   (`й`, `ά`), as FTS5 does.
+ * FTS5 decides per code point: it separates tokens, is part of one (folded: lower case, Latin
+ * diacritics removed, `ς` → `σ`), or is dropped (a combining diacritic). Those classes and
+ * folds are read from FTS5 itself into search-classes.ts (scripts/gen-search-classes.mjs), so
+ * the answer does not depend on the Unicode tables of the Node that runs it;
+ * test/core/store/search-tokens.test.ts checks every code point against FTS5 again.
  */
+import { CLASS_RUNS, FOLDS } from './search-classes';
 
-const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}\u0300-\u036f]/u;
-const DIACRITIC = /[\u0300-\u036f]/u;
+const SEPARATES = 0;
+const DROPPED = 2;
 
-/** FTS5's folds that lower-casing does not make. */
-const FOLDS: Record<string, string> = { ς: 'σ', ſ: 's' };
-
-/** One character folded as FTS5 folds it (see above). */
-function fold(ch: string): string {
-  // Lower case is FTS5's fold (`ß`, `ı` stay), but for these (found by the property test).
-  const lower = FOLDS[ch] ?? ch.toLowerCase();
-  const d = lower.normalize('NFD');
-  const base = d.codePointAt(0)!;
-  if (d.length > 1 && base < 0x250 && DIACRITIC.test(d.slice(1))) {
-    const rest = [...d.slice(1)];
-    if (rest.every((c) => DIACRITIC.test(c))) return String.fromCodePoint(base);
-  }
-  return lower;
+const runStarts: number[] = [];
+const runClasses: number[] = [];
+for (const run of CLASS_RUNS.split(',')) {
+  const [start, cls] = run.split(':');
+  runStarts.push(parseInt(start!, 36));
+  runClasses.push(Number(cls));
 }
+
+const folds = new Map<number, string>();
+for (const f of FOLDS.split(',')) {
+  const [cp, to] = f.split(':');
+  folds.set(parseInt(cp!, 36), String.fromCodePoint(...to!.split('.').map((c) => parseInt(c, 36))));
+}
+
+function classOfSlow(cp: number): number {
+  let lo = 0;
+  let hi = runStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (runStarts[mid]! <= cp) lo = mid;
+    else hi = mid - 1;
+  }
+  return runClasses[lo]!;
+}
+
+/** The class of each code point of the BMP, looked up once (astral ones by search). */
+const BMP = new Uint8Array(0x10000);
+for (let cp = 0; cp < 0x10000; cp++) BMP[cp] = classOfSlow(cp);
+
+const classOf = (cp: number): number => (cp < 0x10000 ? BMP[cp]! : classOfSlow(cp));
 
 /** The tokens of a text, in order. */
 export function searchTokens(text: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (const ch of text) {
-    if (!TOKEN_CHAR.test(ch)) {
+    const cp = ch.codePointAt(0)!;
+    const cls = classOf(cp);
+    if (cls === SEPARATES) {
       if (cur) out.push(cur);
       cur = '';
-      continue;
+    } else if (cls !== DROPPED) {
+      cur += folds.get(cp) ?? ch;
     }
-    if (DIACRITIC.test(ch)) continue; // a combining diacritic: part of the token, dropped
-    cur += fold(ch);
   }
   if (cur) out.push(cur);
   return out;
