@@ -220,3 +220,62 @@ describePg('PostgreSQL storage, two instances', (db) => {
     await expect.poll(() => b.exclusiveUpkeep(), { timeout: 10_000 }).toBe(true);
   });
 });
+
+describePg('PostgreSQL search after a secret is saved', (db) => {
+  const opened: PgStorage[] = [];
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+  });
+
+  it('deliveries stored before are indexed again: the secret is not found, other words are', async () => {
+    const schema = `hs_${randomBytes(5).toString('hex')}`;
+    const a = await openPgStorage({ url: db.url, schema, clock: Date.now, secretKey: KEY });
+    opened.push(a);
+    const b = await openPgStorage({ url: db.url, schema, clock: Date.now, secretKey: KEY });
+    opened.push(b);
+    const token = `glpat${randomBytes(8).toString('hex')}`;
+    const stored = [];
+    for (let i = 0; i < 250; i++) {
+      stored.push(
+        await appendTo(
+          a.events,
+          delivery({
+            path: '/gitlab',
+            headers: [
+              ['x-gitlab-token', token],
+              ['x-note', `reindexword${i % 2}`],
+            ],
+          }),
+        ),
+      );
+    }
+    const search = async (s: PgStorage, query: string): Promise<number> =>
+      (await s.events.list({ limit: 500, query })).items.length;
+    expect(await search(b, token)).toBe(250);
+
+    // Saved through A; searched through B (which learns of the secret by the bell).
+    await a.endpoints.save({ name: 'GitLab', path: '/gitlab', secrets: [token] } as never);
+    expect(await search(a, token)).toBe(0); // at once, before any row is indexed again
+    expect(await search(a, token.slice(0, 10) + '*')).toBe(0);
+    await expect.poll(() => search(b, token), { timeout: 10_000 }).toBe(0);
+    // The pass ends (more than one chunk), and the rows hold no trace of the token.
+    await expect
+      .poll(() => a.events.reindexPending || b.events.reindexPending, {
+        timeout: 20_000,
+      })
+      .toBe(false);
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const left = await c.query(
+        `SELECT count(*)::int AS n FROM ${schema}.search_docs WHERE headers LIKE $1`,
+        [`%${token}%`],
+      );
+      expect(left.rows[0].n).toBe(0);
+    } finally {
+      await c.end();
+    }
+    expect(await search(b, token)).toBe(0);
+    expect(await search(b, 'reindexword1')).toBe(125);
+  });
+});

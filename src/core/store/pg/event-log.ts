@@ -310,10 +310,7 @@ export class PgEventLog implements EventLog {
         const responseId = d.response ? await this.responseId(c, d.response, fresh) : null;
         rows.push({ ...row, response_id: responseId, stored_at: e.storedAt ?? null });
         bodies.push([seq, e.body]);
-        // Indexed for search as the answers show it: the endpoints' secrets masked.
-        const masked = this.mask.request({ path: e.path, headers: e.headers, query: e.query });
-        const f = searchFields(masked, e.body, e.body.length, e.headers);
-        docs.push([seq, tokenString(f.path), tokenString(f.headers), tokenString(f.body)]);
+        docs.push([seq, ...this.searchDoc(e, e.body)]);
         if (d.forwardTarget !== null) {
           jobs.push({ e, target: d.forwardTarget, refused: d.forwardRefused });
         }
@@ -435,6 +432,11 @@ export class PgEventLog implements EventLog {
       values.push(likePattern(t.text, t.prefix));
       const fields = t.field ? [t.field] : ['path', 'headers', 'body'];
       filterWhere.push(`(${fields.map((c) => `s.${c} LIKE $${values.length}`).join(' OR ')})`);
+      // Rows still indexed without a newer secret are not matched by a part of it.
+      if (this.reindexBelow > 0 && this.touchesSecret(t.text)) {
+        values.push(this.reindexBelow);
+        filterWhere.push(`e.seq >= $${values.length}`);
+      }
     }
     const from = terms.length ? 'events e JOIN search_docs s ON s.seq = e.seq' : 'events e';
     const filterValues = [...values];
@@ -697,6 +699,125 @@ export class PgEventLog implements EventLog {
 
   maskSecretsWith(secrets: () => readonly string[]): void {
     this.mask.use(secrets);
+  }
+
+  /** A delivery's search row (path, headers, body), as the answers show it: secrets masked. */
+  private searchDoc(
+    e: { path: string; query: string; headers: [string, string][] },
+    body: Buffer,
+  ): [string, string, string] {
+    const masked = this.mask.request({ path: e.path, headers: e.headers, query: e.query });
+    const f = searchFields(masked, body, body.length, e.headers);
+    return [tokenString(f.path), tokenString(f.headers), tokenString(f.body)];
+  }
+
+  /**
+   * A secret added (on any instance) is masked in search too: events indexed before it may
+   * hold it in their search rows, so every row below a marker kept in the database
+   * (`search_reindex_below`, raised in the saving transaction, and by each instance that
+   * learns of the secret: rows it stored meanwhile) is indexed again by `reindexChunk`. Until
+   * a row is, a search term that is part of a secret does not match it.
+   */
+  async secretsWillChange(q: Queryable, secrets: readonly string[]): Promise<void> {
+    const now = new Set(this.mask.secrets());
+    if (!secrets.some((s) => s.trim() !== '' && !now.has(s))) return;
+    await this.raiseReindex(q);
+  }
+
+  /** Called after the endpoints changed (here or elsewhere): raises the marker for new secrets. */
+  async secretsChanged(): Promise<void> {
+    const now = new Set(this.mask.secrets().filter((s) => s.trim() !== ''));
+    const before = this.maskedKnown;
+    this.maskedKnown = now;
+    if (before && [...now].some((s) => !before.has(s))) await this.raiseReindex(this.pool);
+    else await this.readReindexMarker();
+  }
+
+  private async raiseReindex(q: Queryable): Promise<void> {
+    const r = await q.query<{ value: string }>(
+      `INSERT INTO meta (key, value)
+       VALUES ('search_reindex_below', (SELECT coalesce(max(seq), 0) + 1 FROM events)::text)
+       ON CONFLICT (key) DO UPDATE
+         SET value = greatest(meta.value::bigint, excluded.value::bigint)::text
+       RETURNING value`,
+    );
+    this.reindexBelow = Math.max(this.reindexBelow, Number(r.rows[0]!.value));
+  }
+
+  private async readReindexMarker(): Promise<number> {
+    const r = await this.pool.query<{ value: string }>(
+      "SELECT value FROM meta WHERE key = 'search_reindex_below'",
+    );
+    this.reindexBelow = Number(r.rows[0]?.value ?? 0);
+    return this.reindexBelow;
+  }
+
+  /** Whether rows wait to be indexed again (as this instance last read the marker). */
+  get reindexPending(): boolean {
+    return this.reindexBelow > 0;
+  }
+
+  /**
+   * Indexes the `n` newest rows below the marker again with the secrets as they are now, and
+   * lowers the marker past them (unless another save raised it meanwhile: then the next chunk
+   * starts again from the top). Returns whether rows remain.
+   */
+  async reindexChunk(n = 100): Promise<boolean> {
+    const below = await this.readReindexMarker();
+    if (below === 0) return false;
+    const rows = (
+      await this.pool.query<{
+        seq: number;
+        path: string;
+        query: string;
+        headers: string;
+        body: Buffer;
+      }>(
+        `SELECT e.seq, e.path, e.query, e.headers, b.body FROM events e
+         JOIN bodies b ON b.seq = e.seq WHERE e.seq < $1 ORDER BY e.seq DESC LIMIT $2`,
+        [below, n],
+      )
+    ).rows;
+    const docs = rows.map((r) =>
+      this.searchDoc(
+        { path: r.path, query: r.query, headers: JSON.parse(r.headers) as [string, string][] },
+        r.body,
+      ),
+    );
+    const next = rows.length < n ? 0 : rows[rows.length - 1]!.seq;
+    await transaction(this.pool, async (c) => {
+      if (rows.length > 0) {
+        await c.query(
+          `UPDATE search_docs s SET path = d.path, headers = d.headers, body = d.body
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS d(seq, path, headers, body)
+           WHERE s.seq = d.seq`,
+          [
+            rows.map((r) => r.seq),
+            docs.map((d) => d[0]),
+            docs.map((d) => d[1]),
+            docs.map((d) => d[2]),
+          ],
+        );
+      }
+      await c.query(
+        "UPDATE meta SET value = $2 WHERE key = 'search_reindex_below' AND value = $1",
+        [String(below), String(next)],
+      );
+    });
+    return (await this.readReindexMarker()) > 0;
+  }
+
+  /** Seqs below this may be indexed with fewer secrets than now (0: none). */
+  private reindexBelow = 0;
+  /** The secrets this instance last saw (secretsChanged); null before the first look. */
+  private maskedKnown: Set<string> | null = null;
+
+  /** Whether a search term could match a secret not yet masked in old rows' search rows. */
+  private touchesSecret(text: string): boolean {
+    const words = searchTokens(text);
+    if (words.length === 0) return false;
+    const secretWords = this.mask.secrets().flatMap((s) => searchTokens(s));
+    return words.some((w) => secretWords.some((sw) => sw.includes(w) || w.includes(sw)));
   }
 
   maskUrl(url: string): string {

@@ -43,6 +43,14 @@ const COLUMNS = `id, name, path, provider, tolerance_sec, forward_to, response, 
 
 export class PgEndpointRepo extends EndpointSnapshot {
   private readonly serial = new Serial();
+  /** Told in the saving transaction before secrets are written (search masks them: the log). */
+  private secretsWillChange: (c: pg.PoolClient, secrets: readonly string[]) => Promise<void> = () =>
+    Promise.resolve();
+
+  /** See `secretsWillChange`: the log re-indexes search when a secret is new. */
+  beforeSecretsChange(f: (c: pg.PoolClient, secrets: readonly string[]) => Promise<void>): void {
+    this.secretsWillChange = f;
+  }
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -134,6 +142,7 @@ export class PgEndpointRepo extends EndpointSnapshot {
                   values,
                 );
               }
+              if (input.secrets !== undefined) await this.secretsWillChange(c, input.secrets);
               await this.bell.ring(c, 'endpoints');
             },
             () => {

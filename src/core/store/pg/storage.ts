@@ -163,8 +163,40 @@ export class PgStorage implements Storage {
       new PgCheckupRepo(log.pool),
     );
     log.log.maskSecretsWith(() => endpoints.allSecrets());
+    endpoints.beforeSecretsChange((c, list) => log.log.secretsWillChange(c, list));
+    await log.log.secretsChanged();
+    endpoints.onChange(() => void storage?.secretsChanged());
+    bell.onResync(() => storage!.secretsChanged());
     await storage.followEvents();
+    void storage.reindex();
     return storage;
+  }
+
+  /**
+   * The endpoints changed (here or on another instance): a new secret raises the search's
+   * re-index marker (PgEventLog.secretsChanged), and the rows below it are indexed again.
+   */
+  private async secretsChanged(): Promise<void> {
+    await this.log.log.secretsChanged().catch(() => undefined);
+    void this.reindex();
+  }
+
+  private reindexing = false;
+
+  /** Indexes for search again what a new secret left stale, a chunk at a time, on one instance. */
+  private async reindex(): Promise<void> {
+    if (this.reindexing || this.closing || !this.log.log.reindexPending) return;
+    this.reindexing = true;
+    try {
+      if (!(await this.exclusiveUpkeep())) return;
+      while (!this.closing && (await this.log.log.reindexChunk())) {
+        await new Promise((r) => setImmediate(r)); // deliveries and searches between chunks
+      }
+    } catch {
+      // Tried again at the next change or periodic re-read.
+    } finally {
+      this.reindexing = false;
+    }
   }
 
   /**
