@@ -30,3 +30,24 @@ test('a schema check that did not finish is shown as such, with why', async ({ p
     'schema check took longer than 250 ms: the schema is too expensive for this body',
   );
 });
+
+test('a body too deep to check is a note saying why, not a list of failures', async ({
+  page,
+  server,
+}) => {
+  const saved = await server.api('saveEndpoint', {
+    name: 'Deep',
+    path: '/deep',
+    jsonSchema: { type: 'array' },
+  });
+  expect(saved.status).toBe(200);
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  await sendWebhook(server, '/deep', `${'['.repeat(1200)}${']'.repeat(1200)}`);
+  await page.getByTestId('event-row').first().click();
+  const card = page.getByTestId('event-detail').getByTestId('schema-card');
+  await expect(card).toContainText('not checked');
+  await expect(card.getByTestId('schema-not-checked')).toHaveText(
+    'Not checked: the body is nested more than 1000 levels deep, not parsed.',
+  );
+  await expect(card.locator('ul.issues')).toHaveCount(0);
+});

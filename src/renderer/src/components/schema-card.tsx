@@ -24,7 +24,13 @@ export function SchemaCard({ detail }: { detail: EventDetail }) {
           No schema is known for this payload. Endpoints can be given a JSON Schema of their own.
         </p>
       )}
-      {issues && issues.length > 0 && (
+      {status === 'none' && issues && issues.length > 0 && (
+        // Why it was not checked (too large, too deep): a note, not a failure.
+        <p className="muted" data-testid="schema-not-checked">
+          {issues.map(reason).join(' ')}
+        </p>
+      )}
+      {status !== 'none' && issues && issues.length > 0 && (
         <ul className="issues mono">
           {issues.slice(0, 50).map((issue, i) => (
             <li key={i}>{issue}</li>
@@ -34,4 +40,10 @@ export function SchemaCard({ detail }: { detail: EventDetail }) {
       )}
     </section>
   );
+}
+
+/** "(root): not checked: the body is larger than 5 MB" → "Not checked: the body is larger than 5 MB." */
+function reason(issue: string): string {
+  const text = issue.replace(/^\(root\): /, '');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
