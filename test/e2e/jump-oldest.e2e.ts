@@ -68,6 +68,12 @@ test('End and "Oldest ↓" go to the oldest delivery in one step; going up loads
   await page.getByTestId('jump-newest').click();
   await expect(row('/fresh/2')).toBeVisible();
   await expect(row('/fresh/2')).toHaveAttribute('aria-selected', 'true');
+  // After a button, the keys go on in the list (not to the button: Enter would jump again).
+  await expect(list).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowUp');
+  await expect(row('/fresh/2')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('End');
   await expect(row('/seed/0')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Home');

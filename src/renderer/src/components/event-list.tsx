@@ -128,7 +128,12 @@ export function EventList({
   };
   useEffect(() => {
     if (!jumps) return;
-    jumps.current = { toNewest: () => jump('newest'), toOldest: () => jump('oldest') };
+    // From the header's buttons: the keys (↑ ↓ Enter) go on in the list, not to the button.
+    const from = (to: 'newest' | 'oldest') => (): void => {
+      jump(to);
+      scrollRef.current?.focus({ preventScroll: true });
+    };
+    jumps.current = { toNewest: from('newest'), toOldest: from('oldest') };
     return () => {
       jumps.current = null;
     };
@@ -170,6 +175,7 @@ export function EventList({
         className="list-scroll"
         data-testid="event-list"
         role="listbox"
+        tabIndex={-1}
         aria-label="Deliveries, newest first"
         onScroll={(ev) => {
           if (ev.currentTarget.scrollTop < ROW_HEIGHT / 2 && newRows) setNewRows(0);
