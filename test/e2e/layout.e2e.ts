@@ -88,3 +88,26 @@ test('tables, the JSON tree, the diff and times read right at 1280x800', async (
   await page.getByTestId('tab-overview').click();
   await shot(page, 'overview');
 });
+
+test('a long event type gives way: the detail actions stay on one line at 1280x800', async ({
+  page,
+  server,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openUi(page, server.uiUrl, server.receiverUrl);
+  const type = `fine_tuning.job.${'checkpoint_'.repeat(10)}succeeded`;
+  await sendWebhook(server, '/long', JSON.stringify({ type, id: 'evt_long' }));
+  await page.getByTestId('event-row').first().click();
+  const detail = page.getByTestId('event-detail');
+  await expect(detail.getByTestId('detail-type')).toHaveAttribute('title', type);
+  const buttons = detail.locator('.detail-meta .actions > button');
+  expect(await buttons.count()).toBeGreaterThanOrEqual(3);
+  const tops = new Set<number>();
+  for (const b of await buttons.all()) tops.add(Math.round((await b.boundingBox())!.y));
+  expect([...tops]).toHaveLength(1);
+  // The Overview shows it whole, wrapped inside the pane.
+  const fact = detail.locator('.facts dd').filter({ hasText: 'fine_tuning.job' }).first();
+  const [pane, dd] = [await detail.boundingBox(), await fact.boundingBox()];
+  expect(dd!.x + dd!.width).toBeLessThanOrEqual(pane!.x + pane!.width);
+  await shot(page, 'long-event-type');
+});

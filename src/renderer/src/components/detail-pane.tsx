@@ -72,7 +72,11 @@ export function DetailPane({
           </span>
         </h2>
         <div className="detail-meta">
-          {detail.eventType && <span className="mono">{detail.eventType}</span>}
+          {detail.eventType && (
+            <span className="mono detail-type" title={detail.eventType} data-testid="detail-type">
+              {detail.eventType}
+            </span>
+          )}
           {detail.imported && (
             <span data-testid="detail-imported-tag">
               <Pill tone="info" title={IMPORTED_TITLE}>
