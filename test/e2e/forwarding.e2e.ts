@@ -136,6 +136,12 @@ test('tunnel options: bad values get the contract messages, good ones are saved'
   await page.getByTestId('discard-keep').click();
   await expect(page.getByTestId('discard-bar')).toHaveCount(0);
   await expect(form.getByTestId('tunnel-allow')).toHaveValue('10.0.0.0/99');
+  // A press outside asks too, with Keep editing focused (Enter keeps the edits).
+  await page.mouse.click(20, 500);
+  await expect(page.getByTestId('discard-keep')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('discard-bar')).toHaveCount(0);
+  await expect(form.getByTestId('tunnel-allow')).toHaveValue('10.0.0.0/99');
   await form.getByTestId('tunnel-allow').fill('203.0.113.0/24');
   await form.getByTestId('tunnel-basic-auth').fill('');
   await form.getByTestId('tunnel-domain').fill('hooks.example.ngrok.app');

@@ -170,7 +170,15 @@ export function DiscardBar({ onKeep, onDiscard }: { onKeep: () => void; onDiscar
   const [before] = useState(() => document.activeElement);
   useEffect(() => {
     keep.current?.focus();
+    // Asked by a press outside: that press moves the focus where it landed once its handlers
+    // have run (after this), so take it back when a press leaves it outside the dialog.
+    const dialog = keep.current?.closest('[role="dialog"]');
+    const again = (): void => {
+      if (!dialog?.contains(document.activeElement)) keep.current?.focus();
+    };
+    window.addEventListener('pointerup', again);
     return () => {
+      window.removeEventListener('pointerup', again);
       const lost = document.activeElement === null || document.activeElement === document.body;
       if (lost && before instanceof HTMLElement && before.isConnected) before.focus();
     };
