@@ -436,9 +436,9 @@ by \`bench/postgres-million.mjs\`: ${
 \`hookscope serve --database\` (the real migrations, every row as PgEventLog writes it), then
 cloned in SQL (multi-row \`INSERT … SELECT\`, about ${fmt.int(ROWS_PER_STATEMENT)} rows a
 statement, the counter triggers on, the secondary indexes built afterwards from their own
-definitions, then \`VACUUM (ANALYZE)\`): ${fmt.int(f.events)} events in ${Math.round(f.fillSeconds)} s
+definitions, then \`VACUUM (ANALYZE)\`): ${fmt.int(f.events)} events in ${Math.round(f.fillSeconds)} s after the templates
 (${fmt.int(f.perSecond)} events/s: clone ${Math.round(f.cloneSeconds)} s, indexes ${Math.round(f.indexSeconds)} s,
-vacuum ${Math.round(f.vacuumSeconds)} s)`
+vacuum ${Math.round(f.vacuumSeconds)} s; ${Math.round(f.totalSeconds)} s with the templates posted)`
       : 'reused from an earlier run (BENCH_PG_MILLION_KEEP)'
   }. The log checked against a full scan (counters, bodies,
 search rows, distinct revs, the cursor; the engine's \`countEvents\` against the scan):
