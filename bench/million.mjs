@@ -118,10 +118,13 @@ async function okApp() {
   return { url: `http://127.0.0.1:${app.address().port}`, close: () => app.close() };
 }
 
-/** Posts the templates through a real `hookscope serve`, waits until every forward settled. */
-async function seed(dir, log) {
+/**
+ * Posts the templates through a real `hookscope serve`, waits until every forward settled.
+ * `env` starts it on another log (HOOKSCOPE_DATABASE_URL: the PostgreSQL million reuses this).
+ */
+export async function seed(dir, log, { env } = {}) {
   const app = await okApp();
-  const proc = await startHookscope(dir);
+  const proc = await startHookscope(dir, env ? { env, timeoutMs: 60_000 } : {});
   try {
     const { ready } = proc;
     await api(ready, 'saveSettings', {
@@ -269,18 +272,20 @@ function writtenBytes(pid) {
 /**
  * Acks at 1,000 req/s on the big log, first alone, then while retention deletes the oldest
  * `drop` events (the limit lowered through the API as the second run starts); the bytes the
- * server wrote per delivery in the first run (write amplification).
+ * server wrote per delivery in the first run (write amplification). `env` starts the server on
+ * another log (PostgreSQL), `written` says what bytes count (default: the server's own).
  */
-export async function retentionUnderLoad(dir, drop, seconds, log) {
-  const proc = await startHookscope(dir, { timeoutMs: 120_000 });
+export async function retentionUnderLoad(dir, drop, seconds, log, { env, written } = {}) {
+  const proc = await startHookscope(dir, { timeoutMs: 120_000, ...(env ? { env } : {}) });
   try {
     const { ready, child } = proc;
     const body = webhookBody(2048);
     const rate = { connections: 10, overallRate: 1000, serverPid: child.pid };
+    const bytes = written ?? (() => writtenBytes(child.pid));
     log(`million: ${seconds} s at 1,000 req/s on the big log`);
-    const w0 = writtenBytes(child.pid);
+    const w0 = bytes();
     const alone = await load(ready.receiverUrl, body, { ...rate, duration: seconds });
-    const w1 = writtenBytes(child.pid);
+    const w1 = bytes();
     const before = (await api(ready, 'getStatus')).events;
     const target = before - drop;
     log(`million: retention to ${target.toLocaleString('en-US')} events while acking`);
@@ -313,7 +318,7 @@ export async function retentionUnderLoad(dir, drop, seconds, log) {
 }
 
 /** Times `fn` `runs` times (after one warm-up call); answers median and p95 in ms. */
-async function timed(fn, runs = 15) {
+export async function timed(fn, runs = 15) {
   await fn();
   const samples = [];
   const engine = [];
@@ -334,8 +339,63 @@ async function timed(fn, runs = 15) {
   };
 }
 
+/**
+ * The list, search, filters and counts through the control API of a `hookscope serve` just
+ * started on a big log of `size` bytes (the first two calls are the cold ones): what the SQLite
+ * and the PostgreSQL million both measure.
+ */
+export async function measureLog(ready, size, log) {
+  const t = async (fn) => {
+    const t0 = performance.now();
+    const answer = await fn();
+    return { ms: performance.now() - t0, engine: engineMs(answer) };
+  };
+  const coldFirst = await t(() => api(ready, 'listEvents', { limit: 200 }));
+  const coldSearch = await t(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 }));
+  const out = {};
+  out.cold = {
+    firstPage: coldFirst.ms,
+    firstPageEngine: coldFirst.engine,
+    search: coldSearch.ms,
+    searchEngine: coldSearch.engine,
+  };
+  const status = await api(ready, 'getStatus');
+  out.events = status.events;
+  out.bytesPerEvent = size / status.events;
+  const endpoints = (await api(ready, 'listEndpoints')).items;
+  out.warm = {
+    firstPage: await timed(() => api(ready, 'listEvents', { limit: 200 })),
+    oldestPage: await timed(() => api(ready, 'listEvents', { beforeSeq: 1000, limit: 200 })),
+    search: await timed(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 })),
+    searchCommon: await timed(() => api(ready, 'listEvents', { query: 'headphones', limit: 200 })),
+    searchFiltered: await timed(() =>
+      api(ready, 'listEvents', { query: 'zebracorn', method: 'POST', limit: 200 }),
+    ),
+    counts: await timed(() => api(ready, 'countEvents')),
+    countsEndpoint: await timed(() =>
+      api(ready, 'countEvents', { endpointId: endpoints.find((e) => e.name === 'GitHub').id }),
+    ),
+    getEvent: await timed(async () => {
+      const first = (await api(ready, 'listEvents', { limit: 1 })).items[0];
+      return api(ready, 'getEvent', { id: first.id });
+    }),
+  };
+  out.filters = [];
+  for (const [name, input] of filterCases(endpoints)) {
+    const page = await timed(() => api(ready, 'listEvents', { ...input, limit: 200 }), 7);
+    const count = await timed(
+      () => api(ready, 'listEvents', { ...input, limit: 1, withTotal: true }),
+      3,
+    );
+    const total = (await api(ready, 'listEvents', { ...input, limit: 1, withTotal: true })).total;
+    out.filters.push({ name, page, count, total });
+    log(`million: ${name}: ${page.median.toFixed(1)} ms first page, ${total} match`);
+  }
+  return out;
+}
+
 /** Drops the OS page cache when allowed (root on Linux); says whether it could. */
-function dropPageCache() {
+export function dropPageCache() {
   spawnSync('sync');
   const r = spawnSync('sh', ['-c', 'echo 3 > /proc/sys/vm/drop_caches'], { encoding: 'utf8' });
   return r.status === 0;
@@ -423,53 +483,7 @@ export async function runMillion({ dir, events = 1_000_000, keep = null, log = (
   out.startupMs = proc.ms;
   try {
     const { ready } = proc;
-    const t = async (fn) => {
-      const t0 = performance.now();
-      const answer = await fn();
-      return { ms: performance.now() - t0, engine: engineMs(answer) };
-    };
-    const coldFirst = await t(() => api(ready, 'listEvents', { limit: 200 }));
-    const coldSearch = await t(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 }));
-    out.cold = {
-      firstPage: coldFirst.ms,
-      firstPageEngine: coldFirst.engine,
-      search: coldSearch.ms,
-      searchEngine: coldSearch.engine,
-    };
-    const status = await api(ready, 'getStatus');
-    out.events = status.events;
-    out.bytesPerEvent = size / status.events;
-    const endpoints = (await api(ready, 'listEndpoints')).items;
-    out.warm = {
-      firstPage: await timed(() => api(ready, 'listEvents', { limit: 200 })),
-      oldestPage: await timed(() => api(ready, 'listEvents', { beforeSeq: 1000, limit: 200 })),
-      search: await timed(() => api(ready, 'listEvents', { query: 'zebracorn', limit: 200 })),
-      searchCommon: await timed(() =>
-        api(ready, 'listEvents', { query: 'headphones', limit: 200 }),
-      ),
-      searchFiltered: await timed(() =>
-        api(ready, 'listEvents', { query: 'zebracorn', method: 'POST', limit: 200 }),
-      ),
-      counts: await timed(() => api(ready, 'countEvents')),
-      countsEndpoint: await timed(() =>
-        api(ready, 'countEvents', { endpointId: endpoints.find((e) => e.name === 'GitHub').id }),
-      ),
-      getEvent: await timed(async () => {
-        const first = (await api(ready, 'listEvents', { limit: 1 })).items[0];
-        return api(ready, 'getEvent', { id: first.id });
-      }),
-    };
-    out.filters = [];
-    for (const [name, input] of filterCases(endpoints)) {
-      const page = await timed(() => api(ready, 'listEvents', { ...input, limit: 200 }), 7);
-      const count = await timed(
-        () => api(ready, 'listEvents', { ...input, limit: 1, withTotal: true }),
-        3,
-      );
-      const total = (await api(ready, 'listEvents', { ...input, limit: 1, withTotal: true })).total;
-      out.filters.push({ name, page, count, total });
-      log(`million: ${name}: ${page.median.toFixed(1)} ms first page, ${total} match`);
-    }
+    Object.assign(out, await measureLog(ready, size, log));
     // In Chromium, on the same server: open, search, open an event, page towards the oldest.
     out.ui = await uiOnBigLog(ready, { log });
   } finally {
@@ -494,14 +508,17 @@ const TARGETS = {
   startup: 1000,
 };
 
-/** The targets table's rows for the million (issue 16). */
-export function millionRows(m, yesNo, fmt) {
+/**
+ * The targets table's rows for the million (issue 16); `label` goes before each figure's name
+ * and `coldHow` says what "cold" was (the PostgreSQL million's rows, issue 17).
+ */
+export function millionRows(m, yesNo, fmt, { label = '', coldHow = null } = {}) {
   const n = fmt.int(m.events);
   // The targets are the log's: the engine's own time (Server-Timing), the time through HTTP
   // and the JSON of 200 summaries beside it.
   const both = (engine, api) => `${fmt.ms(engine)} (through the API: ${fmt.ms(api)})`;
   const worst = m.filters.reduce((a, b) => (b.page.engine > a.page.engine ? b : a));
-  return [
+  const rows = [
     [
       `First page of the list, ${n} events, warm (median, in the engine)`,
       `${both(m.warm.firstPage.engine, m.warm.firstPage.median)}${m.fill ? `; the API's floor: ${fmt.ms(m.fill.apiFloor.median)} on ${m.fill.templatesPosted} events` : ''}`,
@@ -509,7 +526,7 @@ export function millionRows(m, yesNo, fmt) {
       yesNo(m.warm.firstPage.engine <= TARGETS.firstWarm),
     ],
     [
-      `First page, cold (fresh process${m.cacheDropped ? ', page cache dropped' : ''}; in the engine)`,
+      `First page, cold (${coldHow ?? `fresh process${m.cacheDropped ? ', page cache dropped' : ''}`}; in the engine)`,
       both(m.cold.firstPageEngine, m.cold.firstPage),
       `≤ ${TARGETS.firstCold} ms`,
       yesNo(m.cold.firstPageEngine <= TARGETS.firstCold),
@@ -547,11 +564,11 @@ export function millionRows(m, yesNo, fmt) {
       yesNo(m.startupMs <= TARGETS.startup),
     ],
   ];
+  return rows.map(([name, ...rest]) => [`${label}${name}`, ...rest]);
 }
 
-/** The million's section of BENCHMARKS.md. */
-export function millionSection(m, { table, fmt }) {
-  const f = m.fill;
+/** The million's two tables: the warm timings, and every filter's first page and total. */
+export function millionTables(m, { table, fmt }) {
   const row = (name, t) => [
     name,
     fmt.ms(t.engine),
@@ -559,6 +576,39 @@ export function millionSection(m, { table, fmt }) {
     fmt.ms(t.median),
     fmt.ms(t.p95),
   ];
+  return `${table(
+    ['warm (15 runs)', 'engine median', 'engine p95', 'API median', 'API p95'],
+    [
+      row('first page (200)', m.warm.firstPage),
+      row('oldest page (beforeSeq)', m.warm.oldestPage),
+      row('search, a rare word', m.warm.search),
+      row('search, a word in most bodies', m.warm.searchCommon),
+      row('search + a filter', m.warm.searchFiltered),
+      row('countEvents', m.warm.counts),
+      row('countEvents, one endpoint', m.warm.countsEndpoint),
+      row('getEvent', m.warm.getEvent),
+    ],
+  )}
+
+Filters (first page of 200, and \`withTotal\`: the exact count the list shows; medians, the
+engine's time and through the API):
+
+${table(
+  ['filter', 'matches', 'first page: engine', 'API', 'with total: engine', 'API'],
+  m.filters.map((x) => [
+    x.name,
+    fmt.int(x.total),
+    fmt.ms(x.page.engine),
+    fmt.ms(x.page.median),
+    fmt.ms(x.count.engine),
+    fmt.ms(x.count.median),
+  ]),
+)}`;
+}
+
+/** The million's section of BENCHMARKS.md. */
+export function millionSection(m, { table, fmt }) {
+  const f = m.fill;
   return `## A million events
 
 A log of ${fmt.int(m.events)} deliveries built by \`bench/million.mjs\`: ${
@@ -593,34 +643,7 @@ that path, the same first page on the ${f.templatesPosted}-event log: ${fmt.ms(f
 - Cold: the first page ${fmt.ms(m.cold.firstPageEngine)} in the engine (${fmt.ms(m.cold.firstPage)} through the API), a search ${fmt.ms(m.cold.searchEngine)} (${fmt.ms(m.cold.search)}), just after
   start on a file not read since${m.cacheDropped ? ' with the OS page cache dropped' : ' (the page cache could not be dropped: not root)'}; start to ready ${fmt.ms(m.startupMs)}.
 
-${table(
-  ['warm (15 runs)', 'engine median', 'engine p95', 'API median', 'API p95'],
-  [
-    row('first page (200)', m.warm.firstPage),
-    row('oldest page (beforeSeq)', m.warm.oldestPage),
-    row('search, a rare word', m.warm.search),
-    row('search, a word in most bodies', m.warm.searchCommon),
-    row('search + a filter', m.warm.searchFiltered),
-    row('countEvents', m.warm.counts),
-    row('countEvents, one endpoint', m.warm.countsEndpoint),
-    row('getEvent', m.warm.getEvent),
-  ],
-)}
-
-Filters (first page of 200, and \`withTotal\`: the exact count the list shows; medians, the
-engine's time and through the API):
-
-${table(
-  ['filter', 'matches', 'first page: engine', 'API', 'with total: engine', 'API'],
-  m.filters.map((x) => [
-    x.name,
-    fmt.int(x.total),
-    fmt.ms(x.page.engine),
-    fmt.ms(x.page.median),
-    fmt.ms(x.count.engine),
-    fmt.ms(x.count.median),
-  ]),
-)}
+${millionTables(m, { table, fmt })}
 
 `;
 }

@@ -7,7 +7,10 @@
 // (default 15), BENCH_FLOOD_REQUESTS (default 100000), BENCH_MILLION_EVENTS (default
 // 1000000), BENCH_MILLION_KEEP (a folder: the million's log is built once and kept there, as
 // hookscope-<events>.db, and later runs copy it instead of building it again; the measurements
-// run on the copy, so the kept log stays as built). `--only soak,flood` (or BENCH_ONLY)
+// run on the copy, so the kept log stays as built), BENCH_PG_MILLION_N (the PostgreSQL
+// million's size, default 1000000), BENCH_PG_MILLION_KEEP (a folder: the PostgreSQL cluster of
+// that part lives there between runs, its filled log reused, measured on a copy).
+// `--only soak,flood` (or BENCH_ONLY)
 // runs some parts only; their report then goes to a temp file, never to BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { uiOnBigLogRows, uiOnBigLogSection } from './ui-million.mjs';
 import { bigBodyRows, bigBodySection, runBigBody } from './big-body.mjs';
 import { forwardingRows, forwardingSection, runForwarding } from './forwarding.mjs';
 import { postgresRows, postgresSection, runPostgres } from './postgres.mjs';
+import { pgMillionRows, pgMillionSection, runPgMillion } from './postgres-million.mjs';
 import { CLI, ROOT, fmt, fsType, guardProcess, killAll, tempDir } from './lib.mjs';
 import { runSoak, soakRows, soakSection, soakVerdict } from './soak.mjs';
 import { runStartup } from './startup.mjs';
@@ -38,6 +42,7 @@ const PARTS = [
   'bodies',
   'forwarding',
   'postgres',
+  'postgres-million',
 ];
 
 /** The parts to run: all, or those named by `--only a,b` / `--only=a,b` / BENCH_ONLY. */
@@ -95,6 +100,8 @@ const OVERRIDES = [
   'BENCH_ONLY',
   'BENCH_MILLION_EVENTS',
   'BENCH_MILLION_KEEP',
+  'BENCH_PG_MILLION_N',
+  'BENCH_PG_MILLION_KEEP',
 ];
 
 function command() {
@@ -201,10 +208,12 @@ function ingestRuns(ingest) {
  * run, and the correctness failures (acked events missing, a damaged log) of the parts run.
  */
 function report(results) {
-  const { ingest, startup, ui, soak, flood, million, bodies, forwarding, postgres } = results;
+  const { ingest, startup, ui, soak, flood, million, bodies, forwarding, postgres, pgMillion } =
+    results;
   const lost = ingest ? ingest.checks.filter((c) => !c.ok) : [];
   const failures = lost.map((c) => `acked events missing in ingest (${c.name})`);
   if (soak && !soakVerdict(soak).noneLost) failures.push('acked events missing in the soak');
+  if (pgMillion?.check?.length) failures.push('the PostgreSQL million: the log is inconsistent');
   for (const r of postgres?.runs ?? []) {
     if (r.lost) failures.push(`acked events missing on PostgreSQL (${r.name})`);
   }
@@ -221,6 +230,7 @@ function report(results) {
     ...(bodies ? bigBodyRows(bodies, yesNo, fmt) : []),
     ...(forwarding ? forwardingRows(forwarding, yesNo, fmt) : []),
     ...(postgres ? postgresRows(postgres, ingest, fmt) : []),
+    ...(pgMillion ? pgMillionRows(pgMillion, yesNo, fmt) : []),
     ...(ingest
       ? [
           [
@@ -345,7 +355,8 @@ ${
 }
 
 function markdown(env, results, rendered) {
-  const { ingest, startup, ui, soak, flood, million, bodies, forwarding, postgres } = results;
+  const { ingest, startup, ui, soak, flood, million, bodies, forwarding, postgres, pgMillion } =
+    results;
   const { targets, detail, busiest } = rendered;
   const cpu = cpus();
   const warn =
@@ -385,7 +396,7 @@ ${ingest ? ingestSection(ingest, detail) : ''}${startup ? startupSection(startup
     bodies ? `${bigBodySection(bodies, { table, fmt })}\n` : ''
   }${forwarding ? `${forwardingSection(forwarding, { table, fmt })}\n` : ''}${
     postgres ? `${postgresSection(postgres, { table, fmt })}\n` : ''
-  }`;
+  }${pgMillion ? `${pgMillionSection(pgMillion, { table, fmt })}\n` : ''}`;
 }
 
 /** Formats like `npm run format` would, so that `prettier --check .` accepts the file. */
@@ -408,6 +419,7 @@ async function main() {
   const burstSeconds = envNumber('BENCH_BURST_SECONDS', 15, { integer: true });
   const floodRequests = envNumber('BENCH_FLOOD_REQUESTS', 100_000, { integer: true, min: 49 });
   const millionEvents = envNumber('BENCH_MILLION_EVENTS', 1_000_000, { integer: true, min: 999 });
+  const pgMillionEvents = envNumber('BENCH_PG_MILLION_N', 1_000_000, { integer: true, min: 999 });
   // The first three parts take about 5 minutes; the soak may run slower than its rate on a
   // busy machine, and the flood is assumed to get at least 200 answers a second.
   const maxSeconds =
@@ -416,7 +428,9 @@ async function main() {
     (parts.has('flood') ? floodRequests / 200 + 120 : 0) +
     (parts.has('million') ? (millionEvents / 1000) * 1.5 + 900 : 0) +
     (parts.has('bodies') ? 300 : 0) +
-    (parts.has('forwarding') ? 300 : 0);
+    (parts.has('forwarding') ? 300 : 0) +
+    // The fill (about 1,000 events/s assumed: slower than seen), the retention pass's 10 min.
+    (parts.has('postgres-million') ? pgMillionEvents / 1000 + 1500 : 0);
   guardProcess(maxSeconds * 1000);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
 
@@ -450,6 +464,13 @@ async function main() {
   if (parts.has('bodies')) results.bodies = await runBigBody({ log });
   if (parts.has('forwarding')) results.forwarding = await runForwarding({ log });
   if (parts.has('postgres')) results.postgres = await runPostgres({ duration, warmup, log });
+  if (parts.has('postgres-million')) {
+    results.pgMillion = await runPgMillion({
+      events: pgMillionEvents,
+      keep: process.env.BENCH_PG_MILLION_KEEP || null,
+      log,
+    });
+  }
   if (parts.has('million')) {
     results.million = await runMillion({
       dir: tempDir('hookscope-bench-million-'),

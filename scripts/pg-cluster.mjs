@@ -9,7 +9,9 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   rmSync,
   writeFileSync,
@@ -63,29 +65,39 @@ function run(bin, args, user, opts = {}) {
 }
 
 /**
- * Starts a fresh server. Resolves with `{ url, port, dir, stop() }`; throws with the reason when
- * no server can be started (no binaries, no postgres user as root, initdb failing).
+ * Starts a fresh server. Resolves with `{ url, port, dir, postmasterPid(), restart(), stop() }`;
+ * throws with the reason when no server can be started (no binaries, no postgres user as root,
+ * initdb failing). With `dir` (a folder kept between runs, the bench's BENCH_PG_MILLION_KEEP)
+ * the cluster lives there: made by initdb only the first time, started again on what it holds
+ * later, stopped cleanly (`-m fast`) and never removed.
  */
-export async function startCluster({ fsync = true } = {}) {
+export async function startCluster({ fsync = true, dir: keptDir = null } = {}) {
   const bin = findPgBin();
   if (!bin)
     throw new Error(
       'no PostgreSQL binaries (initdb) found: install postgresql or set HOOKSCOPE_PG_BIN',
     );
   const user = serverUser();
-  const dir = mkdtempSync(join(tmpdir(), 'hookscope-pg-'));
+  const dir = keptDir ?? mkdtempSync(join(tmpdir(), 'hookscope-pg-'));
+  if (keptDir) mkdirSync(dir, { recursive: true });
   const data = join(dir, 'data');
   if (user) {
     chownSync(dir, user.uid, user.gid);
   }
   chmodSync(dir, 0o700);
   const port = await freePort();
+  const logFile = join(dir, 'server.log');
+  const remove = () => {
+    if (!keptDir) rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    run(
-      join(bin, 'initdb'),
-      ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale'],
-      user,
-    );
+    if (!existsSync(join(data, 'PG_VERSION'))) {
+      run(
+        join(bin, 'initdb'),
+        ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale'],
+        user,
+      );
+    }
     writeFileSync(
       join(data, 'postgresql.auto.conf'),
       [
@@ -101,13 +113,9 @@ export async function startCluster({ fsync = true } = {}) {
       ].join('\n'),
     );
     if (user) chownSync(join(data, 'postgresql.auto.conf'), user.uid, user.gid);
-    run(
-      join(bin, 'pg_ctl'),
-      ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'],
-      user,
-    );
+    run(join(bin, 'pg_ctl'), ['-D', data, '-l', logFile, '-w', '-t', '60', 'start'], user);
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     const out = `${err.stderr ?? ''}${err.stdout ?? ''}`.trim().split('\n').slice(-3).join(' ');
     throw new Error(`could not start PostgreSQL from ${bin}: ${out || err.message}`, {
       cause: err,
@@ -118,15 +126,29 @@ export async function startCluster({ fsync = true } = {}) {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dir,
+    /** The postmaster's pid (its backends are its children). */
+    postmasterPid() {
+      return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    },
+    /** A clean shutdown and a start on the same folder and port (shared buffers emptied). */
+    restart() {
+      run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], user);
+      run(join(bin, 'pg_ctl'), ['-D', data, '-l', logFile, '-w', '-t', '300', 'start'], user);
+    },
     stop() {
       if (stopped) return;
       stopped = true;
       try {
-        run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], user);
+        // A kept cluster is shut down cleanly: the next start needs no recovery.
+        run(
+          join(bin, 'pg_ctl'),
+          ['-D', data, '-m', keptDir ? 'fast' : 'immediate', '-w', 'stop'],
+          user,
+        );
       } catch {
         /* already gone */
       }
-      rmSync(dir, { recursive: true, force: true });
+      remove();
     },
   };
 }
