@@ -9,6 +9,7 @@ import {
 } from '../../shared/model';
 import type { Classification, Disposition, NewEvent } from '../types';
 import type { StoredResponse } from './response-store';
+import type { ListFilter } from './event-store';
 
 /** Columns a summary needs (never the body). */
 export const SUMMARY_COLUMNS = `seq, rev, id, received_at, endpoint_id, method, path, size, content_type,
@@ -258,4 +259,47 @@ export function countsFrom(rows: Iterable<CounterRow>, endpointId?: string): Eve
   }
   out.failedForwards = FAILED_FORWARDS.reduce((sum, s) => sum + out.forward[s], 0);
   return out;
+}
+
+/**
+ * A list's total read from the counters kept with the log, when its filter is at most one
+ * pill (a verdict, a forward state, duplicates, refused, a method, an event type), else null
+ * (then counted from the rows). The same on every backend.
+ */
+export async function totalFromCounters(
+  f: Pick<
+    ListFilter,
+    | 'signatureStatus'
+    | 'forwardStatus'
+    | 'duplicatesOnly'
+    | 'refusedOnly'
+    | 'method'
+    | 'eventType'
+    | 'jobId'
+  >,
+  /** The sum of one counter (`method:GET`, `type:invoice.paid`) within the filter's endpoint. */
+  counter: (key: string) => number | Promise<number>,
+  counts: () => Promise<EventCounts>,
+): Promise<number | null> {
+  const pills = [
+    f.signatureStatus,
+    f.forwardStatus,
+    f.duplicatesOnly || undefined,
+    f.refusedOnly || undefined,
+    f.method,
+    f.eventType,
+  ].filter((v) => v !== undefined);
+  if (f.jobId !== undefined || pills.length > 1) return null;
+  // By method and event type: their own counters.
+  if (f.method !== undefined) return counter(`method:${f.method.toUpperCase()}`);
+  // '' is no type on the counters ('type:') but a type of '' in the rows: counted there.
+  if (f.eventType !== undefined) return f.eventType === '' ? null : counter(`type:${f.eventType}`);
+  const c = await counts();
+  const sum = (values: string[], of: Record<string, number>): number =>
+    values.reduce((n, v) => n + (of[v] ?? 0), 0);
+  if (f.signatureStatus) return sum(f.signatureStatus, c.signature);
+  if (f.forwardStatus) return sum(f.forwardStatus, c.forward);
+  if (f.duplicatesOnly) return c.duplicates;
+  if (f.refusedOnly) return c.refused;
+  return c.total;
 }

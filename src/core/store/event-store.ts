@@ -20,6 +20,7 @@ import {
   toDetail,
   bodyPart,
   toSummary,
+  totalFromCounters,
   type DetailRow,
   type SummaryRow,
 } from './event-rows';
@@ -747,30 +748,13 @@ export class EventStore implements EventLog {
    * A filter's total from the counters when they hold it (no criterion or one pill, within an
    * endpoint or not); null when only a count of the rows can tell.
    */
-  private async countedTotal(f: ListFilter): Promise<number | null> {
-    const pills = [
-      f.signatureStatus,
-      f.forwardStatus,
-      f.duplicatesOnly || undefined,
-      f.refusedOnly || undefined,
-      f.method,
-      f.eventType,
-    ].filter((v) => v !== undefined);
-    if (f.jobId !== undefined || pills.length > 1) return null;
-    // By method and event type: their own counters (migration 19).
-    const one = (key: string): number =>
-      (this.stmts.counter.get({ key, endpointId: f.endpointId ?? null }) as { n: number }).n;
-    if (f.method !== undefined) return one(`method:${f.method.toUpperCase()}`);
-    // '' is no type on the counters ('type:') but a type of '' in the rows: counted there.
-    if (f.eventType !== undefined) return f.eventType === '' ? null : one(`type:${f.eventType}`);
-    const c = await this.counts(f.endpointId);
-    const sum = (values: string[], of: Record<string, number>): number =>
-      values.reduce((n, v) => n + (of[v] ?? 0), 0);
-    if (f.signatureStatus) return sum(f.signatureStatus, c.signature);
-    if (f.forwardStatus) return sum(f.forwardStatus, c.forward);
-    if (f.duplicatesOnly) return c.duplicates;
-    if (f.refusedOnly) return c.refused;
-    return c.total;
+  private countedTotal(f: ListFilter): Promise<number | null> {
+    return totalFromCounters(
+      f,
+      (key) =>
+        (this.stmts.counter.get({ key, endpointId: f.endpointId ?? null }) as { n: number }).n,
+      () => this.counts(f.endpointId),
+    );
   }
 
   /**

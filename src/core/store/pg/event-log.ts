@@ -20,6 +20,7 @@ import {
   bodyPart,
   toDetail,
   toSummary,
+  totalFromCounters,
   type DetailRow,
   type SummaryRow,
 } from '../event-rows';
@@ -462,7 +463,23 @@ export class PgEventLog implements EventLog {
       items: rows.slice(0, f.limit).map(this.shown),
       hasMore: rows.length > f.limit,
     };
-    if (f.withTotal) {
+    const counted =
+      f.withTotal && terms.length === 0
+        ? await totalFromCounters(
+            f,
+            async (key) =>
+              (
+                await this.pool.query<{ n: number }>(
+                  `SELECT coalesce(sum(n), 0)::bigint AS n FROM event_counts
+                   WHERE key = $1 AND ($2::text IS NULL OR endpoint_id = $2)`,
+                  [key, f.endpointId ?? null],
+                )
+              ).rows[0]!.n,
+            () => this.counts(f.endpointId),
+          )
+        : null;
+    if (counted !== null) out.total = counted;
+    else if (f.withTotal) {
       // A search is counted up to the cap (a common word in a big log); a filter exactly.
       const cap = terms.length ? `LIMIT ${this.searchCountCap + 1}` : '';
       const n = (
@@ -646,12 +663,16 @@ export class PgEventLog implements EventLog {
     if (opts.keep !== undefined) {
       if (opts.keep <= 0) bound = Number.MAX_SAFE_INTEGER;
       else {
-        const r = await q.query<{ seq: number }>(
-          'SELECT seq FROM events ORDER BY seq DESC OFFSET $1 LIMIT 1',
-          [opts.keep - 1],
-        );
-        // Fewer than `keep` events: nothing is past it.
-        bound = r.rows[0]?.seq ?? 0;
+        // Counted from the oldest side: the walk is as long as what is past retention (which
+        // each chunk shortens), not as the log kept (an OFFSET over a million rows a chunk).
+        const excess = (await this.countedAll(q)) - opts.keep;
+        if (excess > 0) {
+          const r = await q.query<{ seq: number }>(
+            'SELECT seq FROM events ORDER BY seq OFFSET $1 LIMIT 1',
+            [excess],
+          );
+          bound = r.rows[0]?.seq ?? 0;
+        }
       }
     }
     if (opts.olderThanMs !== undefined) {
