@@ -454,6 +454,11 @@ export class Engine {
     return this.bus.subscribe(listener);
   }
 
+  /** The highest rev handed to the pushes (LiveBus.liveRev): where a new stream client starts. */
+  liveRev(): number {
+    return this.bus.liveRev;
+  }
+
   /**
    * Stops cleanly: no new deliveries, queued ones committed and answered, pushes flushed,
    * the database closed. Safe to call more than once.

@@ -12,6 +12,15 @@ export class LiveBus {
   private pending = new Map<string, EventSummary>();
   private timer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<Listener>();
+  private queuedRev = 0;
+
+  /**
+   * The highest rev handed to the bus (sent, or queued for the next batch): a subscriber that
+   * joins now is sent every change above it, and reads the log for those below.
+   */
+  get liveRev(): number {
+    return this.queuedRev;
+  }
 
   constructor(private readonly windowMs = 50) {}
 
@@ -23,7 +32,10 @@ export class LiveBus {
 
   /** Queues changed summaries for the next batch. */
   publishSummaries(items: EventSummary[]): void {
-    for (const s of items) this.pending.set(s.id, s);
+    for (const s of items) {
+      this.pending.set(s.id, s);
+      if (s.rev > this.queuedRev) this.queuedRev = s.rev;
+    }
     if (!this.timer && this.pending.size > 0) {
       this.timer = setTimeout(() => this.flush(), this.windowMs);
     }

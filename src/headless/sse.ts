@@ -26,13 +26,13 @@ export class SseHub {
   private readonly clients = new Set<Client>();
   private readonly keepAlive: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
-  /** The highest rev broadcast so far: where a new client starts. */
-  private broadcastRev = 0;
 
   constructor(
     private readonly engine: {
       client: EngineClient;
       subscribe(listener: (push: PushMessage) => void): () => void;
+      /** The highest rev handed to the pushes, sent or queued (Engine.liveRev). */
+      liveRev(): number;
     },
     keepAliveMs = 15_000,
   ) {
@@ -72,13 +72,13 @@ export class SseHub {
 
   /**
    * Sends `client` every change after `since`, or `events.reset` when that is more than
-   * BACKFILL_MAX. A new client (no `since`) starts at the last rev broadcast, not at the log's
-   * rev: a change committed before it connected but not yet pushed (another instance's, on a
-   * shared log, or one committing while the client attached) still comes to it live.
+   * BACKFILL_MAX. A new client (no `since`) starts at the rev handed to the pushes (sent or
+   * queued: it reads those from the log), not at the log's rev: a change committed before it
+   * connected but not yet handed over (another instance's, on a shared log) still comes to it.
    */
   private async backfill(client: Client, since: number | null): Promise<void> {
     if (since === null) {
-      client.lastRev = this.broadcastRev;
+      client.lastRev = this.engine.liveRev();
       return;
     }
     const events = this.engine.client;
@@ -114,9 +114,6 @@ export class SseHub {
   }
 
   private broadcast(push: PushMessage): void {
-    if (push.name === 'events.batch') {
-      this.broadcastRev = Math.max(this.broadcastRev, push.payload.rev);
-    }
     for (const c of this.clients) {
       if (c.res.writableLength > MAX_BUFFERED) {
         c.res.destroy();

@@ -1,6 +1,6 @@
 /**
- * The SSE hub's starting point for a new client (no Last-Event-ID): the last rev it has
- * broadcast, not the log's rev. On a shared PostgreSQL log the log runs ahead of what this
+ * The SSE hub's starting point for a new client (no Last-Event-ID): the rev handed to the
+ * pushes, not the log's rev. On a shared PostgreSQL log the log runs ahead of what this
  * instance has pushed (another instance's delivery is committed, then read here by cursor and
  * pushed); a client starting at the log's rev would drop that push as already seen.
  */
@@ -27,6 +27,7 @@ function batch(rev: number, id: string): PushMessage {
 
 it('a new client gets a change the log committed before it connected but pushed after', async () => {
   let push: (p: PushMessage) => void = () => undefined;
+  let handed = 0;
   // The log is at rev 10: revs 4..10 are committed (by another instance), not yet pushed here.
   const logRev = 10;
   const client = {
@@ -38,8 +39,10 @@ it('a new client gets a change the log committed before it connected but pushed 
       push = l;
       return () => undefined;
     },
+    liveRev: () => handed,
   });
   push(batch(3, 'ev_3')); // pushed before the client came: not for it
+  handed = 3;
   const h = hub;
   server = createServer((_req, res) => void h.attach(res, undefined));
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
