@@ -64,6 +64,12 @@ export interface EngineOptions {
   schemaChecker?: SchemaCheckerOptions;
   /** Retention/checkpoint interval (tests shorten it). */
   maintenanceIntervalMs?: number;
+  /**
+   * How much longer than the forward timeout a claimed job stays this instance's before
+   * another instance sharing the database may take it over (HOOKSCOPE_FORWARD_LEASE_MARGIN_MS);
+   * default 60 s.
+   */
+  forwardLeaseMarginMs?: number;
 }
 
 /**
@@ -258,6 +264,9 @@ export class Engine {
             concurrency: f.concurrency,
             timeoutMs: f.timeoutMs,
             retry: { ...DEFAULT_RETRY, maxAttempts: f.maxAttempts, ...opts.retry },
+            ...(opts.forwardLeaseMarginMs !== undefined
+              ? { leaseMarginMs: opts.forwardLeaseMarginMs }
+              : {}),
           };
         },
         clock,
