@@ -183,6 +183,17 @@ export class Engine {
         this.forwarder.kick();
         this.receiver.limitsChanged();
       });
+      // Events another process sharing the storage deleted (a clear, a delete, retention):
+      // this one's UIs drop them too.
+      storage.onEventsDeleted?.((deleted) => {
+        this.bus.forget(deleted.all ? 'all' : deleted.ids);
+        this.bus.emit('events.deleted', deleted);
+        void this.deadLettersMaybeChanged();
+      });
+      // Tunnel settings another process saved: this one's UIs show them (never a secret).
+      storage.onTunnelSettingsChange?.(() => {
+        this.bus.emit('tunnelSettings.changed', tunnelSettings.view());
+      });
       // On a shared storage one process at a time runs retention (the others skip the pass).
       const exclusive = storage.exclusiveUpkeep?.bind(storage);
       const events = this.events;

@@ -149,6 +149,83 @@ describePg('serve --database: two instances as one', (db) => {
   });
 });
 
+describePg('serve --database: deletions and tunnel settings reach the other instance', (db) => {
+  let a: ServeProcess;
+  let b: ServeProcess;
+  beforeAll(async () => {
+    const env = { HOOKSCOPE_SECRET_KEY: KEY };
+    [a, b] = await Promise.all([
+      startServe({ args: ['--database', db.url], env }),
+      startServe({ args: ['--database', db.url], env }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.dispose(), b?.dispose()]);
+  });
+  const call = async <T>(s: ServeProcess, name: string, input: unknown): Promise<T> => {
+    const res = await s.api(name, input);
+    const body = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${name}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  const streamOf = (s: ServeProcess) =>
+    SseClient.connect(`${s.apiUrl}/api/stream`, { Authorization: `Bearer ${s.token}` });
+  const deletions = (c: SseClient) =>
+    c.messages
+      .filter((m) => m.event === 'events.deleted')
+      .map((m) => m.data as { ids: string[]; all: boolean });
+
+  it("events deleted through B leave A's stream (events.deleted), then a clear", async () => {
+    const sse = await streamOf(a);
+    try {
+      const ids: string[] = [];
+      for (const n of [1, 2, 3]) {
+        const res = await fetch(`${b.receiverUrl}/del/${n}`, { method: 'POST', body: `${n}` });
+        expect(res.ok).toBe(true);
+      }
+      const listed = await call<{ items: Summary[] }>(b, 'listEvents', { limit: 50 });
+      ids.push(...listed.items.filter((i) => i.path.startsWith('/del/')).map((i) => i.id));
+      expect(ids).toHaveLength(3);
+      await sse.until((c) => ids.every((id) => c.eventIds.includes(id)), 15_000);
+
+      expect(await call(b, 'deleteEvents', { ids: ids.slice(0, 2) })).toEqual({ deleted: 2 });
+      await sse.until(
+        (c) =>
+          deletions(c).some((d) => !d.all && ids.slice(0, 2).every((id) => d.ids.includes(id))),
+        15_000,
+      );
+      const left = await call<{ items: Summary[] }>(a, 'listEvents', { limit: 50 });
+      expect(left.items.map((i) => i.id)).toEqual([ids[2]]);
+
+      await call(b, 'deleteEvents', { all: true });
+      await sse.until((c) => deletions(c).some((d) => d.all), 15_000);
+      expect((await call<{ items: Summary[] }>(a, 'listEvents', { limit: 50 })).items).toEqual([]);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("tunnel settings saved through B show on A's stream and in A's getTunnelSettings", async () => {
+    const sse = await streamOf(a);
+    try {
+      await call(b, 'saveTunnelSettings', { options: { allowCidrs: ['10.1.0.0/16'] } });
+      await sse.until(
+        (c) =>
+          c.messages.some(
+            (m) =>
+              m.event === 'tunnelSettings.changed' &&
+              JSON.stringify((m.data as { options: unknown }).options).includes('10.1.0.0/16'),
+          ),
+        15_000,
+      );
+      const onA = await call<{ options: { allowCidrs?: string[] } }>(a, 'getTunnelSettings', {});
+      expect(onA.options.allowCidrs).toEqual(['10.1.0.0/16']);
+    } finally {
+      sse.close();
+    }
+  });
+});
+
 describePg('serve --database: start failures', (db) => {
   it('without HOOKSCOPE_SECRET_KEY it stops, saying how to make one', async () => {
     const { code, out } = await failedStart(['--database', db.url], {});
