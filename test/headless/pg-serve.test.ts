@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePg } from '../helpers/postgres';
 import { SseClient } from '../helpers/sse';
@@ -222,6 +223,53 @@ describePg('serve --database: deletions and tunnel settings reach the other inst
       expect(onA.options.allowCidrs).toEqual(['10.1.0.0/16']);
     } finally {
       sse.close();
+    }
+  });
+});
+
+describePg('serve --database: a write the database refuses', (db) => {
+  it("says what the database answered, in serve's output and getStatus, not a full disk", async () => {
+    const s = await startServe({
+      args: ['--database', db.url],
+      env: { HOOKSCOPE_SECRET_KEY: KEY },
+    });
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      expect((await fetch(`${s.receiverUrl}/before`, { method: 'POST', body: '1' })).status).toBe(
+        200,
+      );
+      // What a DBA's rule would do: the server refuses every new event, with its reason.
+      await admin.query(`CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'events are frozen for maintenance'; END $$`);
+      await admin.query(`CREATE TRIGGER refuse BEFORE INSERT ON events
+        FOR EACH ROW EXECUTE FUNCTION refuse_events()`);
+      expect((await fetch(`${s.receiverUrl}/during`, { method: 'POST', body: '2' })).status).toBe(
+        503,
+      );
+      await expect
+        .poll(() => s.lines.find((l) => l.event === 'store_failed'), { timeout: 10_000 })
+        .toBeDefined();
+      const said = String(s.lines.find((l) => l.event === 'store_failed')!.message);
+      expect(said).toMatch(
+        /^the database refused the write \("events are frozen for maintenance"\): a write failed while storing a delivery\..*check the PostgreSQL server \(its log says more\)\.$/,
+      );
+      expect(said).not.toMatch(/disk/);
+      const status = (await (await s.api('getStatus', {})).json()) as {
+        health: { storeError: string | null };
+      };
+      expect(JSON.stringify(status)).toContain('events are frozen for maintenance');
+
+      await admin.query('DROP TRIGGER refuse ON events');
+      expect((await fetch(`${s.receiverUrl}/after`, { method: 'POST', body: '3' })).status).toBe(
+        200,
+      );
+      await expect
+        .poll(() => s.lines.some((l) => l.event === 'store_recovered'), { timeout: 10_000 })
+        .toBe(true);
+    } finally {
+      await admin.end();
+      await s.dispose();
     }
   });
 });
