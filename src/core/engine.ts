@@ -64,6 +64,12 @@ export interface EngineOptions {
   schemaChecker?: SchemaCheckerOptions;
   /** Retention/checkpoint interval (tests shorten it). */
   maintenanceIntervalMs?: number;
+  /**
+   * How much longer than the forward timeout a claimed job stays this instance's before
+   * another instance sharing the database may take it over (HOOKSCOPE_FORWARD_LEASE_MARGIN_MS);
+   * default 60 s.
+   */
+  forwardLeaseMarginMs?: number;
 }
 
 /**
@@ -177,6 +183,17 @@ export class Engine {
         this.forwarder.kick();
         this.receiver.limitsChanged();
       });
+      // Events another process sharing the storage deleted (a clear, a delete, retention):
+      // this one's UIs drop them too.
+      storage.onEventsDeleted?.((deleted) => {
+        this.bus.forget(deleted.all ? 'all' : deleted.ids);
+        this.bus.emit('events.deleted', deleted);
+        void this.deadLettersMaybeChanged();
+      });
+      // Tunnel settings another process saved: this one's UIs show them (never a secret).
+      storage.onTunnelSettingsChange?.(() => {
+        this.bus.emit('tunnelSettings.changed', tunnelSettings.view());
+      });
       // On a shared storage one process at a time runs retention (the others skip the pass).
       const exclusive = storage.exclusiveUpkeep?.bind(storage);
       const events = this.events;
@@ -258,6 +275,9 @@ export class Engine {
             concurrency: f.concurrency,
             timeoutMs: f.timeoutMs,
             retry: { ...DEFAULT_RETRY, maxAttempts: f.maxAttempts, ...opts.retry },
+            ...(opts.forwardLeaseMarginMs !== undefined
+              ? { leaseMarginMs: opts.forwardLeaseMarginMs }
+              : {}),
           };
         },
         clock,

@@ -12,9 +12,34 @@ export interface BackgroundWrites {
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 
-/** A SQLite error in words: what went wrong with the log, for a person. */
-export function storeErrorWords(err: unknown): string {
+/** A PostgreSQL server's error (its SQLSTATE and message), or null for anything else. */
+function databaseError(err: unknown): { code: string; message: string } | null {
+  const e = err as { code?: unknown; severity?: unknown; message?: unknown } | null;
+  if (typeof e?.code !== 'string' || typeof e.severity !== 'string') return null;
+  if (!/^[0-9A-Z]{5}$/.test(e.code)) return null;
+  return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
+}
+
+/** Errors of a socket to a database server (SQLite has none). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+
+/** What a person can do about the failed write, after storeErrorWords. */
+export function storeErrorFix(err: unknown): string {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
+  if (databaseError(err) || UNREACHABLE.has(code))
+    return 'check the PostgreSQL server (its log says more)';
+  return 'free space or fix the disk';
+}
+
+/** A store error in words: what went wrong with the log (SQLite or PostgreSQL), for a person. */
+export function storeErrorWords(err: unknown): string {
+  const db = databaseError(err);
+  if (db) {
+    if (db.code === '53100') return `the PostgreSQL server's disk is full ("${db.message}")`;
+    return `the database refused the write ("${db.message}")`;
+  }
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  if (UNREACHABLE.has(code)) return `the PostgreSQL server could not be reached (${code})`;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk holding the log is full';
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'the disk reported an I/O error';
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES')
@@ -31,7 +56,7 @@ export function storeErrorWords(err: unknown): string {
  * while the disk guard refuses deliveries.
  */
 export class StoreHealth implements BackgroundWrites {
-  private problem: { words: string; what: string; since: number } | null = null;
+  private problem: { words: string; fix: string; what: string; since: number } | null = null;
   private nextTry = 0;
   private wait = FIRST_RETRY_MS;
 
@@ -44,7 +69,7 @@ export class StoreHealth implements BackgroundWrites {
   /** Why the log cannot be written now, in words; null when writes work. */
   get message(): string | null {
     if (!this.problem) return null;
-    return `${this.problem.words}: a write failed while ${this.problem.what}. Deliveries are answered 503 so senders retry later, and background work (search indexing, forwarding, retention) waits until the log can be written again; free space or fix the disk.`;
+    return `${this.problem.words}: a write failed while ${this.problem.what}. Deliveries are answered 503 so senders retry later, and background work (search indexing, forwarding, retention) waits until the log can be written again; ${this.problem.fix}.`;
   }
 
   get failing(): boolean {
@@ -64,7 +89,7 @@ export class StoreHealth implements BackgroundWrites {
   failed(err: unknown, what: string): void {
     if (this.problem) return;
     const now = this.clock();
-    this.problem = { words: storeErrorWords(err), what, since: now };
+    this.problem = { words: storeErrorWords(err), fix: storeErrorFix(err), what, since: now };
     this.nextTry = now + FIRST_RETRY_MS;
     this.wait = FIRST_RETRY_MS * 2;
     this.changed();

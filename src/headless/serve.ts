@@ -44,6 +44,22 @@ export function trustedProxies(raw: string | undefined): string[] {
 }
 
 /**
+ * HOOKSCOPE_FORWARD_LEASE_MARGIN_MS: how long after a forward's timeout another instance may
+ * take over a job a stopped or killed instance had claimed (whole milliseconds, 0 to 3,600,000);
+ * unset, the engine's default. A bad value stops the start, saying what is expected.
+ */
+export function forwardLeaseMargin(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw.trim());
+  if (!Number.isInteger(n) || n < 0 || n > 3_600_000) {
+    throw new Error(
+      `HOOKSCOPE_FORWARD_LEASE_MARGIN_MS is "${raw}": write a whole number of milliseconds from 0 to 3600000 (the default is 60000).`,
+    );
+  }
+  return n;
+}
+
+/**
  * Prints once when the log cannot be written (disk full, I/O error) and once when it can again,
  * not once per delivery: `receiver.health` is pushed only when the state changes.
  */
@@ -81,6 +97,8 @@ export async function serve(
   const dataDir = opts.dataDir ?? defaultDataDir();
   // Prefixed so it never starts with "-": `--token <value>` would read such a value as an option.
   const token = process.env.HOOKSCOPE_TOKEN || `hs_${randomBytes(24).toString('base64url')}`;
+  const margin = forwardLeaseMargin(process.env.HOOKSCOPE_FORWARD_LEASE_MARGIN_MS);
+  const leaseMargin = margin === undefined ? {} : { forwardLeaseMarginMs: margin };
   const engine = await Engine.open({
     dataDir,
     ...(opts.database
@@ -90,6 +108,7 @@ export async function serve(
     receiverPort: opts.receiverPort,
     fallbackToFreePort: opts.defaultPorts.receiver,
     trustedProxies: trustedProxies(process.env.HOOKSCOPE_TRUSTED_PROXIES),
+    ...leaseMargin,
   });
   let api: ApiServer | null = null;
   try {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePg } from '../helpers/postgres';
 import { SseClient } from '../helpers/sse';
@@ -146,6 +147,130 @@ describePg('serve --database: two instances as one', (db) => {
     expect(both.find((i) => i.idempotency.duplicateOf !== null)!.idempotency.duplicateOf).toBe(
       firsts[0]!.id,
     );
+  });
+});
+
+describePg('serve --database: deletions and tunnel settings reach the other instance', (db) => {
+  let a: ServeProcess;
+  let b: ServeProcess;
+  beforeAll(async () => {
+    const env = { HOOKSCOPE_SECRET_KEY: KEY };
+    [a, b] = await Promise.all([
+      startServe({ args: ['--database', db.url], env }),
+      startServe({ args: ['--database', db.url], env }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.dispose(), b?.dispose()]);
+  });
+  const call = async <T>(s: ServeProcess, name: string, input: unknown): Promise<T> => {
+    const res = await s.api(name, input);
+    const body = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${name}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  const streamOf = (s: ServeProcess) =>
+    SseClient.connect(`${s.apiUrl}/api/stream`, { Authorization: `Bearer ${s.token}` });
+  const deletions = (c: SseClient) =>
+    c.messages
+      .filter((m) => m.event === 'events.deleted')
+      .map((m) => m.data as { ids: string[]; all: boolean });
+
+  it("events deleted through B leave A's stream (events.deleted), then a clear", async () => {
+    const sse = await streamOf(a);
+    try {
+      const ids: string[] = [];
+      for (const n of [1, 2, 3]) {
+        const res = await fetch(`${b.receiverUrl}/del/${n}`, { method: 'POST', body: `${n}` });
+        expect(res.ok).toBe(true);
+      }
+      const listed = await call<{ items: Summary[] }>(b, 'listEvents', { limit: 50 });
+      ids.push(...listed.items.filter((i) => i.path.startsWith('/del/')).map((i) => i.id));
+      expect(ids).toHaveLength(3);
+      await sse.until((c) => ids.every((id) => c.eventIds.includes(id)), 15_000);
+
+      expect(await call(b, 'deleteEvents', { ids: ids.slice(0, 2) })).toEqual({ deleted: 2 });
+      await sse.until(
+        (c) =>
+          deletions(c).some((d) => !d.all && ids.slice(0, 2).every((id) => d.ids.includes(id))),
+        15_000,
+      );
+      const left = await call<{ items: Summary[] }>(a, 'listEvents', { limit: 50 });
+      expect(left.items.map((i) => i.id)).toEqual([ids[2]]);
+
+      await call(b, 'deleteEvents', { all: true });
+      await sse.until((c) => deletions(c).some((d) => d.all), 15_000);
+      expect((await call<{ items: Summary[] }>(a, 'listEvents', { limit: 50 })).items).toEqual([]);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it("tunnel settings saved through B show on A's stream and in A's getTunnelSettings", async () => {
+    const sse = await streamOf(a);
+    try {
+      await call(b, 'saveTunnelSettings', { options: { allowCidrs: ['10.1.0.0/16'] } });
+      await sse.until(
+        (c) =>
+          c.messages.some(
+            (m) =>
+              m.event === 'tunnelSettings.changed' &&
+              JSON.stringify((m.data as { options: unknown }).options).includes('10.1.0.0/16'),
+          ),
+        15_000,
+      );
+      const onA = await call<{ options: { allowCidrs?: string[] } }>(a, 'getTunnelSettings', {});
+      expect(onA.options.allowCidrs).toEqual(['10.1.0.0/16']);
+    } finally {
+      sse.close();
+    }
+  });
+});
+
+describePg('serve --database: a write the database refuses', (db) => {
+  it("says what the database answered, in serve's output and getStatus, not a full disk", async () => {
+    const s = await startServe({
+      args: ['--database', db.url],
+      env: { HOOKSCOPE_SECRET_KEY: KEY },
+    });
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      expect((await fetch(`${s.receiverUrl}/before`, { method: 'POST', body: '1' })).status).toBe(
+        200,
+      );
+      // What a DBA's rule would do: the server refuses every new event, with its reason.
+      await admin.query(`CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'events are frozen for maintenance'; END $$`);
+      await admin.query(`CREATE TRIGGER refuse BEFORE INSERT ON events
+        FOR EACH ROW EXECUTE FUNCTION refuse_events()`);
+      expect((await fetch(`${s.receiverUrl}/during`, { method: 'POST', body: '2' })).status).toBe(
+        503,
+      );
+      await expect
+        .poll(() => s.lines.find((l) => l.event === 'store_failed'), { timeout: 10_000 })
+        .toBeDefined();
+      const said = String(s.lines.find((l) => l.event === 'store_failed')!.message);
+      expect(said).toMatch(
+        /^the database refused the write \("events are frozen for maintenance"\): a write failed while storing a delivery\..*check the PostgreSQL server \(its log says more\)\.$/,
+      );
+      expect(said).not.toMatch(/disk/);
+      const status = (await (await s.api('getStatus', {})).json()) as {
+        health: { storeError: string | null };
+      };
+      expect(JSON.stringify(status)).toContain('events are frozen for maintenance');
+
+      await admin.query('DROP TRIGGER refuse ON events');
+      expect((await fetch(`${s.receiverUrl}/after`, { method: 'POST', body: '3' })).status).toBe(
+        200,
+      );
+      await expect
+        .poll(() => s.lines.some((l) => l.event === 'store_recovered'), { timeout: 10_000 })
+        .toBe(true);
+    } finally {
+      await admin.end();
+      await s.dispose();
+    }
   });
 });
 

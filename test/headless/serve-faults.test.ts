@@ -117,4 +117,16 @@ describe('hookscope serve under faults', () => {
       'HOOKSCOPE_TRUSTED_PROXIES: "10.0.0.0/99" has an invalid prefix length',
     );
   });
+
+  it('exits 1 saying what is expected on a malformed HOOKSCOPE_FORWARD_LEASE_MARGIN_MS', () => {
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--no-open', '--receiver-port', '0'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+      env: { ...process.env, HOOKSCOPE_FORWARD_LEASE_MARGIN_MS: '5s' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'HOOKSCOPE_FORWARD_LEASE_MARGIN_MS is "5s": write a whole number of milliseconds from 0 to 3600000',
+    );
+  });
 });

@@ -14,6 +14,11 @@ export interface ForwardSettings {
   concurrency: number;
   timeoutMs: number;
   retry: RetryPolicy;
+  /**
+   * How much longer than `timeoutMs` a claim holds before another instance may take the job
+   * over (a killed instance's jobs wait this long); default LEASE_MARGIN_MS.
+   */
+  leaseMarginMs?: number;
 }
 
 /** What the forwarder needs from the event log. */
@@ -47,7 +52,7 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
 const STORE_RETRY_MS = 100;
 const MAX_STORE_RETRY_MS = 10_000;
 /** A claim holds this much longer than an attempt may take (its timeout), then may be taken over. */
-const LEASE_MARGIN_MS = 60_000;
+export const LEASE_MARGIN_MS = 60_000;
 /** How soon to look again while background writes are held back. */
 const WRITES_BLOCKED_RETRY_MS = 1000;
 
@@ -174,7 +179,7 @@ export class Forwarder {
       turnedDown = true;
       return false;
     };
-    const lease = { owner: this.owner, ms: s.timeoutMs + LEASE_MARGIN_MS };
+    const lease = { owner: this.owner, ms: s.timeoutMs + (s.leaseMarginMs ?? LEASE_MARGIN_MS) };
     const claimed = await this.store.claimDue(
       now,
       s.concurrency - this.inFlight.size,

@@ -59,6 +59,13 @@ export interface Storage {
   /** A backend shared by several processes: settings another one saved, once read back here. */
   onSettingsChange?(listener: (settings: SettingsView) => void): () => void;
   /**
+   * A backend shared by several processes: events another one deleted (these ids, or `all`
+   * when it cleared the log), once committed.
+   */
+  onEventsDeleted?(listener: (deleted: { ids: string[]; all: boolean }) => void): () => void;
+  /** A backend shared by several processes: the tunnel settings another one saved, read back here. */
+  onTunnelSettingsChange?(listener: () => void): () => void;
+  /**
    * Closes after the engine stopped using it (appends drained, the forwarder stopped): the last
    * checkpoint, the connections, then the data folder's lock.
    */

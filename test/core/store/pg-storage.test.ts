@@ -211,6 +211,27 @@ describePg('PostgreSQL storage, two instances', (db) => {
     }
   });
 
+  it("a retention pass on one instance reaches the other's deletion listeners, after the appends", async () => {
+    const a = await open(KEY, true);
+    const b = await open();
+    const order: string[] = [];
+    b.events.onChange((items) => order.push(...items.map((i) => `+${i.id}`)));
+    b.onEventsDeleted((d) => order.push(...(d.all ? ['all'] : d.ids.map((id) => `-${id}`))));
+    const first = await appendTo(a.events, delivery());
+    const second = await appendTo(a.events, delivery());
+    const gone = await a.events.deleteOldest({ keep: 1, limit: 100 });
+    expect(gone).toEqual([first.id]);
+    await expect.poll(() => order, { timeout: 10_000 }).toContain(`-${first.id}`);
+    expect(order).toContain(`+${first.id}`);
+    // Told after the delivery it removes, never before (a client would show a ghost row).
+    expect(order.indexOf(`+${first.id}`)).toBeLessThan(order.indexOf(`-${first.id}`));
+    expect(order).toContain(`+${second.id}`);
+    expect(order).not.toContain(`-${second.id}`);
+    // A clear is told as one: all.
+    await a.events.deleteAll();
+    await expect.poll(() => order, { timeout: 10_000 }).toContain('all');
+  });
+
   it('one instance at a time holds the upkeep lock', async () => {
     const a = await open(KEY, true);
     const b = await open();

@@ -3,11 +3,17 @@ import pg from 'pg';
 import type { Queryable } from './db';
 
 /** What a change rings the bell about. */
-export type BellKind = 'endpoints' | 'settings' | 'meta' | 'events';
+export type BellKind = 'endpoints' | 'settings' | 'meta' | 'events' | 'deleted';
 
-interface Ring {
-  k: BellKind;
+/** What a ring says besides its kind (`deleted`: the events' ids, or all). */
+export interface RingDetail {
   rev?: number;
+  ids?: string[];
+  all?: boolean;
+}
+
+interface Ring extends RingDetail {
+  k: BellKind;
   /** The instance that rang (its own rings are not followed: it knows its changes). */
   from: string;
 }
@@ -24,7 +30,10 @@ const RECONNECT_MS = { first: 250, max: 5000 };
  */
 export class Bell {
   private client: pg.Client | null = null;
-  private readonly handlers = new Map<BellKind, Set<(rev: number | undefined) => void>>();
+  private readonly handlers = new Map<
+    BellKind,
+    Set<(rev: number | undefined, ring: RingDetail) => void>
+  >();
   /** Each re-read, and whether it is running now (a slow one never holds up the others). */
   private readonly resyncs = new Map<() => Promise<void>, boolean>();
   private readonly held = new Set<string>();
@@ -63,7 +72,7 @@ export class Bell {
         return;
       }
       if (ring.from === this.id) return;
-      for (const h of this.handlers.get(ring.k) ?? []) h(ring.rev);
+      for (const h of this.handlers.get(ring.k) ?? []) h(ring.rev, ring);
     });
     await c.connect();
     await c.query(`LISTEN ${this.channel}`);
@@ -96,7 +105,7 @@ export class Bell {
   }
 
   /** Calls `handler` when another instance rings about `kind`. */
-  on(kind: BellKind, handler: (rev: number | undefined) => void): void {
+  on(kind: BellKind, handler: (rev: number | undefined, ring: RingDetail) => void): void {
     let set = this.handlers.get(kind);
     if (!set) this.handlers.set(kind, (set = new Set()));
     set.add(handler);
@@ -122,6 +131,34 @@ export class Bell {
     const payload: Ring =
       rev === undefined ? { k: kind, from: this.id } : { k: kind, rev, from: this.id };
     await q.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(payload)]);
+  }
+
+  /**
+   * Rings that events were deleted: all of them, or these ids, in as many rings as it takes
+   * (a NOTIFY payload must stay under 8000 bytes).
+   */
+  async ringDeleted(q: Queryable, deleted: string[] | 'all'): Promise<void> {
+    if (deleted === 'all') {
+      const payload: Ring = { k: 'deleted', all: true, from: this.id };
+      await q.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(payload)]);
+      return;
+    }
+    let chunk: string[] = [];
+    let bytes = 0;
+    const send = async (): Promise<void> => {
+      if (chunk.length === 0) return;
+      const payload: Ring = { k: 'deleted', ids: chunk, from: this.id };
+      chunk = [];
+      bytes = 0;
+      await q.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(payload)]);
+    };
+    for (const id of deleted) {
+      const size = Buffer.byteLength(JSON.stringify(id)) + 1;
+      if (bytes + size > 6000) await send();
+      chunk.push(id);
+      bytes += size;
+    }
+    await send();
   }
 
   /**

@@ -620,8 +620,23 @@ export class PgEventLog implements EventLog {
     return toSummary(r.rows[0]);
   }
 
+  /**
+   * On a log shared by several instances: told of each committed deletion (these ids, or
+   * all), so the other instances' clients hear of it (PgStorage rings the bell).
+   */
+  routeDeletions(route: (deleted: string[] | 'all') => void): void {
+    this.deletions = route;
+  }
+
+  private deletions: ((deleted: string[] | 'all') => void) | null = null;
+
+  private deletedNow(deleted: string[] | 'all'): void {
+    if (deleted !== 'all' && deleted.length === 0) return;
+    this.deletions?.(deleted);
+  }
+
   async deleteAll(): Promise<number> {
-    return transaction(this.pool, async (c) => {
+    const n = await transaction(this.pool, async (c) => {
       await lockLog(c);
       const n = await this.countedAll(c);
       // The rev stays in log_state: the cursor never goes back.
@@ -630,6 +645,8 @@ export class PgEventLog implements EventLog {
       );
       return n;
     });
+    this.deletedNow('all');
+    return n;
   }
 
   async deleteIds(ids: string[]): Promise<string[]> {
@@ -644,7 +661,9 @@ export class PgEventLog implements EventLog {
       await this.forgetEvents(c, [...deleted]);
       return deleted;
     });
-    return ids.filter((id, i) => gone.has(id) && ids.indexOf(id) === i);
+    const deleted = ids.filter((id, i) => gone.has(id) && ids.indexOf(id) === i);
+    this.deletedNow(deleted);
+    return deleted;
   }
 
   /** Jobs and attempts of deleted events go with them. */
@@ -688,7 +707,7 @@ export class PgEventLog implements EventLog {
 
   async deleteOldest(opts: RetentionLimits & { limit: number }): Promise<string[]> {
     // One chunk per transaction: a short hold of the log's lock, whatever the log's size.
-    return transaction(this.pool, async (c) => {
+    const ids = await transaction(this.pool, async (c) => {
       await lockLog(c);
       const bound = await this.retentionBound(c, opts);
       if (bound <= 0) return [];
@@ -705,6 +724,8 @@ export class PgEventLog implements EventLog {
       await this.forgetEvents(c, ids);
       return ids;
     });
+    this.deletedNow(ids);
+    return ids;
   }
 
   async heldForForwarding(opts: RetentionLimits): Promise<number> {

@@ -123,6 +123,8 @@ export async function openPgStorage(o: PgStorageOptions): Promise<PgStorage> {
 export class PgStorage implements Storage {
   readonly notices: Notice[] = [];
   private readonly settingsListeners = new Set<(v: SettingsView) => void>();
+  private readonly deletionListeners = new Set<(d: { ids: string[]; all: boolean }) => void>();
+  private readonly tunnelListeners = new Set<() => void>();
   /** The highest rev this instance has published (its own and the others', in rev order). */
   private cursor = 0;
   private follows: Promise<void> = Promise.resolve();
@@ -152,7 +154,10 @@ export class PgStorage implements Storage {
     const settings = await PgSettingsRepo.open(log.pool, bell, (v) => {
       for (const l of storage?.settingsListeners ?? []) l(v);
     });
-    const meta = await PgMetaRepo.open(log.pool, secrets, bell);
+    // Another instance saved meta values (the tunnel settings): their listeners hear of it.
+    const meta = await PgMetaRepo.open(log.pool, secrets, bell, () => {
+      for (const l of storage?.tunnelListeners ?? []) l();
+    });
     storage = new PgStorage(
       log,
       bell,
@@ -215,6 +220,24 @@ export class PgStorage implements Storage {
     });
     this.bell.on('events', () => void this.follow().catch(() => undefined));
     this.bell.onResync(() => this.follow());
+    // Deletions: this instance's ring the others; the others' are told to the listeners in
+    // turn with the follows (a summary read before the delete committed goes out first).
+    this.log.log.routeDeletions((deleted) => {
+      void this.bell.ringDeleted(this.log.pool, deleted).catch(() => undefined);
+    });
+    this.bell.on('deleted', (_rev, ring) => {
+      const deleted = { ids: ring.all ? [] : (ring.ids ?? []), all: ring.all === true };
+      if (!deleted.all && deleted.ids.length === 0) return;
+      this.follows = this.follows.then(() => {
+        for (const l of this.deletionListeners) {
+          try {
+            l(deleted);
+          } catch {
+            // a listener's failure is its own: the follows go on
+          }
+        }
+      });
+    });
   }
 
   /** Publishes the changes after the cursor, in rev order. */
@@ -237,6 +260,18 @@ export class PgStorage implements Storage {
   onSettingsChange(listener: (v: SettingsView) => void): () => void {
     this.settingsListeners.add(listener);
     return () => this.settingsListeners.delete(listener);
+  }
+
+  /** Events another instance deleted (its ring), in turn with the changes followed. */
+  onEventsDeleted(listener: (deleted: { ids: string[]; all: boolean }) => void): () => void {
+    this.deletionListeners.add(listener);
+    return () => this.deletionListeners.delete(listener);
+  }
+
+  /** Another instance saved the tunnel settings (read back here). */
+  onTunnelSettingsChange(listener: () => void): () => void {
+    this.tunnelListeners.add(listener);
+    return () => this.tunnelListeners.delete(listener);
   }
 
   /** Whether this instance runs the upkeep passes (retention): one instance at a time. */
