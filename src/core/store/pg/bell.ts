@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Queryable } from './db';
 
 /** What a change rings the bell about. */
-export type BellKind = 'endpoints' | 'settings' | 'meta' | 'events';
+export type BellKind = 'endpoints' | 'settings' | 'meta' | 'events' | 'users';
 
 interface Ring {
   k: BellKind;
