@@ -9,6 +9,7 @@ import { runEvents } from './events-cmd';
 import { startListening } from './listen';
 import { createOutput } from './output';
 import { serve } from './serve';
+import { runUsers } from './users-cmd';
 
 const USAGE = `Usage: hookscope <command> [options]
 
@@ -21,6 +22,8 @@ Commands:
             [--burst N] [--concurrency C] [--latency-samples N] [--timeout MS] [--json];
             --endpoint ID with --api URL --token T keeps the run in the endpoint's history;
             hookscope checkup --help)
+  users     add NAME [--role admin|member|viewer] | list | revoke NAME: the people who
+            may use the control API, each with their own token (hookscope users --help)
   listen    Like serve, without opening a browser: forward deliveries to your app and print
             a line per delivery and per forward (like \`stripe listen\`)
 
@@ -95,6 +98,16 @@ export async function main(argv: string[]): Promise<void> {
     } catch (err) {
       const usage = err instanceof HookscopeError ? err.code === 'bad_input' : isUsage(err);
       process.stderr.write(`hookscope events: ${describeError(err)}\n`);
+      process.exit(usage ? 2 : 1);
+    }
+  }
+  if (argv[0] === 'users') {
+    try {
+      await runUsers(argv.slice(1));
+      return;
+    } catch (err) {
+      const usage = err instanceof HookscopeError ? err.code === 'bad_input' : isUsage(err);
+      process.stderr.write(`hookscope users: ${describeError(err)}\n`);
       process.exit(usage ? 2 : 1);
     }
   }

@@ -11,11 +11,10 @@ export type Role = z.infer<typeof Role>;
 /** A person's name: how they are named in `hookscope users` and in "who did what". */
 export const UserName = z
   .string()
-  .min(1, 'give a name')
-  .max(64, 'at most 64 characters')
+  .min(1, { error: 'give a name', abort: true })
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._@-]*$/,
-    'letters, digits and . _ @ - only, starting with a letter or digit',
+    /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/,
+    'up to 64 letters, digits and . _ @ - only, starting with a letter or digit',
   );
 
 /** A person as answers show them (never their token or its hash). */
