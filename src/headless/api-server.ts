@@ -80,6 +80,8 @@ export class ApiServer {
   private readonly unsubscribe: () => void;
   private readonly scheme: 'http:' | 'https:';
   private port = 0;
+  /** The origin people use beyond loopback, if any (the Host/Origin guard accepts it). */
+  publicOrigin: string | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -99,6 +101,7 @@ export class ApiServer {
       this.handle(req, res).catch((err: unknown) => sendError(res, toErrorBody(err)));
     };
     this.scheme = opts.tls ? 'https:' : 'http:';
+    this.publicOrigin = opts.publicOrigin;
     this.server = opts.tls
       ? (createHttpsServer(
           { cert: opts.tls.cert, key: opts.tls.key },
@@ -118,6 +121,12 @@ export class ApiServer {
       });
     });
     this.port = (this.server.address() as AddressInfo).port;
+    // Its own certificate on a named address: people open that address.
+    if (this.opts.tls && !this.publicOrigin && !isLoopback(host) && host !== 'localhost') {
+      this.publicOrigin = new URL(
+        `https://${host.includes(':') ? `[${host}]` : host}:${this.port}`,
+      ).origin;
+    }
     // The address this machine reaches it by (a wildcard bind is reached on loopback here).
     const local =
       host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -125,7 +134,7 @@ export class ApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const pub = this.opts.publicOrigin;
+    const pub = this.publicOrigin;
     if (!isLoopbackHost(req.headers.host, this.port) && !isPublicHost(req.headers.host, pub)) {
       return sendError(res, {
         code: 'forbidden',

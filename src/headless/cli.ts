@@ -43,9 +43,14 @@ Options for serve and listen:
                         same key on every instance)
   --receiver-port N     Port webhooks are sent to (default 7700, or a free one if taken;
                         0 = any free port)
-  --api-port N          Port of the UI and control API, loopback only (default 7701, or a
+  --api-port N          Port of the UI and control API (default 7701, or a
                         free one if taken; 0 = any free port)
   --host ADDR           Receiver bind address (default 127.0.0.1; 0.0.0.0 for the LAN)
+  --api-host ADDR       UI/control API bind address (default 127.0.0.1). Beyond loopback
+                        only over TLS: with --tls-cert FILE --tls-key FILE (PEM; served
+                        over https) or --public-url https://NAME when a reverse proxy
+                        terminates TLS; only that origin (and loopback) is accepted. People
+                        sign in with their own tokens (hookscope users add NAME)
   --tunnel              Open a public ngrok URL to the receiver (never to the UI/API);
                         authtoken: the one saved in Hookscope, else NGROK_AUTHTOKEN, else
                         ngrok's own config file (ngrok.yml)
@@ -134,6 +139,10 @@ export async function main(argv: string[]): Promise<void> {
         database: { type: 'string' },
         'receiver-port': { type: 'string' },
         'api-port': { type: 'string' },
+        'api-host': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'public-url': { type: 'string' },
         host: { type: 'string' },
         tunnel: { type: 'boolean', default: false },
         'forward-to': { type: 'string' },
@@ -199,6 +208,12 @@ export async function main(argv: string[]): Promise<void> {
         database: values.database ?? (process.env.HOOKSCOPE_DATABASE_URL || undefined),
         receiverPort: ports.receiver,
         apiPort: ports.api,
+        api: {
+          host: values['api-host'],
+          tlsCert: values['tls-cert'],
+          tlsKey: values['tls-key'],
+          publicUrl: values['public-url'],
+        },
         defaultPorts: {
           receiver: values['receiver-port'] === undefined,
           api: values['api-port'] === undefined,
