@@ -91,7 +91,8 @@ export class ApiServer {
   ) {
     this.sse = new SseHub(engine);
     this.people = new TokenChecker(engine.users);
-    const exposed = !isLoopback(opts.host ?? '127.0.0.1') || opts.publicOrigin !== undefined;
+    const host = opts.host ?? '127.0.0.1';
+    const exposed = (host !== 'localhost' && !isLoopback(host)) || opts.publicOrigin !== undefined;
     this.signIns = opts.signIns !== undefined ? opts.signIns : exposed ? new SignInLimiter() : null;
     // A revoked person's streams close at once (a revoke on another instance too: the bell).
     this.unsubscribe = engine.users.onChange((u) => {

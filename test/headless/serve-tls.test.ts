@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, startServe, type ServeProcess } from '../helpers/serve-process';
+import { tokenIn, users } from '../helpers/users-cli';
 
 let dir: string;
 let cert: string;
@@ -176,8 +177,42 @@ describe('serve --api-host', () => {
         const r = await ok(h);
         expect([h, r.status]).toEqual([h, 403]);
       }
-      // Still behind the token on the public name.
-      expect((await get(port, '/api/getStatus', { Host: 'hookscope.test:8443' })).status).toBe(401);
+    });
+
+    it("a person's token works over https; failed sign-ins are limited (429, Retry-After)", async () => {
+      // The CLI reaches the https API trusting the test's certificate.
+      const added = await users(
+        ['add', 'ivy', '--role', 'viewer', '--api', s.apiUrl, '--token', s.token],
+        {
+          NODE_EXTRA_CA_CERTS: cert,
+        },
+      );
+      expect(added.code).toBe(0);
+      const ivy = tokenIn(added.stdout);
+      const as = (token: string) =>
+        get(port, '/api/getStatus', {
+          Host: 'hookscope.test:8443',
+          Authorization: `Bearer ${token}`,
+        });
+      expect((await as(ivy)).status).toBe(200);
+      const wrong = ivy.slice(0, -3) + (ivy.endsWith('AAA') ? 'BBB' : 'AAA');
+      // Ten failures from one address: none, then a wrong one nine times.
+      const none = await get(port, '/api/getStatus', { Host: 'hookscope.test:8443' });
+      expect(none.status).toBe(401);
+      for (let i = 0; i < 9; i++) expect((await as(wrong)).status).toBe(401);
+      const limited = await as(wrong);
+      expect(limited.status).toBe(429);
+      expect(JSON.parse(limited.body)).toEqual({
+        error: {
+          code: 'unauthorized',
+          message: expect.stringMatching(
+            /^too many failed sign-ins from this address: try again in \d+ s$/,
+          ) as unknown,
+        },
+      });
+      // Not slowed: her token already worked here, and the local token.
+      expect((await as(ivy)).status).toBe(200);
+      expect((await as(s.token)).status).toBe(200);
     });
 
     it('a plain-http request to the TLS port gets no answer from the API', async () => {
