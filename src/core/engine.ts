@@ -9,6 +9,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
 import { toWireAttempt } from './forward/wire';
 import { createCheckupHandlers } from './checkup/checkup-handlers';
 import { createHandlers } from './handlers';
+import { createUserHandlers } from './users';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
@@ -22,7 +23,7 @@ import { StoreHealth } from './store-health';
 import type { Notice, ReceiverHealth } from '../shared/model';
 import { mkdirSync } from 'node:fs';
 import { Maintenance } from './store/maintenance';
-import type { EndpointRepo, EventLog, ForwardQueue } from './store/ports';
+import type { EndpointRepo, EventLog, ForwardQueue, UserRepo } from './store/ports';
 import { openStorage, type Storage } from './store/storage';
 import { systemLookup, type AuthtokenLookup } from './tunnel/authtoken';
 import { NgrokTunnel } from './tunnel/ngrok-tunnel';
@@ -88,6 +89,8 @@ export class Engine {
   /** The storage, every part behind its port (store/storage.ts). */
   private readonly storage: Storage;
   readonly events: EventLog;
+  /** The people who may use the control API (their tokens are checked by `users.ts`). */
+  readonly users: UserRepo;
   /** What happened at start that the user must know (shown by every UI). */
   readonly notices: Notice[];
   private readonly disk: DiskGuard;
@@ -126,6 +129,7 @@ export class Engine {
       const storage = this.storage;
       this.forwards = storage.forwards;
       this.events = storage.events;
+      this.users = storage.users;
       const secrets = storage.secrets;
       const endpoints = storage.endpoints;
       this.endpointStore = endpoints;
@@ -358,6 +362,7 @@ export class Engine {
           clock,
           changed: (c) => this.bus.emit('checkups.changed', c),
         }),
+        ...createUserHandlers({ users: storage.users, clock }),
         ...createForwardHandlers({
           events: this.events,
           endpoints,

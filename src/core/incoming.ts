@@ -93,7 +93,7 @@ function first(v: string | string[] | undefined): string | undefined {
 }
 
 /** The client address from X-Forwarded-For: the rightmost entry that is not a trusted proxy. */
-function clientFromForwardedFor(
+export function clientFromForwardedFor(
   header: string | string[] | undefined,
   trusted: string[],
 ): string | null {

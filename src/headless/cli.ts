@@ -9,6 +9,7 @@ import { runEvents } from './events-cmd';
 import { startListening } from './listen';
 import { createOutput } from './output';
 import { serve } from './serve';
+import { runUsers } from './users-cmd';
 
 const USAGE = `Usage: hookscope <command> [options]
 
@@ -21,6 +22,8 @@ Commands:
             [--burst N] [--concurrency C] [--latency-samples N] [--timeout MS] [--json];
             --endpoint ID with --api URL --token T keeps the run in the endpoint's history;
             hookscope checkup --help)
+  users     add NAME [--role admin|member|viewer] | list | revoke NAME: the people who
+            may use the control API, each with their own token (hookscope users --help)
   listen    Like serve, without opening a browser: forward deliveries to your app and print
             a line per delivery and per forward (like \`stripe listen\`)
 
@@ -40,9 +43,14 @@ Options for serve and listen:
                         same key on every instance)
   --receiver-port N     Port webhooks are sent to (default 7700, or a free one if taken;
                         0 = any free port)
-  --api-port N          Port of the UI and control API, loopback only (default 7701, or a
+  --api-port N          Port of the UI and control API (default 7701, or a
                         free one if taken; 0 = any free port)
   --host ADDR           Receiver bind address (default 127.0.0.1; 0.0.0.0 for the LAN)
+  --api-host ADDR       UI/control API bind address (default 127.0.0.1). Beyond loopback
+                        only over TLS: with --tls-cert FILE --tls-key FILE (PEM; served
+                        over https) or --public-url https://NAME when a reverse proxy
+                        terminates TLS; only that origin (and loopback) is accepted. People
+                        sign in with their own tokens (hookscope users add NAME)
   --tunnel              Open a public ngrok URL to the receiver (never to the UI/API);
                         authtoken: the one saved in Hookscope, else NGROK_AUTHTOKEN, else
                         ngrok's own config file (ngrok.yml)
@@ -98,6 +106,16 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(usage ? 2 : 1);
     }
   }
+  if (argv[0] === 'users') {
+    try {
+      await runUsers(argv.slice(1));
+      return;
+    } catch (err) {
+      const usage = err instanceof HookscopeError ? err.code === 'bad_input' : isUsage(err);
+      process.stderr.write(`hookscope users: ${describeError(err)}\n`);
+      process.exit(usage ? 2 : 1);
+    }
+  }
   if (argv[0] === 'checkup') {
     let passed: boolean | null;
     try {
@@ -121,6 +139,10 @@ export async function main(argv: string[]): Promise<void> {
         database: { type: 'string' },
         'receiver-port': { type: 'string' },
         'api-port': { type: 'string' },
+        'api-host': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'public-url': { type: 'string' },
         host: { type: 'string' },
         tunnel: { type: 'boolean', default: false },
         'forward-to': { type: 'string' },
@@ -186,6 +208,12 @@ export async function main(argv: string[]): Promise<void> {
         database: values.database ?? (process.env.HOOKSCOPE_DATABASE_URL || undefined),
         receiverPort: ports.receiver,
         apiPort: ports.api,
+        api: {
+          host: values['api-host'],
+          tlsCert: values['tls-cert'],
+          tlsKey: values['tls-key'],
+          publicUrl: values['public-url'],
+        },
         defaultPorts: {
           receiver: values['receiver-port'] === undefined,
           api: values['api-port'] === undefined,

@@ -11,8 +11,15 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
   return LOOPBACK_HOSTS.has(m[1]!) && (m[2] === undefined ? port === 80 : Number(m[2]) === port);
 }
 
-/** True when an Origin is absent or is this API on a loopback address (DNS rebinding guard). */
-export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+/**
+ * True when an Origin is absent or is this API on a loopback address (DNS rebinding guard),
+ * served over `scheme` (`https:` when the API has its own certificate).
+ */
+export function isAllowedOrigin(
+  origin: string | undefined,
+  port: number,
+  scheme: 'http:' | 'https:' = 'http:',
+): boolean {
   if (origin === undefined) return true;
   let url: URL;
   try {
@@ -20,7 +27,37 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
   } catch {
     return false;
   }
-  return url.protocol === 'http:' && isLoopbackHost(url.host, port);
+  return url.protocol === scheme && isLoopbackHost(url.host, port);
+}
+
+/**
+ * True when a Host header names exactly the configured public origin (`https://hooks.example.com`
+ * → `hooks.example.com` or `hooks.example.com:443`).
+ */
+export function isPublicHost(host: string | undefined, publicOrigin: string | undefined): boolean {
+  if (!host || !publicOrigin) return false;
+  const want = new URL(publicOrigin);
+  let got: URL;
+  try {
+    got = new URL(`${want.protocol}//${host}`);
+  } catch {
+    return false;
+  }
+  return !/[@/?#\\\s]/.test(host) && got.host === want.host;
+}
+
+/** True when an Origin is exactly the configured public origin. */
+export function isPublicOrigin(
+  origin: string | undefined,
+  publicOrigin: string | undefined,
+): boolean {
+  if (!origin || !publicOrigin) return false;
+  return origin === new URL(publicOrigin).origin;
+}
+
+/** The bearer token of a request, or null. */
+export function bearer(req: IncomingMessage): string | null {
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
 }
 
 /** Constant-time comparison of the request's bearer token with the run's token. */

@@ -1,10 +1,11 @@
 import { shownDatabaseUrl } from '../core/store/database-url';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Engine } from '../core/engine';
 import { defaultDataDir } from '../core/paths';
-import { blockList } from '../core/net';
+import { blockList, isLoopback } from '../core/net';
 import { VERSION } from '../core/version';
-import { ApiServer } from './api-server';
+import { ApiServer, type ApiServerOptions } from './api-server';
 import { openUi } from './open-url';
 import type { Client } from '../shared/dispatch';
 import type { Output } from './output';
@@ -16,6 +17,8 @@ export interface ServeOptions {
   database?: string | undefined;
   receiverPort: number;
   apiPort: number;
+  /** Where the control API is reached (default: loopback only, plain http). */
+  api?: ApiFlags;
   /** The ports were defaults, not asked for: take free ones when they are busy. */
   defaultPorts: { receiver: boolean; api: boolean };
   host: string;
@@ -23,6 +26,86 @@ export interface ServeOptions {
   open: boolean;
   json: boolean;
   staticDir: string;
+}
+
+/** The control API's flags: --api-host, --tls-cert, --tls-key, --public-url. */
+export interface ApiFlags {
+  host?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  publicUrl?: string | undefined;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * The control API beyond loopback only deliberately, and then only over TLS: its own
+ * certificate (--tls-cert/--tls-key, served with node:https) or a reverse proxy terminating
+ * TLS in front of it (--public-url https://…). Throws one line saying what to give otherwise.
+ */
+export function apiExposure(f: ApiFlags = {}): Omit<ApiServerOptions, 'signIns'> {
+  const host = f.host ?? '127.0.0.1';
+  if (/[\s/]/.test(host) || host === '') {
+    throw new Error(`--api-host must be an address or host name to bind, got "${host}"`);
+  }
+  if ((f.tlsCert === undefined) !== (f.tlsKey === undefined)) {
+    throw new Error(
+      '--tls-cert and --tls-key go together: give the certificate and its private key (PEM files)',
+    );
+  }
+  const read = (flag: string, file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        { cause: err },
+      );
+    }
+  };
+  const tls =
+    f.tlsCert !== undefined && f.tlsKey !== undefined
+      ? { cert: read('--tls-cert', f.tlsCert), key: read('--tls-key', f.tlsKey) }
+      : undefined;
+  let publicOrigin: string | undefined;
+  if (f.publicUrl !== undefined) {
+    let url: URL | null;
+    try {
+      url = new URL(f.publicUrl);
+    } catch {
+      url = null;
+    }
+    if (
+      !url ||
+      url.protocol !== 'https:' ||
+      url.username ||
+      url.password ||
+      url.pathname !== '/' ||
+      url.search ||
+      url.hash
+    ) {
+      throw new Error(
+        `--public-url must be the https:// address people open, without a path, e.g. https://hooks.example.com (got "${f.publicUrl}")`,
+      );
+    }
+    publicOrigin = url.origin;
+  }
+  const local = host === 'localhost' || isLoopback(host.replace(/^\[|\]$/g, ''));
+  if (!local && !tls && !publicOrigin) {
+    throw new Error(
+      `--api-host ${host} serves the control API beyond this machine: only over TLS, give its certificate (--tls-cert FILE --tls-key FILE) or the https:// address of the reverse proxy in front of it (--public-url https://…)`,
+    );
+  }
+  if (WILDCARDS.has(host) && !publicOrigin) {
+    throw new Error(
+      `--api-host ${host} listens on every address: give --public-url https://NAME[:PORT], the address people open (requests for other names are refused)`,
+    );
+  }
+  return {
+    host: host.replace(/^\[|\]$/g, ''),
+    ...(tls ? { tls } : {}),
+    ...(publicOrigin ? { publicOrigin } : {}),
+  };
 }
 
 /**
@@ -94,6 +177,9 @@ export async function serve(
   /** Runs after the ready line, before the tunnel (e.g. `listen` configuring its endpoint). */
   setup?: (engine: Engine, receiverUrl: string) => Promise<unknown>,
 ): Promise<void> {
+  // Checked before anything starts: a bad flag stops here, with nothing opened.
+  const exposure = apiExposure(opts.api);
+  const proxies = trustedProxies(process.env.HOOKSCOPE_TRUSTED_PROXIES);
   const dataDir = opts.dataDir ?? defaultDataDir();
   // Prefixed so it never starts with "-": `--token <value>` would read such a value as an option.
   const token = process.env.HOOKSCOPE_TOKEN || `hs_${randomBytes(24).toString('base64url')}`;
@@ -107,13 +193,16 @@ export async function serve(
     receiverHost: opts.host,
     receiverPort: opts.receiverPort,
     fallbackToFreePort: opts.defaultPorts.receiver,
-    trustedProxies: trustedProxies(process.env.HOOKSCOPE_TRUSTED_PROXIES),
+    trustedProxies: proxies,
     ...leaseMargin,
   });
   let api: ApiServer | null = null;
   try {
     const { receiverUrl } = await engine.start();
-    const created = new ApiServer(engine, token, opts.staticDir);
+    const created = new ApiServer(engine, token, opts.staticDir, {
+      ...exposure,
+      trustedProxies: proxies,
+    });
     api = created;
     const { url: apiUrl } = await created.listen(opts.apiPort).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !opts.defaultPorts.api) throw err;
@@ -128,12 +217,18 @@ export async function serve(
         token,
         dataDir,
         ...(opts.database ? { database: shownDatabase(opts.database) } : {}),
+        ...(created.publicOrigin ? { publicUrl: created.publicOrigin } : {}),
         version: VERSION,
       },
       [
         `Hookscope ${VERSION}`,
         `  Receiver  ${receiverUrl}   (send webhooks here)`,
         `  UI        ${uiUrl}`,
+        ...(created.publicOrigin
+          ? [
+              `  Public    ${created.publicOrigin}   (people open ${created.publicOrigin}/#token=<their token>; hookscope users add NAME)`,
+            ]
+          : []),
         `  Data      ${dataDir}`,
         ...(opts.database ? [`  Database  ${shownDatabase(opts.database)}   (shared)`] : []),
         'Press Ctrl+C to stop.',

@@ -15,6 +15,8 @@ interface Client {
   lastRev: number;
   /** Live pushes that came while the client was sent what it missed, sent after it. */
   held: PushMessage[] | null;
+  /** The person it was opened with (none for the local token). */
+  owner: string | undefined;
 }
 
 /**
@@ -44,7 +46,11 @@ export class SseHub {
   }
 
   /** Takes over `res` as an event stream; `lastEventId` is the request's Last-Event-ID. */
-  async attach(res: ServerResponse, lastEventId: string | undefined): Promise<void> {
+  async attach(
+    res: ServerResponse,
+    lastEventId: string | undefined,
+    owner?: string,
+  ): Promise<void> {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -55,7 +61,7 @@ export class SseHub {
     const since =
       lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
     // Live from now on; pushes that come while the backfill is read wait for it.
-    const client: Client = { res, lastRev: since ?? 0, held: [] };
+    const client: Client = { res, lastRev: since ?? 0, held: [], owner };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     try {
@@ -122,6 +128,15 @@ export class SseHub {
       }
       if (c.held) c.held.push(push);
       else this.send(c, push);
+    }
+  }
+
+  /** Ends the streams `owner` opened (their token was revoked). */
+  closeOwner(owner: string): void {
+    for (const c of this.clients) {
+      if (c.owner !== owner) continue;
+      c.res.end();
+      this.clients.delete(c);
     }
   }
 

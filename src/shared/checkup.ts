@@ -135,6 +135,7 @@ export const checkupCommands = {
    * ever contacted; every request has `timeoutMs`. The run is stored and returned.
    */
   runCheckup: {
+    access: 'write',
     input: z
       .object({
         endpointId: Id.optional(),
@@ -161,6 +162,7 @@ export const checkupCommands = {
     output: Checkup,
   },
   listCheckups: {
+    access: 'read',
     input: z
       .object({
         endpointId: Id.optional(),
@@ -170,10 +172,12 @@ export const checkupCommands = {
     output: z.object({ items: z.array(CheckupSummary) }),
   },
   getCheckup: {
+    access: 'read',
     input: z.object({ id: Id }).strict(),
     output: Checkup,
   },
   deleteCheckup: {
+    access: 'write',
     input: z.object({ id: Id }).strict(),
     output: z.object({ deleted: z.boolean() }),
   },

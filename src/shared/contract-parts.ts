@@ -21,3 +21,10 @@ export function selection<T extends z.ZodType>(id: T) {
       message: 'give ids or all: true',
     });
 }
+
+/**
+ * Who may run a command, declared next to its schemas (docs/ARCHITECTURE.md §2): `read` any
+ * person (viewers too), `write` members and admins (it changes something or sends a request),
+ * `admin` admins only (managing people). The local token is an admin.
+ */
+export type Access = 'read' | 'write' | 'admin';

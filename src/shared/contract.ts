@@ -17,6 +17,8 @@ import { transferCommands } from './transfer-contract';
 import { samplesCommands } from './samples-contract';
 import { settingsCommands } from './settings-contract';
 import { tunnelCommands } from './tunnel-contract';
+import { usersCommands } from './users-contract';
+import type { Access } from './contract-parts';
 
 /**
  * The one command contract (docs/ARCHITECTURE.md §2). Every transport (IPC, HTTP) derives its channel
@@ -32,7 +34,23 @@ export const commands = {
   ...settingsCommands,
   ...tunnelCommands,
   ...checkupCommands,
-} as const;
+  ...usersCommands,
+} as const satisfies Record<string, CommandSpec>;
+
+/**
+ * What every command declares: its input and output schemas and who may run it (a command
+ * without `access` does not compile).
+ */
+export interface CommandSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  access: Access;
+}
+
+/** Who may run `name`. */
+export function accessOf(name: CommandName): Access {
+  return commands[name].access;
+}
 
 /** Live pushes from the engine to every UI. */
 export const pushes = {

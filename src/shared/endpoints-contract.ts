@@ -13,6 +13,7 @@ import { Id } from './contract-parts';
 /** Endpoints: the paths deliveries arrive on, with their provider, secrets, forward target and answers. Part of the one contract (contract.ts). */
 export const endpointsCommands = {
   saveEndpoint: {
+    access: 'write',
     input: z
       .object({
         id: Id.optional(),
@@ -47,10 +48,12 @@ export const endpointsCommands = {
     output: Endpoint.extend({ warnings: z.array(z.string()) }),
   },
   listEndpoints: {
+    access: 'read',
     input: z.object({}).strict(),
     output: z.object({ items: z.array(Endpoint) }),
   },
   deleteEndpoint: {
+    access: 'write',
     input: z.object({ id: Id }).strict(),
     output: z.object({ deleted: z.boolean() }),
   },

@@ -13,6 +13,7 @@ import { Id, selection } from './contract-parts';
 /** The event log: listing, search and filters, the live cursor, one event and its body, deletes, diff. Part of the one contract (contract.ts). */
 export const eventsCommands = {
   listEvents: {
+    access: 'read',
     input: z
       .object({
         limit: z.number().int().min(1).max(500).optional(),
@@ -69,6 +70,7 @@ export const eventsCommands = {
    * they are instant on a log of millions. With `endpointId`, within that endpoint only.
    */
   countEvents: {
+    access: 'read',
     input: z.object({ endpointId: Id.optional() }).strict(),
     output: EventCounts,
   },
@@ -78,6 +80,7 @@ export const eventsCommands = {
    * away. `rev` is the log's cursor now; `hasMore` says to ask again from the last item's rev.
    */
   listChanges: {
+    access: 'read',
     input: z
       .object({
         afterRev: z.number().int().min(0),
@@ -91,11 +94,13 @@ export const eventsCommands = {
    * FIRST_BODY_BYTES; `body.complete` false means getEventBody has the rest.
    */
   getEvent: {
+    access: 'read',
     input: z.object({ id: Id }).strict(),
     output: EventView,
   },
   /** More of an event's body: `length` bytes (at most 4 MB) from `offset`. */
   getEventBody: {
+    access: 'read',
     input: z
       .object({
         id: Id,
@@ -107,6 +112,7 @@ export const eventsCommands = {
   },
   /** The body decoded per its Content-Encoding (gzip, deflate, br); the stored bytes stay as is. */
   decodeBody: {
+    access: 'read',
     input: z.object({ id: Id }).strict(),
     output: z.object({
       /** The Content-Encoding that was undone, or null when the body was not encoded. */
@@ -121,6 +127,7 @@ export const eventsCommands = {
     }),
   },
   deleteEvents: {
+    access: 'write',
     input: selection(Id),
     output: z.object({ deleted: z.number().int() }),
   },
@@ -129,6 +136,7 @@ export const eventsCommands = {
    * JSON Pointer changes, other text by characters, binary by size).
    */
   diffEvents: {
+    access: 'read',
     input: z.object({ a: Id, b: Id }).strict(),
     output: z.object({
       request: z.array(

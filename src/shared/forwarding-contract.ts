@@ -5,6 +5,7 @@ import { Id, SendableHeaderValue, selection } from './contract-parts';
 /** Replay and the dead-letter list (forwards to the developer's app). Part of the one contract (contract.ts). */
 export const forwardingCommands = {
   replayEvent: {
+    access: 'write',
     input: z
       .object({
         id: Id,
@@ -51,6 +52,7 @@ export const forwardingCommands = {
   },
   /** Replays several events one after the other, oldest first (same options as replayEvent). */
   replayEvents: {
+    access: 'write',
     input: z
       .object({
         ids: z.array(Id).min(1).max(1000),
@@ -62,6 +64,7 @@ export const forwardingCommands = {
     output: z.object({ items: z.array(ForwardAttempt) }),
   },
   listDeadLetters: {
+    access: 'read',
     input: z
       .object({
         limit: z.number().int().min(1).max(500).optional(),
@@ -77,6 +80,7 @@ export const forwardingCommands = {
    * first secret (a fresh timestamp, as the Stripe CLI does), where its scheme can sign.
    */
   redriveDeadLetters: {
+    access: 'write',
     input: z
       .object({
         ids: z.array(z.number().int()).max(10_000).optional(),
@@ -109,6 +113,7 @@ export const forwardingCommands = {
     }),
   },
   purgeDeadLetters: {
+    access: 'write',
     input: selection(z.number().int()),
     output: z.object({ purged: z.number().int() }),
   },

@@ -84,6 +84,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   response: 'Response',
   rev: 'Version',
   retention: 'Retention',
+  role: 'Role',
   sample: 'Sample',
   secret: 'Secret',
   secrets: 'Secrets',

@@ -6,6 +6,7 @@ import { Id } from './contract-parts';
 export const samplesCommands = {
   /** The sample deliveries `sendSample` can send. */
   listSamples: {
+    access: 'read',
     input: z.object({}).strict(),
     output: z.object({
       items: z.array(z.object({ id: z.string(), provider: ProviderId, title: z.string() })),
@@ -13,6 +14,7 @@ export const samplesCommands = {
   },
   /** Sends a fresh sample delivery to an endpoint, signed with its secret ("trigger"). */
   sendSample: {
+    access: 'write',
     input: z
       .object({
         sample: z.string().min(1).max(100),

@@ -4,6 +4,7 @@ import { Notice, ReceiverHealth, TunnelState } from './model';
 /** The receiver and engine status (the top bar). Part of the one contract (contract.ts). */
 export const statusCommands = {
   getStatus: {
+    access: 'read',
     input: z.object({}).strict(),
     output: z.object({
       receiverUrl: z.string(),

@@ -5,6 +5,7 @@ import { Id } from './contract-parts';
 export const transferCommands = {
   /** A selection (ids) or the newest `limit` events as a HAR 1.2 log or NDJSON. */
   exportEvents: {
+    access: 'read',
     input: z
       .object({
         format: z.enum(['har', 'ndjson']),
@@ -16,6 +17,7 @@ export const transferCommands = {
   },
   /** Brings events back from a HAR or NDJSON export; they are marked imported. */
   importEvents: {
+    access: 'write',
     input: z
       .object({ format: z.enum(['har', 'ndjson']), content: z.string().max(100_000_000) })
       .strict(),

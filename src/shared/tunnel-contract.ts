@@ -16,15 +16,18 @@ export const tunnelCommands = {
    * the same settings while it runs changes nothing; with other settings it restarts.
    */
   startTunnel: {
+    access: 'write',
     input: z.object({ options: TunnelOptionsPatch.optional() }).strict(),
     output: TunnelState,
   },
   stopTunnel: {
+    access: 'write',
     input: z.object({}).strict(),
     output: TunnelState,
   },
   /** The saved tunnel options and where the authtoken comes from; never a secret. */
   getTunnelSettings: {
+    access: 'read',
     input: z.object({}).strict(),
     output: TunnelSettings,
   },
@@ -33,6 +36,7 @@ export const tunnelCommands = {
    * `null` clears it). Takes effect at the next start.
    */
   saveTunnelSettings: {
+    access: 'write',
     input: z
       .object({
         authtoken: AuthtokenInput.nullable().optional(),

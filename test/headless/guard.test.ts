@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedOrigin, isLoopbackHost } from '../../src/headless/guard';
+import {
+  isAllowedOrigin,
+  isLoopbackHost,
+  isPublicHost,
+  isPublicOrigin,
+} from '../../src/headless/guard';
 import { isTrusted, normalizeIp } from '../../src/core/net';
 
 describe('loopback guards', () => {
@@ -21,6 +26,30 @@ describe('loopback guards', () => {
     expect(isAllowedOrigin('https://127.0.0.1:9', 9)).toBe(false);
     expect(isAllowedOrigin('null', 9)).toBe(false);
     expect(isAllowedOrigin('http://evil.example:9', 9)).toBe(false);
+  });
+});
+
+describe('the public origin (serve --public-url)', () => {
+  const pub = 'https://hooks.example.com';
+  it('accepts exactly its host as Host, with or without the default port', () => {
+    expect(isPublicHost('hooks.example.com', pub)).toBe(true);
+    expect(isPublicHost('HOOKS.example.com:443', pub)).toBe(true);
+    expect(isPublicHost('hooks.example.com:8443', pub)).toBe(false);
+    expect(isPublicHost('hooks.example.com.evil.test', pub)).toBe(false);
+    expect(isPublicHost('evil.test@hooks.example.com', pub)).toBe(false);
+    expect(isPublicHost('hooks.example.com/x', pub)).toBe(false);
+    expect(isPublicHost('hooks.example.com', undefined)).toBe(false);
+    expect(isPublicHost('h.example.com:8443', 'https://h.example.com:8443')).toBe(true);
+  });
+
+  it('accepts exactly its origin as Origin', () => {
+    expect(isPublicOrigin('https://hooks.example.com', pub)).toBe(true);
+    expect(isPublicOrigin('http://hooks.example.com', pub)).toBe(false);
+    expect(isPublicOrigin('https://hooks.example.com:8443', pub)).toBe(false);
+    expect(isPublicOrigin('null', pub)).toBe(false);
+    expect(isPublicOrigin(undefined, pub)).toBe(false);
+    expect(isAllowedOrigin('https://127.0.0.1:9', 9, 'https:')).toBe(true);
+    expect(isAllowedOrigin('http://127.0.0.1:9', 9, 'https:')).toBe(false);
   });
 });
 

@@ -307,6 +307,22 @@ export const migrations: { version: number; sql: string }[] = [
         WHERE ${rareCondition('forward_status', RARE_INDEXES.forwardStatus.values)};
     `,
   },
+  {
+    // People (issue 18): each with the slow hash of their token, never the token; a revoked
+    // person keeps the row and frees the name.
+    version: 21,
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE UNIQUE INDEX users_active_name ON users (lower(name)) WHERE revoked_at IS NULL;
+    `,
+  },
 ];
 
 /** The filter columns an index on `lead` carries besides it, so criteria are checked there. */

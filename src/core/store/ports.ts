@@ -11,6 +11,8 @@ import type {
   SettingsView,
 } from '../../shared/model';
 import type { Dispose, NewEvent, StoredRequest } from '../types';
+import type { User } from '../../shared/users-contract';
+import type { UserRecord } from './user-snapshot';
 import type { ChangeListener, ListFilter, ListPage, RetentionLimits } from './event-store';
 import type { AttemptRecord, ForwardJob, JobState } from './forward-store';
 
@@ -242,4 +244,22 @@ export interface ForwardQueue {
 export interface MetaRepo {
   get(key: string): string | undefined;
   put(entries: Record<string, string>, alongside?: () => void): Promise<void>;
+}
+
+/**
+ * The people who may use the control API, each with the slow hash of their token (issue 18).
+ * Read from a snapshot (every API request checks the caller, and cannot wait on a database);
+ * a write commits, then the snapshot and the listeners learn of it; a backend shared by
+ * several processes refreshes the snapshot when another writes (PostgreSQL: the bell).
+ */
+export interface UserRepo {
+  /** After a person is added or revoked, here or (shared backend) in another process. */
+  onChange(listener: (user: User) => void): () => void;
+  /** Everyone, revoked too, oldest first. */
+  list(): User[];
+  get(id: string): UserRecord | undefined;
+  /** Adds a person; `conflict` when someone whose token works has the name (case aside). */
+  add(user: UserRecord): Promise<User>;
+  /** Revokes the token of the person named; `not_found` when nobody's token works by it. */
+  revoke(name: string, at: number): Promise<User>;
 }

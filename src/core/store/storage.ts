@@ -18,8 +18,10 @@ import type {
   ForwardQueue,
   MetaRepo,
   SettingsRepo,
+  UserRepo,
 } from './ports';
 import { SettingsStore } from './settings-store';
+import { UserStore } from './user-store';
 
 /**
  * What a backend may do besides the ports, for upkeep off the ack path. Optional: a backend
@@ -46,6 +48,8 @@ export interface Storage {
   readonly forwards: ForwardQueue;
   readonly checkups: CheckupRepo;
   readonly meta: MetaRepo;
+  /** The people who may use the control API, with their tokens' slow hashes. */
+  readonly users: UserRepo;
   /** Where endpoint secrets and the authtoken live (never in the log). */
   readonly secrets: SecretStore;
   /** What opening found that the user must know (a log moved aside, a secrets file reset). */
@@ -117,6 +121,7 @@ export class SqliteStorage implements Storage {
   readonly forwards: ForwardStore;
   readonly checkups: CheckupStore;
   readonly meta: MetaStore;
+  readonly users: UserStore;
   readonly secrets: SecretStore;
   readonly notices: Notice[];
   readonly upkeep: StorageUpkeep;
@@ -163,6 +168,7 @@ export class SqliteStorage implements Storage {
       void this.meta.put({ unverified_marked: '1' }, () => events.markUnverified(withSecrets));
     }
     this.checkups = new CheckupStore(db);
+    this.users = new UserStore(db);
     // Checkpoints run on a worker thread with its own connection (off the receiver's thread).
     const checkpointer = new Checkpointer(join(opts.dataDir, DB_FILE), opts.nativeBinding);
     this.checkpointer = checkpointer;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Queryable } from './db';
 
 /** What a change rings the bell about. */
-export type BellKind = 'endpoints' | 'settings' | 'meta' | 'events' | 'deleted';
+export type BellKind = 'endpoints' | 'settings' | 'meta' | 'events' | 'deleted' | 'users';
 
 /** What a ring says besides its kind (`deleted`: the events' ids, or all). */
 export interface RingDetail {

@@ -215,6 +215,21 @@ export const pgMigrations: PgMigration[] = [
       );
     `,
   },
+  {
+    // People (issue 18), as SQLite's migration 21.
+    version: 3,
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        role text NOT NULL,
+        token_hash text NOT NULL,
+        created_at bigint NOT NULL,
+        revoked_at bigint
+      );
+      CREATE UNIQUE INDEX users_active_name ON users (lower(name)) WHERE revoked_at IS NULL;
+    `,
+  },
 ];
 
 /** The advisory lock key of a schema's migrations (one per schema: logs apart do not wait). */

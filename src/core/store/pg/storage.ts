@@ -5,6 +5,7 @@ import type { Storage } from '../storage';
 import { Bell } from './bell';
 import { openPgLog, type PgLog } from './open';
 import { PgCheckupRepo, PgEndpointRepo, PgMetaRepo, PgSettingsRepo } from './repos';
+import { PgUserRepo } from './users';
 import { parseSecretKey, PgSecretStore, SecretKeyError } from './secret-store';
 import type { PgEventLog } from './event-log';
 import type { PgForwardQueue } from './forward-queue';
@@ -138,6 +139,7 @@ export class PgStorage implements Storage {
     readonly settings: PgSettingsRepo,
     readonly meta: PgMetaRepo,
     readonly checkups: PgCheckupRepo,
+    readonly users: PgUserRepo,
   ) {}
 
   get events(): PgEventLog {
@@ -166,6 +168,7 @@ export class PgStorage implements Storage {
       settings,
       meta,
       new PgCheckupRepo(log.pool),
+      await PgUserRepo.open(log.pool, bell),
     );
     log.log.maskSecretsWith(() => endpoints.allSecrets());
     endpoints.beforeSecretsChange((c, list) => log.log.secretsWillChange(c, list));
