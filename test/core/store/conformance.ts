@@ -114,6 +114,61 @@ export function describeEventLog(name: string, factory: LogFactory): void {
       expect(newest.items.map((e) => e.id)).toEqual([ids[6], ids[5]]);
     });
 
+    it('pages a search through a word in many rows and a rare one, both orders, with a filter', async () => {
+      const { log } = await fresh();
+      // More rows than a backend may look through in order before asking its index.
+      const made = await Promise.all(
+        Array.from({ length: 1300 }, (_, i) => {
+          const words = [
+            i % 3 === 0 ? 'commonword' : 'other',
+            i === 5 || i === 1250 ? 'rareword' : '',
+          ];
+          return log.append(
+            delivery({
+              body: Buffer.from(JSON.stringify({ i, note: words.join(' ') })),
+              endpointId: i % 2 === 0 ? 'even' : 'default',
+            }),
+            NOT_FORWARDED,
+          );
+        }),
+      );
+      const bySeq = [...made].sort((a, b) => a.seq - b.seq);
+      const idsWhere = (pred: (i: number) => boolean): string[] =>
+        bySeq.filter((e) => pred(made.indexOf(e))).map((e) => e.id);
+      const walk = async (query: string, order: 'newest' | 'oldest', endpointId?: string) => {
+        const seen: string[] = [];
+        let cursor: number | undefined;
+        for (let pages = 0; pages < 100; pages++) {
+          const page = await log.list({
+            limit: 50,
+            query,
+            order,
+            ...(endpointId ? { endpointId } : {}),
+            ...(cursor === undefined
+              ? {}
+              : order === 'oldest'
+                ? { afterSeq: cursor }
+                : { beforeSeq: cursor }),
+          });
+          seen.push(...page.items.map((e) => e.id));
+          if (!page.hasMore) return seen;
+          cursor = page.items[page.items.length - 1]!.seq;
+        }
+        throw new Error('too many pages');
+      };
+      const common = idsWhere((i) => i % 3 === 0);
+      expect(await walk('commonword', 'newest')).toEqual([...common].reverse());
+      expect(await walk('commonword', 'oldest')).toEqual(common);
+      const commonEven = idsWhere((i) => i % 3 === 0 && i % 2 === 0);
+      expect(await walk('commonword', 'newest', 'even')).toEqual([...commonEven].reverse());
+      expect(await walk('rareword', 'newest')).toEqual(
+        idsWhere((i) => i === 5 || i === 1250).reverse(),
+      );
+      expect(await walk('rareword', 'oldest', 'default')).toEqual(idsWhere((i) => i === 5));
+      const first = await log.list({ limit: 50, query: 'commonword', withTotal: true });
+      expect(first.total).toBe(common.length);
+    });
+
     it('classifies duplicates atomically: many appends of one key at once, one first', async () => {
       const { log } = await fresh();
       const key = { key: 'evt_same', source: 'webhook-id' };
