@@ -4,16 +4,12 @@
  * delivery stored by one shows live on the other; a delivery id posted to both at once is
  * one first and one duplicate. And the start failures a user can fix, in one line.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePg } from '../helpers/postgres';
 import { SseClient } from '../helpers/sse';
-import { CLI, ROOT, startServe, type ServeProcess } from '../helpers/serve-process';
+import { failedServeStart, startServe, type ServeProcess } from '../helpers/serve-process';
 
 const KEY = randomBytes(32).toString('base64');
 
@@ -21,42 +17,6 @@ interface Summary {
   id: string;
   path: string;
   idempotency: { duplicateOf: string | null; deliveryId: string | null };
-}
-
-/** Runs `hookscope serve` expecting it to stop at start: its exit code and output. */
-async function failedStart(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; out: string }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'hookscope-pg-'));
-  const base = { ...process.env };
-  delete base.HOOKSCOPE_SECRET_KEY;
-  delete base.HOOKSCOPE_DATABASE_URL;
-  try {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'serve',
-        '--data-dir',
-        dataDir,
-        '--receiver-port',
-        '0',
-        '--api-port',
-        '0',
-        '--no-open',
-        ...args,
-      ],
-      { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
-    return { code, out };
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
 }
 
 describePg('serve --database: two instances as one', (db) => {
@@ -276,7 +236,7 @@ describePg('serve --database: a write the database refuses', (db) => {
 
 describePg('serve --database: start failures', (db) => {
   it('without HOOKSCOPE_SECRET_KEY it stops, saying how to make one', async () => {
-    const { code, out } = await failedStart(['--database', db.url], {});
+    const { code, out } = await failedServeStart(['--database', db.url], {});
     expect(code).toBe(1);
     expect(out).toMatch(
       /HOOKSCOPE_SECRET_KEY is not set\..*`openssl rand -base64 32`.*the same key/,
@@ -291,7 +251,7 @@ describePg('serve --database: start failures', (db) => {
       env: { HOOKSCOPE_SECRET_KEY: KEY },
     });
     await first.dispose();
-    const { code, out } = await failedStart(['--database', db.url], {
+    const { code, out } = await failedServeStart(['--database', db.url], {
       HOOKSCOPE_SECRET_KEY: randomBytes(32).toString('base64'),
     });
     expect(code).toBe(1);
@@ -299,12 +259,12 @@ describePg('serve --database: start failures', (db) => {
   });
 
   it('a bad URL and an unreachable server: one line each, exit code 1', async () => {
-    const bad = await failedStart(['--database', 'not a url'], { HOOKSCOPE_SECRET_KEY: KEY });
+    const bad = await failedServeStart(['--database', 'not a url'], { HOOKSCOPE_SECRET_KEY: KEY });
     expect(bad.code).toBe(1);
     expect(bad.out.trim()).toMatch(
       /^hookscope: The database URL "not a url" is not a PostgreSQL URL: write it like postgres:\/\/user:password@host:5432\/hookscope$/,
     );
-    const gone = await failedStart([], {
+    const gone = await failedServeStart([], {
       HOOKSCOPE_SECRET_KEY: KEY,
       HOOKSCOPE_DATABASE_URL: 'postgres://hookscope@127.0.0.1:1/hookscope',
     });

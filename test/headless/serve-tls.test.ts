@@ -4,13 +4,13 @@
  * `openssl req`, self-signed) it is served over https and the Host/Origin guard accepts exactly
  * the configured public origin besides loopback.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, startServe, type ServeProcess } from '../helpers/serve-process';
+import { failedServeStart, startServe, type ServeProcess } from '../helpers/serve-process';
 import { tokenIn, users } from '../helpers/users-cli';
 
 let dir: string;
@@ -48,32 +48,6 @@ beforeAll(() => {
   ca = readFileSync(cert, 'utf8');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** `hookscope serve` expected to stop at start: exit code and what it printed. */
-async function failedStart(args: string[]): Promise<{ code: number | null; out: string }> {
-  const dataDir = mkdtempSync(join(dir, 'data-'));
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--receiver-port',
-      '0',
-      '--api-port',
-      '0',
-      '--no-open',
-      ...args,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-  const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
-  return { code, out };
-}
 
 /** An https request to 127.0.0.1:`port`, trusting the test's certificate. */
 function get(
@@ -127,7 +101,9 @@ describe('serve --api-host', () => {
         '--api-host 0.0.0.0 listens on every address: give --public-url https://NAME[:PORT], the address people open (requests for other names are refused)',
       ],
     ] as [string[], string][]) {
-      const r = await failedStart(args.map((a) => (a === 'CERT' ? cert : a === 'KEY' ? key : a)));
+      const r = await failedServeStart(
+        args.map((a) => (a === 'CERT' ? cert : a === 'KEY' ? key : a)),
+      );
       expect([args.join(' '), r.code, r.out]).toEqual([args.join(' '), 1, `hookscope: ${line}\n`]);
     }
   });

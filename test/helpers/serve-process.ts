@@ -203,3 +203,49 @@ export async function startServe(opts: StartOptions = {}): Promise<ServeProcess>
     },
   };
 }
+
+/**
+ * Runs `hookscope serve` (on a fresh data dir, ports 0) expecting it to stop at start: its exit
+ * code and everything it printed. The environment is this one's without the variables that
+ * choose a token, data dir, database or secret key, plus `env`.
+ */
+export async function failedServeStart(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hookscope-failed-start-'));
+  const base = { ...process.env };
+  for (const k of [
+    'HOOKSCOPE_TOKEN',
+    'HOOKSCOPE_DATA_DIR',
+    'HOOKSCOPE_SECRET_KEY',
+    'HOOKSCOPE_DATABASE_URL',
+  ]) {
+    delete base[k];
+  }
+  try {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--data-dir',
+        dataDir,
+        '--receiver-port',
+        '0',
+        '--api-port',
+        '0',
+        '--no-open',
+        ...args,
+      ],
+      { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    return { code, out };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
