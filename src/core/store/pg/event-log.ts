@@ -78,9 +78,6 @@ const INSERT_COLUMNS = [
 
 const E_COLUMNS = SUMMARY_COLUMNS.replace(/(\w+)/g, 'e.$1');
 
-/** How many of the next rows in order a search looks through before it asks the index. */
-const SEARCH_WINDOW = 1000;
-
 /** A database refusal of a row's data (22xxx data exception, 23xxx constraint), not of the database. */
 function isDataError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -460,23 +457,23 @@ export class PgEventLog implements EventLog {
     };
     const from = terms.length ? 'events e JOIN search_docs s ON s.seq = e.seq' : 'events e';
     let rows: SummaryRow[] | null = null;
-    if (terms.length) {
-      // A word in many rows: the trigram index would find every match and sort them all (670
-      // ms at 200,000 events); the page is among the next rows in order, so look there first.
-      // A rarer word (no full page there) is then found by the index.
+    if (terms.length && sql.where.length === 0) {
+      // Search alone: the page's seqs from the search rows first (the index's matches sorted
+      // there), then those events (not every match joined to its event: 55 vs 33 ms for a
+      // word in 1.4% of a million).
       const v: unknown[] = [];
       const c = conditions(v);
-      v.push(SEARCH_WINDOW, f.limit + 1);
-      const near = (
+      v.push(f.limit + 1);
+      const onDocs = [...c.search, ...c.page].map((w) => w.replaceAll('e.seq', 's.seq'));
+      rows = (
         await this.pool.query<SummaryRow>(
-          `SELECT ${E_COLUMNS} FROM (SELECT * FROM events e ${cond([...c.filter, ...c.page])}
-             ORDER BY e.seq ${dir} LIMIT $${v.length - 1}) e
-           JOIN search_docs s ON s.seq = e.seq ${cond(c.search)}
-           ORDER BY e.seq ${dir} LIMIT $${v.length}`,
+          `SELECT ${E_COLUMNS} FROM events e WHERE e.seq IN (
+             SELECT s.seq FROM search_docs s ${cond(onDocs)}
+             ORDER BY s.seq ${dir} LIMIT $${v.length})
+           ORDER BY e.seq ${dir}`,
           v,
         )
       ).rows;
-      if (near.length > f.limit) rows = near;
     }
     const values: unknown[] = [];
     const c = conditions(values);
