@@ -307,6 +307,11 @@ export const migrations: { version: number; sql: string }[] = [
         WHERE ${rareCondition('forward_status', RARE_INDEXES.forwardStatus.values)};
     `,
   },
+  {
+    // Forward attempts a `hookscope listen --server` reports (issue 18): who sent them.
+    version: 21,
+    sql: `ALTER TABLE forward_attempts ADD COLUMN sent_by TEXT;`,
+  },
 ];
 
 /** The filter columns an index on `lead` carries besides it, so criteria are checked there. */

@@ -215,6 +215,11 @@ export const pgMigrations: PgMigration[] = [
       );
     `,
   },
+  {
+    // Forward attempts a `hookscope listen --server` reports (issue 18): who sent them.
+    version: 3,
+    sql: `ALTER TABLE forward_attempts ADD COLUMN sent_by text;`,
+  },
 ];
 
 /** The advisory lock key of a schema's migrations (one per schema: logs apart do not wait). */
