@@ -297,20 +297,18 @@ function remoteOptions(
   server: string,
   values: Parameters<typeof listenToServer>[1],
 ): RemoteListenOptions {
-  let url: URL | null = null;
-  try {
-    url = new URL(server);
-  } catch {
-    url = null;
-  }
+  const url = URL.canParse(server) ? new URL(server) : null;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash)
     throw new Error(
       `--server: expected the server's http(s) URL such as https://hookscope.example.com, got "${server}"`,
     );
   const token = values.token ?? (process.env.HOOKSCOPE_TOKEN || undefined);
-  if (!token) throw new Error('--server needs --token (or HOOKSCOPE_TOKEN): a token of that server');
+  if (!token)
+    throw new Error('--server needs --token (or HOOKSCOPE_TOKEN): a token of that server');
   if (values['forward-to'] === undefined)
-    throw new Error('--server needs --forward-to: your app\'s webhook URL, e.g. http://localhost:3000/webhooks');
+    throw new Error(
+      "--server needs --forward-to: your app's webhook URL, e.g. http://localhost:3000/webhooks",
+    );
   cliInput(
     'saveEndpoint',
     { name: 'listen', path: values.path ?? '/', forwardTo: values['forward-to'] },

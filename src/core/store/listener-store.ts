@@ -120,7 +120,10 @@ export class ListenerStore {
    * Takes one delivery in one commit: its record, its forward job to `target` (or none, with
    * `skipped` saying why) and the cursor. False when it was taken before (nothing written).
    */
-  take(d: TakenDelivery, plan: { target: string; refused?: string } | { skipped: string }): boolean {
+  take(
+    d: TakenDelivery,
+    plan: { target: string; refused?: string } | { skipped: string },
+  ): boolean {
     return this.db.transaction(() => {
       const cur = this.cursor();
       if (cur && d.seq <= cur.seq) return false;
@@ -139,11 +142,13 @@ export class ListenerStore {
         sourceIp: d.sourceIp,
         publicUrl: d.publicUrl ?? null,
         receivedAt: d.receivedAt,
-        status: skipped === null ? ('refused' in plan && plan.refused ? 'dead' : 'pending') : 'skipped',
+        status:
+          skipped === null ? ('refused' in plan && plan.refused ? 'dead' : 'pending') : 'skipped',
         note: skipped,
       });
       if (changes === 0) return false;
-      if (!('skipped' in plan)) this.forwards.insertJob(d.id, plan.target, Date.now(), plan.refused);
+      if (!('skipped' in plan))
+        this.forwards.insertJob(d.id, plan.target, Date.now(), plan.refused);
       this.writeCursor({ seq: d.seq, receivedAt: d.receivedAt });
       return true;
     })();
