@@ -9,6 +9,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
 import { toWireAttempt } from './forward/wire';
 import { createCheckupHandlers } from './checkup/checkup-handlers';
 import { createHandlers } from './handlers';
+import { createListenerHandlers, ListenerRegistry } from './listeners/listener-registry';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
@@ -79,6 +80,10 @@ export class Engine {
    */
   readonly client: Client;
   readonly bus = new LiveBus();
+  /** The `hookscope listen --server` processes connected to this instance (heartbeats). */
+  private readonly listeners = new ListenerRegistry(Date.now, (items) =>
+    this.bus.emit('listeners.changed', { items }),
+  );
   /** The storage, every part behind its port (store/storage.ts). */
   private readonly storage: Storage;
   readonly events: EventLog;
@@ -338,6 +343,7 @@ export class Engine {
           clock,
           changed: (c) => this.bus.emit('checkups.changed', c),
         }),
+        ...createListenerHandlers(this.listeners),
         ...createForwardHandlers({
           events: this.events,
           endpoints,
@@ -462,6 +468,7 @@ export class Engine {
     this.stopping ??= (async () => {
       await this.tunnels.stop().catch(() => undefined);
       this.disk.stop();
+      this.listeners.stop();
       await this.maintenance.stop();
       const closed = this.receiver.close();
       await this.events.drained();

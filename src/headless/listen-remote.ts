@@ -103,6 +103,7 @@ export class RemoteListener {
   private readonly store: ListenerStore;
   private readonly forwarder: Forwarder;
   private readonly refs = new Map<string, string>();
+  private readonly listenerId: string;
   private endpoints = new Map<string, Endpoint>();
   /** The endpoint listened on; null when `--path /` (every endpoint). */
   private endpoint: Endpoint | null = null;
@@ -127,6 +128,7 @@ export class RemoteListener {
       join(opts.dataDir, 'listeners'),
       listenerFile(opts.server, opts.path),
     );
+    this.listenerId = this.store.id();
     this.forwarder = new Forwarder(
       this.store.forwards,
       { source: (id) => this.store.source(id) },
@@ -150,12 +152,34 @@ export class RemoteListener {
 
   /** Stops taking deliveries, lets attempts in flight finish (2 s), closes the file. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
+    // The server's list of listeners drops this one at once (else after 45 s).
+    const leaving = this.prepared
+      ? this.api.listenerHeartbeat({ ...this.beatInput(), leaving: true }).catch(() => undefined)
+      : Promise.resolve();
     this.stream?.abort();
     this.wake?.();
     await this.forwarder.stop();
     await this.pulling?.catch(() => undefined);
+    await Promise.race([leaving, new Promise((r) => setTimeout(r, 2000).unref())]);
     this.store.close();
+  }
+
+  private beatInput(): Input<'listenerHeartbeat'> {
+    return {
+      id: this.listenerId,
+      name: this.opts.name,
+      path: this.opts.path.replace(/\/+$/, '') || '/',
+      forwardTo: this.opts.forwardTo,
+    };
+  }
+
+  /** Tells the server this listener is there (its list of listeners); a failure is the pull's to notice. */
+  private beat(): void {
+    this.api.listenerHeartbeat(this.beatInput()).catch((err: unknown) => {
+      if (err instanceof ListenerRefused) this.failure?.(err);
+    });
   }
 
   private async loop(): Promise<void> {
@@ -176,7 +200,11 @@ export class RemoteListener {
           );
         }
         delay = FIRST_RETRY_MS;
-        const poll = setInterval(() => this.kickPull(), POLL_MS);
+        this.beat();
+        const poll = setInterval(() => {
+          this.kickPull();
+          this.beat();
+        }, POLL_MS);
         try {
           await this.follow(body);
         } finally {

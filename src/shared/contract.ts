@@ -17,6 +17,7 @@ import { transferCommands } from './transfer-contract';
 import { samplesCommands } from './samples-contract';
 import { settingsCommands } from './settings-contract';
 import { tunnelCommands } from './tunnel-contract';
+import { ListenerInfo, listenersCommands } from './listeners-contract';
 
 /**
  * The one command contract (docs/ARCHITECTURE.md §2). Every transport (IPC, HTTP) derives its channel
@@ -32,6 +33,7 @@ export const commands = {
   ...settingsCommands,
   ...tunnelCommands,
   ...checkupCommands,
+  ...listenersCommands,
 } as const;
 
 /** Live pushes from the engine to every UI. */
@@ -64,6 +66,8 @@ export const pushes = {
     endpointId: z.string().nullable(),
     run: CheckupSummary.nullable(),
   }),
+  /** The listeners (`hookscope listen --server`) connected to this instance changed. */
+  'listeners.changed': z.object({ items: z.array(ListenerInfo) }),
 } as const;
 
 export type Commands = typeof commands;

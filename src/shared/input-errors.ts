@@ -55,6 +55,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   jobId: 'Job',
   jsonSchema: 'JSON Schema',
   keepAliveTimeoutMs: 'Keep-alive timeout (ms)',
+  leaving: 'Leaving',
   latencySamples: 'Latency samples',
   length: 'Length',
   limit: 'Limit',

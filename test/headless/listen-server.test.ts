@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, startServe, type ServeProcess } from '../helpers/serve-process';
+import { SseClient } from '../helpers/sse';
 
 const TOKEN = 'listen-server-test-token';
 const WAIT_MS = 20_000;
@@ -259,6 +260,36 @@ describe('hookscope listen --server', () => {
     } finally {
       await l.kill();
     }
+  });
+
+  it('the server lists the listener while it runs, and drops it when it stops', async () => {
+    const stream = await SseClient.connect(`${server.apiUrl}/api/stream`, {
+      Authorization: `Bearer ${TOKEN}`,
+    });
+    const l = start();
+    try {
+      await l.line((x) => x.event === 'listening');
+      await stream.until(
+        (c) =>
+          c.messages.some(
+            (x) =>
+              x.event === 'listeners.changed' &&
+              (x.data as { items: unknown[] }).items.length === 1,
+          ),
+        WAIT_MS,
+      );
+      const list = (await (await server.api('listListeners')).json()) as {
+        items: Record<string, unknown>[];
+      };
+      expect(list.items).toEqual([
+        expect.objectContaining({ name: 'alice', path: '/stripe', forwardTo: app.url }),
+      ]);
+    } finally {
+      await l.kill();
+    }
+    const after = (await (await server.api('listListeners')).json()) as { items: unknown[] };
+    expect(after.items).toEqual([]);
+    stream.close();
   });
 
   it('--from-now skips the backlog and says how many', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EventSummary } from '../../shared/model';
 
 type ForwardStatus = EventSummary['forward']['status'];
@@ -102,6 +103,16 @@ export class ListenerStore {
   /** Opens (creating) `fileName` in `dataDir`: WAL, synchronous=FULL, 0600, as the log is. */
   static open(dataDir: string, fileName: string): ListenerStore {
     return new ListenerStore(openDb({ dataDir, fileName }));
+  }
+
+  /** This listener's id on the server's list: made once, kept across restarts. */
+  id(): string {
+    let id = this.value('listener_id');
+    if (id === null) {
+      id = randomUUID();
+      this.s.set.run('listener_id', id);
+    }
+    return id;
   }
 
   /** The last delivery taken, or null before the first. */
