@@ -10,6 +10,7 @@ import { toWireAttempt } from './forward/wire';
 import { createCheckupHandlers } from './checkup/checkup-handlers';
 import { createHandlers } from './handlers';
 import { createUserHandlers } from './users';
+import { createListenerHandlers, ListenerRegistry } from './listeners/listener-registry';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
@@ -86,6 +87,10 @@ export class Engine {
    */
   readonly client: Client;
   readonly bus = new LiveBus();
+  /** The `hookscope listen --server` processes connected to this instance (heartbeats). */
+  private readonly listeners = new ListenerRegistry(Date.now, (items) =>
+    this.bus.emit('listeners.changed', { items }),
+  );
   /** The storage, every part behind its port (store/storage.ts). */
   private readonly storage: Storage;
   readonly events: EventLog;
@@ -363,6 +368,7 @@ export class Engine {
           changed: (c) => this.bus.emit('checkups.changed', c),
         }),
         ...createUserHandlers({ users: storage.users, clock }),
+        ...createListenerHandlers(this.listeners),
         ...createForwardHandlers({
           events: this.events,
           endpoints,
@@ -492,6 +498,7 @@ export class Engine {
     this.stopping ??= (async () => {
       await this.tunnels.stop().catch(() => undefined);
       this.disk.stop();
+      this.listeners.stop();
       await this.maintenance.stop();
       const closed = this.receiver.close();
       await this.events.drained();

@@ -1,12 +1,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { HookscopeError } from '../shared/errors';
 import { runCheckupCommand } from './checkup-cmd';
 import { cliInput, readSecretFiles } from './cli-input';
 import { runEvents } from './events-cmd';
 import { startListening } from './listen';
+import { RemoteListener, type RemoteListenOptions } from './listen-remote';
 import { createOutput } from './output';
 import { serve } from './serve';
 import { runUsers } from './users-cmd';
@@ -34,6 +37,15 @@ Options for listen:
   --secret S            The signing secret (repeat for rotated secrets)
   --secret-file PATH    Read secrets from a file, one per line (keeps them out of the
                         process list, where --secret is visible to other local users)
+
+listen --server: the laptop end of a team's Hookscope server (no local receiver):
+  hookscope listen --server URL --token T --forward-to URL [--path /PREFIX]
+                   [--since ISO-TIME | --from-now] [--name NAME] [--data-dir DIR] [--json]
+  --server URL          The server's API URL (or HOOKSCOPE_SERVER)
+  --token T             A token of that server (or HOOKSCOPE_TOKEN)
+  --since ISO-TIME      Start from deliveries received at or after this time
+  --from-now            Skip what arrived while this listener was not running
+  --name NAME           Who you are on the server's records (default user@host)
 
 Options for serve and listen:
   --data-dir DIR        Where the log lives (default: the OS app-data folder)
@@ -150,6 +162,11 @@ export async function main(argv: string[]): Promise<void> {
         provider: { type: 'string' },
         secret: { type: 'string', multiple: true },
         'secret-file': { type: 'string', multiple: true },
+        server: { type: 'string' },
+        token: { type: 'string' },
+        since: { type: 'string' },
+        'from-now': { type: 'boolean', default: false },
+        name: { type: 'string' },
         'no-open': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -174,6 +191,10 @@ export async function main(argv: string[]): Promise<void> {
   if (command !== 'serve' && command !== 'listen') {
     process.stderr.write(`hookscope: unknown command "${command}"\n\n${USAGE}\n`);
     process.exit(2);
+  }
+  const server = values.server ?? (process.env.HOOKSCOPE_SERVER || undefined);
+  if (command === 'listen' && server !== undefined) {
+    return listenToServer(server, values, out);
   }
   let secrets: string[];
   let ports: { receiver: number; api: number };
@@ -249,6 +270,97 @@ export async function main(argv: string[]): Promise<void> {
     out.error(message);
     process.exit(1);
   }
+}
+
+/**
+ * `hookscope listen --server URL`: checks the options (exit 2 before anything starts), then
+ * runs the remote listener until Ctrl+C / SIGTERM (exit 0) or a refused token (exit 1).
+ */
+async function listenToServer(
+  server: string,
+  values: {
+    token?: string;
+    path?: string;
+    'forward-to'?: string;
+    since?: string;
+    'from-now'?: boolean;
+    name?: string;
+    'data-dir'?: string;
+  },
+  out: ReturnType<typeof createOutput>,
+): Promise<void> {
+  let opts: RemoteListenOptions;
+  try {
+    opts = remoteOptions(server, values);
+  } catch (err) {
+    out.error(describeError(err));
+    process.exit(2);
+  }
+  let listener: RemoteListener;
+  try {
+    listener = new RemoteListener(opts, out);
+  } catch (err) {
+    out.error(`could not open the listener's file: ${describeError(err)}`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void listener.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await listener.run();
+  } catch (err) {
+    out.error(describeError(err));
+    await listener.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+/** The options of `listen --server`, checked; throws with the option and what it expects. */
+function remoteOptions(
+  server: string,
+  values: Parameters<typeof listenToServer>[1],
+): RemoteListenOptions {
+  const url = URL.canParse(server) ? new URL(server) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash)
+    throw new Error(
+      `--server: expected the server's http(s) URL such as https://hookscope.example.com, got "${server}"`,
+    );
+  const token = values.token ?? (process.env.HOOKSCOPE_TOKEN || undefined);
+  if (!token)
+    throw new Error('--server needs --token (or HOOKSCOPE_TOKEN): a token of that server');
+  if (values['forward-to'] === undefined)
+    throw new Error(
+      "--server needs --forward-to: your app's webhook URL, e.g. http://localhost:3000/webhooks",
+    );
+  cliInput(
+    'saveEndpoint',
+    { name: 'listen', path: values.path ?? '/', forwardTo: values['forward-to'] },
+    LISTEN_FLAGS,
+  );
+  if (values.since !== undefined && values['from-now'])
+    throw new Error('--since and --from-now: give one of them');
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since)))
+    throw new Error(
+      `--since: expected a time such as 2025-01-31T18:02:00Z or 2025-01-31, got "${values.since}"`,
+    );
+  const name = values.name ?? `${userInfo().username}@${hostname()}`;
+  if (name.trim() === '' || name.length > 200)
+    throw new Error('--name: expected a name of 1 to 200 characters');
+  return {
+    server: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
+    token,
+    path: values.path ?? '/',
+    forwardTo: values['forward-to'],
+    ...(values.since !== undefined ? { since: new Date(values.since).toISOString() } : {}),
+    fromNow: values['from-now'] ?? false,
+    name,
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+  };
 }
 
 process.on('unhandledRejection', (reason) => {

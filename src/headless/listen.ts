@@ -118,7 +118,10 @@ export async function startListening(
 }
 
 /** Where the forward of `a` stands now, from the push: its next retry, or that it gave up. */
-function outcomeOf(a: ForwardAttempt): { outcome: AttemptOutcome | undefined; dead: boolean } {
+export function outcomeOf(a: ForwardAttempt): {
+  outcome: AttemptOutcome | undefined;
+  dead: boolean;
+} {
   const q = a.queue;
   if (!q) return { outcome: undefined, dead: false };
   const retry = q.next

@@ -19,6 +19,7 @@ import { settingsCommands } from './settings-contract';
 import { tunnelCommands } from './tunnel-contract';
 import { usersCommands } from './users-contract';
 import type { Access } from './contract-parts';
+import { ListenerInfo, listenersCommands } from './listeners-contract';
 
 /**
  * The one command contract (docs/ARCHITECTURE.md §2). Every transport (IPC, HTTP) derives its channel
@@ -34,6 +35,7 @@ export const commands = {
   ...settingsCommands,
   ...tunnelCommands,
   ...checkupCommands,
+  ...listenersCommands,
   ...usersCommands,
 } as const satisfies Record<string, CommandSpec>;
 
@@ -82,6 +84,8 @@ export const pushes = {
     endpointId: z.string().nullable(),
     run: CheckupSummary.nullable(),
   }),
+  /** The listeners (`hookscope listen --server`) connected to this instance changed. */
+  'listeners.changed': z.object({ items: z.array(ListenerInfo) }),
 } as const;
 
 export type Commands = typeof commands;

@@ -112,6 +112,30 @@ export const forwardingCommands = {
       ),
     }),
   },
+  /**
+   * A forward attempt made by a `hookscope listen --server` to its own local app, reported back
+   * so everyone sees it on the delivery ("sent by alice to http://localhost:3000: 200"); stored
+   * as an attempt of kind `listener` with `by`.
+   */
+  recordListenerAttempt: {
+    access: 'write',
+    input: z
+      .object({
+        eventId: Id,
+        /** Who sent it: the listener's name (its --name, default user@host). */
+        by: z.string().trim().min(1).max(200),
+        /** The local URL it went to. */
+        targetUrl: z.url({ protocol: /^https?$/ }).max(4000),
+        status: z.number().int().min(100).max(599).nullable(),
+        error: z.string().max(2000).nullable(),
+        durationMs: z.number().min(0).max(86_400_000),
+        attempt: z.number().int().min(1).max(1000),
+        /** When it was sent (default: when the report arrives). */
+        at: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict(),
+    output: ForwardAttempt,
+  },
   purgeDeadLetters: {
     access: 'write',
     input: selection(z.number().int()),

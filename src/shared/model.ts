@@ -195,8 +195,13 @@ export const ForwardAttempt = z.object({
   id: z.string(),
   eventId: z.string(),
   /** live: the queue's forward after the ack; replay: sent on request; */
-  kind: z.enum(['live', 'replay', 'redrive']),
+  kind: z.enum(['live', 'replay', 'redrive', 'listener']),
   targetUrl: z.string(),
+  /**
+   * listener: who sent it (a `hookscope listen --server`'s name, e.g. alice@laptop); the
+   * target is that listener's local URL.
+   */
+  by: z.string().optional(),
   status: z.number().int().nullable(),
   error: z.string().nullable(),
   durationMs: z.number(),

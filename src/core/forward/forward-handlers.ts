@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FeatureHandlers } from '../../shared/dispatch';
 import type { forwardingCommands } from '../../shared/forwarding-contract';
 import { HookscopeError } from '../../shared/errors';
@@ -182,6 +183,31 @@ export function createForwardHandlers(deps: {
           warning: i.warning,
         })),
       };
+    },
+    recordListenerAttempt: async (input) => {
+      if (!(await events.summary(input.eventId))) {
+        throw new HookscopeError('not_found', `no event ${input.eventId} (deleted?)`);
+      }
+      const attempt = {
+        id: randomUUID(),
+        eventId: input.eventId,
+        jobId: null,
+        kind: 'listener' as const,
+        targetUrl: input.targetUrl,
+        attempt: input.attempt,
+        status: input.status,
+        error: input.error,
+        durationMs: input.durationMs,
+        at: input.at !== undefined ? Date.parse(input.at) : clock(),
+        responseHeaders: [],
+        responseBody: Buffer.alloc(0),
+        responseTruncated: false,
+        by: input.by,
+      };
+      await forwards.recordAttempt(attempt);
+      const wire = toWireAttempt(attempt, mask);
+      deps.published(wire);
+      return wire;
     },
     purgeDeadLetters: async ({ ids, all }) => {
       const purged = await forwards.purge(all ? 'all' : (ids ?? []));

@@ -30,6 +30,7 @@ export function toWireAttempt(
     id: a.id,
     eventId: a.eventId,
     kind: a.kind,
+    ...(a.by ? { by: a.by } : {}),
     targetUrl: maskUrl(a.targetUrl),
     status: a.status,
     // A refusal quotes the received path, which may hold a secret.
@@ -38,7 +39,8 @@ export function toWireAttempt(
     at: new Date(a.at).toISOString(),
     attempt: a.attempt,
     response:
-      a.status === null
+      // A listener reports what its app answered, not the answer itself.
+      a.status === null || a.kind === 'listener'
         ? null
         : {
             headers: a.responseHeaders,

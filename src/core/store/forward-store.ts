@@ -6,7 +6,7 @@ import type { ForwardQueue, JobOutcome, Lease, RedriveItem } from './ports';
 type ForwardStatus = EventSummary['forward']['status'];
 
 export type JobState = 'pending' | 'running' | 'done' | 'dead';
-export type AttemptKind = 'live' | 'replay' | 'redrive';
+export type AttemptKind = 'live' | 'replay' | 'redrive' | 'listener';
 
 /** One event's delivery to the developer's app, retried until done or dead. */
 export interface ForwardJob {
@@ -41,6 +41,8 @@ export interface AttemptRecord {
   responseHeaders: [string, string][];
   responseBody: Buffer;
   responseTruncated: boolean;
+  /** A listener's attempt: who sent it (its name). */
+  by?: string | null;
 }
 
 /** A forward_jobs row, as every backend stores it. */
@@ -76,6 +78,7 @@ export interface AttemptRow {
   response_headers: string | null;
   response_body: Buffer | null;
   response_truncated: number;
+  sent_by?: string | null;
 }
 
 export const toJob = (r: JobRow): ForwardJob => ({
@@ -107,12 +110,13 @@ export const toAttempt = (r: AttemptRow): AttemptRecord => ({
   responseHeaders: r.response_headers ? (JSON.parse(r.response_headers) as [string, string][]) : [],
   responseBody: r.response_body ?? Buffer.alloc(0),
   responseTruncated: r.response_truncated === 1,
+  ...(r.sent_by ? { by: r.sent_by } : {}),
 });
 
 /** The columns of a forward_attempts row as written, in ATTEMPT_COLUMNS order. */
 export const ATTEMPT_COLUMNS =
   'id, event_id, job_id, kind, target_url, attempt, status, error, duration_ms, at, ' +
-  'response_headers, response_body, response_truncated';
+  'response_headers, response_body, response_truncated, sent_by';
 
 /** An attempt's values for an INSERT of ATTEMPT_COLUMNS (toAttempt's inverse). */
 export const attemptValues = (a: AttemptRecord): unknown[] => [
@@ -129,6 +133,7 @@ export const attemptValues = (a: AttemptRecord): unknown[] => [
   JSON.stringify(a.responseHeaders),
   a.responseBody,
   a.responseTruncated ? 1 : 0,
+  a.by ?? null,
 ];
 
 /**
@@ -184,7 +189,7 @@ export class ForwardStore implements ForwardQueue {
          claimed_by = NULL, lease_until = NULL WHERE id = ?`,
       ),
       attempt: db.prepare(
-        `INSERT INTO forward_attempts (${ATTEMPT_COLUMNS}) VALUES (${Array(13).fill('?').join(', ')})`,
+        `INSERT INTO forward_attempts (${ATTEMPT_COLUMNS}) VALUES (${Array(14).fill('?').join(', ')})`,
       ),
       attemptsFor: db.prepare(
         'SELECT * FROM forward_attempts WHERE event_id = ? ORDER BY at, rowid',

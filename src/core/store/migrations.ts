@@ -323,6 +323,11 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE UNIQUE INDEX users_active_name ON users (lower(name)) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    // Forward attempts a `hookscope listen --server` reports (issue 18): who sent them.
+    version: 22,
+    sql: `ALTER TABLE forward_attempts ADD COLUMN sent_by TEXT;`,
+  },
 ];
 
 /** The filter columns an index on `lead` carries besides it, so criteria are checked there. */

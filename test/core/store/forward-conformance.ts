@@ -287,6 +287,39 @@ export function describeForwardQueue(name: string, backend: QueueBackend): void 
       expect(await o.queue.job(jk!.id)).toMatchObject({ state: 'running' });
     });
 
+    it('keeps an attempt a listener reported, with who sent it, beside the queue’s own', async () => {
+      const o = await fresh();
+      const [id] = await queued(o.log, 1);
+      const reported: AttemptRecord = {
+        id: randomUUID(),
+        eventId: id!,
+        jobId: null,
+        kind: 'listener',
+        targetUrl: 'http://localhost:3000/webhooks',
+        attempt: 1,
+        status: 200,
+        error: null,
+        durationMs: 12,
+        at: Date.now(),
+        responseHeaders: [],
+        responseBody: Buffer.alloc(0),
+        responseTruncated: false,
+        by: 'alice@laptop',
+      };
+      await o.queue.recordAttempt(reported);
+      const [live] = await o.queue.claimDue(Date.now(), 1, undefined, lease('A'));
+      const own = attemptOf(live!, 200, Date.now() + 1);
+      await o.queue.settle(
+        live!,
+        own,
+        { state: 'done', nextAt: 0, status: 200, error: null },
+        'ok',
+      );
+      const got = await o.queue.attemptsFor(id!);
+      expect(got).toEqual([reported, own]);
+      expect(got[1]).not.toHaveProperty('by');
+    });
+
     it('keeps an event whose job is pending or running out of retention; once settled it goes with its job and attempts', async () => {
       const o = await fresh();
       const [pending, running, settled] = await queued(o.log, 3);

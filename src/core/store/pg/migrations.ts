@@ -230,6 +230,11 @@ export const pgMigrations: PgMigration[] = [
       CREATE UNIQUE INDEX users_active_name ON users (lower(name)) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    // Forward attempts a `hookscope listen --server` reports (issue 18): who sent them.
+    version: 4,
+    sql: `ALTER TABLE forward_attempts ADD COLUMN sent_by text;`,
+  },
 ];
 
 /** The advisory lock key of a schema's migrations (one per schema: logs apart do not wait). */
