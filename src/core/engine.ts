@@ -9,6 +9,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './forward/retry-policy';
 import { toWireAttempt } from './forward/wire';
 import { createCheckupHandlers } from './checkup/checkup-handlers';
 import { createHandlers } from './handlers';
+import { createWorkspaceHandlers } from './workspace-handlers';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
@@ -349,6 +350,7 @@ export class Engine {
           published: (a) => this.bus.emit('forward.attempt', a),
           deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
         }),
+        ...createWorkspaceHandlers(),
       };
       this.client = localClient(this.handlers, this.bus);
     } catch (err) {

@@ -17,6 +17,7 @@ import { transferCommands } from './transfer-contract';
 import { samplesCommands } from './samples-contract';
 import { settingsCommands } from './settings-contract';
 import { tunnelCommands } from './tunnel-contract';
+import { WorkspaceState, workspacesCommands } from './workspaces-contract';
 
 /**
  * The one command contract (docs/ARCHITECTURE.md §2). Every transport (IPC, HTTP) derives its channel
@@ -32,6 +33,7 @@ export const commands = {
   ...settingsCommands,
   ...tunnelCommands,
   ...checkupCommands,
+  ...workspacesCommands,
 } as const;
 
 /** Live pushes from the engine to every UI. */
@@ -64,6 +66,11 @@ export const pushes = {
     endpointId: z.string().nullable(),
     run: CheckupSummary.nullable(),
   }),
+  /**
+   * Desktop app only: the workspaces, the active one or its connection changed. After a switch
+   * the page reloads its state: everything it shows came from the other engine.
+   */
+  'workspace.changed': WorkspaceState,
 } as const;
 
 export type Commands = typeof commands;
