@@ -22,6 +22,13 @@ function fakeShell({ token }: FakeShellArgs): void {
     detail?: string;
     calls: [string, unknown][];
   };
+  // The page's globals (this file is compiled without the DOM's types).
+  const page = globalThis as unknown as {
+    sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void };
+    fakeShell: unknown;
+    hookscope: unknown;
+  };
+  const sessionStorage = page.sessionStorage;
   const KEY = 'fake-shell';
   const load = (): State =>
     (JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as State | null) ?? {
@@ -111,7 +118,7 @@ function fakeShell({ token }: FakeShellArgs): void {
       }
     }
   }
-  (window as unknown as { fakeShell: unknown }).fakeShell = {
+  page.fakeShell = {
     calls: () => load().calls,
     connection: (connection: string, detail?: string) => {
       const s = load();
@@ -121,7 +128,7 @@ function fakeShell({ token }: FakeShellArgs): void {
       changed(s);
     },
   };
-  (window as unknown as { hookscope: unknown }).hookscope = Object.freeze({
+  page.hookscope = Object.freeze({
     invoke,
     on(event: string, listener: (p: unknown) => void) {
       if (!listeners.has(event)) listeners.set(event, new Set());
