@@ -11,6 +11,7 @@ import { createCheckupHandlers } from './checkup/checkup-handlers';
 import { createHandlers } from './handlers';
 import { createUserHandlers } from './users';
 import { createListenerHandlers, ListenerRegistry } from './listeners/listener-registry';
+import { createWorkspaceHandlers } from './workspace-handlers';
 import { inspect, type Inspector } from './inspect';
 import { LiveBus } from './live-bus';
 import { createIngest, createRefusalLog, importDeliveries } from './pipeline';
@@ -380,6 +381,7 @@ export class Engine {
           published: (a) => this.bus.emit('forward.attempt', a),
           deadLettersMaybeChanged: () => this.deadLettersMaybeChanged(),
         }),
+        ...createWorkspaceHandlers(),
       };
       this.client = localClient(this.handlers, this.bus);
     } catch (err) {

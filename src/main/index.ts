@@ -16,6 +16,7 @@ import {
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../core/engine';
+import type { Client } from '../shared/dispatch';
 import { VERSION } from '../core/version';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, createAppHandler } from './app-protocol';
 import { desktopDataDir, desktopEngineOptions } from './engine-options';
@@ -28,6 +29,7 @@ import { PrefsFile } from './prefs';
 import { createSecretStore } from './safe-secrets';
 import { hardenContents, hardenSession, windowOptions } from './window';
 import { loadWindowState, trackWindowState } from './window-state';
+import { activeClient, windowTitle, Workspaces } from './workspaces';
 
 // The thin desktop shell: wiring only. Each piece lives in its own module with Electron passed
 // in, so it is tested in Node with fakes (test/main, test/preload).
@@ -51,6 +53,7 @@ app.enableSandbox();
 if (process.platform === 'win32') app.setAppUserModelId('dev.hookscope.desktop');
 
 let engine: Engine | null = null;
+let workspaces: Workspaces | null = null;
 
 function mainWindow(): BrowserWindow | null {
   return BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null;
@@ -80,6 +83,9 @@ async function openWindow(): Promise<BrowserWindow> {
     }),
   );
   hardenContents(win.webContents, { isOwnUrl, openExternal: (url) => shell.openExternal(url) });
+  // The title says which workspace the window shows, not the page's <title>.
+  win.on('page-title-updated', (e) => e.preventDefault());
+  if (workspaces) win.setTitle(windowTitle(workspaces.activeWorkspace()));
   trackWindowState(win, stateFile);
   win.once('ready-to-show', () => {
     if (maximized) win.maximize();
@@ -89,12 +95,12 @@ async function openWindow(): Promise<BrowserWindow> {
   return win;
 }
 
-function menuActions(eng: Engine, p: PrefsFile): MenuActions {
+function menuActions(client: Client, ws: Workspaces, p: PrefsFile): MenuActions {
   const report = (err: unknown): void =>
     dialog.showErrorBox('Hookscope', err instanceof Error ? err.message : String(err));
   return {
     copyPublicUrl() {
-      eng.client
+      client
         .getStatus()
         .then((s) => clipboard.writeText(s.tunnel.publicUrl ?? s.receiverUrl))
         .catch(report);
@@ -106,12 +112,12 @@ function menuActions(eng: Engine, p: PrefsFile): MenuActions {
         buttons: ['Clear Log', 'Cancel'],
         defaultId: 1,
         cancelId: 1,
-        message: 'Delete every event in the log?',
+        message: `Delete every event in the log of ${ws.activeWorkspace().name}?`,
         detail: 'This cannot be undone.',
       };
       (win ? dialog.showMessageBox(win, ask) : dialog.showMessageBox(ask))
         .then(async ({ response }) => {
-          if (response === 0) await eng.client.deleteEvents({ all: true });
+          if (response === 0) await client.deleteEvents({ all: true });
         })
         .catch(report);
     },
@@ -141,11 +147,26 @@ async function start(): Promise<void> {
   );
   engine = eng;
   const { receiverUrl } = await eng.start();
+  // Workspaces: Local (this engine) or a saved Hookscope server; their tokens are kept with
+  // safeStorage in a folder of their own (never in the preferences).
+  const wsDir = join(userData, 'workspaces');
+  mkdirSync(wsDir, { recursive: true, mode: 0o700 });
+  const ws = new Workspaces({
+    dir: wsDir,
+    tokens: createSecretStore(wsDir, safeStorage),
+    local: eng,
+  });
+  workspaces = ws;
+  await ws.restore();
+  ws.onChange((s) => {
+    const w = s.workspaces.find((x) => x.id === s.activeId);
+    if (w) mainWindow()?.setTitle(windowTitle(w));
+  });
 
   protocol.handle(APP_SCHEME, createAppHandler(join(import.meta.dirname, '../renderer')));
   hardenSession(session.defaultSession, isOwnUrl);
-  registerIpc(ipcMain, eng, createOwnFrameCheck(isOwnUrl));
-  relayPushes(eng, () => BrowserWindow.getAllWindows().map((w) => w.webContents), isOwnUrl);
+  registerIpc(ipcMain, ws.active, createOwnFrameCheck(isOwnUrl));
+  relayPushes(ws.active, () => BrowserWindow.getAllWindows().map((w) => w.webContents), isOwnUrl);
   eng.client.on(
     'events.batch',
     createNotifier({
@@ -159,7 +180,7 @@ async function start(): Promise<void> {
   );
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      buildMenuTemplate(menuActions(eng, p), {
+      buildMenuTemplate(menuActions(activeClient(ws.active), ws, p), {
         isDev,
         platform: process.platform,
         notifications: p.get().notifications,
@@ -173,7 +194,10 @@ async function start(): Promise<void> {
 }
 
 if (claimSingleInstance(app, focusWindow)) {
-  installCleanShutdown(app, () => engine?.stop() ?? Promise.resolve());
+  installCleanShutdown(app, () => {
+    workspaces?.close();
+    return engine?.stop() ?? Promise.resolve();
+  });
   app.on('window-all-closed', () => {
     // macOS apps stay open without windows (the receiver keeps logging); elsewhere quit.
     if (process.platform !== 'darwin') app.quit();

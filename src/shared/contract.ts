@@ -20,6 +20,7 @@ import { tunnelCommands } from './tunnel-contract';
 import { usersCommands } from './users-contract';
 import type { Access } from './contract-parts';
 import { ListenerInfo, listenersCommands } from './listeners-contract';
+import { WorkspaceState, workspacesCommands } from './workspaces-contract';
 
 /**
  * The one command contract (docs/ARCHITECTURE.md §2). Every transport (IPC, HTTP) derives its channel
@@ -37,6 +38,7 @@ export const commands = {
   ...checkupCommands,
   ...listenersCommands,
   ...usersCommands,
+  ...workspacesCommands,
 } as const satisfies Record<string, CommandSpec>;
 
 /**
@@ -86,6 +88,11 @@ export const pushes = {
   }),
   /** The listeners (`hookscope listen --server`) connected to this instance changed. */
   'listeners.changed': z.object({ items: z.array(ListenerInfo) }),
+  /**
+   * Desktop app only: the workspaces, the active one or its connection changed. After a switch
+   * the page reloads its state: everything it shows came from the other engine.
+   */
+  'workspace.changed': WorkspaceState,
 } as const;
 
 export type Commands = typeof commands;

@@ -33,6 +33,10 @@ const fake = await vi.hoisted(async () => {
   class FakeWindow extends EE {
     webContents = new FakeWebContents();
     shown = false;
+    title = '';
+    setTitle(t: string) {
+      this.title = t;
+    }
     constructor(readonly options: Record<string, unknown>) {
       super();
       windows.push(this);
@@ -169,6 +173,9 @@ describe('the desktop main process', () => {
     const win = fake.windows[0]!;
     expect(win.webContents.url).toBe('app://hookscope/index.html');
     expect(win.shown).toBe(true);
+    // The title names the workspace shown: Local until a server is chosen.
+    expect(win.title).toBe('Hookscope — Local');
+    expect(win.listenerCount('page-title-updated')).toBe(1);
     const prefs = win.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);

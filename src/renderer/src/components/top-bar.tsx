@@ -3,6 +3,7 @@ import { formatCount } from '../format/format';
 import { CopyButton } from './copy-button';
 import { DataMenu } from './data-menu';
 import { TunnelControl } from './tunnel-control';
+import { WorkspaceSwitcher } from './workspace-switcher';
 
 /**
  * Receiver and public URLs with copy buttons, tunnel state, event count, pause, endpoints,
@@ -45,7 +46,8 @@ export function TopBar({
     <header className="topbar">
       <div className="brand" aria-label="Hookscope">
         <span className="brand-mark" aria-hidden="true" />
-        Hookscope
+        {/* In the desktop app the name gives way to the workspace shown (the title says Hookscope). */}
+        <WorkspaceSwitcher fallback="Hookscope" />
       </div>
       <div className="url-field" title="Send webhooks here (any method, any path)">
         <span className="url-label">Receiver</span>
