@@ -56,7 +56,7 @@ function fakeShell({ token }: FakeShellArgs): void {
       if (input.token === 'wrong') {
         throw {
           code: 'unauthorized',
-          message: `Could not open "${input.name}": missing or wrong bearer token`,
+          message: `Could not open "${input.name}": missing, wrong or revoked bearer token`,
         };
       }
       s.workspaces.push({
@@ -191,7 +191,7 @@ test('the desktop switcher: Local, add a server, switch, lost and back', async (
   await form.getByRole('button', { name: 'Add and open' }).click();
   // A refused token: said in words, the form keeps what was typed.
   await expect(menu.getByTestId('workspace-error')).toHaveText(
-    'Could not open "Team": missing or wrong bearer token',
+    'Could not open "Team": missing, wrong or revoked bearer token',
   );
   await expect(form.getByLabel('Name')).toHaveValue('Team');
 

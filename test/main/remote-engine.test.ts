@@ -184,14 +184,14 @@ describe('RemoteEngine against a real hookscope serve', () => {
     const r = remote({ url: s.apiUrl, token: 'wrong', wait: gate().wait });
     await expect(r.call('getStatus', {})).rejects.toMatchObject({
       code: 'unauthorized',
-      message: 'missing or wrong bearer token',
+      message: 'missing, wrong or revoked bearer token',
     });
     const rec = recorder();
     r.onConnection(rec.state);
     r.start();
     await rec.until(() => r.connection.connection === 'lost', 'lost');
     expect(r.connection.detail).toBe(
-      "The server refused this workspace's token (missing or wrong bearer token).",
+      "The server refused this workspace's token (missing, wrong or revoked bearer token).",
     );
 
     // Adding it as a workspace is refused the same way; nothing is saved.
@@ -202,7 +202,7 @@ describe('RemoteEngine against a real hookscope serve', () => {
     const ws = new Workspaces({ dir, tokens: new FileSecretStore(dir), local: t.engine });
     await expect(ws.add({ name: 'Team', url: s.apiUrl, token: 'wrong' })).rejects.toMatchObject({
       code: 'unauthorized',
-      message: 'Could not open "Team": missing or wrong bearer token',
+      message: 'Could not open "Team": missing, wrong or revoked bearer token',
     });
     expect(ws.state().workspaces.map((w) => w.id)).toEqual(['local']);
   });
