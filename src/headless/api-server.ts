@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Engine } from '../core/engine';
 import { clientFromForwardedFor } from '../core/incoming';
 import { isLoopback, isTrusted, normalizeIp } from '../core/net';
+import { asPerson } from '../core/actor';
 import { LOCAL_CALLER, TokenChecker, type Caller } from '../core/users';
 import { accessOf, isCommandName } from '../shared/contract';
 import type { Access } from '../shared/contract-parts';
@@ -206,7 +207,9 @@ export class ApiServer {
     }
     try {
       const started = performance.now();
-      const output = await dispatch(this.engine.handlers, name, input);
+      const run = (): Promise<unknown> => dispatch(this.engine.handlers, name, input);
+      // A person's command is theirs: what it records names them (core/actor.ts).
+      const output = await (caller.kind === 'user' ? asPerson(caller.name, run) : run());
       // The command's own time (input checked, the engine's answer built), without HTTP and
       // JSON: what a browser's network panel shows as "engine" (Server-Timing).
       res.setHeader('Server-Timing', `engine;dur=${(performance.now() - started).toFixed(2)}`);

@@ -96,6 +96,8 @@ export const Endpoint = z.object({
   simulate: SimulatedFailures.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The person who saved it last, on a team server (absent when saved locally). */
+  updatedBy: z.string().optional(),
   /**
    * The endpoint's version, bumped with every change (in the same transaction). A save that
    * names the version it was based on is refused with `conflict` when it is not current.

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,6 +187,61 @@ describe('failed sign-ins', () => {
       expect((await post(base, 'getStatus', fresh)).status).toBe(200);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('who did what', () => {
+  it("an endpoint saved, a replay sent and a listener's attempt reported by a person name them; a local save does not", async () => {
+    const saved = await post(url, 'saveEndpoint', tokens.member, { name: 'Orders', path: '/who' });
+    expect(saved.status).toBe(200);
+    expect(saved.json.updatedBy).toBe('member-1');
+    const again = await post(url, 'saveEndpoint', LOCAL, {
+      id: saved.json.id,
+      name: 'Orders (local)',
+      path: '/who',
+    });
+    expect(again.json.updatedBy).toBeUndefined();
+
+    const target = await new Promise<{ url: string; close: () => void }>((resolve) => {
+      const srv = createServer((_req, res) => res.end('ok'));
+      srv.listen(0, '127.0.0.1', () =>
+        resolve({
+          url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/app`,
+          close: () => srv.close(),
+        }),
+      );
+    });
+    try {
+      expect((await fetch(`${t.receiverUrl}/who/1`, { method: 'POST', body: '{}' })).status).toBe(
+        200,
+      );
+      const list = await post(url, 'listEvents', LOCAL, { limit: 1 });
+      const id = (list.json.items as { id: string }[])[0]!.id;
+      const replay = await post(url, 'replayEvent', tokens.admin, { id, targetUrl: target.url });
+      expect(replay.status).toBe(200);
+      expect(replay.json.by).toBe('admin-1');
+      const reported = await post(url, 'recordListenerAttempt', tokens.member, {
+        eventId: id,
+        by: 'laptop',
+        targetUrl: 'http://localhost:3000/hooks',
+        status: 200,
+        error: null,
+        durationMs: 3,
+        attempt: 1,
+      });
+      expect(reported.status).toBe(200);
+      expect(reported.json.by).toBe('member-1 (laptop)');
+      const detail = await post(url, 'getEvent', tokens.viewer, { id });
+      const attempts = detail.json.forwards as { kind: string; by?: string }[];
+      expect(attempts.map((a) => [a.kind, a.by])).toEqual(
+        expect.arrayContaining([
+          ['replay', 'admin-1'],
+          ['listener', 'member-1 (laptop)'],
+        ]),
+      );
+    } finally {
+      target.close();
     }
   });
 });

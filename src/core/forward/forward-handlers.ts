@@ -11,6 +11,7 @@ import { replayEvent } from './replay';
 import { resignerFor, staleWarning, type Resigner } from './resign';
 import { toDeadLetter, toWireAttempt } from './wire';
 import { VERIFIED_SIGNATURES } from '../signatures/common';
+import { currentPerson } from '../actor';
 
 /**
  * Where a dead job goes when redriven: its endpoint's forward target as it is now (not the one
@@ -202,7 +203,8 @@ export function createForwardHandlers(deps: {
         responseHeaders: [],
         responseBody: Buffer.alloc(0),
         responseTruncated: false,
-        by: input.by,
+        // The person whose token reported it (their listener's name beside it), else as told.
+        by: sentBy(input.by),
       };
       await forwards.recordAttempt(attempt);
       const wire = toWireAttempt(attempt, mask);
@@ -215,4 +217,11 @@ export function createForwardHandlers(deps: {
       return { purged };
     },
   };
+}
+
+/** Who sent a listener's attempt: the person calling, with the name their listener gave. */
+function sentBy(given: string): string {
+  const person = currentPerson();
+  if (person === null || person === given) return given;
+  return `${person} (${given})`;
 }

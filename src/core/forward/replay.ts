@@ -11,6 +11,7 @@ import { Redactor } from './redact';
 import { resignerFor, resignRequest } from './resign';
 import { notSent, send, type SendResult } from './send';
 import { VERIFIED_SIGNATURES } from '../signatures/common';
+import { currentPerson } from '../actor';
 
 const msgId = (): string => `msg_${randomUUID().replace(/-/g, '')}`;
 
@@ -86,6 +87,7 @@ export async function replayEvent(
   // The replay's number: one more than the replays before it.
   const number =
     (await deps.forwards.attemptsFor(input.id)).filter((a) => a.kind === 'replay').length + 1;
+  const person = currentPerson(); // a replay a person asked for names them
   const attempt = (targetUrl: string, res: SendResult): AttemptRecord => ({
     id: randomUUID(),
     eventId: input.id,
@@ -100,6 +102,7 @@ export async function replayEvent(
     responseHeaders: res.headers,
     responseBody: res.body,
     responseTruncated: res.truncated,
+    ...(person !== null ? { by: person } : {}),
   });
   if (!plan.ok) {
     const refused = attempt(base, notSent(plan.refused));

@@ -4,6 +4,7 @@ import { HookscopeError } from '../../shared/errors';
 import type { Endpoint, EndpointResponse } from '../../shared/model';
 import type { SecretStore } from '../secrets';
 import { endpointConflict, RevHistory } from './conflict';
+import { currentPerson } from '../actor';
 
 /**
  * The endpoints' snapshot in memory and the rules of a save, whatever the database
@@ -26,6 +27,8 @@ export interface EndpointOptions {
   jsonSchema: Endpoint['jsonSchema'];
   forwardDuplicates?: boolean;
   simulate: Endpoint['simulate'];
+  /** The person who saved it last (a team server's people), absent when saved locally. */
+  updatedBy?: string;
 }
 
 /** An endpoint as a row of the `endpoints` table (same columns on every backend). */
@@ -136,6 +139,7 @@ export abstract class EndpointSnapshot implements EndpointRepo {
       simulate: o.simulate ?? null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      ...(o.updatedBy ? { updatedBy: o.updatedBy } : {}),
       rev: r.rev,
     };
   }
@@ -208,7 +212,7 @@ export abstract class EndpointSnapshot implements EndpointRepo {
     id: string,
     now: string,
   ): EndpointRow {
-    const pick = <K extends Exclude<keyof EndpointOptions, 'forwardDuplicates'>>(
+    const pick = <K extends Exclude<keyof EndpointOptions, 'forwardDuplicates' | 'updatedBy'>>(
       k: K,
     ): EndpointOptions[K] =>
       input[k] !== undefined ? (input[k] as EndpointOptions[K]) : (existing?.[k] ?? null);
@@ -219,6 +223,7 @@ export abstract class EndpointSnapshot implements EndpointRepo {
       jsonSchema: pick('jsonSchema'),
       simulate: pick('simulate'),
       forwardDuplicates: input.forwardDuplicates ?? existing?.forwardDuplicates ?? true,
+      ...(currentPerson() !== null ? { updatedBy: currentPerson()! } : {}),
     };
     if ((input.provider ?? existing?.provider) === 'generic-hmac' && !options.hmac) {
       throw new HookscopeError('bad_input', 'the generic-hmac provider needs its hmac settings', [

@@ -159,7 +159,16 @@ export function ForwardCard({
                       {f.id === open ? '▾' : '▸'} {f.attempt}
                     </button>
                   </td>
-                  <td>{f.kind}</td>
+                  <td>
+                    {f.kind}
+                    {/* Who sent it, on a team server: "listener · by alice (laptop)". */}
+                    {f.by && (
+                      <span className="muted small" data-testid="forward-attempt-by">
+                        {' '}
+                        · by {f.by}
+                      </span>
+                    )}
+                  </td>
                   <td className="mono">{f.targetUrl}</td>
                   <td className={f.status !== null && f.status < 300 ? 'ok' : 'bad'}>
                     {result(f)}
